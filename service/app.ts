@@ -1,0 +1,83 @@
+/**
+ * Builds the Fastify application without listening, so tests call it in-process with `inject()` and
+ * `server.ts` serves it. Public routes (health, the OpenAPI document) sit outside the authenticated context;
+ * every other `/v1` route is registered in a child context behind bearer authentication.
+ * @module
+ */
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { auditRoutes } from './audit/routes';
+import { allowListRoutes } from './allow-lists/routes';
+import type { ServiceContext } from './context';
+import { bearerAuth } from './http/auth';
+import { installErrorHandler } from './http/error-handler';
+import { ErrorResponse } from './http/schemas';
+import { validatorCompiler } from './http/validation';
+import { verifyRoutes } from './keys/verify-routes';
+import { apiKeyRoutes } from './keys/routes';
+import { scopeRoutes } from './scopes/routes';
+import { secretRoutes } from './secrets/routes';
+import { serviceAccountRoutes } from './service-accounts/routes';
+import { userRoutes } from './users/routes';
+
+export const BODY_LIMIT = 1024 * 1024;
+
+/** Paths and headers pino must never print: keys travel in the Authorization header and in verify bodies. */
+export const LOG_REDACT = ['req.headers.authorization', 'req.headers.cookie', 'req.body', 'res.body'];
+
+export interface AppOptions {
+  logger?: FastifyServerOptions['logger'];
+  /** CIDRs (or addresses) of proxies whose X-Forwarded-For is believed. */
+  trustedProxies?: string[];
+  https?: { cert: Buffer; key: Buffer };
+  version?: string;
+}
+
+export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: options.trustedProxies && options.trustedProxies.length > 0 ? options.trustedProxies : false,
+    ...(options.https ? { https: options.https } : {}),
+    requestIdHeader: false,
+    genReqId: () => `req_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`,
+    ajv: { customOptions: { removeAdditional: false } },
+    return503OnClosing: true,
+  } as FastifyServerOptions).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.addSchema(ErrorResponse);
+  installErrorHandler(app);
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Keyplane API', version: options.version ?? '0.0.0', description: 'Issue, manage and verify API keys; keep secrets in a versioned store.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A Keyplane API key (kp_…).' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(
+    async (v1) => {
+      v1.addHook('onRequest', bearerAuth(ctx));
+      await v1.register(apiKeyRoutes(ctx));
+      await v1.register(verifyRoutes(ctx));
+      await v1.register(serviceAccountRoutes(ctx));
+      await v1.register(userRoutes(ctx));
+      await v1.register(allowListRoutes(ctx));
+      await v1.register(scopeRoutes(ctx));
+      await v1.register(secretRoutes(ctx));
+      await v1.register(auditRoutes(ctx));
+    },
+    { prefix: '/v1' },
+  );
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,25 @@
+/**
+ * Keys are stored as HMAC-SHA256 under a key derived from the master key, so a copy of the database alone
+ * is not enough to test guesses offline. Lookups are by this hash; the final comparison is constant-time.
+ * @module
+ */
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+
+export class KeyHasher {
+  private readonly hmacKey: Buffer;
+
+  constructor(masterKey: Buffer) {
+    this.hmacKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'keyplane api-key hash v1', 32));
+  }
+
+  hash(key: string): string {
+    return createHmac('sha256', this.hmacKey).update(key, 'utf8').digest('base64url');
+  }
+
+  /** Constant-time check that a stored hash belongs to the presented key. */
+  matches(key: string, storedHash: string): boolean {
+    const a = Buffer.from(this.hash(key), 'base64url');
+    const b = Buffer.from(storedHash, 'base64url');
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Tells every node that authentication data changed (a key, its owner, its creator or an allow list), so
+ * verification caches never answer from a stale entry. On PostgreSQL the signal is a NOTIFY sent inside the
+ * writing transaction, which PostgreSQL delivers to every listening node at commit; the writing node also
+ * invalidates itself at once. While the listening connection is down the cache is bypassed, because a missed
+ * notification could otherwise keep a revoked key alive.
+ * @module
+ */
+import { EventEmitter } from 'node:events';
+import { sql, type Transaction } from 'kysely';
+import { Client } from 'pg';
+import type { Store } from './db/connect';
+import type { Database } from './db/tables';
+
+const CHANNEL = 'keyplane_auth_changes';
+
+export class ChangeFeed extends EventEmitter {
+  private listener?: Client;
+  private closed = false;
+  /** False while a PostgreSQL node cannot hear other nodes' changes. */
+  trustworthy = true;
+
+  constructor(private readonly store: Store) {
+    super();
+  }
+
+  async start(): Promise<void> {
+    if (this.store.dialect === 'postgres') await this.connect();
+  }
+
+  /** Call inside the transaction that changes authentication data. */
+  async publish(trx: Transaction<Database>): Promise<void> {
+    if (this.store.dialect === 'postgres') await sql`select pg_notify(${CHANNEL}, '')`.execute(trx);
+  }
+
+  /** Call after that transaction committed, so this node stops trusting its cache at once. */
+  committed(): void {
+    this.emit('change');
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    const client = new Client({ connectionString: this.store.postgresUrl });
+    client.on('notification', () => this.emit('change'));
+    client.on('error', () => this.lost(client));
+    client.on('end', () => this.lost(client));
+    await client.connect();
+    await client.query(`LISTEN ${CHANNEL}`);
+    this.listener = client;
+    this.trustworthy = true;
+    // Whatever happened while we were deaf is unknown: start from an empty cache.
+    this.emit('change');
+  }
+
+  private lost(client: Client): void {
+    if (this.listener !== client) return;
+    this.listener = undefined;
+    this.trustworthy = false;
+    this.emit('change');
+    if (this.closed) return;
+    const retry = () => {
+      if (this.closed) return;
+      this.connect().catch(() => setTimeout(retry, 500).unref());
+    };
+    setTimeout(retry, 100).unref();
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Everything a request handler needs, built once per process: the store, the hasher and sealed box keyed by
+ * the master key, the verifier with its cache, the last-used recorder and the change feed.
+ * @module
+ */
+import { KeyHasher } from './auth/key-hash';
+import { ChangeFeed } from './changes';
+import { SealedBox } from './crypto/sealed-box';
+import { type Store, type StoreOptions, openStore } from './db/connect';
+import { LastUsedRecorder } from './keys/last-used';
+import { Verifier } from './keys/verifier';
+import { seedBuiltinScopes } from './scopes/builtin';
+
+export interface ServiceContext {
+  store: Store;
+  hasher: KeyHasher;
+  box: SealedBox;
+  changes: ChangeFeed;
+  lastUsed: LastUsedRecorder;
+  verifier: Verifier;
+  close(): Promise<void>;
+}
+
+export interface ContextOptions extends StoreOptions {
+  masterKey: Buffer;
+  lastUsedFlushMs?: number;
+  onBackgroundError?: (err: unknown) => void;
+}
+
+export async function createContext(options: ContextOptions): Promise<ServiceContext> {
+  const store = await openStore(options);
+  try {
+    await seedBuiltinScopes(store.db);
+    const hasher = new KeyHasher(options.masterKey);
+    const changes = new ChangeFeed(store);
+    await changes.start();
+    const lastUsed = new LastUsedRecorder(store.db, options.lastUsedFlushMs, options.onBackgroundError);
+    lastUsed.start();
+    const verifier = new Verifier(store.db, hasher, changes, lastUsed);
+    return {
+      store,
+      hasher,
+      box: new SealedBox(options.masterKey),
+      changes,
+      lastUsed,
+      verifier,
+      async close() {
+        // Order matters: pending last-used writes need the database, the listener must stop before it closes.
+        await lastUsed.stop();
+        await changes.close();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}

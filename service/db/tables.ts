@@ -1,0 +1,130 @@
+/**
+ * Row types of the store, shared by SQLite and PostgreSQL. Both dialects hold the same column types so one
+ * set of migrations serves both: times are RFC 3339 UTC text (sortable), booleans are 0/1 integers, lists
+ * and maps are JSON text.
+ * @module
+ */
+
+
+export type Role = 'admin' | 'developer' | 'viewer';
+export type OwnerType = 'user' | 'service_account';
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  disabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ServiceAccountsTable {
+  id: string;
+  name: string;
+  description: string;
+  role: Role;
+  disabled: number;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  description: string;
+  owner_type: OwnerType;
+  owner_id: string;
+  created_by: string;
+  role: Role;
+  scopes: string; // JSON string[]
+  labels: string; // JSON Record<string, string>
+  expires_at: string | null;
+  key_hash: string;
+  display_prefix: string;
+  created_at: string;
+  updated_at: string;
+  revoked_at: string | null;
+  revoke_reason: string | null;
+  last_used_at: string | null;
+  last_used_ip: string | null;
+}
+
+export interface ApiKeyAllowListsTable {
+  key_id: string;
+  allow_list_id: string;
+}
+
+export interface IpAllowListsTable {
+  id: string;
+  name: string;
+  description: string;
+  cidrs: string; // JSON string[], normalised
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ScopesTable {
+  name: string;
+  description: string;
+  builtin: number;
+  created_at: string;
+}
+
+export interface SecretsTable {
+  id: string;
+  name: string;
+  description: string;
+  owner_type: OwnerType;
+  owner_id: string;
+  created_by: string;
+  latest_version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SecretVersionsTable {
+  secret_id: string;
+  version: number;
+  entries_sealed: string | null; // null once destroyed
+  entry_keys: string; // JSON string[]: names are not secret, values are
+  created_by: string;
+  created_at: string;
+  destroyed_at: string | null;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  time: string;
+  action: string;
+  outcome: 'success' | 'failure';
+  actor_type: string | null;
+  actor_id: string | null;
+  actor_key_id: string | null;
+  target_type: string | null;
+  target_id: string | null;
+  address: string | null;
+  request_id: string | null;
+  details: string; // JSON, never a secret
+}
+
+export interface MetaTable {
+  name: string;
+  value: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  service_accounts: ServiceAccountsTable;
+  api_keys: ApiKeysTable;
+  api_key_allow_lists: ApiKeyAllowListsTable;
+  ip_allow_lists: IpAllowListsTable;
+  scopes: ScopesTable;
+  secrets: SecretsTable;
+  secret_versions: SecretVersionsTable;
+  audit_events: AuditEventsTable;
+  keyplane_meta: MetaTable;
+}
+

@@ -1,0 +1,92 @@
+/**
+ * Bearer authentication for every `/v1` route but the public ones. The presented key goes through the same
+ * verifier as `POST /v1/keys/verify`, with the client address taken from the socket (or from
+ * X-Forwarded-For when the peer is a trusted proxy, which Fastify's trustProxy decides).
+ * Failures are audited with the key id when the key is known, never with the key.
+ * @module
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type AuditActor, writeAudit } from '../audit/audit-log';
+import type { ServiceContext } from '../context';
+import type { Role } from '../db/tables';
+import { ApiError } from '../errors';
+import type { AuthRecord } from '../keys/auth-record';
+import type { VerifyFailure } from '../keys/verifier';
+import { atLeast } from '../roles';
+
+export interface RequestAuth {
+  record: AuthRecord;
+  actor: AuditActor;
+  role: Role;
+  scopes: string[];
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: RequestAuth;
+  }
+}
+
+const FAILURE_MESSAGES: Record<VerifyFailure, string> = {
+  unknown: 'the API key is not known to this service',
+  revoked: 'the API key has been revoked',
+  expired: 'the API key has expired',
+  owner_disabled: 'the owner or creator of the API key is disabled',
+  ip_not_allowed: 'the API key may not be used from this address',
+  scope_missing: 'the API key lacks a required scope',
+};
+
+export function bearerAuth(ctx: ServiceContext) {
+  return async function authenticate(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    const header = request.headers.authorization;
+    const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (!match) {
+      await audit(ctx, request, 'missing', undefined);
+      throw new ApiError('unauthenticated', 'send an API key as "Authorization: Bearer kp_…"');
+    }
+    const outcome = await ctx.verifier.verify({ key: match[1]!, clientIp: request.ip });
+    if (!outcome.valid) {
+      await audit(ctx, request, outcome.reason, outcome.record?.keyId);
+      if (outcome.reason === 'ip_not_allowed') throw new ApiError('permission_denied', FAILURE_MESSAGES.ip_not_allowed);
+      throw new ApiError('unauthenticated', FAILURE_MESSAGES[outcome.reason]);
+    }
+    const record = outcome.record;
+    request.auth = {
+      record,
+      actor: { type: record.owner.type, id: record.owner.id, keyId: record.keyId },
+      role: record.effectiveRole,
+      scopes: record.scopes,
+    };
+  };
+}
+
+async function audit(ctx: ServiceContext, request: FastifyRequest, reason: string, keyId: string | undefined): Promise<void> {
+  await writeAudit(ctx.store.db, {
+    action: 'auth.failed',
+    outcome: 'failure',
+    keyId,
+    address: request.ip,
+    requestId: request.id,
+    details: { reason, method: request.method, path: request.url.split('?')[0] },
+  });
+}
+
+/** Throws 403 unless the caller's effective role reaches `role`. */
+export function requireRole(request: FastifyRequest, role: Role, what: string): void {
+  if (!atLeast(request.auth.role, role)) {
+    throw new ApiError('permission_denied', `${what} needs the ${role} role; this key acts as ${request.auth.role}`);
+  }
+}
+
+export function isAdmin(request: FastifyRequest): boolean {
+  return request.auth.role === 'admin';
+}
+
+export function hasScope(request: FastifyRequest, scope: string): boolean {
+  return request.auth.scopes.includes(scope);
+}
+
+/** The caller is the principal, or acts for it: the key's owner. */
+export function isPrincipal(request: FastifyRequest, type: string, id: string): boolean {
+  return request.auth.actor.type === type && request.auth.actor.id === id;
+}

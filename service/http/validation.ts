@@ -1,0 +1,72 @@
+/**
+ * Request validation. Bodies are validated strictly (no type coercion, no silently removed properties), so a
+ * wrong type or an unknown field is a 400 naming it; query strings and path parameters coerce, because they
+ * arrive as text. Ajv's first error becomes the `field` of the API error.
+ * @module
+ */
+import Ajv, { type ErrorObject } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { FastifySchemaCompiler } from 'fastify';
+import { ApiError } from '../errors';
+
+function makeAjv(coerce: boolean): Ajv {
+  const ajv = new Ajv({
+    coerceTypes: coerce ? 'array' : false,
+    removeAdditional: false,
+    useDefaults: true,
+    allErrors: false,
+    strict: false,
+  });
+  addFormats(ajv);
+  ajv.addKeyword({ keyword: 'x-keyplane-secret' });
+  return ajv;
+}
+
+const strictAjv = makeAjv(false);
+const coercingAjv = makeAjv(true);
+
+export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
+  const ajv = httpPart === 'body' ? strictAjv : coercingAjv;
+  return ajv.compile(schema as object) as never;
+};
+
+/** Dotted path of the offending field: `/labels/team` becomes `labels.team`, `/scopes/2` becomes `scopes[2]`. */
+function fieldOf(err: ErrorObject): string {
+  const parts = err.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (err.keyword === 'additionalProperties') parts.push(String(err.params.additionalProperty));
+  if (err.keyword === 'required') parts.push(String(err.params.missingProperty));
+  let out = '';
+  for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : out ? `.${p}` : p;
+  return out;
+}
+
+function describe(err: ErrorObject, field: string): string {
+  switch (err.keyword) {
+    case 'additionalProperties':
+      return `${field} is not a known field`;
+    case 'required':
+      return `${field} is required`;
+    case 'type':
+      return `${field} must be of type ${String(err.params.type)}`;
+    case 'maxLength':
+      return `${field} must be at most ${String(err.params.limit)} characters`;
+    case 'minLength':
+      return Number(err.params.limit) === 1 ? `${field} must not be empty` : `${field} must be at least ${String(err.params.limit)} characters`;
+    case 'maxItems':
+      return `${field} may hold at most ${String(err.params.limit)} items`;
+    case 'maxProperties':
+      return `${field} may hold at most ${String(err.params.limit)} entries`;
+    case 'uniqueItems':
+      return `${field} must not repeat items`;
+    case 'enum':
+      return `${field} must be one of ${(err.params.allowedValues as unknown[]).join(', ')}`;
+    default:
+      return `${field} ${err.message ?? 'is invalid'}`;
+  }
+}
+
+export function validationErrorToApiError(errors: ErrorObject[], part: string): ApiError {
+  const err = errors[0]!;
+  const field = fieldOf(err) || part;
+  return new ApiError('invalid_argument', describe(err, field), field);
+}

@@ -1,0 +1,230 @@
+/**
+ * `/v1/api-keys`: issue, list, read, update in place, revoke (keeping a tombstone) and delete keys.
+ * The secret is generated here, returned by create once, and only its hash is stored.
+ * @module
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { writeAudit } from '../audit/audit-log';
+import { displayPrefix, generateKey } from '../auth/key-format';
+import type { ServiceContext } from '../context';
+import { forUpdate, inTransaction, likeEscape } from '../db/transaction';
+import { ApiError, invalidArgument, notFound, permissionDenied } from '../errors';
+import { requireRole } from '../http/auth';
+import { decodePageToken, page } from '../http/pagination';
+import { IdParams, errorResponses } from '../http/schemas';
+import { newId } from '../ids';
+import { atLeast, lowerRole } from '../roles';
+import { futureExpiry } from '../time';
+import { assertAllowListsExist, assertMayManageKey, assertScopesGrantable, resolveNewKeyOwner } from './rules';
+import { ApiKey, ApiKeyList, CreateApiKeyBody, CreatedApiKey, ListApiKeysQuery, RevokeApiKeyBody, UpdateApiKeyBody } from './schemas';
+import { toApiKey, toApiKeys } from './views';
+
+const tags = ['api-keys'];
+
+export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
+  const db = ctx.store.db;
+
+  async function loadKey(id: string) {
+    const row = await db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound('API key', id);
+    return row;
+  }
+
+  return async (app) => {
+    app.post(
+      '/api-keys',
+      { schema: { tags, summary: 'Create an API key', body: CreateApiKeyBody, response: { 201: CreatedApiKey, ...errorResponses } } },
+      async (request, reply) => {
+        requireRole(request, 'developer', 'creating an API key');
+        const body = request.body;
+        const owner = await resolveNewKeyOwner(db, request, body);
+        const ceiling = lowerRole(request.auth.role, owner.role);
+        const role = body.role ?? ceiling;
+        if (!atLeast(request.auth.role, role)) {
+          throw permissionDenied(`a key acting as ${request.auth.role} cannot create a key with the ${role} role`, 'role');
+        }
+        if (!atLeast(owner.role, role)) throw invalidArgument('role', `role ${role} is above the owner's ${owner.role} role`);
+        const scopes = body.scopes ?? [];
+        await assertScopesGrantable(db, request, scopes);
+        const allowListIds = body.allow_list_ids ?? [];
+        await assertAllowListsExist(db, allowListIds);
+        const expiresAt = body.expires_at == null ? null : futureExpiry('expires_at', body.expires_at);
+
+        const secret = generateKey();
+        const now = new Date().toISOString();
+        const id = newId('apiKey');
+        const row = await inTransaction(ctx, true, async (trx) => {
+          await trx
+            .insertInto('api_keys')
+            .values({
+              id,
+              name: body.name,
+              description: body.description ?? '',
+              owner_type: owner.type,
+              owner_id: owner.id,
+              created_by: request.auth.actor.id,
+              role,
+              scopes: JSON.stringify(scopes),
+              labels: JSON.stringify(body.labels ?? {}),
+              expires_at: expiresAt,
+              key_hash: ctx.hasher.hash(secret),
+              display_prefix: displayPrefix(secret),
+              created_at: now,
+              updated_at: now,
+              revoked_at: null,
+              revoke_reason: null,
+              last_used_at: null,
+              last_used_ip: null,
+            })
+            .execute();
+          if (allowListIds.length) await trx.insertInto('api_key_allow_lists').values(allowListIds.map((l) => ({ key_id: id, allow_list_id: l }))).execute();
+          await writeAudit(trx, {
+            action: 'api_key.create',
+            actor: request.auth.actor,
+            target: { type: 'api_key', id },
+            address: request.ip,
+            requestId: request.id,
+            details: { name: body.name, role, owner_type: owner.type, owner_id: owner.id, scopes },
+          });
+          return trx.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+        });
+        return reply.status(201).send({ api_key: await toApiKey(db, row), secret });
+      },
+    );
+
+    app.get(
+      '/api-keys',
+      { schema: { tags, summary: 'List API keys', querystring: ListApiKeysQuery, response: { 200: ApiKeyList, ...errorResponses } } },
+      async (request) => {
+        const q = request.query;
+        const size = q.page_size ?? 50;
+        const after = decodePageToken(q.page_token);
+        const now = new Date().toISOString();
+        let query = db.selectFrom('api_keys').selectAll().orderBy('id').limit(size + 1);
+        if (after) query = query.where('id', '>', after);
+        if (q.owner_type) query = query.where('owner_type', '=', q.owner_type);
+        if (q.owner_id) query = query.where('owner_id', '=', q.owner_id);
+        if (q.service_account_id) query = query.where('owner_type', '=', 'service_account').where('owner_id', '=', q.service_account_id);
+        if (q.created_by) query = query.where('created_by', '=', q.created_by);
+        if (q.name_prefix) query = query.where('name', 'like', `${likeEscape(q.name_prefix)}%`);
+        if (q.status === 'revoked') query = query.where('revoked_at', 'is not', null);
+        if (q.status === 'expired') query = query.where('revoked_at', 'is', null).where('expires_at', '<=', now);
+        if (q.status === 'active') {
+          query = query.where('revoked_at', 'is', null).where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]));
+        }
+        (q.label ?? []).forEach((pair, i) => {
+          const at = pair.indexOf('=');
+          const k = pair.slice(0, at);
+          if (!k) throw invalidArgument(`label[${i}]`, 'label filters are KEY=VALUE');
+          // Labels are stored as JSON.stringify output, so an exact pair appears as this exact text.
+          const text = `${JSON.stringify(k)}:${JSON.stringify(pair.slice(at + 1))}`;
+          query = query.where('labels', 'like', `%${likeEscape(text)}%`);
+        });
+        const result = page(await query.execute(), size);
+        return { api_keys: await toApiKeys(db, result.items), next_page_token: result.next_page_token };
+      },
+    );
+
+    app.get(
+      '/api-keys/:id',
+      { schema: { tags, summary: 'Read an API key (never its secret)', params: IdParams, response: { 200: ApiKey, ...errorResponses } } },
+      async (request) => toApiKey(db, await loadKey(request.params.id)),
+    );
+
+    app.patch(
+      '/api-keys/:id',
+      { schema: { tags, summary: 'Change the fields sent, in place', params: IdParams, body: UpdateApiKeyBody, response: { 200: ApiKey, ...errorResponses } } },
+      async (request) => {
+        const body = request.body;
+        const existing = await loadKey(request.params.id);
+        await assertMayManageKey(db, request, existing);
+        if (existing.revoked_at) throw new ApiError('conflict', `API key ${existing.id} is revoked and cannot be changed`);
+        if (body.scopes) await assertScopesGrantable(db, request, body.scopes);
+        if (body.allow_list_ids) await assertAllowListsExist(db, body.allow_list_ids);
+        const expiresAt = body.expires_at === undefined ? undefined : body.expires_at === null ? null : futureExpiry('expires_at', body.expires_at);
+        const row = await inTransaction(ctx, true, async (trx) => {
+          const current = await forUpdate(ctx, trx.selectFrom('api_keys').selectAll().where('id', '=', existing.id)).executeTakeFirst();
+          if (!current) throw notFound('API key', existing.id);
+          if (current.revoked_at) throw new ApiError('conflict', `API key ${existing.id} is revoked and cannot be changed`);
+          const changes: Record<string, unknown> = { updated_at: new Date().toISOString() };
+          if (body.name !== undefined) changes.name = body.name;
+          if (body.description !== undefined) changes.description = body.description;
+          if (body.scopes !== undefined) changes.scopes = JSON.stringify(body.scopes);
+          if (body.labels !== undefined) changes.labels = JSON.stringify(body.labels);
+          if (expiresAt !== undefined) changes.expires_at = expiresAt;
+          await trx.updateTable('api_keys').set(changes).where('id', '=', existing.id).execute();
+          if (body.allow_list_ids !== undefined) {
+            await trx.deleteFrom('api_key_allow_lists').where('key_id', '=', existing.id).execute();
+            if (body.allow_list_ids.length) {
+              await trx.insertInto('api_key_allow_lists').values(body.allow_list_ids.map((l) => ({ key_id: existing.id, allow_list_id: l }))).execute();
+            }
+          }
+          await writeAudit(trx, {
+            action: 'api_key.update',
+            actor: request.auth.actor,
+            target: { type: 'api_key', id: existing.id },
+            address: request.ip,
+            requestId: request.id,
+            details: { fields: Object.keys(body) },
+          });
+          return trx.selectFrom('api_keys').selectAll().where('id', '=', existing.id).executeTakeFirstOrThrow();
+        });
+        return toApiKey(db, row);
+      },
+    );
+
+    app.post(
+      '/api-keys/:id/revoke',
+      { schema: { tags, summary: 'Revoke a key; reads keep returning its tombstone', params: IdParams, body: Type.Optional(RevokeApiKeyBody), response: { 200: ApiKey, ...errorResponses } } },
+      async (request) => {
+        const existing = await loadKey(request.params.id);
+        await assertMayManageKey(db, request, existing);
+        const row = await inTransaction(ctx, true, async (trx) => {
+          const now = new Date().toISOString();
+          // Revoking twice keeps the first time and reason: the tombstone records when the key died.
+          const updated = await trx
+            .updateTable('api_keys')
+            .set({ revoked_at: now, revoke_reason: request.body?.reason ?? 'revoked', updated_at: now })
+            .where('id', '=', existing.id)
+            .where('revoked_at', 'is', null)
+            .executeTakeFirst();
+          if (Number(updated.numUpdatedRows) > 0) {
+            await writeAudit(trx, {
+              action: 'api_key.revoke',
+              actor: request.auth.actor,
+              target: { type: 'api_key', id: existing.id },
+              address: request.ip,
+              requestId: request.id,
+              details: { reason: request.body?.reason ?? 'revoked' },
+            });
+          }
+          return trx.selectFrom('api_keys').selectAll().where('id', '=', existing.id).executeTakeFirstOrThrow();
+        });
+        return toApiKey(db, row);
+      },
+    );
+
+    app.delete(
+      '/api-keys/:id',
+      { schema: { tags, summary: 'Delete a key and its tombstone', params: IdParams, response: { 204: Type.Null(), ...errorResponses } } },
+      async (request, reply) => {
+        const existing = await loadKey(request.params.id);
+        await assertMayManageKey(db, request, existing);
+        await inTransaction(ctx, true, async (trx) => {
+          await trx.deleteFrom('api_key_allow_lists').where('key_id', '=', existing.id).execute();
+          await trx.deleteFrom('api_keys').where('id', '=', existing.id).execute();
+          await writeAudit(trx, {
+            action: 'api_key.delete',
+            actor: request.auth.actor,
+            target: { type: 'api_key', id: existing.id },
+            address: request.ip,
+            requestId: request.id,
+            details: { name: existing.name },
+          });
+        });
+        return reply.status(204).send(null);
+      },
+    );
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Who may create and manage which key. Admins may do anything. Developers manage keys they own or created
+ * and keys of service accounts, never one whose role is above their own. Viewers read only.
+ * Scopes and allow lists a key names must exist; a built-in `keyplane.*` scope can be granted only by an
+ * admin or by a key that holds it, so no one hands out more than they have.
+ * @module
+ */
+import type { FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { ApiKeysTable, Database, Role } from '../db/tables';
+import { ApiError, invalidArgument, permissionDenied } from '../errors';
+import { isAdmin, isPrincipal, requireRole } from '../http/auth';
+import { atLeast } from '../roles';
+import { BUILTIN_PREFIX } from '../scopes/builtin';
+
+export async function serviceAccountRole(db: Kysely<Database>, id: string): Promise<Role | undefined> {
+  return (await db.selectFrom('service_accounts').select('role').where('id', '=', id).executeTakeFirst())?.role;
+}
+
+export async function assertMayManageKey(db: Kysely<Database>, request: FastifyRequest, key: ApiKeysTable): Promise<void> {
+  requireRole(request, 'developer', 'changing an API key');
+  if (isAdmin(request)) return;
+  const role = request.auth.role;
+  if (!atLeast(role, key.role)) throw permissionDenied(`key ${key.id} has the ${key.role} role, above this key's ${role} role`);
+  if (isPrincipal(request, key.owner_type, key.owner_id) || key.created_by === request.auth.actor.id) return;
+  if (key.owner_type === 'service_account') {
+    const saRole = await serviceAccountRole(db, key.owner_id);
+    if (saRole && atLeast(role, saRole)) return;
+  }
+  throw permissionDenied(`key ${key.id} belongs to someone else; developers manage their own keys and service accounts' keys`);
+}
+
+export async function assertScopesGrantable(db: Kysely<Database>, request: FastifyRequest, scopes: string[]): Promise<void> {
+  if (scopes.length === 0) return;
+  const known = new Set((await db.selectFrom('scopes').select('name').where('name', 'in', scopes).execute()).map((s) => s.name));
+  scopes.forEach((s, i) => {
+    if (!known.has(s)) throw invalidArgument(`scopes[${i}]`, `scope "${s}" is not in the scope catalogue (GET /v1/scopes lists it)`);
+    if (s.startsWith(BUILTIN_PREFIX) && !isAdmin(request) && !request.auth.scopes.includes(s)) {
+      throw permissionDenied(`only an admin or a key holding "${s}" may grant it`, `scopes[${i}]`);
+    }
+  });
+}
+
+export async function assertAllowListsExist(db: Kysely<Database>, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const known = new Set((await db.selectFrom('ip_allow_lists').select('id').where('id', 'in', ids).execute()).map((l) => l.id));
+  ids.forEach((id, i) => {
+    if (!known.has(id)) throw invalidArgument(`allow_list_ids[${i}]`, `IP allow list ${id} does not exist`);
+  });
+}
+
+/** The owner a new key gets, and the highest role it may have. */
+export async function resolveNewKeyOwner(
+  db: Kysely<Database>,
+  request: FastifyRequest,
+  body: { service_account_id?: string; user_id?: string },
+): Promise<{ type: 'user' | 'service_account'; id: string; role: Role }> {
+  if (body.service_account_id && body.user_id) {
+    throw invalidArgument('user_id', 'give service_account_id or user_id, not both');
+  }
+  if (body.service_account_id) {
+    const sa = await db.selectFrom('service_accounts').select(['id', 'role']).where('id', '=', body.service_account_id).executeTakeFirst();
+    if (!sa) throw invalidArgument('service_account_id', `service account ${body.service_account_id} does not exist`);
+    if (!isAdmin(request) && !atLeast(request.auth.role, sa.role)) {
+      throw permissionDenied(`service account ${sa.id} has the ${sa.role} role, above this key's ${request.auth.role} role`, 'service_account_id');
+    }
+    return { type: 'service_account', id: sa.id, role: sa.role };
+  }
+  if (body.user_id && !isPrincipal(request, 'user', body.user_id)) {
+    if (!isAdmin(request)) throw permissionDenied('only admins create keys for other users', 'user_id');
+    const user = await db.selectFrom('users').select(['id', 'role']).where('id', '=', body.user_id).executeTakeFirst();
+    if (!user) throw invalidArgument('user_id', `user ${body.user_id} does not exist`);
+    return { type: 'user', id: user.id, role: user.role };
+  }
+  const actor = request.auth.actor;
+  const table = actor.type === 'user' ? 'users' : 'service_accounts';
+  const row = await db.selectFrom(table).select('role').where('id', '=', actor.id).executeTakeFirst();
+  if (!row) throw new ApiError('unauthenticated', 'the owner of this API key no longer exists');
+  return { type: actor.type, id: actor.id, role: row.role };
+}

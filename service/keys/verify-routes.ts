@@ -1,0 +1,71 @@
+/**
+ * `POST /v1/keys/verify` for other services, and `GET /v1/whoami` for the caller's own key.
+ * A failed verification answers 200 with `valid: false` and a reason; a key that does not exist and one the
+ * caller may not see are indistinguishable (`unknown`).
+ * @module
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { isWellFormedKey } from '../auth/key-format';
+import type { ServiceContext } from '../context';
+import { invalidArgument, permissionDenied } from '../errors';
+import { hasScope, isAdmin } from '../http/auth';
+import { errorResponses, OwnerType, Role } from '../http/schemas';
+import { parseAddress } from '../allow-lists/cidr';
+import { ApiKey, VerifyBody, VerifyResponse } from './schemas';
+import { toApiKey } from './views';
+
+export const Whoami = Type.Object({
+  api_key: ApiKey,
+  principal: Type.Object({
+    type: OwnerType,
+    id: Type.String(),
+    name: Type.String(),
+    email: Type.Union([Type.String(), Type.Null()]),
+    role: Role,
+  }),
+  effective_role: Role,
+});
+
+export function verifyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
+  const db = ctx.store.db;
+  return async (app) => {
+    app.post(
+      '/keys/verify',
+      { schema: { tags: ['verification'], summary: 'Verify a key presented to another service', body: VerifyBody, response: { 200: VerifyResponse, ...errorResponses } } },
+      async (request): Promise<VerifyResponse> => {
+        if (!isAdmin(request) && !hasScope(request, 'keyplane.keys.verify')) {
+          throw permissionDenied('verifying keys needs the admin role or the keyplane.keys.verify scope');
+        }
+        const body = request.body;
+        // A mistyped key is a caller error, reported without a lookup (the checksum catches it).
+        if (!isWellFormedKey(body.key)) throw invalidArgument('key', 'key is not a well-formed Keyplane key (kp_…, checksum mismatch or wrong length)');
+        if (body.client_ip !== undefined && !parseAddress(body.client_ip)) throw invalidArgument('client_ip', 'client_ip is not an IPv4 or IPv6 address');
+        const outcome = await ctx.verifier.verify({ key: body.key, clientIp: body.client_ip, requiredScopes: body.required_scopes });
+        if (!outcome.valid && (outcome.reason === 'unknown' || !outcome.record)) return { valid: false, reason: 'unknown' };
+        const r = outcome.record!;
+        const identity = {
+          key_id: r.keyId,
+          name: r.name,
+          owner_type: r.owner.type,
+          owner_id: r.owner.id,
+          role: r.effectiveRole,
+          scopes: r.scopes,
+          expires_at: r.expiresAt === null ? null : new Date(r.expiresAt).toISOString(),
+        };
+        if (outcome.valid) return { valid: true, ...identity };
+        return { valid: false, reason: outcome.reason, ...identity, ...(outcome.missingScopes ? { missing_scopes: outcome.missingScopes } : {}) };
+      },
+    );
+
+    app.get('/whoami', { schema: { tags: ['verification'], summary: 'The calling key and its principal', response: { 200: Whoami, ...errorResponses } } }, async (request) => {
+      const { actor } = request.auth;
+      const key = await db.selectFrom('api_keys').selectAll().where('id', '=', actor.keyId).executeTakeFirstOrThrow();
+      const principal =
+        actor.type === 'user'
+          ? await db.selectFrom('users').select(['id', 'name', 'email', 'role']).where('id', '=', actor.id).executeTakeFirstOrThrow()
+          : { ...(await db.selectFrom('service_accounts').select(['id', 'name', 'role']).where('id', '=', actor.id).executeTakeFirstOrThrow()), email: null };
+      return { api_key: await toApiKey(db, key), principal: { type: actor.type, ...principal }, effective_role: request.auth.role };
+    });
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Turns key rows into API objects, loading what a row does not hold (allow-list ids, the current roles of
+ * owner and creator) in one query each for a whole page.
+ * @module
+ */
+import type { Kysely } from 'kysely';
+import type { ApiKeysTable, Database, Role } from '../db/tables';
+import { lowerRole } from '../roles';
+import type { ApiKey } from './schemas';
+
+export function keyStatus(row: Pick<ApiKeysTable, 'revoked_at' | 'expires_at'>, now = Date.now()): ApiKey['status'] {
+  if (row.revoked_at) return 'revoked';
+  if (row.expires_at && Date.parse(row.expires_at) <= now) return 'expired';
+  return 'active';
+}
+
+export async function principalRoles(db: Kysely<Database>, ids: string[]): Promise<Map<string, Role>> {
+  const roles = new Map<string, Role>();
+  const users = ids.filter((id) => id.startsWith('usr_'));
+  const sas = ids.filter((id) => id.startsWith('sa_'));
+  if (users.length) for (const r of await db.selectFrom('users').select(['id', 'role']).where('id', 'in', users).execute()) roles.set(r.id, r.role);
+  if (sas.length) for (const r of await db.selectFrom('service_accounts').select(['id', 'role']).where('id', 'in', sas).execute()) roles.set(r.id, r.role);
+  return roles;
+}
+
+export async function toApiKeys(db: Kysely<Database>, rows: ApiKeysTable[]): Promise<ApiKey[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const links = await db.selectFrom('api_key_allow_lists').selectAll().where('key_id', 'in', ids).orderBy('allow_list_id').execute();
+  const lists = new Map<string, string[]>();
+  for (const l of links) lists.set(l.key_id, [...(lists.get(l.key_id) ?? []), l.allow_list_id]);
+  const roles = await principalRoles(db, [...new Set(rows.flatMap((r) => [r.owner_id, r.created_by]))]);
+  const now = Date.now();
+  return rows.map((r) => {
+    const caps = [r.role, roles.get(r.owner_id), roles.get(r.created_by)].filter((x): x is Role => !!x);
+    return {
+      id: r.id,
+      name: r.name,
+      description: r.description,
+      owner_type: r.owner_type,
+      owner_id: r.owner_id,
+      service_account_id: r.owner_type === 'service_account' ? r.owner_id : null,
+      created_by: r.created_by,
+      role: r.role,
+      // A missing owner or creator leaves the key unusable; viewer is the honest floor to show.
+      effective_role: caps.length === 3 ? lowerRole(...caps) : 'viewer',
+      scopes: JSON.parse(r.scopes) as string[],
+      expires_at: r.expires_at,
+      allow_list_ids: lists.get(r.id) ?? [],
+      labels: JSON.parse(r.labels) as Record<string, string>,
+      status: keyStatus(r, now),
+      display_prefix: r.display_prefix,
+      created_at: r.created_at,
+      updated_at: r.updated_at,
+      revoked_at: r.revoked_at,
+      revoke_reason: r.revoke_reason,
+      last_used_at: r.last_used_at,
+      last_used_ip: r.last_used_ip,
+    };
+  });
+}
+
+export async function toApiKey(db: Kysely<Database>, row: ApiKeysTable): Promise<ApiKey> {
+  return (await toApiKeys(db, [row]))[0]!;
+}

@@ -1,0 +1,61 @@
+/**
+ * `/v1/scopes`: the scope catalogue. Built-in `keyplane.*` scopes are fixed; admins register custom scopes
+ * for the services that verify keys. A scope a key still holds cannot be deleted.
+ * @module
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { type Static, Type } from '@sinclair/typebox';
+import { writeAudit } from '../audit/audit-log';
+import type { ServiceContext } from '../context';
+import { inTransaction, isUniqueViolation, likeEscape } from '../db/transaction';
+import { ApiError, invalidArgument, notFound } from '../errors';
+import { requireRole } from '../http/auth';
+import { Description, ScopeName, Timestamp, errorResponses } from '../http/schemas';
+import { BUILTIN_PREFIX } from './builtin';
+
+const tags = ['scopes'];
+export const Scope = Type.Object({ name: Type.String(), description: Type.String(), builtin: Type.Boolean(), created_at: Timestamp }, { $id: 'Scope' });
+export type Scope = Static<typeof Scope>;
+export const CreateScopeBody = Type.Object({ name: ScopeName, description: Description }, { additionalProperties: false });
+const NameParams = Type.Object({ name: ScopeName });
+
+export function scopeRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
+  const db = ctx.store.db;
+  const toScope = (r: { name: string; description: string; builtin: number; created_at: string }): Scope => ({ ...r, builtin: r.builtin === 1 });
+  return async (app) => {
+    app.get('/scopes', { schema: { tags, summary: 'The scope catalogue', response: { 200: Type.Object({ scopes: Type.Array(Scope) }), ...errorResponses } } }, async () => ({
+      scopes: (await db.selectFrom('scopes').selectAll().orderBy('name').execute()).map(toScope),
+    }));
+
+    app.post('/scopes', { schema: { tags, summary: 'Register a custom scope (admin)', body: CreateScopeBody, response: { 201: Scope, ...errorResponses } } }, async (request, reply) => {
+      requireRole(request, 'admin', 'registering a scope');
+      if (request.body.name.startsWith(BUILTIN_PREFIX)) throw invalidArgument('name', `names starting with ${BUILTIN_PREFIX} are reserved for built-in scopes`);
+      const row = { name: request.body.name, description: request.body.description, builtin: 0, created_at: new Date().toISOString() };
+      try {
+        await inTransaction(ctx, false, async (trx) => {
+          await trx.insertInto('scopes').values(row).execute();
+          await writeAudit(trx, { action: 'scope.create', actor: request.auth.actor, target: { type: 'scope', id: row.name }, address: request.ip, requestId: request.id });
+        });
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new ApiError('already_exists', `scope ${row.name} exists`, 'name');
+        throw err;
+      }
+      return reply.status(201).send(toScope(row));
+    });
+
+    app.delete('/scopes/:name', { schema: { tags, summary: 'Delete a custom scope no key holds (admin)', params: NameParams, response: { 204: Type.Null(), ...errorResponses } } }, async (request, reply) => {
+      requireRole(request, 'admin', 'deleting a scope');
+      const name = request.params.name;
+      const row = await db.selectFrom('scopes').selectAll().where('name', '=', name).executeTakeFirst();
+      if (!row) throw notFound('scope', name);
+      if (row.builtin) throw new ApiError('conflict', `scope ${name} is built in`);
+      await inTransaction(ctx, false, async (trx) => {
+        const holder = await trx.selectFrom('api_keys').select('id').where('scopes', 'like', `%${likeEscape(JSON.stringify(name))}%`).executeTakeFirst();
+        if (holder) throw new ApiError('conflict', `scope ${name} is held by key ${holder.id}`);
+        await trx.deleteFrom('scopes').where('name', '=', name).execute();
+        await writeAudit(trx, { action: 'scope.delete', actor: request.auth.actor, target: { type: 'scope', id: name }, address: request.ip, requestId: request.id });
+      });
+      return reply.status(204).send(null);
+    });
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * Runs the service: opens the store, listens, and on SIGTERM or SIGINT stops accepting connections, lets
+ * in-flight requests finish, flushes pending last-used writes and closes the database, in that order, so
+ * nothing acknowledged is lost.
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pino from 'pino';
+import { LOG_REDACT, buildApp } from './app';
+import { isInitialised } from './bootstrap';
+import { type ServiceContext, createContext } from './context';
+import { MASTER_KEY_FILE, readMasterKeyFile } from './crypto/master-key';
+import { isPostgresUrl } from './db/connect';
+
+export interface ServerOptions {
+  dataDir?: string;
+  databaseUrl?: string;
+  masterKeyFile?: string;
+  listen: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  trustedProxies?: string[];
+  logLevel?: string;
+  version?: string;
+  lastUsedFlushMs?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export function storePaths(options: { dataDir?: string; databaseUrl?: string; masterKeyFile?: string }) {
+  if (!options.dataDir && !(isPostgresUrl(options.databaseUrl) && options.masterKeyFile)) {
+    throw new Error('give --data DIR (or, with a postgres:// --database-url, --master-key-file FILE)');
+  }
+  return {
+    masterKeyFile: options.masterKeyFile ?? join(options.dataDir!, MASTER_KEY_FILE),
+    sqlitePath: options.dataDir ? join(options.dataDir, 'keyplane.db') : undefined,
+  };
+}
+
+export function parseListen(listen: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(listen);
+  if (!m || Number(m[3]) > 65535) throw new Error(`--listen ${listen} is not HOST:PORT (e.g. 127.0.0.1:7420 or [::1]:7420)`);
+  return { host: m[1] ?? m[2]!, port: Number(m[3]) };
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { host, port } = parseListen(options.listen);
+  const paths = storePaths(options);
+  const logger = pino({ level: options.logLevel ?? 'info', redact: { paths: LOG_REDACT, censor: '[redacted]' } });
+  const https = options.tlsCert || options.tlsKey ? loadTls(options.tlsCert, options.tlsKey) : undefined;
+  const ctx: ServiceContext = await createContext({
+    databaseUrl: options.databaseUrl,
+    sqlitePath: paths.sqlitePath,
+    masterKey: readMasterKeyFile(paths.masterKeyFile),
+    lastUsedFlushMs: options.lastUsedFlushMs,
+    onBackgroundError: (err) => logger.error({ err }, 'background write failed'),
+  });
+  if (!(await isInitialised(ctx))) {
+    await ctx.close();
+    throw new Error('this store is not initialised: run `keyplane server init` first');
+  }
+  const app = await buildApp(ctx, { logger: logger as never, trustedProxies: options.trustedProxies, https, version: options.version });
+  await app.listen({ host, port });
+  const address = app.server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  const url = `${https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+  logger.info({ url, database: ctx.store.dialect }, 'keyplane service listening');
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    close() {
+      closing ??= (async () => {
+        await app.close(); // waits for in-flight requests
+        await ctx.close(); // flushes last-used, stops the listener, closes the store
+        logger.info('keyplane service stopped');
+        logger.flush?.();
+      })();
+      return closing;
+    },
+  };
+}
+
+function loadTls(cert?: string, key?: string): { cert: Buffer; key: Buffer } {
+  if (!cert || !key) throw new Error('TLS needs both --tls-cert and --tls-key');
+  return { cert: readFileSync(cert), key: readFileSync(key) };
+}
