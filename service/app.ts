@@ -6,7 +6,7 @@
  */
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { auditRoutes } from './audit/routes';
 import { allowListRoutes } from './allow-lists/routes';
 import type { ServiceContext } from './context';
@@ -27,7 +27,9 @@ export const BODY_LIMIT = 1024 * 1024;
 export const LOG_REDACT = ['req.headers.authorization', 'req.headers.cookie', 'req.body', 'res.body'];
 
 export interface AppOptions {
+  /** Logger options, or `loggerInstance` for a pino logger built by the caller (the server's). */
   logger?: FastifyServerOptions['logger'];
+  loggerInstance?: FastifyBaseLogger;
   /** CIDRs (or addresses) of proxies whose X-Forwarded-For is believed. */
   trustedProxies?: string[];
   https?: { cert: Buffer; key: Buffer };
@@ -36,7 +38,7 @@ export interface AppOptions {
 
 export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? false }),
     bodyLimit: BODY_LIMIT,
     trustProxy: options.trustedProxies && options.trustedProxies.length > 0 ? options.trustedProxies : false,
     ...(options.https ? { https: options.https } : {}),

@@ -63,7 +63,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await ctx.close();
     throw new Error('this store is not initialised: run `keyplane server init` first');
   }
-  const app = await buildApp(ctx, { logger: logger as never, trustedProxies: options.trustedProxies, https, version: options.version });
+  const app = await buildApp(ctx, { loggerInstance: logger, trustedProxies: options.trustedProxies, https, version: options.version });
   await app.listen({ host, port });
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
