@@ -4,6 +4,7 @@
  * `10.0.0.0/8`, `2001:DB8:0:0::/32` becomes `2001:db8::/32`); a bare address is a single-host range.
  * @module
  */
+import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 export type ParsedCidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
@@ -18,6 +19,8 @@ function maskBytes(bytes: number[], prefix: number): number[] {
 /** The canonical form of a CIDR or bare address, or an Error saying what is wrong with it. */
 export function normaliseCidr(text: string): string | Error {
   const trimmed = text.trim();
+  // ipaddr.js also accepts shorthand such as "10.1" or octal parts; only canonical notations are allowed here.
+  if (isIP(trimmed.split('/')[0] ?? '') === 0) return new Error(`"${text}" is not an IPv4 or IPv6 address or CIDR`);
   try {
     if (!trimmed.includes('/')) {
       const addr = ipaddr.parse(trimmed);
@@ -39,6 +42,7 @@ export function parseNormalisedCidr(cidr: string): ParsedCidr {
 
 /** Parses a client address; IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) count as the IPv4 address. */
 export function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  if (isIP(text) === 0) return undefined;
   try {
     return ipaddr.process(text);
   } catch {

@@ -26,6 +26,7 @@ export const Timestamp = Type.String({ description: 'RFC 3339 time in UTC' });
 export const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
 export const Labels = Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.:/-]{1,63}$' }), Type.String({ maxLength: 256 }), {
   maxProperties: 64,
+  additionalProperties: false,
   description: 'Free-form key/value labels; keys are 1-63 characters of letters, digits and _.:/-',
 });
 export const IdList = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 64, uniqueItems: true });

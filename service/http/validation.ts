@@ -15,6 +15,7 @@ function makeAjv(coerce: boolean): Ajv {
     removeAdditional: false,
     useDefaults: true,
     allErrors: false,
+    verbose: true, // keeps parentSchema on errors, to word record-key errors
     strict: false,
   });
   addFormats(ajv);
@@ -43,7 +44,9 @@ function fieldOf(err: ErrorObject): string {
 function describe(err: ErrorObject, field: string): string {
   switch (err.keyword) {
     case 'additionalProperties':
-      return `${field} is not a known field`;
+      return (err.parentSchema as { patternProperties?: object } | undefined)?.patternProperties
+        ? `${field}: "${String(err.params.additionalProperty)}" is not an allowed key (letters, digits and _.:/-, at most 63)`
+        : `${field} is not a known field`;
     case 'required':
       return `${field} is required`;
     case 'type':
