@@ -6,6 +6,7 @@
  * notification could otherwise keep a revoked key alive.
  * @module
  */
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { sql, type Transaction } from 'kysely';
 import { Client } from 'pg';
@@ -16,6 +17,7 @@ const CHANNEL = 'keyplane_auth_changes';
 
 export class ChangeFeed extends EventEmitter {
   private listener?: Client;
+  private readonly awaiting = new Map<string, () => void>();
   private closed = false;
   /** False while a PostgreSQL node cannot hear other nodes' changes. */
   trustworthy = true;
@@ -28,14 +30,34 @@ export class ChangeFeed extends EventEmitter {
     if (this.store.dialect === 'postgres') await this.connect();
   }
 
-  /** Call inside the transaction that changes authentication data. */
-  async publish(trx: Transaction<Database>): Promise<void> {
-    if (this.store.dialect === 'postgres') await sql`select pg_notify(${CHANNEL}, '')`.execute(trx);
+  /**
+   * Call inside the transaction that changes authentication data. Returns a token to pass to `committed`.
+   */
+  async publish(trx: Transaction<Database>): Promise<string> {
+    const token = randomUUID();
+    if (this.store.dialect === 'postgres') await sql`select pg_notify(${CHANNEL}, ${token})`.execute(trx);
+    return token;
   }
 
-  /** Call after that transaction committed, so this node stops trusting its cache at once. */
-  committed(): void {
+  /**
+   * Call after that transaction committed: this node stops trusting its cache at once, and on PostgreSQL the
+   * call waits (up to a second) until this node's own listener has heard the notification. PostgreSQL sends
+   * a notification to all listeners together, so by then it is on its way to every other node's socket too,
+   * ahead of any request a client sends after our response: a key revoked here is refused there on the
+   * very next request.
+   */
+  async committed(token: string): Promise<void> {
     this.emit('change');
+    if (this.store.dialect !== 'postgres' || !this.listener) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, 1000);
+      timer.unref();
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.awaiting.set(token, done);
+    }).finally(() => this.awaiting.delete(token));
   }
 
   async close(): Promise<void> {
@@ -45,7 +67,10 @@ export class ChangeFeed extends EventEmitter {
 
   private async connect(): Promise<void> {
     const client = new Client({ connectionString: this.store.postgresUrl });
-    client.on('notification', () => this.emit('change'));
+    client.on('notification', (n) => {
+      this.emit('change');
+      if (n.payload) this.awaiting.get(n.payload)?.();
+    });
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));
     await client.connect();

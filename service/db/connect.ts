@@ -35,6 +35,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   let store: Store;
   if (isPostgresUrl(options.databaseUrl)) {
     const pool = new Pool({ connectionString: options.databaseUrl, max: 10 });
+    // An idle connection that dies (server restart, terminated backend) is dropped by the pool and replaced on
+    // the next query; without a listener its 'error' event would crash the whole process.
+    pool.on('error', () => undefined);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     store = { db, dialect: 'postgres', postgresUrl: options.databaseUrl, close: () => db.destroy() };
   } else {

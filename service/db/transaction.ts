@@ -8,12 +8,13 @@ import type { ServiceContext } from '../context';
 import type { Database } from './tables';
 
 export async function inTransaction<T>(ctx: ServiceContext, authChange: boolean, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  let token: string | undefined;
   const result = await ctx.store.db.transaction().execute(async (trx) => {
     const value = await fn(trx);
-    if (authChange) await ctx.changes.publish(trx);
+    if (authChange) token = await ctx.changes.publish(trx);
     return value;
   });
-  if (authChange) ctx.changes.committed();
+  if (token !== undefined) await ctx.changes.committed(token);
   return result;
 }
 

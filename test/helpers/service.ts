@@ -19,7 +19,30 @@ export interface TestService {
   dir: string;
   /** Calls the API as `key` (the admin key by default) and returns status and parsed body. */
   call(method: string, url: string, body?: unknown, key?: string | null, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  /** Like `call`, with every inject option in one object: a peer address (`remoteAddress`), a raw payload. */
+  request(options: RequestOptions): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+  /** A user of `role` (created by the admin) with a key of that role made for them, holding `scopes`. */
+  person(role: 'admin' | 'developer' | 'viewer', options?: { email?: string; scopes?: string[] }): Promise<Person>;
   close(): Promise<void>;
+}
+
+export interface RequestOptions {
+  method: string;
+  url: string;
+  /** Sent as JSON unless it is a string, which is sent as is. */
+  body?: unknown;
+  /** The key to send; the admin key by default, null for none. */
+  key?: string | null;
+  headers?: Record<string, string>;
+  /** The peer address the service sees (inject's remoteAddress); 127.0.0.1 by default. */
+  remoteAddress?: string;
+}
+
+export interface Person {
+  id: string;
+  email: string;
+  key: string;
+  keyId: string;
 }
 
 export async function startTestService(options: { databaseUrl?: string; masterKey?: Buffer; app?: AppOptions } = {}): Promise<TestService> {
@@ -27,6 +50,17 @@ export async function startTestService(options: { databaseUrl?: string; masterKe
   const ctx = await createContext({ databaseUrl: options.databaseUrl, sqlitePath: join(dir, 'keyplane.db'), masterKey: options.masterKey ?? randomBytes(32), lastUsedFlushMs: 50 });
   const { secret, userId } = await initialise(ctx, { email: 'admin@example.com', name: 'Admin' });
   const app = await buildApp(ctx, options.app);
+  let people = 0;
+  const request = async ({ method, url, body, key = secret, headers = {}, remoteAddress }: RequestOptions) => {
+    const res = await app.inject({
+      method: method as never,
+      url,
+      ...(body === undefined ? {} : { payload: body as never }),
+      ...(remoteAddress ? { remoteAddress } : {}),
+      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers },
+    });
+    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined, headers: res.headers as Record<string, unknown> };
+  };
   return {
     app,
     ctx,
@@ -41,6 +75,15 @@ export async function startTestService(options: { databaseUrl?: string; masterKe
         headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers },
       });
       return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
+    },
+    request,
+    async person(role, { email, scopes = [] } = {}) {
+      const address = email ?? `${role}-${++people}-${Date.now().toString(36)}@example.com`;
+      const user = await request({ method: 'POST', url: '/v1/users', body: { email: address, name: address, role } });
+      if (user.status !== 201) throw new Error(`creating user ${address}: ${JSON.stringify(user.body)}`);
+      const key = await request({ method: 'POST', url: '/v1/api-keys', body: { name: `${address} key`, user_id: user.body.id, role, scopes } });
+      if (key.status !== 201) throw new Error(`creating a key for ${address}: ${JSON.stringify(key.body)}`);
+      return { id: user.body.id as string, email: address, key: key.body.secret as string, keyId: key.body.api_key.id as string };
     },
     async close() {
       await app.close();
