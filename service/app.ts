@@ -48,6 +48,8 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
     return503OnClosing: true,
   } as FastifyServerOptions).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
+  // Fastify also parses text/plain by default; the API takes JSON only, so anything else is a 415.
+  app.removeContentTypeParser('text/plain');
   app.addSchema(ErrorResponse);
   installErrorHandler(app);
   app.addHook('onSend', async (request, reply) => {

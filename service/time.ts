@@ -11,10 +11,21 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz
 export function parseRfc3339(text: string): number | undefined {
   const m = RFC3339.exec(text);
   if (!m) return undefined;
-  const [, , mo, d, h, mi, s] = m.map(Number) as number[];
+  const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
   if (mo! < 1 || mo! > 12 || d! < 1 || d! > 31 || h! > 23 || mi! > 59 || s! > 60) return undefined;
+  // Date.parse rolls 2099-02-30 over to 2 March instead of refusing it; RFC 3339 section 5.7 does not.
+  if (d! > daysInMonth(y!, mo!)) return undefined;
+  const offset = m[8]!.length === 6 ? m[8]!.slice(1).split(':').map(Number) : [0, 0];
+  if (offset[0]! > 23 || offset[1]! > 59) return undefined;
   const ms = Date.parse(text.toUpperCase());
   return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** Days in month `mo` (1-12) of year `y`; setUTCFullYear, unlike Date.UTC, does not map years 0-99 to 19xx. */
+function daysInMonth(y: number, mo: number): number {
+  const date = new Date(0);
+  date.setUTCFullYear(y, mo, 0);
+  return date.getUTCDate();
 }
 
 /** Validates an expiry for a key being created or changed: RFC 3339 and in the future. */

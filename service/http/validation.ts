@@ -44,9 +44,13 @@ function fieldOf(err: ErrorObject): string {
 function describe(err: ErrorObject, field: string): string {
   switch (err.keyword) {
     case 'additionalProperties':
-      return (err.parentSchema as { patternProperties?: object } | undefined)?.patternProperties
-        ? `${field}: "${String(err.params.additionalProperty)}" is not an allowed key (letters, digits and _.:/-, at most 63)`
+    {
+      // A record (labels, secret entries) names its allowed keys by pattern; an object names its fields.
+      const patterns = Object.keys((err.parentSchema as { patternProperties?: object } | undefined)?.patternProperties ?? {});
+      return patterns.length > 0
+        ? `${field}: "${String(err.params.additionalProperty)}" is not an allowed key (keys must match ${patterns.join(' or ')})`
         : `${field} is not a known field`;
+    }
     case 'required':
       return `${field} is required`;
     case 'type':
@@ -68,8 +72,25 @@ function describe(err: ErrorObject, field: string): string {
   }
 }
 
+/**
+ * A value that matched no branch of a union of literals or types (`role`, `status`, a nullable time) fails
+ * every branch, and Ajv reports each branch before the `anyOf`; one sentence listing them reads better than
+ * the first branch's "must be equal to constant".
+ */
+function describeUnion(errors: ErrorObject[], field: string): string | undefined {
+  const at = errors[0]!.instancePath;
+  const end = errors.findIndex((e) => e.keyword === 'anyOf' && e.instancePath === at);
+  if (end < 1) return undefined;
+  const branches = errors.slice(0, end);
+  if (!branches.every((e) => e.instancePath === at && (e.keyword === 'const' || e.keyword === 'type'))) return undefined;
+  const values = branches.filter((e) => e.keyword === 'const').map((e) => String(e.params.allowedValue));
+  const types = branches.filter((e) => e.keyword === 'type').map((e) => String(e.params.type));
+  const parts = [...(values.length ? [`one of ${values.join(', ')}`] : []), ...(types.length ? [`of type ${types.join(' or ')}`] : [])];
+  return `${field} must be ${parts.join(' or ')}`;
+}
+
 export function validationErrorToApiError(errors: ErrorObject[], part: string): ApiError {
   const err = errors[0]!;
   const field = fieldOf(err) || part;
-  return new ApiError('invalid_argument', describe(err, field), field);
+  return new ApiError('invalid_argument', describeUnion(errors, field) ?? describe(err, field), field);
 }

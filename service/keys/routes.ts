@@ -176,7 +176,13 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
 
     app.post(
       '/api-keys/:id/revoke',
-      { schema: { tags, summary: 'Revoke a key; reads keep returning its tombstone', params: IdParams, body: Type.Optional(RevokeApiKeyBody), response: { 200: ApiKey, ...errorResponses } } },
+      {
+        schema: { tags, summary: 'Revoke a key; reads keep returning its tombstone', params: IdParams, body: RevokeApiKeyBody, response: { 200: ApiKey, ...errorResponses } },
+        // The body is optional (`curl -X POST …/revoke` works): Fastify would validate a missing body as null.
+        preValidation: async (request) => {
+          if (request.body === undefined || request.body === null) request.body = {};
+        },
+      },
       async (request) => {
         const existing = await loadKey(request.params.id);
         await assertMayManageKey(db, request, existing);
