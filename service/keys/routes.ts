@@ -8,8 +8,9 @@ import { Type } from '@sinclair/typebox';
 import { writeAudit } from '../audit/audit-log';
 import { displayPrefix, generateKey } from '../auth/key-format';
 import type { ServiceContext } from '../context';
-import { forUpdate, inTransaction, likeEscape } from '../db/transaction';
+import { forUpdate, inTransaction } from '../db/transaction';
 import { ApiError, invalidArgument, notFound, permissionDenied } from '../errors';
+import { containsText, startsWith } from '../exact-match';
 import { requireRole } from '../http/auth';
 import { decodePageToken, page } from '../http/pagination';
 import { IdParams, errorResponses } from '../http/schemas';
@@ -107,7 +108,7 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         if (q.owner_id) query = query.where('owner_id', '=', q.owner_id);
         if (q.service_account_id) query = query.where('owner_type', '=', 'service_account').where('owner_id', '=', q.service_account_id);
         if (q.created_by) query = query.where('created_by', '=', q.created_by);
-        if (q.name_prefix) query = query.where('name', 'like', `${likeEscape(q.name_prefix)}%`);
+        if (q.name_prefix) query = query.where(startsWith('name', q.name_prefix));
         if (q.status === 'revoked') query = query.where('revoked_at', 'is not', null);
         if (q.status === 'expired') query = query.where('revoked_at', 'is', null).where('expires_at', '<=', now);
         if (q.status === 'active') {
@@ -119,7 +120,7 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           if (!k) throw invalidArgument(`label[${i}]`, 'label filters are KEY=VALUE');
           // Labels are stored as JSON.stringify output, so an exact pair appears as this exact text.
           const text = `${JSON.stringify(k)}:${JSON.stringify(pair.slice(at + 1))}`;
-          query = query.where('labels', 'like', `%${likeEscape(text)}%`);
+          query = query.where(containsText('labels', text));
         });
         const result = page(await query.execute(), size);
         return { api_keys: await toApiKeys(db, result.items), next_page_token: result.next_page_token };

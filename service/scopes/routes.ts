@@ -7,8 +7,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Static, Type } from '@sinclair/typebox';
 import { writeAudit } from '../audit/audit-log';
 import type { ServiceContext } from '../context';
-import { inTransaction, isUniqueViolation, likeEscape } from '../db/transaction';
+import { inTransaction, isUniqueViolation } from '../db/transaction';
 import { ApiError, invalidArgument, notFound } from '../errors';
+import { containsText } from '../exact-match';
 import { requireRole } from '../http/auth';
 import { Description, ScopeName, Timestamp, errorResponses } from '../http/schemas';
 import { BUILTIN_PREFIX } from './builtin';
@@ -50,7 +51,7 @@ export function scopeRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       if (!row) throw notFound('scope', name);
       if (row.builtin) throw new ApiError('conflict', `scope ${name} is built in`);
       await inTransaction(ctx, false, async (trx) => {
-        const holder = await trx.selectFrom('api_keys').select('id').where('scopes', 'like', `%${likeEscape(JSON.stringify(name))}%`).executeTakeFirst();
+        const holder = await trx.selectFrom('api_keys').select('id').where(containsText('scopes', JSON.stringify(name))).executeTakeFirst();
         if (holder) throw new ApiError('conflict', `scope ${name} is held by key ${holder.id}`);
         await trx.deleteFrom('scopes').where('name', '=', name).execute();
         await writeAudit(trx, { action: 'scope.delete', actor: request.auth.actor, target: { type: 'scope', id: name }, address: request.ip, requestId: request.id });
