@@ -4,7 +4,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 
 export const MASTER_KEY_FILE = 'master.key';
 
@@ -16,6 +16,9 @@ export function createMasterKeyFile(path: string): Buffer {
 }
 
 export function readMasterKeyFile(path: string): Buffer {
+  if (!existsSync(path)) {
+    throw new Error(`master key file ${path} does not exist: this store is not initialised (run \`keyplane server init\`), or pass --master-key-file`);
+  }
   const mode = statSync(path).mode & 0o777;
   if (mode & 0o077) {
     throw new Error(`master key file ${path} is readable by others (mode ${mode.toString(8)}); run chmod 600 on it`);

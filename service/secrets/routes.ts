@@ -14,7 +14,7 @@ import { writeAudit } from '../audit/audit-log';
 import type { ServiceContext } from '../context';
 import type { SecretsTable, SecretVersionsTable } from '../db/tables';
 import { forUpdate, inTransaction, isUniqueViolation } from '../db/transaction';
-import { ApiError, notFound, permissionDenied } from '../errors';
+import { ApiError, invalidArgument, notFound, permissionDenied } from '../errors';
 import { hasScope, isAdmin, isPrincipal, requireRole } from '../http/auth';
 import { decodePageToken, page } from '../http/pagination';
 import { IdParams, errorResponses } from '../http/schemas';
@@ -126,6 +126,10 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       const body = request.body;
       const secret = await load(request.params.id);
       if (!canWrite(request, secret)) throw permissionDenied(`writing secret ${secret.id} needs the admin role, its ownership or the keyplane.secrets.write scope`);
+      // Writing and removing one entry in the same version is contradictory; refuse it rather than pick one.
+      (body.remove_entries ?? []).forEach((k, i) => {
+        if (body.entries && Object.hasOwn(body.entries, k)) throw invalidArgument(`remove_entries[${i}]`, `entry "${k}" is both written and removed; do one or the other`);
+      });
       const row = await inTransaction(ctx, false, async (trx) => {
         // The row lock serialises writers of one secret on PostgreSQL; SQLite runs transactions one at a time.
         const locked = await forUpdate(ctx, trx.selectFrom('secrets').selectAll().where('id', '=', secret.id)).executeTakeFirst();
