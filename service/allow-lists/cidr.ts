@@ -19,37 +19,62 @@ function maskBytes(bytes: number[], prefix: number): number[] {
 /** The canonical form of a CIDR or bare address, or an Error saying what is wrong with it. */
 export function normaliseCidr(text: string): string | Error {
   const trimmed = text.trim();
+  // A zone (fe80::1%eth0) names an interface of one host, which means nothing in a list shared by nodes.
+  if (trimmed.includes('%')) return new Error(`"${text}" has an IPv6 zone; allow lists take addresses and CIDRs without one`);
   // ipaddr.js also accepts shorthand such as "10.1" or octal parts; only canonical notations are allowed here.
   if (isIP(trimmed.split('/')[0] ?? '') === 0) return new Error(`"${text}" is not an IPv4 or IPv6 address or CIDR`);
   try {
     if (!trimmed.includes('/')) {
       const addr = ipaddr.parse(trimmed);
-      return `${addr.toString()}/${addr.kind() === 'ipv4' ? 32 : 128}`;
+      return canonical(addr, addr.kind() === 'ipv4' ? 32 : 128);
     }
     if (!/\/(\d{1,3})$/.test(trimmed)) return new Error(`"${text}" has a malformed prefix length`);
     const [addr, prefix] = ipaddr.parseCIDR(trimmed);
     const masked = maskBytes(addr.toByteArray(), prefix);
-    const network = addr.kind() === 'ipv4' ? new ipaddr.IPv4(masked) : new ipaddr.IPv6(masked);
-    return `${network.toString()}/${prefix}`;
+    return canonical(addr.kind() === 'ipv4' ? new ipaddr.IPv4(masked) : new ipaddr.IPv6(masked), prefix);
   } catch {
     return new Error(`"${text}" is not an IPv4 or IPv6 address or CIDR`);
   }
+}
+
+/**
+ * IPv4-mapped IPv6 ranges (::ffff:a.b.c.d/96 and longer) are written as the IPv4 range they cover, because
+ * client addresses in that form are compared as IPv4 (see `parseAddress`).
+ */
+function canonical(network: ipaddr.IPv4 | ipaddr.IPv6, prefix: number): string {
+  if (network.kind() === 'ipv6' && prefix >= 96 && (network as ipaddr.IPv6).isIPv4MappedAddress()) {
+    return `${(network as ipaddr.IPv6).toIPv4Address().toString()}/${prefix - 96}`;
+  }
+  return `${network.toString()}/${prefix}`;
 }
 
 export function parseNormalisedCidr(cidr: string): ParsedCidr {
   return ipaddr.parseCIDR(cidr) as ParsedCidr;
 }
 
-/** Parses a client address; IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) count as the IPv4 address. */
+/**
+ * Parses a client address; IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) count as the IPv4 address. A zone
+ * (a link-local peer seen as fe80::1%eth0) is dropped: it does not change which ranges hold the address.
+ */
 export function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
-  if (isIP(text) === 0) return undefined;
+  const zone = text.indexOf('%');
+  const bare = zone > 0 && text.includes(':') ? text.slice(0, zone) : text;
+  if (isIP(bare) === 0) return undefined;
   try {
-    return ipaddr.process(text);
+    return ipaddr.process(bare);
   } catch {
     return undefined;
   }
 }
 
+/**
+ * Whether `address` is inside one of `ranges`. An IPv4 address also matches IPv6 ranges through its mapped
+ * form, so a list stored before mapped ranges were written as IPv4 (or one like ::ffff:0:0/95) still admits it.
+ */
 export function addressInRanges(address: ipaddr.IPv4 | ipaddr.IPv6, ranges: ParsedCidr[]): boolean {
-  return ranges.some(([net, prefix]) => net.kind() === address.kind() && address.match(net as never, prefix));
+  const mapped = address.kind() === 'ipv4' ? (address as ipaddr.IPv4).toIPv4MappedAddress() : undefined;
+  return ranges.some(([net, prefix]) => {
+    if (net.kind() === address.kind()) return address.match(net as never, prefix);
+    return mapped !== undefined && net.kind() === 'ipv6' && mapped.match(net as ipaddr.IPv6, prefix);
+  });
 }

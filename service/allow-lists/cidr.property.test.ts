@@ -1,0 +1,111 @@
+/**
+ * Properties of CIDR normalisation and matching over random addresses and prefixes, and the IPv4-mapped
+ * IPv6 and zone cases the table in cidr.test.ts does not cover.
+ */
+import fc from 'fast-check';
+import ipaddr from 'ipaddr.js';
+import { addressInRanges, normaliseCidr, parseAddress, parseNormalisedCidr } from './cidr';
+
+const v4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((b) => b.join('.'));
+const v6 = fc.array(fc.nat(0xffff), { minLength: 8, maxLength: 8 }).map((g) => new ipaddr.IPv6(g).toString());
+
+const toBig = (a: ipaddr.IPv4 | ipaddr.IPv6) => a.toByteArray().reduce((n, b) => (n << 8n) | BigInt(b), 0n);
+const fromBig = (n: bigint, bytes: number) => {
+  const out: number[] = [];
+  for (let i = 0; i < bytes; i++) out.unshift(Number((n >> BigInt(8 * i)) & 0xffn));
+  return ipaddr.fromByteArray(out);
+};
+
+describe.each([
+  ['IPv4', v4, 32, 4],
+  ['IPv6', v6, 128, 16],
+] as const)('%s', (_family, address, bits, bytes) => {
+  test('normalising clears host bits, is idempotent, and keeps the original address inside', () => {
+    fc.assert(
+      fc.property(address, fc.integer({ min: 0, max: bits }), (addr, prefix) => {
+        const normal = normaliseCidr(`${addr}/${prefix}`) as string;
+        expect(typeof normal).toBe('string');
+        expect(normaliseCidr(normal)).toBe(normal);
+        const [net, len] = parseNormalisedCidr(normal);
+        expect(len).toBe(prefix);
+        const hostMask = (1n << BigInt(bits - prefix)) - 1n;
+        expect(toBig(net) & hostMask).toBe(0n);
+        expect(addressInRanges(parseAddress(addr)!, [[net, len]])).toBe(true);
+      }),
+    );
+  });
+
+  test('the addresses just outside a range do not match', () => {
+    fc.assert(
+      fc.property(address, fc.integer({ min: 1, max: bits }), (addr, prefix) => {
+        const [net, len] = parseNormalisedCidr(normaliseCidr(`${addr}/${prefix}`) as string);
+        const first = toBig(net);
+        const size = 1n << BigInt(bits - prefix);
+        const max = (1n << BigInt(bits)) - 1n;
+        if (first > 0n) expect(addressInRanges(fromBig(first - 1n, bytes), [[net, len]])).toBe(false);
+        if (first + size <= max) expect(addressInRanges(fromBig(first + size, bytes), [[net, len]])).toBe(false);
+        expect(addressInRanges(fromBig(first + size - 1n, bytes), [[net, len]])).toBe(true);
+      }),
+    );
+  });
+
+  test('a bare address is a single-host range', () => {
+    fc.assert(
+      fc.property(address, (addr) => {
+        const normal = normaliseCidr(addr) as string;
+        expect(normal.endsWith(`/${bits}`)).toBe(true);
+        expect(normaliseCidr(`${addr}/${bits}`)).toBe(normal);
+      }),
+    );
+  });
+
+  test(`prefixes above /${bits} are refused`, () => {
+    fc.assert(
+      fc.property(address, fc.integer({ min: bits + 1, max: 999 }), (addr, prefix) => {
+        expect(normaliseCidr(`${addr}/${prefix}`)).toBeInstanceOf(Error);
+      }),
+    );
+  });
+});
+
+describe('IPv4-mapped IPv6', () => {
+  test.each([
+    ['::ffff:10.1.2.3', '10.1.2.3/32'],
+    ['::ffff:10.1.2.3/104', '10.0.0.0/8'],
+    ['::FFFF:0A01:0203/128', '10.1.2.3/32'],
+    ['::ffff:0.0.0.0/96', '0.0.0.0/0'],
+    ['::ffff:0:0/95', '::fffe:0:0/95'], // wider than the mapped block: stays IPv6
+  ])('%s is written %s', (input, expected) => {
+    expect(normaliseCidr(input)).toBe(expected);
+  });
+
+  test('an IPv4 client matches a mapped range written either way, a mapped client an IPv4 range', () => {
+    fc.assert(
+      fc.property(v4, fc.integer({ min: 0, max: 32 }), (addr, prefix) => {
+        const asV4 = parseNormalisedCidr(normaliseCidr(`${addr}/${prefix}`) as string);
+        const rawMapped = ipaddr.parseCIDR(`::ffff:${addr}/${prefix + 96}`) as [ipaddr.IPv6, number];
+        expect(addressInRanges(parseAddress(addr)!, [rawMapped])).toBe(true);
+        expect(addressInRanges(parseAddress(`::ffff:${addr}`)!, [asV4])).toBe(true);
+        expect(normaliseCidr(`::ffff:${addr}/${prefix + 96}`)).toBe(normaliseCidr(`${addr}/${prefix}`));
+      }),
+    );
+  });
+
+  test('an IPv6 client outside the mapped block never matches an IPv4 range', () => {
+    expect(addressInRanges(parseAddress('::a01:203')!, [parseNormalisedCidr('10.0.0.0/8')])).toBe(false);
+    expect(addressInRanges(parseAddress('64:ff9b::a01:203')!, [parseNormalisedCidr('10.0.0.0/8')])).toBe(false);
+  });
+});
+
+describe('zones and odd notations', () => {
+  test.each(['fe80::1%eth0', 'fe80::%1/64', '010.0.0.1', '10.0.0.1/08/1', '10.0.0.0/ 8', '/8', '', ' ', '10.0.0.0\n/8', '::ffff:10.0.0.0/104x'])('%j is refused', (input) => {
+    expect(normaliseCidr(input)).toBeInstanceOf(Error);
+  });
+
+  test('a client address with a zone matches by its address', () => {
+    expect(parseAddress('fe80::1%eth0')?.toString()).toBe('fe80::1');
+    expect(addressInRanges(parseAddress('fe80::1%2')!, [parseNormalisedCidr('fe80::/10')])).toBe(true);
+    expect(parseAddress('10.0.0.1%eth0')).toBeUndefined();
+    expect(parseAddress('%eth0')).toBeUndefined();
+  });
+});
