@@ -18,8 +18,13 @@ export class KeyHasher {
 
   /** Constant-time check that a stored hash belongs to the presented key. */
   matches(key: string, storedHash: string): boolean {
-    const a = Buffer.from(this.hash(key), 'base64url');
-    const b = Buffer.from(storedHash, 'base64url');
-    return a.length === b.length && timingSafeEqual(a, b);
+    return sameHash(this.hash(key), storedHash);
   }
+}
+
+/** Constant-time comparison of two hashes, for a caller that already computed the presented key's hash. */
+export function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'base64url');
+  const y = Buffer.from(b, 'base64url');
+  return x.length === y.length && timingSafeEqual(x, y);
 }

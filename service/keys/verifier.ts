@@ -13,7 +13,7 @@
 import type { Kysely } from 'kysely';
 import { addressInRanges, parseAddress } from '../allow-lists/cidr';
 import { isWellFormedKey } from '../auth/key-format';
-import type { KeyHasher } from '../auth/key-hash';
+import { type KeyHasher, sameHash } from '../auth/key-hash';
 import type { ChangeFeed } from '../changes';
 import type { Database } from '../db/tables';
 import { type AuthRecord, loadAuthRecord } from './auth-record';
@@ -54,7 +54,7 @@ export class Verifier {
     if (!isWellFormedKey(input.key)) return { valid: false, reason: 'unknown' };
     const hash = this.hasher.hash(input.key);
     const record = await this.lookup(hash);
-    if (!record || !this.hasher.matches(input.key, record.keyHash)) return { valid: false, reason: 'unknown' };
+    if (!record || !sameHash(hash, record.keyHash)) return { valid: false, reason: 'unknown' };
     if (record.revoked) return { valid: false, reason: 'revoked', record };
     if (record.expiresAt !== null && record.expiresAt <= this.now()) return { valid: false, reason: 'expired', record };
     if (record.ownerDisabled) return { valid: false, reason: 'owner_disabled', record };
