@@ -28,7 +28,7 @@ const make = async (body: Record<string, unknown> = {}) => {
 /** Moves a key's expiry into the past behind the API's back (the API refuses past expiries), then drops caches. */
 const expireNow = async (id: string) => {
   await svc.ctx.store.db.updateTable('api_keys').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', id).execute();
-  svc.ctx.changes.committed();
+  await svc.ctx.changes.committed('test');
 };
 
 describe('valid keys', () => {
