@@ -27,8 +27,12 @@ export const BODY_LIMIT = 1024 * 1024;
 export const LOG_REDACT = ['req.headers.authorization', 'req.headers.cookie', 'req.body', 'res.body'];
 
 export interface AppOptions {
-  /** Logger options, or `loggerInstance` for a pino logger built by the caller (the server's). */
-  logger?: FastifyServerOptions['logger'];
+  /**
+   * Pino options (LOG_REDACT is applied unless they name their own `redact`), or a pino logger built by the
+   * caller, which should redact LOG_REDACT itself as the server's does.
+   */
+  logger?: FastifyServerOptions['logger'] | FastifyBaseLogger;
+  /** A pino logger built by the caller; the same as passing it as `logger`. */
   loggerInstance?: FastifyBaseLogger;
   /** CIDRs (or addresses) of proxies whose X-Forwarded-For is believed. */
   trustedProxies?: string[];
@@ -36,9 +40,22 @@ export interface AppOptions {
   version?: string;
 }
 
+function isLogger(value: unknown): value is FastifyBaseLogger {
+  return typeof value === 'object' && value !== null && typeof (value as FastifyBaseLogger).child === 'function' && typeof (value as FastifyBaseLogger).info === 'function';
+}
+
+/** Fastify 5 takes a logger instance only as `loggerInstance`; options get the redaction the server uses. */
+function loggerOptions(options: AppOptions): Pick<FastifyServerOptions, 'logger' | 'loggerInstance'> {
+  const logger = options.loggerInstance ?? options.logger;
+  if (isLogger(logger)) return { loggerInstance: logger };
+  if (!logger) return { logger: false };
+  const given = logger === true ? {} : (logger as Exclude<FastifyServerOptions['logger'], boolean | undefined>);
+  return { logger: { ...given, redact: (given as { redact?: unknown }).redact ?? { paths: LOG_REDACT, censor: '[redacted]' } } as FastifyServerOptions['logger'] };
+}
+
 export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(options.loggerInstance ? { loggerInstance: options.loggerInstance } : { logger: options.logger ?? false }),
+    ...loggerOptions(options),
     bodyLimit: BODY_LIMIT,
     trustProxy: options.trustedProxies && options.trustedProxies.length > 0 ? options.trustedProxies : false,
     ...(options.https ? { https: options.https } : {}),

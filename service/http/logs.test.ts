@@ -1,0 +1,87 @@
+/**
+ * No key and no secret value reaches the log, at trace level, on success or failure paths, whether the app
+ * is given a pino logger (as the server does) or pino options.
+ */
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { LOG_REDACT } from '../app';
+import { startTestService, type TestService } from '../../test/helpers/service';
+
+function sink() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { stream, text: () => lines.join('') };
+}
+
+/** Every 10-character window of each secret: a partial leak shows up as well as a whole one. */
+function expectAbsent(log: string, secrets: string[]) {
+  for (const s of secrets) {
+    expect(log.includes(s)).toBe(false);
+    for (let i = 0; i + 10 <= s.length; i += 5) expect([s.slice(i, i + 10), log.includes(s.slice(i, i + 10))]).toEqual([s.slice(i, i + 10), false]);
+  }
+}
+
+/** Creates a key, uses it, verifies it, writes and reads a secret, and fails in every way that carries a key. */
+async function fullFlow(svc: TestService): Promise<string[]> {
+  const created = (await svc.call('POST', '/v1/api-keys', { name: 'logged', scopes: ['keyplane.keys.verify'] })).body.secret as string;
+  const other = (await svc.call('POST', '/v1/api-keys', { name: 'other' })).body.secret as string;
+  await svc.call('GET', '/v1/whoami', undefined, created);
+  await svc.call('POST', '/v1/keys/verify', { key: other, client_ip: '192.0.2.1' }, created);
+  await svc.call('POST', '/v1/keys/verify', { key: `${other.slice(0, -1)}!` }, created); // 400 on the key
+  await svc.request({ method: 'POST', url: '/v1/keys/verify', body: `{"key":"${other}",`, key: created, headers: { 'content-type': 'application/json' } }); // invalid JSON
+  await svc.request({ method: 'POST', url: '/v1/keys/verify', body: `key=${other}`, key: created, headers: { 'content-type': 'text/plain' } }); // 415
+  await svc.call('GET', '/v1/whoami', undefined, `${created.slice(0, -1)}x`); // 401
+  const secretId = (await svc.call('POST', '/v1/secrets', { name: 'logged-secret' })).body.id as string;
+  const value = 'entry-value-5d1e2b7a9c44f0';
+  await svc.call('POST', `/v1/secrets/${secretId}/versions`, { entries: { password: value } });
+  await svc.call('POST', `/v1/secrets/${secretId}/versions`, { entries: { password: value, 'bad key': value } }); // 400
+  await svc.call('GET', `/v1/secrets/${secretId}/versions/latest`);
+  // A 500: a version row that no longer opens under its own secret and version.
+  await svc.call('POST', `/v1/secrets/${secretId}/versions`, { entries: { password: `${value}-2` } });
+  const v1 = await svc.ctx.store.db.selectFrom('secret_versions').select('entries_sealed').where('secret_id', '=', secretId).where('version', '=', 1).executeTakeFirstOrThrow();
+  await svc.ctx.store.db.updateTable('secret_versions').set({ entries_sealed: v1.entries_sealed }).where('secret_id', '=', secretId).where('version', '=', 2).execute();
+  expect((await svc.call('GET', `/v1/secrets/${secretId}/versions/2`)).status).toBe(500);
+  return [created, other, svc.adminKey, value];
+}
+
+test('a pino logger passed as `logger` at trace level sees the flow but no key or secret', async () => {
+  const out = sink();
+  const logger = pino({ level: 'trace', redact: { paths: LOG_REDACT, censor: '[redacted]' } }, out.stream);
+  const svc = await startTestService({ app: { logger } });
+  try {
+    const secrets = await fullFlow(svc);
+    const log = out.text();
+    expect(log).toContain('incoming request'); // the scan sees the log
+    expect(log).toContain('unexpected error'); // and the 500's detail
+    expectAbsent(log, secrets);
+  } finally {
+    await svc.close();
+  }
+});
+
+test('pino options get LOG_REDACT, even with a serializer that prints headers and bodies', async () => {
+  const out = sink();
+  const svc = await startTestService({
+    app: {
+      logger: {
+        level: 'trace',
+        stream: out.stream,
+        serializers: { req: (req: { method: string; url: string; headers: unknown; body?: unknown }) => ({ method: req.method, url: req.url, headers: req.headers, body: req.body }) },
+      },
+    },
+  });
+  try {
+    const secrets = await fullFlow(svc);
+    const log = out.text();
+    expect(log).toContain('[redacted]'); // the authorization header was there to redact
+    expect(log).toContain('"url":"/v1/whoami"');
+    expectAbsent(log, secrets);
+  } finally {
+    await svc.close();
+  }
+});
