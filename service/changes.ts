@@ -17,7 +17,7 @@ const CHANNEL = 'keyplane_auth_changes';
 
 export class ChangeFeed extends EventEmitter {
   private listener?: Client;
-  private readonly awaiting = new Map<string, () => void>();
+  private readonly awaiting = new Map<string, { heard: () => void; promise: Promise<void> }>();
   private closed = false;
   /** False while a PostgreSQL node cannot hear other nodes' changes. */
   trustworthy = true;
@@ -31,10 +31,17 @@ export class ChangeFeed extends EventEmitter {
   }
 
   /**
-   * Call inside the transaction that changes authentication data. Returns a token to pass to `committed`.
+   * Call inside the transaction that changes authentication data. Returns a token for `committed` (or for
+   * `abandoned`, when the transaction fails). The token is registered before the NOTIFY is sent, because our
+   * own listener may hear it before `committed` runs.
    */
   async publish(trx: Transaction<Database>): Promise<string> {
     const token = randomUUID();
+    if (this.store.dialect === 'postgres' && this.listener) {
+      let heard!: () => void;
+      const promise = new Promise<void>((resolve) => (heard = resolve));
+      this.awaiting.set(token, { heard, promise });
+    }
     if (this.store.dialect === 'postgres') await sql`select pg_notify(${CHANNEL}, ${token})`.execute(trx);
     return token;
   }
@@ -48,16 +55,17 @@ export class ChangeFeed extends EventEmitter {
    */
   async committed(token: string): Promise<void> {
     this.emit('change');
-    if (this.store.dialect !== 'postgres' || !this.listener) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, 1000);
-      timer.unref();
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.awaiting.set(token, done);
-    }).finally(() => this.awaiting.delete(token));
+    const waiting = this.awaiting.get(token);
+    if (!waiting) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([waiting.promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, 1000)))]);
+    clearTimeout(timer);
+    this.awaiting.delete(token);
+  }
+
+  /** The transaction that published `token` rolled back: nothing will be heard. */
+  abandoned(token: string): void {
+    this.awaiting.delete(token);
   }
 
   async close(): Promise<void> {
@@ -69,7 +77,7 @@ export class ChangeFeed extends EventEmitter {
     const client = new Client({ connectionString: this.store.postgresUrl });
     client.on('notification', (n) => {
       this.emit('change');
-      if (n.payload) this.awaiting.get(n.payload)?.();
+      if (n.payload) this.awaiting.get(n.payload)?.heard();
     });
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));

@@ -9,11 +9,17 @@ import type { Database } from './tables';
 
 export async function inTransaction<T>(ctx: ServiceContext, authChange: boolean, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
   let token: string | undefined;
-  const result = await ctx.store.db.transaction().execute(async (trx) => {
-    const value = await fn(trx);
-    if (authChange) token = await ctx.changes.publish(trx);
-    return value;
-  });
+  let result: T;
+  try {
+    result = await ctx.store.db.transaction().execute(async (trx) => {
+      const value = await fn(trx);
+      if (authChange) token = await ctx.changes.publish(trx);
+      return value;
+    });
+  } catch (err) {
+    if (token !== undefined) ctx.changes.abandoned(token);
+    throw err;
+  }
   if (token !== undefined) await ctx.changes.committed(token);
   return result;
 }
