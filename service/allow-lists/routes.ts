@@ -94,8 +94,17 @@ export function allowListRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox 
       requireRole(request, 'developer', 'deleting an IP allow list');
       const existing = await load(request.params.id);
       await inTransaction(ctx, true, async (trx) => {
-        const user = await trx.selectFrom('api_key_allow_lists').select('key_id').where('allow_list_id', '=', existing.id).executeTakeFirst();
+        // Only keys that can still be used hold a list: a revoked key can never be changed again, so its
+        // tombstone could otherwise pin the list forever. Its link goes with the list.
+        const user = await trx
+          .selectFrom('api_key_allow_lists')
+          .innerJoin('api_keys', 'api_keys.id', 'api_key_allow_lists.key_id')
+          .select('api_key_allow_lists.key_id')
+          .where('api_key_allow_lists.allow_list_id', '=', existing.id)
+          .where('api_keys.revoked_at', 'is', null)
+          .executeTakeFirst();
         if (user) throw new ApiError('conflict', `IP allow list ${existing.id} is attached to key ${user.key_id}; detach it first`);
+        await trx.deleteFrom('api_key_allow_lists').where('allow_list_id', '=', existing.id).execute();
         await trx.deleteFrom('ip_allow_lists').where('id', '=', existing.id).execute();
         await writeAudit(trx, { action: 'ip_allow_list.delete', actor: request.auth.actor, target: { type: 'ip_allow_list', id: existing.id }, address: request.ip, requestId: request.id, details: { name: existing.name } });
       });
