@@ -74,7 +74,8 @@ export class ChangeFeed extends EventEmitter {
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.store.postgresUrl });
+    // Keepalive lets a silently dropped connection (a partition, not a closed socket) be noticed too.
+    const client = new Client({ connectionString: this.store.postgresUrl, keepAlive: true, keepAliveInitialDelayMillis: 5000 });
     client.on('notification', (n) => {
       this.emit('change');
       if (n.payload) this.awaiting.get(n.payload)?.heard();

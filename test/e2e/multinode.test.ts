@@ -97,6 +97,8 @@ describePostgres('two nodes on one PostgreSQL', () => {
     try {
       const killed = await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where query ilike 'LISTEN %'");
       expect(killed.rowCount).toBe(2); // one listener per node
+      // The nodes learn of the loss from the server's termination message, a moment later.
+      await new Promise((r) => setTimeout(r, 300));
       // Revoke behind B's back while it cannot hear: B must not answer from its cache.
       await admin.query("update api_keys set revoked_at = $1, revoke_reason = 'direct' where id = $2", [new Date().toISOString(), created.api_key.id]);
       expect((await call(b, 'GET', '/v1/whoami', undefined, created.secret)).status).toBe(401);
