@@ -95,12 +95,14 @@ describePostgres('two nodes on one PostgreSQL', () => {
     const admin = new Client({ connectionString: pg.url });
     await admin.connect();
     try {
+      // A revocation B never hears of (no NOTIFY), as if it happened while B's connection was down.
+      await admin.query("update api_keys set revoked_at = $1, revoke_reason = 'direct' where id = $2", [new Date().toISOString(), created.api_key.id]);
+      expect((await call(b, 'GET', '/v1/whoami', undefined, created.secret)).status).toBe(200); // B still trusts its cache
       const killed = await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where query ilike 'LISTEN %'");
       expect(killed.rowCount).toBe(2); // one listener per node
-      // The nodes learn of the loss from the server's termination message, a moment later.
+      // The nodes learn of the loss from the server's termination message, a moment later; from then on B
+      // must not answer from a cache that may have missed changes (bypassed while deaf, emptied on reconnect).
       await new Promise((r) => setTimeout(r, 300));
-      // Revoke behind B's back while it cannot hear: B must not answer from its cache.
-      await admin.query("update api_keys set revoked_at = $1, revoke_reason = 'direct' where id = $2", [new Date().toISOString(), created.api_key.id]);
       expect((await call(b, 'GET', '/v1/whoami', undefined, created.secret)).status).toBe(401);
       // The listeners come back.
       for (let i = 0; i < 50; i++) {
