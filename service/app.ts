@@ -12,7 +12,7 @@ import { allowListRoutes } from './allow-lists/routes';
 import type { ServiceContext } from './context';
 import { bearerAuth } from './http/auth';
 import { installErrorHandler } from './http/error-handler';
-import { ErrorResponse } from './http/schemas';
+import { ErrorResponse, OPTIONAL_BODY } from './http/schemas';
 import { validatorCompiler } from './http/validation';
 import { verifyRoutes } from './keys/verify-routes';
 import { apiKeyRoutes } from './keys/routes';
@@ -53,6 +53,19 @@ function loggerOptions(options: AppOptions): Pick<FastifyServerOptions, 'logger'
   return { logger: { ...given, redact: (given as { redact?: unknown }).redact ?? { paths: LOG_REDACT, censor: '[redacted]' } } as FastifyServerOptions['logger'] };
 }
 
+type OpenApiDocument = { paths?: Record<string, Record<string, { requestBody?: { required?: boolean }; [OPTIONAL_BODY]?: boolean }>> };
+
+function markOptionalBodies(doc: OpenApiDocument): OpenApiDocument {
+  for (const operations of Object.values(doc.paths ?? {})) {
+    for (const op of Object.values(operations)) {
+      if (!op[OPTIONAL_BODY]) continue;
+      delete op[OPTIONAL_BODY];
+      if (op.requestBody) op.requestBody.required = false;
+    }
+  }
+  return doc;
+}
+
 export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     ...loggerOptions(options),
@@ -80,6 +93,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A Keyplane API key (kp_…).' } } },
       security: [{ bearer: [] }],
     },
+    transformObject: (doc) => markOptionalBodies(('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject) as OpenApiDocument) as never,
   });
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));

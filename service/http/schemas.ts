@@ -39,6 +39,9 @@ export const PageQuery = {
 
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
+/** Put `[OPTIONAL_BODY]: true` in a route schema whose body may be left out: @fastify/swagger otherwise documents every body as required. */
+export const OPTIONAL_BODY = 'x-keyplane-optional-body';
+
 /** Responses every authenticated route may give besides its success. */
 export const errorResponses = {
   400: ErrorResponse,

@@ -13,7 +13,7 @@ import { ApiError, invalidArgument, notFound, permissionDenied } from '../errors
 import { containsText, startsWith } from '../exact-match';
 import { requireRole } from '../http/auth';
 import { decodePageToken, page } from '../http/pagination';
-import { IdParams, errorResponses } from '../http/schemas';
+import { IdParams, OPTIONAL_BODY, errorResponses } from '../http/schemas';
 import { newId } from '../ids';
 import { atLeast, lowerRole } from '../roles';
 import { futureExpiry } from '../time';
@@ -178,7 +178,7 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
     app.post(
       '/api-keys/:id/revoke',
       {
-        schema: { tags, summary: 'Revoke a key; reads keep returning its tombstone', params: IdParams, body: RevokeApiKeyBody, response: { 200: ApiKey, ...errorResponses } },
+        schema: { tags, summary: 'Revoke a key; reads keep returning its tombstone', params: IdParams, body: RevokeApiKeyBody, response: { 200: ApiKey, ...errorResponses }, [OPTIONAL_BODY]: true },
         // The body is optional (`curl -X POST …/revoke` works): Fastify would validate a missing body as null.
         preValidation: async (request) => {
           if (request.body === undefined || request.body === null) request.body = {};

@@ -6,7 +6,11 @@ import { type Static, Type } from '@sinclair/typebox';
 import { Description, Name, NullableTimestamp, OwnerType, PageQuery, Timestamp } from '../http/schemas';
 
 const EntryKey = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,128}$' });
-const Entries = Type.Record(EntryKey, Type.String({ maxLength: 65536, 'x-keyplane-secret': true }), { maxProperties: 256, additionalProperties: false });
+const Entries = Type.Record(EntryKey, Type.String({ maxLength: 65536, 'x-keyplane-secret': true }), {
+  maxProperties: 256,
+  additionalProperties: false,
+  description: 'Entry names and values; keys are 1-128 characters of letters, digits and _.-',
+});
 
 export const Secret = Type.Object(
   {
