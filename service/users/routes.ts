@@ -9,7 +9,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { writeAudit } from '../audit/audit-log';
 import type { ServiceContext } from '../context';
 import type { UsersTable } from '../db/tables';
-import { inTransaction, isUniqueViolation } from '../db/transaction';
+import { forUpdate, inTransaction, isUniqueViolation } from '../db/transaction';
 import { ApiError, notFound } from '../errors';
 import { requireRole } from '../http/auth';
 import { decodePageToken, page } from '../http/pagination';
@@ -77,7 +77,7 @@ export function userRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       const losesAdmin = existing.role === 'admin' && ((body.role !== undefined && body.role !== 'admin') || body.disabled === true);
       try {
         const row = await inTransaction(ctx, true, async (trx) => {
-          if (losesAdmin) await assertAnotherAdmin(trx, existing.id);
+          if (losesAdmin) await assertAnotherAdmin(ctx, trx, existing.id);
           const changes: Partial<UsersTable> = { updated_at: new Date().toISOString() };
           if (body.email !== undefined) changes.email = body.email.toLowerCase();
           if (body.name !== undefined) changes.name = body.name;
@@ -98,7 +98,7 @@ export function userRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       requireRole(request, 'admin', 'deleting a user');
       const existing = await load(request.params.id);
       await inTransaction(ctx, true, async (trx) => {
-        if (existing.role === 'admin') await assertAnotherAdmin(trx, existing.id);
+        if (existing.role === 'admin') await assertAnotherAdmin(ctx, trx, existing.id);
         const revoked = await revokeKeysOf(trx, existing.id, 'owner_deleted');
         await trx.deleteFrom('users').where('id', '=', existing.id).execute();
         await writeAudit(trx, { action: 'user.delete', actor: request.auth.actor, target: { type: 'user', id: existing.id }, address: request.ip, requestId: request.id, details: { email: existing.email, revoked_keys: revoked } });
@@ -109,7 +109,10 @@ export function userRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
 }
 
 /** The last enabled admin cannot be demoted, disabled or deleted: nobody could administer the service after. */
-async function assertAnotherAdmin(trx: Parameters<Parameters<typeof inTransaction>[2]>[0], userId: string): Promise<void> {
-  const other = await trx.selectFrom('users').select('id').where('role', '=', 'admin').where('disabled', '=', 0).where('id', '!=', userId).executeTakeFirst();
-  if (!other) throw new ApiError('conflict', 'this is the last enabled admin; make another user admin first');
+async function assertAnotherAdmin(ctx: ServiceContext, trx: Parameters<Parameters<typeof inTransaction>[2]>[0], userId: string): Promise<void> {
+  // Lock every enabled admin row, in id order, before counting: on PostgreSQL two admins demoting each other
+  // at once would otherwise each still see the other and both succeed, leaving none. The second waits, and
+  // re-reads the first's row as no longer an admin.
+  const admins = await forUpdate(ctx, trx.selectFrom('users').select('id').where('role', '=', 'admin').where('disabled', '=', 0).orderBy('id')).execute();
+  if (!admins.some((a) => a.id !== userId)) throw new ApiError('conflict', 'this is the last enabled admin; make another user admin first');
 }
