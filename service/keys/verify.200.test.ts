@@ -175,8 +175,14 @@ describe('400 and 403', () => {
 describe('last use', () => {
   test('appears after the batched flush, with the address verified from', async () => {
     const k = await make();
-    await verify({ key: k.secret, client_ip: '2001:db8::7' });
-    expect((await svc.call('GET', `/v1/api-keys/${k.api_key.id}`)).body.last_used_at).toBeNull();
+    // Hold the interval's flush while checking nothing was written yet, so the check cannot race it.
+    const held = jest.spyOn(svc.ctx.lastUsed, 'flush').mockImplementation(() => Promise.resolve());
+    try {
+      await verify({ key: k.secret, client_ip: '2001:db8::7' });
+      expect((await svc.call('GET', `/v1/api-keys/${k.api_key.id}`)).body.last_used_at).toBeNull();
+    } finally {
+      held.mockRestore();
+    }
     const deadline = Date.now() + 2000;
     let row: any;
     do {
