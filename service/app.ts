@@ -13,7 +13,7 @@ import type { ServiceContext } from './context';
 import { bearerAuth } from './http/auth';
 import { installErrorHandler } from './http/error-handler';
 import { ErrorResponse, OPTIONAL_BODY } from './http/schemas';
-import { validatorCompiler } from './http/validation';
+import { rejectNulCharacters, validatorCompiler } from './http/validation';
 import { verifyRoutes } from './keys/verify-routes';
 import { apiKeyRoutes } from './keys/routes';
 import { scopeRoutes } from './scopes/routes';
@@ -82,6 +82,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   app.removeContentTypeParser('text/plain');
   app.addSchema(ErrorResponse);
   installErrorHandler(app);
+  app.addHook('preValidation', rejectNulCharacters);
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });

@@ -60,11 +60,12 @@ export const WriteVersionBody = Type.Object(
   {
     entries: Type.Optional(Entries),
     remove_entries: Type.Optional(Type.Array(EntryKey, { maxItems: 256, uniqueItems: true })),
-    expected_version: Type.Optional(Type.Integer({ minimum: 0, description: 'Check-and-set: fail with 409 unless this is the latest version (0 = none yet).' })),
+    expected_version: Type.Optional(Type.Integer({ minimum: 0, maximum: 2147483647, description: 'Check-and-set: fail with 409 unless this is the latest version (0 = none yet).' })),
     replace: Type.Optional(Type.Boolean({ description: 'Start from no entries instead of carrying over the latest version.' })),
   },
   { additionalProperties: false },
 );
 export type WriteVersionBody = Static<typeof WriteVersionBody>;
 
-export const VersionParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }), version: Type.Integer({ minimum: 1 }) });
+// Versions are PostgreSQL integers: a larger number in a path is a 400, not an out-of-range database error.
+export const VersionParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }), version: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
