@@ -9,7 +9,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { writeAudit } from '../audit/audit-log';
 import type { ServiceContext } from '../context';
 import type { IpAllowListsTable } from '../db/tables';
-import { inTransaction } from '../db/transaction';
+import { forUpdate, inTransaction } from '../db/transaction';
 import { ApiError, invalidArgument, notFound } from '../errors';
 import { requireRole } from '../http/auth';
 import { decodePageToken, page } from '../http/pagination';
@@ -94,6 +94,9 @@ export function allowListRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox 
       requireRole(request, 'developer', 'deleting an IP allow list');
       const existing = await load(request.params.id);
       await inTransaction(ctx, true, async (trx) => {
+        // Lock the list before looking for keys: a key being written with it holds it FOR SHARE (see
+        // lockKeyReferences), so either that key is committed and seen here, or it waits and finds no list.
+        if (!(await forUpdate(ctx, trx.selectFrom('ip_allow_lists').select('id').where('id', '=', existing.id)).executeTakeFirst())) throw notFound('IP allow list', existing.id);
         // Only keys that can still be used hold a list: a revoked key can never be changed again, so its
         // tombstone could otherwise pin the list forever. Its link goes with the list.
         const user = await trx

@@ -17,7 +17,7 @@ import { IdParams, OPTIONAL_BODY, errorResponses } from '../http/schemas';
 import { newId } from '../ids';
 import { atLeast, lowerRole } from '../roles';
 import { futureExpiry } from '../time';
-import { assertAllowListsExist, assertMayManageKey, assertScopesGrantable, resolveNewKeyOwner } from './rules';
+import { assertAllowListsExist, assertMayManageKey, assertScopesGrantable, lockKeyReferences, resolveNewKeyOwner } from './rules';
 import { ApiKey, ApiKeyList, CreateApiKeyBody, CreatedApiKey, ListApiKeysQuery, RevokeApiKeyBody, UpdateApiKeyBody } from './schemas';
 import { toApiKey, toApiKeys } from './views';
 
@@ -56,6 +56,7 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         const now = new Date().toISOString();
         const id = newId('apiKey');
         const row = await inTransaction(ctx, true, async (trx) => {
+          await lockKeyReferences(ctx.store.dialect, trx, scopes, allowListIds);
           await trx
             .insertInto('api_keys')
             .values({
@@ -148,6 +149,7 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           const current = await forUpdate(ctx, trx.selectFrom('api_keys').selectAll().where('id', '=', existing.id)).executeTakeFirst();
           if (!current) throw notFound('API key', existing.id);
           if (current.revoked_at) throw new ApiError('conflict', `API key ${existing.id} is revoked and cannot be changed`);
+          await lockKeyReferences(ctx.store.dialect, trx, body.scopes, body.allow_list_ids);
           const changes: Record<string, unknown> = { updated_at: new Date().toISOString() };
           if (body.name !== undefined) changes.name = body.name;
           if (body.description !== undefined) changes.description = body.description;

@@ -7,6 +7,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
+import type { StoreDialect } from '../db/connect';
 import type { ApiKeysTable, Database, Role } from '../db/tables';
 import { ApiError, invalidArgument, permissionDenied } from '../errors';
 import { isAdmin, isPrincipal, requireRole } from '../http/auth';
@@ -47,6 +48,30 @@ export async function assertAllowListsExist(db: Kysely<Database>, ids: string[])
   ids.forEach((id, i) => {
     if (!known.has(id)) throw invalidArgument(`allow_list_ids[${i}]`, `IP allow list ${id} does not exist`);
   });
+}
+
+/**
+ * Inside the transaction that writes a key: the scopes and allow lists it names still exist, and on
+ * PostgreSQL stay until the transaction ends (FOR SHARE, which a concurrent delete of the scope or list waits
+ * for, and then sees this key). The checks before the transaction answer early; this one closes the race
+ * with a delete committed in between, which otherwise left a key holding a deleted scope, or failed on the
+ * allow-list foreign key with a 500.
+ */
+export async function lockKeyReferences(dialect: StoreDialect, trx: Kysely<Database>, scopes: string[] | undefined, allowListIds: string[] | undefined): Promise<void> {
+  if (scopes?.length) {
+    const query = trx.selectFrom('scopes').select('name').where('name', 'in', scopes);
+    const found = new Set((await (dialect === 'postgres' ? query.forShare() : query).execute()).map((r) => r.name));
+    scopes.forEach((s, i) => {
+      if (!found.has(s)) throw invalidArgument(`scopes[${i}]`, `scope "${s}" is not in the scope catalogue (GET /v1/scopes lists it)`);
+    });
+  }
+  if (allowListIds?.length) {
+    const query = trx.selectFrom('ip_allow_lists').select('id').where('id', 'in', allowListIds);
+    const found = new Set((await (dialect === 'postgres' ? query.forShare() : query).execute()).map((l) => l.id));
+    allowListIds.forEach((id, i) => {
+      if (!found.has(id)) throw invalidArgument(`allow_list_ids[${i}]`, `IP allow list ${id} does not exist`);
+    });
+  }
 }
 
 /** The owner a new key gets, and the highest role it may have. */

@@ -7,7 +7,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Static, Type } from '@sinclair/typebox';
 import { writeAudit } from '../audit/audit-log';
 import type { ServiceContext } from '../context';
-import { inTransaction, isUniqueViolation } from '../db/transaction';
+import { forUpdate, inTransaction, isUniqueViolation } from '../db/transaction';
 import { ApiError, invalidArgument, notFound } from '../errors';
 import { containsText } from '../exact-match';
 import { requireRole } from '../http/auth';
@@ -51,6 +51,9 @@ export function scopeRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       if (!row) throw notFound('scope', name);
       if (row.builtin) throw new ApiError('conflict', `scope ${name} is built in`);
       await inTransaction(ctx, false, async (trx) => {
+        // Lock the scope before looking for holders: a key being written with it holds it FOR SHARE (see
+        // lockKeyReferences), so either that key is committed and seen here, or it waits and finds no scope.
+        if (!(await forUpdate(ctx, trx.selectFrom('scopes').select('name').where('name', '=', name)).executeTakeFirst())) throw notFound('scope', name);
         const holder = await trx.selectFrom('api_keys').select('id').where(containsText('scopes', JSON.stringify(name))).executeTakeFirst();
         if (holder) throw new ApiError('conflict', `scope ${name} is held by key ${holder.id}`);
         await trx.deleteFrom('scopes').where('name', '=', name).execute();
