@@ -39,6 +39,14 @@ test('a missing or malformed Authorization header', async () => {
   expect((await whoami(null, { authorization: `bearer ${key}` })).status).toBe(200);
 });
 
+test('a 401 names the Bearer scheme, and says a presented key was refused', async () => {
+  const missing = await svc.request({ method: 'GET', url: '/v1/whoami', key: null });
+  expect(missing.headers['www-authenticate']).toBe('Bearer realm="keyplane"');
+  const refused = await svc.request({ method: 'GET', url: '/v1/whoami', key: generateKey() });
+  expect(refused.headers['www-authenticate']).toBe('Bearer realm="keyplane", error="invalid_token"');
+  expect((await svc.request({ method: 'GET', url: '/v1/whoami' })).headers['www-authenticate']).toBeUndefined();
+});
+
 test('a malformed key and a well-formed key nobody issued are both unknown', async () => {
   const key = (await make()).secret;
   for (const bad of [key.slice(0, -1), `${key.slice(0, -1)}${key.at(-1) === 'A' ? 'B' : 'A'}`, generateKey(), `kp_${'0'.repeat(39)}`]) {

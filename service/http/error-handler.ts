@@ -30,6 +30,11 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     const body: { code: string; message: string; field?: string } = { code: apiError.code, message: apiError.message };
     if (apiError.field) body.field = apiError.field;
+    if (apiError.status === 401) {
+      // RFC 9110 section 15.5.2: a 401 names the scheme to use; RFC 6750 section 3.1 adds why a presented
+      // bearer token was refused.
+      void reply.header('www-authenticate', request.headers.authorization ? 'Bearer realm="keyplane", error="invalid_token"' : 'Bearer realm="keyplane"');
+    }
     void reply.status(apiError.status).send({ error: body });
   });
   app.setNotFoundHandler((request, reply) => {
