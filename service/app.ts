@@ -103,6 +103,10 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', bearerAuth(ctx));
+      // Answers may hold a key or secret entries, and all are per caller: no cache may keep them.
+      v1.addHook('onSend', async (_request, reply) => {
+        void reply.header('cache-control', 'no-store');
+      });
       await v1.register(apiKeyRoutes(ctx));
       await v1.register(verifyRoutes(ctx));
       await v1.register(serviceAccountRoutes(ctx));

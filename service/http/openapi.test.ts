@@ -51,6 +51,13 @@ test('every operation has a summary, a tag, a success response with a schema, an
   }
 });
 
+test('authenticated answers, errors included, may not be cached; the document may', async () => {
+  const created = await svc.request({ method: 'POST', url: '/v1/api-keys', body: { name: 'cache' } });
+  expect(created.headers['cache-control']).toBe('no-store');
+  expect((await svc.request({ method: 'GET', url: '/v1/whoami', key: null })).headers['cache-control']).toBe('no-store');
+  expect((await svc.request({ method: 'GET', url: '/v1/openapi.json', key: null })).headers['cache-control']).toBeUndefined();
+});
+
 test('only the revoke body is optional', () => {
   const optional = operations().filter(({ op }) => op.requestBody && op.requestBody.required !== true).map(({ route }) => route);
   expect(optional).toEqual(['POST /v1/api-keys/{id}/revoke']);
