@@ -1,12 +1,24 @@
+/**
+ * Two service nodes (real `startServer`, real HTTP on loopback) sharing one real PostgreSQL server and one
+ * master key file: keys cross nodes, a revocation on one node is refused by the other on its very next
+ * request although that node had the key cached, concurrent writers lose nothing, and a node that loses its
+ * LISTEN connection stops trusting its cache and comes back.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { initialise } from '../../service/bootstrap';
+import { LISTENER_APPLICATION_NAME } from '../../service/changes';
 import { createContext } from '../../service/context';
 import { createMasterKeyFile, readMasterKeyFile } from '../../service/crypto/master-key';
 import { type RunningServer, startServer } from '../../service/server';
 import { describePostgres, startPostgres, type PostgresServer } from '../helpers/postgres';
+
+interface Created {
+  id: string;
+  secret: string;
+}
 
 describePostgres('two nodes on one PostgreSQL', () => {
   let pg: PostgresServer;
@@ -14,11 +26,35 @@ describePostgres('two nodes on one PostgreSQL', () => {
   let a: RunningServer;
   let b: RunningServer;
   let admin: string;
+  let sqlClient: Client;
 
   const call = async (node: RunningServer, method: string, path: string, body?: unknown, key = admin) => {
-    const res = await fetch(`${node.url}${path}`, { method, headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    const res = await fetch(`${node.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+  const create = async (node: RunningServer, name: string, extra: Record<string, unknown> = {}): Promise<Created> => {
+    const res = await call(node, 'POST', '/v1/api-keys', { name, ...extra });
+    expect(res.status).toBe(201);
+    return { id: res.body.api_key.id, secret: res.body.secret };
+  };
+  const whoami = (node: RunningServer, key: string) => call(node, 'GET', '/v1/whoami', undefined, key);
+  const verify = (node: RunningServer, key: string) => call(node, 'POST', '/v1/keys/verify', { key });
+  const revoke = (node: RunningServer, id: string) => call(node, 'POST', `/v1/api-keys/${id}/revoke`, { reason: 'test' });
+  /** Revokes behind every node's back: a plain UPDATE sends no notification. */
+  const revokeSilently = (id: string) => sqlClient.query("update api_keys set revoked_at = $1, revoke_reason = 'silent' where id = $2", [new Date().toISOString(), id]);
+  const listenerPids = async (): Promise<number[]> =>
+    (await sqlClient.query('select pid from pg_stat_activity where application_name = $1', [LISTENER_APPLICATION_NAME])).rows.map((r) => r.pid as number);
+  const until = async (what: string, check: () => Promise<boolean>, ms = 10_000) => {
+    const end = Date.now() + ms;
+    while (!(await check())) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
   };
 
   beforeAll(async () => {
@@ -30,93 +66,153 @@ describePostgres('two nodes on one PostgreSQL', () => {
     admin = (await initialise(ctx, { email: 'admin@example.com', name: 'Admin' })).secret;
     await ctx.close();
     const node = { databaseUrl: pg.url, masterKeyFile, listen: '127.0.0.1:0', logLevel: 'silent' };
-    a = await startServer(node);
-    b = await startServer(node);
+    [a, b] = await Promise.all([startServer(node), startServer(node)]);
+    sqlClient = new Client({ connectionString: pg.url });
+    await sqlClient.connect();
   }, 60_000);
   afterAll(async () => {
+    await sqlClient?.end();
     await a?.close();
     await b?.close();
     await pg?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('a key created on node A works on node B', async () => {
-    const created = await call(a, 'POST', '/v1/api-keys', { name: 'cross' });
-    expect(created.status).toBe(201);
-    expect((await call(b, 'GET', '/v1/whoami', undefined, created.body.secret)).body.api_key.id).toBe(created.body.api_key.id);
+  test('the nodes are distinct servers, each listening for changes', async () => {
+    expect(a.url).not.toBe(b.url);
+    expect(a.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await listenerPids()).toHaveLength(2);
   });
 
-  test('a key revoked on A is refused by B on its next request, though B had it cached', async () => {
-    const created = (await call(a, 'POST', '/v1/api-keys', { name: 'revoke-me' })).body;
-    for (let i = 0; i < 5; i++) expect((await call(b, 'GET', '/v1/whoami', undefined, created.secret)).status).toBe(200);
-    expect((await call(b, 'POST', '/v1/keys/verify', { key: created.secret })).body.valid).toBe(true);
-    expect((await call(a, 'POST', `/v1/api-keys/${created.api_key.id}/revoke`, {})).status).toBe(200);
-    const next = await call(b, 'GET', '/v1/whoami', undefined, created.secret);
+  test('a key created on node A works on node B', async () => {
+    const key = await create(a, 'cross');
+    const who = await whoami(b, key.secret);
+    expect(who.status).toBe(200);
+    expect(who.body.api_key).toMatchObject({ id: key.id, name: 'cross' });
+    expect(who.body.principal.email).toBe('admin@example.com');
+    expect((await verify(b, key.secret)).body).toMatchObject({ valid: true, key_id: key.id, name: 'cross' });
+    // And B's view of the key over the management API is A's.
+    expect((await call(b, 'GET', `/v1/api-keys/${key.id}`)).body).toMatchObject({ id: key.id, name: 'cross', revoked_at: null });
+  });
+
+  test('B caches verifications: a change PostgreSQL never announced is not seen by B', async () => {
+    const key = await create(a, 'cached');
+    for (let i = 0; i < 3; i++) expect((await whoami(b, key.secret)).status).toBe(200);
+    await revokeSilently(key.id);
+    // B answers from its cache; A, which has not seen the key since creation emptied its cache, asks the store.
+    expect((await whoami(b, key.secret)).status).toBe(200);
+    expect((await verify(b, key.secret)).body.valid).toBe(true);
+    expect((await verify(a, key.secret)).body).toMatchObject({ valid: false, reason: 'revoked' });
+    // Any announced change empties every node's cache, this entry with it.
+    await create(a, 'any change');
+    expect((await whoami(b, key.secret)).status).toBe(401);
+  });
+
+  test('a key revoked on A is refused by B on its very next request, though B had it cached', async () => {
+    const key = await create(a, 'revoke-me');
+    for (let i = 0; i < 5; i++) expect((await whoami(b, key.secret)).status).toBe(200);
+    expect((await verify(b, key.secret)).body.valid).toBe(true);
+    const revoked = await revoke(a, key.id);
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.revoked_at).not.toBeNull();
+    const next = await whoami(b, key.secret);
     expect(next.status).toBe(401);
     expect(next.body.error.message).toMatch(/revoked/);
-    expect((await call(b, 'POST', '/v1/keys/verify', { key: created.secret })).body).toMatchObject({ valid: false, reason: 'revoked' });
+    expect((await verify(b, key.secret)).body).toMatchObject({ valid: false, reason: 'revoked', key_id: key.id });
+  });
+
+  test('revocation crosses nodes at once, every time, in both directions and on both routes', async () => {
+    for (let i = 0; i < 20; i++) {
+      const [from, to] = i % 2 ? [b, a] : [a, b];
+      const key = await create(from, `race-${i}`);
+      for (let j = 0; j < 3; j++) expect((await verify(to, key.secret)).body.valid).toBe(true);
+      expect((await whoami(to, key.secret)).status).toBe(200);
+      expect((await revoke(from, key.id)).status).toBe(200);
+      // The first request after the revocation's response, alternately through each route.
+      if (i % 4 < 2) expect((await verify(to, key.secret)).body).toMatchObject({ valid: false, reason: 'revoked' });
+      else expect((await whoami(to, key.secret)).status).toBe(401);
+    }
   });
 
   test('8 clients creating keys concurrently on both nodes lose nothing', async () => {
-    const clients = Array.from({ length: 8 }, (_, c) => (async () => {
-      const made: { id: string; secret: string }[] = [];
-      for (let i = 0; i < 25; i++) {
-        const res = await call(c % 2 ? b : a, 'POST', '/v1/api-keys', { name: `load-${c}-${i}`, labels: { run: 'concurrency' } });
-        expect(res.status).toBe(201);
-        made.push({ id: res.body.api_key.id, secret: res.body.secret });
-      }
+    const clients = Array.from({ length: 8 }, async (_, c) => {
+      const made: Created[] = [];
+      for (let i = 0; i < 25; i++) made.push(await create(c % 2 ? b : a, `load-${c}-${i}`, { labels: { run: 'concurrency' } }));
       return made;
-    })());
+    });
     const made = (await Promise.all(clients)).flat();
     expect(made).toHaveLength(200);
-    const listed: string[] = [];
-    let token: string | null = null;
-    do {
-      const res: { body: { api_keys: { id: string }[]; next_page_token: string | null } } = await call(b, 'GET', `/v1/api-keys?label=run=concurrency&page_size=200${token ? `&page_token=${token}` : ''}`);
-      listed.push(...res.body.api_keys.map((k) => k.id));
-      token = res.body.next_page_token;
-    } while (token);
-    expect(listed.sort()).toEqual(made.map((m) => m.id).sort());
-    for (const m of made.filter((_, i) => i % 10 === 0)) expect((await call(a, 'POST', '/v1/keys/verify', { key: m.secret })).body.valid).toBe(true);
+    expect(new Set(made.map((m) => m.id)).size).toBe(200);
+    for (const node of [a, b]) {
+      const listed: string[] = [];
+      let token: string | null = null;
+      do {
+        const res: { body: { api_keys: { id: string; name: string }[]; next_page_token: string | null } } = await call(
+          node,
+          'GET',
+          `/v1/api-keys?label=run=concurrency&page_size=64${token ? `&page_token=${token}` : ''}`,
+        );
+        listed.push(...res.body.api_keys.map((k) => k.id));
+        token = res.body.next_page_token;
+      } while (token);
+      expect(listed).toHaveLength(200);
+      expect([...listed].sort()).toEqual(made.map((m) => m.id).sort());
+    }
+    const count = await sqlClient.query("select count(*) as n from api_keys where name like 'load-%'");
+    expect(Number(count.rows[0].n)).toBe(200);
+    // Every secret verifies, on the node that did not create it.
+    const outcomes = await Promise.all(made.map((m, i) => verify(i % 2 ? a : b, m.secret)));
+    expect(outcomes.filter((o) => o.body.valid === true)).toHaveLength(200);
+    expect(outcomes.map((o) => o.body.key_id).sort()).toEqual(made.map((m) => m.id).sort());
   });
 
   test('parallel secret writers across both nodes lose nothing', async () => {
     const id = (await call(a, 'POST', '/v1/secrets', { name: 'shared' })).body.id;
     const writes = await Promise.all(Array.from({ length: 24 }, (_, i) => call(i % 2 ? a : b, 'POST', `/v1/secrets/${id}/versions`, { entries: { [`n${i}`]: `v${i}` } })));
-    expect(writes.every((w) => w.status === 201)).toBe(true);
+    expect(writes.map((w) => w.status)).toEqual(Array(24).fill(201));
+    // Each writer got its own version number: none overwrote another.
+    expect(writes.map((w) => w.body.version).sort((x, y) => x - y)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
     const latest = (await call(b, 'GET', `/v1/secrets/${id}/versions/latest`)).body;
     expect(latest.version).toBe(24);
-    expect(Object.keys(latest.entries).sort()).toEqual(Array.from({ length: 24 }, (_, i) => `n${i}`).sort());
+    expect(latest.entries).toEqual(Object.fromEntries(Array.from({ length: 24 }, (_, i) => [`n${i}`, `v${i}`])));
+    const versions = (await call(a, 'GET', `/v1/secrets/${id}/versions`)).body.versions;
+    expect(versions).toHaveLength(24);
   });
 
-  test('when B loses its LISTEN connection it stops trusting its cache, then reconnects', async () => {
-    const created = (await call(a, 'POST', '/v1/api-keys', { name: 'deaf' })).body;
-    expect((await call(b, 'GET', '/v1/whoami', undefined, created.secret)).status).toBe(200);
-    const admin = new Client({ connectionString: pg.url });
-    await admin.connect();
-    try {
-      // A revocation B never hears of (no NOTIFY), as if it happened while B's connection was down.
-      await admin.query("update api_keys set revoked_at = $1, revoke_reason = 'direct' where id = $2", [new Date().toISOString(), created.api_key.id]);
-      expect((await call(b, 'GET', '/v1/whoami', undefined, created.secret)).status).toBe(200); // B still trusts its cache
-      const killed = await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where query ilike 'LISTEN %'");
-      expect(killed.rowCount).toBe(2); // one listener per node
-      // The nodes learn of the loss from the server's termination message, a moment later; from then on B
-      // must not answer from a cache that may have missed changes (bypassed while deaf, emptied on reconnect).
-      await new Promise((r) => setTimeout(r, 300));
-      expect((await call(b, 'GET', '/v1/whoami', undefined, created.secret)).status).toBe(401);
-      // The listeners come back.
-      for (let i = 0; i < 50; i++) {
-        const n = await admin.query("select count(*)::int as n from pg_stat_activity where query ilike 'LISTEN %'");
-        if (n.rows[0].n === 2) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      expect((await admin.query("select count(*)::int as n from pg_stat_activity where query ilike 'LISTEN %'")).rows[0].n).toBe(2);
-    } finally {
-      await admin.end();
-    }
-    const again = (await call(a, 'POST', '/v1/api-keys', { name: 'after-reconnect' })).body;
-    expect((await call(b, 'GET', '/v1/whoami', undefined, again.secret)).status).toBe(200);
-    await call(a, 'POST', `/v1/api-keys/${again.api_key.id}/revoke`, {});
-    expect((await call(b, 'GET', '/v1/whoami', undefined, again.secret)).status).toBe(401);
+  test('when the LISTEN connections drop, the nodes stop trusting their caches, then reconnect', async () => {
+    const silent = await create(a, 'deaf-silent');
+    const meanwhile = await create(a, 'deaf-meanwhile');
+    for (const k of [silent, meanwhile]) for (let i = 0; i < 3; i++) expect((await whoami(b, k.secret)).status).toBe(200);
+    // A revocation B never hears of; while B listens, its cache still answers for the key.
+    await revokeSilently(silent.id);
+    expect((await whoami(b, silent.secret)).status).toBe(200);
+
+    const before = await listenerPids();
+    expect(before).toHaveLength(2);
+    const killed = await sqlClient.query('select pg_terminate_backend(pid) as ok from pg_stat_activity where pid = any($1)', [before]);
+    expect(killed.rows.map((r) => r.ok)).toEqual([true, true]);
+    // The backends exit a moment after the signal; their sockets close as they do.
+    await until('the listener backends to exit', async () => (await sqlClient.query('select count(*)::int as n from pg_stat_activity where pid = any($1)', [before])).rows[0].n === 0);
+    // A revocation B cannot hear while deaf (A's notification goes nowhere B listens).
+    expect((await revoke(a, meanwhile.id)).status).toBe(200);
+    // B must not answer from a cache that may have missed changes: bypassed while deaf, emptied on reconnect.
+    expect((await whoami(b, silent.secret)).status).toBe(401);
+    expect((await whoami(b, meanwhile.secret)).status).toBe(401);
+    expect((await verify(b, meanwhile.secret)).body).toMatchObject({ valid: false, reason: 'revoked' });
+
+    // The listeners come back on new connections.
+    await until('both listeners to reconnect', async () => {
+      const now = await listenerPids();
+      return now.length === 2 && now.every((p) => !before.includes(p));
+    });
+    // And revocation crosses nodes through them again, with the key cached first.
+    const again = await create(a, 'after-reconnect');
+    for (let i = 0; i < 3; i++) expect((await whoami(b, again.secret)).status).toBe(200);
+    // B trusts its cache again: an unannounced revocation is not seen...
+    await revokeSilently(again.id);
+    expect((await whoami(b, again.secret)).status).toBe(200);
+    // ...until a revocation through A announces a change (it changes no row now, but still notifies).
+    expect((await revoke(a, again.id)).status).toBe(200);
+    expect((await whoami(b, again.secret)).status).toBe(401);
   });
 });
