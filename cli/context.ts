@@ -1,16 +1,16 @@
 /**
- * What every API command shares: the client built from --endpoint/--api-key (or KEYPLANE_ENDPOINT and
- * KEYPLANE_API_KEY), the output format, and the exit-code convention (0 ok, 1 API or connection error,
- * 2 usage).
+ * What every API command shares: the global options, the client built from them (flags first, then
+ * KEYPLANE_ENDPOINT and KEYPLANE_API_KEY), the checksum test that rejects a mistyped key before any network
+ * call, and listing with pages.
  * @module
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { KeyplaneClient, type Page, type PageParams } from '../client';
 import { keyFormatProblem } from '../service/auth/key-format';
-import { KeyplaneApiError, KeyplaneClient, KeyplaneConnectionError } from '../client';
-import type { Format } from './output';
-
-export class UsageError extends Error {}
+import { UsageError } from './errors';
+import type { PagingFlags } from './options';
+import { note, type Format } from './output';
 
 export interface GlobalOptions {
   endpoint?: string;
@@ -23,63 +23,54 @@ export function globals(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals() as GlobalOptions;
 }
 
-/** Rejects a mistyped key by its checksum, before any network call. */
-export function checkKeyFormat(key: string, option: string): void {
+const PROBLEMS = {
+  prefix: 'it does not start with kp_',
+  length: 'it has the wrong length; was it truncated?',
+  characters: 'it holds characters a key never has',
+  checksum: 'its checksum does not match; a character is wrong',
+} as const;
+
+/** Rejects a malformed key by its format and checksum (service/auth/key-format.ts), naming where it came from. */
+export function checkKeyFormat(key: string, source: string): void {
   const problem = keyFormatProblem(key);
-  if (problem) throw new UsageError(`${option} is not a well-formed Keyplane key (${problem === 'checksum' ? 'checksum mismatch: a character is wrong' : `bad ${problem}`})`);
+  if (problem) throw new UsageError(`${source} is not a well-formed Keyplane key: ${PROBLEMS[problem]}`);
 }
 
+/** The client for an API command. Everything that can be wrong locally is a usage error, found before any request. */
 export function clientFor(cmd: Command): KeyplaneClient {
   const g = globals(cmd);
-  const endpoint = g.endpoint ?? process.env.KEYPLANE_ENDPOINT;
-  const apiKey = g.apiKey ?? process.env.KEYPLANE_API_KEY;
+  const endpoint = g.endpoint ?? (process.env.KEYPLANE_ENDPOINT || undefined);
+  const apiKey = g.apiKey ?? (process.env.KEYPLANE_API_KEY || undefined);
   if (!endpoint) throw new UsageError('no endpoint: pass --endpoint URL or set KEYPLANE_ENDPOINT');
   if (!apiKey) throw new UsageError('no API key: pass --api-key KEY or set KEYPLANE_API_KEY');
-  checkKeyFormat(apiKey, g.apiKey ? '--api-key' : 'KEYPLANE_API_KEY');
-  return new KeyplaneClient({ endpoint, apiKey, caCert: g.caCert ? readFileSync(g.caCert) : undefined, userAgent: 'keyplane-cli' });
-}
-
-/** Wraps an action so errors become the documented exit codes and a message on stderr. */
-export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
-  return async (...args: A) => {
+  checkKeyFormat(apiKey.trim(), g.apiKey !== undefined ? '--api-key' : 'KEYPLANE_API_KEY');
+  let caCert: Buffer | undefined;
+  if (g.caCert) {
     try {
-      await fn(...args);
+      caCert = readFileSync(g.caCert);
     } catch (err) {
-      if (err instanceof UsageError) {
-        process.stderr.write(`error: ${err.message}\n`);
-        process.exit(2);
-      }
-      if (err instanceof KeyplaneApiError) {
-        process.stderr.write(`error: ${err.message}${err.field ? ` (field: ${err.field})` : ''} [${err.status} ${err.code}]\n`);
-        process.exit(1);
-      }
-      if (err instanceof KeyplaneConnectionError) {
-        process.stderr.write(`error: ${err.message}\n`);
-        process.exit(1);
-      }
-      process.stderr.write(`error: ${(err as Error).message}\n`);
-      process.exit(1);
+      throw new UsageError(`--ca-cert ${g.caCert} cannot be read: ${(err as Error).message}`);
     }
-  };
-}
-
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
-export function parseLabels(pairs: string[] | undefined): Record<string, string> | undefined {
-  if (!pairs) return undefined;
-  const out: Record<string, string> = {};
-  for (const p of pairs) {
-    const at = p.indexOf('=');
-    if (at <= 0) throw new UsageError(`--label ${p} is not KEY=VALUE`);
-    out[p.slice(0, at)] = p.slice(at + 1);
   }
-  return out;
+  try {
+    return new KeyplaneClient({ endpoint, apiKey: apiKey.trim(), caCert, userAgent: 'keyplane-cli' });
+  } catch (err) {
+    throw new UsageError(`${g.endpoint !== undefined ? '--endpoint' : 'KEYPLANE_ENDPOINT'}: ${(err as Error).message}`);
+  }
 }
 
-export function parseBool(value: string, option: string): boolean {
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  throw new UsageError(`${option} takes true or false`);
+/**
+ * One page (or, with --all, every page) of a listing. When more pages remain, says how to get them on stderr,
+ * so stdout holds only the items.
+ */
+export async function listPages<T, Q extends PageParams>(client: KeyplaneClient, list: (query: Q) => Promise<Page<T>>, query: NoInfer<Omit<Q, keyof PageParams>>, flags: PagingFlags): Promise<T[]> {
+  const q = { ...query, page_size: flags.pageSize, page_token: flags.pageToken } as Q;
+  if (flags.all) {
+    const items: T[] = [];
+    for await (const item of client.listAll(list, q)) items.push(item);
+    return items;
+  }
+  const page = await list.call(client, q);
+  if (page.next_page_token) note(`more results: add --page-token ${page.next_page_token} (or --all)`);
+  return page.items;
 }

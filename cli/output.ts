@@ -1,38 +1,80 @@
 /**
- * Output: results on stdout as a table (default), JSON or YAML; everything else on stderr.
+ * Results go to stdout as a table (the default), JSON or YAML; diagnostics go to stderr (see `note`). Tables
+ * are borderless columns, kubectl style, so they stay narrow and grep well. JSON and YAML print the API's
+ * objects unchanged, so scripts see the same field names as the API reference.
  * @module
  */
-import Table from 'cli-table3';
-
 export type Format = 'table' | 'json' | 'yaml';
+export const FORMATS: readonly Format[] = ['table', 'json', 'yaml'];
 
-function cell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (Array.isArray(v)) return v.map(cell).join(', ');
-  if (typeof v === 'object') return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}=${cell(x)}`).join(', ');
-  return String(v);
+/** Borderless cli-table3 characters: two spaces between columns, nothing else. */
+const PLAIN = {
+  top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
+  bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
+  left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
+};
+
+function cell(value: unknown): string {
+  if (value === null || value === undefined) return '-';
+  if (Array.isArray(value)) return value.length ? value.map(cell).join(', ') : '-';
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>);
+    return entries.length ? entries.map(([k, v]) => `${k}=${cell(v)}`).join(', ') : '-';
+  }
+  return String(value);
 }
 
-export function print(format: Format, value: unknown, columns?: string[]): void {
-  if (format === 'json') {
-    process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+function table(head: string[] | undefined, rows: string[][]): string {
+  // Loaded on first use: commands that print JSON never pay for it.
+  const Table = require('cli-table3') as typeof import('cli-table3');
+  const t = new Table({ ...(head ? { head } : {}), chars: PLAIN, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 } });
+  t.push(...rows);
+  return `${t.toString().split('\n').map((line) => line.trimEnd()).join('\n')}\n`;
+}
+
+function structured(format: 'json' | 'yaml', value: unknown): string {
+  if (format === 'json') return `${JSON.stringify(value, null, 2)}\n`;
+  const YAML = require('yaml') as typeof import('yaml');
+  return YAML.stringify(value);
+}
+
+/** One object: `field  value` rows in table format, the object itself otherwise. */
+export function printObject(format: Format, value: object, fields?: string[]): void {
+  if (format !== 'table') {
+    process.stdout.write(structured(format, value));
     return;
   }
-  if (format === 'yaml') {
-    // Loaded only when asked for: most runs never print YAML.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const YAML = require('yaml') as typeof import('yaml');
-    process.stdout.write(YAML.stringify(value));
+  const record = value as Record<string, unknown>;
+  const names = fields ?? Object.keys(record);
+  process.stdout.write(table(undefined, names.map((name) => [name, cell(record[name])])));
+}
+
+/** A list: one row per item with the given columns in table format (upper-case headers), an array otherwise. */
+export function printList(format: Format, items: readonly object[], columns: string[], empty = 'nothing found'): void {
+  if (format !== 'table') {
+    process.stdout.write(structured(format, items));
     return;
   }
-  if (Array.isArray(value)) {
-    const cols = columns ?? (value[0] ? Object.keys(value[0] as object) : []);
-    const table = new Table({ head: cols, style: { head: [], border: [] } });
-    for (const row of value) table.push(cols.map((c) => cell((row as Record<string, unknown>)[c])));
-    process.stdout.write(value.length ? `${table.toString()}\n` : 'none\n');
+  if (items.length === 0) {
+    note(empty);
     return;
   }
-  const table = new Table({ style: { head: [], border: [] } });
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) table.push({ [k]: cell(v) });
-  process.stdout.write(`${table.toString()}\n`);
+  const rows = items.map((item) => columns.map((c) => cell((item as Record<string, unknown>)[c])));
+  process.stdout.write(table(columns.map((c) => c.toUpperCase()), rows));
+}
+
+/** What a delete prints: a line for people, `{id, deleted: true}` for scripts. */
+export function printDeleted(format: Format, id: string): void {
+  if (format === 'table') printLine(`deleted ${id}`);
+  else printObject(format, { id, deleted: true });
+}
+
+/** A plain result line on stdout (a deletion, a single value). */
+export function printLine(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+/** A diagnostic for the person at the terminal, never part of the result. */
+export function note(text: string): void {
+  process.stderr.write(`${text}\n`);
 }

@@ -1,146 +1,221 @@
 /**
- * The transport under the client: node:http(s) so a private CA works, a timeout per attempt, and retries with
- * exponential backoff and jitter for 429, 5xx and connection failures. Other 4xx answers are final. A POST is
- * retried after a connection failure only when the connection was refused, i.e. before the request could
- * have reached the service, so a create is never sent twice.
+ * The transport under the client: node:http and node:https rather than fetch, so a private CA (`caCert`)
+ * works without touching process-wide settings; a deadline per attempt; retries with exponential backoff and
+ * jitter following `retry.ts` (429, 5xx and transport failures; never another 4xx; a non-idempotent request
+ * only when the connection was refused).
  * @module
  */
 import http from 'node:http';
 import https from 'node:https';
+import { KeyplaneApiError, KeyplaneConnectionError } from './errors';
+import { backoffDelay, retryAfterMs, shouldRetry, type Outcome } from './retry';
 
 export interface TransportOptions {
+  /** The service's base URL, e.g. `https://keyplane.internal:7420` (a path prefix is kept). */
   endpoint: string;
+  /** The Keyplane API key sent as the bearer token. Never appears in an error or in `util.inspect`. */
   apiKey?: string;
+  /** PEM certificate(s) to trust for an https endpoint instead of the system CAs. */
   caCert?: string | Buffer;
+  /** Deadline of one attempt, from sending to the last byte of the answer. Default 30 s. */
   timeoutMs?: number;
+  /** Attempts after the first. Default 3. */
   retries?: number;
+  /** Backoff of the first retry; later ones double it. Default 250 ms. */
+  retryBaseDelayMs?: number;
+  /** Upper bound of one backoff, and of an honoured `Retry-After`. Default 8 s. */
+  retryMaxDelayMs?: number;
   userAgent?: string;
 }
 
-export class KeyplaneApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-    this.name = 'KeyplaneApiError';
-  }
-}
+export type QueryValue = string | number | boolean | readonly string[] | undefined | null;
 
-export class KeyplaneConnectionError extends Error {
-  constructor(
-    message: string,
-    override readonly cause?: unknown,
-  ) {
-    super(message);
-    this.name = 'KeyplaneConnectionError';
-  }
+export interface RequestOptions {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  /**
+   * Whether sending the request twice does no more than sending it once. Defaults to true for every method
+   * but POST. A few POSTs are idempotent and say so (verify reads; revoking twice keeps the first revocation).
+   */
+  idempotent?: boolean;
 }
 
 interface RawResponse {
   status: number;
+  headers: http.IncomingHttpHeaders;
   body: string;
-  retryAfterMs?: number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Answers larger than this are refused rather than buffered: the API's largest page is far below it. */
+const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function errorCode(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' ? code : 'unknown';
+}
 
 export class Transport {
-  private readonly base: URL;
-  private readonly agent: http.Agent;
+  readonly origin: string;
+  readonly #base: URL;
+  readonly #apiKey: string | undefined;
+  readonly #timeoutMs: number;
+  readonly #retries: number;
+  readonly #backoff: { baseDelayMs: number; maxDelayMs: number };
+  readonly #userAgent: string;
+  /** Keep-alive connections for idempotent requests. */
+  readonly #agent: http.Agent;
+  /**
+   * A fresh connection for every non-idempotent request. A pooled keep-alive socket can be closed by the
+   * server just as a request is written to it; the request then fails with ECONNRESET although the service
+   * never saw it, and (see retry.ts) we could not safely send it again. A new connection turns that race
+   * into a plain ECONNREFUSED or a success.
+   */
+  readonly #oneShotAgent: http.Agent;
 
-  constructor(private readonly options: TransportOptions) {
+  constructor(options: TransportOptions) {
+    let base: URL;
     try {
-      this.base = new URL(options.endpoint);
+      base = new URL(options.endpoint);
     } catch {
-      throw new KeyplaneConnectionError(`endpoint "${options.endpoint}" is not a URL such as http://127.0.0.1:7420`);
+      throw new TypeError(`endpoint "${options.endpoint}" is not a URL such as http://127.0.0.1:7420`);
     }
-    if (this.base.protocol !== 'http:' && this.base.protocol !== 'https:') throw new KeyplaneConnectionError(`endpoint "${options.endpoint}" must be http:// or https://`);
-    this.agent = this.base.protocol === 'https:' ? new https.Agent({ keepAlive: true, ca: options.caCert }) : new http.Agent({ keepAlive: true });
+    if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new TypeError(`endpoint "${options.endpoint}" must start with http:// or https://`);
+    if (!base.pathname.endsWith('/')) base.pathname += '/';
+    this.#base = base;
+    this.origin = base.origin;
+    this.#apiKey = options.apiKey;
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#retries = Math.max(0, options.retries ?? 3);
+    this.#backoff = { baseDelayMs: options.retryBaseDelayMs ?? 250, maxDelayMs: options.retryMaxDelayMs ?? 8_000 };
+    this.#userAgent = options.userAgent ?? 'keyplane-client';
+    if (base.protocol === 'https:') {
+      this.#agent = new https.Agent({ keepAlive: true, ca: options.caCert });
+      this.#oneShotAgent = new https.Agent({ keepAlive: false, ca: options.caCert });
+    } else {
+      this.#agent = new http.Agent({ keepAlive: true });
+      this.#oneShotAgent = new http.Agent({ keepAlive: false });
+    }
   }
 
-  async request<T>(method: string, path: string, body?: unknown, query?: Record<string, unknown>): Promise<T> {
-    const url = new URL(path.replace(/^\//, ''), this.base.href.endsWith('/') ? this.base.href : `${this.base.href}/`);
-    for (const [k, v] of Object.entries(query ?? {})) {
-      if (v === undefined || v === null) continue;
-      for (const item of Array.isArray(v) ? v : [v]) url.searchParams.append(k, String(item));
-    }
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const retries = this.options.retries ?? 3;
+  /** Sends the request, retrying as retry.ts allows; resolves with the parsed JSON body (undefined for 204). */
+  async request<T>(options: RequestOptions): Promise<T> {
+    const url = this.url(options.path, options.query);
+    const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const idempotent = options.idempotent ?? options.method !== 'POST';
+    // Set once an attempt may have reached the service and acted, even though we saw no success.
+    let mayHaveActed = false;
     for (let attempt = 0; ; attempt++) {
+      const attempts = attempt + 1;
       let res: RawResponse;
       try {
-        res = await this.once(method, url, payload);
+        res = await this.once(options.method, url, payload, idempotent);
       } catch (err) {
-        const refused = (err as NodeJS.ErrnoException).code === 'ECONNREFUSED';
-        const safe = method === 'GET' || method === 'DELETE' || refused;
-        if (attempt < retries && safe) {
-          await sleep(this.backoff(attempt));
+        const code = errorCode(err);
+        if (attempt < this.#retries && shouldRetry({ kind: 'transport', code }, idempotent)) {
+          mayHaveActed ||= code !== 'ECONNREFUSED';
+          await sleep(backoffDelay(attempt, this.#backoff));
           continue;
         }
-        throw new KeyplaneConnectionError(`cannot reach the Keyplane service at ${this.base.origin}: ${(err as Error).message}`, err);
+        const after = attempts > 1 ? ` (gave up after ${attempts} attempts)` : '';
+        throw new KeyplaneConnectionError(`cannot reach the Keyplane service at ${this.origin}: ${(err as Error).message}${after}`, { code, attempts, cause: err });
       }
-      if ((res.status === 429 || res.status >= 500) && attempt < retries) {
-        await sleep(res.retryAfterMs ?? this.backoff(attempt));
+      const outcome: Outcome = { kind: 'status', status: res.status };
+      if (res.status >= 400 && attempt < this.#retries && shouldRetry(outcome, idempotent)) {
+        mayHaveActed = true;
+        const hinted = retryAfterMs(res.headers['retry-after'] as string | undefined);
+        await sleep(hinted === undefined ? backoffDelay(attempt, this.#backoff) : Math.min(hinted, this.#backoff.maxDelayMs));
         continue;
       }
-      const parsed = res.body ? safeJson(res.body) : undefined;
-      if (res.status >= 400) {
-        const e = (parsed as { error?: { code?: string; message?: string; field?: string } } | undefined)?.error;
-        throw new KeyplaneApiError(res.status, e?.code ?? 'unknown', e?.message ?? `HTTP ${res.status}`, e?.field);
-      }
-      return parsed as T;
+      // An earlier DELETE may have deleted the resource and lost the answer: then "gone" is the success.
+      if (options.method === 'DELETE' && res.status === 404 && mayHaveActed) return undefined as T;
+      return this.parse<T>(res, attempts);
     }
   }
 
+  /** Closes pooled connections; the process can also just exit, idle sockets do not keep it alive. */
   close(): void {
-    this.agent.destroy();
+    this.#agent.destroy();
+    this.#oneShotAgent.destroy();
   }
 
-  private backoff(attempt: number): number {
-    const base = Math.min(4000, 200 * 2 ** attempt);
-    return base / 2 + Math.random() * (base / 2);
+  private url(path: string, query: Record<string, QueryValue> | undefined): URL {
+    const url = new URL(path.replace(/^\/+/, ''), this.#base);
+    for (const [name, value] of Object.entries(query ?? {})) {
+      if (value === undefined || value === null) continue;
+      // Arrays become repeated parameters (`label=team=a&label=env=prod`), as the service's schemas expect.
+      for (const item of Array.isArray(value) ? value : [value]) url.searchParams.append(name, String(item));
+    }
+    return url;
   }
 
-  private once(method: string, url: URL, payload: string | undefined): Promise<RawResponse> {
+  private parse<T>(res: RawResponse, attempts: number): T {
+    const requestId = res.headers['x-request-id'] as string | undefined;
+    let body: unknown;
+    let parsed = true;
+    if (res.body.length > 0) {
+      try {
+        body = JSON.parse(res.body);
+      } catch {
+        parsed = false;
+      }
+    }
+    if (res.status >= 400) {
+      const error = parsed ? (body as { error?: { code?: unknown; message?: unknown; field?: unknown } } | undefined)?.error : undefined;
+      if (error && typeof error.code === 'string' && typeof error.message === 'string') {
+        throw new KeyplaneApiError({ status: res.status, code: error.code, message: error.message, field: typeof error.field === 'string' ? error.field : undefined, requestId });
+      }
+      const reason = http.STATUS_CODES[res.status] ?? 'error';
+      throw new KeyplaneApiError({ status: res.status, code: 'http_error', message: `HTTP ${res.status} ${reason} from ${this.origin}, without an API error body`, requestId });
+    }
+    if (!parsed) {
+      throw new KeyplaneConnectionError(`${this.origin} answered HTTP ${res.status} with a body that is not JSON; is the endpoint a Keyplane service?`, { code: 'bad_response', attempts });
+    }
+    return body as T;
+  }
+
+  private once(method: string, url: URL, payload: string | undefined, idempotent: boolean): Promise<RawResponse> {
     const lib = url.protocol === 'https:' ? https : http;
-    return new Promise((resolve, reject) => {
-      const req = lib.request(
-        url,
-        {
-          method,
-          agent: this.agent,
-          timeout: this.options.timeoutMs ?? 30_000,
-          headers: {
-            accept: 'application/json',
-            'user-agent': this.options.userAgent ?? 'keyplane-client',
-            ...(this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}),
-            ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const retryAfter = Number(res.headers['retry-after']);
-            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 30) * 1000 : undefined });
-          });
-          res.on('error', reject);
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error(`no answer within ${this.options.timeoutMs ?? 30_000} ms`)));
-      req.on('error', reject);
+    const headers: http.OutgoingHttpHeaders = { accept: 'application/json', 'user-agent': this.#userAgent };
+    if (this.#apiKey) headers.authorization = `Bearer ${this.#apiKey}`;
+    if (payload !== undefined) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = Buffer.byteLength(payload);
+    }
+    return new Promise<RawResponse>((resolve, reject) => {
+      const req = lib.request(url, { method, headers, agent: idempotent ? this.#agent : this.#oneShotAgent }, (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_RESPONSE_BYTES) {
+            clearTimeout(deadline);
+            reject(Object.assign(new Error(`the answer is larger than ${MAX_RESPONSE_BYTES} bytes`), { code: 'bad_response' }));
+            req.destroy();
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on('end', () => {
+          clearTimeout(deadline);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+        });
+        res.on('error', (err) => {
+          clearTimeout(deadline);
+          reject(err);
+        });
+      });
+      const deadline = setTimeout(() => {
+        req.destroy(Object.assign(new Error(`no complete answer within ${this.#timeoutMs} ms`), { code: 'timeout' }));
+      }, this.#timeoutMs);
+      req.on('error', (err) => {
+        clearTimeout(deadline);
+        reject(err);
+      });
       req.end(payload);
     });
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }

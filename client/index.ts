@@ -1,109 +1,287 @@
 /**
- * The typed client for the Keyplane service API, shared by the CLI and the Terraform provider. Types come
- * from the service's own schemas (type imports only), so a changed route breaks callers at compile time.
+ * The typed client for the Keyplane service API, the only code that speaks HTTP to the service; the CLI and
+ * the Terraform provider both use it.
+ *
+ * @example
+ * const client = new KeyplaneClient({ endpoint: 'http://127.0.0.1:7420', apiKey: process.env.KEYPLANE_API_KEY });
+ * const { api_key, secret } = await client.createApiKey({ name: 'ci', scopes: ['billing.read'] });
+ * for await (const key of client.listAll(client.listApiKeys, { status: 'active' })) console.log(key.id);
  * @module
  */
-import type { Static } from '@sinclair/typebox';
-import type { AuditEvent } from '../service/audit/routes';
-import type { IpAllowList } from '../service/allow-lists/routes';
-import type { ApiKey, CreateApiKeyBody, CreatedApiKey, ListApiKeysQuery, UpdateApiKeyBody, VerifyBody, VerifyResponse } from '../service/keys/schemas';
-import type { Whoami } from '../service/keys/verify-routes';
-import type { Scope } from '../service/scopes/routes';
-import type { Secret, SecretVersion, SecretVersionWithEntries, WriteVersionBody } from '../service/secrets/schemas';
-import type { ServiceAccount } from '../service/service-accounts/routes';
-import type { User } from '../service/users/routes';
 import { Transport, type TransportOptions } from './http';
+import type {
+  ApiKey,
+  AuditEvent,
+  CreateAllowListBody,
+  CreateApiKeyBody,
+  CreatedApiKey,
+  CreateScopeBody,
+  CreateSecretBody,
+  CreateServiceAccountBody,
+  CreateUserBody,
+  IpAllowList,
+  ListApiKeysQuery,
+  ListAuditEventsQuery,
+  ListSecretsQuery,
+  ListServiceAccountsQuery,
+  ListUsersQuery,
+  Page,
+  PageParams,
+  RevokeApiKeyBody,
+  Scope,
+  Secret,
+  SecretVersion,
+  SecretVersionWithEntries,
+  ServiceAccount,
+  UpdateAllowListBody,
+  UpdateApiKeyBody,
+  UpdateSecretBody,
+  UpdateServiceAccountBody,
+  UpdateUserBody,
+  User,
+  VerifyBody,
+  VerifyResponse,
+  Whoami,
+  WriteVersionBody,
+} from './types';
 
-export { KeyplaneApiError, KeyplaneConnectionError, type TransportOptions as ClientOptions } from './http';
-export type { ApiKey, AuditEvent, CreateApiKeyBody, CreatedApiKey, IpAllowList, Scope, Secret, SecretVersion, SecretVersionWithEntries, ServiceAccount, UpdateApiKeyBody, User, VerifyBody, VerifyResponse, WriteVersionBody };
-export type WhoamiResponse = Static<typeof Whoami>;
-export type Role = ApiKey['role'];
+export { KeyplaneApiError, KeyplaneConnectionError, type ApiErrorDetails } from './errors';
+export type { TransportOptions as KeyplaneClientOptions, QueryValue } from './http';
+export type * from './types';
 
-export interface Page<T> {
-  items: T[];
-  next_page_token: string | null;
-}
-export interface PageParams {
-  page_size?: number;
-  page_token?: string;
-}
+const seg = encodeURIComponent;
 
-const enc = encodeURIComponent;
+type Listing<K extends string, T> = Record<K, T[]> & { next_page_token: string | null };
 
 export class KeyplaneClient {
-  private readonly t: Transport;
+  readonly #t: Transport;
 
   constructor(options: TransportOptions) {
-    this.t = new Transport(options);
+    this.#t = new Transport(options);
   }
 
+  /** The endpoint's origin, for messages (never the key). */
+  get origin(): string {
+    return this.#t.origin;
+  }
+
+  /** Closes pooled connections. Optional: idle connections never keep a process alive. */
   close(): void {
-    this.t.close();
+    this.#t.close();
+  }
+
+  /**
+   * Every item of a listing, page after page, following `next_page_token`. `list` is one of this client's
+   * list methods (called on this client) or any function returning a `Page`.
+   * @example
+   * for await (const key of client.listAll(client.listApiKeys, { label: ['team=platform'] })) …
+   */
+  async *listAll<T, Q extends PageParams>(list: (query: Q) => Promise<Page<T>>, query: Q = {} as Q): AsyncGenerator<T, void, undefined> {
+    let token = query.page_token;
+    const seen = new Set<string>();
+    for (;;) {
+      const page = await list.call(this, { ...query, page_token: token });
+      yield* page.items;
+      if (!page.next_page_token) return;
+      // A token seen before would loop forever; the service never sends one, so this is a loud bug.
+      if (seen.has(page.next_page_token)) throw new Error(`the service returned page token ${page.next_page_token} twice`);
+      seen.add(page.next_page_token);
+      token = page.next_page_token;
+    }
+  }
+
+  /** `GET /healthz` (no authentication). */
+  health(): Promise<{ status: string }> {
+    return this.#t.request({ method: 'GET', path: '/healthz' });
+  }
+
+  // --- API keys: /v1/api-keys -------------------------------------------------------------------------
+
+  /** Creates a key. The answer holds its `secret`, which the service never returns again. */
+  createApiKey(body: CreateApiKeyBody): Promise<CreatedApiKey> {
+    return this.#t.request({ method: 'POST', path: '/v1/api-keys', body });
+  }
+
+  /** `label` filters are `KEY=VALUE` strings; several must all match. */
+  listApiKeys(query: ListApiKeysQuery = {}): Promise<Page<ApiKey>> {
+    return this.page<'api_keys', ApiKey>('api_keys', '/v1/api-keys', query);
+  }
+
+  getApiKey(id: string): Promise<ApiKey> {
+    return this.#t.request({ method: 'GET', path: `/v1/api-keys/${seg(id)}` });
+  }
+
+  /** Changes only the fields present in `body` (PATCH); an absent field keeps its value, `expires_at: null` removes the expiry. */
+  updateApiKey(id: string, body: UpdateApiKeyBody): Promise<ApiKey> {
+    return this.#t.request({ method: 'PATCH', path: `/v1/api-keys/${seg(id)}`, body: definedOnly(body) });
+  }
+
+  /** Revokes a key at once. Revoking twice keeps the first time and reason, so a retry is harmless. */
+  revokeApiKey(id: string, body: RevokeApiKeyBody = {}): Promise<ApiKey> {
+    return this.#t.request({ method: 'POST', path: `/v1/api-keys/${seg(id)}/revoke`, body: definedOnly(body), idempotent: true });
+  }
+
+  /** Deletes a key and its tombstone. */
+  async deleteApiKey(id: string): Promise<void> {
+    await this.#t.request({ method: 'DELETE', path: `/v1/api-keys/${seg(id)}` });
+  }
+
+  /** `POST /v1/keys/verify`: a failed verification is `valid: false` with a reason, not an error. */
+  verify(body: VerifyBody): Promise<VerifyResponse> {
+    return this.#t.request({ method: 'POST', path: '/v1/keys/verify', body, idempotent: true });
+  }
+
+  /** The calling key and the principal it acts for. */
+  whoami(): Promise<Whoami> {
+    return this.#t.request({ method: 'GET', path: '/v1/whoami' });
+  }
+
+  // --- Service accounts: /v1/service-accounts -------------------------------------------------------------
+
+  createServiceAccount(body: CreateServiceAccountBody): Promise<ServiceAccount> {
+    return this.#t.request({ method: 'POST', path: '/v1/service-accounts', body });
+  }
+
+  listServiceAccounts(query: ListServiceAccountsQuery = {}): Promise<Page<ServiceAccount>> {
+    return this.page<'service_accounts', ServiceAccount>('service_accounts', '/v1/service-accounts', query);
+  }
+
+  getServiceAccount(id: string): Promise<ServiceAccount> {
+    return this.#t.request({ method: 'GET', path: `/v1/service-accounts/${seg(id)}` });
+  }
+
+  updateServiceAccount(id: string, body: UpdateServiceAccountBody): Promise<ServiceAccount> {
+    return this.#t.request({ method: 'PATCH', path: `/v1/service-accounts/${seg(id)}`, body: definedOnly(body) });
+  }
+
+  /** Deletes the account and revokes its keys (reason `owner_deleted`). */
+  async deleteServiceAccount(id: string): Promise<void> {
+    await this.#t.request({ method: 'DELETE', path: `/v1/service-accounts/${seg(id)}` });
+  }
+
+  // --- Users: /v1/users -----------------------------------------------------------------------------------
+
+  createUser(body: CreateUserBody): Promise<User> {
+    return this.#t.request({ method: 'POST', path: '/v1/users', body });
+  }
+
+  listUsers(query: ListUsersQuery = {}): Promise<Page<User>> {
+    return this.page<'users', User>('users', '/v1/users', query);
+  }
+
+  getUser(id: string): Promise<User> {
+    return this.#t.request({ method: 'GET', path: `/v1/users/${seg(id)}` });
+  }
+
+  updateUser(id: string, body: UpdateUserBody): Promise<User> {
+    return this.#t.request({ method: 'PATCH', path: `/v1/users/${seg(id)}`, body: definedOnly(body) });
+  }
+
+  /** Deletes the user and revokes every key they own or created. */
+  async deleteUser(id: string): Promise<void> {
+    await this.#t.request({ method: 'DELETE', path: `/v1/users/${seg(id)}` });
+  }
+
+  // --- IP allow lists: /v1/ip-allow-lists -----------------------------------------------------------------
+
+  createAllowList(body: CreateAllowListBody): Promise<IpAllowList> {
+    return this.#t.request({ method: 'POST', path: '/v1/ip-allow-lists', body });
+  }
+
+  listAllowLists(query: PageParams = {}): Promise<Page<IpAllowList>> {
+    return this.page<'ip_allow_lists', IpAllowList>('ip_allow_lists', '/v1/ip-allow-lists', query);
+  }
+
+  getAllowList(id: string): Promise<IpAllowList> {
+    return this.#t.request({ method: 'GET', path: `/v1/ip-allow-lists/${seg(id)}` });
+  }
+
+  /** `cidrs`, when given, replaces the whole list; attached keys follow at once. */
+  updateAllowList(id: string, body: UpdateAllowListBody): Promise<IpAllowList> {
+    return this.#t.request({ method: 'PATCH', path: `/v1/ip-allow-lists/${seg(id)}`, body: definedOnly(body) });
+  }
+
+  /** Fails with 409 `conflict` while a live key uses the list. */
+  async deleteAllowList(id: string): Promise<void> {
+    await this.#t.request({ method: 'DELETE', path: `/v1/ip-allow-lists/${seg(id)}` });
+  }
+
+  // --- Scopes: /v1/scopes ---------------------------------------------------------------------------------
+
+  /** The whole catalogue (it is not paged). */
+  async listScopes(): Promise<Scope[]> {
+    return (await this.#t.request<{ scopes: Scope[] }>({ method: 'GET', path: '/v1/scopes' })).scopes;
+  }
+
+  createScope(body: CreateScopeBody): Promise<Scope> {
+    return this.#t.request({ method: 'POST', path: '/v1/scopes', body });
+  }
+
+  async deleteScope(name: string): Promise<void> {
+    await this.#t.request({ method: 'DELETE', path: `/v1/scopes/${seg(name)}` });
+  }
+
+  // --- Secret store: /v1/secrets --------------------------------------------------------------------------
+
+  createSecret(body: CreateSecretBody): Promise<Secret> {
+    return this.#t.request({ method: 'POST', path: '/v1/secrets', body });
+  }
+
+  listSecrets(query: ListSecretsQuery = {}): Promise<Page<Secret>> {
+    return this.page<'secrets', Secret>('secrets', '/v1/secrets', query);
+  }
+
+  getSecret(id: string): Promise<Secret> {
+    return this.#t.request({ method: 'GET', path: `/v1/secrets/${seg(id)}` });
+  }
+
+  updateSecret(id: string, body: UpdateSecretBody): Promise<Secret> {
+    return this.#t.request({ method: 'PATCH', path: `/v1/secrets/${seg(id)}`, body: definedOnly(body) });
+  }
+
+  /** Deletes the secret and every version. */
+  async deleteSecret(id: string): Promise<void> {
+    await this.#t.request({ method: 'DELETE', path: `/v1/secrets/${seg(id)}` });
+  }
+
+  /** Versions newest first, without entry values. */
+  async listSecretVersions(id: string): Promise<SecretVersion[]> {
+    return (await this.#t.request<{ versions: SecretVersion[] }>({ method: 'GET', path: `/v1/secrets/${seg(id)}/versions` })).versions;
+  }
+
+  /**
+   * Writes a new version: `entries` are merged over the latest version's (unless `replace`), `remove_entries`
+   * are dropped, and `expected_version` makes the write check-and-set (409 `version_mismatch` otherwise).
+   * Not retried after it may have reached the service: a second write would be a second version.
+   */
+  writeSecretVersion(id: string, body: WriteVersionBody): Promise<SecretVersion> {
+    return this.#t.request({ method: 'POST', path: `/v1/secrets/${seg(id)}/versions`, body: definedOnly(body) });
+  }
+
+  /** A version with its entries: the latest by default, or version `n` (`entries` is null once destroyed). */
+  readSecretVersion(id: string, version: number | 'latest' = 'latest'): Promise<SecretVersionWithEntries> {
+    return this.#t.request({ method: 'GET', path: `/v1/secrets/${seg(id)}/versions/${version === 'latest' ? 'latest' : seg(String(version))}` });
+  }
+
+  /** Erases a version's entries for good; destroying it again is a no-op, so a retry is harmless. */
+  destroySecretVersion(id: string, version: number): Promise<SecretVersion> {
+    return this.#t.request({ method: 'POST', path: `/v1/secrets/${seg(id)}/versions/${seg(String(version))}/destroy`, idempotent: true });
+  }
+
+  // --- Audit log: /v1/audit-events ------------------------------------------------------------------------
+
+  /** Newest first. */
+  listAuditEvents(query: ListAuditEventsQuery = {}): Promise<Page<AuditEvent>> {
+    return this.page<'audit_events', AuditEvent>('audit_events', '/v1/audit-events', query);
   }
 
   private async page<K extends string, T>(key: K, path: string, query: object): Promise<Page<T>> {
-    const res = await this.t.request<Record<K, T[]> & { next_page_token: string | null }>('GET', path, undefined, query as Record<string, unknown>);
+    const res = await this.#t.request<Listing<K, T>>({ method: 'GET', path, query: query as Record<string, string> });
     return { items: res[key], next_page_token: res.next_page_token };
   }
+}
 
-  /** Every item of a listing, following page tokens. */
-  async *listAll<T, Q extends PageParams>(list: (q: Q) => Promise<Page<T>>, query: Q): AsyncGenerator<T> {
-    let token: string | undefined;
-    do {
-      const p = await list({ ...query, page_token: token });
-      yield* p.items;
-      token = p.next_page_token ?? undefined;
-    } while (token);
-  }
-
-  // API keys
-  createApiKey = (body: CreateApiKeyBody) => this.t.request<CreatedApiKey>('POST', '/v1/api-keys', body);
-  listApiKeys = (q: Static<typeof ListApiKeysQuery> = {}) => this.page<'api_keys', ApiKey>('api_keys', '/v1/api-keys', q);
-  getApiKey = (id: string) => this.t.request<ApiKey>('GET', `/v1/api-keys/${enc(id)}`);
-  updateApiKey = (id: string, body: UpdateApiKeyBody) => this.t.request<ApiKey>('PATCH', `/v1/api-keys/${enc(id)}`, body);
-  revokeApiKey = (id: string, reason?: string) => this.t.request<ApiKey>('POST', `/v1/api-keys/${enc(id)}/revoke`, reason ? { reason } : {});
-  deleteApiKey = (id: string) => this.t.request<void>('DELETE', `/v1/api-keys/${enc(id)}`);
-  verify = (body: VerifyBody) => this.t.request<VerifyResponse>('POST', '/v1/keys/verify', body);
-  whoami = () => this.t.request<WhoamiResponse>('GET', '/v1/whoami');
-
-  // Service accounts
-  createServiceAccount = (body: { name: string; description?: string; role?: Role }) => this.t.request<ServiceAccount>('POST', '/v1/service-accounts', body);
-  listServiceAccounts = (q: PageParams & { name?: string; name_prefix?: string } = {}) => this.page<'service_accounts', ServiceAccount>('service_accounts', '/v1/service-accounts', q);
-  getServiceAccount = (id: string) => this.t.request<ServiceAccount>('GET', `/v1/service-accounts/${enc(id)}`);
-  updateServiceAccount = (id: string, body: { name?: string; description?: string; role?: Role; disabled?: boolean }) => this.t.request<ServiceAccount>('PATCH', `/v1/service-accounts/${enc(id)}`, body);
-  deleteServiceAccount = (id: string) => this.t.request<void>('DELETE', `/v1/service-accounts/${enc(id)}`);
-
-  // Users
-  createUser = (body: { email: string; name: string; role: Role }) => this.t.request<User>('POST', '/v1/users', body);
-  listUsers = (q: PageParams & { role?: Role; email?: string } = {}) => this.page<'users', User>('users', '/v1/users', q);
-  getUser = (id: string) => this.t.request<User>('GET', `/v1/users/${enc(id)}`);
-  updateUser = (id: string, body: { email?: string; name?: string; role?: Role; disabled?: boolean }) => this.t.request<User>('PATCH', `/v1/users/${enc(id)}`, body);
-  deleteUser = (id: string) => this.t.request<void>('DELETE', `/v1/users/${enc(id)}`);
-
-  // IP allow lists
-  createAllowList = (body: { name: string; description?: string; cidrs: string[] }) => this.t.request<IpAllowList>('POST', '/v1/ip-allow-lists', body);
-  listAllowLists = (q: PageParams = {}) => this.page<'ip_allow_lists', IpAllowList>('ip_allow_lists', '/v1/ip-allow-lists', q);
-  getAllowList = (id: string) => this.t.request<IpAllowList>('GET', `/v1/ip-allow-lists/${enc(id)}`);
-  updateAllowList = (id: string, body: { name?: string; description?: string; cidrs?: string[] }) => this.t.request<IpAllowList>('PATCH', `/v1/ip-allow-lists/${enc(id)}`, body);
-  deleteAllowList = (id: string) => this.t.request<void>('DELETE', `/v1/ip-allow-lists/${enc(id)}`);
-
-  // Scopes
-  listScopes = async () => (await this.t.request<{ scopes: Scope[] }>('GET', '/v1/scopes')).scopes;
-  createScope = (body: { name: string; description: string }) => this.t.request<Scope>('POST', '/v1/scopes', body);
-  deleteScope = (name: string) => this.t.request<void>('DELETE', `/v1/scopes/${enc(name)}`);
-
-  // Secret store
-  createSecret = (body: { name: string; description?: string; service_account_id?: string }) => this.t.request<Secret>('POST', '/v1/secrets', body);
-  listSecrets = (q: PageParams & { name?: string } = {}) => this.page<'secrets', Secret>('secrets', '/v1/secrets', q);
-  getSecret = (id: string) => this.t.request<Secret>('GET', `/v1/secrets/${enc(id)}`);
-  updateSecret = (id: string, body: { name?: string; description?: string }) => this.t.request<Secret>('PATCH', `/v1/secrets/${enc(id)}`, body);
-  deleteSecret = (id: string) => this.t.request<void>('DELETE', `/v1/secrets/${enc(id)}`);
-  listSecretVersions = async (id: string) => (await this.t.request<{ versions: SecretVersion[] }>('GET', `/v1/secrets/${enc(id)}/versions`)).versions;
-  writeSecretVersion = (id: string, body: WriteVersionBody) => this.t.request<SecretVersion>('POST', `/v1/secrets/${enc(id)}/versions`, body);
-  readSecretVersion = (id: string, version: number | 'latest' = 'latest') => this.t.request<SecretVersionWithEntries>('GET', `/v1/secrets/${enc(id)}/versions/${version}`);
-  destroySecretVersion = (id: string, version: number) => this.t.request<SecretVersion>('POST', `/v1/secrets/${enc(id)}/versions/${version}/destroy`, {});
-
-  // Audit
-  listAuditEvents = (q: PageParams & { action?: string; actor_id?: string; key_id?: string; target_id?: string; outcome?: 'success' | 'failure'; since?: string; until?: string } = {}) =>
-    this.page<'audit_events', AuditEvent>('audit_events', '/v1/audit-events', q);
+/** Drops undefined fields, so a PATCH sends exactly the fields the caller set (null stays: it clears). */
+function definedOnly<T extends object>(body: T): T {
+  return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as T;
 }

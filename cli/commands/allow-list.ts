@@ -1,35 +1,66 @@
-/** `keyplane allow-list …`. @module */
+/**
+ * `keyplane allow-list create|list|get|update|delete`: named sets of CIDRs that keys are limited to. The
+ * service normalises the CIDRs; a list that live keys use cannot be deleted.
+ * @module
+ */
 import type { Command } from 'commander';
-import { action, clientFor, collect, globals, UsageError } from '../context';
-import { print } from '../output';
+import type { UpdateAllowListBody } from '../../client';
+import { clientFor, globals, listPages } from '../context';
+import { action, UsageError } from '../errors';
+import { collect, pagingOptions, type PagingFlags } from '../options';
+import { printDeleted, printList, printObject } from '../output';
 
 export function register(program: Command): void {
   const group = program.command('allow-list').description('Manage IP allow lists');
-  const out = (cmd: Command, v: unknown) => print(globals(cmd).output, v);
+
   group
     .command('create')
-    .requiredOption('--name <name>')
-    .option('--description <text>')
+    .description('Create an IP allow list')
+    .requiredOption('--name <name>', 'name of the list')
+    .option('--description <text>', 'what it is for')
     .requiredOption('--cidr <cidr>', 'an IPv4 or IPv6 CIDR or address (repeatable)', collect)
-    .action(action(async (o, cmd: Command) => out(cmd, await clientFor(cmd).createAllowList({ name: o.name, description: o.description, cidrs: o.cidr }))));
-  group.command('list').action(action(async (_o, cmd: Command) => print(globals(cmd).output, (await clientFor(cmd).listAllowLists()).items, ['id', 'name', 'cidrs', 'description'])));
-  group.command('get <id>').action(action(async (id: string, _o, cmd: Command) => out(cmd, await clientFor(cmd).getAllowList(id))));
-  group
-    .command('update <id>')
-    .option('--name <name>')
-    .option('--description <text>')
-    .option('--cidr <cidr>', 'replace the CIDRs (repeatable)', collect)
     .action(
-      action(async (id: string, o, cmd: Command) => {
-        const body = { name: o.name, description: o.description, cidrs: o.cidr };
-        if (Object.values(body).every((v) => v === undefined)) throw new UsageError('nothing to change: give at least one option');
-        out(cmd, await clientFor(cmd).updateAllowList(id, body));
-      }),
+      action(async (o: { name: string; description?: string; cidr: string[] }, cmd: Command) =>
+        printObject(globals(cmd).output, await clientFor(cmd).createAllowList({ name: o.name, description: o.description, cidrs: o.cidr })),
+      ),
     );
-  group.command('delete <id>').action(
-    action(async (id: string, _o, cmd: Command) => {
-      await clientFor(cmd).deleteAllowList(id);
-      process.stderr.write(`deleted ${id}\n`);
+
+  pagingOptions(group.command('list').description('List IP allow lists')).action(
+    action(async (o: PagingFlags, cmd: Command) => {
+      const client = clientFor(cmd);
+      printList(globals(cmd).output, await listPages(client, client.listAllowLists, {}, o), ['id', 'name', 'cidrs', 'description'], 'no IP allow lists found');
     }),
   );
+
+  group
+    .command('get <id>')
+    .description('Show an IP allow list')
+    .action(action(async (id: string, _o: object, cmd: Command) => printObject(globals(cmd).output, await clientFor(cmd).getAllowList(id))));
+
+  group
+    .command('update <id>')
+    .description('Change an IP allow list; attached keys follow at once')
+    .option('--name <name>', 'new name')
+    .option('--description <text>', 'new description')
+    .option('--cidr <cidr>', 'the CIDRs, replacing the current ones (repeatable)', collect)
+    .action(
+      action(async (id: string, o: { name?: string; description?: string; cidr?: string[] }, cmd: Command) => {
+        const body: UpdateAllowListBody = {};
+        if (o.name !== undefined) body.name = o.name;
+        if (o.description !== undefined) body.description = o.description;
+        if (o.cidr !== undefined) body.cidrs = o.cidr;
+        if (Object.keys(body).length === 0) throw new UsageError('nothing to change: give at least one option (see --help)');
+        printObject(globals(cmd).output, await clientFor(cmd).updateAllowList(id, body));
+      }),
+    );
+
+  group
+    .command('delete <id>')
+    .description('Delete an IP allow list that no live key uses')
+    .action(
+      action(async (id: string, _o: object, cmd: Command) => {
+        await clientFor(cmd).deleteAllowList(id);
+        printDeleted(globals(cmd).output, id);
+      }),
+    );
 }

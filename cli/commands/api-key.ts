@@ -1,14 +1,68 @@
-/** `keyplane api-key create|list|get|update|revoke|delete`. @module */
-import { writeFileSync } from 'node:fs';
-import type { Command } from 'commander';
-import type { ApiKey } from '../../client';
-import { action, clientFor, collect, globals, parseLabels, UsageError } from '../context';
-import { print } from '../output';
+/**
+ * `keyplane api-key create|list|get|update|revoke|delete`. The secret is printed once, by create (or written
+ * to --secret-file), with a warning on stderr; nothing else ever shows it.
+ * @module
+ */
+import { type Command, Option } from 'commander';
+import type { ApiKey, UpdateApiKeyBody } from '../../client';
+import { clientFor, globals, listPages } from '../context';
+import { action, UsageError } from '../errors';
+import { withSecretFile } from '../files';
+import { collect, KEY_STATUSES, keyValueFilters, keyValues, OWNER_TYPES, pagingOptions, type PagingFlags, roleOption } from '../options';
+import { note, printDeleted, printLine, printList, printObject } from '../output';
 
-const COLUMNS = ['id', 'name', 'status', 'role', 'owner_id', 'display_prefix', 'expires_at', 'last_used_at'];
+const LIST_COLUMNS = ['id', 'name', 'status', 'role', 'owner_id', 'display_prefix', 'expires_at'];
 
-function show(cmd: Command, key: ApiKey): void {
-  print(globals(cmd).output, key);
+interface CreateFlags {
+  name: string;
+  description?: string;
+  serviceAccount?: string;
+  user?: string;
+  role?: ApiKey['role'];
+  scope?: string[];
+  expiresAt?: string;
+  allowList?: string[];
+  label?: string[];
+  secretFile?: string;
+}
+
+interface ListFlags extends PagingFlags {
+  serviceAccount?: string;
+  owner?: string;
+  ownerType?: ApiKey['owner_type'];
+  createdBy?: string;
+  status?: ApiKey['status'];
+  namePrefix?: string;
+  label?: string[];
+}
+
+interface UpdateFlags {
+  name?: string;
+  description?: string;
+  scope?: string[];
+  clearScopes?: boolean;
+  expiresAt?: string;
+  neverExpires?: boolean;
+  allowList?: string[];
+  clearAllowLists?: boolean;
+  label?: string[];
+  clearLabels?: boolean;
+}
+
+/** The PATCH body: exactly the fields the flags name, so everything else keeps its value. */
+export function updateBody(o: UpdateFlags): UpdateApiKeyBody {
+  const body: UpdateApiKeyBody = {};
+  if (o.name !== undefined) body.name = o.name;
+  if (o.description !== undefined) body.description = o.description;
+  if (o.scope !== undefined) body.scopes = o.scope;
+  if (o.clearScopes) body.scopes = [];
+  if (o.expiresAt !== undefined) body.expires_at = o.expiresAt;
+  if (o.neverExpires) body.expires_at = null;
+  if (o.allowList !== undefined) body.allow_list_ids = o.allowList;
+  if (o.clearAllowLists) body.allow_list_ids = [];
+  if (o.label !== undefined) body.labels = keyValues(o.label, '--label');
+  if (o.clearLabels) body.labels = {};
+  return body;
 }
 
 export function register(program: Command): void {
@@ -16,127 +70,114 @@ export function register(program: Command): void {
 
   group
     .command('create')
-    .description('Create a key; its secret is shown once')
+    .description('Create a key; its secret is printed this once (or written to --secret-file)')
     .requiredOption('--name <name>', 'name of the key')
     .option('--description <text>', 'what the key is for')
     .option('--service-account <id>', 'owning service account (default: the calling user)')
-    .option('--user <id>', 'owning user (admins only)')
-    .option('--role <role>', 'admin, developer or viewer (default: the highest allowed)')
+    .addOption(new Option('--user <id>', 'owning user (admins only)').conflicts('serviceAccount'))
+    .addOption(roleOption('role of the key (default: the highest the owner and the caller allow)'))
     .option('--scope <scope>', 'a scope from the catalogue (repeatable)', collect)
-    .option('--expires-at <time>', 'RFC 3339 expiry, e.g. 2030-01-31T00:00:00Z')
-    .option('--allow-list <id>', 'an IP allow list id (repeatable)', collect)
+    .option('--expires-at <time>', 'RFC 3339 expiry, e.g. 2030-01-31T00:00:00Z (default: never)')
+    .option('--allow-list <id>', 'an IP allow list the key is limited to (repeatable)', collect)
     .option('--label <key=value>', 'a label (repeatable)', collect)
     .option('--secret-file <file>', 'write the secret to this file (mode 0600) instead of printing it')
     .action(
-      action(async (opts, cmd: Command) => {
+      action(async (o: CreateFlags, cmd: Command) => {
+        const labels = keyValues(o.label, '--label');
         const client = clientFor(cmd);
-        const created = await client.createApiKey({
-          name: opts.name,
-          description: opts.description,
-          service_account_id: opts.serviceAccount,
-          user_id: opts.user,
-          role: opts.role,
-          scopes: opts.scope,
-          expires_at: opts.expiresAt,
-          allow_list_ids: opts.allowList,
-          labels: parseLabels(opts.label),
-        });
+        const created = await withSecretFile(
+          o.secretFile,
+          '--secret-file',
+          () =>
+            client.createApiKey({
+              name: o.name,
+              description: o.description,
+              service_account_id: o.serviceAccount,
+              user_id: o.user,
+              role: o.role,
+              scopes: o.scope,
+              expires_at: o.expiresAt,
+              allow_list_ids: o.allowList,
+              labels,
+            }),
+          (c) => c.secret,
+        );
         const format = globals(cmd).output;
-        if (opts.secretFile) {
-          writeFileSync(opts.secretFile, `${created.secret}\n`, { mode: 0o600 });
-          process.stderr.write(`The secret of ${created.api_key.id} was written to ${opts.secretFile} (mode 0600). It will not be shown again.\n`);
-          print(format, created.api_key);
+        if (o.secretFile) {
+          note(`The secret of ${created.api_key.id} is in ${o.secretFile} (mode 0600); it will not be shown again.`);
+          printObject(format, created.api_key);
           return;
         }
-        process.stderr.write('Store the secret now: it will not be shown again.\n');
+        note('warning: the secret is shown only this once and cannot be retrieved again; store it now (or use --secret-file).');
         if (format === 'table') {
-          print(format, created.api_key);
-          process.stdout.write(`secret: ${created.secret}\n`);
+          printObject(format, created.api_key);
+          printLine(`secret: ${created.secret}`);
         } else {
-          print(format, created);
+          printObject(format, created);
         }
       }),
     );
 
-  group
-    .command('list')
-    .description('List keys')
-    .option('--service-account <id>', 'only keys of this service account')
-    .option('--owner <id>', 'only keys of this owner (user or service account id)')
-    .option('--created-by <id>', 'only keys created by this principal')
-    .option('--status <status>', 'active, revoked or expired')
-    .option('--name-prefix <prefix>', 'only names starting with this')
-    .option('--label <key=value>', 'only keys with this label (repeatable)', collect)
-    .option('--all', 'follow every page')
-    .option('--page-size <n>', 'keys per page', (v) => Number(v))
-    .action(
-      action(async (opts, cmd: Command) => {
-        const client = clientFor(cmd);
-        const query = {
-          service_account_id: opts.serviceAccount,
-          owner_id: opts.owner,
-          created_by: opts.createdBy,
-          status: opts.status,
-          name_prefix: opts.namePrefix,
-          label: opts.label,
-          page_size: opts.pageSize,
-        };
-        const keys: ApiKey[] = [];
-        if (opts.all) for await (const k of client.listAll(client.listApiKeys, query)) keys.push(k);
-        else keys.push(...(await client.listApiKeys(query)).items);
-        print(globals(cmd).output, keys, COLUMNS);
-      }),
-    );
+  pagingOptions(
+    group
+      .command('list')
+      .description('List keys (never their secrets)')
+      .option('--service-account <id>', 'only keys of this service account')
+      .option('--owner <id>', 'only keys of this owner (a user or service account id)')
+      .addOption(new Option('--owner-type <type>', 'only keys owned by users or by service accounts').choices(OWNER_TYPES))
+      .option('--created-by <id>', 'only keys created by this user or service account')
+      .addOption(new Option('--status <status>', 'only keys in this state').choices(KEY_STATUSES))
+      .option('--name-prefix <prefix>', 'only keys whose name starts with this')
+      .option('--label <key=value>', 'only keys with this label (repeatable; all must match)', collect),
+  ).action(
+    action(async (o: ListFlags, cmd: Command) => {
+      const label = keyValueFilters(o.label, '--label');
+      const client = clientFor(cmd);
+      const query = { service_account_id: o.serviceAccount, owner_id: o.owner, owner_type: o.ownerType, created_by: o.createdBy, status: o.status, name_prefix: o.namePrefix, label };
+      printList(globals(cmd).output, await listPages(client, client.listApiKeys, query, o), LIST_COLUMNS, 'no API keys found');
+    }),
+  );
 
   group
     .command('get <id>')
     .description('Show a key (never its secret)')
-    .action(action(async (id: string, _opts, cmd: Command) => show(cmd, await clientFor(cmd).getApiKey(id))));
+    .action(action(async (id: string, _o: object, cmd: Command) => printObject(globals(cmd).output, await clientFor(cmd).getApiKey(id))));
 
   group
     .command('update <id>')
     .description('Change a key in place; only the options given change')
-    .option('--name <name>')
-    .option('--description <text>')
-    .option('--scope <scope>', 'replace the scopes (repeatable)', collect)
-    .option('--clear-scopes', 'remove every scope')
+    .option('--name <name>', 'new name')
+    .option('--description <text>', 'new description')
+    .option('--scope <scope>', 'the scopes, replacing the current ones (repeatable)', collect)
+    .addOption(new Option('--clear-scopes', 'remove every scope').conflicts('scope'))
     .option('--expires-at <time>', 'new RFC 3339 expiry')
-    .option('--no-expiry', 'remove the expiry')
-    .option('--allow-list <id>', 'replace the allow lists (repeatable)', collect)
-    .option('--clear-allow-lists', 'detach every allow list')
-    .option('--label <key=value>', 'replace the labels (repeatable)', collect)
-    .option('--clear-labels', 'remove every label')
+    .addOption(new Option('--never-expires', 'remove the expiry').conflicts('expiresAt'))
+    .option('--allow-list <id>', 'the IP allow lists, replacing the current ones (repeatable)', collect)
+    .addOption(new Option('--clear-allow-lists', 'detach every allow list').conflicts('allowList'))
+    .option('--label <key=value>', 'the labels, replacing the current ones (repeatable)', collect)
+    .addOption(new Option('--clear-labels', 'remove every label').conflicts('label'))
     .action(
-      action(async (id: string, opts, cmd: Command) => {
-        const body: Record<string, unknown> = {};
-        if (opts.name !== undefined) body.name = opts.name;
-        if (opts.description !== undefined) body.description = opts.description;
-        if (opts.scope) body.scopes = opts.scope;
-        if (opts.clearScopes) body.scopes = [];
-        if (opts.expiresAt !== undefined) body.expires_at = opts.expiresAt;
-        if (opts.expiry === false) body.expires_at = null;
-        if (opts.allowList) body.allow_list_ids = opts.allowList;
-        if (opts.clearAllowLists) body.allow_list_ids = [];
-        if (opts.label) body.labels = parseLabels(opts.label);
-        if (opts.clearLabels) body.labels = {};
-        if (Object.keys(body).length === 0) throw new UsageError('nothing to change: give at least one option (see --help)');
-        show(cmd, await clientFor(cmd).updateApiKey(id, body));
+      action(async (id: string, o: UpdateFlags, cmd: Command) => {
+        const body = updateBody(o);
+        if (Object.keys(body).length === 0) throw new UsageError('nothing to change: give at least one option (see keyplane api-key update --help)');
+        printObject(globals(cmd).output, await clientFor(cmd).updateApiKey(id, body));
       }),
     );
 
   group
     .command('revoke <id>')
-    .description('Revoke a key at once; reads keep its tombstone')
-    .option('--reason <text>', 'why it is revoked')
-    .action(action(async (id: string, opts, cmd: Command) => show(cmd, await clientFor(cmd).revokeApiKey(id, opts.reason))));
+    .description('Revoke a key at once; reads keep returning its tombstone')
+    .option('--reason <text>', 'why (kept with the tombstone; default "revoked")')
+    .action(action(async (id: string, o: { reason?: string }, cmd: Command) => printObject(globals(cmd).output, await clientFor(cmd).revokeApiKey(id, { reason: o.reason }))));
 
   group
     .command('delete <id>')
     .description('Delete a key and its tombstone')
     .action(
-      action(async (id: string, _opts, cmd: Command) => {
+      action(async (id: string, _o: object, cmd: Command) => {
         await clientFor(cmd).deleteApiKey(id);
-        process.stderr.write(`deleted ${id}\n`);
+        printDeleted(globals(cmd).output, id);
       }),
     );
 }
+

@@ -1,25 +1,43 @@
-/** `keyplane audit list`. @module */
-import type { Command } from 'commander';
-import { action, clientFor, globals } from '../context';
-import { print } from '../output';
+/**
+ * `keyplane audit list`: the audit log, newest first (admin, or the keyplane.audit.read scope).
+ * @module
+ */
+import { type Command, Option } from 'commander';
+import type { AuditEvent } from '../../client';
+import { clientFor, globals, listPages } from '../context';
+import { action } from '../errors';
+import { pagingOptions, type PagingFlags } from '../options';
+import { printList } from '../output';
+
+interface ListFlags extends PagingFlags {
+  action?: string;
+  actor?: string;
+  key?: string;
+  target?: string;
+  outcome?: AuditEvent['outcome'];
+  since?: string;
+  until?: string;
+}
 
 export function register(program: Command): void {
-  program
-    .command('audit')
-    .description('The audit log')
-    .command('list')
-    .option('--action <action>')
-    .option('--actor <id>')
-    .option('--key <id>')
-    .option('--target <id>')
-    .option('--outcome <outcome>', 'success or failure')
-    .option('--since <time>')
-    .option('--until <time>')
-    .option('--page-size <n>', 'events per page', (v) => Number(v))
-    .action(
-      action(async (o, cmd: Command) => {
-        const page = await clientFor(cmd).listAuditEvents({ action: o.action, actor_id: o.actor, key_id: o.key, target_id: o.target, outcome: o.outcome, since: o.since, until: o.until, page_size: o.pageSize });
-        print(globals(cmd).output, page.items, ['time', 'action', 'outcome', 'actor_id', 'key_id', 'target_id', 'address']);
-      }),
-    );
+  const group = program.command('audit').description('The audit log');
+  pagingOptions(
+    group
+      .command('list')
+      .description('List audit events, newest first')
+      .option('--action <action>', 'only this action, e.g. api_key.create')
+      .option('--actor <id>', 'only events by this user or service account')
+      .option('--key <id>', 'only events by this API key')
+      .option('--target <id>', 'only events about this resource')
+      .addOption(new Option('--outcome <outcome>', 'only successes or failures').choices(['success', 'failure']))
+      .option('--since <time>', 'RFC 3339; events at or after')
+      .option('--until <time>', 'RFC 3339; events before'),
+  ).action(
+    action(async (o: ListFlags, cmd: Command) => {
+      const client = clientFor(cmd);
+      const query = { action: o.action, actor_id: o.actor, key_id: o.key, target_id: o.target, outcome: o.outcome, since: o.since, until: o.until };
+      const events = await listPages(client, client.listAuditEvents, query, o);
+      printList(globals(cmd).output, events, ['time', 'action', 'outcome', 'actor_id', 'key_id', 'target_id', 'address'], 'no audit events found');
+    }),
+  );
 }

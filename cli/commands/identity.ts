@@ -1,29 +1,71 @@
-/** `keyplane whoami` and `keyplane verify`. @module */
+/**
+ * `keyplane whoami` (the calling key and its principal) and `keyplane verify` (POST /v1/keys/verify, as a
+ * service that was handed a key would call it). A failed verification is a result: it prints `valid false`
+ * and a reason, and exits 0.
+ * @module
+ */
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { action, checkKeyFormat, clientFor, collect, globals } from '../context';
-import { print } from '../output';
+import { checkKeyFormat, clientFor, globals } from '../context';
+import { action, UsageError } from '../errors';
+import { collect } from '../options';
+import { printObject } from '../output';
+
+interface VerifyFlags {
+  keyFile?: string;
+  scope?: string[];
+  clientIp?: string;
+}
+
+/** The key to verify, from the argument, `-` (stdin) or --key-file; the latter two keep it out of `ps`. */
+function keyToVerify(arg: string | undefined, o: VerifyFlags): { key: string; source: string } {
+  if (arg !== undefined && o.keyFile !== undefined) throw new UsageError('give the key as an argument or with --key-file, not both');
+  if (o.keyFile !== undefined) {
+    try {
+      return { key: readFileSync(o.keyFile, 'utf8').trim(), source: `the key in --key-file ${o.keyFile}` };
+    } catch (err) {
+      throw new UsageError(`--key-file ${o.keyFile} cannot be read: ${(err as Error).message}`);
+    }
+  }
+  if (arg === '-') return { key: readFileSync(0, 'utf8').trim(), source: 'the key read from stdin' };
+  if (arg === undefined) throw new UsageError('give the key to verify: keyplane verify KEY, keyplane verify - (stdin) or --key-file FILE');
+  return { key: arg.trim(), source: 'the KEY argument of verify' };
+}
 
 export function register(program: Command): void {
   program
     .command('whoami')
     .description('Show the calling key and who it acts for')
     .action(
-      action(async (_o, cmd: Command) => {
+      action(async (_o: object, cmd: Command) => {
         const w = await clientFor(cmd).whoami();
         const format = globals(cmd).output;
-        if (format === 'table') print(format, { key_id: w.api_key.id, key_name: w.api_key.name, principal: `${w.principal.type} ${w.principal.id} (${w.principal.name})`, role: w.effective_role, scopes: w.api_key.scopes });
-        else print(format, w);
+        if (format !== 'table') return printObject(format, w);
+        printObject(format, {
+          key_id: w.api_key.id,
+          key_name: w.api_key.name,
+          principal: `${w.principal.type} ${w.principal.id}`,
+          name: w.principal.name,
+          email: w.principal.email,
+          role: w.effective_role,
+          scopes: w.api_key.scopes,
+          expires_at: w.api_key.expires_at,
+        });
       }),
     );
+
   program
-    .command('verify <key>')
-    .description('Verify a key presented to your service (needs admin or keyplane.keys.verify); exits 0 either way, see "valid"')
+    .command('verify [key]')
+    .description('Verify a key presented to your service (needs the admin role or keyplane.keys.verify); "-" reads it from stdin')
+    .option('--key-file <file>', 'read the key to verify from this file')
     .option('--scope <scope>', 'a scope the key must hold (repeatable)', collect)
-    .option('--client-ip <ip>', 'where the key was presented from')
+    .option('--client-ip <address>', 'where the key was presented from (needed for keys with allow lists)')
     .action(
-      action(async (key: string, o, cmd: Command) => {
-        checkKeyFormat(key, 'the key to verify');
-        print(globals(cmd).output, await clientFor(cmd).verify({ key, required_scopes: o.scope, client_ip: o.clientIp }));
+      action(async (arg: string | undefined, o: VerifyFlags, cmd: Command) => {
+        const { key, source } = keyToVerify(arg, o);
+        checkKeyFormat(key, source);
+        const result = await clientFor(cmd).verify({ key, required_scopes: o.scope, client_ip: o.clientIp });
+        printObject(globals(cmd).output, result);
       }),
     );
 }

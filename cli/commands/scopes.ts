@@ -1,21 +1,35 @@
-/** `keyplane scopes list|create|delete`. @module */
+/**
+ * `keyplane scopes list|create|delete`: the scope catalogue. Built-in `keyplane.*` scopes are fixed; admins
+ * register scopes for the services that verify keys.
+ * @module
+ */
 import type { Command } from 'commander';
-import { action, clientFor, globals } from '../context';
-import { print } from '../output';
+import { clientFor, globals } from '../context';
+import { action } from '../errors';
+import { printDeleted, printList, printObject } from '../output';
 
 export function register(program: Command): void {
   const group = program.command('scopes').description('The scope catalogue');
-  group.command('list').action(action(async (_o, cmd: Command) => print(globals(cmd).output, await clientFor(cmd).listScopes(), ['name', 'builtin', 'description'])));
+
+  group
+    .command('list')
+    .description('List every scope')
+    .action(action(async (_o: object, cmd: Command) => printList(globals(cmd).output, await clientFor(cmd).listScopes(), ['name', 'builtin', 'description'], 'no scopes')));
+
   group
     .command('create')
     .description('Register a custom scope (admin)')
-    .requiredOption('--name <name>')
-    .requiredOption('--description <text>')
-    .action(action(async (o, cmd: Command) => print(globals(cmd).output, await clientFor(cmd).createScope({ name: o.name, description: o.description }))));
-  group.command('delete <name>').action(
-    action(async (name: string, _o, cmd: Command) => {
-      await clientFor(cmd).deleteScope(name);
-      process.stderr.write(`deleted ${name}\n`);
-    }),
-  );
+    .requiredOption('--name <name>', 'e.g. billing.read (lower case, dot-separated)')
+    .requiredOption('--description <text>', 'what holding it allows')
+    .action(action(async (o: { name: string; description: string }, cmd: Command) => printObject(globals(cmd).output, await clientFor(cmd).createScope({ name: o.name, description: o.description }))));
+
+  group
+    .command('delete <name>')
+    .description('Delete a custom scope that no key holds (admin)')
+    .action(
+      action(async (name: string, _o: object, cmd: Command) => {
+        await clientFor(cmd).deleteScope(name);
+        printDeleted(globals(cmd).output, name);
+      }),
+    );
 }

@@ -1,80 +1,177 @@
-/** `keyplane secret …`: the versioned secret store. @module */
+/**
+ * `keyplane secret …`: the versioned secret store. A secret is a named container; `write` makes a new
+ * immutable version (merged over the latest unless --replace), `read` prints one with its entries.
+ * Values given with --entry end up in shell history; --entry-file and --from-json keep them out of it.
+ * @module
+ */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { action, clientFor, collect, globals, UsageError } from '../context';
-import { print } from '../output';
+import type { SecretVersionWithEntries, UpdateSecretBody, WriteVersionBody } from '../../client';
+import { clientFor, globals, listPages } from '../context';
+import { action, UsageError } from '../errors';
+import { collect, integer, keyValues, pagingOptions, type PagingFlags } from '../options';
+import { type Format, printDeleted, printLine, printList, printObject } from '../output';
 
-function entries(pairs: string[] | undefined, files: string[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const p of pairs ?? []) {
-    const at = p.indexOf('=');
-    if (at <= 0) throw new UsageError(`--entry ${p.includes('=') ? '' : p} is not KEY=VALUE`);
-    out[p.slice(0, at)] = p.slice(at + 1);
+interface WriteFlags {
+  entry?: string[];
+  entryFile?: string[];
+  fromJson?: string;
+  remove?: string[];
+  expectedVersion?: number;
+  replace?: boolean;
+}
+
+function readInput(file: string, option: string): string {
+  try {
+    return readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`${option} ${file} cannot be read: ${(err as Error).message}`);
   }
-  for (const p of files ?? []) {
-    const at = p.indexOf('=');
-    if (at <= 0) throw new UsageError(`--entry-file ${p} is not KEY=FILE`);
-    out[p.slice(0, at)] = readFileSync(p.slice(at + 1), 'utf8').replace(/\n$/, '');
+}
+
+/** The entries a write sets, from --from-json, then --entry-file, then --entry (a later source wins). */
+export function entriesFrom(o: WriteFlags): Record<string, string> | undefined {
+  let out: Record<string, string> | undefined;
+  if (o.fromJson !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readInput(o.fromJson, '--from-json'));
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      throw new UsageError(`--from-json ${o.fromJson} is not JSON: ${(err as Error).message}`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string')) {
+      throw new UsageError(`--from-json ${o.fromJson} must hold one JSON object of string values, e.g. {"password":"…"}`);
+    }
+    out = { ...(parsed as Record<string, string>) };
   }
+  for (const [key, file] of Object.entries(keyValues(o.entryFile, '--entry-file') ?? {})) {
+    // One trailing newline is what editors and `echo` add; the value is what comes before it.
+    (out ??= {})[key] = readInput(file, `--entry-file ${key}=`).replace(/\r?\n$/, '');
+  }
+  for (const [key, value] of Object.entries(keyValues(o.entry, '--entry') ?? {})) (out ??= {})[key] = value;
   return out;
+}
+
+function parseVersion(value: string | undefined): number | 'latest' {
+  if (value === undefined || value === 'latest') return 'latest';
+  if (!/^[1-9]\d*$/.test(value)) throw new UsageError(`VERSION "${value}" is not a version number (1, 2, …) or "latest"`);
+  return Number(value);
+}
+
+function printVersion(format: Format, v: SecretVersionWithEntries): void {
+  if (format !== 'table') return printObject(format, v);
+  printObject(format, { secret_id: v.secret_id, version: v.version, created_by: v.created_by, created_at: v.created_at, destroyed_at: v.destroyed_at });
+  if (v.entries === null) {
+    printLine('(this version is destroyed: its entries are gone)');
+    return;
+  }
+  printLine('');
+  printList(format, Object.entries(v.entries).map(([key, value]) => ({ key, value })), ['key', 'value'], 'this version has no entries');
 }
 
 export function register(program: Command): void {
   const group = program.command('secret').description('The versioned secret store');
-  const out = (cmd: Command, v: unknown) => print(globals(cmd).output, v);
+
   group
     .command('create')
-    .requiredOption('--name <name>')
-    .option('--description <text>')
+    .description('Create a secret (a container of versions; write one with "secret write")')
+    .requiredOption('--name <name>', 'unique name')
+    .option('--description <text>', 'what it holds')
     .option('--service-account <id>', 'owning service account (default: the caller)')
-    .action(action(async (o, cmd: Command) => out(cmd, await clientFor(cmd).createSecret({ name: o.name, description: o.description, service_account_id: o.serviceAccount }))));
-  group.command('list').action(action(async (_o, cmd: Command) => print(globals(cmd).output, (await clientFor(cmd).listSecrets()).items, ['id', 'name', 'latest_version', 'owner_id', 'description'])));
-  group.command('get <id>').action(action(async (id: string, _o, cmd: Command) => out(cmd, await clientFor(cmd).getSecret(id))));
-  group
-    .command('update <id>')
-    .option('--name <name>')
-    .option('--description <text>')
-    .action(action(async (id: string, o, cmd: Command) => out(cmd, await clientFor(cmd).updateSecret(id, { name: o.name, description: o.description }))));
-  group.command('delete <id>').action(
-    action(async (id: string, _o, cmd: Command) => {
-      await clientFor(cmd).deleteSecret(id);
-      process.stderr.write(`deleted ${id}\n`);
+    .action(
+      action(async (o: { name: string; description?: string; serviceAccount?: string }, cmd: Command) =>
+        printObject(globals(cmd).output, await clientFor(cmd).createSecret({ name: o.name, description: o.description, service_account_id: o.serviceAccount })),
+      ),
+    );
+
+  pagingOptions(group.command('list').description('List secrets (metadata only)').option('--name <name>', 'only the secret with this name')).action(
+    action(async (o: PagingFlags & { name?: string }, cmd: Command) => {
+      const client = clientFor(cmd);
+      const items = await listPages(client, client.listSecrets, { name: o.name }, o);
+      printList(globals(cmd).output, items, ['id', 'name', 'latest_version', 'owner_type', 'owner_id', 'description'], 'no secrets found');
     }),
   );
+
+  group
+    .command('get <id>')
+    .description('Show a secret (metadata only; "secret read" prints entries)')
+    .action(action(async (id: string, _o: object, cmd: Command) => printObject(globals(cmd).output, await clientFor(cmd).getSecret(id))));
+
+  group
+    .command('update <id>')
+    .description('Rename or describe a secret')
+    .option('--name <name>', 'new name')
+    .option('--description <text>', 'new description')
+    .action(
+      action(async (id: string, o: { name?: string; description?: string }, cmd: Command) => {
+        const body: UpdateSecretBody = {};
+        if (o.name !== undefined) body.name = o.name;
+        if (o.description !== undefined) body.description = o.description;
+        if (Object.keys(body).length === 0) throw new UsageError('nothing to change: give --name or --description');
+        printObject(globals(cmd).output, await clientFor(cmd).updateSecret(id, body));
+      }),
+    );
+
+  group
+    .command('delete <id>')
+    .description('Delete a secret and all its versions')
+    .action(
+      action(async (id: string, _o: object, cmd: Command) => {
+        await clientFor(cmd).deleteSecret(id);
+        printDeleted(globals(cmd).output, id);
+      }),
+    );
+
   group
     .command('write <id>')
-    .description('Write entries as a new version (merged with the latest unless --replace)')
-    .option('--entry <key=value>', 'an entry (repeatable); prefer --entry-file to keep values out of shell history', collect)
-    .option('--entry-file <key=file>', 'an entry read from a file (repeatable)', collect)
-    .option('--remove <key>', 'drop an entry (repeatable)', collect)
-    .option('--expected-version <n>', 'fail unless this is the latest version (check-and-set)', (v) => Number(v))
-    .option('--replace', 'start from no entries')
+    .description('Write entries as a new version, merged over the latest one unless --replace')
+    .option('--entry <key=value>', 'an entry (repeatable; the value lands in shell history, see --entry-file)', collect)
+    .option('--entry-file <key=file>', 'an entry whose value is the file\'s content, one trailing newline dropped (repeatable; - is stdin)', collect)
+    .option('--from-json <file>', 'entries from a JSON object of strings (- is stdin)')
+    .option('--remove <key>', 'drop this entry from the new version (repeatable)', collect)
+    .option('--expected-version <n>', 'check-and-set: fail unless this is the latest version (0 = none yet)', integer(0))
+    .option('--replace', 'start from no entries instead of the latest version\'s')
     .action(
-      action(async (id: string, o, cmd: Command) => {
-        const e = entries(o.entry, o.entryFile);
-        if (Object.keys(e).length === 0 && !o.remove) throw new UsageError('nothing to write: give --entry, --entry-file or --remove');
-        out(cmd, await clientFor(cmd).writeSecretVersion(id, { entries: e, remove_entries: o.remove, expected_version: o.expectedVersion, replace: o.replace }));
+      action(async (id: string, o: WriteFlags, cmd: Command) => {
+        const entries = entriesFrom(o);
+        if (!entries && !o.remove && !o.replace) throw new UsageError('nothing to write: give --entry, --entry-file, --from-json or --remove');
+        const body: WriteVersionBody = { entries, remove_entries: o.remove, expected_version: o.expectedVersion, replace: o.replace };
+        printObject(globals(cmd).output, await clientFor(cmd).writeSecretVersion(id, body));
       }),
     );
+
   group
-    .command('read <id>')
-    .description('Print a version with its entries (the latest by default)')
-    .option('--version <n>', 'a version number', (v) => Number(v))
-    .option('--entry <key>', 'print only this entry\'s value')
+    .command('read <id> [version]')
+    .description('Print a version with its entries: the latest, or VERSION')
+    .option('--entry <key>', 'print only this entry\'s value, nothing else (for scripts)')
     .action(
-      action(async (id: string, o, cmd: Command) => {
-        const v = await clientFor(cmd).readSecretVersion(id, o.version ?? 'latest');
-        if (o.entry) {
-          if (!v.entries || !(o.entry in v.entries)) throw new Error(`version ${v.version} of ${id} has no entry ${o.entry}${v.destroyed_at ? ' (the version is destroyed)' : ''}`);
-          process.stdout.write(`${v.entries[o.entry]}\n`);
-          return;
-        }
-        out(cmd, v);
+      action(async (id: string, version: string | undefined, o: { entry?: string }, cmd: Command) => {
+        const v = await clientFor(cmd).readSecretVersion(id, parseVersion(version));
+        if (o.entry === undefined) return printVersion(globals(cmd).output, v);
+        if (v.entries === null) throw new Error(`version ${v.version} of secret ${id} is destroyed: its entries are gone`);
+        if (!Object.hasOwn(v.entries, o.entry)) throw new Error(`version ${v.version} of secret ${id} has no entry "${o.entry}" (it has: ${Object.keys(v.entries).join(', ') || 'none'})`);
+        process.stdout.write(`${v.entries[o.entry]}\n`);
       }),
     );
-  group.command('versions <id>').action(action(async (id: string, _o, cmd: Command) => print(globals(cmd).output, await clientFor(cmd).listSecretVersions(id), ['version', 'entry_keys', 'created_by', 'created_at', 'destroyed_at'])));
+
+  group
+    .command('versions <id>')
+    .description('List a secret\'s versions, newest first (without values)')
+    .action(
+      action(async (id: string, _o: object, cmd: Command) =>
+        printList(globals(cmd).output, await clientFor(cmd).listSecretVersions(id), ['version', 'entry_keys', 'created_by', 'created_at', 'destroyed_at'], 'no versions yet'),
+      ),
+    );
+
   group
     .command('destroy-version <id> <version>')
-    .description('Erase a version\'s entries for good')
-    .action(action(async (id: string, version: string, _o, cmd: Command) => out(cmd, await clientFor(cmd).destroySecretVersion(id, Number(version)))));
+    .description('Erase a version\'s entries for good (the version number stays, empty)')
+    .action(
+      action(async (id: string, version: string, _o: object, cmd: Command) => {
+        const n = parseVersion(version);
+        if (n === 'latest') throw new UsageError('destroy-version needs a version number, not "latest"');
+        printObject(globals(cmd).output, await clientFor(cmd).destroySecretVersion(id, n));
+      }),
+    );
 }

@@ -1,89 +1,166 @@
 /**
- * `keyplane server init|start`. The service modules are loaded inside the actions, so API commands never pay
- * for Fastify or the database drivers.
+ * `keyplane server init|start`: set up a store and run the key service in this process. The service modules
+ * (Fastify, the database drivers) are imported inside these actions only, so the API commands never load
+ * them and start fast.
  * @module
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import type { Command } from 'commander';
-import { action, collect } from '../context';
+import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
+import { type Command, Option } from 'commander';
+import { action, EXIT_FAILURE, EXIT_OK, UsageError } from '../errors';
+import { SecretFile } from '../files';
+import { collect } from '../options';
+import { note, printLine } from '../output';
+import { packageVersion } from '../version';
 
-const pkgVersion = (): string => (require('../../../package.json') as { version: string }).version;
+interface StoreFlags {
+  data?: string;
+  databaseUrl?: string;
+  masterKeyFile?: string;
+}
+
+interface InitFlags extends StoreFlags {
+  adminEmail: string;
+  adminName: string;
+  keyFile?: string;
+}
+
+interface StartFlags extends StoreFlags {
+  listen: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  trustedProxy?: string[];
+  logLevel: string;
+}
+
+/** Where the store is, for messages: the data dir, or the database URL without its credentials. */
+function storeName(o: StoreFlags): string {
+  if (o.databaseUrl) return o.databaseUrl.replace(/\/\/[^@/]*@/, '//…@');
+  return o.data ?? 'the store';
+}
+
+function storeOptions(command: Command, masterKeyHelp: string): Command {
+  return command
+    .option('--data <dir>', 'data directory: the SQLite database and the master key')
+    .option('--database-url <url>', 'postgres://… to use PostgreSQL instead of SQLite (several nodes can share it)')
+    .option('--master-key-file <file>', masterKeyHelp);
+}
+
+async function init(o: InitFlags): Promise<void> {
+  const { storePaths } = await import('../../service/server');
+  const { createMasterKeyFile, readMasterKeyFile } = await import('../../service/crypto/master-key');
+  const { createContext } = await import('../../service/context');
+  const { initialise, AlreadyInitialisedError } = await import('../../service/bootstrap');
+
+  let paths: ReturnType<typeof storePaths>;
+  try {
+    paths = storePaths({ dataDir: o.data, databaseUrl: o.databaseUrl, masterKeyFile: o.masterKeyFile });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  // The service's Email schema (service/users/routes.ts); initialise() itself does not check it.
+  if (!/^[^\s@]+@[^\s@]+$/.test(o.adminEmail)) throw new UsageError(`--admin-email ${o.adminEmail} is not an email address`);
+  if (o.data) mkdirSync(o.data, { recursive: true, mode: 0o700 });
+  // Reserved before the key exists: a bad --key-file must fail now, not after the one admin key was minted.
+  const keyFile = o.keyFile === undefined ? undefined : SecretFile.reserve(o.keyFile, '--key-file');
+
+  let createdMasterKey = false;
+  let result: { userId: string; keyId: string; secret: string };
+  try {
+    let masterKey: Buffer;
+    if (existsSync(paths.masterKeyFile)) {
+      masterKey = readMasterKeyFile(paths.masterKeyFile);
+    } else {
+      masterKey = createMasterKeyFile(paths.masterKeyFile);
+      createdMasterKey = true;
+    }
+    const ctx = await createContext({ databaseUrl: o.databaseUrl, sqlitePath: paths.sqlitePath, masterKey });
+    try {
+      result = await initialise(ctx, { email: o.adminEmail, name: o.adminName });
+    } finally {
+      await ctx.close();
+    }
+  } catch (err) {
+    keyFile?.discard();
+    // A master key made by this run has hashed and sealed nothing yet. Leaving it next to a store that
+    // was initialised with another one would make `server start` reject every key, so it goes.
+    if (createdMasterKey) unlinkSync(paths.masterKeyFile);
+    if (err instanceof AlreadyInitialisedError) {
+      const lost = createdMasterKey ? ` Note: its master key file ${paths.masterKeyFile} is missing; restore it before starting the service.` : '';
+      throw new Error(`${storeName(o)} is already initialised; its admin key was shown when it was, and a second one is never made. To start afresh, use a new --data directory.${lost}`);
+    }
+    throw err;
+  }
+
+  note(`Initialised ${storeName(o)}: admin ${o.adminEmail} (${result.userId}) with API key ${result.keyId}.${createdMasterKey ? ` Master key: ${paths.masterKeyFile} (mode 0600; back it up, every node needs it).` : ''}`);
+  if (keyFile) {
+    keyFile.commit(result.secret);
+    printLine(`admin API key written to ${keyFile.path} (mode 0600)`);
+  } else {
+    note('warning: the admin API key is shown only this once and cannot be retrieved again; store it now (or use --key-file).');
+    printLine(result.secret);
+  }
+}
+
+async function start(o: StartFlags): Promise<void> {
+  const { parseListen, startServer, storePaths } = await import('../../service/server');
+  try {
+    parseListen(o.listen);
+    storePaths({ dataDir: o.data, databaseUrl: o.databaseUrl, masterKeyFile: o.masterKeyFile });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if ((o.tlsCert === undefined) !== (o.tlsKey === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
+
+  // Signals are handled from the start: the first one stops the server gracefully (at once if it is up,
+  // right after start-up otherwise); a second one, say while a drain or a database connection hangs, means
+  // "now" and exits without finishing.
+  let received: NodeJS.Signals | undefined;
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (received) {
+        note(`${signal} again: exiting without finishing the shutdown`);
+        process.exit(EXIT_FAILURE);
+      }
+      received = signal;
+      resolve(signal);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+  const server = await startServer({
+    dataDir: o.data,
+    databaseUrl: o.databaseUrl,
+    masterKeyFile: o.masterKeyFile,
+    listen: o.listen,
+    tlsCert: o.tlsCert,
+    tlsKey: o.tlsKey,
+    trustedProxies: o.trustedProxy,
+    logLevel: o.logLevel,
+    version: packageVersion(),
+  });
+  note(`keyplane service listening on ${server.url} (SIGTERM or Ctrl-C stops it)`);
+
+  const signal = await stopped;
+  note(`${signal}: finishing in-flight requests, then stopping`);
+  await server.close();
+  // Everything is flushed and closed; exit even if a library left a handle open.
+  process.exit(EXIT_OK);
+}
 
 export function register(program: Command): void {
-  const group = program.command('server').description('Run the Keyplane key service');
+  const group = program.command('server').description('Set up and run the Keyplane key service');
 
-  group
-    .command('init')
-    .description('Create the store, the master key, the first admin and its API key (shown once)')
-    .option('--data <dir>', 'data directory (SQLite file and master key)')
-    .option('--database-url <url>', 'postgres://… to use PostgreSQL instead of SQLite')
-    .option('--master-key-file <file>', 'master key file (default DATA/master.key; created when missing)')
+  storeOptions(group.command('init').description('Create the store, its master key, the first admin and its API key (shown once)'), 'master key file (default DATA/master.key; created with mode 0600 when missing)')
     .option('--admin-email <email>', 'email of the first admin', 'admin@localhost')
     .option('--admin-name <name>', 'name of the first admin', 'Administrator')
-    .option('--key-file <file>', 'write the admin key to this file (mode 0600) instead of stdout')
-    .action(
-      action(async (o) => {
-        const { storePaths } = await import('../../service/server');
-        const { createMasterKeyFile, readMasterKeyFile } = await import('../../service/crypto/master-key');
-        const { createContext } = await import('../../service/context');
-        const { initialise, AlreadyInitialisedError } = await import('../../service/bootstrap');
-        const paths = storePaths({ dataDir: o.data, databaseUrl: o.databaseUrl, masterKeyFile: o.masterKeyFile });
-        if (o.data) mkdirSync(o.data, { recursive: true, mode: 0o700 });
-        const masterKey = existsSync(paths.masterKeyFile) ? readMasterKeyFile(paths.masterKeyFile) : createMasterKeyFile(paths.masterKeyFile);
-        const ctx = await createContext({ databaseUrl: o.databaseUrl, sqlitePath: paths.sqlitePath, masterKey });
-        try {
-          const result = await initialise(ctx, { email: o.adminEmail, name: o.adminName });
-          if (o.keyFile) {
-            writeFileSync(o.keyFile, `${result.secret}\n`, { mode: 0o600, flag: 'wx' });
-            process.stderr.write(`Initialised. Admin ${o.adminEmail} (${result.userId}); admin API key ${result.keyId} written to ${o.keyFile}.\n`);
-          } else {
-            process.stderr.write(`Initialised. Admin ${o.adminEmail} (${result.userId}). The admin API key follows; it will not be shown again:\n`);
-            process.stdout.write(`${result.secret}\n`);
-          }
-        } catch (err) {
-          if (err instanceof AlreadyInitialisedError) throw new Error(`${err.message} (data: ${o.data ?? o.databaseUrl?.replace(/\/\/[^@]*@/, '//…@')})`);
-          throw err;
-        } finally {
-          await ctx.close();
-        }
-      }),
-    );
+    .option('--key-file <file>', 'write the admin API key to this file (mode 0600) instead of printing it')
+    .action(action(init));
 
-  group
-    .command('start')
-    .description('Serve the API until SIGTERM or Ctrl-C')
-    .option('--data <dir>', 'data directory (SQLite file and master key)')
-    .option('--database-url <url>', 'postgres://… to use PostgreSQL instead of SQLite')
-    .option('--master-key-file <file>', 'master key file (default DATA/master.key)')
-    .option('--listen <host:port>', 'address to listen on', '127.0.0.1:7420')
-    .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM)')
-    .option('--tls-key <file>', 'private key for --tls-cert (PEM)')
-    .option('--trusted-proxy <cidr>', 'believe X-Forwarded-For from these peers (repeatable)', collect)
-    .option('--log-level <level>', 'trace, debug, info, warn, error', 'info')
-    .action(
-      action(async (o) => {
-        const { startServer } = await import('../../service/server');
-        const server = await startServer({
-          dataDir: o.data,
-          databaseUrl: o.databaseUrl,
-          masterKeyFile: o.masterKeyFile,
-          listen: o.listen,
-          tlsCert: o.tlsCert,
-          tlsKey: o.tlsKey,
-          trustedProxies: o.trustedProxy,
-          logLevel: o.logLevel,
-          version: pkgVersion(),
-        });
-        await new Promise<void>((resolve) => {
-          const stop = () => {
-            process.removeListener('SIGTERM', stop);
-            process.removeListener('SIGINT', stop);
-            resolve();
-          };
-          process.on('SIGTERM', stop);
-          process.on('SIGINT', stop);
-        });
-        await server.close();
-      }),
-    );
+  storeOptions(group.command('start').description('Serve the API until SIGTERM or Ctrl-C'), 'master key file (default DATA/master.key)')
+    .option('--listen <host:port>', 'address to listen on, e.g. 127.0.0.1:7420 or [::1]:7420', '127.0.0.1:7420')
+    .option('--tls-cert <file>', 'serve HTTPS with this certificate chain (PEM)')
+    .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
+    .option('--trusted-proxy <cidr>', 'believe X-Forwarded-For from peers in this CIDR (repeatable)', collect)
+    .addOption(new Option('--log-level <level>', 'log level (logs are JSON lines on stdout)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
+    .action(action(start));
 }

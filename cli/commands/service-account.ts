@@ -1,39 +1,85 @@
-/** `keyplane service-account …`. @module */
-import type { Command } from 'commander';
-import { action, clientFor, globals, parseBool, UsageError } from '../context';
-import { print } from '../output';
+/**
+ * `keyplane service-account create|list|get|update|delete`: identities for machines, which own keys and
+ * secrets. Deleting one revokes its keys.
+ * @module
+ */
+import { type Command, Option } from 'commander';
+import type { ServiceAccount, UpdateServiceAccountBody } from '../../client';
+import { clientFor, globals, listPages } from '../context';
+import { action, UsageError } from '../errors';
+import { pagingOptions, type PagingFlags, roleOption } from '../options';
+import { printDeleted, printList, printObject } from '../output';
+
+interface UpdateFlags {
+  name?: string;
+  description?: string;
+  role?: ServiceAccount['role'];
+  disable?: boolean;
+  enable?: boolean;
+}
 
 export function register(program: Command): void {
-  const group = program.command('service-account').description('Manage service accounts');
-  const out = (cmd: Command, v: unknown) => print(globals(cmd).output, v);
+  const group = program.command('service-account').description('Manage service accounts (identities for machines)');
+
   group
     .command('create')
-    .requiredOption('--name <name>')
-    .option('--description <text>')
-    .option('--role <role>', 'admin, developer or viewer (default viewer)')
-    .action(action(async (o, cmd: Command) => out(cmd, await clientFor(cmd).createServiceAccount({ name: o.name, description: o.description, role: o.role }))));
-  group
-    .command('list')
-    .option('--name-prefix <prefix>')
-    .action(action(async (o, cmd: Command) => print(globals(cmd).output, (await clientFor(cmd).listServiceAccounts({ name_prefix: o.namePrefix })).items, ['id', 'name', 'role', 'disabled', 'description'])));
-  group.command('get <id>').action(action(async (id: string, _o, cmd: Command) => out(cmd, await clientFor(cmd).getServiceAccount(id))));
-  group
-    .command('update <id>')
-    .option('--name <name>')
-    .option('--description <text>')
-    .option('--role <role>')
-    .option('--disabled <bool>', 'true or false')
+    .description('Create a service account')
+    .requiredOption('--name <name>', 'unique name')
+    .option('--description <text>', 'what it is for')
+    .addOption(roleOption('highest role its keys may have (default viewer)'))
     .action(
-      action(async (id: string, o, cmd: Command) => {
-        const body = { name: o.name, description: o.description, role: o.role, disabled: o.disabled === undefined ? undefined : parseBool(o.disabled, '--disabled') };
-        if (Object.values(body).every((v) => v === undefined)) throw new UsageError('nothing to change: give at least one option');
-        out(cmd, await clientFor(cmd).updateServiceAccount(id, body));
-      }),
+      action(async (o: { name: string; description?: string; role?: ServiceAccount['role'] }, cmd: Command) =>
+        printObject(globals(cmd).output, await clientFor(cmd).createServiceAccount({ name: o.name, description: o.description, role: o.role })),
+      ),
     );
-  group.command('delete <id>').description('Delete it and revoke its keys').action(
-    action(async (id: string, _o, cmd: Command) => {
-      await clientFor(cmd).deleteServiceAccount(id);
-      process.stderr.write(`deleted ${id}\n`);
+
+  pagingOptions(
+    group
+      .command('list')
+      .description('List service accounts')
+      .option('--name <name>', 'only the account with exactly this name')
+      .option('--name-prefix <prefix>', 'only accounts whose name starts with this'),
+  ).action(
+    action(async (o: PagingFlags & { name?: string; namePrefix?: string }, cmd: Command) => {
+      const client = clientFor(cmd);
+      const items = await listPages(client, client.listServiceAccounts, { name: o.name, name_prefix: o.namePrefix }, o);
+      printList(globals(cmd).output, items, ['id', 'name', 'role', 'disabled', 'description'], 'no service accounts found');
     }),
   );
+
+  group
+    .command('get <id>')
+    .description('Show a service account')
+    .action(action(async (id: string, _o: object, cmd: Command) => printObject(globals(cmd).output, await clientFor(cmd).getServiceAccount(id))));
+
+  group
+    .command('update <id>')
+    .description('Change a service account; only the options given change')
+    .option('--name <name>', 'new name')
+    .option('--description <text>', 'new description')
+    .addOption(roleOption('new role; its keys follow at once'))
+    .option('--disable', 'disable it: its keys stop working until it is enabled')
+    .addOption(new Option('--enable', 'enable it again').conflicts('disable'))
+    .action(
+      action(async (id: string, o: UpdateFlags, cmd: Command) => {
+        const body: UpdateServiceAccountBody = {};
+        if (o.name !== undefined) body.name = o.name;
+        if (o.description !== undefined) body.description = o.description;
+        if (o.role !== undefined) body.role = o.role;
+        if (o.disable) body.disabled = true;
+        if (o.enable) body.disabled = false;
+        if (Object.keys(body).length === 0) throw new UsageError('nothing to change: give at least one option (see --help)');
+        printObject(globals(cmd).output, await clientFor(cmd).updateServiceAccount(id, body));
+      }),
+    );
+
+  group
+    .command('delete <id>')
+    .description('Delete a service account and revoke its keys')
+    .action(
+      action(async (id: string, _o: object, cmd: Command) => {
+        await clientFor(cmd).deleteServiceAccount(id);
+        printDeleted(globals(cmd).output, id);
+      }),
+    );
 }

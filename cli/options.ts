@@ -1,0 +1,58 @@
+/**
+ * Option parsers and shared option sets. A parser that throws commander's InvalidArgumentError makes a
+ * usage error (exit 2) naming the option; values the service validates (times, scope names, CIDRs) are
+ * passed through, so its message, naming the field, is the one the user sees.
+ * @module
+ */
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { UsageError } from './errors';
+
+export const ROLES = ['admin', 'developer', 'viewer'] as const;
+export const KEY_STATUSES = ['active', 'revoked', 'expired'] as const;
+export const OWNER_TYPES = ['user', 'service_account'] as const;
+
+/** For repeatable options: `--scope a --scope b` gives `['a', 'b']`. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+export function integer(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new InvalidArgumentError(`expected a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}`);
+    return Number(value);
+  };
+}
+
+/** `--label env=prod` (repeatable) as a record; `option` names the flag in the message. */
+export function keyValues(pairs: string[] | undefined, option: string): Record<string, string> | undefined {
+  if (!pairs) return undefined;
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new UsageError(`${option} "${pair}" is not KEY=VALUE`);
+    out[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return out;
+}
+
+/** Checks `KEY=VALUE` filters without turning them into a record (the API takes them as strings). */
+export function keyValueFilters(pairs: string[] | undefined, option: string): string[] | undefined {
+  keyValues(pairs, option);
+  return pairs;
+}
+
+export const roleOption = (description: string) => new Option('--role <role>', description).choices(ROLES);
+
+/** `--page-size`, `--page-token`, `--all` for a list command. */
+export function pagingOptions(command: Command): Command {
+  return command
+    .option('--page-size <n>', 'items per page (1-200; the service defaults to 50)', integer(1, 200))
+    .option('--page-token <token>', 'continue after a previous page (printed on stderr when there are more)')
+    .option('--all', 'follow every page');
+}
+
+export interface PagingFlags {
+  pageSize?: number;
+  pageToken?: string;
+  all?: boolean;
+}

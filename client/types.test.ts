@@ -1,0 +1,30 @@
+/**
+ * Type-level tests: the client's types are the service's schemas. `npm test` type-checks this file (tsc runs
+ * first), so a drifting schema or a wrong return type fails the build; the runtime part only keeps jest happy.
+ */
+import type { ApiKey, KeyplaneClient, Page, SecretVersionWithEntries, UpdateApiKeyBody, VerifyResponse, Whoami } from '.';
+import type { ApiKey as ServiceApiKey } from '../service/keys/schemas';
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Expect<T extends true> = T;
+type Returns<M extends keyof KeyplaneClient> = KeyplaneClient[M] extends (...args: never[]) => Promise<infer R> ? R : never;
+
+export type Checks = [
+  Expect<Equal<ApiKey, ServiceApiKey>>,
+  Expect<Equal<Returns<'getApiKey'>, ApiKey>>,
+  Expect<Equal<Returns<'listApiKeys'>, Page<ApiKey>>>,
+  Expect<Equal<Returns<'verify'>, VerifyResponse>>,
+  Expect<Equal<Returns<'whoami'>, Whoami>>,
+  Expect<Equal<Returns<'readSecretVersion'>, SecretVersionWithEntries>>,
+  Expect<Equal<ApiKey['status'], 'active' | 'revoked' | 'expired'>>,
+  Expect<Equal<Whoami['principal']['type'], 'user' | 'service_account'>>,
+];
+
+test('request bodies accept what the service accepts and reject what it does not', () => {
+  const clears: UpdateApiKeyBody = { expires_at: null, scopes: [] };
+  // @ts-expect-error the service has no `owner` field on updates; a typo must not compile
+  const typo: UpdateApiKeyBody = { owner: 'usr_1' };
+  // @ts-expect-error `secret` is never part of an ApiKey: only CreatedApiKey carries it
+  const leak: ApiKey['secret'] = 'kp_x';
+  expect([clears, typo, leak]).toHaveLength(3);
+});

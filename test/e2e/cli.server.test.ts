@@ -1,0 +1,132 @@
+/**
+ * `keyplane server init` and `keyplane server start`: the admin key shown once (or written with mode 0600),
+ * a second init refused, files checked before the one admin key is minted, and a clean exit on signals.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI, freePort, keyplane, startCliService } from '../helpers/cli';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'keyplane-cli-server-'));
+  dirs.push(dir);
+  return dir;
+}
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** Starts `server start` and resolves once it listens, with a way to signal it and collect the exit code. */
+async function start(data: string) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [CLI, 'server', 'start', '--data', data, '--listen', `127.0.0.1:${port}`, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const endpoint = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (await fetch(`${endpoint}/healthz`).then((r) => r.ok, () => false)) break;
+    if (child.exitCode !== null || i > 150) throw new Error(`server did not start: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { endpoint, child, exited, stderr: () => stderr };
+}
+
+test('init prints the admin key once on stdout; it works; a second init is refused and changes nothing', async () => {
+  const data = join(tempDir(), 'data');
+  const init = keyplane(['server', 'init', '--data', data, '--admin-email', 'ops@example.com', '--admin-name', 'Ops']);
+  expect(init.status).toBe(0);
+  expect(init.stdout).toMatch(/^kp_[0-9A-Za-z]{39}\n$/);
+  const adminKey = init.stdout.trim();
+  expect(init.stderr).toMatch(/^Initialised .*data: admin ops@example.com \(usr_\w+\) with API key key_\w+\./m);
+  expect(init.stderr).toMatch(/^warning: the admin API key is shown only this once/m);
+  expect(init.stderr).not.toContain(adminKey);
+  expect(statSync(data).mode & 0o777).toBe(0o700);
+  expect(statSync(join(data, 'master.key')).mode & 0o777).toBe(0o600);
+  const masterKey = readFileSync(join(data, 'master.key'), 'utf8');
+
+  const again = keyplane(['server', 'init', '--data', data, '--key-file', join(data, 'second.key')]);
+  expect(again.status).toBe(1);
+  expect(again.stdout).toBe('');
+  expect(again.stderr).toMatch(/^error: .*data is already initialised; its admin key was shown when it was/);
+  expect(existsSync(join(data, 'second.key'))).toBe(false);
+  expect(readFileSync(join(data, 'master.key'), 'utf8')).toBe(masterKey);
+
+  const server = await start(data);
+  const env = { KEYPLANE_ENDPOINT: server.endpoint, KEYPLANE_API_KEY: adminKey };
+  const who = await new Promise<string>((resolve) => {
+    const c = spawn(process.execPath, [CLI, 'whoami', '-o', 'json'], { env: { ...process.env, ...env } });
+    let out = '';
+    c.stdout.on('data', (d) => (out += d));
+    c.on('close', () => resolve(out));
+  });
+  expect(JSON.parse(who)).toMatchObject({ principal: { email: 'ops@example.com', name: 'Ops', role: 'admin' }, effective_role: 'admin' });
+  server.child.kill('SIGINT');
+  expect(await server.exited).toBe(0);
+  expect(server.stderr()).toMatch(/SIGINT: finishing in-flight requests, then stopping/);
+}, 30_000);
+
+test('init --key-file writes the key with mode 0600 and prints only where it went', () => {
+  const dir = tempDir();
+  const file = join(dir, 'admin.key');
+  const init = keyplane(['server', 'init', '--data', join(dir, 'data'), '--key-file', file]);
+  expect(init.status).toBe(0);
+  expect(init.stdout).toBe(`admin API key written to ${file} (mode 0600)\n`);
+  const key = readFileSync(file, 'utf8');
+  expect(key).toMatch(/^kp_[0-9A-Za-z]{39}\n$/);
+  expect(statSync(file).mode & 0o777).toBe(0o600);
+  expect(init.stderr).not.toContain(key.trim());
+});
+
+test('an unwritable --key-file is refused before the store is initialised', () => {
+  const dir = tempDir();
+  const data = join(dir, 'data');
+  const bad = keyplane(['server', 'init', '--data', data, '--key-file', join(dir, 'missing', 'admin.key')]);
+  expect(bad.status).toBe(2);
+  expect(bad.stderr).toMatch(/^error: --key-file .*missing\/admin.key cannot be written/);
+  // Nothing was minted: the next init still gets the one admin key.
+  const good = keyplane(['server', 'init', '--data', data, '--key-file', join(dir, 'admin.key')]);
+  expect(good.status).toBe(0);
+  expect(readFileSync(join(dir, 'admin.key'), 'utf8')).toMatch(/^kp_/);
+});
+
+test('init of an initialised store whose master key is missing leaves no new master key behind', () => {
+  const data = join(tempDir(), 'data');
+  expect(keyplane(['server', 'init', '--data', data, '--key-file', join(data, 'admin.key')]).status).toBe(0);
+  rmSync(join(data, 'master.key'));
+  const again = keyplane(['server', 'init', '--data', data]);
+  expect(again.status).toBe(1);
+  expect(again.stderr).toMatch(/already initialised.*master key file .*master.key is missing/);
+  expect(existsSync(join(data, 'master.key'))).toBe(false);
+});
+
+test('init and start name what is missing or malformed, with exit 2', () => {
+  const noData = keyplane(['server', 'init']);
+  expect(noData.status).toBe(2);
+  expect(noData.stderr).toMatch(/--data DIR/);
+  const data = tempDir();
+  const email = keyplane(['server', 'init', '--data', data, '--admin-email', 'admin']);
+  expect(email.status).toBe(2);
+  expect(email.stderr).toMatch(/--admin-email admin is not an email address/);
+  expect(existsSync(join(data, 'keyplane.db'))).toBe(false);
+  const listen = keyplane(['server', 'start', '--data', data, '--listen', 'localhost']);
+  expect(listen.status).toBe(2);
+  expect(listen.stderr).toMatch(/--listen localhost is not HOST:PORT/);
+  const tls = keyplane(['server', 'start', '--data', data, '--listen', '127.0.0.1:0', '--tls-cert', 'cert.pem']);
+  expect(tls.status).toBe(2);
+  expect(tls.stderr).toMatch(/--tls-cert and --tls-key go together/);
+});
+
+test('start exits 1 when its port is taken, and 0 after SIGTERM', async () => {
+  const svc = await startCliService();
+  const port = new URL(svc.endpoint).port;
+  const clash = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    const c = spawn(process.execPath, [CLI, 'server', 'start', '--data', svc.dir, '--listen', `127.0.0.1:${port}`, '--log-level', 'silent']);
+    let stderr = '';
+    c.stderr.on('data', (d) => (stderr += d));
+    c.on('close', (code) => resolve({ code, stderr }));
+  });
+  expect(clash.code).toBe(1);
+  expect(clash.stderr).toMatch(/^error: .*EADDRINUSE/m);
+  expect(await svc.stop('SIGTERM')).toBe(0);
+}, 30_000);
