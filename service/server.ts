@@ -63,8 +63,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await ctx.close();
     throw new Error('this store is not initialised: run `keyplane server init` first');
   }
-  const app = await buildApp(ctx, { loggerInstance: logger, trustedProxies: options.trustedProxies, https, version: options.version });
-  await app.listen({ host, port });
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  try {
+    app = await buildApp(ctx, { loggerInstance: logger, trustedProxies: options.trustedProxies, https, version: options.version });
+    await app.listen({ host, port });
+  } catch (err) {
+    // A port in use or a bad certificate must not leave the database open behind an in-process caller.
+    await app?.close();
+    await ctx.close();
+    throw err;
+  }
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const url = `${https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;

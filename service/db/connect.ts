@@ -3,7 +3,7 @@
  * Both are used through one typed Kysely instance; the few dialect differences live in `StoreDialect`.
  * @module
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
@@ -55,6 +55,11 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   }
   try {
     await migrateToLatest(store.db);
+    // The store holds key hashes and sealed secrets: readable by the service's user only, whatever the umask.
+    const path = options.sqlitePath;
+    if (store.dialect === 'sqlite' && path && path !== ':memory:') {
+      for (const f of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+    }
   } catch (err) {
     await store.close();
     throw err;
