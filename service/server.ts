@@ -1,10 +1,12 @@
 /**
- * Runs the service: opens the store, listens, and on SIGTERM or SIGINT stops accepting connections, lets
- * in-flight requests finish, flushes pending last-used writes and closes the database, in that order, so
- * nothing acknowledged is lost.
+ * Runs the service: opens the store, refuses one that was never initialised, and listens. `close()` (which
+ * the CLI calls on SIGTERM or SIGINT) stops accepting connections, lets in-flight requests finish (up to
+ * `drainTimeoutMs`), flushes pending last-used writes and closes the database, in that order, so nothing
+ * acknowledged is lost.
  * @module
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import pino from 'pino';
 import { LOG_REDACT, buildApp } from './app';
@@ -24,6 +26,8 @@ export interface ServerOptions {
   logLevel?: string;
   version?: string;
   lastUsedFlushMs?: number;
+  /** How long `close()` waits for in-flight requests before it cuts their connections; 30 s by default. */
+  drainTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -42,14 +46,34 @@ export function storePaths(options: { dataDir?: string; databaseUrl?: string; ma
 }
 
 export function parseListen(listen: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(listen);
-  if (!m || Number(m[3]) > 65535) throw new Error(`--listen ${listen} is not HOST:PORT (e.g. 127.0.0.1:7420 or [::1]:7420)`);
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:\s[\]]+)):(\d{1,5})$/.exec(listen);
+  if (!m || Number(m[3]) > 65535 || (m[1] !== undefined && isIP(m[1]) !== 6)) {
+    throw new Error(`--listen ${listen} is not HOST:PORT (e.g. 127.0.0.1:7420 or [::1]:7420)`);
+  }
   return { host: m[1] ?? m[2]!, port: Number(m[3]) };
+}
+
+/** proxy-addr's names for ranges, which Fastify's trustProxy accepts beside addresses and CIDRs. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** Each trusted proxy is an address, a CIDR (address/prefix) or one of loopback, linklocal, uniquelocal. */
+export function checkTrustedProxies(proxies: string[]): void {
+  for (const p of proxies) {
+    if (PROXY_RANGE_NAMES.has(p)) continue;
+    const [address, prefix, ...rest] = p.split('/');
+    const family = isIP(address ?? '');
+    const bits = family === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits);
+    if (!family || rest.length > 0 || !prefixOk) {
+      throw new Error(`--trusted-proxy ${p} is not an IP address, a CIDR (e.g. 10.0.0.0/8) or one of loopback, linklocal, uniquelocal`);
+    }
+  }
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { host, port } = parseListen(options.listen);
   const paths = storePaths(options);
+  checkTrustedProxies(options.trustedProxies ?? []);
   const logger = pino({ level: options.logLevel ?? 'info', redact: { paths: LOG_REDACT, censor: '[redacted]' } });
   const https = options.tlsCert || options.tlsKey ? loadTls(options.tlsCert, options.tlsKey) : undefined;
   const ctx: ServiceContext = await createContext({
@@ -82,7 +106,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url,
     close() {
       closing ??= (async () => {
-        await app.close(); // waits for in-flight requests
+        // Waits for in-flight requests; a client that never finishes its request is cut off after the drain.
+        const cut = setTimeout(() => app.server.closeAllConnections(), options.drainTimeoutMs ?? 30_000);
+        cut.unref();
+        await app.close().finally(() => clearTimeout(cut));
         await ctx.close(); // flushes last-used, stops the listener, closes the store
         logger.info('keyplane service stopped');
         logger.flush?.();
