@@ -1,192 +1,441 @@
 /**
- * Benchmarks, outside the test suite. Figures are reported as ratios against a baseline measured in the same
- * run, because absolute numbers depend on the machine.
+ * Benchmarks, outside the test suite. Build first (`npm run build`), then:
  *
- *   node dist/bench/run.js [verify|create|all] [--duration SECONDS] [--connections N]
+ *   node dist/bench/run.js [verify|create|all] [--duration S] [--connections N] [--rounds R] [--rate RPS]
+ *                          [--create-seconds S] [--clients N] [--no-pin]
  *
- * verify: POST /v1/keys/verify over loopback with autocannon against the embedded SQLite service, and the
- *         same JSON from a bare Fastify route; each server runs in its own process, the load generator in this one.
- * create: keys created per second through the API by 10 concurrent clients, on SQLite and on PostgreSQL.
+ * --rate takes a comma-separated list (default 1000,5000).
+ *
+ * verify: POST /v1/keys/verify over loopback, driven by autocannon (in this process) against the embedded
+ *         SQLite service and against a bare Fastify route answering the same JSON, each server in a process
+ *         of its own. The two alternate in rounds so that noise from elsewhere on the machine hits both;
+ *         the figure is the ratio of their median throughputs. Then the latency of each at a fixed,
+ *         moderate request rate, which is what a caller sees when the service is not saturated.
+ * create: keys created per second through the API by concurrent clients, on SQLite, on PostgreSQL (one
+ *         node) and on PostgreSQL with two nodes, each against a fresh store; every acknowledged key is
+ *         counted in the store afterwards.
+ *
+ * With two or more CPUs the servers run on CPU 0 and the load generator on CPU 1 (taskset), so they do
+ * not take turns on one core; --no-pin leaves placement to the kernel.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { initialise } from '../service/bootstrap';
+import { createContext } from '../service/context';
+import { createMasterKeyFile } from '../service/crypto/master-key';
+import type { ServerOptions } from '../service/server';
 
 const ROOT = join(__dirname, '../..');
-const CLI = join(ROOT, 'dist/cli/main.js');
+const DIST = join(__dirname, '..');
+
+function flag(name: string): boolean {
+  return process.argv.includes(`--${name}`);
+}
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+  if (i < 0) return fallback;
+  const value = Number(process.argv[i + 1]);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
+  return value;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
+const PIN = !flag('no-pin') && cpus().length >= 2 && spawnSync('taskset', ['-V']).status === 0;
+const SERVER_CPU = '0';
+const LOAD_CPU = '1';
+
+interface Proc {
+  child: ChildProcess;
+  url: string;
 }
 
-async function startProcess(args: string[], readyUrl: (out: string) => string | undefined): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `node script json` (on the server CPU when pinning) and waits for its `{"url": …}` line. */
+function startProcess(script: string, options?: unknown): Promise<Proc> {
+  const args = [script, ...(options === undefined ? [] : [JSON.stringify(options)])];
+  const child = PIN ? spawn('taskset', ['-c', SERVER_CPU, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
   return new Promise((resolve, reject) => {
-    const onData = (d: Buffer) => {
+    child.stdout!.on('data', (d) => {
       out += d;
-      const url = readyUrl(out);
-      if (url) resolve({ child, url });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`process exited ${code}: ${out}`)));
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve({ child, url: JSON.parse(line).url });
+    });
+    child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before listening: ${err}`)));
   });
 }
 
-function stop(child: ChildProcess): Promise<void> {
+function stop(p: Proc): Promise<void> {
   return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
+    if (p.child.exitCode !== null) return resolve();
+    p.child.once('exit', () => resolve());
+    p.child.kill('SIGTERM');
   });
 }
 
-async function startService(extra: string[] = [], dataDir?: string): Promise<{ child: ChildProcess; url: string; admin: string; dir: string }> {
-  const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'keyplane-bench-'));
-  const init = spawnSync(process.execPath, [CLI, 'server', 'init', '--data', dir, '--key-file', join(dir, 'admin.key'), ...extra], { encoding: 'utf8' });
-  if (init.status !== 0) throw new Error(init.stderr);
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  // Request logging at info would make this a benchmark of the log pipe; production runs at info or warn.
-  const child = spawn(process.execPath, [CLI, 'server', 'start', '--data', dir, '--listen', `127.0.0.1:${port}`, '--log-level', 'warn', ...extra], { stdio: ['ignore', 'ignore', 'inherit'] });
-  for (let i = 0; ; i++) {
-    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
-    if (i > 200) throw new Error('the service did not start');
-    await new Promise((r) => setTimeout(r, 50));
+interface Store {
+  dir: string;
+  admin: string;
+  server: Omit<ServerOptions, 'listen'>;
+}
+
+/** A fresh, initialised store: SQLite in a temp dir, or the given PostgreSQL database. */
+async function newStore(databaseUrl?: string): Promise<Store> {
+  const dir = mkdtempSync(join(tmpdir(), 'keyplane-bench-'));
+  const masterKeyFile = join(dir, 'master.key');
+  const masterKey = createMasterKeyFile(masterKeyFile);
+  const ctx = await createContext({ databaseUrl, sqlitePath: join(dir, 'keyplane.db'), masterKey });
+  try {
+    const { secret } = await initialise(ctx, { email: 'bench@example.com', name: 'Bench' });
+    // Request logging at info would make this a benchmark of the log pipe; production runs at info or warn.
+    return { dir, admin: secret, server: databaseUrl ? { databaseUrl, masterKeyFile, logLevel: 'warn' } : { dataDir: dir, logLevel: 'warn' } };
+  } finally {
+    await ctx.close();
   }
-  return { child, url, admin: readFileSync(join(dir, 'admin.key'), 'utf8').trim(), dir };
+}
+
+function startService(store: Store): Promise<Proc> {
+  return startProcess(join(DIST, 'bench/serve.js'), { ...store.server, listen: '127.0.0.1:0' });
 }
 
 async function api(url: string, key: string, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
+  const res = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return JSON.parse(text);
 }
 
 interface LoadResult {
   requests_per_second: number;
   p50_ms: number;
+  p90_ms: number;
   p99_ms: number;
+  max_ms: number;
+  requests: number;
   errors: number;
   non2xx: number;
+  /** Responses whose body was not the expected one. */
+  mismatches: number;
 }
 
-function load(url: string, key: string, body: string, duration: number, connections: number): Promise<LoadResult> {
+function load(url: string, options: { key: string; body: string; expectBody?: string; duration: number; connections: number }): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     autocannon(
-      { url: `${url}/v1/keys/verify`, method: 'POST', connections, duration, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body },
+      {
+        url: `${url}/v1/keys/verify`,
+        method: 'POST',
+        connections: options.connections,
+        duration: options.duration,
+        headers: { authorization: `Bearer ${options.key}`, 'content-type': 'application/json' },
+        body: options.body,
+        ...(options.expectBody ? { expectBody: options.expectBody } : {}),
+      },
       (err, r) => {
         if (err) return reject(err);
-        resolve({ requests_per_second: r.requests.average, p50_ms: r.latency.p50, p99_ms: r.latency.p99, errors: r.errors, non2xx: r.non2xx });
+        const mismatches = (r as unknown as { mismatches?: number }).mismatches ?? 0;
+        resolve({
+          requests_per_second: r.requests.average,
+          p50_ms: r.latency.p50,
+          p90_ms: r.latency.p90,
+          p99_ms: r.latency.p99,
+          max_ms: r.latency.max,
+          requests: r.requests.total,
+          errors: r.errors,
+          non2xx: r.non2xx,
+          mismatches,
+        });
       },
     );
   });
 }
 
-async function benchVerify(duration: number, connections: number) {
-  const svc = await startService();
+interface PacedResult {
+  rate: number;
+  seconds: number;
+  requests: number;
+  achieved_per_second: number;
+  p50_ms: number;
+  p90_ms: number;
+  p99_ms: number;
+  max_ms: number;
+  errors: number;
+}
+
+/**
+ * Open-loop load at a fixed rate: requests are sent on schedule whether or not earlier ones have answered
+ * (up to `connections` at once), and each latency is measured from when the request was due, so a stall
+ * shows in the figures instead of slowing the load down. Microsecond resolution, unlike autocannon's
+ * whole milliseconds.
+ */
+async function paced(url: string, options: { key: string; body: string; expectBody?: string; rate: number; seconds: number; connections: number }): Promise<PacedResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
+  const target = new URL(`${url}/v1/keys/verify`);
+  const headers = { authorization: `Bearer ${options.key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(options.body) };
+  const latencies: number[] = [];
+  let errors = 0;
+  const total = Math.round(options.rate * options.seconds);
+  const send = (due: number) =>
+    new Promise<void>((resolve) => {
+      const req = httpRequest({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers, agent }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', () => {
+          latencies.push(performance.now() - due);
+          if (res.statusCode !== 200 || (options.expectBody !== undefined && text !== options.expectBody)) errors++;
+          resolve();
+        });
+      });
+      req.on('error', () => {
+        errors++;
+        resolve();
+      });
+      req.end(options.body);
+    });
+  const inflight: Promise<void>[] = [];
+  const start = performance.now();
+  let sent = 0;
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * options.rate) + 1);
+    for (; sent < due; sent++) inflight.push(send(start + (sent / options.rate) * 1000));
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await Promise.all(inflight);
+  const elapsed = (performance.now() - start) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => Number((latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))] ?? 0).toFixed(3));
+  return { rate: options.rate, seconds: Number(elapsed.toFixed(2)), requests: latencies.length, achieved_per_second: latencies.length / elapsed, p50_ms: pct(50), p90_ms: pct(90), p99_ms: pct(99), max_ms: Number((latencies.at(-1) ?? 0).toFixed(3)), errors };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+function summarise(rounds: LoadResult[]) {
+  return {
+    requests_per_second: median(rounds.map((r) => r.requests_per_second)),
+    p50_ms: median(rounds.map((r) => r.p50_ms)),
+    p99_ms: median(rounds.map((r) => r.p99_ms)),
+    errors: rounds.reduce((n, r) => n + r.errors + r.non2xx + r.mismatches, 0),
+    rounds,
+  };
+}
+
+async function benchVerify(duration: number, connections: number, roundsWanted: number, rates: number[]) {
+  const store = await newStore();
+  const svc = await startService(store);
+  let bare: Proc | undefined;
   try {
-    await api(svc.url, svc.admin, 'POST', '/v1/scopes', { name: 'billing.read', description: 'bench' });
-    const subject = await api(svc.url, svc.admin, 'POST', '/v1/api-keys', { name: 'bench', role: 'developer', scopes: ['billing.read'] });
+    await api(svc.url, store.admin, 'POST', '/v1/scopes', { name: 'billing.read', description: 'bench' });
+    const subject = await api(svc.url, store.admin, 'POST', '/v1/api-keys', { name: 'bench', role: 'developer', scopes: ['billing.read'] });
+    // A service that verifies keys holds a key with the verify scope, not an admin key.
+    const verifierKey = (await api(svc.url, store.admin, 'POST', '/v1/api-keys', { name: 'verifier', role: 'viewer', scopes: ['keyplane.keys.verify'] })).secret as string;
     const body = JSON.stringify({ key: subject.secret, required_scopes: ['billing.read'], client_ip: '192.0.2.1' });
-    const check = await api(svc.url, svc.admin, 'POST', '/v1/keys/verify', JSON.parse(body));
-    if (!check.valid) throw new Error('the benchmark key does not verify');
-    const bare = await startProcess([join(ROOT, 'dist/bench/bare-server.js')], (out) => out.match(/(http:\/\/\S+)/)?.[1]);
-    try {
-      await load(bare.url, svc.admin, body, 2, connections); // warm-up, both sides
-      await load(svc.url, svc.admin, body, 2, connections);
-      const baseline = await load(bare.url, svc.admin, body, duration, connections);
-      const keyplane = await load(svc.url, svc.admin, body, duration, connections);
-      return { duration_s: duration, connections, bare_fastify: baseline, keyplane_verify: keyplane, ratio: keyplane.requests_per_second / baseline.requests_per_second };
-    } finally {
-      await stop(bare.child);
+    const expected = await fetch(`${svc.url}/v1/keys/verify`, { method: 'POST', headers: { authorization: `Bearer ${verifierKey}`, 'content-type': 'application/json' }, body }).then((r) => r.text());
+    if (JSON.parse(expected).valid !== true) throw new Error(`the benchmark key does not verify: ${expected}`);
+    bare = await startProcess(join(DIST, 'bench/bare-server.js'));
+    const target = { bare: bare.url, keyplane: svc.url };
+    const run = (which: keyof typeof target, seconds: number) => load(target[which], { key: verifierKey, body, expectBody: which === 'keyplane' ? expected : undefined, duration: seconds, connections });
+    // Warm-up: JIT, caches, connection set-up.
+    await run('bare', 2);
+    await run('keyplane', 2);
+    const rounds = Math.max(1, Math.min(roundsWanted, Math.floor(duration)));
+    const each = duration / rounds;
+    const bareRounds: LoadResult[] = [];
+    const keyplaneRounds: LoadResult[] = [];
+    for (let i = 0; i < rounds; i++) {
+      // Alternate which goes first, so a slow patch on the machine does not always hit the same one.
+      const order: (keyof typeof target)[] = i % 2 ? ['keyplane', 'bare'] : ['bare', 'keyplane'];
+      for (const which of order) (which === 'bare' ? bareRounds : keyplaneRounds).push(await run(which, each));
     }
+    const fixedSeconds = Math.max(3, Math.min(10, duration / 2));
+    const fixedRate = [];
+    for (const rate of rates) {
+      const at = (which: keyof typeof target) => paced(target[which], { key: verifierKey, body, expectBody: which === 'keyplane' ? expected : undefined, rate, seconds: fixedSeconds, connections });
+      fixedRate.push({ rate, bare_fastify: await at('bare'), keyplane_verify: await at('keyplane') });
+    }
+    const b = summarise(bareRounds);
+    const k = summarise(keyplaneRounds);
+    return {
+      duration_s: duration,
+      rounds,
+      connections,
+      pinned: PIN,
+      bare_fastify: b,
+      keyplane_verify: k,
+      ratio: k.requests_per_second / b.requests_per_second,
+      round_ratios: keyplaneRounds.map((r, i) => r.requests_per_second / bareRounds[i]!.requests_per_second),
+      fixed_rate: fixedRate,
+    };
   } finally {
-    await stop(svc.child);
-    rmSync(svc.dir, { recursive: true, force: true });
+    if (bare) await stop(bare);
+    await stop(svc);
+    rmSync(store.dir, { recursive: true, force: true });
   }
 }
 
-async function createRate(url: string, admin: string, seconds: number, clients = 10) {
-  const until = Date.now() + seconds * 1000;
-  let created = 0;
+interface CreateResult {
+  nodes: number;
+  clients: number;
+  seconds: number;
+  keys: number;
+  keys_per_second: number;
+  p50_ms: number;
+  p99_ms: number;
+  failures: number;
+  /** Keys the store holds afterwards that the run created: must equal `keys`. */
+  stored: number;
+}
+
+async function createRate(urls: string[], admin: string, seconds: number, clients: number): Promise<Omit<CreateResult, 'stored'>> {
+  const latencies: number[] = [];
+  let failures = 0;
+  const started = Date.now();
+  const until = started + seconds * 1000;
   await Promise.all(
     Array.from({ length: clients }, async (_, c) => {
+      const url = urls[c % urls.length]!;
       for (let i = 0; Date.now() < until; i++) {
-        await api(url, admin, 'POST', '/v1/api-keys', { name: `rate-${c}-${i}` });
-        created++;
+        const t = performance.now();
+        try {
+          await api(url, admin, 'POST', '/v1/api-keys', { name: `rate-${c}-${i}`, labels: { bench: 'create' } });
+          latencies.push(performance.now() - t);
+        } catch {
+          failures++;
+        }
       }
     }),
   );
-  return { clients, seconds, keys: created, keys_per_second: created / seconds };
+  const elapsed = (Date.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => Number((latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))] ?? 0).toFixed(2));
+  return { nodes: urls.length, clients, seconds: elapsed, keys: latencies.length, keys_per_second: latencies.length / elapsed, p50_ms: pct(50), p99_ms: pct(99), failures };
 }
 
-async function benchCreate(seconds: number) {
-  const results: Record<string, unknown> = {};
-  const sqlite = await startService();
+async function countKeys(url: string, admin: string): Promise<number> {
+  let n = 0;
+  let token: string | null = null;
+  do {
+    const page: { api_keys: unknown[]; next_page_token: string | null } = await api(url, admin, 'GET', `/v1/api-keys?label=bench=create&page_size=200${token ? `&page_token=${token}` : ''}`);
+    n += page.api_keys.length;
+    token = page.next_page_token;
+  } while (token);
+  return n;
+}
+
+async function createOn(store: Store, nodes: number, seconds: number, clients: number): Promise<CreateResult> {
+  const procs: Proc[] = [];
   try {
-    results.sqlite = await createRate(sqlite.url, sqlite.admin, seconds);
+    for (let i = 0; i < nodes; i++) procs.push(await startService(store));
+    const result = await createRate(
+      procs.map((p) => p.url),
+      store.admin,
+      seconds,
+      clients,
+    );
+    return { ...result, stored: await countKeys(procs[0]!.url, store.admin) };
   } finally {
-    await stop(sqlite.child);
+    for (const p of procs) await stop(p);
+  }
+}
+
+async function benchCreate(seconds: number, clients: number) {
+  const results: Record<string, CreateResult | string> = {};
+  const sqlite = await newStore();
+  try {
+    results.sqlite = await createOn(sqlite, 1, seconds, clients);
+  } finally {
     rmSync(sqlite.dir, { recursive: true, force: true });
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { POSTGRES_BIN, startPostgres } = require('../test/helpers/postgres') as typeof import('../test/helpers/postgres');
   if (!POSTGRES_BIN) {
     results.postgres = 'skipped: PostgreSQL server binaries not found';
     return results;
   }
-  const pg = await startPostgres();
-  const dir = mkdtempSync(join(tmpdir(), 'keyplane-bench-pg-'));
-  try {
-    const svc = await startService(['--database-url', pg.url], dir);
+  for (const nodes of [1, 2]) {
+    const pg = await startPostgres();
     try {
-      results.postgres = await createRate(svc.url, svc.admin, seconds);
+      const store = await newStore(pg.url);
+      try {
+        results[nodes === 1 ? 'postgres' : 'postgres_2_nodes'] = await createOn(store, nodes, seconds, clients);
+      } finally {
+        rmSync(store.dir, { recursive: true, force: true });
+      }
     } finally {
-      await stop(svc.child);
+      await pg.stop();
     }
-  } finally {
-    await pg.stop();
-    rmSync(dir, { recursive: true, force: true });
   }
   return results;
 }
 
+const fmt = (n: number, digits = 0) => n.toFixed(digits);
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r, i) => {
+    const line = r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+    return i === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
+  }).join('\n');
+}
+
 async function main() {
   const what = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'all';
+  if (!['verify', 'create', 'all'].includes(what)) throw new Error(`unknown benchmark ${what}: verify, create or all`);
   const duration = arg('duration', 20);
   const connections = arg('connections', 50);
-  const out: Record<string, unknown> = { node: process.version, cpus: require('node:os').cpus().length, at: new Date().toISOString() };
+  const rounds = arg('rounds', 4);
+  const rates = (process.argv.includes('--rate') ? process.argv[process.argv.indexOf('--rate') + 1]! : '1000,5000').split(',').map(Number);
+  if (rates.some((r) => !Number.isFinite(r) || r <= 0)) throw new Error('--rate takes request rates separated by commas, e.g. 1000,5000');
+  const createSeconds = arg('create-seconds', Math.max(3, Math.round(duration / 2)));
+  const clients = arg('clients', 10);
+  // The load generator (this process and its threads) on its own CPU.
+  if (PIN) spawnSync('taskset', ['-a', '-p', '-c', LOAD_CPU, String(process.pid)], { stdio: 'ignore' });
+  const out: Record<string, unknown> = { command: `node dist/bench/run.js ${process.argv.slice(2).join(' ')}`.trim(), node: process.version, cpus: cpus().length, cpu_model: cpus()[0]?.model, pinned: PIN, at: new Date().toISOString() };
+
   if (what === 'verify' || what === 'all') {
-    const v = await benchVerify(duration, connections);
+    const v = await benchVerify(duration, connections, rounds, rates);
     out.verify = v;
-    console.log(`verify (${connections} connections, ${duration} s)`);
-    console.log(`  bare Fastify route : ${v.bare_fastify.requests_per_second.toFixed(0)} req/s, p50 ${v.bare_fastify.p50_ms} ms, p99 ${v.bare_fastify.p99_ms} ms`);
-    console.log(`  keyplane verify    : ${v.keyplane_verify.requests_per_second.toFixed(0)} req/s, p50 ${v.keyplane_verify.p50_ms} ms, p99 ${v.keyplane_verify.p99_ms} ms, errors ${v.keyplane_verify.errors}, non-2xx ${v.keyplane_verify.non2xx}`);
-    console.log(`  ratio              : ${v.ratio.toFixed(2)} of the bare route (aim >= 0.5; p99 aim < 5 ms)`);
+    console.log(`\nverify: POST /v1/keys/verify, ${connections} connections, ${v.rounds} alternating rounds of ${fmt(duration / v.rounds, 1)} s each${PIN ? ', servers on CPU 0, load on CPU 1' : ''}`);
+    console.log(
+      table([
+        ['saturated (median of rounds)', 'req/s', 'p50 ms', 'p99 ms', 'errors'],
+        ['bare Fastify route', fmt(v.bare_fastify.requests_per_second), fmt(v.bare_fastify.p50_ms, 1), fmt(v.bare_fastify.p99_ms, 1), String(v.bare_fastify.errors)],
+        ['keyplane verify (SQLite)', fmt(v.keyplane_verify.requests_per_second), fmt(v.keyplane_verify.p50_ms, 1), fmt(v.keyplane_verify.p99_ms, 1), String(v.keyplane_verify.errors)],
+      ]),
+    );
+    console.log(`ratio: ${fmt(v.ratio, 2)} of the bare route (rounds: ${v.round_ratios.map((r) => fmt(r, 2)).join(', ')}); aim >= 0.5`);
+    console.log(`\nlatency at fixed request rates (open loop, up to ${connections} connections, measured from when each request was due)`);
+    const rows = [['fixed rate', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors']];
+    for (const f of v.fixed_rate) {
+      for (const k of ['bare_fastify', 'keyplane_verify'] as const) {
+        const r = f[k];
+        rows.push([`${k === 'bare_fastify' ? 'bare Fastify route' : 'keyplane verify (SQLite)'} @ ${f.rate}/s`, fmt(r.achieved_per_second), fmt(r.p50_ms, 2), fmt(r.p90_ms, 2), fmt(r.p99_ms, 2), fmt(r.max_ms, 1), String(r.errors)]);
+      }
+    }
+    console.log(table(rows));
+    console.log(`p99 aim < 5 ms: ${v.fixed_rate.map((f) => `${f.keyplane_verify.p99_ms < 5 ? 'met' : 'missed'} at ${f.rate}/s`).join(', ')}; ${v.keyplane_verify.p99_ms < 5 ? 'met' : 'missed'} saturated (${connections} connections)`);
   }
   if (what === 'create' || what === 'all') {
-    const c = await benchCreate(Math.max(3, Math.round(duration / 2)));
+    const c = await benchCreate(createSeconds, clients);
     out.create = c;
-    console.log('key creation through the API (10 concurrent clients)');
-    for (const [db, r] of Object.entries(c)) console.log(`  ${db.padEnd(9)}: ${typeof r === 'string' ? r : `${(r as { keys_per_second: number }).keys_per_second.toFixed(0)} keys/s`}`);
+    console.log(`\nkey creation through the API: ${clients} concurrent clients for ${createSeconds} s`);
+    const rows = [['store', 'nodes', 'keys/s', 'p50 ms', 'p99 ms', 'keys', 'stored', 'failures']];
+    for (const [name, r] of Object.entries(c)) {
+      rows.push(typeof r === 'string' ? [name, r, '', '', '', '', '', ''] : [name, String(r.nodes), fmt(r.keys_per_second), fmt(r.p50_ms, 1), fmt(r.p99_ms, 1), String(r.keys), String(r.stored), String(r.failures)]);
+    }
+    console.log(table(rows));
   }
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench/results/latest.json'), `${JSON.stringify(out, null, 2)}\n`);
+  console.log(`\nresults: ${join(ROOT, 'bench/results/latest.json')}`);
 }
 
 main().catch((err) => {
