@@ -1,0 +1,49 @@
+/**
+ * @module framework/server/validate-config
+ * The checks every Validate*Config RPC shares, before the type's own validateConfig: a value set on a
+ * computed-only attribute is refused (Terraform core lets it through and the provider would silently overwrite
+ * it), a deprecated attribute that is set warns, a write-only value is refused where the client cannot take
+ * one, and each attribute's validators run.
+ */
+import type { Value } from '../../cty/value';
+import type { Diagnostics } from '../diagnostics';
+import type { AnySchema } from '../schema/schema';
+import { type Path, attr as attrStep } from '../../cty/path';
+import { type ObjectSchema, blocksOf, forEachAttribute, forEachElement } from './walk';
+
+export interface ConfigCheckOptions {
+  /** From client_capabilities; false means Terraform cannot handle write-only values. */
+  writeOnlyAllowed?: boolean;
+}
+
+export function checkConfig(schema: AnySchema, config: Value, diags: Diagnostics, opts: ConfigCheckOptions = {}): void {
+  forEachAttribute(schema.object, config, [], ({ attribute: a, value, path, parent }) => {
+    const set = !value.isNull();
+    if (a.computed && !a.optional && !a.required && set) {
+      diags.addAttributeError(path, 'Invalid Configuration for Read-Only Attribute', `Cannot set a value for ${describePath(path)}: the provider computes it. Remove it from the configuration.`);
+    }
+    if (a.deprecated !== undefined && set) diags.addAttributeWarning(path, 'Deprecated Attribute', a.deprecated);
+    if (a.writeOnly && set && opts.writeOnlyAllowed === false) {
+      diags.addAttributeError(path, 'Write-Only Attribute Not Allowed', `${describePath(path)} is write-only, and this Terraform version cannot send write-only values. Use Terraform 1.11 or later.`);
+    }
+    for (const v of a.validators) v.validate({ path, value, parent, config }, diags);
+  });
+  checkDeprecatedBlocks(schema.object, config, [], diags);
+}
+
+function checkDeprecatedBlocks(o: ObjectSchema, value: Value, path: Path, diags: Diagnostics): void {
+  if (!value.isKnown()) return;
+  for (const [name, b] of Object.entries(blocksOf(o))) {
+    const bv = value.attr(name);
+    const p = attrStep(path, name);
+    const present = bv.isKnown() && (b.nesting === 'single' || b.nesting === 'group' ? b.nesting === 'single' : bv.length() > 0);
+    if (b.deprecated !== undefined && present) diags.addAttributeWarning(p, 'Deprecated Block', b.deprecated);
+    forEachElement(bv, b.nesting, p, (e, ep) => checkDeprecatedBlocks(b.object, e, ep, diags));
+  }
+}
+
+function describePath(path: Path): string {
+  const last = path[path.length - 1];
+  return last && 'attr' in last ? `"${last.attr}"` : 'this attribute';
+}
+

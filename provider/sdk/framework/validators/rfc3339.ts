@@ -1,0 +1,34 @@
+/**
+ * @module framework/validators/rfc3339
+ * RFC 3339 timestamps (Terraform's timestamp() format): a date, "T", a time with optional fraction and a
+ * "Z" or numeric offset. Impossible dates (February 30th) are refused, not rolled over.
+ */
+import type { Validator } from './validator';
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-](\d{2}):(\d{2}))$/;
+
+/** The instant in milliseconds, or undefined when the text is not an RFC 3339 timestamp. */
+export function parseRFC3339(text: string): number | undefined {
+  const m = RFC3339.exec(text);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const [oh, om] = [Number(m[9] ?? 0), Number(m[10] ?? 0)];
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 60 || oh > 23 || om > 59) return undefined;
+  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  if (d > daysInMonth) return undefined;
+  const frac = m[7] ? Number(m[7]) * 1000 : 0;
+  const offset = m[8] === 'Z' || m[8] === 'z' ? 0 : (m[8]!.startsWith('-') ? -1 : 1) * (oh * 60 + om);
+  return Date.UTC(y, mo - 1, d, h, mi, Math.min(s, 59)) + frac - offset * 60000;
+}
+
+export function rfc3339(): Validator {
+  return {
+    description: 'must be an RFC 3339 timestamp, such as 2030-01-02T15:04:05Z',
+    validate({ path, value }, diags) {
+      if (!value.isKnown()) return;
+      if (parseRFC3339(value.asString()) === undefined) {
+        diags.addAttributeError(path, 'Invalid RFC 3339 Timestamp', `${JSON.stringify(value.asString())} is not an RFC 3339 timestamp. Write it like 2030-01-02T15:04:05Z or 2030-01-02T18:04:05+03:00.`);
+      }
+    },
+  };
+}
