@@ -55,8 +55,18 @@ function format(d: Decimal): string {
   return `${sign}0.${'0'.repeat(-point)}${digits}`;
 }
 
+// Already canonical: an integer without leading zeros or "-0", optionally a fraction ending in a non-zero digit.
+const CANONICAL = /^(?:0|-?(?:[1-9]\d*|0(?=\.))(?:\.\d*[1-9])?)$/;
+
+/** True when text is already in canonical form (a cheap check: decoders produce canonical text). */
+export function isCanonicalNumber(text: string): boolean {
+  return CANONICAL.test(text) || text === POS_INF || text === NEG_INF;
+}
+
 /** Canonical text of a decimal string ("1.50e2" → "150"); throws NumberSyntaxError on anything else. */
 export function canonicalNumber(text: string): string {
+  // Fast path: Value.number canonicalises every number, and decoded ones almost always are already.
+  if (isCanonicalNumber(text)) return text;
   if (text === POS_INF || text === '+Infinity' || text === 'Inf' || text === '+Inf') return POS_INF;
   if (text === NEG_INF || text === '-Inf') return NEG_INF;
   const d = parse(text);

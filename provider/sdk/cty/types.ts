@@ -53,9 +53,12 @@ export function map<E extends Type>(element: E): MapType<E> {
 }
 export function object<A extends Readonly<Record<string, Type>>>(attributes: A, optional: readonly string[] = []): ObjectType<A> {
   for (const name of optional) {
-    if (!(name in attributes)) throw new TypeError(`optional attribute "${name}" is not an attribute of the object type`);
+    if (!hasOwn(attributes, name)) throw new TypeError(`optional attribute "${name}" is not an attribute of the object type`);
   }
-  return freeze({ kind: 'object', attributes: freeze({ ...attributes }), optional: freeze([...optional].sort()) });
+  // A null-prototype copy: an attribute may be called "__proto__" or "constructor".
+  const own: Record<string, Type> = Object.create(null);
+  for (const name of Object.keys(attributes)) own[name] = attributes[name]!;
+  return freeze({ kind: 'object', attributes: freeze(own) as A, optional: freeze([...optional].sort()) });
 }
 export function tuple<const E extends readonly Type[]>(elements: E): TupleType<E> {
   return freeze({ kind: 'tuple', elements: freeze([...elements]) as unknown as E });
@@ -63,6 +66,10 @@ export function tuple<const E extends readonly Type[]>(elements: E): TupleType<E
 
 /** The empty object type, which is also the type of a block with no attributes. */
 export const emptyObject: ObjectType<Record<string, never>> = object({});
+
+function hasOwn(o: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, key);
+}
 
 export function isPrimitive(t: Type): t is PrimitiveType {
   return t.kind === 'string' || t.kind === 'number' || t.kind === 'bool';
@@ -89,7 +96,7 @@ export function typeEquals(a: Type, b: Type): boolean {
       const an = Object.keys(a.attributes);
       if (an.length !== Object.keys(bo.attributes).length) return false;
       if (a.optional.length !== bo.optional.length || a.optional.some((n, i) => n !== bo.optional[i])) return false;
-      return an.every((n) => n in bo.attributes && typeEquals(a.attributes[n]!, bo.attributes[n]!));
+      return an.every((n) => hasOwn(bo.attributes, n) && typeEquals(a.attributes[n]!, bo.attributes[n]!));
     }
     default:
       return true;
@@ -131,7 +138,7 @@ export function typeToJSONValue(t: Type): TypeJSON {
     case 'tuple':
       return ['tuple', t.elements.map(typeToJSONValue)];
     case 'object': {
-      const attrs: Record<string, TypeJSON> = {};
+      const attrs: Record<string, TypeJSON> = Object.create(null);
       for (const name of Object.keys(t.attributes).sort()) attrs[name] = typeToJSONValue(t.attributes[name]!);
       return t.optional.length > 0 ? ['object', attrs, [...t.optional]] : ['object', attrs];
     }
@@ -175,11 +182,11 @@ export function typeFromJSONValue(j: unknown): Type {
       return tuple(arg.map(typeFromJSONValue));
     case 'object': {
       if (j.length > 3 || arg === null || typeof arg !== 'object' || Array.isArray(arg)) throw new TypeJSONError('an object type takes a map of attribute types');
-      const attrs: Record<string, Type> = {};
+      const attrs: Record<string, Type> = Object.create(null);
       for (const [name, at] of Object.entries(arg as Record<string, unknown>)) attrs[name] = typeFromJSONValue(at);
       let optional: string[] = [];
       if (extra !== undefined) {
-        if (!Array.isArray(extra) || extra.some((n) => typeof n !== 'string' || !(n in attrs))) {
+        if (!Array.isArray(extra) || extra.some((n) => typeof n !== 'string' || !hasOwn(attrs, n))) {
           throw new TypeJSONError('optional attributes must name attributes of the object type');
         }
         optional = extra as string[];

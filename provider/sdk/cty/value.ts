@@ -104,12 +104,15 @@ export class Value {
    * missing or extra attributes.
    */
   static object(type: ObjectType, attributes: Readonly<Record<string, Value>>): Value {
-    // hasOwn, not `in`: plain objects would find "constructor" or "toString" on their prototype.
-    for (const name of Object.keys(type.attributes)) {
-      if (!Object.prototype.hasOwnProperty.call(attributes, name)) throw new TypeError(`object value lacks attribute "${name}"`);
+    // Not `in`: a plain object finds "constructor" or "toString" on its prototype, and those are never Values.
+    const names = Object.keys(type.attributes);
+    for (const name of names) {
+      if (!(attributes[name] instanceof Value)) throw new TypeError(`object value lacks attribute "${name}"`);
     }
-    for (const name of Object.keys(attributes)) {
-      if (!Object.prototype.hasOwnProperty.call(type.attributes, name)) throw new TypeError(`object value has unexpected attribute "${name}"`);
+    // Every attribute of the type is present, so an equal count means there is nothing else.
+    if (Object.keys(attributes).length !== names.length) {
+      const extra = Object.keys(attributes).find((n) => !Object.prototype.hasOwnProperty.call(type.attributes, n));
+      throw new TypeError(`object value has unexpected attribute "${extra}"`);
     }
     return new Value(type, 'known', freezeRecord(attributes));
   }
