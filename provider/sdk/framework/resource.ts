@@ -43,6 +43,10 @@ export interface CreateResponse<S extends AnySchema> {
 }
 
 export interface ReadRequest<S extends AnySchema> extends RequestContext {
+  /**
+   * The prior state. Right after an import it holds only what importState set: other attributes are null
+   * whatever their type says, so read must fill them from the remote object.
+   */
   readonly state: StateOf<S>;
   readonly rawState: Value;
   readonly private: PrivateState;

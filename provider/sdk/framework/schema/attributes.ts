@@ -75,7 +75,8 @@ export interface Attribute<P = unknown, R extends boolean = boolean, K extends S
 
 export type AnyAttribute = Attribute<any, boolean, SchemaKind>;
 
-type RequiredOf<O> = O extends { required: true } ? true : false;
+// A write-only attribute is null in every plan and state, even when the configuration requires it.
+type RequiredOf<O> = O extends { required: true } ? (O extends { writeOnly: true } ? false : true) : false;
 type KindOf<O> = O extends { planModifiers: readonly unknown[] } ? 'resource' : O extends { default: unknown } ? 'resource' : O extends { writeOnly: true } ? 'resource' : 'any';
 
 type Options<P> = ResourceAttributeOptions<P>;

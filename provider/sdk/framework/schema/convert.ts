@@ -47,8 +47,8 @@ export function valueToPlain(v: Value, t: Type, opts: ToPlainOptions = {}, path:
     if (opts.allowUnknown) return Unknown;
     throw new PathError(path, 'value is unknown where a known value is required');
   }
-  if (t.kind === 'dynamic') return v;
   if (v.isNull()) return null;
+  if (t.kind === 'dynamic') return v;
   switch (t.kind) {
     case 'string':
       return v.asString();

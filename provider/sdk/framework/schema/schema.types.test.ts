@@ -17,7 +17,7 @@ const schema = resourceSchema({
   attributes: {
     id: stringAttr({ computed: true }),
     name: stringAttr({ required: true, planModifiers: [requiresReplace()] }),
-    count: numberAttr({ optional: true }),
+    amount: numberAttr({ optional: true }),
     big: exactNumberAttr({ optional: true }),
     on: boolAttr({ optional: true, computed: true, default: false }),
     tags: mapAttr(T.string, { optional: true }),
@@ -25,6 +25,7 @@ const schema = resourceSchema({
     pair: typedAttr(T.tuple([T.string, T.number]), { optional: true }),
     obj: typedAttr(T.object({ a: T.string }), { optional: true }),
     any: dynamicAttr({ optional: true }),
+    password: stringAttr({ required: true, writeOnly: true }),
     settings: singleNestedAttr({ attributes: { depth: numberAttr({ required: true }) } }, { optional: true }),
     items: listNestedAttr({ attributes: { key: stringAttr({ required: true }), note: stringAttr({ optional: true }) } }, { optional: true }),
   },
@@ -38,7 +39,7 @@ const schema = resourceSchema({
 type S = StateOf<typeof schema>;
 assertType<Equal<S['id'], string | null>>();
 assertType<Equal<S['name'], string>>();
-assertType<Equal<S['count'], number | null>>();
+assertType<Equal<S['amount'], number | null>>();
 assertType<Equal<S['big'], string | null>>();
 assertType<Equal<S['on'], boolean | null>>();
 assertType<Equal<S['tags'], Record<string, string> | null>>();
@@ -46,6 +47,8 @@ assertType<Equal<S['scopes'], string[] | null>>();
 assertType<Equal<S['pair'], [string | null, number | null] | null>>();
 assertType<Equal<S['obj'], { a: string | null } | null>>();
 assertType<Equal<S['any'], Value | null>>();
+// Write-only values are null in every plan and state, required or not.
+assertType<Equal<S['password'], string | null>>();
 assertType<Equal<S['settings'], { depth: number } | null>>();
 assertType<Equal<S['items'], { key: string; note: string | null }[] | null>>();
 assertType<Equal<S['rule'], { port: number }[]>>();
@@ -66,5 +69,5 @@ dataSourceSchema({ attributes: { a: stringAttr({ optional: true, writeOnly: true
 dataSourceSchema({ attributes: { a: stringAttr({ optional: true }) } });
 
 it('derives state types from a schema (checked by tsc)', () => {
-  expect(Object.keys(schema.type.attributes).sort()).toEqual(['any', 'big', 'count', 'group', 'id', 'items', 'name', 'obj', 'on', 'pair', 'rule', 'scopes', 'settings', 'single', 'tags']);
+  expect(Object.keys(schema.type.attributes).sort()).toEqual(['amount', 'any', 'big', 'group', 'id', 'items', 'name', 'obj', 'on', 'pair', 'password', 'rule', 'scopes', 'settings', 'single', 'tags']);
 });

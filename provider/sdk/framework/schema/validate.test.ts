@@ -24,6 +24,8 @@ describe("Terraform's schema rules are checked before any user sees them", () =>
     ['bad name', { Name: stringAttr({ optional: true }) }, 'attribute "Name": names may contain only lowercase'],
     ['write-only computed', { a: stringAttr({ optional: true, computed: true, writeOnly: true }) }, 'a write-only attribute cannot be computed'],
     ['default without computed', { a: boolAttr({ optional: true, default: true }) }, 'must be optional and computed'],
+    ['write-only with a plan modifier', { a: stringAttr({ optional: true, writeOnly: true, planModifiers: [requiresReplace()] }) }, 'a write-only attribute cannot have plan modifiers'],
+    ['a meta-argument name', { count: stringAttr({ optional: true }) }, '"count" is reserved by Terraform'],
     ['dynamic in a list', { a: listAttr(T.dynamic, { optional: true }) }, 'a dynamic type inside a list, set or map is not supported'],
     ['dynamic in a list nested attribute', { a: listNestedAttr({ attributes: { d: dynamicAttr({ optional: true }) } }, { optional: true }) }, 'a dynamic type inside a list nested attribute'],
     ['write-only in a set', { a: setNestedAttr({ attributes: { w: stringAttr({ optional: true, writeOnly: true }) } }, { optional: true }) }, 'a write-only attribute cannot sit inside a set'],
@@ -46,8 +48,9 @@ describe("Terraform's schema rules are checked before any user sees them", () =>
   it('resource-only powers are refused elsewhere at run time too', () => {
     const ds = dataSourceSchema({ attributes: { a: stringAttr({ optional: true, writeOnly: true }) } as never });
     expect(checkSchema(ds, 'data source d').join('\n')).toContain('write-only attributes exist only in managed resources');
-    const p = providerSchema({ attributes: { a: stringAttr({ computed: true }) } });
+    const p = providerSchema({ attributes: { a: stringAttr({ computed: true }), alias: stringAttr({ optional: true }) } });
     expect(checkSchema(p, 'provider').join('\n')).toContain('provider configuration attributes cannot be computed');
+    expect(checkSchema(p, 'provider').join('\n')).toContain('"alias" is reserved by Terraform');
   });
 
   it('descriptions can be required', () => {

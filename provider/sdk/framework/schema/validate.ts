@@ -17,8 +17,20 @@ export interface SchemaCheckOptions {
 }
 
 /** Problems found, each naming where; empty when the schema is sound. */
+/** Names Terraform reserves at the top level of a block (meta-arguments); an attribute there can never be set. */
+const RESERVED: Record<string, readonly string[]> = {
+  resource: ['count', 'for_each', 'depends_on', 'lifecycle', 'provider', 'provisioner', 'connection'],
+  'data source': ['count', 'for_each', 'depends_on', 'lifecycle', 'provider'],
+  'ephemeral resource': ['count', 'for_each', 'depends_on', 'lifecycle', 'provider'],
+  provider: ['alias', 'version'],
+  'provider meta': [],
+};
+
 export function checkSchema(schema: AnySchema, where: string, opts: SchemaCheckOptions = {}): string[] {
   const problems: string[] = [];
+  for (const name of [...Object.keys(schema.object.attributes), ...Object.keys(schema.object.blocks)]) {
+    if (RESERVED[schema.for]!.includes(name)) problems.push(`${where}: "${name}" is reserved by Terraform (a meta-argument) and cannot be an attribute or block name here`);
+  }
   if (!Number.isInteger(schema.version) || schema.version < 0) problems.push(`${where}: schema version must be an integer >= 0`);
   checkObject(schema.object, schema, where, { inSet: false, inCollection: false }, problems, opts);
   return problems;
@@ -49,6 +61,9 @@ function checkAttribute(name: string, a: AnyAttribute, schema: AnySchema, at: st
     if (schema.for !== 'resource') problems.push(`${at}: write-only attributes exist only in managed resources`);
     if (a.computed) problems.push(`${at}: a write-only attribute cannot be computed (it is never stored, so there is nothing to compute)`);
     if (ctx.inSet) problems.push(`${at}: a write-only attribute cannot sit inside a set (Terraform refuses it)`);
+    // Its planned value is always null, so a modifier has nothing to act on, and a replacement path on it
+    // would replace the resource on every plan.
+    if (a.planModifiers.length > 0) problems.push(`${at}: a write-only attribute cannot have plan modifiers; put requiresReplace on a version attribute paired with it`);
   }
   if (a.planModifiers.length > 0 && schema.for !== 'resource') problems.push(`${at}: plan modifiers exist only in managed resource schemas`);
   if (a.default !== undefined) {

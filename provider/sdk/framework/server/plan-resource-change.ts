@@ -82,14 +82,14 @@ export async function planResourceChange(state: ServerState, req: P.PlanResource
   let planned = proposed;
   try {
     // 2 and 3. write-only null, defaults
-    planned = mapAttributes(schema.object, type, planned, [config], [], (a, v, [c]) => {
+    planned = mapAttributes(schema.object, type, planned, { config }, [], (a, v, w) => {
       if (a.writeOnly) return Value.null(a.type);
-      if (a.default !== undefined && c!.isNull()) return a.default;
+      if (a.default !== undefined && w.config!.isNull()) return a.default;
       return v;
     });
     // 4. computed values to come
     if (creating || !planned.equals(forTerraform(schema, prior))) {
-      planned = mapAttributes(schema.object, type, planned, [config], [], (a, v, [c]) => (a.computed && c!.isNull() && a.default === undefined ? Value.unknown(a.type) : v));
+      planned = mapAttributes(schema.object, type, planned, { config }, [], (a, v, w) => (a.computed && w.config!.isNull() && a.default === undefined ? Value.unknown(a.type) : v));
     }
     // 5. attribute plan modifiers
     planned = runPlanModifiers(schema, planned, config, prior, priv, requiresReplace, creating, diags);
@@ -134,16 +134,19 @@ export async function planResourceChange(state: ServerState, req: P.PlanResource
 }
 
 function runPlanModifiers(schema: AnySchema, planned: Value, config: Value, prior: Value, priv: PrivateState, requiresReplace: Path[], creating: boolean, diags: Diagnostics): Value {
-  return mapAttributes(schema.object, schema.type, planned, [config, prior], [], (a, v, [c, s], path) => {
+  return mapAttributes(schema.object, schema.type, planned, { config, prior }, [], (a, v, w, site) => {
     let current = v;
+    const state = creating ? Value.null(a.type) : w.prior!;
     for (const m of a.planModifiers) {
       const resp: PlanModifierResponse = { planValue: current, requiresReplace: false, diagnostics: diags };
-      m.modify(
-        { path, config: c!, state: creating ? Value.null(a.type) : s!, plan: current, resourceConfig: config, resourceState: prior, resourcePlan: planned, private: priv },
-        resp,
-      );
-      if (resp.requiresReplace) requiresReplace.push(path);
+      m.modify({ path: site.path, config: w.config!, state, plan: current, resourceConfig: config, resourceState: prior, resourcePlan: planned, private: priv }, resp);
       current = resp.planValue;
+      if (!resp.requiresReplace) continue;
+      // Terraform can only compare whole sets: inside one, ask for replacement (at the set's path) only when
+      // this element's value really differs from its prior element's, or the set would be replaced whenever
+      // any computed value in it is still to come.
+      if (site.inSet && current.equals(state)) continue;
+      requiresReplace.push(site.path);
     }
     return current;
   });

@@ -12,8 +12,8 @@ import { requiresReplace, useStateForUnknown } from '../plan-modifiers';
 import type { Provider } from '../provider';
 import type { Resource } from '../resource';
 import { importStatePassthroughId } from '../resource';
-import { numberAttr, stringAttr } from '../schema/attributes';
-import { listBlock } from '../schema/blocks';
+import { numberAttr, setNestedAttr, stringAttr } from '../schema/attributes';
+import { listBlock, setBlock } from '../schema/blocks';
 import { type StateOf, providerSchema, resourceSchema } from '../schema/schema';
 import { stringLength } from '../validators';
 import { providerServer } from './server';
@@ -251,5 +251,69 @@ describe('CallFunction', () => {
   });
   it('a FunctionError names the argument at fault', async () => {
     expect((await call([s('ab'), n(-1)])).error).toEqual({ text: 'times must not be negative', function_argument: 1 });
+  });
+});
+
+describe('sets: elements are paired one to one, paths stop at the set', () => {
+  const ruleSchema = resourceSchema({
+    attributes: {
+      id: stringAttr({ computed: true, planModifiers: [useStateForUnknown()] }),
+      rules: setNestedAttr(
+        {
+          attributes: {
+            port: numberAttr({ required: true, planModifiers: [requiresReplace()] }),
+            protocol: stringAttr({ optional: true, computed: true, default: 'tcp' }),
+            description: stringAttr({ optional: true, computed: true }),
+          },
+        },
+        { optional: true },
+      ),
+    },
+    blocks: { tag: setBlock({ attributes: { key: stringAttr({ required: true, planModifiers: [requiresReplace()] }) } }) },
+  });
+  const RT = ruleSchema.type;
+  const ruleType = (RT.attributes.rules as T.SetType).element as T.ObjectType;
+  const tagType = (RT.attributes.tag as T.SetType).element as T.ObjectType;
+  const rulesServer = providerServer({
+    typeName: 'test',
+    schema: providerSchema({ attributes: {} }),
+    resources: () => [
+      () => ({
+        typeName: 'test_rules',
+        schema: ruleSchema,
+        async create() {},
+        async read() {},
+        async update() {},
+        async delete() {},
+      }),
+    ],
+  });
+  const rule = (port: number, protocol: Value, description: Value) => Value.object(ruleType, { port: n(port), protocol, description });
+  const tags = (...keys: string[]) => Value.set(tagType, keys.map((k) => Value.object(tagType, { key: s(k) })));
+  const obj = (id: Value, rules: Value[], t: Value) => Value.object(RT, { id, rules: Value.set(ruleType, rules), tag: t });
+  const nul = Value.null(T.string);
+
+  it('a default goes only to the element that left the attribute unset', async () => {
+    const config = obj(nul, [rule(80, s('udp'), nul), rule(80, nul, s('x'))], tags());
+    const resp = await rulesServer.planResourceChange({ type_name: 'test_rules', prior_state: dv(Value.null(RT), RT), proposed_new_state: dv(config, RT), config: dv(config, RT) }, ctx());
+    expect(resp.diagnostics).toEqual([]);
+    const planned = out(resp.planned_state, RT).attr('rules').elements();
+    const byDescription = (d: string | null) => planned.find((e) => (d === null ? e.attr('description').isUnknown() : e.attr('description').isKnown() && e.attr('description').asString() === d))!;
+    expect(byDescription(null).attr('protocol').asString()).toBe('udp');
+    expect(byDescription('x').attr('protocol').asString()).toBe('tcp');
+  });
+
+  it('requires replacement at the set path only when an element really changed', async () => {
+    const prior = obj(s('r-1'), [rule(80, s('tcp'), s('d'))], tags('a'));
+    const same = obj(nul, [rule(80, nul, nul)], tags('a'));
+    const proposedSame = obj(s('r-1'), [rule(80, s('tcp'), s('d'))], tags('a'));
+    const unchanged = await rulesServer.planResourceChange({ type_name: 'test_rules', prior_state: dv(prior, RT), proposed_new_state: dv(proposedSame, RT), config: dv(same, RT) }, ctx());
+    expect(unchanged.diagnostics).toEqual([]);
+    expect(unchanged.requires_replace).toEqual([]);
+
+    const changed = obj(nul, [rule(81, nul, nul)], tags('b'));
+    const proposedChanged = obj(s('r-1'), [rule(81, nul, nul)], tags('b'));
+    const resp = await rulesServer.planResourceChange({ type_name: 'test_rules', prior_state: dv(prior, RT), proposed_new_state: dv(proposedChanged, RT), config: dv(changed, RT) }, ctx());
+    expect(resp.requires_replace).toEqual([{ steps: [{ attribute_name: 'rules' }] }, { steps: [{ attribute_name: 'tag' }] }]);
   });
 });

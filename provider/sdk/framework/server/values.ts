@@ -27,7 +27,7 @@ export function encodeDynamic(v: Value, type: Type): DynamicValue {
 /** Write-only attributes nulled at every depth. */
 export function nullWriteOnly(schema: AnySchema, v: Value): Value {
   if (!hasWriteOnly(schema)) return v;
-  return mapAttributes(schema.object, schema.type, v, [], [], (a, value) => (a.writeOnly ? Value.null(a.type) : value));
+  return mapAttributes(schema.object, schema.type, v, {}, [], (a, value) => (a.writeOnly ? Value.null(a.type) : value));
 }
 
 function hasWriteOnly(schema: AnySchema): boolean {

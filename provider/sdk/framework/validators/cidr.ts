@@ -29,7 +29,8 @@ export function cidr(opts: { allowHostBits?: boolean } = {}): Validator {
       const slash = text.indexOf('/');
       const addr = text.slice(0, slash);
       const prefixText = text.slice(slash + 1);
-      const v6 = isIPv6(addr);
+      // Node accepts IPv6 zone ids ("fe80::1%eth0"); a network block has none (Go's ParseCIDR refuses them too).
+      const v6 = !addr.includes('%') && isIPv6(addr);
       const max = v6 ? 128 : 32;
       const prefix = Number(prefixText);
       if (slash < 0 || (!v6 && !isIPv4(addr)) || !/^\d{1,3}$/.test(prefixText) || prefix > max || (v6 && addr.includes('.'))) {

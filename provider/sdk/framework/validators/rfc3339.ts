@@ -13,12 +13,18 @@ export function parseRFC3339(text: string): number | undefined {
   if (!m) return undefined;
   const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
   const [oh, om] = [Number(m[9] ?? 0), Number(m[10] ?? 0)];
-  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 60 || oh > 23 || om > 59) return undefined;
-  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  // Second 60 is refused, as Go's time.Parse (which Terraform and most Go APIs use) refuses it.
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59 || oh > 23 || om > 59) return undefined;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1]!;
   if (d > daysInMonth) return undefined;
   const frac = m[7] ? Number(m[7]) * 1000 : 0;
   const offset = m[8] === 'Z' || m[8] === 'z' ? 0 : (m[8]!.startsWith('-') ? -1 : 1) * (oh * 60 + om);
-  return Date.UTC(y, mo - 1, d, h, mi, Math.min(s, 59)) + frac - offset * 60000;
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999.
+  const date = new Date(0);
+  date.setUTCFullYear(y, mo - 1, d);
+  date.setUTCHours(h, mi, s, 0);
+  return date.getTime() + frac - offset * 60000;
 }
 
 export function rfc3339(): Validator {
