@@ -1,8 +1,8 @@
 /**
  * Benchmarks, outside the test suite. Build first (`npm run build`), then:
  *
- *   node dist/bench/run.js [verify|create|all] [--duration S] [--connections N] [--rounds R] [--rate RPS]
- *                          [--create-seconds S] [--clients N] [--no-pin]
+ *   node dist/bench/run.js [verify|create|provider|all] [--duration S] [--connections N] [--rounds R] [--rate RPS]
+ *                          [--create-seconds S] [--clients N] [--runs N] [--executable PATH] [--no-pin]
  *
  * --rate takes a comma-separated list (default 1000,5000).
  *
@@ -14,6 +14,10 @@
  * create: keys created per second through the API by concurrent clients, on SQLite, on PostgreSQL (one
  *         node) and on PostgreSQL with two nodes, each against a fresh store; every acknowledged key is
  *         counted in the store afterwards.
+ * provider: start-up of a bundled provider executable (bench/provider-startup.ts): spawn to handshake as a
+ *         ratio to `node -e 0`, then the first GetProviderSchema over mTLS; --runs (default 25) per side,
+ *         --executable to measure another provider than the transport's test one. Never pinned: Terraform
+ *         does not pin its providers, and they would inherit this process's CPU.
  *
  * With two or more CPUs the servers run on CPU 0 and the load generator on CPU 1 (taskset), so they do
  * not take turns on one core; --no-pin leaves placement to the kernel.
@@ -28,6 +32,7 @@ import { initialise } from '../service/bootstrap';
 import { createContext } from '../service/context';
 import { createMasterKeyFile } from '../service/crypto/master-key';
 import type { ServerOptions } from '../service/server';
+import { benchProviderStartup, describeResult } from './provider-startup';
 
 const ROOT = join(__dirname, '../..');
 const DIST = join(__dirname, '..');
@@ -388,7 +393,7 @@ function table(rows: string[][]): string {
 
 async function main() {
   const what = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'all';
-  if (!['verify', 'create', 'all'].includes(what)) throw new Error(`unknown benchmark ${what}: verify, create or all`);
+  if (!['verify', 'create', 'provider', 'all'].includes(what)) throw new Error(`unknown benchmark ${what}: verify, create, provider or all`);
   const duration = arg('duration', 20);
   const connections = arg('connections', 50);
   const rounds = arg('rounds', 4);
@@ -396,9 +401,17 @@ async function main() {
   if (rates.some((r) => !Number.isFinite(r) || r <= 0)) throw new Error('--rate takes request rates separated by commas, e.g. 1000,5000');
   const createSeconds = arg('create-seconds', Math.max(3, Math.round(duration / 2)));
   const clients = arg('clients', 10);
+  const out: Record<string, unknown> = { command: `node dist/bench/run.js ${process.argv.slice(2).join(' ')}`.trim(), node: process.version, cpus: cpus().length, cpu_model: cpus()[0]?.model, pinned: PIN && what !== 'provider', at: new Date().toISOString() };
+
+  // Before pinning: provider processes would inherit this process's CPU.
+  if (what === 'provider' || what === 'all') {
+    const executable = process.argv.includes('--executable') ? process.argv[process.argv.indexOf('--executable') + 1] : undefined;
+    const p = await benchProviderStartup({ runs: arg('runs', 25), executable });
+    out.provider = p;
+    console.log(`\n${describeResult(p)}`);
+  }
   // The load generator (this process and its threads) on its own CPU.
-  if (PIN) spawnSync('taskset', ['-a', '-p', '-c', LOAD_CPU, String(process.pid)], { stdio: 'ignore' });
-  const out: Record<string, unknown> = { command: `node dist/bench/run.js ${process.argv.slice(2).join(' ')}`.trim(), node: process.version, cpus: cpus().length, cpu_model: cpus()[0]?.model, pinned: PIN, at: new Date().toISOString() };
+  if (PIN && what !== 'provider') spawnSync('taskset', ['-a', '-p', '-c', LOAD_CPU, String(process.pid)], { stdio: 'ignore' });
 
   if (what === 'verify' || what === 'all') {
     const v = await benchVerify(duration, connections, rounds, rates);

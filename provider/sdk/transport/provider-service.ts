@@ -1,0 +1,170 @@
+/**
+ * @module transport/provider-service
+ * tfplugin6.Provider over gRPC. Every RPC has the same shape, as in terraform-plugin-go's tf6server: log,
+ * convert the request in, call the ProviderServer method with a CallContext, convert the response out,
+ * log. The transport holds no provider logic.
+ *
+ * - A method the server lacks answers UNIMPLEMENTED (Terraform: "Unsupported plugin method"; for
+ *   GetMetadata and GetFunctions, which Terraform 1.11 never calls, that is an accepted answer).
+ * - A thrown error (or a response that cannot be sent) is a bug in the provider. It becomes one ERROR
+ *   diagnostic in the response, never a gRPC status: Terraform renders a status as an opaque "Plugin
+ *   error … rpc error: code = Unknown" (shared docs §7). Its stack goes to the log.
+ * - StopProvider aborts the signal of every call in flight, forwards to `stopProvider` when the server has
+ *   it, and answers at once: Terraform sends it on Ctrl-C while other calls run, and waits for it.
+ * - Calls run concurrently: Terraform issues up to -parallelism of them on one connection.
+ *
+ * Logs carry the RPC name, a request id, the resource type and the duration, never request or response
+ * contents (they hold secrets).
+ */
+import { randomUUID } from 'node:crypto';
+import { type UntypedServiceImplementation, type sendUnaryData, type ServerUnaryCall, status } from '@grpc/grpc-js';
+import type { CallContext, Diagnostic, ProviderServer } from '../protocol/types';
+import type { Converter } from './convert';
+import type { HclogLogger } from './logger';
+import { StopRequestedError } from './stop';
+
+/** Every tfplugin6.8 Provider RPC and the ProviderServer method that serves it. */
+export const PROVIDER_RPCS = {
+  GetMetadata: 'getMetadata',
+  GetProviderSchema: 'getProviderSchema',
+  ValidateProviderConfig: 'validateProviderConfig',
+  ValidateResourceConfig: 'validateResourceConfig',
+  ValidateDataResourceConfig: 'validateDataResourceConfig',
+  UpgradeResourceState: 'upgradeResourceState',
+  ConfigureProvider: 'configureProvider',
+  ReadResource: 'readResource',
+  PlanResourceChange: 'planResourceChange',
+  ApplyResourceChange: 'applyResourceChange',
+  ImportResourceState: 'importResourceState',
+  MoveResourceState: 'moveResourceState',
+  ReadDataSource: 'readDataSource',
+  ValidateEphemeralResourceConfig: 'validateEphemeralResourceConfig',
+  OpenEphemeralResource: 'openEphemeralResource',
+  RenewEphemeralResource: 'renewEphemeralResource',
+  CloseEphemeralResource: 'closeEphemeralResource',
+  GetFunctions: 'getFunctions',
+  CallFunction: 'callFunction',
+  StopProvider: 'stopProvider',
+} as const satisfies Record<string, keyof ProviderServer>;
+
+export type ProviderRpc = keyof typeof PROVIDER_RPCS;
+
+export interface ProviderServiceOptions {
+  /** The provider server, created lazily after the handshake; every call waits for it. */
+  getServer: () => Promise<ProviderServer>;
+  converter: Converter;
+  /** Logger for the transport's lines (module sdk.proto). */
+  log: HclogLogger;
+  /** Logger handed to provider code (module provider). */
+  providerLog: HclogLogger;
+}
+
+type Method = (req: unknown, ctx: CallContext) => Promise<unknown>;
+
+type Outcome = { response: Record<string, unknown> } | { unimplemented: string };
+
+function errorText(err: unknown): { message: string; stack?: string } {
+  if (err instanceof Error) return { message: err.message || err.name, stack: err.stack };
+  return { message: String(err) };
+}
+
+/** The response that reports an error to Terraform, in the RPC's own error channel (not StopProvider's). */
+export function errorResponse(rpc: Exclude<ProviderRpc, 'StopProvider'>, converter: Converter, err: unknown, stopped: boolean): Record<string, unknown> {
+  const { message } = errorText(err);
+  const summary = stopped ? 'Provider Operation Stopped' : 'Unexpected Provider Error';
+  const detail = stopped
+    ? `Terraform asked the provider to stop while it was handling ${rpc}, and the operation ended early.\n\n${message}`
+    : `The provider failed unexpectedly while handling ${rpc}. This is always a bug in the provider; please report it to the provider's developers, with the provider log (TF_LOG_PROVIDER=debug) if you can.\n\nError: ${message}`;
+  if (converter.hasField(`tfplugin6.${rpc}.Response`, 'diagnostics')) {
+    const diagnostic: Diagnostic = { severity: 'ERROR', summary, detail };
+    return { diagnostics: [diagnostic] };
+  }
+  // CallFunction has no diagnostics: its error channel is FunctionError.
+  return { error: { text: `${summary}: ${detail}` } };
+}
+
+function diagnosticCounts(response: Record<string, unknown>): Record<string, number> {
+  const diagnostics = Array.isArray(response.diagnostics) ? (response.diagnostics as Diagnostic[]) : [];
+  return {
+    diagnostic_error_count: diagnostics.filter((d) => d?.severity === 'ERROR').length,
+    diagnostic_warning_count: diagnostics.filter((d) => d?.severity === 'WARNING').length,
+  };
+}
+
+export function providerService(options: ProviderServiceOptions): UntypedServiceImplementation {
+  const { getServer, converter, log, providerLog } = options;
+  const inFlight = new Set<AbortController>();
+
+  async function respond(rpc: ProviderRpc, call: ServerUnaryCall<Record<string, unknown>, unknown>, controller: AbortController, fields: Record<string, string>, callLog: HclogLogger): Promise<Outcome> {
+    try {
+      const server = await getServer();
+      const method = (server as unknown as Record<string, unknown>)[PROVIDER_RPCS[rpc]];
+      if (typeof method !== 'function') return { unimplemented: `this provider does not implement ${rpc}` };
+      const request = converter.fromProto(`tfplugin6.${rpc}.Request`, call.request);
+      // The provider's lines carry the same request id as the transport's.
+      const ctx: CallContext = { signal: controller.signal, log: providerLog.with(fields), rpc };
+      const response = await (method as Method).call(server, request, ctx);
+      return { response: converter.toProto(`tfplugin6.${rpc}.Response`, response) };
+    } catch (err) {
+      // After StopProvider (or a cancelled call) a failure is the expected way out, not a bug.
+      const stopped = controller.signal.aborted;
+      const { message, stack } = errorText(err);
+      if (stopped) callLog.debug('Call ended after StopProvider', { error: message });
+      else callLog.error('Unexpected error from the provider', { error: message, stack });
+      return { response: errorResponse(rpc as Exclude<ProviderRpc, 'StopProvider'>, converter, err, stopped) };
+    }
+  }
+
+  function handler(rpc: ProviderRpc) {
+    return (call: ServerUnaryCall<Record<string, unknown>, unknown>, callback: sendUnaryData<unknown>): void => {
+      const started = performance.now();
+      const fields: Record<string, string> = { tf_rpc: rpc, tf_req_id: randomUUID() };
+      const typeName = call.request?.type_name;
+      if (typeof typeName === 'string' && typeName) fields.tf_resource_type = typeName;
+      const callLog = log.with(fields);
+      callLog.trace('Received request');
+      const controller = new AbortController();
+      const onCancelled = () => controller.abort(new Error(`Terraform cancelled the ${rpc} call`));
+      call.once('cancelled', onCancelled);
+      inFlight.add(controller);
+      void respond(rpc, call, controller, fields, callLog).then((result) => {
+        inFlight.delete(controller);
+        call.off('cancelled', onCancelled);
+        const duration_ms = Number((performance.now() - started).toFixed(3));
+        try {
+          if ('unimplemented' in result) {
+            callLog.trace('Served request', { duration_ms, grpc_status: 'UNIMPLEMENTED' });
+            callback({ code: status.UNIMPLEMENTED, details: result.unimplemented });
+          } else {
+            callLog.trace('Served request', { duration_ms, ...diagnosticCounts(result.response) });
+            callback(null, result.response);
+          }
+        } catch (err) {
+          // The connection is gone or the reply could not be encoded: nothing left to tell Terraform.
+          callLog.error('Could not send the response', errorText(err));
+        }
+      });
+    };
+  }
+
+  function stopProvider(call: ServerUnaryCall<Record<string, unknown>, unknown>, callback: sendUnaryData<unknown>): void {
+    const callLog = log.with({ tf_rpc: 'StopProvider', tf_req_id: randomUUID() });
+    callLog.trace('Received request', { in_flight: inFlight.size });
+    for (const controller of inFlight) controller.abort(new StopRequestedError());
+    callback(null, { Error: '' });
+    callLog.trace('Served request');
+    // Forwarded without waiting: the answer must not depend on how long the provider takes to wind down.
+    getServer()
+      .then(async (server) => {
+        if (typeof server.stopProvider !== 'function') return;
+        const ctx: CallContext = { signal: new AbortController().signal, log: providerLog.with({ tf_rpc: 'StopProvider' }), rpc: 'StopProvider' };
+        const response = await server.stopProvider({}, ctx);
+        if (response?.Error) callLog.warn('The provider reported an error while stopping', { error: response.Error });
+      })
+      .catch((err: unknown) => callLog.error('Unexpected error from the provider while stopping', errorText(err)));
+  }
+
+  const impl: UntypedServiceImplementation = {};
+  for (const rpc of Object.keys(PROVIDER_RPCS) as ProviderRpc[]) impl[rpc] = rpc === 'StopProvider' ? stopProvider : handler(rpc);
+  return impl;
+}

@@ -1,0 +1,138 @@
+/**
+ * @module transport/serve
+ * The provider process: from `main()` to serving tfplugin6 to Terraform, and out again.
+ *
+ * Start-up is on Terraform's critical path, 3–5 times per command, so the order is deliberate. Before the
+ * handshake line only node core modules run: crash handler, stdout/console takeover, cookie and protocol
+ * checks, a certificate (node:crypto, a few milliseconds at most), a unix socket listener. Then the line goes out,
+ * and only then is grpc-js loaded, the wire definitions built and the provider's server factory called;
+ * connections that arrive meanwhile wait in the listener, and the first RPC waits for the factory.
+ */
+import type { ProviderServer } from '../protocol/types';
+import { generateServerCertificate } from './certificate';
+import { crash, installCrashHandler } from './crash';
+import { debugInstructions, reattachProviders } from './debug';
+import type * as GrpcServerModule from './grpc-server';
+import { APP_PROTOCOL_VERSION, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, chooseProtocolVersion, handshakeLine, notAPluginMessage } from './handshake';
+import { type Listener, listenUnix } from './listener';
+import { type HclogLogger, createLogger, thresholdFromEnv } from './logger';
+import { exitOnTerminate, ignoreInterrupts, watchParent } from './signals';
+import { takeOverStdout } from './stdio';
+
+export interface ServeOptions {
+  /** The provider's source address as users write it fully qualified: `registry.terraform.io/NS/TYPE`. */
+  providerAddress: string;
+  /**
+   * Creates the provider server. Called once, after the handshake: load heavy provider code inside it
+   * (`() => require('./provider').createServer()`) so that it does not delay the handshake. Code that runs
+   * at import time, before `serve` is called, runs before the stdout takeover too: it must not print.
+   */
+  server: () => ProviderServer | Promise<ProviderServer>;
+  /** Command-line arguments; process.argv.slice(2) by default. `--debug` selects debug mode. */
+  argv?: string[];
+}
+
+interface Context {
+  options: ServeOptions;
+  log: HclogLogger;
+  providerLog: HclogLogger;
+  getServer: () => Promise<ProviderServer>;
+  writeStdout: (text: string) => void;
+  executable: string;
+  /** The parent (Terraform) as it was when the process started. */
+  parentPid: number;
+}
+
+function fail(message: string): never {
+  process.stderr.write(message.endsWith('\n') ? message : `${message}\n`);
+  process.exit(1);
+}
+
+/** Loads grpc-js and the wire definitions: deliberately not a top-level import (see the module comment). */
+function startGrpc(ctx: Context, listener: Listener, tls: GrpcServerModule.GrpcServerOptions['tls'], onShutdown: () => void): GrpcServerModule.GrpcServer {
+  const { startGrpcServer } = require('./grpc-server') as typeof GrpcServerModule;
+  const grpc = startGrpcServer({ listener, tls, getServer: ctx.getServer, log: ctx.log, providerLog: ctx.providerLog, onShutdown });
+  // Create the provider now, in the background; a failure is reported by every RPC that needs it.
+  ctx.getServer().catch((err: unknown) => ctx.log.error('The provider server could not be created', { error: String((err as Error)?.message ?? err), stack: (err as Error)?.stack }));
+  return grpc;
+}
+
+/** Launched by Terraform: cookie, AutoMTLS, handshake, serve until Shutdown. */
+async function serveManaged(ctx: Context): Promise<void> {
+  const env = process.env;
+  if (env[MAGIC_COOKIE_KEY] !== MAGIC_COOKIE_VALUE) fail(notAPluginMessage(ctx.executable));
+  const protocol = chooseProtocolVersion(env.PLUGIN_PROTOCOL_VERSIONS);
+  if (!protocol.ok) fail(protocol.message);
+  ignoreInterrupts(ctx.log);
+  exitOnTerminate(ctx.log);
+  // Terraform sends its client certificate exactly when it wants TLS (TF_DISABLE_PLUGIN_TLS unset).
+  const clientCertificatePem = env.PLUGIN_CLIENT_CERT;
+  const certificate = clientCertificatePem ? generateServerCertificate() : undefined;
+  const listener = await listenUnix({ dir: env.PLUGIN_UNIX_SOCKET_DIR, group: env.PLUGIN_UNIX_SOCKET_GROUP });
+  ctx.writeStdout(handshakeLine({ network: 'unix', address: listener.path, certificateDer: certificate?.der }));
+
+  const grpc = startGrpc(ctx, listener, certificate && clientCertificatePem ? { certificate, clientCertificatePem } : undefined, () => {
+    // Terraform waits 2 s for the exit after Shutdown, then kills. The reply is on its way; Terraform
+    // closes the connection once it has it, which ends the graceful close, and we exit.
+    grpc.close(() => process.exit(0));
+  });
+  watchParent(ctx.parentPid, () => {
+    // Nobody is left to talk to: no grace.
+    ctx.log.warn('Terraform went away (parent process changed); exiting');
+    process.exit(0);
+  });
+}
+
+/** Started by a developer with --debug: plaintext, reattach instructions, serve until Ctrl-C. */
+async function serveDebug(ctx: Context): Promise<void> {
+  const listener = await listenUnix({ dir: process.env.PLUGIN_UNIX_SOCKET_DIR });
+  // Terraform does not send Shutdown to a reattached provider [verified]; if another host does, this
+  // process still belongs to the developer, who may attach more runs to it.
+  const grpc = startGrpc(ctx, listener, undefined, () => ctx.log.debug('Shutdown ignored in debug mode; stop the provider with Ctrl-C'));
+  const stop = (signal: NodeJS.Signals) => {
+    ctx.log.info(`${signal}: stopping the debug provider`);
+    grpc.close(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  ctx.writeStdout(debugInstructions(ctx.options.providerAddress, reattachProviders(ctx.options.providerAddress, listener.path, process.pid, APP_PROTOCOL_VERSION)));
+}
+
+/**
+ * Serves the provider and never returns control in a useful way: the process lives until Terraform's
+ * Shutdown (or Ctrl-C in debug mode). The promise settles once the server is listening. Run by hand
+ * without Terraform's cookie, it explains itself and exits 1; any other failure to start is reported
+ * as a crash (exit 2), which Terraform shows as "plugin crashed".
+ *
+ * @example
+ * #!/usr/bin/env node
+ * import { serve } from '../sdk/transport';
+ * serve({ providerAddress: 'registry.terraform.io/keyplane/keyplane', server: () => require('./server').createServer() });
+ */
+export async function serve(options: ServeOptions): Promise<void> {
+  const parentPid = process.ppid;
+  installCrashHandler();
+  const type = options.providerAddress.split('/').pop() ?? 'provider';
+  const threshold = thresholdFromEnv(process.env, type);
+  // Transport lines under @module sdk.proto and provider lines under provider, as terraform-plugin-go.
+  const log = createLogger({ threshold, module: 'sdk.proto', fields: { tf_provider_addr: options.providerAddress, tf_proto_version: '6.8' } });
+  const providerLog = createLogger({ threshold, module: 'provider', fields: { tf_provider_addr: options.providerAddress } });
+  const writeStdout = takeOverStdout(providerLog);
+  let server: Promise<ProviderServer> | undefined;
+  const ctx: Context = {
+    options,
+    log,
+    providerLog,
+    getServer: () => (server ??= Promise.resolve().then(options.server)),
+    writeStdout,
+    executable: `terraform-provider-${type}`,
+    parentPid,
+  };
+  const debug = (options.argv ?? process.argv.slice(2)).includes('--debug');
+  try {
+    await (debug ? serveDebug(ctx) : serveManaged(ctx));
+  } catch (err) {
+    // As a panic: of all a provider writes on stderr, that is what Terraform shows without TF_LOG.
+    crash(new Error(`${ctx.executable} could not start its plugin server: ${(err as Error)?.message ?? String(err)}`, { cause: err }), 'serve');
+  }
+}
