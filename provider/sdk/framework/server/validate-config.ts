@@ -3,8 +3,11 @@
  * The checks every Validate*Config RPC shares, before the type's own validateConfig: a value set on a
  * computed-only attribute is refused (Terraform core lets it through and the provider would silently overwrite
  * it), a deprecated attribute that is set warns, a write-only value is refused where the client cannot take
- * one, and each attribute's validators run.
+ * one, a number more precise than the attribute's plain form can hold is refused, and each attribute's
+ * validators run.
  */
+import { isExactInJS } from '../../cty/number';
+import type { Type } from '../../cty/types';
 import type { Value } from '../../cty/value';
 import type { Diagnostics } from '../diagnostics';
 import type { AnySchema } from '../schema/schema';
@@ -26,6 +29,16 @@ export function checkConfig(schema: AnySchema, config: Value, diags: Diagnostics
     if (a.writeOnly && set && opts.writeOnlyAllowed === false) {
       diags.addAttributeError(path, 'Write-Only Attribute Not Allowed', `${describePath(path)} is write-only, and this Terraform version cannot send write-only values. Use Terraform 1.11 or later.`);
     }
+    // Plain values hold numbers as JS numbers (except exact attributes and dynamic slots); create, read and
+    // update would refuse this value, so refuse it now, at validate and plan, not half-way through apply.
+    const inexact = a.nested || a.exact ? undefined : firstInexactNumber(value, a.type);
+    if (inexact !== undefined) {
+      diags.addAttributeError(
+        path,
+        'Number Too Precise',
+        `${inexact} has more significant digits than ${describePath(path)} can hold exactly (about 17). Use a number with fewer digits; rounding it silently would store a different value.`,
+      );
+    }
     for (const v of a.validators) v.validate({ path, value, parent, config }, diags);
   });
   checkDeprecatedBlocks(schema.object, config, [], diags);
@@ -39,6 +52,42 @@ function checkDeprecatedBlocks(o: ObjectSchema, value: Value, path: Path, diags:
     const present = bv.isKnown() && (b.nesting === 'single' || b.nesting === 'group' ? b.nesting === 'single' : bv.length() > 0);
     if (b.deprecated !== undefined && present) diags.addAttributeWarning(p, 'Deprecated Block', b.deprecated);
     forEachElement(bv, b.nesting, p, (e, ep) => checkDeprecatedBlocks(b.object, e, ep, diags));
+  }
+}
+
+/** The first known number in v that a JS number cannot hold exactly; dynamic slots are skipped (kept as cty values). */
+function firstInexactNumber(v: Value, t: Type): string | undefined {
+  if (!v.isKnown() || t.kind === 'dynamic') return undefined;
+  switch (t.kind) {
+    case 'number':
+      return isExactInJS(v.asNumber()) ? undefined : v.asNumber();
+    case 'list':
+    case 'set':
+      for (const e of v.elements()) {
+        const found = firstInexactNumber(e, t.element);
+        if (found !== undefined) return found;
+      }
+      return undefined;
+    case 'tuple':
+      for (const [i, e] of v.elements().entries()) {
+        const found = firstInexactNumber(e, t.elements[i]!);
+        if (found !== undefined) return found;
+      }
+      return undefined;
+    case 'map':
+      for (const e of Object.values(v.entries())) {
+        const found = firstInexactNumber(e, t.element);
+        if (found !== undefined) return found;
+      }
+      return undefined;
+    case 'object':
+      for (const [k, e] of Object.entries(v.entries())) {
+        const found = t.attributes[k] ? firstInexactNumber(e, t.attributes[k]!) : undefined;
+        if (found !== undefined) return found;
+      }
+      return undefined;
+    default:
+      return undefined;
   }
 }
 
