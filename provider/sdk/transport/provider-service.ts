@@ -14,7 +14,7 @@
  * - Calls run concurrently: Terraform issues up to -parallelism of them on one connection.
  *
  * Logs carry the RPC name, a request id, the resource type and the duration, never request or response
- * contents (they hold secrets).
+ * contents (they hold secrets); the opt-in wire dump (wire-dump.ts) is the one way to see payloads.
  */
 import { randomUUID } from 'node:crypto';
 import { type UntypedServiceImplementation, type sendUnaryData, type ServerUnaryCall, status } from '@grpc/grpc-js';
@@ -22,6 +22,7 @@ import type { CallContext, Diagnostic, ProviderServer } from '../protocol/types'
 import type { Converter } from './convert';
 import type { HclogLogger } from './logger';
 import { StopRequestedError } from './stop';
+import { wireDumper } from './wire-dump';
 
 /** Every tfplugin6.8 Provider RPC and the ProviderServer method that serves it. */
 export const PROVIDER_RPCS = {
@@ -94,6 +95,7 @@ function diagnosticCounts(response: Record<string, unknown>): Record<string, num
 export function providerService(options: ProviderServiceOptions): UntypedServiceImplementation {
   const { getServer, converter, log, providerLog } = options;
   const inFlight = new Set<AbortController>();
+  const dump = wireDumper();
 
   async function respond(rpc: ProviderRpc, call: ServerUnaryCall<Record<string, unknown>, unknown>, controller: AbortController, fields: Record<string, string>, callLog: HclogLogger): Promise<Outcome> {
     try {
@@ -101,9 +103,11 @@ export function providerService(options: ProviderServiceOptions): UntypedService
       const method = (server as unknown as Record<string, unknown>)[PROVIDER_RPCS[rpc]];
       if (typeof method !== 'function') return { unimplemented: `this provider does not implement ${rpc}` };
       const request = converter.fromProto(`tfplugin6.${rpc}.Request`, call.request);
+      dump?.(rpc, 'request', request);
       // The provider's lines carry the same request id as the transport's.
       const ctx: CallContext = { signal: controller.signal, log: providerLog.with(fields), rpc };
       const response = await (method as Method).call(server, request, ctx);
+      dump?.(rpc, 'response', response);
       return { response: converter.toProto(`tfplugin6.${rpc}.Response`, response) };
     } catch (err) {
       // After StopProvider (or a cancelled call) a failure is the expected way out, not a bug.
