@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 /**
- * The `terraform-provider-keyplane` executable. The plugin server lands with the provider SDK; until then it
- * says so instead of pretending to be a plugin.
+ * The `terraform-provider-keyplane` executable. Provider code (and the client, and openpgp, which only a
+ * pgp_key loads) is required lazily, after the handshake, so Terraform's 3 to 5 starts per command stay fast.
  */
-process.stderr.write('terraform-provider-keyplane: not yet. The Terraform provider is under construction; use the `keyplane` CLI.\n');
-process.exit(1);
+import { serve } from '../sdk/transport';
+
+void serve({
+  providerAddress: 'registry.terraform.io/keyplane/keyplane',
+  server: () => (require('./provider') as typeof import('./provider')).createServer(),
+});

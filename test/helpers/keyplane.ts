@@ -1,0 +1,239 @@
+/**
+ * The Keyplane provider's end-to-end harness: a real `keyplane server` (test/helpers/cli.ts: `server init`
+ * and `server start` on a temp SQLite dir, with its bootstrap admin key), the provider bundled once per
+ * source version (scripts/bundle.js, cached across test files and Jest workers as conformance.ts does), and
+ * Terraform workspaces whose dev_overrides point `keyplane/keyplane` at the bundle.
+ *
+ * @example
+ * const service = await startKeyplaneService();
+ * const ws = await KeyplaneWorkspace.create(service);
+ * ws.writeConfig('resource "keyplane_api_key" "ci" { name = "ci" }');
+ * await ws.terraform(['apply', '-auto-approve']);
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { KeyplaneClient } from '../../client';
+import { type CliService, startCliService } from './cli';
+import { type ShowPlan, type ShowState, type TerraformResult, TerraformError, parseJSON, plannedActions, resourcesByAddress } from './conformance';
+import { type TerraformWorkspace, createWorkspace } from './terraform';
+
+export { describeTerraform } from './terraform';
+export { plannedActions, resourcesByAddress, type ShowPlan, type ShowState } from './conformance';
+
+export const ROOT = join(__dirname, '../..');
+export const PROVIDER_SOURCE = 'keyplane/keyplane';
+export const EXECUTABLE = 'terraform-provider-keyplane';
+const ENTRY = 'provider/keyplane/main.ts';
+
+function sourceHash(): string {
+  const hash = createHash('sha256');
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (!name.endsWith('.test.ts')) hash.update(relative(ROOT, p)).update('\0').update(readFileSync(p)).update('\0');
+    }
+  };
+  for (const dir of ['provider', 'client', 'proto']) walk(join(ROOT, dir));
+  hash.update(readFileSync(join(ROOT, 'package-lock.json'))).update(readFileSync(join(ROOT, 'package.json'))).update(readFileSync(join(ROOT, 'scripts/bundle.js')));
+  return hash.digest('hex').slice(0, 16);
+}
+
+let bundled: Promise<string> | undefined;
+
+/** The directory holding the bundled terraform-provider-keyplane, built when this source version has none. */
+export function keyplaneProvider(): Promise<string> {
+  bundled ??= (async () => {
+    const cache = join(tmpdir(), 'keyplane-provider-bundle');
+    const dir = join(cache, sourceHash());
+    if (existsSync(join(dir, EXECUTABLE))) return dir;
+    mkdirSync(cache, { recursive: true });
+    const stage = join(cache, `stage-${randomUUID()}`);
+    const { bundle } = require('../../scripts/bundle.js') as { bundle(entries: { entry: string; outfile: string }[]): Promise<string[]> };
+    await bundle([{ entry: ENTRY, outfile: join(stage, EXECUTABLE) }]);
+    try {
+      renameSync(stage, dir);
+    } catch {
+      rmSync(stage, { recursive: true, force: true }); // another worker got there first
+    }
+    return dir;
+  })();
+  return bundled;
+}
+
+export interface KeyplaneService extends CliService {
+  /** A client acting as the bootstrap admin. */
+  client: KeyplaneClient;
+}
+
+/** A real `keyplane server` on a temp SQLite dir, with its admin key. */
+export async function startKeyplaneService(): Promise<KeyplaneService> {
+  const svc = await startCliService();
+  return Object.assign(svc, { client: new KeyplaneClient({ endpoint: svc.endpoint, apiKey: svc.adminKey, retries: 0 }) });
+}
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  /** Exit codes accepted (default [0]); null accepts any. */
+  expectCode?: number[] | null;
+}
+
+/** One Terraform working directory using the bundled provider against `service`. */
+export class KeyplaneWorkspace {
+  readonly history: TerraformResult[] = [];
+
+  private constructor(
+    private readonly tf: TerraformWorkspace,
+    readonly service: KeyplaneService,
+  ) {}
+
+  /** `env` is added to every command (KEYPLANE_ENDPOINT and KEYPLANE_API_KEY of the admin by default). */
+  static async create(service: KeyplaneService, env: Record<string, string | undefined> = {}): Promise<KeyplaneWorkspace> {
+    const providerDir = await keyplaneProvider();
+    const tf = createWorkspace({ devOverrides: { [PROVIDER_SOURCE]: providerDir }, env: { ...service.env, ...env } });
+    return new KeyplaneWorkspace(tf, service);
+  }
+
+  get dir(): string {
+    return this.tf.dir;
+  }
+
+  /** Writes main.tf: the required_providers block, then `body` (which may hold a provider block). */
+  writeConfig(body: string): void {
+    writeFileSync(join(this.dir, 'main.tf'), `terraform {\n  required_providers {\n    keyplane = { source = "${PROVIDER_SOURCE}" }\n  }\n}\n\n${body.trim()}\n`);
+  }
+
+  write(files: Record<string, string>): void {
+    this.tf.write(files);
+  }
+
+  /** Runs terraform with -no-color (and -input=false where taken); throws unless the exit code is expected. */
+  async terraform(args: string[], opts: RunOptions = {}): Promise<TerraformResult> {
+    const [command, ...rest] = args;
+    const flags = command === 'state' || command === 'providers' || command === 'version' ? [] : ['-no-color'];
+    if (['plan', 'apply', 'destroy', 'import', 'refresh'].includes(command!)) flags.push('-input=false');
+    const full = [command!, ...flags, ...rest];
+    const r = await this.tf.run(full, { env: opts.env, timeoutMs: 120_000 });
+    const result: TerraformResult = { args: full, code: r.code, signal: r.signal, stdout: r.stdout, stderr: r.stderr, output: `${r.stdout}${r.stderr}`, ms: Math.round(r.ms), timedOut: false };
+    this.history.push(result);
+    const expected = opts.expectCode === undefined ? [0] : opts.expectCode;
+    if (expected !== null && (result.code === null || !expected.includes(result.code))) throw new TerraformError(result, `expected exit ${expected.join(' or ')}`);
+    return result;
+  }
+
+  async apply(opts: RunOptions = {}): Promise<TerraformResult> {
+    return this.terraform(['apply', '-auto-approve'], opts);
+  }
+
+  /** `plan -detailed-exitcode`: true when the plan is empty. */
+  async planIsEmpty(opts: RunOptions = {}): Promise<{ empty: boolean; result: TerraformResult }> {
+    const result = await this.terraform(['plan', '-detailed-exitcode'], { ...opts, expectCode: [0, 2] });
+    return { empty: result.code === 0, result };
+  }
+
+  /** Saves a plan to `file` and returns its `show -json`. */
+  async savedPlan(file = 'tfplan', opts: RunOptions = {}): Promise<{ plan: ShowPlan; result: TerraformResult }> {
+    const result = await this.terraform(['plan', `-out=${file}`], opts);
+    const plan = parseJSON<ShowPlan>((await this.terraform(['show', '-json', file])).stdout);
+    return { plan, result };
+  }
+
+  async showState(): Promise<ShowState> {
+    return parseJSON<ShowState>((await this.terraform(['show', '-json'])).stdout);
+  }
+
+  /** The values of one resource in `show -json`. */
+  async values(address: string): Promise<Record<string, any>> {
+    const r = resourcesByAddress(await this.showState())[address];
+    if (!r) throw new Error(`${address} is not in the state`);
+    return r.values;
+  }
+
+  stateFileText(): string {
+    const p = join(this.dir, 'terraform.tfstate');
+    return existsSync(p) ? readFileSync(p, 'utf8') : '';
+  }
+
+  remove(): void {
+    if (process.env.KEYPLANE_KEEP_WORKSPACE) {
+      process.stderr.write(`keyplane workspace kept: ${this.dir}\n`);
+      return;
+    }
+    this.tf.remove();
+  }
+}
+
+/** Every 12-character substring of `secret` found in `text` (none, when the secret stayed out). */
+export function secretFragmentsIn(text: string, secret: string, size = 12): string[] {
+  const found = new Set<string>();
+  for (let i = 0; i + size <= secret.length; i++) {
+    const piece = secret.slice(i, i + size);
+    if (text.includes(piece)) found.add(piece);
+  }
+  return [...found];
+}
+
+export { plannedActions as actions };
+
+/** A canned answer for requests a `faultyProxy` intercepts. */
+export interface Fault {
+  status: number;
+  code: string;
+  message: string;
+}
+
+export interface FaultyProxy {
+  endpoint: string;
+  /**
+   * Requests matching `method` and `path` (exact) get `fault` from now on (only the next `times` of them,
+   * when given); null passes them through again.
+   */
+  fail(method: string, path: string, fault: Fault | null, times?: number): void;
+  /** How many requests for `method path` arrived (faulted or passed through). */
+  hits(method: string, path: string): number;
+  close(): Promise<void>;
+}
+
+/**
+ * An HTTP proxy in front of the real service that answers chosen requests with a fault (a 503 from an
+ * overloaded store, a 401), passing everything else through: how the tests make one step fail for real.
+ */
+export async function faultyProxy(service: KeyplaneService): Promise<FaultyProxy> {
+  const faults = new Map<string, Fault & { left: number }>();
+  const counts = new Map<string, number>();
+  const upstream = new URL(service.endpoint);
+  const proxy = createServer((req, res) => {
+    const what = `${req.method} ${req.url}`;
+    counts.set(what, (counts.get(what) ?? 0) + 1);
+    const fault = faults.get(what);
+    if (fault && fault.left > 0) {
+      fault.left -= 1;
+      req.resume();
+      res.writeHead(fault.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: fault.code, message: fault.message } }));
+      return;
+    }
+    const fwd = request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    fwd.on('error', () => res.destroy());
+    req.pipe(fwd);
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+  const port = (proxy.address() as { port: number }).port;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    fail(method, path, fault, times = Infinity) {
+      if (fault) faults.set(`${method} ${path}`, { ...fault, left: times });
+      else faults.delete(`${method} ${path}`);
+    },
+    hits: (method, path) => counts.get(`${method} ${path}`) ?? 0,
+    async close() {
+      proxy.closeAllConnections();
+      await new Promise((r) => proxy.close(r));
+    },
+  };
+}
