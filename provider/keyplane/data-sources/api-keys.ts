@@ -1,0 +1,57 @@
+/**
+ * `data "keyplane_api_keys"`: the keys matching every given filter (owner, status, name prefix, labels),
+ * all pages of them, ordered by id.
+ */
+import * as T from '../../sdk/cty/types';
+import type { ListApiKeysQuery } from '../../../client';
+import { type DataSource, type ReadDataSourceRequest, type ReadDataSourceResponse, dataSourceSchema, listAttr, listNestedAttr, mapAttr, oneOf, stringAttr, stringLength } from '../../sdk/framework';
+import { ConfiguredByProvider, addClientError } from '../others-common';
+import { apiKeyComputedAttributes, apiKeyValues } from './api-key-attributes';
+
+export const apiKeysDataSourceSchema = dataSourceSchema({
+  description: 'Lists Keyplane API keys matching every given filter; with none, every key the provider\'s key may see. Secrets are never available.',
+  attributes: {
+    owner_type: stringAttr({ optional: true, validators: [oneOf('user', 'service_account')], description: 'Only keys owned by this kind of principal: "user" or "service_account".' }),
+    owner_id: stringAttr({ optional: true, validators: [stringLength(1, 64)], description: 'Only keys owned by this user or service account id.' }),
+    status: stringAttr({ optional: true, validators: [oneOf('active', 'revoked', 'expired')], description: 'Only keys in this status: "active", "revoked" or "expired".' }),
+    name_prefix: stringAttr({ optional: true, validators: [stringLength(1, 128)], description: 'Only keys whose name starts with this (case-sensitive).' }),
+    labels: mapAttr(T.string, { optional: true, description: 'Only keys carrying every one of these labels with these values (at most 16).' }),
+    ids: listAttr(T.string, { computed: true, description: 'Ids of the matching keys, ordered by id.' }),
+    api_keys: listNestedAttr(
+      { attributes: { id: stringAttr({ computed: true, description: 'The key id.' }), ...apiKeyComputedAttributes } },
+      { computed: true, description: 'The matching keys, ordered by id.' },
+    ),
+  },
+});
+
+type Schema = typeof apiKeysDataSourceSchema;
+
+export class ApiKeysDataSource extends ConfiguredByProvider implements DataSource<Schema> {
+  readonly typeName = 'keyplane_api_keys';
+  readonly schema = apiKeysDataSourceSchema;
+
+  async read(req: ReadDataSourceRequest<Schema>, resp: ReadDataSourceResponse<Schema>): Promise<void> {
+    const c = req.config;
+    const labels = Object.entries(c.labels ?? {});
+    if (labels.length > 16) {
+      resp.diagnostics.addAttributeError([{ attr: 'labels' }], 'Too Many Label Filters', `labels has ${labels.length} entries; the service filters on at most 16.`);
+      return;
+    }
+    const query: ListApiKeysQuery = {
+      ...(c.owner_type !== null ? { owner_type: c.owner_type as ListApiKeysQuery['owner_type'] } : {}),
+      ...(c.owner_id !== null ? { owner_id: c.owner_id } : {}),
+      ...(c.status !== null ? { status: c.status as ListApiKeysQuery['status'] } : {}),
+      ...(c.name_prefix !== null ? { name_prefix: c.name_prefix } : {}),
+      ...(labels.length > 0 ? { label: labels.map(([k, v]) => `${k}=${v}`) } : {}),
+      page_size: 200,
+    };
+    try {
+      const keys = [];
+      for await (const k of this.client.listAll(this.client.listApiKeys, query)) keys.push(k);
+      keys.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      resp.state.set({ ids: keys.map((k) => k.id), api_keys: keys.map((k) => ({ id: k.id, ...apiKeyValues(k) })) });
+    } catch (err) {
+      addClientError(resp.diagnostics, 'Cannot List API Keys', 'listing API keys', err, ['owner_type', 'owner_id', 'status', 'name_prefix', 'labels']);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * @module keyplane/others-common
+ * What the resources, data sources and ephemeral resources registered in others.ts share: the configured
+ * client, and one way of turning a client failure into a diagnostic. Read paths distinguish "not found"
+ * (the object is gone: plan to create it again) from every other failure (an error, never "gone"): a
+ * timeout, a 401 or a 403 says nothing about whether the object exists.
+ */
+import { KeyplaneApiError, KeyplaneConnectionError, type KeyplaneClient } from '../../client';
+import type { Diagnostics } from '../sdk/framework';
+import type { Path } from '../sdk/cty/path';
+import { type ProviderData, providerDataFrom } from './provider-data';
+
+export abstract class ConfiguredByProvider {
+  private data: ProviderData | undefined;
+
+  configure(providerData: unknown, diagnostics: Diagnostics): void {
+    this.data = providerDataFrom(providerData, diagnostics);
+  }
+
+  /** Validate calls run unconfigured; CRUD always runs after configure, so a missing client is a bug. */
+  protected get client(): KeyplaneClient {
+    if (!this.data) throw new Error('the keyplane provider was not configured before CRUD');
+    return this.data.client;
+  }
+
+  /** Undefined before configure (validate calls), where a check that needs the provider's key is skipped. */
+  protected get configuredData(): ProviderData | undefined {
+    return this.data;
+  }
+
+  protected get providerData(): ProviderData {
+    if (!this.data) throw new Error('the keyplane provider was not configured before CRUD');
+    return this.data;
+  }
+}
+
+/** Only a 404 answer means the object does not exist (or the key may not see it, which the service folds in). */
+export function isNotFound(err: unknown): boolean {
+  return err instanceof KeyplaneApiError && err.status === 404;
+}
+
+/** The top-level attribute an API error's `field` names, when the schema has one by that name. */
+function attributeOf(err: KeyplaneApiError, attributes: readonly string[]): Path | undefined {
+  if (!err.field) return undefined;
+  const top = err.field.split(/[.[]/)[0] ?? '';
+  return attributes.includes(top) ? [{ attr: top }] : undefined;
+}
+
+/**
+ * Appends an error for a failed client call: `doing` says what was attempted ("reading service account
+ * sa_…"). An API error that names a field of the request points at that attribute when `attributes` has it.
+ */
+export function addClientError(diags: Diagnostics, summary: string, doing: string, err: unknown, attributes: readonly string[] = []): void {
+  if (err instanceof KeyplaneApiError) {
+    const detail = `The Keyplane service refused ${doing}: ${err.message} (${err.status} ${err.code}${err.field ? `, field ${err.field}` : ''}${err.requestId ? `, request ${err.requestId}` : ''}).${advice(err)}`;
+    const path = attributeOf(err, attributes);
+    if (path) diags.addAttributeError(path, summary, detail);
+    else diags.addError(summary, detail);
+    return;
+  }
+  if (err instanceof KeyplaneConnectionError) {
+    diags.addError(summary, `No usable answer from the Keyplane service while ${doing}: ${err.message} (${err.code}, after ${err.attempts} attempt${err.attempts === 1 ? '' : 's'}). Check that the service is running and reachable, then run Terraform again.`);
+    return;
+  }
+  throw err;
+}
+
+function advice(err: KeyplaneApiError): string {
+  if (err.status === 401) return ' Check the provider\'s api_key (or KEYPLANE_API_KEY): it is unknown, revoked or expired.';
+  if (err.status === 403) return ' The provider\'s key lacks the role or scope this needs; use a key that has it.';
+  if (err.status >= 500) return ' This is likely temporary; run Terraform again.';
+  return '';
+}

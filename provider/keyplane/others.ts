@@ -1,0 +1,22 @@
+/**
+ * @module keyplane/others
+ * The resources, data sources and ephemeral resources beside `keyplane_api_key` (which provider.ts
+ * registers itself). Only finished types are listed here: a type is registered once its end-to-end tests
+ * (test/e2e/keyplane.resources, keyplane.data, keyplane.ephemeral) apply and destroy its examples.
+ */
+import type { DataSourceFactory, EphemeralResourceFactory, ResourceFactory } from '../sdk/framework';
+import { ApiKeyDataSource } from './data-sources/api-key';
+import { ApiKeysDataSource } from './data-sources/api-keys';
+import { ServiceAccountDataSource } from './data-sources/service-account';
+import { ScopesDataSource } from './data-sources/scopes';
+import { ApiKeyEphemeralResource } from './ephemeral/api-key';
+import { SecretVersionEphemeralResource } from './ephemeral/secret-version';
+import { IpAllowListResource } from './ip-allow-list/resource';
+import { SecretResource } from './secret/resource';
+import { ServiceAccountResource } from './service-account/resource';
+
+export const otherResources: readonly ResourceFactory[] = [() => new ServiceAccountResource(), () => new IpAllowListResource(), () => new SecretResource()];
+
+export const dataSources: readonly DataSourceFactory[] = [() => new ApiKeyDataSource(), () => new ApiKeysDataSource(), () => new ServiceAccountDataSource(), () => new ScopesDataSource()];
+
+export const ephemeralResources: readonly EphemeralResourceFactory[] = [() => new ApiKeyEphemeralResource(), () => new SecretVersionEphemeralResource()];

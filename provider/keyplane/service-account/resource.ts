@@ -1,0 +1,134 @@
+/**
+ * `keyplane_service_account`: an identity for machines that API keys can belong to. Name, description and
+ * role change in place (PATCH); deleting the account revokes its keys (the service does that). Importable by
+ * id.
+ */
+import type { ServiceAccount } from '../../../client';
+import {
+  type CreateRequest,
+  type CreateResponse,
+  type DeleteRequest,
+  type DeleteResponse,
+  type ImportStateRequest,
+  type ImportStateResponse,
+  type ModifyPlanRequest,
+  type ModifyPlanResponse,
+  type ReadRequest,
+  type ReadResponse,
+  type Resource,
+  type StateOf,
+  type UpdateRequest,
+  type UpdateResponse,
+  importStatePassthroughId,
+  isUnknown,
+  oneOf,
+  resourceSchema,
+  stringAttr,
+  stringLength,
+  useStateForUnknown,
+} from '../../sdk/framework';
+import { ConfiguredByProvider, addClientError, isNotFound } from '../others-common';
+
+export const ROLES = ['admin', 'developer', 'viewer'] as const;
+
+/** viewer < developer < admin, as service/roles.ts ranks them. */
+const rank = (role: string) => ['viewer', 'developer', 'admin'].indexOf(role);
+
+export const serviceAccountSchema = resourceSchema({
+  description: 'A Keyplane service account: an identity for machines that API keys belong to. Deleting it revokes its keys.',
+  attributes: {
+    id: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'The service account id (sa_…), assigned by the service.' }),
+    name: stringAttr({ required: true, validators: [stringLength(1, 128)], description: 'Unique name of the service account (1 to 128 characters). Changes in place.' }),
+    description: stringAttr({ optional: true, computed: true, default: '', validators: [stringLength(0, 1024)], description: 'Free text, up to 1024 characters; empty when not given. Changes in place.' }),
+    role: stringAttr({
+      optional: true,
+      computed: true,
+      default: 'viewer',
+      validators: [oneOf(...ROLES)],
+      description: 'The highest role its keys can act with: "admin", "developer" or "viewer" (the default). Changes in place and demotes or promotes its keys at once; the provider\'s key needs a role at least as high.',
+    }),
+    created_by: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'Id of the user or service account that created it.' }),
+    created_at: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'When it was created (RFC 3339).' }),
+  },
+});
+
+type Schema = typeof serviceAccountSchema;
+const ATTRIBUTES = Object.keys(serviceAccountSchema.object.attributes);
+
+export function serviceAccountState(sa: ServiceAccount): StateOf<Schema> {
+  return { id: sa.id, name: sa.name, description: sa.description, role: sa.role, created_by: sa.created_by, created_at: sa.created_at };
+}
+
+export class ServiceAccountResource extends ConfiguredByProvider implements Resource<Schema> {
+  readonly typeName = 'keyplane_service_account';
+  readonly schema = serviceAccountSchema;
+
+  /**
+   * The service lets a key manage only accounts whose role is not above the key's own (and needs at least
+   * developer for any change; service/service-accounts/routes.ts). The provider knows its key's effective
+   * role from configure's whoami, so a plan that apply would refuse fails here, at role.
+   */
+  modifyPlan(req: ModifyPlanRequest<Schema>, resp: ModifyPlanResponse<Schema>): void {
+    const acting = this.configuredData?.whoami.effective_role;
+    if (acting === undefined) return;
+    const planned = resp.plan?.get().role;
+    const prior = req.state?.role ?? null;
+    const changing = resp.plan === null || req.state === null || !resp.plan.value.equals(req.rawState);
+    if (!changing) return;
+    const path = [{ attr: 'role' }];
+    if (rank(acting) < rank('developer')) {
+      resp.diagnostics.addAttributeError(path, 'Role Too Low To Manage Service Accounts', `The provider's key acts as ${acting}; creating, changing or deleting a service account needs developer or admin. Use a key with a higher role.`);
+      return;
+    }
+    for (const role of [planned, prior]) {
+      if (typeof role !== 'string' || isUnknown(role) || rank(role) <= rank(acting)) continue;
+      resp.diagnostics.addAttributeError(path, 'Role Above The Provider Key', `The provider's key acts as ${acting}, so it cannot manage a service account with the ${role} role (the service refuses it). Use a key with the ${role} role, or choose a role no higher than ${acting}.`);
+      return;
+    }
+  }
+
+  async create(req: CreateRequest<Schema>, resp: CreateResponse<Schema>): Promise<void> {
+    const { name, description, role } = req.config;
+    try {
+      const sa = await this.client.createServiceAccount({ name, description: description ?? '', role: (role ?? 'viewer') as ServiceAccount['role'] });
+      resp.state.set(serviceAccountState(sa));
+    } catch (err) {
+      addClientError(resp.diagnostics, 'Cannot Create Service Account', `creating service account ${JSON.stringify(name)}`, err, ATTRIBUTES);
+    }
+  }
+
+  async read(req: ReadRequest<Schema>, resp: ReadResponse<Schema>): Promise<void> {
+    const id = req.state.id!;
+    try {
+      resp.state.set(serviceAccountState(await this.client.getServiceAccount(id)));
+    } catch (err) {
+      if (isNotFound(err)) resp.removeResource();
+      else addClientError(resp.diagnostics, 'Cannot Read Service Account', `reading service account ${id}`, err);
+    }
+  }
+
+  async update(req: UpdateRequest<Schema>, resp: UpdateResponse<Schema>): Promise<void> {
+    const id = req.state.id!;
+    const { name, description, role } = req.config;
+    try {
+      const sa = await this.client.updateServiceAccount(id, { name, description: description ?? '', role: (role ?? 'viewer') as ServiceAccount['role'] });
+      resp.state.set(serviceAccountState(sa));
+    } catch (err) {
+      addClientError(resp.diagnostics, 'Cannot Update Service Account', `changing service account ${id}`, err, ATTRIBUTES);
+    }
+  }
+
+  async delete(req: DeleteRequest<Schema>, resp: DeleteResponse): Promise<void> {
+    const id = req.state.id!;
+    try {
+      await this.client.deleteServiceAccount(id);
+    } catch (err) {
+      // Already gone is what delete wanted.
+      if (!isNotFound(err)) addClientError(resp.diagnostics, 'Cannot Delete Service Account', `deleting service account ${id}`, err);
+    }
+  }
+
+  importState(req: ImportStateRequest, resp: ImportStateResponse<Schema>): void {
+    importStatePassthroughId<Schema>('id')(req, resp);
+  }
+}

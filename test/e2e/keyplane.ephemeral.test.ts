@@ -1,0 +1,168 @@
+/**
+ * The ephemeral resources end to end against a real `keyplane server`: keyplane_secret_version reads a
+ * secret's entries into another provider's configuration and into another provider's write-only argument;
+ * keyplane_api_key makes a key for the run and revokes it when Terraform closes it. Every saved plan and
+ * state is scanned: the values never appear in them.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ListApiKeysQuery } from '../../client';
+import { type KeyplaneService, KeyplaneWorkspace, describeTerraform, secretFragmentsIn, startKeyplaneService } from '../helpers/keyplane';
+import { diagnostics, example, twoProviderWorkspace } from '../helpers/keyplane-extra';
+
+jest.setTimeout(240_000);
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+describeTerraform('keyplane ephemeral resources', () => {
+  let service: KeyplaneService;
+  const workspaces: KeyplaneWorkspace[] = [];
+  const workspace = async () => {
+    const ws = await KeyplaneWorkspace.create(service);
+    workspaces.push(ws);
+    return ws;
+  };
+
+  beforeAll(async () => {
+    service = await startKeyplaneService();
+  });
+  afterAll(async () => {
+    await service?.stop();
+  });
+  afterEach(() => workspaces.splice(0).forEach((ws) => ws.remove()));
+
+  /** Saved plan (binary and `show -json`), state file and `show -json` of the state: everything Terraform keeps. */
+  async function everythingKept(ws: KeyplaneWorkspace): Promise<string> {
+    await ws.terraform(['plan', '-out=scan.tfplan']);
+    const planJson = (await ws.terraform(['show', '-json', 'scan.tfplan'])).stdout;
+    const planBinary = readFileSync(join(ws.dir, 'scan.tfplan')).toString('latin1');
+    return [planJson, planBinary, ws.stateFileText(), (await ws.terraform(['show', '-json'])).stdout].join('\n');
+  }
+
+  test('keyplane_secret_version: the example configures a provider with a stored key, which never enters plan or state', async () => {
+    const c = service.client;
+    const reporter = await c.createApiKey({ name: 'reporter', role: 'viewer' });
+    const secret = await c.createSecret({ name: 'reporter-credentials' });
+    await c.writeSecretVersion(secret.id, { entries: { api_key: reporter.secret } });
+
+    const ws = await workspace();
+    ws.writeConfig(example('ephemeral-resources/keyplane_secret_version/ephemeral-resource.tf'));
+    ws.write({ 'terraform.tfvars': `secret_id = "${secret.id}"\n` });
+    const applied = await ws.apply();
+    expect(applied.output).toMatch(/ephemeral\.keyplane_secret_version\.reporter: Opening/);
+    expect((await ws.values('data.keyplane_scopes.as_reporter')).names).toContain('keyplane.keys.verify');
+    // The second provider instance really acted with the stored key.
+    for (let i = 0; i < 100 && (await c.getApiKey(reporter.api_key.id)).last_used_at === null; i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await c.getApiKey(reporter.api_key.id)).last_used_at).not.toBeNull();
+    const reads = (await c.listAuditEvents({ action: 'secret.read', target_id: secret.id })).items;
+    expect(reads.length).toBeGreaterThanOrEqual(1);
+
+    expect(secretFragmentsIn(await everythingKept(ws), reporter.secret)).toEqual([]);
+    expect((await ws.planIsEmpty()).empty).toBe(true);
+    await ws.terraform(['destroy', '-auto-approve']);
+  });
+
+  test('keyplane_secret_version: entries feed another provider\'s write-only argument; a given version reads that version', async () => {
+    const c = service.client;
+    const secret = await c.createSecret({ name: 'db-password' });
+    await c.writeSecretVersion(secret.id, { entries: { password: 'first-password-value-1' } });
+    await c.writeSecretVersion(secret.id, { entries: { password: 'second-password-value-2' } });
+    const { tf, storeDir, write } = await twoProviderWorkspace(service);
+    try {
+      const config = (version: string) =>
+        `ephemeral "keyplane_secret_version" "db" {\n  secret_id = "${secret.id}"\n${version}}\n\n` +
+        `resource "conformance_thing" "db" {\n  name             = "db"\n  password_wo      = ephemeral.keyplane_secret_version.db.entries["password"]\n  password_version = 1\n}\n`;
+      write(config(''));
+      const apply = await tf.run(['apply', '-auto-approve', '-no-color', '-input=false']);
+      expect(apply.code).toBe(0);
+      const thing = () => {
+        const [file] = readdirSync(join(storeDir, 'things'));
+        return JSON.parse(readFileSync(join(storeDir, 'things', file!), 'utf8')) as { password_sha256: string };
+      };
+      // The latest version reached the write-only argument.
+      expect(thing().password_sha256).toBe(sha256('second-password-value-2'));
+      const kept = [readFileSync(join(tf.dir, 'terraform.tfstate'), 'utf8'), (await tf.run(['show', '-json'])).stdout].join('\n');
+      expect(kept).not.toMatch(/password-value/);
+
+      // Version 1, sent again by bumping password_version.
+      write(config('  version   = 1\n').replace('password_version = 1', 'password_version = 2'));
+      expect((await tf.run(['plan', '-out=v1.tfplan', '-no-color', '-input=false'])).code).toBe(0);
+      expect((await tf.run(['show', '-json', 'v1.tfplan'])).stdout).not.toMatch(/password-value/);
+      expect((await tf.run(['apply', '-no-color', '-input=false', 'v1.tfplan'])).code).toBe(0);
+      expect(thing().password_sha256).toBe(sha256('first-password-value-1'));
+
+      // A destroyed version is an error at version, saying its entries are gone.
+      await c.destroySecretVersion(secret.id, 1);
+      write(config('  version   = 1\n').replace('password_version = 1', 'password_version = 3'));
+      const destroyed = await tf.run(['plan', '-no-color', '-input=false']);
+      expect(destroyed.code).toBe(1);
+      expect(diagnostics(destroyed.stdout + destroyed.stderr).find((d) => d.severity === 'Error')).toMatchObject({ summary: 'Secret Version Destroyed', source: 'version   = 1' });
+      write(config(''));
+      expect((await tf.run(['destroy', '-auto-approve', '-no-color', '-input=false'])).code).toBe(0);
+    } finally {
+      tf.remove();
+      rmSync(storeDir, { recursive: true, force: true });
+    }
+  });
+
+  test('keyplane_secret_version: a secret with no versions, or none at all, is an error naming secret_id', async () => {
+    const empty = await service.client.createSecret({ name: 'empty' });
+    const ws = await workspace();
+    ws.writeConfig(example('ephemeral-resources/keyplane_secret_version/ephemeral-resource.tf'));
+    for (const id of [empty.id, 'sec_doesnotexist']) {
+      const r = await ws.terraform(['plan', `-var=secret_id=${id}`], { expectCode: [1] });
+      expect(diagnostics(r.output).find((d) => d.severity === 'Error')).toMatchObject({ summary: 'Secret Version Not Found', source: 'secret_id = var.secret_id' });
+    }
+    ws.writeConfig(`ephemeral "keyplane_secret_version" "s" {\n  secret_id = "${empty.id}"\n  version   = 0\n}\n`);
+    const zero = await ws.terraform(['plan'], { expectCode: [1] });
+    expect(diagnostics(zero.output).find((d) => d.severity === 'Error')).toMatchObject({ summary: 'Invalid Secret Version', source: 'version   = 0' });
+  });
+
+  test('keyplane_api_key: the example makes a short-lived key per walk, acts with it, and revokes it on close', async () => {
+    const c = service.client;
+    const ws = await workspace();
+    ws.writeConfig(example('ephemeral-resources/keyplane_api_key/ephemeral-resource.tf'));
+    const before = Date.now();
+    await ws.terraform(['plan', '-out=tfplan']);
+    await ws.terraform(['apply', 'tfplan']);
+    expect((await ws.values('data.keyplane_scopes.as_ci_run')).names).toContain('keyplane.keys.verify');
+
+    const keys = [];
+    for await (const k of c.listAll(c.listApiKeys, { name_prefix: 'ci-run' } as ListApiKeysQuery)) keys.push(k);
+    // One per walk that opened it (plan, apply), each revoked when Terraform closed it.
+    expect(keys.length).toBeGreaterThanOrEqual(2);
+    for (const k of keys) {
+      expect(k).toMatchObject({ name: 'ci-run', role: 'viewer', labels: { purpose: 'ci' }, status: 'revoked', revoke_reason: 'ephemeral key closed by Terraform' });
+      const ttl = Date.parse(k.expires_at!) - Date.parse(k.created_at);
+      expect(ttl).toBeGreaterThan(29 * 60_000);
+      expect(ttl).toBeLessThanOrEqual(30 * 60_000 + 1000);
+      expect(Date.parse(k.created_at)).toBeGreaterThanOrEqual(before - 1000);
+    }
+    // The provider instance configured with the key used it.
+    const used = await (async () => {
+      for (let i = 0; i < 100; i++) {
+        const all = await Promise.all(keys.map((k) => c.getApiKey(k.id)));
+        if (all.some((k) => k.last_used_at !== null)) return true;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return false;
+    })();
+    expect(used).toBe(true);
+
+    const kept = await everythingKept(ws);
+    expect(kept).not.toMatch(/kp_[0-9A-Za-z]{20}/);
+    for (const k of keys) expect(kept).not.toContain(k.id);
+    for await (const k of c.listAll(c.listApiKeys, { name_prefix: 'ci-run', status: 'active' } as ListApiKeysQuery)) throw new Error(`key ${k.id} was left active`);
+    await ws.terraform(['destroy', '-auto-approve']);
+  });
+
+  test('keyplane_api_key: a ttl that is not a duration, or out of range, is refused at plan naming ttl', async () => {
+    const ws = await workspace();
+    for (const [ttl, summary] of [['soon', 'Invalid Duration'], ['30s', 'Duration Out Of Range'], ['48h', 'Duration Out Of Range']] as const) {
+      ws.writeConfig(`ephemeral "keyplane_api_key" "k" {\n  name = "k"\n  ttl  = "${ttl}"\n}\n`);
+      const r = await ws.terraform(['plan'], { expectCode: [1] });
+      expect(diagnostics(r.output).find((d) => d.severity === 'Error')).toMatchObject({ summary, source: `ttl  = "${ttl}"` });
+    }
+  });
+});
