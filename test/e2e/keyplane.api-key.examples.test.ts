@@ -52,8 +52,11 @@ describeTerraform('keyplane_api_key examples', () => {
       const args = oncallImport.split(/\s+/).slice(1, -1).concat(oncall.id);
       const imported = await ws.terraform(args);
       expect(imported.output).toMatch(/API Key Secret Cannot Be Recovered/);
-      // pgp_key is not known to the service: the imported key is replaced to deliver a secret the owner can read.
-      expect(plannedActions((await ws.savedPlan()).plan)).toEqual({ 'keyplane_api_key.oncall': 'replace' });
+      // pgp_key is not known to the service: the imported key adopts it in place (its secret cannot be
+      // delivered any more) rather than being rotated, and the plan says so.
+      const afterImport = await ws.savedPlan();
+      expect(plannedActions(afterImport.plan)).toEqual({ 'keyplane_api_key.oncall': 'update' });
+      expect(afterImport.result.output).toMatch(/Secret Of An Imported Key Is Not Delivered/);
 
       await ws.terraform(['destroy', '-auto-approve']);
       await expect(service.client.getApiKey(deployer.id)).rejects.toMatchObject({ status: 404 });

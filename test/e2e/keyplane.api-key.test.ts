@@ -135,6 +135,22 @@ describeTerraform('keyplane_api_key lifecycle', () => {
     expect((await ws.planIsEmpty()).empty).toBe(true);
   });
 
+  test('an imported key adopts output_to_secret_store in place instead of being rotated', async () => {
+    const secret = await service.client.createSecret({ name: 'adopt-target' } as never);
+    const made = await service.client.createApiKey({ name: 'adopted' });
+    ws.writeConfig(key(`  name = "adopted"\n  output_to_secret_store {\n    secret_id = "${secret.id}"\n  }`));
+    await ws.terraform(['import', 'keyplane_api_key.k', made.api_key.id]);
+    const { plan, result } = await ws.savedPlan();
+    expect(plannedActions(plan)).toEqual({ 'keyplane_api_key.k': 'update' });
+    expect(result.output).toMatch(/Secret Of An Imported Key Is Not Delivered/);
+    await ws.terraform(['apply', 'tfplan']);
+    const v = await ws.values('keyplane_api_key.k');
+    expect(v).toMatchObject({ id: made.api_key.id, secret: null, secret_store_version_id: null, output_to_secret_store: { secret_id: secret.id, entry_key: 'api_key' } });
+    expect((await service.client.getApiKey(made.api_key.id)).status).toBe('active');
+    expect(await service.client.listSecretVersions(secret.id)).toEqual([]);
+    expect((await ws.planIsEmpty()).empty).toBe(true);
+  });
+
   test('drift: a key deleted outside Terraform is planned for creation', async () => {
     ws.writeConfig(key('  name = "drift-delete"'));
     await ws.apply();

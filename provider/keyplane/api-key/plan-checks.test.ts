@@ -9,6 +9,10 @@ describe('expires_at is compared as an instant', () => {
     ['2099-01-02T15:04:05.5Z', '2099-01-02T15:04:05.500Z', true],
     ['2099-01-02T15:04:05Z', '2099-01-02T15:04:06Z', false],
     ['2099-01-02T15:04:05Z', null, false],
+    // The service keeps milliseconds and drops finer digits: what it stores is the same expiry.
+    ['2099-01-02T15:04:05.1234Z', '2099-01-02T15:04:05.123Z', true],
+    ['2099-01-02T15:04:05.999999999Z', '2099-01-02T15:04:05.999Z', true],
+    ['2099-01-02T15:04:05.9999Z', '2099-01-02T15:04:06.000Z', false],
   ] as const)('%s and %s: %s', (a, b, same) => {
     expect(sameInstant(a, b)).toBe(same);
   });
@@ -24,6 +28,13 @@ test('pgp_key with output_to_secret_store is an error at pgp_key', () => {
   const d = new Diagnostics();
   checkPgpOrStore('key', { secret_id: 'sec_1', entry_key: 'api_key' }, d);
   expect(d.toArray()[0]).toMatchObject({ summary: 'Conflicting Secret Outputs', path: [{ attr: 'pgp_key' }] });
+});
+
+test('the service stores sub-millisecond expiries the way sameInstant reads them', () => {
+  // Mirrors the service's parser (Date.parse) so the two cannot drift apart unnoticed.
+  for (const t of ['2099-01-02T15:04:05.1234Z', '2099-01-02T15:04:05.999999999+03:00', '2099-01-02T15:04:05.0005Z']) {
+    expect(sameInstant(t, new Date(Date.parse(t)).toISOString())).toBe(true);
+  }
 });
 
 test('a secret version id round-trips', () => {

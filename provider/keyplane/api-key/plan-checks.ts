@@ -27,11 +27,15 @@ export function checkPgpOrStore(pgpKey: unknown, block: unknown, diags: Diagnost
   );
 }
 
-/** Expiry as an instant; both sides RFC 3339 (validate checked the configuration). */
+/**
+ * Expiry as an instant, at the service's precision: it keeps milliseconds and drops finer digits, so
+ * "…00.1234Z" and the "…00.123Z" it stores are the same expiry (else apply would look inconsistent).
+ */
 export function sameInstant(a: string | null, b: string | null): boolean {
   if (a === null || b === null) return a === b;
   const x = parseRFC3339(a);
-  return x !== undefined && x === parseRFC3339(b);
+  const y = parseRFC3339(b);
+  return x !== undefined && y !== undefined && Math.floor(x) === Math.floor(y);
 }
 
 export function checkExpiryInFuture(expiresAt: string, diags: Diagnostics, now = Date.now()): void {
@@ -43,7 +47,13 @@ export function checkExpiryInFuture(expiresAt: string, diags: Diagnostics, now =
 
 export async function checkScopes(client: KeyplaneClient, scopes: string[], diags: Diagnostics): Promise<void> {
   if (scopes.length === 0) return;
-  const known = new Set((await client.listScopes()).map((s) => s.name));
+  let catalogue;
+  try {
+    catalogue = await client.listScopes();
+  } catch (err) {
+    return lookupFailed(diags, 'scopes', 'the scope catalogue', err);
+  }
+  const known = new Set(catalogue.map((s) => s.name));
   const missing = scopes.filter((s) => !known.has(s));
   if (missing.length > 0) {
     diags.addAttributeError(at('scopes'), 'Unknown Scope', `${missing.map((s) => JSON.stringify(s)).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in the scope catalogue. Register custom scopes first (keyplane_scopes lists them; keyplane scopes create), or fix the spelling.`);
@@ -56,7 +66,7 @@ export async function checkAllowLists(client: KeyplaneClient, ids: string[], dia
       await client.getAllowList(id);
     } catch (err) {
       if (err instanceof KeyplaneApiError && err.status === 404) diags.addAttributeError(at('allow_list_ids'), 'Unknown IP Allow List', `IP allow list ${JSON.stringify(id)} does not exist. Create it first (keyplane_ip_allow_list) and refer to its id.`);
-      else throw err;
+      else lookupFailed(diags, 'allow_list_ids', `IP allow list ${JSON.stringify(id)}`, err);
     }
   }
 }
@@ -66,8 +76,14 @@ export async function checkServiceAccount(client: KeyplaneClient, id: string, di
     await client.getServiceAccount(id);
   } catch (err) {
     if (err instanceof KeyplaneApiError && err.status === 404) diags.addAttributeError(at('service_account_id'), 'Unknown Service Account', `Service account ${JSON.stringify(id)} does not exist. Create it first (keyplane_service_account) and refer to its id.`);
-    else throw err;
+    else lookupFailed(diags, 'service_account_id', `service account ${JSON.stringify(id)}`, err);
   }
+}
+
+/** A check that could not be made (no permission, service unavailable) fails the plan, saying which and why. */
+function lookupFailed(diags: Diagnostics, attribute: string, what: string, err: unknown): void {
+  const why = err instanceof KeyplaneApiError ? `the service answered ${err.status} ${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err);
+  diags.addAttributeError(at(attribute), 'Cannot Check The Plan', `Looking up ${what} failed: ${why}. Check that the provider's key may read it and that the service is reachable, then plan again.`);
 }
 
 export async function checkSecretWritable(client: KeyplaneClient, secretId: string, diags: Diagnostics): Promise<void> {

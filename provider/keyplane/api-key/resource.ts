@@ -28,7 +28,7 @@ import {
 import { type ProviderData, providerDataFrom } from '../provider-data';
 import { checkAllowLists, checkExpiryInFuture, checkPgpKey, checkPgpOrStore, checkScopes, checkSecretWritable, checkServiceAccount, knownStrings, sameInstant } from './plan-checks';
 import { encryptTo, parsePgpKey } from './pgp';
-import { type ApiKeySchema, type ApiKeyState, apiKeySchema } from './schema';
+import { type ApiKeySchema, type ApiKeyState, apiKeySchema, secretUndelivered } from './schema';
 import { type SecretOutput, destroyVersion, readKey, writeKey } from './secret-output';
 
 type S = ApiKeySchema;
@@ -52,7 +52,9 @@ export class ApiKeyResource implements Resource<S> {
    * the API key was made would block every later plan of a configuration that works.
    */
   validateConfig(req: ValidateConfigRequest<S>, diags: Diagnostics): void {
-    checkPgpOrStore(req.config.pgp_key, req.config.output_to_secret_store, diags);
+    // An unknown pgp_key may still turn out null: only a known one conflicts (modifyPlan checks again).
+    const { pgp_key: pgp, output_to_secret_store: block } = req.config;
+    if (!isUnknown(pgp)) checkPgpOrStore(pgp, isUnknown(block) ? null : block, diags);
   }
 
   async modifyPlan(req: ModifyPlanRequest<S>, resp: ModifyPlanResponse<S>): Promise<void> {
@@ -96,9 +98,18 @@ export class ApiKeyResource implements Resource<S> {
       // An update never changes where the secret went (useStateForUnknown keeps only non-null prior values,
       // and these are null for the outputs not chosen).
       plan.set({ secret: state.secret, encrypted_secret: state.encrypted_secret, key_fingerprint: state.key_fingerprint, secret_store_version_id: state.secret_store_version_id });
+      const undelivered = secretUndelivered(req.rawState);
+      if (undelivered && ((pgp !== null && !isUnknown(pgp) && state.pgp_key !== pgp) || (block !== null && !isUnknown(block) && state.output_to_secret_store === null))) {
+        // An imported key: its secret was shown once, long ago, and cannot be delivered now. Adopting the
+        // settings in place keeps the key the user imported; a replacement would rotate it.
+        resp.diagnostics.addWarning(
+          'Secret Of An Imported Key Is Not Delivered',
+          `Key ${state.id} was imported, so its secret cannot be encrypted to pgp_key or written to the secret store: those settings apply to the keys that replace it. To rotate it now, run terraform apply -replace on this resource.`,
+        );
+      }
       // The block appearing or going away moves the secret between state and the store: a new key. Removing
       // it never copies the secret back into state.
-      if (!isUnknown(block) && (block === null) !== (state.output_to_secret_store === null)) resp.requiresReplace.push([{ attr: 'output_to_secret_store' }]);
+      if (!undelivered && !isUnknown(block) && (block === null) !== (state.output_to_secret_store === null)) resp.requiresReplace.push([{ attr: 'output_to_secret_store' }]);
       else if (block !== null && !isUnknown(block) && state.output_to_secret_store !== null) {
         const p = planned.output_to_secret_store;
         const moved = isUnknown(p) || p === null || isUnknown(p.secret_id) || isUnknown(p.entry_key) || p.secret_id !== state.output_to_secret_store.secret_id || p.entry_key !== state.output_to_secret_store.entry_key;
@@ -150,7 +161,10 @@ export class ApiKeyResource implements Resource<S> {
     try {
       created = await this.client.createApiKey(body);
     } catch (err) {
-      return apiError(diags, err, 'Cannot Create API Key');
+      // A lost answer (timeout, reset, 5xx after the commit) may hide a created key: the client does not resend
+      // a create, so say where to look instead of claiming nothing happened.
+      const ambiguous = !(err instanceof KeyplaneApiError) || err.status >= 500;
+      return apiError(diags, err, 'Cannot Create API Key', ambiguous ? `The service may have created the key before the answer was lost: look for it with \`keyplane api-key list\` (name ${JSON.stringify(c.name)}) and delete it if it is there, then apply again.` : undefined);
     }
     const key = created.api_key;
     const delivered: Partial<ApiKeyState> = { secret: null, encrypted_secret: null, key_fingerprint: null, secret_store_version_id: null };
@@ -211,14 +225,24 @@ export class ApiKeyResource implements Resource<S> {
     const out = outputOf(c);
     const prior = s.output_to_secret_store;
     if (out && prior && (out.secret_id !== prior.secret_id || out.entry_key !== prior.entry_key) && s.secret_store_version_id) {
+      let written: string | undefined;
       try {
         const secret = await readKey(this.client, s.secret_store_version_id, prior.entry_key ?? 'api_key');
         if (secret === undefined) throw new Error(`version ${s.secret_store_version_id} no longer holds entry ${prior.entry_key}; replace the key instead (terraform apply -replace)`);
-        const written = await writeKey(this.client, out, secret);
+        written = await writeKey(this.client, out, secret);
         await destroyVersion(this.client, s.secret_store_version_id);
         resp.state.set({ secret_store_version_id: written, output_to_secret_store: out });
       } catch (err) {
-        resp.diagnostics.addAttributeError([{ attr: 'output_to_secret_store' }], 'Cannot Move The API Key Secret', `Moving key ${id} from ${s.secret_store_version_id} to secret ${out.secret_id} failed: ${describe(err)}. The key is unchanged and still stored at ${s.secret_store_version_id}.`);
+        // The error keeps the prior state, which does not know the new copy: destroy it, or name it.
+        let leftover = '';
+        if (written !== undefined) {
+          try {
+            await destroyVersion(this.client, written);
+          } catch (cleanupErr) {
+            leftover = ` The copy written to ${written} could not be destroyed (${describe(cleanupErr)}): it holds the live key, so destroy that version by hand (keyplane secret destroy-version).`;
+          }
+        }
+        resp.diagnostics.addAttributeError([{ attr: 'output_to_secret_store' }], 'Cannot Move The API Key Secret', `Moving key ${id} from ${s.secret_store_version_id} to secret ${out.secret_id} failed: ${describe(err)}. The key is unchanged and still stored at ${s.secret_store_version_id}.${leftover}`);
       }
     } else {
       resp.state.set({ secret_store_version_id: s.secret_store_version_id });
@@ -244,7 +268,7 @@ export class ApiKeyResource implements Resource<S> {
     resp.state.set({ id: req.id });
     resp.diagnostics.addWarning(
       'API Key Secret Cannot Be Recovered',
-      `Keyplane shows a key's secret only once, when it is created, so the imported ${req.id} has a null secret in state. If you need the secret, replace the key (terraform apply -replace) with pgp_key or output_to_secret_store set.`,
+      `Keyplane shows a key's secret only once, when it is created, so the imported ${req.id} has a null secret in state, and pgp_key or output_to_secret_store in the configuration are adopted without delivering it. If you need the secret, replace the key (terraform apply -replace).`,
     );
   }
 
@@ -303,13 +327,13 @@ function describe(err: unknown): string {
 const TOP_LEVEL = new Set(Object.keys(apiKeySchema.object.attributes));
 
 /** An API error as a diagnostic, at the attribute the service names when it is one of ours. */
-function apiError(diags: Diagnostics, err: unknown, summary: string): void {
+function apiError(diags: Diagnostics, err: unknown, summary: string, hint?: string): void {
   if (err instanceof KeyplaneApiError) {
     const field = err.field?.split(/[.[]/)[0];
-    const detail = `The Keyplane service answered ${err.status} ${err.code}: ${err.message}${err.requestId ? ` (request ${err.requestId})` : ''}.`;
+    const detail = `The Keyplane service answered ${err.status} ${err.code}: ${err.message}${err.requestId ? ` (request ${err.requestId})` : ''}.${hint ? ` ${hint}` : ''}`;
     if (field && TOP_LEVEL.has(field)) diags.addAttributeError([{ attr: field }], summary, detail);
     else diags.addError(summary, detail);
     return;
   }
-  diags.addError(summary, `${describe(err)}. Nothing was changed by this request; check the service and run terraform again.`);
+  diags.addError(summary, `${describe(err)}. ${hint ?? 'Nothing was changed by this request; check the service and run terraform again.'}`);
 }

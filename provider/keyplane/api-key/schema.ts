@@ -4,7 +4,8 @@
  * keepers, pgp_key), what keeps its value once set (id, creation facts, the secret and its encrypted form).
  */
 import * as T from '../../sdk/cty/types';
-import { mapAttr, matchesRegex, oneOf, requiresReplace, resourceSchema, rfc3339, setAttr, singleBlock, stringAttr, stringLength, useStateForUnknown, type StateOf } from '../../sdk/framework';
+import type { Value } from '../../sdk/cty/value';
+import { mapAttr, matchesRegex, oneOf, requiresReplace, requiresReplaceIf, resourceSchema, rfc3339, setAttr, singleBlock, stringAttr, stringLength, useStateForUnknown, type StateOf } from '../../sdk/framework';
 
 export const DEFAULT_ENTRY_KEY = 'api_key';
 
@@ -33,8 +34,8 @@ export const apiKeySchema = resourceSchema({
     keepers: mapAttr(T.string, { optional: true, planModifiers: [requiresReplace()], description: 'Arbitrary values kept in state only; any change replaces the key (for rotation).' }),
     pgp_key: stringAttr({
       optional: true,
-      planModifiers: [requiresReplace()],
-      description: 'One OpenPGP public key, ASCII-armored or base64 of the binary key. The secret is then stored only encrypted to it (encrypted_secret). Checked at plan; changing it replaces the key.',
+      planModifiers: [replacesUnlessUndelivered()],
+      description: 'One OpenPGP public key, ASCII-armored or base64 of the binary key. The secret is then stored only encrypted to it (encrypted_secret). Checked at plan; changing it replaces the key (an imported key adopts it in place: its secret cannot be delivered).',
     }),
     display_prefix: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'The first and last characters of the key, for recognising it.' }),
     created_at: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'When the key was created (RFC 3339, UTC).' }),
@@ -68,3 +69,17 @@ export const apiKeySchema = resourceSchema({
 
 export type ApiKeySchema = typeof apiKeySchema;
 export type ApiKeyState = StateOf<ApiKeySchema>;
+
+/**
+ * True for the state of a key whose secret this configuration never delivered: an imported key (the service
+ * shows a secret only at creation). Such a key adopts pgp_key or output_to_secret_store in place; replacing
+ * it would rotate a key the user imported to keep.
+ */
+export function secretUndelivered(state: Value): boolean {
+  if (!state.isKnown()) return false;
+  return ['secret', 'encrypted_secret', 'secret_store_version_id'].every((n) => state.attr(n).isNull());
+}
+
+function replacesUnlessUndelivered() {
+  return requiresReplaceIf((req) => !secretUndelivered(req.resourceState), 'Changing it replaces the key, except on an imported key, whose secret was never delivered.');
+}

@@ -7,7 +7,7 @@ import type { Validator } from './validator';
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-](\d{2}):(\d{2}))$/;
 
-/** The instant in milliseconds, or undefined when the text is not an RFC 3339 timestamp. */
+/** The instant in whole milliseconds (finer digits dropped), or undefined when the text is not an RFC 3339 timestamp. */
 export function parseRFC3339(text: string): number | undefined {
   const m = RFC3339.exec(text);
   if (!m) return undefined;
@@ -18,7 +18,8 @@ export function parseRFC3339(text: string): number | undefined {
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
   const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1]!;
   if (d > daysInMonth) return undefined;
-  const frac = m[7] ? Number(m[7]) * 1000 : 0;
+  // Milliseconds, as JS dates hold them: finer digits are dropped (taken as text: no float rounding up to 1000).
+  const frac = m[7] ? Number(`${m[7].slice(1)}00`.slice(0, 3)) : 0;
   const offset = m[8] === 'Z' || m[8] === 'z' ? 0 : (m[8]!.startsWith('-') ? -1 : 1) * (oh * 60 + om);
   // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999.
   const date = new Date(0);

@@ -52,6 +52,8 @@ describe('rfc3339', () => {
   it('parses offsets to the same instant', () => {
     expect(parseRFC3339('2030-01-02T18:04:05+03:00')).toBe(parseRFC3339('2030-01-02T15:04:05Z'));
     expect(parseRFC3339('2030-01-02T15:04:05.5Z')! - parseRFC3339('2030-01-02T15:04:05Z')!).toBe(500);
+    // Whole milliseconds, finer digits dropped as JS dates (and the Keyplane service) drop them.
+    expect(parseRFC3339('2030-01-02T15:04:05.9999999Z')! - parseRFC3339('2030-01-02T15:04:05Z')!).toBe(999);
     // Years below 100 are years, not 1900 + n.
     expect(new Date(parseRFC3339('0050-06-01T00:00:00Z')!).getUTCFullYear()).toBe(50);
   });
