@@ -75,7 +75,8 @@ function pruneOldBundles(cache: string): void {
  */
 export function conformanceProvider(): Promise<string> {
   bundled ??= (async () => {
-    const cache = join(tmpdir(), 'keyplane-conformance-provider');
+    // Inside the repository (dist/ is ignored), so the bundle finds the modules it leaves external in node_modules.
+    const cache = join(ROOT, 'dist', 'bundle-cache', 'conformance-provider');
     const dir = join(cache, sourceHash());
     if (existsSync(join(dir, EXECUTABLE))) return dir;
     mkdirSync(cache, { recursive: true });

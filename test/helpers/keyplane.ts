@@ -47,7 +47,8 @@ let bundled: Promise<string> | undefined;
 /** The directory holding the bundled terraform-provider-keyplane, built when this source version has none. */
 export function keyplaneProvider(): Promise<string> {
   bundled ??= (async () => {
-    const cache = join(tmpdir(), 'keyplane-provider-bundle');
+    // Inside the repository (dist/ is ignored), so the bundle finds openpgp, which it leaves external, in node_modules.
+    const cache = join(ROOT, 'dist', 'bundle-cache', 'keyplane-provider');
     const dir = join(cache, sourceHash());
     if (existsSync(join(dir, EXECUTABLE))) return dir;
     mkdirSync(cache, { recursive: true });
