@@ -7,21 +7,37 @@ import type { SelectQueryBuilder, Transaction } from 'kysely';
 import type { ServiceContext } from '../context';
 import type { Database } from './tables';
 
+/** PostgreSQL's deadlock_detected and serialization_failure: the transaction was rolled back and may be run again. */
+const RETRYABLE = new Set(['40P01', '40001']);
+const ATTEMPTS = 4;
+
+/**
+ * Runs fn in a write transaction. On PostgreSQL two transactions that lock rows in opposite orders (two
+ * admins deleting each other, say) can deadlock; the server rolls one back, and running it again, now after
+ * the winner committed, gives the answer the loser should have had (a 409, not a 500). fn must therefore do
+ * its work only through trx.
+ */
 export async function inTransaction<T>(ctx: ServiceContext, authChange: boolean, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  let token: string | undefined;
-  let result: T;
-  try {
-    result = await ctx.store.db.transaction().execute(async (trx) => {
-      const value = await fn(trx);
-      if (authChange) token = await ctx.changes.publish(trx);
-      return value;
-    });
-  } catch (err) {
-    if (token !== undefined) ctx.changes.abandoned(token);
-    throw err;
+  for (let attempt = 1; ; attempt++) {
+    let token: string | undefined;
+    let result: T;
+    try {
+      result = await ctx.store.db.transaction().execute(async (trx) => {
+        const value = await fn(trx);
+        if (authChange) token = await ctx.changes.publish(trx);
+        return value;
+      });
+    } catch (err) {
+      if (token !== undefined) ctx.changes.abandoned(token);
+      if (attempt < ATTEMPTS && RETRYABLE.has((err as { code?: string }).code ?? '')) {
+        await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 10));
+        continue;
+      }
+      throw err;
+    }
+    if (token !== undefined) await ctx.changes.committed(token);
+    return result;
   }
-  if (token !== undefined) await ctx.changes.committed(token);
-  return result;
 }
 
 /**
