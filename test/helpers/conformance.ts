@@ -20,14 +20,15 @@
  * decimal text (`'12345678901234567890123'`), every other number as a number.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { isSafeNumber, parse as parseLossless } from 'lossless-json';
 import { TERRAFORM_BIN, type TerraformWorkspace, createWorkspace } from './terraform';
 
 export { describeTerraform } from './terraform';
+import { cachedBundle } from './bundle-cache';
 
 export const ROOT = join(__dirname, '../..');
 export const PROVIDER_SOURCE = 'keyplane-test/conformance';
@@ -37,61 +38,9 @@ const ENTRY = 'test/fixtures/conformance-provider/main.ts';
 
 // ---- the provider bundle ---------------------------------------------------------------------------------
 
-/** Every file whose change must rebuild the bundle: the fixture, the whole SDK, the proto files, the lock file. */
-function sourceHash(): string {
-  const hash = createHash('sha256');
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir).sort()) {
-      const p = join(dir, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (!name.endsWith('.test.ts')) hash.update(relative(ROOT, p)).update('\0').update(readFileSync(p)).update('\0');
-    }
-  };
-  for (const dir of ['test/fixtures/conformance-provider', 'provider/sdk', 'proto']) walk(join(ROOT, dir));
-  hash.update(readFileSync(join(ROOT, 'package-lock.json'))).update(readFileSync(join(ROOT, 'scripts/bundle.js')));
-  return hash.digest('hex').slice(0, 16);
-}
-
-let bundled: Promise<string> | undefined;
-
-/** Bundles of sources edited away more than a day ago: no run still uses them. */
-function pruneOldBundles(cache: string): void {
-  const dayAgo = Date.now() - 24 * 3600_000;
-  for (const name of readdirSync(cache)) {
-    const p = join(cache, name);
-    try {
-      if (statSync(p).mtimeMs < dayAgo) rmSync(p, { recursive: true, force: true });
-    } catch {
-      // another worker removed it first
-    }
-  }
-}
-
-/**
- * The directory holding the bundled `terraform-provider-conformance`, building it when this source version
- * has no bundle yet. The bundle is built in a staging directory and renamed into place: dev_overrides
- * executes whatever `terraform-provider-conformance*` it finds, so the final directory never holds a
- * half-written or temporary file.
- */
+/** The directory holding the bundled `terraform-provider-conformance`: the fixture, the whole SDK, the protos. */
 export function conformanceProvider(): Promise<string> {
-  bundled ??= (async () => {
-    // Inside the repository (dist/ is ignored), so the bundle finds the modules it leaves external in node_modules.
-    const cache = join(ROOT, 'dist', 'bundle-cache', 'conformance-provider');
-    const dir = join(cache, sourceHash());
-    if (existsSync(join(dir, EXECUTABLE))) return dir;
-    mkdirSync(cache, { recursive: true });
-    pruneOldBundles(cache);
-    const stage = join(cache, `stage-${randomUUID()}`);
-    const { bundle } = require('../../scripts/bundle.js') as { bundle(entries: { entry: string; outfile: string }[]): Promise<string[]> };
-    await bundle([{ entry: ENTRY, outfile: join(stage, EXECUTABLE) }]);
-    try {
-      renameSync(stage, dir);
-    } catch {
-      rmSync(stage, { recursive: true, force: true }); // another worker got there first: same sources, same bundle
-    }
-    return dir;
-  })();
-  return bundled;
+  return cachedBundle({ name: 'conformance-provider', entry: ENTRY, executable: EXECUTABLE, sources: ['test/fixtures/conformance-provider', 'provider/sdk', 'proto'] });
 }
 
 // ---- lossless JSON ------------------------------------------------------------------------------------------

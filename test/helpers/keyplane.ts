@@ -10,15 +10,14 @@
  * ws.writeConfig('resource "keyplane_api_key" "ci" { name = "ci" }');
  * await ws.terraform(['apply', '-auto-approve']);
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { KeyplaneClient } from '../../client';
 import { type CliService, startCliService } from './cli';
 import { type ShowPlan, type ShowState, type TerraformResult, TerraformError, parseJSON, plannedActions, resourcesByAddress } from './conformance';
 import { type TerraformWorkspace, createWorkspace } from './terraform';
+import { cachedBundle } from './bundle-cache';
 
 export { describeTerraform } from './terraform';
 export { plannedActions, resourcesByAddress, type ShowPlan, type ShowState } from './conformance';
@@ -28,41 +27,9 @@ export const PROVIDER_SOURCE = 'keyplane/keyplane';
 export const EXECUTABLE = 'terraform-provider-keyplane';
 const ENTRY = 'provider/keyplane/main.ts';
 
-function sourceHash(): string {
-  const hash = createHash('sha256');
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir).sort()) {
-      const p = join(dir, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (!name.endsWith('.test.ts')) hash.update(relative(ROOT, p)).update('\0').update(readFileSync(p)).update('\0');
-    }
-  };
-  for (const dir of ['provider', 'client', 'proto']) walk(join(ROOT, dir));
-  hash.update(readFileSync(join(ROOT, 'package-lock.json'))).update(readFileSync(join(ROOT, 'package.json'))).update(readFileSync(join(ROOT, 'scripts/bundle.js')));
-  return hash.digest('hex').slice(0, 16);
-}
-
-let bundled: Promise<string> | undefined;
-
-/** The directory holding the bundled terraform-provider-keyplane, built when this source version has none. */
+/** The directory holding the bundled terraform-provider-keyplane (provider, SDK, client, protos). */
 export function keyplaneProvider(): Promise<string> {
-  bundled ??= (async () => {
-    // Inside the repository (dist/ is ignored), so the bundle finds openpgp, which it leaves external, in node_modules.
-    const cache = join(ROOT, 'dist', 'bundle-cache', 'keyplane-provider');
-    const dir = join(cache, sourceHash());
-    if (existsSync(join(dir, EXECUTABLE))) return dir;
-    mkdirSync(cache, { recursive: true });
-    const stage = join(cache, `stage-${randomUUID()}`);
-    const { bundle } = require('../../scripts/bundle.js') as { bundle(entries: { entry: string; outfile: string }[]): Promise<string[]> };
-    await bundle([{ entry: ENTRY, outfile: join(stage, EXECUTABLE) }]);
-    try {
-      renameSync(stage, dir);
-    } catch {
-      rmSync(stage, { recursive: true, force: true }); // another worker got there first
-    }
-    return dir;
-  })();
-  return bundled;
+  return cachedBundle({ name: 'keyplane-provider', entry: ENTRY, executable: EXECUTABLE, sources: ['provider', 'client', 'proto'] });
 }
 
 export interface KeyplaneService extends CliService {

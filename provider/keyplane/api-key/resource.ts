@@ -5,7 +5,7 @@
  * error is returned, so no live key is left whose secret nobody has. Read reports a deleted key as gone (to be
  * created again) and a revoked or expired one as it is, which plan turns into a replacement that says why.
  */
-import { type ApiKey, type CreateApiKeyBody, KeyplaneApiError, type KeyplaneClient, type UpdateApiKeyBody } from '../../../client';
+import { type ApiKey, type CreateApiKeyBody, KeyplaneApiError, type UpdateApiKeyBody } from '../../../client';
 import {
   type CreateRequest,
   type CreateResponse,
@@ -25,7 +25,7 @@ import {
   Unknown,
   isUnknown,
 } from '../../sdk/framework';
-import { type ProviderData, providerDataFrom } from '../provider-data';
+import { ConfiguredByProvider } from '../others-common';
 import { checkAllowLists, checkExpiryInFuture, checkPgpKey, checkPgpOrStore, checkScopes, checkSecretWritable, checkServiceAccount, knownStrings, sameInstant } from './plan-checks';
 import { encryptTo, parsePgpKey } from './pgp';
 import { type ApiKeySchema, type ApiKeyState, apiKeySchema, secretUndelivered } from './schema';
@@ -33,19 +33,9 @@ import { type SecretOutput, destroyVersion, readKey, writeKey } from './secret-o
 
 type S = ApiKeySchema;
 
-export class ApiKeyResource implements Resource<S> {
+export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> {
   readonly typeName = 'keyplane_api_key';
   readonly schema = apiKeySchema;
-  private data: ProviderData | undefined;
-
-  configure(providerData: unknown, diagnostics: Diagnostics): void {
-    this.data = providerDataFrom(providerData, diagnostics);
-  }
-
-  private get client(): KeyplaneClient {
-    if (!this.data) throw new Error('the keyplane provider was not configured before CRUD');
-    return this.data.client;
-  }
 
   /**
    * The PGP key itself is checked at plan, when it is new or changed: checked here, a key that expired after
@@ -62,7 +52,7 @@ export class ApiKeyResource implements Resource<S> {
     if (plan === null || req.config === null) return;
     const { config, state } = req;
     const planned = plan.get();
-    const client = this.data?.client;
+    const client = this.configuredData?.client;
 
     // expires_at is an instant: another spelling of the prior one keeps the prior (Terraform accepts a prior
     // value planned for a configured one as "functionally equal").

@@ -16,7 +16,7 @@ export function serverCapabilities(state: ServerState): ServerCapabilities {
     // We answer destroy plans (null planned state) so resources can warn or refuse in modifyPlan.
     plan_destroy: true,
     get_provider_schema_optional: true,
-    move_resource_state: [...state.resources.values()].some((r) => (r.factory().moveState?.length ?? 0) > 0),
+    move_resource_state: state.movesState,
   };
 }
 

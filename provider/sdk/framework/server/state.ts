@@ -27,6 +27,8 @@ export class ServerState {
   readonly dataSources = new Map<string, Registered<DataSource>>();
   readonly ephemeralResources = new Map<string, Registered<EphemeralResource>>();
   readonly functions = new Map<string, ProviderFunction>();
+  /** Some resource accepts `moved {}` from another type (the move_resource_state capability). */
+  movesState = false;
   /** What the provider's configure put in resp.data; undefined until ConfigureProvider. */
   providerData: unknown;
   configured = false;
@@ -43,6 +45,7 @@ export class ServerState {
         else if (sample.typeName !== provider.typeName && !sample.typeName.startsWith(`${provider.typeName}_`)) problems.push(`${where}: type names start with the provider name "${provider.typeName}_"`);
         problems.push(...checkSchema(sample.schema, where, provider.schemaChecks));
         map.set(sample.typeName, { factory, schema: sample.schema });
+        if (((sample as { moveState?: readonly unknown[] }).moveState?.length ?? 0) > 0) this.movesState = true;
       }
     };
     register('resource', this.resources, provider.resources?.());
