@@ -12,6 +12,8 @@ import { register as allowList } from './commands/allow-list';
 import { register as apiKey } from './commands/api-key';
 import { register as audit } from './commands/audit';
 import { register as identity } from './commands/identity';
+import { register as pgp } from './commands/pgp';
+import { register as provider } from './commands/provider';
 import { register as scopes } from './commands/scopes';
 import { register as secret } from './commands/secret';
 import { register as server } from './commands/server';
@@ -47,7 +49,7 @@ Example:
   // Set before the groups are added, so every subcommand inherits them: commander throws instead of
   // exiting, and main() turns its errors into exit code 2.
   program.exitOverride().showHelpAfterError('(add --help for usage)');
-  for (const register of [apiKey, scopes, serviceAccount, allowList, secret, user, audit, identity, server]) register(program);
+  for (const register of [apiKey, scopes, serviceAccount, allowList, secret, user, audit, identity, pgp, server, provider]) register(program);
   return program;
 }
 

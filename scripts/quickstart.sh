@@ -1,21 +1,34 @@
 #!/usr/bin/env bash
-# The quickstart: run the embedded Keyplane service on SQLite and, with the keyplane CLI, create a service
-# account and a key for it, verify the key, revoke it, and watch the service refuse it. Every run starts from
-# a fresh data dir (.keyplane/quickstart), so it can be run again; the service is stopped on exit, whatever
-# happens. Exits 0 only when every step showed what it should. Expects `npm ci` to have run (it builds dist/).
+# The quickstart: Keyplane keys managed by Terraform, from a fresh clone, offline. It starts the embedded
+# Keyplane service on SQLite (data in .keyplane/quickstart), installs the provider into a local filesystem
+# mirror that `terraform init` uses, and runs `terraform init` and `terraform apply` on examples/quickstart:
+# a service account, an IP allow list, a secret, a key whose secret goes to the secret store, a key encrypted
+# to a PGP key generated here, and a data source. Then it reads both secrets back (store, PGP), checks that
+# neither is anywhere in the state and that both keys authenticate, and prints a summary.
+#
+# The service keeps running afterwards, for you to use; run this again and it reuses it (the second apply
+# changes nothing). `npm run quickstart:clean` stops it and removes everything. Expects `npm ci` to have run.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-export CHECKPOINT_DISABLE=1
-# The quickstart talks only to the service it starts, never to one the caller's environment points at.
-unset KEYPLANE_ENDPOINT KEYPLANE_API_KEY
-DATA=.keyplane/quickstart
+export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+# The quickstart talks only to the service it starts, never to one the caller's environment points at, and
+# uses only the CLI configuration it writes.
+unset KEYPLANE_ENDPOINT KEYPLANE_API_KEY TF_CLI_CONFIG_FILE TF_DATA_DIR TF_WORKSPACE
+DATA="$ROOT/.keyplane/quickstart"
+REL_DATA=.keyplane/quickstart
 CLI="$ROOT/dist/cli/main.js"
+WORK="$DATA/terraform"
+TFRC="$DATA/terraformrc"
+# Colour only for a person at a terminal.
+NO_COLOR_FLAG=()
+[ -t 1 ] || NO_COLOR_FLAG=(-no-color)
 
 step() { printf '\n==> %s\n' "$*"; }
 show() {
-  printf '$ keyplane'
+  printf '$ %s' "$1"
+  shift
   printf ' %q' "$@"
   printf '\n'
 }
@@ -24,112 +37,143 @@ fail() {
   exit 1
 }
 keyplane() { node "$CLI" "$@"; }
-# The value of one field in keyplane's table output ("field  value" lines).
-field() { awk -v f="$1" '$1 == f { print $2; exit }'; }
+tf() { terraform -chdir="$WORK" "$@"; }
 
-[ -f "$CLI" ] || { echo "dist/ is missing; building it (npm run build)"; npm run build >/dev/null; }
+command -v terraform >/dev/null 2>&1 || fail "terraform is not on PATH: install Terraform 1.11 or later (https://developer.hashicorp.com/terraform/install)"
+[ -f "$CLI" ] && [ -f "$ROOT/dist/provider/keyplane/main.js" ] || { echo "dist/ is missing; building it (npm run build)"; npm run build >/dev/null; }
 
-step "Starting from a fresh data dir: $DATA"
-bash scripts/quickstart-clean.sh
-mkdir -p "$DATA"
-chmod 700 "$DATA"
+# ---- the service: reuse the one a previous run left, or start it
 
-# 127.0.0.1:7420 unless something already listens there; then any free port.
-port_free() { node -e "const s=require('net').createServer();s.once('error',()=>process.exit(1));s.listen($1,'127.0.0.1',()=>s.close())" 2>/dev/null; }
-PORT=7420
-if ! port_free "$PORT"; then
-  PORT=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
-  echo "port 7420 is taken; using $PORT"
-fi
-export KEYPLANE_ENDPOINT="http://127.0.0.1:$PORT"
-
-step "Initialising the store: SQLite database, master key (mode 0600), first admin and its API key"
-show server init --data "$DATA" --admin-email admin@example.com --key-file "$DATA/admin.key"
-keyplane server init --data "$DATA" --admin-email admin@example.com --admin-name "Quickstart Admin" --key-file "$DATA/admin.key"
-
-step "Starting the service in the background on $KEYPLANE_ENDPOINT (log: $DATA/server.log)"
-show server start --data "$DATA" --listen "127.0.0.1:$PORT"
-node "$CLI" server start --data "$DATA" --listen "127.0.0.1:$PORT" --log-level warn >"$DATA/server.log" 2>&1 &
-SERVER_PID=$!
-echo "$SERVER_PID" >"$DATA/server.pid"
-stop_server() {
-  if kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "stopping the service (pid $SERVER_PID)"
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  rm -f "$DATA/server.pid"
+healthy() { node -e "require('http').get('$1/healthz',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"; }
+is_our_server() {
+  local args
+  if [ -r "/proc/$1/cmdline" ]; then args=$(tr '\0' ' ' <"/proc/$1/cmdline"); else args=$(ps -p "$1" -o args= 2>/dev/null || true); fi
+  [[ "$args" == *"server start"*"$REL_DATA"* ]]
 }
-trap stop_server EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+port_free() { node -e "const s=require('net').createServer();s.once('error',()=>process.exit(1));s.listen($1,'127.0.0.1',()=>s.close())" 2>/dev/null; }
 
-healthy() { node -e "require('http').get('$KEYPLANE_ENDPOINT/healthz',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"; }
-for attempt in $(seq 1 150); do
-  healthy && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$DATA/server.log" >&2; fail "the service exited during start-up (log above)"; }
-  [ "$attempt" -lt 150 ] || { cat "$DATA/server.log" >&2; fail "the service did not answer /healthz within 15 s"; }
-  sleep 0.1
-done
-echo "the service answers $KEYPLANE_ENDPOINT/healthz"
-
-# From here on the CLI acts as the bootstrap admin.
-KEYPLANE_API_KEY="$(cat "$DATA/admin.key")"
-export KEYPLANE_API_KEY
-
-step "Creating a service account for a CI pipeline"
-show service-account create --name quickstart-ci --role developer
-out=$(keyplane service-account create --name quickstart-ci --role developer --description "Deploys from CI (quickstart)")
-echo "$out"
-SA_ID=$(field id <<<"$out")
-[ -n "$SA_ID" ] || fail "no service account id in the output above"
-
-step "Creating an API key for it; the secret goes to $DATA/ci.key (mode 0600) and is never shown again"
-show api-key create --name quickstart-ci-key --service-account "$SA_ID" --label env=quickstart --secret-file "$DATA/ci.key"
-out=$(keyplane api-key create --name quickstart-ci-key --service-account "$SA_ID" --label env=quickstart --secret-file "$DATA/ci.key")
-echo "$out"
-KEY_ID=$(field id <<<"$out")
-[ -n "$KEY_ID" ] || fail "no key id in the output above"
-[ -s "$DATA/ci.key" ] || fail "$DATA/ci.key was not written"
-
-step "Verifying the key, as a service that was handed it would (POST /v1/keys/verify)"
-show verify --key-file "$DATA/ci.key"
-out=$(keyplane verify --key-file "$DATA/ci.key")
-echo "$out"
-[ "$(field valid <<<"$out")" = true ] || fail "the new key did not verify as valid"
-
-step "Calling the API with the key itself"
-printf '$ KEYPLANE_API_KEY="$(cat %s)" keyplane whoami\n' "$DATA/ci.key"
-KEYPLANE_API_KEY="$(cat "$DATA/ci.key")" keyplane whoami
-
-step "Revoking the key"
-show api-key revoke "$KEY_ID" --reason "quickstart demo"
-out=$(keyplane api-key revoke "$KEY_ID" --reason "quickstart demo")
-echo "$out"
-[ "$(field status <<<"$out")" = revoked ] || fail "the key is not revoked"
-
-step "Verifying the key again"
-show verify --key-file "$DATA/ci.key"
-out=$(keyplane verify --key-file "$DATA/ci.key")
-echo "$out"
-[ "$(field valid <<<"$out")" = false ] && [ "$(field reason <<<"$out")" = revoked ] || fail "the revoked key did not verify as revoked"
-
-step "Calling the API with the revoked key: the service refuses it"
-printf '$ KEYPLANE_API_KEY="$(cat %s)" keyplane whoami\n' "$DATA/ci.key"
-if refused=$(KEYPLANE_API_KEY="$(cat "$DATA/ci.key")" keyplane whoami 2>&1); then
-  echo "$refused"
-  fail "the service accepted a revoked key"
+PORT=""
+if [ -f "$DATA/server.pid" ] && [ -f "$DATA/port" ]; then
+  pid=$(cat "$DATA/server.pid")
+  saved=$(cat "$DATA/port")
+  if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && is_our_server "$pid" && healthy "http://127.0.0.1:$saved"; then
+    PORT=$saved
+    step "Reusing the Keyplane service from the last run: http://127.0.0.1:$PORT (pid $pid)"
+  fi
 fi
-echo "$refused"
-grep -q '401 unauthenticated' <<<"$refused" || fail "expected a 401 for the revoked key"
+
+if [ -z "$PORT" ]; then
+  if [ ! -f "$DATA/admin.key" ]; then
+    step "Initialising the store in $REL_DATA: SQLite database, master key (mode 0600), first admin and its API key"
+    rm -rf "$DATA"
+    mkdir -p "$DATA"
+    chmod 700 "$DATA"
+    show keyplane server init --data "$REL_DATA" --admin-email admin@example.com --key-file "$REL_DATA/admin.key"
+    keyplane server init --data "$REL_DATA" --admin-email admin@example.com --admin-name "Quickstart Admin" --key-file "$REL_DATA/admin.key"
+  fi
+  # The port of the last run (the state's keys live in this store, whatever the port), else 7420, else any.
+  for candidate in "$(cat "$DATA/port" 2>/dev/null || true)" 7420; do
+    if [[ "$candidate" =~ ^[0-9]+$ ]] && port_free "$candidate"; then PORT=$candidate; break; fi
+  done
+  if [ -z "$PORT" ]; then
+    PORT=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+    echo "port 7420 is taken; using $PORT"
+  fi
+  step "Starting the service in the background on http://127.0.0.1:$PORT (log: $REL_DATA/server.log)"
+  show keyplane server start --data "$REL_DATA" --listen "127.0.0.1:$PORT"
+  # Its own session (when setsid exists), so a Ctrl-C here does not stop it; no inherited stdout either.
+  launcher=()
+  command -v setsid >/dev/null 2>&1 && launcher=(setsid)
+  ${launcher[@]+"${launcher[@]}"} node "$CLI" server start --data "$REL_DATA" --listen "127.0.0.1:$PORT" --log-level warn </dev/null >"$DATA/server.log" 2>&1 &
+  pid=$!
+  echo "$pid" >"$DATA/server.pid"
+  echo "$PORT" >"$DATA/port"
+  for attempt in $(seq 1 150); do
+    healthy "http://127.0.0.1:$PORT" && break
+    kill -0 "$pid" 2>/dev/null || { cat "$DATA/server.log" >&2; fail "the service exited during start-up (log above)"; }
+    [ "$attempt" -lt 150 ] || { cat "$DATA/server.log" >&2; fail "the service did not answer /healthz within 15 s"; }
+    sleep 0.1
+  done
+  echo "the service answers http://127.0.0.1:$PORT/healthz (pid $pid)"
+fi
+
+ENDPOINT="http://127.0.0.1:$PORT"
+KEYPLANE_ENDPOINT=$ENDPOINT
+KEYPLANE_API_KEY="$(cat "$DATA/admin.key")"
+export KEYPLANE_ENDPOINT KEYPLANE_API_KEY
+
+# ---- the provider, where terraform init finds it with no network
+
+step "Installing the provider into a local filesystem mirror, and a CLI configuration that uses it"
+show keyplane provider install --dir "$REL_DATA/plugins" --cli-config "$REL_DATA/terraformrc"
+keyplane provider install --dir "$DATA/plugins" --cli-config "$TFRC"
+export TF_CLI_CONFIG_FILE="$TFRC"
+
+step "A PGP key pair for the oncall key (the private half stays in $REL_DATA/pgp, mode 0600)"
+if [ -f "$DATA/pgp/public.asc" ] && [ -f "$DATA/pgp/private.asc" ]; then
+  echo "kept from the last run: $REL_DATA/pgp/public.asc"
+else
+  show keyplane pgp generate-key --name "Quickstart Oncall" --email oncall@example.com --out-dir "$REL_DATA/pgp"
+  keyplane pgp generate-key --name "Quickstart Oncall" --email oncall@example.com --out-dir "$DATA/pgp" --force
+fi
+
+# ---- terraform init and apply
+
+step "terraform init and apply on examples/quickstart (working copy: $REL_DATA/terraform)"
+mkdir -p "$WORK"
+cp examples/quickstart/*.tf "$WORK/"
+show terraform init -input=false
+tf init -input=false ${NO_COLOR_FLAG[@]+"${NO_COLOR_FLAG[@]}"}
+show terraform apply -auto-approve -var "pgp_public_key_file=$REL_DATA/pgp/public.asc"
+tf apply -auto-approve -input=false ${NO_COLOR_FLAG[@]+"${NO_COLOR_FLAG[@]}"} -var "pgp_public_key_file=$DATA/pgp/public.asc"
+
+# ---- what it proves
+
+step "Checking: the secrets are readable where they belong, absent from the state, and the keys work"
+VERSION_ID=$(tf output -raw ci_key_secret_store_version)
+SECRET_ID=${VERSION_ID%/*}
+VERSION=${VERSION_ID##*/}
+[ -n "$SECRET_ID" ] && [[ "$VERSION" =~ ^[0-9]+$ ]] || fail "ci_key_secret_store_version is \"$VERSION_ID\", not SECRET_ID/VERSION"
+show keyplane secret read "$SECRET_ID" "$VERSION" --entry KEYPLANE_API_KEY
+CI_SECRET=$(keyplane secret read "$SECRET_ID" "$VERSION" --entry KEYPLANE_API_KEY)
+echo "(read; not shown)"
+printf '$ terraform output -raw oncall_encrypted_secret | keyplane pgp decrypt --private-key %q\n' "$REL_DATA/pgp/private.asc"
+ONCALL_SECRET=$(tf output -raw oncall_encrypted_secret | keyplane pgp decrypt --private-key "$DATA/pgp/private.asc")
+echo "(decrypted; not shown)"
+[[ "$CI_SECRET" == kp_* ]] && [[ "$ONCALL_SECRET" == kp_* ]] || fail "a secret read back is not a Keyplane key"
+
+# Any 12-character piece of either secret in the state file or in `terraform show -json` counts as a leak.
+STATE_JSON=$(tf show -json)
+leaks=$(CI_SECRET="$CI_SECRET" ONCALL_SECRET="$ONCALL_SECRET" node -e '
+  const fs = require("fs");
+  const text = fs.readFileSync(process.argv[1], "utf8") + fs.readFileSync(0, "utf8");
+  let n = 0;
+  for (const s of [process.env.CI_SECRET, process.env.ONCALL_SECRET])
+    for (let i = 0; i + 12 <= s.length; i++) if (text.includes(s.slice(i, i + 12))) n++;
+  console.log(n);' "$WORK/terraform.tfstate" <<<"$STATE_JSON")
+[ "$leaks" = 0 ] || fail "the state holds $leaks pieces of a key's secret"
+STATE_BYTES=$(wc -c <"$WORK/terraform.tfstate" | tr -d ' ')
+echo "no 12-character piece of either secret in terraform.tfstate ($STATE_BYTES bytes) or terraform show -json"
+
+KEYPLANE_API_KEY=$CI_SECRET keyplane whoami >/dev/null || fail "the CI key from the secret store does not authenticate"
+KEYPLANE_API_KEY=$ONCALL_SECRET keyplane whoami >/dev/null || fail "the decrypted oncall key does not authenticate"
+echo "both keys authenticate (keyplane whoami, from 127.0.0.1, which the CI key's allow list permits)"
 
 step "Summary"
 cat <<EOF
-  service account  $SA_ID (quickstart-ci)
-  API key          $KEY_ID: verified valid, revoked, then verified as revoked and refused with 401
-  secrets          the service stored only hashes; the key's secret exists only in $DATA/ci.key
-  data             $DATA (admin key in $DATA/admin.key)
+  Terraform manages, in the Keyplane service at $ENDPOINT:
+    service account   $(tf output -raw service_account_id) (quickstart-ci)
+    CI key            $(tf output -raw ci_key_id): its secret is in the secret store as $VERSION_ID
+    oncall key        $(tf output -raw oncall_key_id): its secret is in state only encrypted to PGP key $(tf output -raw oncall_key_fingerprint)
+  The state ($REL_DATA/terraform/terraform.tfstate) holds no secret: checked above, piece by piece.
 
-Run the service yourself:  node dist/cli/main.js server start --data $DATA --listen 127.0.0.1:$PORT
-Clean up:                  npm run quickstart:clean
+  Use it yourself (the service keeps running):
+    alias keyplane='node $CLI'
+    export KEYPLANE_ENDPOINT=$ENDPOINT KEYPLANE_API_KEY="\$(cat $REL_DATA/admin.key)" TF_CLI_CONFIG_FILE=$TFRC
+    keyplane secret read $SECRET_ID $VERSION --entry KEYPLANE_API_KEY     # the CI key, from the store
+    terraform -chdir=$REL_DATA/terraform output -raw oncall_encrypted_secret | keyplane pgp decrypt --private-key $REL_DATA/pgp/private.asc
+    terraform -chdir=$REL_DATA/terraform plan                              # no changes
+
+  Run again:              npm run quickstart        (reuses the service; the apply changes nothing)
+  Stop and clean up:      npm run quickstart:clean
 EOF

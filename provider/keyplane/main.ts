@@ -4,8 +4,9 @@
  * pgp_key loads) is required lazily, after the handshake, so Terraform's 3 to 5 starts per command stay fast.
  */
 import { serve } from '../sdk/transport';
+import { PROVIDER_ADDRESS } from './address';
 
 void serve({
-  providerAddress: 'registry.terraform.io/keyplane/keyplane',
+  providerAddress: PROVIDER_ADDRESS,
   server: () => (require('./provider') as typeof import('./provider')).createServer(),
 });

@@ -5,6 +5,7 @@
  * with what to check) and the registered types.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { KeyplaneApiError, KeyplaneClient, KeyplaneConnectionError } from '../../client';
 import { type ConfigureResponse, type Provider, isUnknown, numberAttr, providerSchema, providerServer, stringAttr } from '../sdk/framework';
 import type { ProviderServer } from '../sdk/protocol/types';
@@ -12,7 +13,15 @@ import { ApiKeyResource } from './api-key/resource';
 import { dataSources, ephemeralResources, otherResources } from './others';
 import type { ProviderData } from './provider-data';
 
-const VERSION = (require('../../package.json') as { version: string }).version;
+/** package.json's version: the bundle inlines the first require; tsc's dist/ copy (used by the generators) needs the second. */
+function packageVersion(): string {
+  try {
+    return (require('../../package.json') as { version: string }).version;
+  } catch {
+    return (require(join(__dirname, '..', '..', '..', 'package.json')) as { version: string }).version;
+  }
+}
+const VERSION = packageVersion();
 
 export const ENDPOINT_ENV = 'KEYPLANE_ENDPOINT';
 export const API_KEY_ENV = 'KEYPLANE_API_KEY';

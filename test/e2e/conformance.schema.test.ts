@@ -12,6 +12,8 @@ import { functions } from '../fixtures/conformance-provider/functions';
 import { legacyThingSchema } from '../fixtures/conformance-provider/legacy-thing';
 import { networkSchema } from '../fixtures/conformance-provider/network';
 import { passwordSchema } from '../fixtures/conformance-provider/password-ephemeral';
+import { providerServer } from '../../provider/sdk/framework';
+import { serverSchemaJSON } from '../../provider/sdk/tools/schema-json';
 import { conformanceProvider } from '../fixtures/conformance-provider/provider';
 import { slowSchema } from '../fixtures/conformance-provider/slow';
 import { thingSchema } from '../fixtures/conformance-provider/thing';
@@ -132,6 +134,15 @@ describeTerraform('conformance: schemas and functions', () => {
     expect(validated.attributes.email).toMatchObject({ description_kind: 'markdown' });
     expect(validated.attributes.old_name.deprecated).toBe(true);
     expect(validated.block_types.old_listener.block.deprecated).toBe(true);
+  });
+
+  test("the SDK's schema JSON (tools/schema-json, which writes schemas/*.json) equals what terraform prints", async () => {
+    ws.writeConfig('');
+    const printed = parseJSON((await ws.terraform(['providers', 'schema', '-json'])).stdout);
+    const ours = await serverSchemaJSON(PROVIDER_ADDRESS, providerServer(conformanceProvider));
+    expect(ours).toEqual(printed);
+    // Key order is fixed (sorted), so a checked-in file diffs cleanly.
+    expect(Object.keys(ours.provider_schemas[PROVIDER_ADDRESS]!.resource_schemas!)).toEqual(Object.keys(printed.provider_schemas[PROVIDER_ADDRESS].resource_schemas).sort());
   });
 
   test('validate accepts a valid configuration and enforces the declared block counts', async () => {

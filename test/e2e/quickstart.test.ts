@@ -1,24 +1,31 @@
 /**
- * scripts/quickstart.sh, the README's main job: it must issue, verify, revoke and reject a key, say so on
- * stdout, stop its service, run again, and move off port 7420 when it is taken. quickstart-clean.sh must stop
- * a leftover service and remove the data dir.
+ * scripts/quickstart.sh, the README's main job, end to end with the real terraform and no network (every
+ * proxy variable points at a closed port, so a registry download would fail): it must start the service,
+ * install the provider into a mirror that `terraform init` uses, apply examples/quickstart, and prove the
+ * state holds no secret; this test checks each claim itself, from the files and the service. Run again it
+ * reuses the service and changes nothing; with port 7420 taken it moves; quickstart-clean.sh stops the
+ * service and removes the data dir.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
+import * as openpgp from 'openpgp';
+import { KeyplaneClient } from '../../client';
 import { CLI, freePort, keyplane, ROOT } from '../helpers/cli';
+import { describeTerraform } from '../helpers/terraform';
+import { secretFragmentsIn } from '../helpers/keyplane';
 
 const DATA = join(ROOT, '.keyplane/quickstart');
-const run = (script: string) => spawnSync('bash', [join('scripts', script)], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, KEYPLANE_ENDPOINT: 'http://127.0.0.1:9', KEYPLANE_API_KEY: 'kp_not_a_key' } });
-
-/** Index of the first match of `pattern` in `text` at or after `from`, or -1. */
-function indexAfter(text: string, pattern: RegExp, from: number): number {
-  const m = new RegExp(pattern.source, `${pattern.flags.replace('g', '')}g`);
-  m.lastIndex = from;
-  const found = m.exec(text);
-  return found ? found.index : -1;
-}
+const OFFLINE = { HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', https_proxy: 'http://127.0.0.1:9', http_proxy: 'http://127.0.0.1:9', NO_PROXY: '', no_proxy: '' };
+const run = (script: string) =>
+  spawnSync('bash', [join('scripts', script)], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+    // The caller's Keyplane and Terraform settings must not leak in.
+    env: { ...process.env, ...OFFLINE, KEYPLANE_ENDPOINT: 'http://127.0.0.1:9', KEYPLANE_API_KEY: 'kp_not_a_key', TF_CLI_CONFIG_FILE: '/nonexistent/terraformrc' },
+  });
 
 const listening = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -27,46 +34,109 @@ const listening = (port: number) =>
     s.listen(port, '127.0.0.1', () => s.close(() => resolve(false)));
   });
 
-function expectTheStory(out: string): void {
-  // In order: the key verifies as valid, is revoked, verifies as revoked, and the API answers 401.
-  const valid = indexAfter(out, /^valid\s+true$/m, 0);
-  const revokedStatus = indexAfter(out, /^status\s+revoked$/m, valid);
-  const invalid = indexAfter(out, /^valid\s+false$/m, revokedStatus);
-  const reason = indexAfter(out, /^reason\s+revoked$/m, invalid);
-  const refused = indexAfter(out, /^error: the API key has been revoked \[401 unauthenticated\]$/m, reason);
-  expect([valid, revokedStatus, invalid, reason, refused].every((i) => i >= 0)).toBe(true);
-  expect(out).toMatch(/^==> Summary$/m);
-  expect(out).toMatch(/^ {2}API key +key_\w+: verified valid, revoked, then verified as revoked and refused with 401$/m);
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+function expectOk(r: ReturnType<typeof run>): void {
+  expect({ status: r.status, tail: `${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}` }).toEqual({ status: 0, tail: expect.any(String) });
 }
 
-test('the quickstart tells the whole story, stops its service, and runs again on another port when 7420 is taken', async () => {
-  const first = run('quickstart.sh');
-  expect({ status: first.status, stderr: first.stderr.slice(-3000) }).toEqual({ status: 0, stderr: expect.any(String) });
-  expectTheStory(first.stdout);
-  const port = Number(/service in the background on http:\/\/127\.0\.0\.1:(\d+)/.exec(first.stdout)?.[1]);
-  expect(port).toBeGreaterThan(0);
-  expect(existsSync(join(DATA, 'server.pid'))).toBe(false);
-  expect(await listening(port)).toBe(false);
-  expect(statSync(join(DATA, 'ci.key')).mode & 0o777).toBe(0o600);
-  expect(statSync(join(DATA, 'admin.key')).mode & 0o777).toBe(0o600);
-  // The key's secret went only to its file.
-  expect(first.stdout + first.stderr).not.toContain(readFileSync(join(DATA, 'ci.key'), 'utf8').trim());
+describeTerraform('quickstart', () => {
+  afterAll(() => {
+    run('quickstart-clean.sh');
+  });
 
-  // Again, with 7420 occupied (when nothing else already holds it).
-  let blocker: Server | undefined;
-  if (!(await listening(7420))) {
-    blocker = createServer();
-    await new Promise<void>((resolve) => blocker!.listen(7420, '127.0.0.1', resolve));
-  }
-  try {
+  test('one command: service, offline provider install, terraform init and apply, secrets only in the store and in PGP; again: no changes', async () => {
+    expect(run('quickstart-clean.sh').status).toBe(0);
+    const first = run('quickstart.sh');
+    expectOk(first);
+    const out = first.stdout;
+    // The steps, in order.
+    const order = [/Initialising the store/, /Starting the service in the background on http:\/\/127\.0\.0\.1:\d+/, /Installed registry\.terraform\.io\/keyplane\/keyplane \d+\.\d+\.\d+ for \w+/, /Installed keyplane\/keyplane v[\d.]+ \(unauthenticated\)/, /Apply complete! Resources: 5 added, 0 changed, 0 destroyed\./, /^Outputs:$/m, /no 12-character piece of either secret in terraform\.tfstate/, /both keys authenticate/, /^==> Summary$/m];
+    let at = 0;
+    for (const step of order) {
+      const m = new RegExp(step.source, step.flags.includes('m') ? 'm' : '').exec(out.slice(at));
+      expect({ step: step.source, found: m !== null }).toEqual({ step: step.source, found: true });
+      at += m!.index + m![0].length;
+    }
+    expect(out).toMatch(/keyplane secret read sec_\w+ 1 --entry KEYPLANE_API_KEY/);
+    expect(out).toMatch(/npm run quickstart:clean/);
+
+    // The service keeps running, on the port in the summary.
+    const port = Number(readFileSync(join(DATA, 'port'), 'utf8'));
+    const pid = Number(readFileSync(join(DATA, 'server.pid'), 'utf8'));
+    expect(alive(pid)).toBe(true);
+    expect(out).toContain(`service at http://127.0.0.1:${port}`);
+
+    // init used the mirror: the lock file records the launcher's hash, the one `provider install` printed.
+    const hash = /hash +(h1:[A-Za-z0-9+/=]+)/.exec(out)?.[1];
+    expect(hash).toBeDefined();
+    const lock = readFileSync(join(DATA, 'terraform/.terraform.lock.hcl'), 'utf8');
+    expect(lock).toContain('provider "registry.terraform.io/keyplane/keyplane"');
+    expect(lock).toContain(`"${hash}"`);
+
+    // What the service holds, checked with our own client: the store's version is a working key, the PGP
+    // message decrypts to a working key, and no piece of either is in the state, the output or a log.
+    const admin = new KeyplaneClient({ endpoint: `http://127.0.0.1:${port}`, apiKey: readFileSync(join(DATA, 'admin.key'), 'utf8').trim(), retries: 0 });
+    const state = JSON.parse(readFileSync(join(DATA, 'terraform/terraform.tfstate'), 'utf8')) as { outputs: Record<string, { value: string }> };
+    const [secretId, version] = state.outputs.ci_key_secret_store_version!.value.split('/');
+    const stored = await admin.readSecretVersion(secretId!, Number(version));
+    const ciSecret = stored.entries!.KEYPLANE_API_KEY!;
+    const privateKey = await openpgp.readPrivateKey({ armoredKey: readFileSync(join(DATA, 'pgp/private.asc'), 'utf8') });
+    const message = await openpgp.readMessage({ armoredMessage: state.outputs.oncall_encrypted_secret!.value });
+    const oncallSecret = String((await openpgp.decrypt({ message, decryptionKeys: privateKey })).data);
+    for (const [secret, keyId] of [[ciSecret, state.outputs.ci_key_id!.value], [oncallSecret, state.outputs.oncall_key_id!.value]] as const) {
+      expect(secret).toMatch(/^kp_/);
+      expect((await new KeyplaneClient({ endpoint: `http://127.0.0.1:${port}`, apiKey: secret, retries: 0 }).whoami()).api_key.id).toBe(keyId);
+      const everything = [readFileSync(join(DATA, 'terraform/terraform.tfstate'), 'utf8'), first.stdout, first.stderr, readFileSync(join(DATA, 'server.log'), 'utf8')].join('\n');
+      expect(secretFragmentsIn(everything, secret)).toEqual([]);
+    }
+    // The data source listed both keys.
+    const listed = (state.outputs.active_quickstart_key_ids as unknown as { value: string[] }).value;
+    expect(listed.sort()).toEqual([state.outputs.ci_key_id!.value, state.outputs.oncall_key_id!.value].sort());
+    expect(statSync(join(DATA, 'pgp/private.asc')).mode & 0o777).toBe(0o600);
+
+    // Again: the same service, the same keys, nothing to change.
     const second = run('quickstart.sh');
-    expect({ status: second.status, stderr: second.stderr.slice(-3000) }).toEqual({ status: 0, stderr: expect.any(String) });
-    expect(second.stdout).toMatch(/^port 7420 is taken; using \d+$/m);
-    expectTheStory(second.stdout);
-  } finally {
-    await new Promise((resolve) => (blocker ? blocker.close(resolve) : resolve(undefined)));
-  }
-}, 90_000);
+    expectOk(second);
+    expect(second.stdout).toMatch(new RegExp(`Reusing the Keyplane service from the last run: http://127\\.0\\.0\\.1:${port} \\(pid ${pid}\\)`));
+    expect(second.stdout).toMatch(/No changes\. Your infrastructure matches the configuration\./);
+    expect(second.stdout).toMatch(/Apply complete! Resources: 0 added, 0 changed, 0 destroyed\./);
+    expect(second.stdout).toMatch(/both keys authenticate/);
+
+    // The companion command stops the service and removes everything.
+    const clean = run('quickstart-clean.sh');
+    expect(clean.status).toBe(0);
+    expect(clean.stdout).toMatch(new RegExp(`stopping the quickstart service \\(pid ${pid}\\)`));
+    expect(alive(pid)).toBe(false);
+    expect(await listening(port)).toBe(false);
+    expect(existsSync(DATA)).toBe(false);
+  }, 180_000);
+
+  test('with port 7420 taken, a fresh quickstart moves to a free port', async () => {
+    expect(run('quickstart-clean.sh').status).toBe(0);
+    let blocker: Server | undefined;
+    if (!(await listening(7420))) {
+      blocker = createServer();
+      await new Promise<void>((resolve) => blocker!.listen(7420, '127.0.0.1', resolve));
+    }
+    try {
+      const r = run('quickstart.sh');
+      expectOk(r);
+      expect(r.stdout).toMatch(/^port 7420 is taken; using \d+$/m);
+      expect(r.stdout).toMatch(/Apply complete! Resources: 5 added/);
+    } finally {
+      await new Promise((resolve) => (blocker ? blocker.close(resolve) : resolve(undefined)));
+      run('quickstart-clean.sh');
+    }
+  }, 120_000);
+});
 
 test('quickstart-clean stops a leftover service by its pid file and removes the data dir', async () => {
   const clean = run('quickstart-clean.sh');

@@ -30,7 +30,8 @@ resource "keyplane_api_key" "deployer" {
 }
 
 # A key handed to a person: only the holder of the PGP private key can read encrypted_secret
-# (terraform output -raw encrypted_secret | gpg --decrypt).
+# (terraform output -raw oncall_encrypted_secret | gpg --decrypt, or without gpg:
+# ... | keyplane pgp decrypt --private-key private.asc; keyplane pgp generate-key makes a pair).
 resource "keyplane_api_key" "oncall" {
   name    = "oncall-readonly"
   role    = "viewer"

@@ -29,8 +29,8 @@ export const apiKeySchema = resourceSchema({
       validators: [rfc3339()],
       description: 'When the key stops working (RFC 3339, any offset). Compared as an instant, so another spelling of the same time is no change; it must be in the future. Changed in place.',
     }),
-    allow_list_ids: setAttr(T.string, { optional: true, computed: true, default: [], description: 'IP allow lists (ipl_…) the key may be used from; checked at plan. Changed in place.' }),
-    labels: mapAttr(T.string, { optional: true, computed: true, default: {}, description: 'Labels of the key. Changed in place.' }),
+    allow_list_ids: setAttr(T.string, { optional: true, computed: true, default: [], description: 'IP allow lists (al_…) the key may be used from; checked at plan. Changed in place.' }),
+    labels: mapAttr(T.string, { optional: true, computed: true, default: {}, description: 'Labels of the key (string keys and values), for finding it: the keyplane_api_keys data source and keyplane api-key list filter by them. Changed in place.' }),
     keepers: mapAttr(T.string, { optional: true, planModifiers: [requiresReplace()], description: 'Arbitrary values kept in state only; any change replaces the key (for rotation).' }),
     pgp_key: stringAttr({
       optional: true,

@@ -9,7 +9,7 @@ import { listAttr, mapAttr, stringAttr } from '../../sdk/framework';
 
 export const apiKeyComputedAttributes = {
   name: stringAttr({ computed: true, description: 'Name of the key.' }),
-  description: stringAttr({ computed: true, description: 'Free-text description.' }),
+  description: stringAttr({ computed: true, description: 'The key\'s free-text description; empty when none was given.' }),
   owner_type: stringAttr({ computed: true, description: 'Kind of principal owning the key: "user" or "service_account".' }),
   owner_id: stringAttr({ computed: true, description: 'Id of the owning user or service account.' }),
   service_account_id: stringAttr({ computed: true, description: 'The owning service account, or null for a user-owned key.' }),
@@ -19,7 +19,7 @@ export const apiKeyComputedAttributes = {
   scopes: listAttr(T.string, { computed: true, description: 'Scopes the key holds, sorted.' }),
   expires_at: stringAttr({ computed: true, description: 'When the key expires (RFC 3339), or null for never.' }),
   allow_list_ids: listAttr(T.string, { computed: true, description: 'IP allow lists the key is restricted to; empty for none.' }),
-  labels: mapAttr(T.string, { computed: true, description: 'Labels of the key.' }),
+  labels: mapAttr(T.string, { computed: true, description: 'Labels of the key (string keys and values).' }),
   status: stringAttr({ computed: true, description: '"active", "revoked" or "expired".' }),
   display_prefix: stringAttr({ computed: true, description: 'The first and last characters of the key, for recognising it (never the key).' }),
   created_at: stringAttr({ computed: true, description: 'When the key was created (RFC 3339).' }),

@@ -18,7 +18,7 @@ export const apiKeysDataSourceSchema = dataSourceSchema({
     labels: mapAttr(T.string, { optional: true, description: 'Only keys carrying every one of these labels with these values (at most 16).' }),
     ids: listAttr(T.string, { computed: true, description: 'Ids of the matching keys, ordered by id.' }),
     api_keys: listNestedAttr(
-      { attributes: { id: stringAttr({ computed: true, description: 'The key id.' }), ...apiKeyComputedAttributes } },
+      { attributes: { id: stringAttr({ computed: true, description: 'The key id (key_…).' }), ...apiKeyComputedAttributes } },
       { computed: true, description: 'The matching keys, ordered by id.' },
     ),
   },

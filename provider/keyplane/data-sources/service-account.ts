@@ -11,7 +11,7 @@ export const serviceAccountDataSourceSchema = dataSourceSchema({
   attributes: {
     id: stringAttr({ optional: true, computed: true, validators: [stringLength(1, 64)], description: 'The service account id (sa_…). Set this or name.' }),
     name: stringAttr({ optional: true, computed: true, validators: [stringLength(1, 128)], description: 'The service account\'s unique name. Set this or id.' }),
-    description: stringAttr({ computed: true, description: 'Free-text description.' }),
+    description: stringAttr({ computed: true, description: 'The service account\'s free-text description; empty when none was given.' }),
     role: stringAttr({ computed: true, description: 'The highest role its keys can act with: "admin", "developer" or "viewer".' }),
     disabled: boolAttr({ computed: true, description: 'Whether the account is disabled (its keys then fail verification).' }),
     created_by: stringAttr({ computed: true, description: 'Id of the user or service account that created it.' }),

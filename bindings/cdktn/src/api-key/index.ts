@@ -1,0 +1,583 @@
+// https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key
+// generated from terraform resource schema
+
+import { Construct } from 'constructs';
+import * as cdktn from 'cdktn';
+
+// Configuration
+
+export interface ApiKeyConfig extends cdktn.TerraformMetaArguments {
+  /**
+  * IP allow lists (al_…) the key may be used from; checked at plan. Changed in place.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key#allow_list_ids ApiKey#allow_list_ids}
+  */
+  readonly allowListIds?: string[];
+  /**
+  * Free text. Changed in place; empty when not given.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key#description ApiKey#description}
+  */
+  readonly description?: string;
+  /**
+  * When the key stops working (RFC 3339, any offset). Compared as an instant, so another spelling of the same time is no change; it must be in the future. Changed in place.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key#expires_at ApiKey#expires_at}
+  */
+  readonly expiresAt?: string;
+  /**
+  * Arbitrary values kept in state only; any change replaces the key (for rotation).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key#keepers ApiKey#keepers}
+  */
+  readonly keepers?: { [key: string]: string };
+  /**
+  * Labels of the key (string keys and values), for finding it: the keyplane_api_keys data source and keyplane api-key list filter by them. Changed in place.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key#labels ApiKey#labels}
+  */
+  readonly labels?: { [key: string]: string };
+  /**
+  * Name of the key. Changed in place.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key#name ApiKey#name}
+  */
+  readonly name: string;
+  /**
+  * One OpenPGP public key, ASCII-armored or base64 of the binary key. The secret is then stored only encrypted to it (encrypted_secret). Checked at plan; changing it replaces the key (an imported key adopts it in place: its secret cannot be delivered).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key#pgp_key ApiKey#pgp_key}
+  */
+  readonly pgpKey?: string;
+  /**
+  * Role of the key: admin, developer or viewer; unset, the owner's role. Changing it replaces the key.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key#role ApiKey#role}
+  */
+  readonly role?: string;
+  /**
+  * Scopes granted to the key, checked against the scope catalogue at plan. Changed in place.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key#scopes ApiKey#scopes}
+  */
+  readonly scopes?: string[];
+  /**
+  * Service account that owns the key; unset, the key belongs to the calling user. Changing it replaces the key.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key#service_account_id ApiKey#service_account_id}
+  */
+  readonly serviceAccountId?: string;
+  /**
+  * output_to_secret_store block
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key#output_to_secret_store ApiKey#output_to_secret_store}
+  */
+  readonly outputToSecretStore?: ApiKeyOutputToSecretStore;
+}
+export interface ApiKeyOutputToSecretStore {
+  /**
+  * Entry of the secret version holding the key. Default "api_key".
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key#entry_key ApiKey#entry_key}
+  */
+  readonly entryKey?: string;
+  /**
+  * The Keyplane secret (sec_…) to write the key to; the provider key must be allowed to write it.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key#secret_id ApiKey#secret_id}
+  */
+  readonly secretId: string;
+}
+
+export function apiKeyOutputToSecretStoreToTerraform(struct?: ApiKeyOutputToSecretStore | cdktn.IResolvable): any {
+  if (!cdktn.canInspect(struct) || cdktn.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktn.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdktn.io/docs/concepts/resources#references");
+  }
+  return {
+    entry_key: cdktn.stringToTerraform(struct!.entryKey),
+    secret_id: cdktn.stringToTerraform(struct!.secretId),
+  }
+}
+
+
+export function apiKeyOutputToSecretStoreToHclTerraform(struct?: ApiKeyOutputToSecretStore | cdktn.IResolvable): any {
+  if (!cdktn.canInspect(struct) || cdktn.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktn.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdktn.io/docs/concepts/resources#references");
+  }
+  const attrs = {
+    entry_key: {
+      value: cdktn.stringToHclTerraform(struct!.entryKey),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+    secret_id: {
+      value: cdktn.stringToHclTerraform(struct!.secretId),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+  };
+
+  // remove undefined attributes
+  return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined));
+}
+
+export class ApiKeyOutputToSecretStoreOutputReference extends cdktn.ComplexObject {
+  private isEmptyObject = false;
+  private resolvableValue?: cdktn.IResolvable;
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  */
+  public constructor(terraformResource: cdktn.IInterpolatingParent, terraformAttribute: string) {
+    super(terraformResource, terraformAttribute, false);
+  }
+
+  public get internalValue(): ApiKeyOutputToSecretStore | cdktn.IResolvable | undefined {
+    if (this.resolvableValue) {
+      return this.resolvableValue;
+    }
+    let hasAnyValues = this.isEmptyObject;
+    const internalValueResult: any = {};
+    if (this._entryKey !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.entryKey = this._entryKey;
+    }
+    if (this._secretId !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.secretId = this._secretId;
+    }
+    return hasAnyValues ? internalValueResult : undefined;
+  }
+
+  public set internalValue(value: ApiKeyOutputToSecretStore | cdktn.IResolvable | undefined) {
+    if (value === undefined) {
+      this.isEmptyObject = false;
+      this.resolvableValue = undefined;
+      this._entryKey = undefined;
+      this._secretId = undefined;
+    }
+    else if (cdktn.Tokenization.isResolvable(value)) {
+      this.isEmptyObject = false;
+      this.resolvableValue = value;
+    }
+    else {
+      this.isEmptyObject = Object.keys(value).length === 0;
+      this.resolvableValue = undefined;
+      this._entryKey = value.entryKey;
+      this._secretId = value.secretId;
+    }
+  }
+
+  // entry_key - computed: true, optional: true, required: false
+  private _entryKey?: string; 
+  public get entryKey() {
+    return this.getStringAttribute('entry_key');
+  }
+  public set entryKey(value: string) {
+    this._entryKey = value;
+  }
+  public resetEntryKey() {
+    this._entryKey = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get entryKeyInput() {
+    return this._entryKey;
+  }
+
+  // secret_id - computed: false, optional: false, required: true
+  private _secretId?: string; 
+  public get secretId() {
+    return this.getStringAttribute('secret_id');
+  }
+  public set secretId(value: string) {
+    this._secretId = value;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get secretIdInput() {
+    return this._secretId;
+  }
+}
+
+/**
+* Represents a {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key keyplane_api_key}
+*/
+export class ApiKey extends cdktn.TerraformResource {
+
+  // =================
+  // STATIC PROPERTIES
+  // =================
+  public static readonly tfResourceType = "keyplane_api_key";
+
+  // ==============
+  // STATIC Methods
+  // ==============
+  /**
+  * Generates CDKTN code for importing a ApiKey resource upon running "cdktn plan <stack-name>"
+  * @param scope The scope in which to define this construct
+  * @param importToId The construct id used in the generated config for the ApiKey to import
+  * @param importFromId The id of the existing ApiKey that should be imported. Refer to the {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key#import import section} in the documentation of this resource for the id to use
+  * @param provider? Optional instance of the provider where the ApiKey to import is found
+  */
+  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktn.TerraformProvider) {
+        return new cdktn.ImportableResource(scope, importToId, { terraformResourceType: "keyplane_api_key", importId: importFromId, provider });
+      }
+
+  // ===========
+  // INITIALIZER
+  // ===========
+
+  /**
+  * Create a new {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key keyplane_api_key} Resource
+  *
+  * @param scope The scope in which to define this construct
+  * @param id The scoped construct ID. Must be unique amongst siblings in the same scope
+  * @param options ApiKeyConfig
+  */
+  public constructor(scope: Construct, id: string, config: ApiKeyConfig) {
+    super(scope, id, {
+      terraformResourceType: 'keyplane_api_key',
+      terraformGeneratorMetadata: {
+        providerName: 'keyplane'
+      },
+      provider: config.provider,
+      dependsOn: config.dependsOn,
+      count: config.count,
+      lifecycle: config.lifecycle,
+      provisioners: config.provisioners,
+      connection: config.connection,
+      forEach: config.forEach
+    });
+    this._allowListIds = config.allowListIds;
+    this._description = config.description;
+    this._expiresAt = config.expiresAt;
+    this._keepers = config.keepers;
+    this._labels = config.labels;
+    this._name = config.name;
+    this._pgpKey = config.pgpKey;
+    this._role = config.role;
+    this._scopes = config.scopes;
+    this._serviceAccountId = config.serviceAccountId;
+    this._outputToSecretStore.internalValue = config.outputToSecretStore;
+  }
+
+  // ==========
+  // ATTRIBUTES
+  // ==========
+
+  // allow_list_ids - computed: true, optional: true, required: false
+  private _allowListIds?: string[]; 
+  public get allowListIds() {
+    return cdktn.Fn.tolist(this.getListAttribute('allow_list_ids'));
+  }
+  public set allowListIds(value: string[]) {
+    this._allowListIds = value;
+  }
+  public resetAllowListIds() {
+    this._allowListIds = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get allowListIdsInput() {
+    return this._allowListIds;
+  }
+
+  // created_at - computed: true, optional: false, required: false
+  public get createdAt() {
+    return this.getStringAttribute('created_at');
+  }
+
+  // created_by - computed: true, optional: false, required: false
+  public get createdBy() {
+    return this.getStringAttribute('created_by');
+  }
+
+  // description - computed: true, optional: true, required: false
+  private _description?: string; 
+  public get description() {
+    return this.getStringAttribute('description');
+  }
+  public set description(value: string) {
+    this._description = value;
+  }
+  public resetDescription() {
+    this._description = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get descriptionInput() {
+    return this._description;
+  }
+
+  // display_prefix - computed: true, optional: false, required: false
+  public get displayPrefix() {
+    return this.getStringAttribute('display_prefix');
+  }
+
+  // encrypted_secret - computed: true, optional: false, required: false
+  public get encryptedSecret() {
+    return this.getStringAttribute('encrypted_secret');
+  }
+
+  // expires_at - computed: false, optional: true, required: false
+  private _expiresAt?: string; 
+  public get expiresAt() {
+    return this.getStringAttribute('expires_at');
+  }
+  public set expiresAt(value: string) {
+    this._expiresAt = value;
+  }
+  public resetExpiresAt() {
+    this._expiresAt = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get expiresAtInput() {
+    return this._expiresAt;
+  }
+
+  // id - computed: true, optional: false, required: false
+  public get id() {
+    return this.getStringAttribute('id');
+  }
+
+  // keepers - computed: false, optional: true, required: false
+  private _keepers?: { [key: string]: string }; 
+  public get keepers() {
+    return this.getStringMapAttribute('keepers');
+  }
+  public set keepers(value: { [key: string]: string }) {
+    this._keepers = value;
+  }
+  public resetKeepers() {
+    this._keepers = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get keepersInput() {
+    return this._keepers;
+  }
+
+  // key_fingerprint - computed: true, optional: false, required: false
+  public get keyFingerprint() {
+    return this.getStringAttribute('key_fingerprint');
+  }
+
+  // labels - computed: true, optional: true, required: false
+  private _labels?: { [key: string]: string }; 
+  public get labels() {
+    return this.getStringMapAttribute('labels');
+  }
+  public set labels(value: { [key: string]: string }) {
+    this._labels = value;
+  }
+  public resetLabels() {
+    this._labels = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get labelsInput() {
+    return this._labels;
+  }
+
+  // name - computed: false, optional: false, required: true
+  private _name?: string; 
+  public get name() {
+    return this.getStringAttribute('name');
+  }
+  public set name(value: string) {
+    this._name = value;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get nameInput() {
+    return this._name;
+  }
+
+  // pgp_key - computed: false, optional: true, required: false
+  private _pgpKey?: string; 
+  public get pgpKey() {
+    return this.getStringAttribute('pgp_key');
+  }
+  public set pgpKey(value: string) {
+    this._pgpKey = value;
+  }
+  public resetPgpKey() {
+    this._pgpKey = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get pgpKeyInput() {
+    return this._pgpKey;
+  }
+
+  // role - computed: true, optional: true, required: false
+  private _role?: string; 
+  public get role() {
+    return this.getStringAttribute('role');
+  }
+  public set role(value: string) {
+    this._role = value;
+  }
+  public resetRole() {
+    this._role = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get roleInput() {
+    return this._role;
+  }
+
+  // scopes - computed: true, optional: true, required: false
+  private _scopes?: string[]; 
+  public get scopes() {
+    return cdktn.Fn.tolist(this.getListAttribute('scopes'));
+  }
+  public set scopes(value: string[]) {
+    this._scopes = value;
+  }
+  public resetScopes() {
+    this._scopes = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get scopesInput() {
+    return this._scopes;
+  }
+
+  // secret - computed: true, optional: false, required: false
+  public get secret() {
+    return this.getStringAttribute('secret');
+  }
+
+  // secret_store_version_id - computed: true, optional: false, required: false
+  public get secretStoreVersionId() {
+    return this.getStringAttribute('secret_store_version_id');
+  }
+
+  // service_account_id - computed: false, optional: true, required: false
+  private _serviceAccountId?: string; 
+  public get serviceAccountId() {
+    return this.getStringAttribute('service_account_id');
+  }
+  public set serviceAccountId(value: string) {
+    this._serviceAccountId = value;
+  }
+  public resetServiceAccountId() {
+    this._serviceAccountId = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get serviceAccountIdInput() {
+    return this._serviceAccountId;
+  }
+
+  // status - computed: true, optional: false, required: false
+  public get status() {
+    return this.getStringAttribute('status');
+  }
+
+  // output_to_secret_store - computed: false, optional: true, required: false
+  private _outputToSecretStore = new ApiKeyOutputToSecretStoreOutputReference(this, "output_to_secret_store");
+  public get outputToSecretStore() {
+    return this._outputToSecretStore;
+  }
+  public putOutputToSecretStore(value: ApiKeyOutputToSecretStore) {
+    this._outputToSecretStore.internalValue = value;
+  }
+  public resetOutputToSecretStore() {
+    this._outputToSecretStore.internalValue = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get outputToSecretStoreInput() {
+    return this._outputToSecretStore.internalValue;
+  }
+
+  // =========
+  // SYNTHESIS
+  // =========
+
+  protected synthesizeAttributes(): { [name: string]: any } {
+    return {
+      allow_list_ids: cdktn.listMapper(cdktn.stringToTerraform, false)(this._allowListIds),
+      description: cdktn.stringToTerraform(this._description),
+      expires_at: cdktn.stringToTerraform(this._expiresAt),
+      keepers: cdktn.hashMapper(cdktn.stringToTerraform)(this._keepers),
+      labels: cdktn.hashMapper(cdktn.stringToTerraform)(this._labels),
+      name: cdktn.stringToTerraform(this._name),
+      pgp_key: cdktn.stringToTerraform(this._pgpKey),
+      role: cdktn.stringToTerraform(this._role),
+      scopes: cdktn.listMapper(cdktn.stringToTerraform, false)(this._scopes),
+      service_account_id: cdktn.stringToTerraform(this._serviceAccountId),
+      output_to_secret_store: apiKeyOutputToSecretStoreToTerraform(this._outputToSecretStore.internalValue),
+    };
+  }
+
+  protected synthesizeHclAttributes(): { [name: string]: any } {
+    const attrs = {
+      allow_list_ids: {
+        value: cdktn.listMapperHcl(cdktn.stringToHclTerraform, false)(this._allowListIds),
+        isBlock: false,
+        type: "set",
+        storageClassType: "stringList",
+      },
+      description: {
+        value: cdktn.stringToHclTerraform(this._description),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      expires_at: {
+        value: cdktn.stringToHclTerraform(this._expiresAt),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      keepers: {
+        value: cdktn.hashMapperHcl(cdktn.stringToHclTerraform)(this._keepers),
+        isBlock: false,
+        type: "map",
+        storageClassType: "stringMap",
+      },
+      labels: {
+        value: cdktn.hashMapperHcl(cdktn.stringToHclTerraform)(this._labels),
+        isBlock: false,
+        type: "map",
+        storageClassType: "stringMap",
+      },
+      name: {
+        value: cdktn.stringToHclTerraform(this._name),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      pgp_key: {
+        value: cdktn.stringToHclTerraform(this._pgpKey),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      role: {
+        value: cdktn.stringToHclTerraform(this._role),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      scopes: {
+        value: cdktn.listMapperHcl(cdktn.stringToHclTerraform, false)(this._scopes),
+        isBlock: false,
+        type: "set",
+        storageClassType: "stringList",
+      },
+      service_account_id: {
+        value: cdktn.stringToHclTerraform(this._serviceAccountId),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      output_to_secret_store: {
+        value: apiKeyOutputToSecretStoreToHclTerraform(this._outputToSecretStore.internalValue),
+        isBlock: true,
+        type: "struct",
+        storageClassType: "ApiKeyOutputToSecretStore",
+      },
+    };
+
+    // remove undefined attributes
+    return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined ))
+  }
+}

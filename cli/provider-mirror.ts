@@ -1,0 +1,188 @@
+/**
+ * Installing the provider for Terraform without a registry: a small POSIX sh launcher that execs this Node on
+ * the package's bundled provider (dist/provider/keyplane/main.js), placed in a filesystem mirror's unpacked
+ * layout (shared docs, terraform-plugin-protocol.md §8.3) or in a directory for dev_overrides (§8.2).
+ *
+ * The provider is run in place, never copied: it requires openpgp from the package's node_modules when a
+ * pgp_key needs it. Only the launcher sits in the package directory, so the lock file's `h1:` hash covers the
+ * launcher alone (Terraform hashes every file there).
+ * @module
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { endianness } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { PROVIDER_ADDRESS } from '../provider/keyplane/address';
+import { dirFiles, hashDir } from './dirhash';
+import { UsageError } from './errors';
+
+export const PROVIDER_TYPE = 'keyplane';
+
+/** Node's process.platform to Go's GOOS, which Terraform's OS_ARCH names use. */
+const GOOS: Record<string, string> = { linux: 'linux', darwin: 'darwin', freebsd: 'freebsd', openbsd: 'openbsd', sunos: 'solaris', aix: 'aix' };
+/** Node's process.arch to GOARCH (ppc64 is decided by byte order: Node runs little-endian on Linux). */
+const GOARCH: Record<string, string> = { x64: 'amd64', ia32: '386', arm: 'arm', arm64: 'arm64', s390x: 's390x', riscv64: 'riscv64', loong64: 'loong64', mips: 'mips', mipsel: 'mipsle' };
+
+/** Terraform's name for the platform this Node runs on, e.g. linux_amd64, darwin_arm64. */
+export function terraformPlatform(platform: string = process.platform, arch: string = process.arch, byteOrder: string = endianness()): string {
+  if (platform === 'win32') throw new Error('the provider launcher is a POSIX sh script, which Terraform cannot run on Windows; use WSL');
+  const os = GOOS[platform];
+  const goarch = arch === 'ppc64' ? (byteOrder === 'LE' ? 'ppc64le' : 'ppc64') : GOARCH[arch];
+  if (!os || !goarch) throw new Error(`no Terraform platform name is known for Node's ${platform}/${arch}; pass --platform OS_ARCH (as \`terraform version\` prints it)`);
+  return `${os}_${goarch}`;
+}
+
+/** Terraform's ParsePlatform accepts lower-case letters and digits on each side of one underscore. */
+export function checkPlatform(value: string): string {
+  if (!/^[a-z0-9]+_[a-z0-9]+$/.test(value)) throw new UsageError(`--platform ${JSON.stringify(value)} is not an OS_ARCH name such as linux_amd64 or darwin_arm64`);
+  return value;
+}
+
+/** The keyplane package's root (real path): package.json lies two levels above cli/ sources, three above dist/cli. */
+export function packageRoot(from: string = __dirname): string {
+  for (let dir = from, i = 0; i < 4; dir = dirname(dir), i++) {
+    try {
+      if ((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name === 'keyplane') return realpathSync(dir);
+    } catch {
+      // not here
+    }
+  }
+  throw new Error(`cannot find the keyplane package above ${from}`);
+}
+
+/** The bundled provider `npm run build` makes. */
+export function providerExecutable(root: string = packageRoot()): string {
+  return join(root, 'dist', 'provider', 'keyplane', 'main.js');
+}
+
+/** A single-quoted sh word: nothing inside is special except the quote, written as '\''. */
+export function shQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+export interface LauncherTarget {
+  /** Absolute path of the Node to run (process.execPath). */
+  node: string;
+  /** Absolute path of the bundled provider. */
+  executable: string;
+  version: string;
+}
+
+/** The launcher's text. Deterministic, so a second install leaves the file and its hash as they were. */
+export function launcherScript(t: LauncherTarget): string {
+  return [
+    '#!/bin/sh',
+    `# ${PROVIDER_ADDRESS} ${t.version}, written by \`keyplane provider\`. It runs the provider inside the`,
+    '# keyplane package, whose node_modules it loads modules from, so the package must stay where it is.',
+    `exec ${shQuote(t.node)} ${shQuote(t.executable)} "$@"`,
+    '',
+  ].join('\n');
+}
+
+/** Fails unless the bundled provider is there (exit 1: nothing is wrong with the command line). */
+export function checkExecutable(executable: string): void {
+  let ok = false;
+  try {
+    ok = statSync(executable).isFile();
+  } catch {
+    // missing
+  }
+  if (!ok) throw new Error(`the provider executable ${executable} is missing: run \`npm run build\` in ${dirname(dirname(dirname(dirname(executable))))} first`);
+}
+
+/**
+ * Writes `text` to `path` with mode 0755 unless it is there already. The new file is written as a dot-file in
+ * `tempDir` and renamed into place, so a crash never leaves a half-written launcher, nor a stray file in the
+ * package directory, where Terraform would hash it too. Resolves to whether the file changed.
+ */
+function writeExecutable(path: string, text: string, tempDir: string): boolean {
+  if (existsSync(path) && statSync(path).isFile() && readFileSync(path, 'utf8') === text) {
+    if ((statSync(path).mode & 0o777) !== 0o755) chmodSync(path, 0o755);
+    return false;
+  }
+  const temp = join(tempDir, `.terraform-provider-${PROVIDER_TYPE}.${randomBytes(6).toString('hex')}.tmp`);
+  writeFileSync(temp, text, { mode: 0o755, flag: 'wx' });
+  try {
+    chmodSync(temp, 0o755); // the umask may have narrowed it
+    renameSync(temp, path);
+  } catch (err) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // already gone
+    }
+    throw err;
+  }
+  return true;
+}
+
+/** Makes `dir` (the value of --dir) or says, naming --dir, why it cannot be used. */
+function prepareDir(dir: string, sub: string): string {
+  let existing;
+  try {
+    existing = statSync(dir);
+  } catch {
+    existing = undefined;
+  }
+  if (existing && !existing.isDirectory()) throw new UsageError(`--dir ${dir} exists and is not a directory`);
+  const target = join(dir, sub);
+  try {
+    mkdirSync(target, { recursive: true });
+  } catch (err) {
+    throw new UsageError(`--dir ${dir} cannot be used: creating ${target} failed: ${(err as Error).message}`);
+  }
+  return target;
+}
+
+export interface Installed {
+  address: string;
+  version: string;
+  platform: string;
+  /** The launcher. */
+  path: string;
+  /** The `h1:` hash Terraform computes for the package directory. */
+  hash: string;
+  /** Whether the launcher was written (false: it was there already, unchanged). */
+  changed: boolean;
+  /** Other files in the package directory: Terraform hashes them too, and may run one instead. */
+  otherFiles: string[];
+}
+
+/** `DIR/HOST/NAMESPACE/TYPE/VERSION/OS_ARCH/terraform-provider-TYPE_vVERSION`, Terraform's unpacked mirror layout. */
+export function installMirror(o: LauncherTarget & { dir: string; platform: string }): Installed {
+  checkExecutable(o.executable);
+  const dir = resolve(o.dir);
+  const versionDir = prepareDir(dir, join(PROVIDER_ADDRESS, o.version));
+  const packageDir = prepareDir(dir, join(PROVIDER_ADDRESS, o.version, o.platform));
+  const name = `terraform-provider-${PROVIDER_TYPE}_v${o.version}`;
+  const path = join(packageDir, name);
+  let changed: boolean;
+  try {
+    changed = writeExecutable(path, launcherScript(o), versionDir);
+  } catch (err) {
+    throw new UsageError(`--dir ${dir} cannot be used: writing ${path} failed: ${(err as Error).message}`);
+  }
+  return { address: PROVIDER_ADDRESS, version: o.version, platform: o.platform, path, hash: hashDir(packageDir), changed, otherFiles: dirFiles(packageDir).filter((f) => f !== name) };
+}
+
+export interface DevLauncher {
+  address: string;
+  /** The directory dev_overrides points at. */
+  dir: string;
+  path: string;
+  changed: boolean;
+}
+
+/** `DIR/terraform-provider-keyplane`, for a dev_overrides entry (which takes a directory, not a file). */
+export function installDevLauncher(o: LauncherTarget & { dir: string }): DevLauncher {
+  checkExecutable(o.executable);
+  const dir = prepareDir(resolve(o.dir), '');
+  const path = join(dir, `terraform-provider-${PROVIDER_TYPE}`);
+  let changed: boolean;
+  try {
+    changed = writeExecutable(path, launcherScript(o), dir);
+  } catch (err) {
+    throw new UsageError(`--dir ${dir} cannot be used: writing ${path} failed: ${(err as Error).message}`);
+  }
+  return { address: PROVIDER_ADDRESS, dir, path, changed };
+}
