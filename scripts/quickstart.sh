@@ -16,8 +16,8 @@ export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 # The quickstart talks only to the service it starts, never to one the caller's environment points at, and
 # uses only the CLI configuration it writes.
 unset KEYPLANE_ENDPOINT KEYPLANE_API_KEY TF_CLI_CONFIG_FILE TF_DATA_DIR TF_WORKSPACE
-DATA="$ROOT/.keyplane/quickstart"
-REL_DATA=.keyplane/quickstart
+# shellcheck source=scripts/quickstart-lib.sh
+source scripts/quickstart-lib.sh
 CLI="$ROOT/dist/cli/main.js"
 WORK="$DATA/terraform"
 TFRC="$DATA/terraformrc"
@@ -36,34 +36,37 @@ fail() {
   printf 'quickstart failed: %s\n' "$*" >&2
   exit 1
 }
+# Whatever failed, say how to start over.
+trap 'rc=$?; [ "$rc" = 0 ] || [ "$rc" -ge 128 ] || printf "(to start over from nothing: npm run quickstart:clean, then npm run quickstart)\n" >&2' EXIT
 keyplane() { node "$CLI" "$@"; }
 tf() { terraform -chdir="$WORK" "$@"; }
 
 command -v terraform >/dev/null 2>&1 || fail "terraform is not on PATH: install Terraform 1.11 or later (https://developer.hashicorp.com/terraform/install)"
-[ -f "$CLI" ] && [ -f "$ROOT/dist/provider/keyplane/main.js" ] || { echo "dist/ is missing; building it (npm run build)"; npm run build >/dev/null; }
+TF_VERSION=$(terraform version -json | node -e 'let t="";process.stdin.on("data",d=>t+=d).on("end",()=>console.log(JSON.parse(t).terraform_version))')
+node -e 'const [a,b]=process.argv[1].split(".").map(Number);process.exit(a>1||(a===1&&b>=11)?0:1)' "$TF_VERSION" || fail "terraform $TF_VERSION is too old: the provider needs Terraform 1.11 or later (write-only attributes, ephemeral resources)"
+# dist/ as `npm ci` builds it; a dist/ from an older checkout lacks the commands used below.
+[ -f "$CLI" ] && [ -f "$ROOT/dist/provider/keyplane/main.js" ] && [ -f "$ROOT/dist/cli/commands/provider.js" ] || { echo "dist/ is missing or old; building it (npm run build)"; npm run build >/dev/null; }
 
 # ---- the service: reuse the one a previous run left, or start it
 
-healthy() { node -e "require('http').get('$1/healthz',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"; }
-is_our_server() {
-  local args
-  if [ -r "/proc/$1/cmdline" ]; then args=$(tr '\0' ' ' <"/proc/$1/cmdline"); else args=$(ps -p "$1" -o args= 2>/dev/null || true); fi
-  [[ "$args" == *"server start"*"$REL_DATA"* ]]
-}
+healthy() { node -e "require('http').get('$1/healthz',{timeout:2000},r=>process.exit(r.statusCode===200?0:1)).on('timeout',()=>process.exit(1)).on('error',()=>process.exit(1))"; }
 port_free() { node -e "const s=require('net').createServer();s.once('error',()=>process.exit(1));s.listen($1,'127.0.0.1',()=>s.close())" 2>/dev/null; }
 
 PORT=""
-if [ -f "$DATA/server.pid" ] && [ -f "$DATA/port" ]; then
-  pid=$(cat "$DATA/server.pid")
-  saved=$(cat "$DATA/port")
-  if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && is_our_server "$pid" && healthy "http://127.0.0.1:$saved"; then
-    PORT=$saved
-    step "Reusing the Keyplane service from the last run: http://127.0.0.1:$PORT (pid $pid)"
-  fi
+pid=$(quickstart_server_pid)
+if [ -n "$pid" ] && [ -f "$DATA/port" ] && healthy "http://127.0.0.1:$(cat "$DATA/port")"; then
+  PORT=$(cat "$DATA/port")
+  step "Reusing the Keyplane service from the last run: http://127.0.0.1:$PORT (pid $pid)"
+elif [ -n "$pid" ]; then
+  echo "the service from the last run (pid $pid) does not answer; restarting it"
+  stop_quickstart_server
 fi
 
 if [ -z "$PORT" ]; then
-  if [ ! -f "$DATA/admin.key" ]; then
+  # The store and the state go together: a store without the state (left by an older quickstart, or a run
+  # stopped before its first apply) holds names the apply would collide with, so it is made anew.
+  if [ ! -f "$DATA/admin.key" ] || [ ! -f "$WORK/terraform.tfstate" ]; then
+    [ -d "$DATA" ] && echo "$REL_DATA holds no Terraform state to go with its store; starting over"
     step "Initialising the store in $REL_DATA: SQLite database, master key (mode 0600), first admin and its API key"
     rm -rf "$DATA"
     mkdir -p "$DATA"
@@ -81,7 +84,8 @@ if [ -z "$PORT" ]; then
   fi
   step "Starting the service in the background on http://127.0.0.1:$PORT (log: $REL_DATA/server.log)"
   show keyplane server start --data "$REL_DATA" --listen "127.0.0.1:$PORT"
-  # Its own session (when setsid exists), so a Ctrl-C here does not stop it; no inherited stdout either.
+  # Its own session where setsid exists (Linux), so a Ctrl-C here does not stop it (elsewhere it does, and
+  # the next run starts it again); no inherited stdout either, so callers waiting for EOF are not held.
   launcher=()
   command -v setsid >/dev/null 2>&1 && launcher=(setsid)
   ${launcher[@]+"${launcher[@]}"} node "$CLI" server start --data "$REL_DATA" --listen "127.0.0.1:$PORT" --log-level warn </dev/null >"$DATA/server.log" 2>&1 &
@@ -122,10 +126,15 @@ fi
 step "terraform init and apply on examples/quickstart (working copy: $REL_DATA/terraform)"
 mkdir -p "$WORK"
 cp examples/quickstart/*.tf "$WORK/"
-show terraform init -input=false
-tf init -input=false ${NO_COLOR_FLAG[@]+"${NO_COLOR_FLAG[@]}"}
-show terraform apply -auto-approve -var "pgp_public_key_file=$REL_DATA/pgp/public.asc"
-tf apply -auto-approve -input=false ${NO_COLOR_FLAG[@]+"${NO_COLOR_FLAG[@]}"} -var "pgp_public_key_file=$DATA/pgp/public.asc"
+# The variable in a tfvars file, so that a plan or apply you run there yourself needs no -var.
+node -e 'console.log(JSON.stringify({ pgp_public_key_file: process.argv[1] }, null, 2))' "$DATA/pgp/public.asc" >"$WORK/terraform.tfvars.json"
+echo "pgp_public_key_file = $REL_DATA/pgp/public.asc (in terraform.tfvars.json)"
+# -upgrade: the lock file here is the quickstart's own, and it must follow the launcher, whose hash changes
+# when Node or the checkout moves (a lock file you commit would not be upgraded silently).
+show terraform init -input=false -upgrade
+tf init -input=false -upgrade ${NO_COLOR_FLAG[@]+"${NO_COLOR_FLAG[@]}"}
+show terraform apply -auto-approve
+tf apply -auto-approve -input=false ${NO_COLOR_FLAG[@]+"${NO_COLOR_FLAG[@]}"}
 
 # ---- what it proves
 

@@ -5,7 +5,7 @@
  * on stdin or from a file and prints the key. openpgp loads only inside these actions.
  * @module
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { globals } from '../context';
@@ -67,6 +67,8 @@ export function register(program: Command): void {
         try {
           mkdirSync(o.outDir, { recursive: true, mode: 0o700 });
           writeFileSync(priv, key.privateKey, { mode: 0o600 });
+          // The mode applies only to a new file: an overwritten private.asc (--force) may have been readable.
+          chmodSync(priv, 0o600);
           writeFileSync(pub, key.publicKey, { mode: 0o644 });
         } catch (err) {
           throw new Error(`cannot write to --out-dir ${o.outDir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);

@@ -3,7 +3,7 @@
  * provider's encrypted_secret decrypts back with it (with and without a passphrase); every bad input is one
  * clear line naming the flag, with nothing written.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encryptTo, parsePgpKey } from '../../provider/keyplane/api-key/pgp';
@@ -74,8 +74,10 @@ test('bad input: each error names the flag, exits non-zero, prints no secret and
   expect(again.status).toBe(2);
   expect(again.stderr).toMatch(/already holds a key pair .*--force/);
   expect(readFileSync(join(out, 'private.asc'), 'utf8')).toBe(before);
+  chmodSync(join(out, 'private.asc'), 0o644);
   expect(keyplane(['pgp', 'generate-key', '--name', 'X', '--email', 'x@example.com', '--out-dir', out, '--force']).status).toBe(0);
   expect(readFileSync(join(out, 'private.asc'), 'utf8')).not.toBe(before);
+  expect(statSync(join(out, 'private.asc')).mode & 0o777).toBe(0o600);
 
   const notKey = keyplane(['pgp', 'decrypt', '--private-key', join(out, 'public.asc')], {}, { input: 'x' });
   expect(notKey.status).toBe(2);

@@ -16,7 +16,9 @@ import { CLI, freePort, keyplane, ROOT } from '../helpers/cli';
 import { describeTerraform } from '../helpers/terraform';
 import { secretFragmentsIn } from '../helpers/keyplane';
 
-const DATA = join(ROOT, '.keyplane/quickstart');
+// A data dir of the tests' own, so that `npm test` leaves a quickstart of the user's (.keyplane/quickstart) alone.
+const REL_DATA = `.keyplane/quickstart-test-${process.pid}`;
+const DATA = join(ROOT, REL_DATA);
 const OFFLINE = { HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', https_proxy: 'http://127.0.0.1:9', http_proxy: 'http://127.0.0.1:9', NO_PROXY: '', no_proxy: '' };
 const run = (script: string) =>
   spawnSync('bash', [join('scripts', script)], {
@@ -24,7 +26,7 @@ const run = (script: string) =>
     encoding: 'utf8',
     timeout: 120_000,
     // The caller's Keyplane and Terraform settings must not leak in.
-    env: { ...process.env, ...OFFLINE, KEYPLANE_ENDPOINT: 'http://127.0.0.1:9', KEYPLANE_API_KEY: 'kp_not_a_key', TF_CLI_CONFIG_FILE: '/nonexistent/terraformrc' },
+    env: { ...process.env, ...OFFLINE, KEYPLANE_QUICKSTART_DIR: REL_DATA, KEYPLANE_ENDPOINT: 'http://127.0.0.1:9', KEYPLANE_API_KEY: 'kp_not_a_key', TF_CLI_CONFIG_FILE: '/nonexistent/terraformrc' },
   });
 
 const listening = (port: number) =>
@@ -102,6 +104,16 @@ describeTerraform('quickstart', () => {
     expect(listed.sort()).toEqual([state.outputs.ci_key_id!.value, state.outputs.oncall_key_id!.value].sort());
     expect(statSync(join(DATA, 'pgp/private.asc')).mode & 0o777).toBe(0o600);
 
+    // The summary's own commands work as printed: plan in the working copy (the tfvars file holds the
+    // variable) with the exported CLI configuration and key, and it plans nothing.
+    const plan = spawnSync('terraform', [`-chdir=${REL_DATA}/terraform`, 'plan', '-detailed-exitcode', '-input=false', '-no-color'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, ...OFFLINE, CHECKPOINT_DISABLE: '1', KEYPLANE_ENDPOINT: `http://127.0.0.1:${port}`, KEYPLANE_API_KEY: readFileSync(join(DATA, 'admin.key'), 'utf8').trim(), TF_CLI_CONFIG_FILE: join(DATA, 'terraformrc') },
+    });
+    expect({ status: plan.status, out: plan.stdout.slice(-1500) + plan.stderr.slice(-1500) }).toEqual({ status: 0, out: expect.stringContaining('No changes.') });
+    expect(out).toContain(`terraform -chdir=${REL_DATA}/terraform plan`);
+
     // Again: the same service, the same keys, nothing to change.
     const second = run('quickstart.sh');
     expectOk(second);
@@ -119,8 +131,11 @@ describeTerraform('quickstart', () => {
     expect(existsSync(DATA)).toBe(false);
   }, 180_000);
 
-  test('with port 7420 taken, a fresh quickstart moves to a free port', async () => {
+  test('with port 7420 taken, and a store left without its state, the quickstart starts over on a free port', async () => {
     expect(run('quickstart-clean.sh').status).toBe(0);
+    // A store with no Terraform state beside it, as an older quickstart or an interrupted first run leaves.
+    mkdirSync(DATA, { recursive: true });
+    expect(keyplane(['server', 'init', '--data', DATA, '--key-file', join(DATA, 'admin.key')]).status).toBe(0);
     let blocker: Server | undefined;
     if (!(await listening(7420))) {
       blocker = createServer();
@@ -130,6 +145,7 @@ describeTerraform('quickstart', () => {
       const r = run('quickstart.sh');
       expectOk(r);
       expect(r.stdout).toMatch(/^port 7420 is taken; using \d+$/m);
+      expect(r.stdout).toContain(`${REL_DATA} holds no Terraform state to go with its store; starting over`);
       expect(r.stdout).toMatch(/Apply complete! Resources: 5 added/);
     } finally {
       await new Promise((resolve) => (blocker ? blocker.close(resolve) : resolve(undefined)));
@@ -144,15 +160,17 @@ test('quickstart-clean stops a leftover service by its pid file and removes the 
   mkdirSync(DATA, { recursive: true });
   expect(keyplane(['server', 'init', '--data', DATA, '--key-file', join(DATA, 'admin.key')]).status).toBe(0);
   const port = await freePort();
-  const child = spawn(process.execPath, [CLI, 'server', 'start', '--data', '.keyplane/quickstart', '--listen', `127.0.0.1:${port}`, '--log-level', 'silent'], { cwd: ROOT, stdio: 'ignore' });
+  const child = spawn(process.execPath, [CLI, 'server', 'start', '--data', REL_DATA, '--listen', `127.0.0.1:${port}`, '--log-level', 'silent'], { cwd: ROOT, stdio: 'ignore' });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // Should the script miss it, the test must not leave it running (nor hang on it).
+  const kill = setTimeout(() => child.kill('SIGKILL'), 40_000);
   writeFileSync(join(DATA, 'server.pid'), `${child.pid}\n`);
   for (let i = 0; !(await listening(port)); i++) {
     if (i > 150) throw new Error('the leftover service did not start');
     await new Promise((r) => setTimeout(r, 100));
   }
   const res = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
-    const c = spawn('bash', ['scripts/quickstart-clean.sh'], { cwd: ROOT });
+    const c = spawn('bash', ['scripts/quickstart-clean.sh'], { cwd: ROOT, env: { ...process.env, KEYPLANE_QUICKSTART_DIR: REL_DATA } });
     let stdout = '';
     c.stdout.on('data', (d) => (stdout += d));
     c.on('close', (status) => resolve({ status, stdout }));
@@ -160,5 +178,6 @@ test('quickstart-clean stops a leftover service by its pid file and removes the 
   expect(res.status).toBe(0);
   expect(res.stdout).toMatch(new RegExp(`^stopping the quickstart service \\(pid ${child.pid}\\)$`, 'm'));
   expect(await exited).toBe(0);
+  clearTimeout(kill);
   expect(existsSync(DATA)).toBe(false);
 }, 60_000);
