@@ -1,0 +1,52 @@
+/**
+ * The bindings are npm packages that work: each compiles from its checked-in sources with tsc under strict
+ * mode (into a temp dir, independent of the build's lib/), declares its peer dependencies, loads through its
+ * workspace name with the classes users import, and packs with its compiled code and types.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FLAVOURS } from './bindings';
+import { ROOT } from './files';
+
+jest.setTimeout(120_000);
+
+describe.each(FLAVOURS)('bindings/$name', (flavour) => {
+  const dir = join(ROOT, 'bindings', flavour.name);
+
+  test('compiles with tsc (strict) to JavaScript and declarations', () => {
+    const out = mkdtempSync(join(tmpdir(), `keyplane-${flavour.name}-tsc-`));
+    try {
+      execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir, '--outDir', out], { encoding: 'utf8' });
+      for (const f of ['index.js', 'index.d.ts', 'api-key/index.js', 'api-key/index.d.ts', 'provider/index.d.ts']) expect(existsSync(join(out, f))).toBe(true);
+      expect(readFileSync(join(out, 'api-key/index.d.ts'), 'utf8')).toMatch(/readonly outputToSecretStore\?: ApiKeyOutputToSecretStore/);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  test(`is the package ${flavour.packageName} with peer dependencies on ${Object.keys(flavour.peerDependencies).join(' and ')}`, () => {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, any>;
+    const root = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, any>;
+    expect(pkg).toMatchObject({ name: flavour.packageName, version: root.version, main: 'lib/index.js', types: 'lib/index.d.ts', peerDependencies: flavour.peerDependencies });
+    expect(pkg.dependencies).toBeUndefined();
+    expect(root.workspaces).toContain(`bindings/${flavour.name}`);
+  });
+
+  test('loads by its package name (the build compiled it) and declares the resources users write', () => {
+    const mod = require(flavour.packageName) as Record<string, Record<string, any>>;
+    expect(mod.provider!.KeyplaneProvider.tfResourceType).toBe('keyplane');
+    expect(mod.apiKey!.ApiKey.tfResourceType).toBe('keyplane_api_key');
+    expect(mod.serviceAccount!.ServiceAccount.tfResourceType).toBe('keyplane_service_account');
+    expect(mod.dataKeyplaneScopes!.DataKeyplaneScopes.tfResourceType).toBe('keyplane_scopes');
+    if (flavour.name === 'cdktn') expect(mod.ephemeralKeyplaneSecretVersion).toBeDefined();
+    else expect(mod.ephemeralKeyplaneSecretVersion).toBeUndefined();
+  });
+
+  test('packs with lib/ (code and types) and src/', () => {
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: dir, encoding: 'utf8' })) as { files: { path: string }[] }[];
+    const files = packed[0]!.files.map((f) => f.path);
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'lib/index.js', 'lib/index.d.ts', 'lib/api-key/index.js', 'src/api-key/index.ts']));
+  });
+});
