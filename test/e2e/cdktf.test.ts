@@ -1,6 +1,6 @@
 /**
- * The CDK stacks in examples/cdktf and examples/cdktn, end to end: each is compiled with tsc and run with
- * Node as its cdktf.json's app would be; the synthesized cdk.tf.json is checked (a service account, a key
+ * The CDK stacks in examples/cdktf and examples/cdktn, end to end: each is synthesized by running its
+ * cdktf.json's app command (`npx tsc -p . && node dist/main.js`) as its README says; the synthesized cdk.tf.json is checked (a service account, a key
  * whose secret goes to the secret store, no provider credentials), then initialised, applied, planned again
  * and destroyed by the real `terraform` against a real service, with the bundled provider installed from a
  * filesystem mirror made by `keyplane provider install` (the stack's backend needs `terraform init`).
@@ -27,17 +27,23 @@ describeTerraform('CDK examples', () => {
     await service?.stop();
   });
 
+  const cleanups: (() => void)[] = [];
+  afterEach(() => cleanups.splice(0).forEach((f) => f()));
+
   test.each(['cdktf', 'cdktn'] as const)('examples/%s synthesizes a stack that applies, delivers the key only to the secret store, plans nothing more and destroys', async (flavour) => {
     const ws = await KeyplaneWorkspace.create(service, { TF_CLI_CONFIG_FILE: mirror.cliConfigFile });
     try {
       // The admin key is in the app's environment too: the stack must not copy it into cdk.tf.json.
-      const { json, stderr } = await synthExample(flavour, STACK, ws.dir, service.env);
+      const synth = await synthExample(flavour, STACK, service.env);
+      const { json, stderr } = synth;
+      cleanups.push(synth.remove);
       expect(stderr).toBe('');
       expect(secretFragmentsIn(json, service.adminKey)).toEqual([]);
       const tf = JSON.parse(json);
       expect(tf.provider.keyplane).toEqual([{}]);
       expect(tf.terraform.required_providers.keyplane.source).toBe('registry.terraform.io/keyplane/keyplane');
-      const stateFile = join(realpathSync(ws.dir), `terraform.${STACK}.tfstate`);
+      // cdktf's local backend: the state in the folder synth ran in, by absolute path.
+      const stateFile = join(realpathSync(synth.dir), `terraform.${STACK}.tfstate`);
       expect(tf.terraform.backend).toEqual({ local: { path: stateFile } });
       expect(Object.keys(tf.resource.keyplane_service_account)).toEqual(['deployer']);
       expect(tf.resource.keyplane_api_key.deploy_key).toMatchObject({

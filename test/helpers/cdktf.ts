@@ -6,7 +6,7 @@
  * terraform-plugin-protocol.md §8.2), so the harness's default CLI config would need the network.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -14,34 +14,38 @@ import { keyplane } from './cli';
 import { ROOT } from './keyplane';
 
 const run = promisify(execFile);
-const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
 
 export type Flavour = 'cdktf' | 'cdktn';
 
 export interface Synthesized {
+  /** The copy of the example folder the app ran in (its state file lands here, as in the example's README). */
+  dir: string;
   /** The stack's cdk.tf.json. */
   json: string;
   /** What the app printed on stderr (cdktf prints validation warnings there). */
   stderr: string;
+  remove(): void;
 }
 
 /**
- * Compiles examples/FLAVOUR with its own tsconfig and runs it, as `npx tsc -p . && node dist/main.js` does,
- * in `cwd`: cdktf's default local backend puts the state at an absolute path in the directory the app ran
- * in. The build goes under dist/ (ignored by git) so that it resolves the repository's node_modules (cdktf,
- * cdktn, @keyplane/*) as the example folder does; the output directory comes from CDKTF_OUTDIR, which the
- * App of cdktf and of cdktn both read.
+ * Runs examples/FLAVOUR the way its README does: the `app` command of its cdktf.json (`npx tsc -p . && node
+ * dist/main.js`, what `cdktf synth` runs) in a copy of the folder, which writes cdktf.out/stacks/STACK. The
+ * copy sits under dist/ (ignored by git) so that it resolves the repository's node_modules (cdktf, cdktn,
+ * @keyplane/*) as the example folder does, and several runs do not collide.
  */
-export async function synthExample(flavour: Flavour, stack: string, cwd: string, env: Record<string, string>): Promise<Synthesized> {
+export async function synthExample(flavour: Flavour, stack: string, env: Record<string, string>): Promise<Synthesized> {
   mkdirSync(join(ROOT, 'dist'), { recursive: true });
-  const build = mkdtempSync(join(ROOT, 'dist', `example-${flavour}-`));
+  const dir = mkdtempSync(join(ROOT, 'dist', `example-${flavour}-`));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
   try {
-    await run(process.execPath, [TSC, '-p', join(ROOT, 'examples', flavour), '--outDir', join(build, 'js')]);
-    const outdir = join(build, 'cdktf.out');
-    const app = await run(process.execPath, [join(build, 'js/main.js')], { cwd, env: { ...process.env, ...env, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: outdir } });
-    return { json: readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'), stderr: app.stderr };
-  } finally {
-    rmSync(build, { recursive: true, force: true });
+    for (const f of ['main.ts', 'tsconfig.json', 'cdktf.json']) copyFileSync(join(ROOT, 'examples', flavour, f), join(dir, f));
+    const { app } = JSON.parse(readFileSync(join(dir, 'cdktf.json'), 'utf8')) as { app: string };
+    const env2: Record<string, string | undefined> = { ...process.env, ...env, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: undefined };
+    const r = await run('sh', ['-c', app], { cwd: dir, env: env2 as NodeJS.ProcessEnv });
+    return { dir, json: readFileSync(join(dir, 'cdktf.out', 'stacks', stack, 'cdk.tf.json'), 'utf8'), stderr: r.stderr, remove };
+  } catch (err) {
+    remove();
+    throw err;
   }
 }
 
