@@ -110,7 +110,10 @@ export KEYPLANE_ENDPOINT KEYPLANE_API_KEY
 
 step "Installing the provider into a local filesystem mirror, and a CLI configuration that uses it"
 show keyplane provider install --dir "$REL_DATA/plugins" --cli-config "$REL_DATA/terraformrc"
-keyplane provider install --dir "$DATA/plugins" --cli-config "$TFRC"
+install_out=$(keyplane provider install --dir "$DATA/plugins" --cli-config "$TFRC")
+echo "$install_out"
+LAUNCHER_HASH=$(awk '$1 == "hash" { print $2; exit }' <<<"$install_out")
+[[ "$LAUNCHER_HASH" == h1:* ]] || fail "provider install printed no h1: hash"
 export TF_CLI_CONFIG_FILE="$TFRC"
 
 step "A PGP key pair for the oncall key (the private half stays in $REL_DATA/pgp, mode 0600)"
@@ -129,10 +132,14 @@ cp examples/quickstart/*.tf "$WORK/"
 # The variable in a tfvars file, so that a plan or apply you run there yourself needs no -var.
 node -e 'console.log(JSON.stringify({ pgp_public_key_file: process.argv[1] }, null, 2))' "$DATA/pgp/public.asc" >"$WORK/terraform.tfvars.json"
 echo "pgp_public_key_file = $REL_DATA/pgp/public.asc (in terraform.tfvars.json)"
-# -upgrade: the lock file here is the quickstart's own, and it must follow the launcher, whose hash changes
-# when Node or the checkout moves (a lock file you commit would not be upgraded silently).
-show terraform init -input=false -upgrade
-tf init -input=false -upgrade ${NO_COLOR_FLAG[@]+"${NO_COLOR_FLAG[@]}"}
+# The lock file here is the quickstart's own: when the launcher changed (Node or the checkout moved, so its
+# hash did), its old entry is dropped rather than failing init. A lock file you commit is not touched.
+if [ -f "$WORK/.terraform.lock.hcl" ] && ! grep -qF "\"$LAUNCHER_HASH\"" "$WORK/.terraform.lock.hcl"; then
+  echo "the provider launcher changed since the last run (its hash is now $LAUNCHER_HASH): recording it anew"
+  rm -f "$WORK/.terraform.lock.hcl"
+fi
+show terraform init -input=false
+tf init -input=false ${NO_COLOR_FLAG[@]+"${NO_COLOR_FLAG[@]}"}
 show terraform apply -auto-approve
 tf apply -auto-approve -input=false ${NO_COLOR_FLAG[@]+"${NO_COLOR_FLAG[@]}"}
 

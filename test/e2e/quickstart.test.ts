@@ -121,6 +121,17 @@ describeTerraform('quickstart', () => {
     expect(second.stdout).toMatch(/No changes\. Your infrastructure matches the configuration\./);
     expect(second.stdout).toMatch(/Apply complete! Resources: 0 added, 0 changed, 0 destroyed\./);
     expect(second.stdout).toMatch(/both keys authenticate/);
+    expect(second.stdout).not.toMatch(/launcher changed/);
+
+    // Node or the checkout moved: the launcher's hash is no longer the one in the quickstart's lock file.
+    // That lock file is the quickstart's own, so the entry is recorded anew instead of failing init.
+    const lockFile = join(DATA, 'terraform/.terraform.lock.hcl');
+    writeFileSync(lockFile, readFileSync(lockFile, 'utf8').replace(hash!, 'h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='));
+    const third = run('quickstart.sh');
+    expectOk(third);
+    expect(third.stdout).toContain(`the provider launcher changed since the last run (its hash is now ${hash})`);
+    expect(third.stdout).toMatch(/No changes\. Your infrastructure matches the configuration\./);
+    expect(readFileSync(lockFile, 'utf8')).toContain(`"${hash}"`);
 
     // The companion command stops the service and removes everything.
     const clean = run('quickstart-clean.sh');
