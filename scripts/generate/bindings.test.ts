@@ -44,6 +44,16 @@ describe.each(FLAVOURS)('bindings/$name', (flavour) => {
     else expect(mod.ephemeralKeyplaneSecretVersion).toBeUndefined();
   });
 
+  test("the top-level README's table states this package's peer dependencies as package.json does", () => {
+    const row = readFileSync(join(ROOT, 'README.md'), 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`| [\`${flavour.packageName}\`]`));
+    expect(row).toBeDefined();
+    // The README shortens ^0.21.0 to ^0.21 and >=10.6.0 to >=10.6: compare without trailing .0 parts.
+    const short = (range: string) => range.replace(/(\d+\.\d+)\.0\b/g, '$1');
+    for (const [name, range] of Object.entries(flavour.peerDependencies)) expect(row).toContain(`\`${name}\` ${short(range)}`);
+  });
+
   test('packs with lib/ (code and types) and src/', () => {
     const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: dir, encoding: 'utf8' })) as { files: { path: string }[] }[];
     const files = packed[0]!.files.map((f) => f.path);
