@@ -1,7 +1,7 @@
 /**
  * Benchmarks, outside the test suite. Build first (`npm run build`), then:
  *
- *   node dist/bench/run.js [verify|create|provider|all] [--duration S] [--connections N] [--rounds R] [--rate RPS]
+ *   node dist/bench/run.js [verify|create|provider|terraform|all] [--duration S] [--connections N] [--rounds R] [--rate RPS]
  *                          [--create-seconds S] [--clients N] [--runs N] [--executable PATH] [--no-pin]
  *
  * --rate takes a comma-separated list (default 1000,5000).
@@ -19,6 +19,9 @@
  *         --executable to measure another provider than the transport's test one. Never pinned: Terraform
  *         does not pin its providers, and they would inherit this process's CPU.
  *
+ * terraform: `terraform plan` on N applied keyplane_secret resources against N terraform_data, the provider
+ *         installed by `keyplane provider install` (bench/terraform-plan.ts); --resources (20), --runs (10).
+ *
  * With two or more CPUs the servers run on CPU 0 and the load generator on CPU 1 (taskset), so they do
  * not take turns on one core; --no-pin leaves placement to the kernel.
  */
@@ -33,6 +36,7 @@ import { createContext } from '../service/context';
 import { createMasterKeyFile } from '../service/crypto/master-key';
 import type { ServerOptions } from '../service/server';
 import { benchProviderStartup, describeResult } from './provider-startup';
+import { benchTerraformPlan, describeTerraformPlan } from './terraform-plan';
 
 const ROOT = join(__dirname, '../..');
 const DIST = join(__dirname, '..');
@@ -393,7 +397,7 @@ function table(rows: string[][]): string {
 
 async function main() {
   const what = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'all';
-  if (!['verify', 'create', 'provider', 'all'].includes(what)) throw new Error(`unknown benchmark ${what}: verify, create, provider or all`);
+  if (!['verify', 'create', 'provider', 'terraform', 'all'].includes(what)) throw new Error(`unknown benchmark ${what}: verify, create, provider, terraform or all`);
   const duration = arg('duration', 20);
   const connections = arg('connections', 50);
   const rounds = arg('rounds', 4);
@@ -401,7 +405,7 @@ async function main() {
   if (rates.some((r) => !Number.isFinite(r) || r <= 0)) throw new Error('--rate takes request rates separated by commas, e.g. 1000,5000');
   const createSeconds = arg('create-seconds', Math.max(3, Math.round(duration / 2)));
   const clients = arg('clients', 10);
-  const out: Record<string, unknown> = { command: `node dist/bench/run.js ${process.argv.slice(2).join(' ')}`.trim(), node: process.version, cpus: cpus().length, cpu_model: cpus()[0]?.model, pinned: PIN && what !== 'provider', at: new Date().toISOString() };
+  const out: Record<string, unknown> = { command: `node dist/bench/run.js ${process.argv.slice(2).join(' ')}`.trim(), node: process.version, cpus: cpus().length, cpu_model: cpus()[0]?.model, pinned: PIN && what !== 'provider' && what !== 'terraform', at: new Date().toISOString() };
 
   // Before pinning: provider processes would inherit this process's CPU.
   if (what === 'provider' || what === 'all') {
@@ -410,8 +414,21 @@ async function main() {
     out.provider = p;
     console.log(`\n${describeResult(p)}`);
   }
+  // Unpinned too: terraform and its provider processes are what is measured. Not in `all`: it needs terraform.
+  if (what === 'terraform') {
+    const store = await newStore();
+    const svc = await startService(store);
+    try {
+      const t = benchTerraformPlan({ url: svc.url, admin: store.admin, resources: arg('resources', 20), runs: arg('runs', 10) });
+      out.terraform = t;
+      console.log(`\n${describeTerraformPlan(t)}`);
+    } finally {
+      await stop(svc);
+      rmSync(store.dir, { recursive: true, force: true });
+    }
+  }
   // The load generator (this process and its threads) on its own CPU.
-  if (PIN && what !== 'provider') spawnSync('taskset', ['-a', '-p', '-c', LOAD_CPU, String(process.pid)], { stdio: 'ignore' });
+  if (PIN && what !== 'provider' && what !== 'terraform') spawnSync('taskset', ['-a', '-p', '-c', LOAD_CPU, String(process.pid)], { stdio: 'ignore' });
 
   if (what === 'verify' || what === 'all') {
     const v = await benchVerify(duration, connections, rounds, rates);

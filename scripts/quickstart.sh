@@ -183,7 +183,8 @@ cat <<EOF
     oncall key        $(tf output -raw oncall_key_id): its secret is in state only encrypted to PGP key $(tf output -raw oncall_key_fingerprint)
   The state ($REL_DATA/terraform/terraform.tfstate) holds no secret: checked above, piece by piece.
 
-  Use it yourself (the service keeps running):
+  Use it yourself (the service keeps running), from the repository root:
+    cd $ROOT
     alias keyplane='node $CLI'
     export KEYPLANE_ENDPOINT=$ENDPOINT KEYPLANE_API_KEY="\$(cat $REL_DATA/admin.key)" TF_CLI_CONFIG_FILE=$TFRC
     keyplane secret read $SECRET_ID $VERSION --entry KEYPLANE_API_KEY     # the CI key, from the store
