@@ -3,17 +3,15 @@
  * made from the provider schema and examples/ by the generic renderer in provider/sdk/tools/docs.ts.
  * docs/api/ is written by hand and is not ours: only index.md and the three type folders are.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROVIDER_ADDRESS } from '../../provider/keyplane/address';
 import { API_KEY_ENV, ENDPOINT_ENV } from '../../provider/keyplane/provider';
 import { examplesDir, providerDocs } from '../../provider/sdk/tools/docs';
 import type { SchemaJSONDocument } from '../../provider/sdk/tools/schema-json';
-import type { Generated } from './files';
+import { type Generated, ROOT } from './files';
 import { providerSchemaDocument } from './schema';
 
-/** examples/ from the sources (scripts/generate/) or from tsc's copy (dist/scripts/generate/). */
-export const EXAMPLES_DIR = [join(__dirname, '..', '..', 'examples'), join(__dirname, '..', '..', '..', 'examples')].find((d) => existsSync(join(d, 'provider'))) ?? join(__dirname, '..', '..', 'examples');
+export const EXAMPLES_DIR = join(ROOT, 'examples');
 
 /** Facts from provider/keyplane/provider.ts (configure) and api-key/ (where the secret goes), kept in step by hand. */
 const INTRO = `## Authentication
