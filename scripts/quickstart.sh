@@ -176,6 +176,9 @@ KEYPLANE_API_KEY=$ONCALL_SECRET keyplane whoami >/dev/null || fail "the decrypte
 echo "both keys authenticate (keyplane whoami, from 127.0.0.1, which the CI key's allow list permits)"
 
 step "Summary"
+Q_ROOT=$(printf '%q' "$ROOT")
+Q_CLI=$(printf '%q' "$CLI")
+Q_TFRC=$(printf '%q' "$TFRC")
 cat <<EOF
   Terraform manages, in the Keyplane service at $ENDPOINT:
     service account   $(tf output -raw service_account_id) (quickstart-ci)
@@ -184,9 +187,9 @@ cat <<EOF
   The state ($REL_DATA/terraform/terraform.tfstate) holds no secret: checked above, piece by piece.
 
   Use it yourself (the service keeps running), from the repository root:
-    cd $ROOT
-    alias keyplane='node $CLI'
-    export KEYPLANE_ENDPOINT=$ENDPOINT KEYPLANE_API_KEY="\$(cat $REL_DATA/admin.key)" TF_CLI_CONFIG_FILE=$TFRC
+    cd $Q_ROOT
+    alias keyplane="node $Q_CLI"
+    export KEYPLANE_ENDPOINT=$ENDPOINT KEYPLANE_API_KEY="\$(cat $REL_DATA/admin.key)" TF_CLI_CONFIG_FILE=$Q_TFRC
     keyplane secret read $SECRET_ID $VERSION --entry KEYPLANE_API_KEY     # the CI key, from the store
     terraform -chdir=$REL_DATA/terraform output -raw oncall_encrypted_secret | keyplane pgp decrypt --private-key $REL_DATA/pgp/private.asc
     terraform -chdir=$REL_DATA/terraform plan                              # no changes
