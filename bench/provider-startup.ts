@@ -24,7 +24,7 @@ import { generateServerCertificate } from '../provider/sdk/transport/certificate
 import { call, dialPlugin, launchPlugin, shutdownPlugin } from '../test/helpers/plugin-client';
 
 const DIST = join(__dirname, '..');
-export const DEFAULT_EXECUTABLE = join(DIST, 'test/fixtures/transport-provider/terraform-provider-transport');
+const DEFAULT_EXECUTABLE = join(DIST, 'test/fixtures/transport-provider/terraform-provider-transport');
 
 export interface ProviderStartupResult {
   executable: string;

@@ -9,7 +9,9 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from './errors';
-import { checkPlatform, installDevLauncher, installMirror, launcherScript, packageRoot, providerExecutable, shQuote, terraformPlatform } from './provider-mirror';
+import { shellQuote as shQuote } from '../provider/sdk/transport/debug';
+import { checkPlatform, installDevLauncher, installMirror, launcherScript, providerExecutable, terraformPlatform } from './provider-mirror';
+import { packageRoot } from './version';
 
 let dir: string;
 let script: string;
@@ -46,7 +48,7 @@ test('the package and its bundled provider are found from the sources', () => {
   expect(providerExecutable(root)).toBe(join(root, 'dist/provider/keyplane/main.js'));
 });
 
-test('shQuote survives sh with quotes, spaces, $ and backslashes', () => {
+test('shellQuote, the launcher quoting, survives sh with quotes, spaces, $ and backslashes', () => {
   const value = `it's $HOME \\n "x" \`y\``;
   const res = spawnSync('/bin/sh', ['-c', `printf %s ${shQuote(value)}`], { encoding: 'utf8' });
   expect(res.stdout).toBe(value);

@@ -8,15 +8,18 @@
  * launcher alone (Terraform hashes every file there).
  * @module
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { PROVIDER_ADDRESS } from '../provider/keyplane/address';
 import { dirFiles, hashDir } from './dirhash';
+import { shellQuote } from '../provider/sdk/transport/debug';
 import { UsageError } from './errors';
+import { packageRoot } from './version';
 
-export const PROVIDER_TYPE = 'keyplane';
+/** The provider's type name, the last part of its address (keyplane/keyplane). */
+const PROVIDER_TYPE = PROVIDER_ADDRESS.split('/').pop()!;
 
 /** Node's process.platform to Go's GOOS, which Terraform's OS_ARCH names use. */
 const GOOS: Record<string, string> = { linux: 'linux', darwin: 'darwin', freebsd: 'freebsd', openbsd: 'openbsd', sunos: 'solaris', aix: 'aix' };
@@ -38,27 +41,11 @@ export function checkPlatform(value: string): string {
   return value;
 }
 
-/** The keyplane package's root (real path): package.json lies two levels above cli/ sources, three above dist/cli. */
-export function packageRoot(from: string = __dirname): string {
-  for (let dir = from, i = 0; i < 4; dir = dirname(dir), i++) {
-    try {
-      if ((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name === 'keyplane') return realpathSync(dir);
-    } catch {
-      // not here
-    }
-  }
-  throw new Error(`cannot find the keyplane package above ${from}`);
-}
-
 /** The bundled provider `npm run build` makes. */
 export function providerExecutable(root: string = packageRoot()): string {
   return join(root, 'dist', 'provider', 'keyplane', 'main.js');
 }
 
-/** A single-quoted sh word: nothing inside is special except the quote, written as '\''. */
-export function shQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
 
 export interface LauncherTarget {
   /** Absolute path of the Node to run (process.execPath). */
@@ -74,20 +61,20 @@ export function launcherScript(t: LauncherTarget): string {
     '#!/bin/sh',
     `# ${PROVIDER_ADDRESS} ${t.version}, written by \`keyplane provider\`. It runs the provider inside the`,
     '# keyplane package, whose node_modules it loads modules from, so the package must stay where it is.',
-    `exec ${shQuote(t.node)} ${shQuote(t.executable)} "$@"`,
+    `exec ${shellQuote(t.node)} ${shellQuote(t.executable)} "$@"`,
     '',
   ].join('\n');
 }
 
 /** Fails unless the bundled provider is there (exit 1: nothing is wrong with the command line). */
-export function checkExecutable(executable: string): void {
+function checkExecutable(executable: string): void {
   let ok = false;
   try {
     ok = statSync(executable).isFile();
   } catch {
     // missing
   }
-  if (!ok) throw new Error(`the provider executable ${executable} is missing: run \`npm run build\` in ${dirname(dirname(dirname(dirname(executable))))} first`);
+  if (!ok) throw new Error(`the provider executable ${executable} is missing: run \`npm run build\` in ${packageRoot()} first`);
 }
 
 /**

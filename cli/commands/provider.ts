@@ -13,9 +13,10 @@ import { PROVIDER_ADDRESS } from '../../provider/keyplane/address';
 import { globals } from '../context';
 import { action, UsageError } from '../errors';
 import { printObject, note, printLine, type Format } from '../output';
-import { checkPlatform, installDevLauncher, installMirror, packageRoot, providerExecutable, shQuote, terraformPlatform } from '../provider-mirror';
+import { shellQuote } from '../../provider/sdk/transport/debug';
+import { checkPlatform, installDevLauncher, installMirror, providerExecutable, terraformPlatform } from '../provider-mirror';
 import { applyCliConfig, devOverridesBlock, findProviderInstallation, managedSection, mirrorBlock, planCliConfig } from '../tf-cli-config';
-import { packageVersion } from '../version';
+import { packageRoot, packageVersion } from '../version';
 
 interface InstallFlags {
   dir?: string;
@@ -38,7 +39,7 @@ function nonEmpty(value: string | undefined, option: string): string | undefined
 }
 
 /** A path as a shell word: bare when nothing in it is special. */
-const shWord = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : shQuote(s));
+const shWord = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : shellQuote(s));
 
 /** The CLI config Terraform reads by default, when it has a provider_installation block (implied mirrors are then ignored). */
 function blockingCliConfig(): string | undefined {

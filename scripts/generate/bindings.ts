@@ -11,7 +11,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { SchemaJSONDocument } from '../../provider/sdk/tools/schema-json';
-import { type GeneratedFile, type Generated, ROOT } from './files';
+import { packageVersion } from '../../cli/version';
+import type { GeneratedFile, Generated } from './files';
 
 export interface Flavour {
   /** Folder under bindings/ and the library the generated code imports. */
@@ -41,7 +42,7 @@ export const FLAVOURS: Flavour[] = [
   },
 ];
 
-const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const VERSION = packageVersion();
 
 function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })

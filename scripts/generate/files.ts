@@ -5,17 +5,10 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { packageRoot } from '../../cli/version';
 
-/** The repository root: the nearest folder above holding keyplane's package.json (from the sources or dist/). */
-function findRoot(from: string): string {
-  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'keyplane') return dir;
-  }
-  throw new Error(`no keyplane package.json above ${from}`);
-}
-
-export const ROOT = findRoot(__dirname);
+/** The repository root, from the sources or from dist/. */
+export const ROOT = packageRoot(__dirname);
 
 export interface GeneratedFile {
   /** Relative to the repository root, with forward slashes. */

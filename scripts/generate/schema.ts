@@ -4,7 +4,7 @@ import { createServer } from '../../provider/keyplane/provider';
 import { type SchemaJSONDocument, serverSchemaJSON } from '../../provider/sdk/tools/schema-json';
 import type { Generated } from './files';
 
-export const SCHEMA_PATH = 'schemas/keyplane.json';
+const SCHEMA_PATH = 'schemas/keyplane.json';
 
 export function providerSchemaDocument(): Promise<SchemaJSONDocument> {
   return serverSchemaJSON(PROVIDER_ADDRESS, createServer());

@@ -8,8 +8,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-
-const ROOT = join(__dirname, '../..');
+import { ROOT } from './cli';
 
 export interface CachedBundle {
   /** Folder name under dist/bundle-cache. */

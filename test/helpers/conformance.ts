@@ -29,8 +29,9 @@ import { TERRAFORM_BIN, type TerraformWorkspace, createWorkspace } from './terra
 
 export { describeTerraform } from './terraform';
 import { cachedBundle } from './bundle-cache';
+import { ROOT } from './cli';
 
-export const ROOT = join(__dirname, '../..');
+export { ROOT };
 export const PROVIDER_SOURCE = 'keyplane-test/conformance';
 export const PROVIDER_ADDRESS = `registry.terraform.io/${PROVIDER_SOURCE}`;
 export const EXECUTABLE = 'terraform-provider-conformance';

@@ -14,7 +14,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { join } from 'node:path';
 import { KeyplaneClient } from '../../client';
-import { type CliService, startCliService } from './cli';
+import { type CliService, ROOT, startCliService } from './cli';
 import { type ShowPlan, type ShowState, type TerraformResult, TerraformError, parseJSON, plannedActions, resourcesByAddress } from './conformance';
 import { type TerraformWorkspace, createWorkspace } from './terraform';
 import { cachedBundle } from './bundle-cache';
@@ -22,7 +22,7 @@ import { cachedBundle } from './bundle-cache';
 export { describeTerraform } from './terraform';
 export { plannedActions, resourcesByAddress, type ShowPlan, type ShowState } from './conformance';
 
-export const ROOT = join(__dirname, '../..');
+export { ROOT };
 export const PROVIDER_SOURCE = 'keyplane/keyplane';
 export const EXECUTABLE = 'terraform-provider-keyplane';
 const ENTRY = 'provider/keyplane/main.ts';
@@ -143,8 +143,6 @@ export function secretFragmentsIn(text: string, secret: string, size = 12): stri
   }
   return [...found];
 }
-
-export { plannedActions as actions };
 
 /** A canned answer for requests a `faultyProxy` intercepts. */
 export interface Fault {
