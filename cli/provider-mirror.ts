@@ -66,7 +66,7 @@ export function launcherScript(t: LauncherTarget): string {
   ].join('\n');
 }
 
-/** Fails unless the bundled provider is there (exit 1: nothing is wrong with the command line). */
+/** Fails unless the bundled provider is there (exit 1: nothing is wrong with the command line); the package root is providerExecutable's inverse. */
 function checkExecutable(executable: string): void {
   let ok = false;
   try {
@@ -74,7 +74,7 @@ function checkExecutable(executable: string): void {
   } catch {
     // missing
   }
-  if (!ok) throw new Error(`the provider executable ${executable} is missing: run \`npm run build\` in ${packageRoot()} first`);
+  if (!ok) throw new Error(`the provider executable ${executable} is missing: run \`npm run build\` in ${resolve(executable, '../../../..')} first`);
 }
 
 /**
