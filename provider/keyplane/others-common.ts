@@ -46,23 +46,33 @@ function attributeOf(err: KeyplaneApiError, attributes: readonly string[]): Path
   return attributes.includes(top) ? [{ attr: top }] : undefined;
 }
 
+export interface ClientErrorOptions {
+  /** Top-level attributes of the request: an API error whose `field` names one points at it. */
+  attributes?: readonly string[];
+  /** The attribute the error belongs to whatever the service says (a lookup made for that attribute). */
+  at?: Path;
+  /** A sentence added to the detail, e.g. what to check after an ambiguous failure. */
+  hint?: string;
+}
+
 /**
  * Appends an error for a failed client call: `doing` says what was attempted ("reading service account
- * sa_…"). An API error that names a field of the request points at that attribute when `attributes` has it.
+ * sa_…"). Anything but a client error (a bug) is rethrown, for the framework to report as one.
  */
-export function addClientError(diags: Diagnostics, summary: string, doing: string, err: unknown, attributes: readonly string[] = []): void {
+export function addClientError(diags: Diagnostics, summary: string, doing: string, err: unknown, options: ClientErrorOptions = {}): void {
+  const hint = options.hint ? ` ${options.hint}` : '';
+  let detail: string;
+  let path = options.at;
   if (err instanceof KeyplaneApiError) {
-    const detail = `The Keyplane service refused ${doing}: ${err.message} (${err.status} ${err.code}${err.field ? `, field ${err.field}` : ''}${err.requestId ? `, request ${err.requestId}` : ''}).${advice(err)}`;
-    const path = attributeOf(err, attributes);
-    if (path) diags.addAttributeError(path, summary, detail);
-    else diags.addError(summary, detail);
-    return;
+    detail = `The Keyplane service refused ${doing}: ${err.message} (${err.status} ${err.code}${err.field ? `, field ${err.field}` : ''}${err.requestId ? `, request ${err.requestId}` : ''}).${advice(err)}${hint}`;
+    path ??= attributeOf(err, options.attributes ?? []);
+  } else if (err instanceof KeyplaneConnectionError) {
+    detail = `No usable answer from the Keyplane service while ${doing}: ${err.message} (${err.code}, after ${err.attempts} attempt${err.attempts === 1 ? '' : 's'}). Check that the service is running and reachable, then run Terraform again.${hint}`;
+  } else {
+    throw err;
   }
-  if (err instanceof KeyplaneConnectionError) {
-    diags.addError(summary, `No usable answer from the Keyplane service while ${doing}: ${err.message} (${err.code}, after ${err.attempts} attempt${err.attempts === 1 ? '' : 's'}). Check that the service is running and reachable, then run Terraform again.`);
-    return;
-  }
-  throw err;
+  if (path) diags.addAttributeError(path, summary, detail);
+  else diags.addError(summary, detail);
 }
 
 function advice(err: KeyplaneApiError): string {

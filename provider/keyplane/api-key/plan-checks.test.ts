@@ -1,3 +1,4 @@
+import { futureExpiry } from '../../../service/time';
 import { Diagnostics } from '../../sdk/framework';
 import { checkExpiryInFuture, checkPgpOrStore, sameInstant } from './plan-checks';
 import { parsePgpKey } from './pgp';
@@ -31,10 +32,12 @@ test('pgp_key with output_to_secret_store is an error at pgp_key', () => {
 });
 
 test('the service stores sub-millisecond expiries the way sameInstant reads them', () => {
-  // Mirrors the service's parser (Date.parse) so the two cannot drift apart unnoticed.
-  for (const t of ['2099-01-02T15:04:05.1234Z', '2099-01-02T15:04:05.999999999+03:00', '2099-01-02T15:04:05.0005Z']) {
-    expect(sameInstant(t, new Date(Date.parse(t)).toISOString())).toBe(true);
+  // The service's own parser and what it stores, so the two cannot drift apart unnoticed.
+  for (const t of ['2099-01-02T15:04:05.1234Z', '2099-01-02T15:04:05.999999999+03:00', '2099-01-02T15:04:05.0005Z', '2099-01-02t15:04:05.5z']) {
+    expect(sameInstant(t, futureExpiry('expires_at', t))).toBe(true);
   }
+  // And an instant the service stores differently is a change.
+  expect(sameInstant('2099-01-02T15:04:05.001Z', futureExpiry('expires_at', '2099-01-02T15:04:05.002Z'))).toBe(false);
 });
 
 test('a secret version id round-trips', () => {

@@ -4,8 +4,9 @@
  * way through apply: pgp_key (validate: no service needed), pgp_key with output_to_secret_store, expiry in the
  * future, scopes in the catalogue, allow lists and the owning service account existing, the secret writable.
  */
-import { KeyplaneApiError, type KeyplaneClient } from '../../../client';
+import type { KeyplaneClient } from '../../../client';
 import { type Diagnostics, isUnknown, parseRFC3339 } from '../../sdk/framework';
+import { addClientError, isNotFound } from '../others-common';
 import { parsePgpKey } from './pgp';
 import { cannotWrite } from './secret-output';
 
@@ -62,28 +63,27 @@ export async function checkScopes(client: KeyplaneClient, scopes: string[], diag
 
 export async function checkAllowLists(client: KeyplaneClient, ids: string[], diags: Diagnostics): Promise<void> {
   for (const id of ids) {
-    try {
-      await client.getAllowList(id);
-    } catch (err) {
-      if (err instanceof KeyplaneApiError && err.status === 404) diags.addAttributeError(at('allow_list_ids'), 'Unknown IP Allow List', `IP allow list ${JSON.stringify(id)} does not exist. Create it first (keyplane_ip_allow_list) and refer to its id.`);
-      else lookupFailed(diags, 'allow_list_ids', `IP allow list ${JSON.stringify(id)}`, err);
-    }
+    await checkExists(diags, 'allow_list_ids', `IP allow list ${JSON.stringify(id)}`, () => client.getAllowList(id), 'Unknown IP Allow List', 'keyplane_ip_allow_list');
   }
 }
 
 export async function checkServiceAccount(client: KeyplaneClient, id: string, diags: Diagnostics): Promise<void> {
+  await checkExists(diags, 'service_account_id', `service account ${JSON.stringify(id)}`, () => client.getServiceAccount(id), 'Unknown Service Account', 'keyplane_service_account');
+}
+
+/** An id the configuration refers to must exist: a 404 is the user's error, anything else a failed check. */
+async function checkExists(diags: Diagnostics, attribute: string, what: string, fetch: () => Promise<unknown>, unknownSummary: string, resourceType: string): Promise<void> {
   try {
-    await client.getServiceAccount(id);
+    await fetch();
   } catch (err) {
-    if (err instanceof KeyplaneApiError && err.status === 404) diags.addAttributeError(at('service_account_id'), 'Unknown Service Account', `Service account ${JSON.stringify(id)} does not exist. Create it first (keyplane_service_account) and refer to its id.`);
-    else lookupFailed(diags, 'service_account_id', `service account ${JSON.stringify(id)}`, err);
+    if (isNotFound(err)) diags.addAttributeError(at(attribute), unknownSummary, `${what[0]!.toUpperCase()}${what.slice(1)} does not exist. Create it first (${resourceType}) and refer to its id.`);
+    else lookupFailed(diags, attribute, what, err);
   }
 }
 
 /** A check that could not be made (no permission, service unavailable) fails the plan, saying which and why. */
 function lookupFailed(diags: Diagnostics, attribute: string, what: string, err: unknown): void {
-  const why = err instanceof KeyplaneApiError ? `the service answered ${err.status} ${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err);
-  diags.addAttributeError(at(attribute), 'Cannot Check The Plan', `Looking up ${what} failed: ${why}. Check that the provider's key may read it and that the service is reachable, then plan again.`);
+  addClientError(diags, 'Cannot Check The Plan', `looking up ${what}`, err, { at: at(attribute), hint: "Check that the provider's key may read it and that the service is reachable, then plan again." });
 }
 
 export async function checkSecretWritable(client: KeyplaneClient, secretId: string, diags: Diagnostics): Promise<void> {

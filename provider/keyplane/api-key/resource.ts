@@ -25,7 +25,7 @@ import {
   Unknown,
   isUnknown,
 } from '../../sdk/framework';
-import { ConfiguredByProvider } from '../others-common';
+import { ConfiguredByProvider, addClientError, isNotFound } from '../others-common';
 import { checkAllowLists, checkExpiryInFuture, checkPgpKey, checkPgpOrStore, checkScopes, checkSecretWritable, checkServiceAccount, knownStrings, sameInstant } from './plan-checks';
 import { encryptTo, parsePgpKey } from './pgp';
 import { type ApiKeySchema, type ApiKeyState, apiKeySchema, secretUndelivered } from './schema';
@@ -154,7 +154,10 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
       // A lost answer (timeout, reset, 5xx after the commit) may hide a created key: the client does not resend
       // a create, so say where to look instead of claiming nothing happened.
       const ambiguous = !(err instanceof KeyplaneApiError) || err.status >= 500;
-      return apiError(diags, err, 'Cannot Create API Key', ambiguous ? `The service may have created the key before the answer was lost: look for it with \`keyplane api-key list\` (name ${JSON.stringify(c.name)}) and delete it if it is there, then apply again.` : undefined);
+      return addClientError(diags, 'Cannot Create API Key', `creating API key ${JSON.stringify(c.name)}`, err, {
+        attributes: ATTRIBUTES,
+        hint: ambiguous ? `The service may have created the key before the answer was lost: look for it with \`keyplane api-key list\` (name ${JSON.stringify(c.name)}) and delete it if it is there, then apply again.` : undefined,
+      });
     }
     const key = created.api_key;
     const delivered: Partial<ApiKeyState> = { secret: null, encrypted_secret: null, key_fingerprint: null, secret_store_version_id: null };
@@ -170,7 +173,7 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
     } catch (err) {
       const step = pgp?.ok ? 'Encrypting it to pgp_key' : `Writing it to secret ${out?.secret_id}`;
       const cleanup = await this.discard(key.id);
-      diags.addError('Cannot Deliver The API Key Secret', `Keyplane created key ${key.id}, but ${step.charAt(0).toLowerCase()}${step.slice(1)} failed: ${describe(err)}. ${cleanup} Fix the cause and apply again.`);
+      diags.addError('Cannot Deliver The API Key Secret', `Keyplane created key ${key.id}, but ${step.charAt(0).toLowerCase()}${step.slice(1)} failed: ${messageOf(err)}. ${cleanup} Fix the cause and apply again.`);
       return;
     }
     resp.state.set({ ...stateOf(key, c.expires_at), ...delivered, output_to_secret_store: out ?? null });
@@ -184,8 +187,8 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
       key = await this.client.getApiKey(id);
     } catch (err) {
       // Only "not found" means gone; a transient or auth error must never plan a second key.
-      if (err instanceof KeyplaneApiError && err.status === 404) return resp.removeResource();
-      return apiError(resp.diagnostics, err, 'Cannot Read API Key');
+      if (isNotFound(err)) return resp.removeResource();
+      return addClientError(resp.diagnostics, 'Cannot Read API Key', `reading API key ${id}`, err);
     }
     resp.state.set(stateOf(key, req.state.expires_at));
   }
@@ -205,7 +208,7 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
       try {
         key = await this.client.updateApiKey(id, body);
       } catch (err) {
-        return apiError(resp.diagnostics, err, 'Cannot Update API Key');
+        return addClientError(resp.diagnostics, 'Cannot Update API Key', `changing API key ${id}`, err, { attributes: ATTRIBUTES });
       }
     }
     const expiresAt = sameInstant(c.expires_at, s.expires_at) ? s.expires_at : c.expires_at;
@@ -229,10 +232,10 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
           try {
             await destroyVersion(this.client, written);
           } catch (cleanupErr) {
-            leftover = ` The copy written to ${written} could not be destroyed (${describe(cleanupErr)}): it holds the live key, so destroy that version by hand (keyplane secret destroy-version).`;
+            leftover = ` The copy written to ${written} could not be destroyed (${messageOf(cleanupErr)}): it holds the live key, so destroy that version by hand (keyplane secret destroy-version).`;
           }
         }
-        resp.diagnostics.addAttributeError([{ attr: 'output_to_secret_store' }], 'Cannot Move The API Key Secret', `Moving key ${id} from ${s.secret_store_version_id} to secret ${out.secret_id} failed: ${describe(err)}. The key is unchanged and still stored at ${s.secret_store_version_id}.${leftover}`);
+        resp.diagnostics.addAttributeError([{ attr: 'output_to_secret_store' }], 'Cannot Move The API Key Secret', `Moving key ${id} from ${s.secret_store_version_id} to secret ${out.secret_id} failed: ${messageOf(err)}. The key is unchanged and still stored at ${s.secret_store_version_id}.${leftover}`);
       }
     } else {
       resp.state.set({ secret_store_version_id: s.secret_store_version_id });
@@ -244,13 +247,13 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
     try {
       if (id) await this.client.deleteApiKey(id);
     } catch (err) {
-      if (!(err instanceof KeyplaneApiError && err.status === 404)) return apiError(resp.diagnostics, err, 'Cannot Delete API Key');
+      if (!isNotFound(err)) return addClientError(resp.diagnostics, 'Cannot Delete API Key', `deleting API key ${id}`, err);
     }
     if (!version) return;
     try {
       await destroyVersion(this.client, version);
     } catch (err) {
-      resp.diagnostics.addError('Cannot Destroy The Secret Version', `Key ${id} is deleted, but destroying secret version ${version} that held it failed: ${describe(err)}. The key no longer works; destroy the version by hand (keyplane secret).`);
+      resp.diagnostics.addError('Cannot Destroy The Secret Version', `Key ${id} is deleted, but destroying secret version ${version} that held it failed: ${messageOf(err)}. The key no longer works; destroy the version by hand (keyplane secret).`);
     }
   }
 
@@ -270,9 +273,9 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
     } catch (err) {
       try {
         await this.client.revokeApiKey(id, { reason: 'terraform: secret not delivered' });
-        return `Deleting the new key failed (${describe(err)}); it was revoked instead.`;
+        return `Deleting the new key failed (${messageOf(err)}); it was revoked instead.`;
       } catch {
-        return `Deleting the new key failed too (${describe(err)}): delete ${id} by hand (keyplane api-key delete ${id}).`;
+        return `Deleting the new key failed too (${messageOf(err)}): delete ${id} by hand (keyplane api-key delete ${id}).`;
       }
     }
   }
@@ -310,20 +313,8 @@ function sortedEntries(m: Record<string, string>): [string, string][] {
   return Object.entries(m).sort(([x], [y]) => (x < y ? -1 : 1));
 }
 
-function describe(err: unknown): string {
+const ATTRIBUTES = Object.keys(apiKeySchema.object.attributes);
+
+function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-const TOP_LEVEL = new Set(Object.keys(apiKeySchema.object.attributes));
-
-/** An API error as a diagnostic, at the attribute the service names when it is one of ours. */
-function apiError(diags: Diagnostics, err: unknown, summary: string, hint?: string): void {
-  if (err instanceof KeyplaneApiError) {
-    const field = err.field?.split(/[.[]/)[0];
-    const detail = `The Keyplane service answered ${err.status} ${err.code}: ${err.message}${err.requestId ? ` (request ${err.requestId})` : ''}.${hint ? ` ${hint}` : ''}`;
-    if (field && TOP_LEVEL.has(field)) diags.addAttributeError([{ attr: field }], summary, detail);
-    else diags.addError(summary, detail);
-    return;
-  }
-  diags.addError(summary, `${describe(err)}. ${hint ?? 'Nothing was changed by this request; check the service and run terraform again.'}`);
 }

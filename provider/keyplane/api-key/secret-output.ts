@@ -4,6 +4,7 @@
  * is named SECRET_ID/VERSION in state so destroy and a move can destroy exactly the version this key wrote.
  */
 import { KeyplaneApiError, type KeyplaneClient } from '../../../client';
+import { isNotFound } from '../others-common';
 
 export interface SecretOutput {
   secret_id: string;
@@ -53,7 +54,7 @@ export async function destroyVersion(client: KeyplaneClient, id: string): Promis
   try {
     await client.destroySecretVersion(parsed.secretId, parsed.version);
   } catch (err) {
-    if (err instanceof KeyplaneApiError && err.status === 404) return;
+    if (isNotFound(err)) return;
     throw err;
   }
 }

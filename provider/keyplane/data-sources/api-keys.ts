@@ -51,7 +51,7 @@ export class ApiKeysDataSource extends ConfiguredByProvider implements DataSourc
       keys.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       resp.state.set({ ids: keys.map((k) => k.id), api_keys: keys.map((k) => ({ id: k.id, ...apiKeyValues(k) })) });
     } catch (err) {
-      addClientError(resp.diagnostics, 'Cannot List API Keys', 'listing API keys', err, ['owner_type', 'owner_id', 'status', 'name_prefix', 'labels']);
+      addClientError(resp.diagnostics, 'Cannot List API Keys', 'listing API keys', err, { attributes: ['owner_type', 'owner_id', 'status', 'name_prefix', 'labels'] });
     }
   }
 }

@@ -81,7 +81,7 @@ export class ApiKeyEphemeralResource extends ConfiguredByProvider implements Eph
       resp.private.set('ttl_ms', ttlMs);
       resp.renewAt = renewAt(ttlMs);
     } catch (err) {
-      addClientError(resp.diagnostics, 'Cannot Create Ephemeral API Key', `creating API key ${JSON.stringify(c.name)}`, err, ATTRIBUTES);
+      addClientError(resp.diagnostics, 'Cannot Create Ephemeral API Key', `creating API key ${JSON.stringify(c.name)}`, err, { attributes: ATTRIBUTES });
     }
   }
 

@@ -79,7 +79,7 @@ export class IpAllowListResource extends ConfiguredByProvider implements Resourc
       // `cidrs` must stay as planned (the configuration); the service's form goes to normalised_cidrs.
       resp.state.set({ ...computedOf(list), name: list.name, description: list.description });
     } catch (err) {
-      addClientError(resp.diagnostics, 'Cannot Create IP Allow List', `creating IP allow list ${JSON.stringify(name)}`, err, ATTRIBUTES);
+      addClientError(resp.diagnostics, 'Cannot Create IP Allow List', `creating IP allow list ${JSON.stringify(name)}`, err, { attributes: ATTRIBUTES });
     }
   }
 
@@ -107,7 +107,7 @@ export class IpAllowListResource extends ConfiguredByProvider implements Resourc
       const list = await this.client.updateAllowList(id, { name, description: description ?? '', cidrs });
       resp.state.set({ ...computedOf(list), name: list.name, description: list.description });
     } catch (err) {
-      addClientError(resp.diagnostics, 'Cannot Update IP Allow List', `changing IP allow list ${id}`, err, ATTRIBUTES);
+      addClientError(resp.diagnostics, 'Cannot Update IP Allow List', `changing IP allow list ${id}`, err, { attributes: ATTRIBUTES });
     }
   }
 

@@ -54,7 +54,7 @@ export class SecretResource extends ConfiguredByProvider implements Resource<Sch
     try {
       resp.state.set(stateOf(await this.client.createSecret({ name, description: description ?? '' })));
     } catch (err) {
-      addClientError(resp.diagnostics, 'Cannot Create Secret', `creating secret ${JSON.stringify(name)}`, err, ATTRIBUTES);
+      addClientError(resp.diagnostics, 'Cannot Create Secret', `creating secret ${JSON.stringify(name)}`, err, { attributes: ATTRIBUTES });
     }
   }
 
@@ -74,7 +74,7 @@ export class SecretResource extends ConfiguredByProvider implements Resource<Sch
     try {
       resp.state.set(stateOf(await this.client.updateSecret(id, { name, description: description ?? '' })));
     } catch (err) {
-      addClientError(resp.diagnostics, 'Cannot Update Secret', `changing secret ${id}`, err, ATTRIBUTES);
+      addClientError(resp.diagnostics, 'Cannot Update Secret', `changing secret ${id}`, err, { attributes: ATTRIBUTES });
     }
   }
 

@@ -93,7 +93,7 @@ export class ServiceAccountResource extends ConfiguredByProvider implements Reso
       const sa = await this.client.createServiceAccount({ name, description: description ?? '', role: (role ?? 'viewer') as ServiceAccount['role'] });
       resp.state.set(serviceAccountState(sa));
     } catch (err) {
-      addClientError(resp.diagnostics, 'Cannot Create Service Account', `creating service account ${JSON.stringify(name)}`, err, ATTRIBUTES);
+      addClientError(resp.diagnostics, 'Cannot Create Service Account', `creating service account ${JSON.stringify(name)}`, err, { attributes: ATTRIBUTES });
     }
   }
 
@@ -114,7 +114,7 @@ export class ServiceAccountResource extends ConfiguredByProvider implements Reso
       const sa = await this.client.updateServiceAccount(id, { name, description: description ?? '', role: (role ?? 'viewer') as ServiceAccount['role'] });
       resp.state.set(serviceAccountState(sa));
     } catch (err) {
-      addClientError(resp.diagnostics, 'Cannot Update Service Account', `changing service account ${id}`, err, ATTRIBUTES);
+      addClientError(resp.diagnostics, 'Cannot Update Service Account', `changing service account ${id}`, err, { attributes: ATTRIBUTES });
     }
   }
 
