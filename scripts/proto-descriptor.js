@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Compiles the .proto files in proto/ into proto/descriptor.json, the protobufjs JSON descriptor the plugin
- * server loads at run time (proto-loader `fromJSON`). Parsing .proto text costs a provider process several
+ * server loads at run time (into a protobufjs Root, provider/sdk/transport/descriptor.ts: cheaper than
+ * proto-loader's `fromJSON`). Parsing .proto text costs a provider process several
  * milliseconds on every start, and Terraform starts 3–5 of them per command, so the text is parsed once here.
  *
  *   node scripts/proto-descriptor.js           # rewrite proto/descriptor.json

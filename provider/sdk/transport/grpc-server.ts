@@ -9,7 +9,7 @@ import { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { ProviderServer } from '../protocol/types';
 import type { ServerCertificate } from './certificate';
 import { createConverter } from './convert';
-import { DESCRIPTOR, serviceDefinition } from './descriptor';
+import { DESCRIPTOR, SERVED_SERVICES, serviceDefinition } from './descriptor';
 import { goPluginServices } from './go-plugin-services';
 import type { Listener } from './listener';
 import type { HclogLogger } from './logger';
@@ -47,8 +47,13 @@ export function startGrpcServer(options: GrpcServerOptions): GrpcServer {
   const { listener, tls, log } = options;
   const server = new Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, 'grpc.max_send_message_length': MAX_MESSAGE_BYTES });
   const goPlugin = goPluginServices({ log, onShutdown: options.onShutdown });
-  const services = { ...goPlugin.services, 'tfplugin6.Provider': providerService({ getServer: options.getServer, converter: createConverter(DESCRIPTOR), log, providerLog: options.providerLog }) };
-  for (const [name, implementation] of Object.entries(services)) server.addService(serviceDefinition(name), implementation);
+  const services: Record<string, object> = { ...goPlugin.services, 'tfplugin6.Provider': providerService({ getServer: options.getServer, converter: createConverter(DESCRIPTOR), log, providerLog: options.providerLog }) };
+  // SERVED_SERVICES is the list the descriptor tests hold against proto-loader: serve exactly that.
+  for (const name of SERVED_SERVICES) {
+    const implementation = services[name];
+    if (!implementation) throw new Error(`no implementation for ${name}`);
+    server.addService(serviceDefinition(name), implementation as Parameters<Server['addService']>[1]);
+  }
 
   // `true`: request a client certificate and verify it against Terraform's, as go-plugin servers do
   // (RequireAndVerifyClientCert). That check is the point of AutoMTLS: only our Terraform may call us.

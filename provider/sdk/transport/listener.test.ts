@@ -54,10 +54,13 @@ describe('listenUnix', () => {
     }
   });
 
-  it('removes the socket file on close', async () => {
+  it('removes the socket file on close, and its exit handler with it', async () => {
+    const before = process.listenerCount('exit');
     const listener = await listenUnix({ dir });
+    expect(process.listenerCount('exit')).toBe(before + 1);
     listener.close();
     expect(existsSync(listener.path)).toBe(false);
+    expect(process.listenerCount('exit')).toBe(before);
   });
 
   it('refuses a directory too long for a unix socket path, naming PLUGIN_UNIX_SOCKET_DIR', async () => {

@@ -98,6 +98,7 @@ export async function listenUnix(options: ListenOptions = {}): Promise<Listener>
     close() {
       server.close();
       remove();
+      process.off('exit', remove);
     },
   };
 }

@@ -10,7 +10,13 @@ describe('formatTimestamp', () => {
     [Date.UTC(2026, 11, 1, 19, 28, 10, 999) + 0.999, '2026-12-01T19:28:10.999999Z'],
   ])('formats %p as %s', (ms, text) => {
     expect(formatTimestamp(ms)).toBe(text);
-    expect(text).toMatch(HCLOG_TIMESTAMP);
+  });
+
+  it('keeps the layout for any instant, fractions of a millisecond included', () => {
+    for (let i = 0; i < 1000; i++) {
+      const ms = Math.random() * 4e12 + Math.random();
+      expect(formatTimestamp(ms)).toMatch(HCLOG_TIMESTAMP);
+    }
   });
 });
 

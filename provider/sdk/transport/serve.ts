@@ -67,11 +67,11 @@ async function serveManaged(ctx: Context): Promise<void> {
   exitOnTerminate(ctx.log);
   // Terraform sends its client certificate exactly when it wants TLS (TF_DISABLE_PLUGIN_TLS unset).
   const clientCertificatePem = env.PLUGIN_CLIENT_CERT;
-  const certificate = clientCertificatePem ? generateServerCertificate() : undefined;
+  const tls = clientCertificatePem ? { certificate: generateServerCertificate(), clientCertificatePem } : undefined;
   const listener = await listenUnix({ dir: env.PLUGIN_UNIX_SOCKET_DIR, group: env.PLUGIN_UNIX_SOCKET_GROUP });
-  ctx.writeStdout(handshakeLine({ network: 'unix', address: listener.path, certificateDer: certificate?.der }));
+  ctx.writeStdout(handshakeLine({ network: 'unix', address: listener.path, certificateDer: tls?.certificate.der }));
 
-  const grpc = startGrpc(ctx, listener, certificate && clientCertificatePem ? { certificate, clientCertificatePem } : undefined, () => {
+  const grpc = startGrpc(ctx, listener, tls, () => {
     // Terraform waits 2 s for the exit after Shutdown, then kills. The reply is on its way; Terraform
     // closes the connection once it has it, which ends the graceful close, and we exit.
     grpc.close(() => process.exit(0));

@@ -16,7 +16,6 @@ export interface SchemaCheckOptions {
   requireDescriptions?: boolean;
 }
 
-/** Problems found, each naming where; empty when the schema is sound. */
 /** Names Terraform reserves at the top level of a block (meta-arguments); an attribute there can never be set. */
 const RESERVED: Record<string, readonly string[]> = {
   resource: ['count', 'for_each', 'depends_on', 'lifecycle', 'provider', 'provisioner', 'connection'],
@@ -26,6 +25,7 @@ const RESERVED: Record<string, readonly string[]> = {
   'provider meta': [],
 };
 
+/** Problems found, each naming where; empty when the schema is sound. */
 export function checkSchema(schema: AnySchema, where: string, opts: SchemaCheckOptions = {}): string[] {
   const problems: string[] = [];
   for (const name of [...Object.keys(schema.object.attributes), ...Object.keys(schema.object.blocks)]) {
