@@ -27,11 +27,6 @@ export abstract class ConfiguredByProvider {
   protected get configuredData(): ProviderData | undefined {
     return this.data;
   }
-
-  protected get providerData(): ProviderData {
-    if (!this.data) throw new Error('the keyplane provider was not configured before CRUD');
-    return this.data;
-  }
 }
 
 /** Only a 404 answer means the object does not exist (or the key may not see it, which the service folds in). */

@@ -233,6 +233,19 @@ describeTerraform('keyplane_api_key lifecycle', () => {
     expect(r.output).toMatch(new RegExp(`with keyplane_api_key\\.k,[\\s\\S]*${field}`));
     expect((await service.client.listApiKeys({ page_size: 100 })).items.length).toBe(before);
   });
+
+  test('moving a key to a service account that does not exist fails at plan too (Terraform plans the replacement as a create, which checks it), and the key stays', async () => {
+    ws.writeConfig(key('  name = "moves"'));
+    await ws.apply();
+    const { id } = await ws.values('keyplane_api_key.k');
+    ws.writeConfig(key('  name = "moves"\n  service_account_id = "sa_missing"'));
+    const r = await ws.terraform(['plan'], { expectCode: [1] });
+    expect(r.output).toMatch(/Unknown Service Account/);
+    expect(r.output).toMatch(/with keyplane_api_key\.k,[\s\S]*service_account_id/);
+    expect((await service.client.getApiKey(id)).status).toBe('active');
+    ws.writeConfig(key('  name = "moves"'));
+    await ws.terraform(['destroy', '-auto-approve']);
+  });
 });
 
 describeTerraform('keyplane provider configuration', () => {

@@ -1,8 +1,8 @@
 /**
  * @module keyplane/api-key/pgp
  * pgp_key: one OpenPGP public key, ASCII-armored or base64 of the binary key. It is parsed and checked at
- * validate and plan (an encryption-capable subkey or primary key, valid now), so a bad key fails before any
- * Keyplane key exists. openpgp is loaded only here, only when a pgp_key is configured: it is a large module
+ * plan, when new or changed (an encryption-capable subkey or primary key, valid now), so a bad key fails
+ * before any Keyplane key exists. openpgp is loaded only here, only when a pgp_key is configured: it is a large module
  * and most runs never need it.
  */
 import type { Key, PublicKey } from 'openpgp';

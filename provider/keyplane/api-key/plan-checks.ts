@@ -1,7 +1,7 @@
 /**
  * @module keyplane/api-key/plan-checks
  * Everything about a key that can be checked before it exists, so a bad value fails at plan instead of half
- * way through apply: pgp_key (validate: no service needed), pgp_key with output_to_secret_store, expiry in the
+ * way through apply: pgp_key (at plan, when new or changed; no service needed), pgp_key with output_to_secret_store, expiry in the
  * future, scopes in the catalogue, allow lists and the owning service account existing, the secret writable.
  */
 import type { KeyplaneClient } from '../../../client';

@@ -6,7 +6,6 @@
  * prior state whenever it denotes the same set as the configuration (no diff for another spelling), and
  * `normalised_cidrs` shows at plan exactly what the service will store.
  */
-import * as T from '../../sdk/cty/types';
 import { Value } from '../../sdk/cty/value';
 import type { PlanModifier, Validator } from '../../sdk/framework';
 import { normaliseCidr, sameCidrSet } from './cidr';
@@ -50,8 +49,4 @@ export function keepEquivalentCidrs(): PlanModifier {
       if (!req.config.equals(req.state) && sameCidrSet(configured, prior)) resp.planValue = req.state;
     },
   };
-}
-
-export function cidrSetValue(cidrs: readonly string[]): Value {
-  return Value.set(T.string, cidrs.map((c) => Value.string(c)));
 }

@@ -20,7 +20,6 @@ import {
   type UpdateRequest,
   type UpdateResponse,
   importStatePassthroughId,
-  isUnknown,
   oneOf,
   resourceSchema,
   stringAttr,
@@ -81,7 +80,7 @@ export class ServiceAccountResource extends ConfiguredByProvider implements Reso
       return;
     }
     for (const role of [planned, prior]) {
-      if (typeof role !== 'string' || isUnknown(role) || rank(role) <= rank(acting)) continue;
+      if (typeof role !== 'string' || rank(role) <= rank(acting)) continue;
       resp.diagnostics.addAttributeError(path, 'Role Above The Provider Key', `The provider's key acts as ${acting}, so it cannot manage a service account with the ${role} role (the service refuses it). Use a key with the ${role} role, or choose a role no higher than ${acting}.`);
       return;
     }
