@@ -179,6 +179,7 @@ step "Summary"
 Q_ROOT=$(printf '%q' "$ROOT")
 Q_CLI=$(printf '%q' "$CLI")
 Q_TFRC=$(printf '%q' "$TFRC")
+Q_REL_DATA=$(printf '%q' "$REL_DATA")
 cat <<EOF
   Terraform manages, in the Keyplane service at $ENDPOINT:
     service account   $(tf output -raw service_account_id) (quickstart-ci)
@@ -189,10 +190,10 @@ cat <<EOF
   Use it yourself (the service keeps running), from the repository root:
     cd $Q_ROOT
     alias keyplane="node $Q_CLI"
-    export KEYPLANE_ENDPOINT=$ENDPOINT KEYPLANE_API_KEY="\$(cat $REL_DATA/admin.key)" TF_CLI_CONFIG_FILE=$Q_TFRC
+    export KEYPLANE_ENDPOINT=$ENDPOINT KEYPLANE_API_KEY="\$(cat $Q_REL_DATA/admin.key)" TF_CLI_CONFIG_FILE=$Q_TFRC
     keyplane secret read $SECRET_ID $VERSION --entry KEYPLANE_API_KEY     # the CI key, from the store
-    terraform -chdir=$REL_DATA/terraform output -raw oncall_encrypted_secret | keyplane pgp decrypt --private-key $REL_DATA/pgp/private.asc
-    terraform -chdir=$REL_DATA/terraform plan                              # no changes
+    terraform -chdir=$Q_REL_DATA/terraform output -raw oncall_encrypted_secret | keyplane pgp decrypt --private-key $Q_REL_DATA/pgp/private.asc
+    terraform -chdir=$Q_REL_DATA/terraform plan                              # no changes
 
   Run again:              npm run quickstart        (reuses the service; the apply changes nothing)
   Stop and clean up:      npm run quickstart:clean

@@ -30,6 +30,7 @@ describeTerraform('schemas/keyplane.json', () => {
       // The file holds every type Terraform knows of, so bindings and docs miss none.
       const kinds = file.provider_schemas[PROVIDER_ADDRESS] as Record<string, Record<string, unknown>>;
       expect(Object.keys(kinds.resource_schemas!).sort()).toEqual(['keyplane_api_key', 'keyplane_ip_allow_list', 'keyplane_secret', 'keyplane_service_account']);
+      expect(Object.keys(kinds.data_source_schemas!).sort()).toEqual(['keyplane_api_key', 'keyplane_api_keys', 'keyplane_scopes', 'keyplane_service_account']);
       expect(Object.keys(kinds.ephemeral_resource_schemas!).sort()).toEqual(['keyplane_api_key', 'keyplane_secret_version']);
     } finally {
       ws.remove();

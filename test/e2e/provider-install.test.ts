@@ -103,6 +103,25 @@ describeTerraform('keyplane provider install, with terraform init offline', () =
     expect(lockedHashes(ws.read('.terraform.lock.hcl'))).toEqual([installed.hash]);
   });
 
+  test("a lock file from another machine (another launcher hash) fails init; the README's providers lock -fs-mirror, offline, adds this one's", async () => {
+    const cliConfig = join(root, 'keyplane.tfrc');
+    const mirror = join(root, 'mirror');
+    const installed = install(['--dir', mirror, '--cli-config', cliConfig]);
+    const ws = workspace(cliConfig);
+    expect((await ws.run(['init', '-input=false', '-no-color'])).code).toBe(0);
+    const other = 'h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+    ws.write({ '.terraform.lock.hcl': ws.read('.terraform.lock.hcl').replace(installed.hash, other) });
+    rmSync(join(ws.dir, '.terraform'), { recursive: true, force: true });
+    const refused = await ws.run(['init', '-input=false', '-no-color']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/doesn't match any of the\s+checksums previously recorded/);
+    const platform = /\/(\w+_\w+)\/terraform-provider-keyplane_v/.exec(installed.path)![1]!;
+    const lock = await ws.run(['providers', 'lock', '-no-color', `-fs-mirror=${mirror}`, `-platform=${platform}`, 'registry.terraform.io/keyplane/keyplane']);
+    expect({ code: lock.code, stderr: lock.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(lockedHashes(ws.read('.terraform.lock.hcl')).sort()).toEqual([other, installed.hash].sort());
+    expect((await ws.run(['init', '-input=false', '-no-color'])).code).toBe(0);
+  });
+
   test('without --dir and with no CLI config at all, a plain terraform init finds it in $HOME/.terraform.d/plugins', async () => {
     const installed = install([]);
     expect(installed.path.startsWith(join(home, '.terraform.d', 'plugins') + '/')).toBe(true);
