@@ -38,7 +38,7 @@ test('the mirror block: keyplane from the mirror, everything else from the netwo
 }
 `,
   );
-  expect(devOverridesBlock(ADDRESS, '/dev/dir')).toBe(`provider_installation {\n  dev_overrides {\n    "registry.terraform.io/keyplane/keyplane" = "/dev/dir"\n  }\n  direct {}\n}\n`);
+  expect(devOverridesBlock({ [ADDRESS]: '/dev/dir' })).toBe(`provider_installation {\n  dev_overrides {\n    "registry.terraform.io/keyplane/keyplane" = "/dev/dir"\n  }\n  direct {}\n}\n`);
   expect(() => mirrorBlock(ADDRESS, '/a\nb')).toThrow(/--dir "\/a\\nb" holds a control character/);
 });
 

@@ -24,9 +24,13 @@ export function mirrorBlock(address: string, dir: string): string {
   return `provider_installation {\n  filesystem_mirror {\n    path    = ${hclString(dir, '--dir')}\n    include = [${a}]\n  }\n  direct {\n    exclude = [${a}]\n  }\n}\n`;
 }
 
-/** `address` run from the executable in `dir`, with no init and no lock file; dev_overrides must come first. */
-export function devOverridesBlock(address: string, dir: string): string {
-  return `provider_installation {\n  dev_overrides {\n    ${JSON.stringify(address)} = ${hclString(dir, '--dir')}\n  }\n  direct {}\n}\n`;
+/**
+ * Each address run from the executable in its directory, with no init and no lock file; dev_overrides must
+ * come first, and `direct {}` keeps every other provider installable as usual.
+ */
+export function devOverridesBlock(overrides: Readonly<Record<string, string>>): string {
+  const lines = Object.entries(overrides).map(([address, dir]) => `    ${JSON.stringify(address)} = ${hclString(dir, '--dir')}`);
+  return `provider_installation {\n  dev_overrides {\n${lines.join('\n')}\n  }\n  direct {}\n}\n`;
 }
 
 /** `block` between the markers, as it goes into the file. */

@@ -94,7 +94,7 @@ function install(o: InstallFlags, format: Format): void {
 function devOverrides(o: Omit<InstallFlags, 'platform'>, format: Format): void {
   const dir = nonEmpty(o.dir, '--dir') ?? defaultDevDir();
   const cliConfig = nonEmpty(o.cliConfig, '--cli-config');
-  const block = devOverridesBlock(PROVIDER_ADDRESS, dir);
+  const block = devOverridesBlock({ [PROVIDER_ADDRESS]: dir });
   const plan = cliConfig
     ? planCliConfig(cliConfig, managedSection(block, 'keyplane provider dev-overrides'), 'Merge by hand: put the dev_overrides block that `keyplane provider dev-overrides` prints (run it without --cli-config) first inside that block')
     : undefined;

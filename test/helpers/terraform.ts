@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { devOverridesBlock } from '../../cli/tf-cli-config';
 
 function findTerraform(): string | undefined {
   const forced = process.env.KEYPLANE_TEST_TERRAFORM_BIN;
@@ -91,14 +92,8 @@ export interface TerraformWorkspace {
   remove(): void;
 }
 
-/** HCL string literal, for paths in the CLI config. */
-const hclString = (s: string) => JSON.stringify(s);
-
-export function cliConfig(devOverrides: Record<string, string>): string {
-  const lines = Object.entries(devOverrides).map(([address, dir]) => `    ${hclString(address)} = ${hclString(dir)}`);
-  // dev_overrides must come first; `direct {}` keeps every other provider installable as usual.
-  return `provider_installation {\n  dev_overrides {\n${lines.join('\n')}\n  }\n  direct {}\n}\n`;
-}
+/** The CLI config the tests run Terraform with: the same dev_overrides block `keyplane provider dev-overrides` writes. */
+export const cliConfig = devOverridesBlock;
 
 /** The environment a command starts from: this process's, minus every TF_* variable, plus the basics. */
 function baseEnv(): Record<string, string> {
