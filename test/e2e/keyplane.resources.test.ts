@@ -5,11 +5,10 @@
  * diff), plans a re-creation after it is deleted outside Terraform, and destroys it; plan-time checks name
  * the attribute.
  */
-import { type KeyplaneService, KeyplaneWorkspace, describeTerraform, plannedActions, startKeyplaneService } from '../helpers/keyplane';
+import { type Fault, type KeyplaneService, KeyplaneWorkspace, ROOT, describeTerraform, faultyProxy, plannedActions, startKeyplaneService } from '../helpers/keyplane';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT } from '../helpers/keyplane';
-import { type Fault, diagnostics, example, faultProxy, importExample } from '../helpers/keyplane-extra';
+import { diagnostics, example, importExample } from '../helpers/keyplane-extra';
 import { TERRAFORM_BIN } from '../helpers/terraform';
 
 jest.setTimeout(240_000);
@@ -264,18 +263,18 @@ describeTerraform('keyplane resources', () => {
     ws.writeConfig('provider "keyplane" {\n  max_retries = 0\n}\nresource "keyplane_service_account" "sa" {\n  name = "kept"\n}\nresource "keyplane_ip_allow_list" "l" {\n  name  = "kept"\n  cidrs = ["10.0.0.0/8"]\n}\nresource "keyplane_secret" "s" {\n  name = "kept"\n}\n');
     await ws.apply();
     const before = ws.stateFileText();
-    let fault: Fault;
     // Configure's whoami passes; every read of the three objects meets the fault.
-    const proxy = await faultProxy(service.endpoint, (req) => (req.method === 'GET' && /^\/v1\/(service-accounts|ip-allow-lists|secrets)\//.test(req.url ?? '') ? fault : undefined));
+    const proxy = await faultyProxy(service);
+    const reads = /^\/v1\/(service-accounts|ip-allow-lists|secrets)\//;
     try {
       const cases: [Fault, RegExp][] = [
-        [{ status: 503, code: 'unavailable' }, /503 unavailable/],
-        [{ status: 401, code: 'unauthenticated' }, /401 unauthenticated/],
-        [{ status: 403, code: 'permission_denied' }, /403 permission_denied/],
+        [{ status: 503, code: 'unavailable', message: 'injected by the test proxy' }, /503 unavailable/],
+        [{ status: 401, code: 'unauthenticated', message: 'injected by the test proxy' }, /401 unauthenticated/],
+        [{ status: 403, code: 'permission_denied', message: 'injected by the test proxy' }, /403 permission_denied/],
         ['reset', /No usable answer from the Keyplane service/],
       ];
       for (const [f, detail] of cases) {
-        fault = f;
+        proxy.fail('GET', reads, f);
         const r = await ws.terraform(['plan', '-refresh=true'], { env: { KEYPLANE_ENDPOINT: proxy.endpoint }, expectCode: [1] });
         const errors = diagnostics(r.output).filter((d) => d.severity === 'Error');
         expect(errors.map((e) => e.summary).sort()).toEqual(['Cannot Read IP Allow List', 'Cannot Read Secret', 'Cannot Read Service Account']);
