@@ -3,6 +3,7 @@
  * A cty type (as type JSON, the shape `terraform providers schema -json` prints) named the way tfplugindocs
  * names it in a schema list: `String`, `List of String`, `Map of Number`, `Object`, `Dynamic`.
  */
+import { type Type, typeFromJSONValue } from '../../cty/types';
 
 /** The element type of a list, set or map, or the attribute types of an object; undefined for anything else. */
 export function elementType(type: unknown): unknown {
@@ -13,24 +14,29 @@ export function objectAttributes(type: unknown): Record<string, unknown> | undef
   return Array.isArray(type) && type[0] === 'object' && typeof type[1] === 'object' && type[1] !== null ? (type[1] as Record<string, unknown>) : undefined;
 }
 
-/** `path` only makes the error say where a type this renderer does not know was found. */
+/** `path` only makes the error say where a type that is not valid type JSON was found. */
 export function typeName(type: unknown, path: string): string {
-  switch (type) {
-    case 'string':
-      return 'String';
-    case 'number':
-      return 'Number';
+  let t: Type;
+  try {
+    t = typeFromJSONValue(type);
+  } catch {
+    throw new Error(`${path}: unknown type ${JSON.stringify(type)}`);
+  }
+  return docName(t);
+}
+
+/** tfplugindocs' names: cty's kinds capitalised, bool as Boolean; object and tuple bare (their parts do not fit a list item). */
+function docName(t: Type): string {
+  switch (t.kind) {
     case 'bool':
       return 'Boolean';
-    case 'dynamic':
-      return 'Dynamic';
+    case 'list':
+    case 'set':
+    case 'map':
+      return `${capitalise(t.kind)} of ${docName(t.element)}`;
+    default:
+      return capitalise(t.kind);
   }
-  if (Array.isArray(type)) {
-    const element = elementType(type);
-    if (element !== undefined) return `${{ list: 'List', set: 'Set', map: 'Map' }[type[0] as 'list' | 'set' | 'map']} of ${typeName(element, path)}`;
-    if (type[0] === 'object') return 'Object';
-    // tfplugindocs prints a bare "Tuple" too: the element types do not fit in a list item.
-    if (type[0] === 'tuple') return 'Tuple';
-  }
-  throw new Error(`${path}: unknown type ${JSON.stringify(type)}`);
 }
+
+const capitalise = (s: string) => `${s[0]!.toUpperCase()}${s.slice(1)}`;
