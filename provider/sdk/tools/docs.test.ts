@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DocFile, type Examples, MissingDescriptionError, MissingExampleError, examplesDir, pageName, providerDocs } from './docs';
 import { escapePlain, plainOf } from './docs/text';
+import { typeName } from './docs/type-name';
 import type { AttributeJSON, BlockJSON, SchemaJSONDocument } from './schema-json';
 
 const ADDRESS = 'registry.terraform.io/acme/acme';
@@ -365,5 +366,23 @@ describe('examplesDir', () => {
     expect(() => examples.example('ephemeral-resource', 'acme_y')).toThrow(`ephemeral resource acme_y has no example: expected ${join(dir, 'ephemeral-resources', 'acme_y', 'ephemeral-resource.tf')}`);
     expect(() => examples.example('data-source', 'acme_x')).toThrow(join(dir, 'data-sources', 'acme_x', 'data-source.tf'));
     expect(examples.importCommands('acme_y')).toBeUndefined();
+  });
+});
+
+describe('typeName', () => {
+  it.each([
+    ['string', 'String'],
+    ['bool', 'Boolean'],
+    ['dynamic', 'Dynamic'],
+    [['set', ['map', 'number']], 'Set of Map of Number'],
+    [['object', { a: 'string' }, ['a']], 'Object'],
+    [['tuple', ['string', 'bool']], 'Tuple'],
+  ])('names %j %s', (type, name) => {
+    expect(typeName(type, 'x')).toBe(name);
+  });
+
+  it('refuses what is not type JSON, saying where', () => {
+    expect(() => typeName(['list'], 'keyplane_thing.attr')).toThrow('keyplane_thing.attr: unknown type ["list"]');
+    expect(() => typeName('text', 'keyplane_thing.attr')).toThrow('keyplane_thing.attr: unknown type "text"');
   });
 });
