@@ -88,4 +88,4 @@ if (require.main === module) {
   );
 }
 
-module.exports = { bundle, buildOptions, DEFAULT_ENTRIES };
+module.exports = { bundle };

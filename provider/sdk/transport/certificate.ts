@@ -44,7 +44,7 @@ const KEY_USAGE = { digitalSignature: 0, keyEncipherment: 2, keyAgreement: 4, ke
 /** Clock skew allowance, as go-plugin: the certificate is valid from 30 s ago. */
 export const NOT_BEFORE_SKEW_MS = 30_000;
 /** A provider process lives for one Terraform command, a debug session at most; a year is plenty. */
-export const VALIDITY_MS = 365 * 24 * 3600_000;
+const VALIDITY_MS = 365 * 24 * 3600_000;
 
 function extension(id: string, critical: boolean, value: Buffer): Buffer {
   return sequence(oid(id), ...(critical ? [boolean(true)] : []), octetString(value));

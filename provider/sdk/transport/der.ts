@@ -12,7 +12,7 @@ function length(n: number): Buffer {
 }
 
 /** One TLV: the tag byte, the DER length, the contents. */
-export function tlv(tag: number, ...contents: Buffer[]): Buffer {
+function tlv(tag: number, ...contents: Buffer[]): Buffer {
   const body = Buffer.concat(contents);
   return Buffer.concat([Buffer.from([tag]), length(body.length), body]);
 }

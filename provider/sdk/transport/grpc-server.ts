@@ -20,7 +20,7 @@ import { providerService } from './provider-service';
  * schemas), well below the MaxInt32 Terraform allows, so a runaway message fails as a gRPC error instead
  * of exhausting memory.
  */
-export const MAX_MESSAGE_BYTES = 256 << 20;
+const MAX_MESSAGE_BYTES = 256 << 20;
 
 export interface GrpcServerOptions {
   listener: Listener;
@@ -33,7 +33,7 @@ export interface GrpcServerOptions {
 }
 
 /** How long a graceful close waits for calls in flight (the Shutdown reply among them) before cutting. */
-export const CLOSE_GRACE_MS = 250;
+const CLOSE_GRACE_MS = 250;
 
 export interface GrpcServer {
   /**

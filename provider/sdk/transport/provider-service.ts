@@ -70,7 +70,7 @@ function errorText(err: unknown): { message: string; stack?: string } {
 }
 
 /** The response that reports an error to Terraform, in the RPC's own error channel (not StopProvider's). */
-export function errorResponse(rpc: Exclude<ProviderRpc, 'StopProvider'>, converter: Converter, err: unknown, stopped: boolean): Record<string, unknown> {
+function errorResponse(rpc: Exclude<ProviderRpc, 'StopProvider'>, converter: Converter, err: unknown, stopped: boolean): Record<string, unknown> {
   const { message } = errorText(err);
   const summary = stopped ? 'Provider Operation Stopped' : 'Unexpected Provider Error';
   const detail = stopped

@@ -11,7 +11,7 @@
  */
 import type { HclogLogger } from './logger';
 
-export const PARENT_CHECK_MS = 500;
+const PARENT_CHECK_MS = 500;
 
 export function ignoreInterrupts(log: HclogLogger): void {
   process.on('SIGINT', () => log.debug('SIGINT ignored: Terraform stops providers with StopProvider'));

@@ -151,7 +151,7 @@ function mapNested(v: Value, nesting: string, schema: ObjectSchema, type: Value[
  *   have filled those), blocks compared the same way;
  * - prior state: equal to the configuration element once computed attributes are nulled in both.
  */
-export function pairSet(schema: ObjectSchema, planned: Value, with_: Correlated): Correlated[] {
+function pairSet(schema: ObjectSchema, planned: Value, with_: Correlated): Correlated[] {
   const elements = planned.elements();
   const configs = with_.config?.isKnown() ? [...with_.config.elements()] : [];
   const priors = with_.prior?.isKnown() ? [...with_.prior.elements()] : [];
@@ -216,7 +216,7 @@ function matchesConfig(schema: ObjectSchema, planned: Value, config: Value): boo
 }
 
 /** The object with every computed attribute null, at every depth (Terraform's setElementComputedAsNull). */
-export function nullComputed(schema: ObjectSchema, v: Value): Value {
+function nullComputed(schema: ObjectSchema, v: Value): Value {
   if (!v.isKnown() || v.type.kind !== 'object') return v;
   return mapAttributes(schema, v.type, v, {}, [], (a, x) => (a.computed ? Value.null(a.type) : x));
 }
