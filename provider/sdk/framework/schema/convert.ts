@@ -42,6 +42,16 @@ function blocksOf(o: AnyObjectSchema): Readonly<Record<string, AnyBlock>> {
 
 // ---- Value → plain ------------------------------------------------------------------------------------------
 
+/** A number a JS number cannot hold exactly, where the attribute hands out JS numbers. */
+export class InexactNumberError extends PathError {
+  constructor(
+    path: Path,
+    readonly number: string,
+  ) {
+    super(path, `the number ${number} cannot be held exactly by a JavaScript number (declare the attribute with exactNumberAttr)`);
+  }
+}
+
 export function valueToPlain(v: Value, t: Type, opts: ToPlainOptions = {}, path: Path = [], exact = false): unknown {
   if (v.isUnknown()) {
     if (opts.allowUnknown) return Unknown;
@@ -57,7 +67,7 @@ export function valueToPlain(v: Value, t: Type, opts: ToPlainOptions = {}, path:
     case 'number': {
       const n = v.asNumber();
       if (exact) return n;
-      if (!isExactInJS(n)) throw new PathError(path, `the number ${n} cannot be held exactly by a JavaScript number (declare the attribute with exactNumberAttr)`);
+      if (!isExactInJS(n)) throw new InexactNumberError(path, n);
       return numberToJS(n);
     }
     case 'list':

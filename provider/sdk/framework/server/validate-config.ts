@@ -6,10 +6,10 @@
  * one, a number more precise than the attribute's plain form can hold is refused, and each attribute's
  * validators run.
  */
-import { isExactInJS } from '../../cty/number';
 import type { Type } from '../../cty/types';
 import type { Value } from '../../cty/value';
 import type { Diagnostics } from '../diagnostics';
+import { InexactNumberError, valueToPlain } from '../schema/convert';
 import type { AnySchema } from '../schema/schema';
 import { type Path, attr as attrStep } from '../../cty/path';
 import { type ObjectSchema, blocksOf, forEachAttribute, forEachElement } from './walk';
@@ -55,39 +55,17 @@ function checkDeprecatedBlocks(o: ObjectSchema, value: Value, path: Path, diags:
   }
 }
 
-/** The first known number in v that a JS number cannot hold exactly; dynamic slots are skipped (kept as cty values). */
+/**
+ * The first known number in v that a JS number cannot hold exactly: what create, read and update would
+ * refuse, found by the same conversion they use (dynamic slots stay cty values, unknowns are allowed).
+ */
 function firstInexactNumber(v: Value, t: Type): string | undefined {
-  if (!v.isKnown() || t.kind === 'dynamic') return undefined;
-  switch (t.kind) {
-    case 'number':
-      return isExactInJS(v.asNumber()) ? undefined : v.asNumber();
-    case 'list':
-    case 'set':
-      for (const e of v.elements()) {
-        const found = firstInexactNumber(e, t.element);
-        if (found !== undefined) return found;
-      }
-      return undefined;
-    case 'tuple':
-      for (const [i, e] of v.elements().entries()) {
-        const found = firstInexactNumber(e, t.elements[i]!);
-        if (found !== undefined) return found;
-      }
-      return undefined;
-    case 'map':
-      for (const e of Object.values(v.entries())) {
-        const found = firstInexactNumber(e, t.element);
-        if (found !== undefined) return found;
-      }
-      return undefined;
-    case 'object':
-      for (const [k, e] of Object.entries(v.entries())) {
-        const found = t.attributes[k] ? firstInexactNumber(e, t.attributes[k]!) : undefined;
-        if (found !== undefined) return found;
-      }
-      return undefined;
-    default:
-      return undefined;
+  try {
+    valueToPlain(v, t, { allowUnknown: true });
+    return undefined;
+  } catch (err) {
+    if (err instanceof InexactNumberError) return err.number;
+    throw err;
   }
 }
 
