@@ -28,7 +28,7 @@ import {
 import { ConfiguredByProvider, addClientError, isNotFound } from '../others-common';
 import { checkAllowLists, checkExpiryInFuture, checkPgpKey, checkPgpOrStore, checkScopes, checkSecretWritable, checkServiceAccount, knownStrings, sameInstant } from './plan-checks';
 import { encryptTo, parsePgpKey } from './pgp';
-import { type ApiKeySchema, type ApiKeyState, apiKeySchema, secretUndelivered } from './schema';
+import { type ApiKeySchema, type ApiKeyState, DEFAULT_ENTRY_KEY, apiKeySchema, secretUndelivered } from './schema';
 import { type SecretOutput, destroyVersion, readKey, writeKey } from './secret-output';
 
 type S = ApiKeySchema;
@@ -220,7 +220,7 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
     if (out && prior && (out.secret_id !== prior.secret_id || out.entry_key !== prior.entry_key) && s.secret_store_version_id) {
       let written: string | undefined;
       try {
-        const secret = await readKey(this.client, s.secret_store_version_id, prior.entry_key ?? 'api_key');
+        const secret = await readKey(this.client, s.secret_store_version_id, prior.entry_key ?? DEFAULT_ENTRY_KEY);
         if (secret === undefined) throw new Error(`version ${s.secret_store_version_id} no longer holds entry ${prior.entry_key}; replace the key instead (terraform apply -replace)`);
         written = await writeKey(this.client, out, secret);
         await destroyVersion(this.client, s.secret_store_version_id);
@@ -283,7 +283,7 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
 
 function outputOf(c: ApiKeyState): SecretOutput | undefined {
   const o = c.output_to_secret_store;
-  return o ? { secret_id: o.secret_id, entry_key: o.entry_key ?? 'api_key' } : undefined;
+  return o ? { secret_id: o.secret_id, entry_key: o.entry_key ?? DEFAULT_ENTRY_KEY } : undefined;
 }
 
 /** What the service knows about a key, in state form; expires_at keeps `spelling` when it is the same instant. */
