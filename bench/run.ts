@@ -65,7 +65,9 @@ interface Proc {
 /** Starts `node script json` (on the server CPU when pinning) and waits for its `{"url": …}` line. */
 function startProcess(script: string, options?: unknown): Promise<Proc> {
   const args = [script, ...(options === undefined ? [] : [JSON.stringify(options)])];
-  const child = PIN ? spawn('taskset', ['-c', SERVER_CPU, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = PIN
+    ? spawn('taskset', ['-c', SERVER_CPU, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
@@ -113,7 +115,11 @@ function startService(store: Store): Promise<Proc> {
 }
 
 async function api(url: string, key: string, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
   return JSON.parse(text);
@@ -181,7 +187,10 @@ interface PacedResult {
  * shows in the figures instead of slowing the load down. Microsecond resolution, unlike autocannon's
  * whole milliseconds.
  */
-async function paced(url: string, options: { key: string; body: string; expectBody?: string; rate: number; seconds: number; connections: number }): Promise<PacedResult> {
+async function paced(
+  url: string,
+  options: { key: string; body: string; expectBody?: string; rate: number; seconds: number; connections: number },
+): Promise<PacedResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
   const target = new URL(`${url}/v1/keys/verify`);
   const headers = { authorization: `Bearer ${options.key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(options.body) };
@@ -219,7 +228,17 @@ async function paced(url: string, options: { key: string; body: string; expectBo
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => Number((latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))] ?? 0).toFixed(3));
-  return { rate: options.rate, seconds: Number(elapsed.toFixed(2)), requests: latencies.length, achieved_per_second: latencies.length / elapsed, p50_ms: pct(50), p90_ms: pct(90), p99_ms: pct(99), max_ms: Number((latencies.at(-1) ?? 0).toFixed(3)), errors };
+  return {
+    rate: options.rate,
+    seconds: Number(elapsed.toFixed(2)),
+    requests: latencies.length,
+    achieved_per_second: latencies.length / elapsed,
+    p50_ms: pct(50),
+    p90_ms: pct(90),
+    p99_ms: pct(99),
+    max_ms: Number((latencies.at(-1) ?? 0).toFixed(3)),
+    errors,
+  };
 }
 
 const median = (xs: number[]): number => {
@@ -246,13 +265,19 @@ async function benchVerify(duration: number, connections: number, roundsWanted: 
     await api(svc.url, store.admin, 'POST', '/v1/scopes', { name: 'billing.read', description: 'bench' });
     const subject = await api(svc.url, store.admin, 'POST', '/v1/api-keys', { name: 'bench', role: 'developer', scopes: ['billing.read'] });
     // A service that verifies keys holds a key with the verify scope, not an admin key.
-    const verifierKey = (await api(svc.url, store.admin, 'POST', '/v1/api-keys', { name: 'verifier', role: 'viewer', scopes: ['keyplane.keys.verify'] })).secret as string;
+    const verifierKey = (await api(svc.url, store.admin, 'POST', '/v1/api-keys', { name: 'verifier', role: 'viewer', scopes: ['keyplane.keys.verify'] }))
+      .secret as string;
     const body = JSON.stringify({ key: subject.secret, required_scopes: ['billing.read'], client_ip: '192.0.2.1' });
-    const expected = await fetch(`${svc.url}/v1/keys/verify`, { method: 'POST', headers: { authorization: `Bearer ${verifierKey}`, 'content-type': 'application/json' }, body }).then((r) => r.text());
+    const expected = await fetch(`${svc.url}/v1/keys/verify`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${verifierKey}`, 'content-type': 'application/json' },
+      body,
+    }).then((r) => r.text());
     if (JSON.parse(expected).valid !== true) throw new Error(`the benchmark key does not verify: ${expected}`);
     bare = await startProcess(join(DIST, 'bench/bare-server.js'));
     const target = { bare: bare.url, keyplane: svc.url };
-    const run = (which: keyof typeof target, seconds: number) => load(target[which], { key: verifierKey, body, expectBody: which === 'keyplane' ? expected : undefined, duration: seconds, connections });
+    const run = (which: keyof typeof target, seconds: number) =>
+      load(target[which], { key: verifierKey, body, expectBody: which === 'keyplane' ? expected : undefined, duration: seconds, connections });
     // Warm-up: JIT, caches, connection set-up.
     await run('bare', 2);
     await run('keyplane', 2);
@@ -268,7 +293,8 @@ async function benchVerify(duration: number, connections: number, roundsWanted: 
     const fixedSeconds = Math.max(3, Math.min(10, duration / 2));
     const fixedRate = [];
     for (const rate of rates) {
-      const at = (which: keyof typeof target) => paced(target[which], { key: verifierKey, body, expectBody: which === 'keyplane' ? expected : undefined, rate, seconds: fixedSeconds, connections });
+      const at = (which: keyof typeof target) =>
+        paced(target[which], { key: verifierKey, body, expectBody: which === 'keyplane' ? expected : undefined, rate, seconds: fixedSeconds, connections });
       fixedRate.push({ rate, bare_fastify: await at('bare'), keyplane_verify: await at('keyplane') });
     }
     const b = summarise(bareRounds);
@@ -326,14 +352,28 @@ async function createRate(urls: string[], admin: string, seconds: number, client
   const elapsed = (Date.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => Number((latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))] ?? 0).toFixed(2));
-  return { nodes: urls.length, clients, seconds: elapsed, keys: latencies.length, keys_per_second: latencies.length / elapsed, p50_ms: pct(50), p99_ms: pct(99), failures };
+  return {
+    nodes: urls.length,
+    clients,
+    seconds: elapsed,
+    keys: latencies.length,
+    keys_per_second: latencies.length / elapsed,
+    p50_ms: pct(50),
+    p99_ms: pct(99),
+    failures,
+  };
 }
 
 async function countKeys(url: string, admin: string): Promise<number> {
   let n = 0;
   let token: string | null = null;
   do {
-    const page: { api_keys: unknown[]; next_page_token: string | null } = await api(url, admin, 'GET', `/v1/api-keys?label=bench=create&page_size=200${token ? `&page_token=${token}` : ''}`);
+    const page: { api_keys: unknown[]; next_page_token: string | null } = await api(
+      url,
+      admin,
+      'GET',
+      `/v1/api-keys?label=bench=create&page_size=200${token ? `&page_token=${token}` : ''}`,
+    );
     n += page.api_keys.length;
     token = page.next_page_token;
   } while (token);
@@ -389,15 +429,18 @@ const fmt = (n: number, digits = 0) => n.toFixed(digits);
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r, i) => {
-    const line = r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
-    return i === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
-  }).join('\n');
+  return rows
+    .map((r, i) => {
+      const line = r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+      return i === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
+    })
+    .join('\n');
 }
 
 async function main() {
   const what = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'all';
-  if (!['verify', 'create', 'provider', 'terraform', 'all'].includes(what)) throw new Error(`unknown benchmark ${what}: verify, create, provider, terraform or all`);
+  if (!['verify', 'create', 'provider', 'terraform', 'all'].includes(what))
+    throw new Error(`unknown benchmark ${what}: verify, create, provider, terraform or all`);
   const duration = arg('duration', 20);
   const connections = arg('connections', 50);
   const rounds = arg('rounds', 4);
@@ -405,7 +448,14 @@ async function main() {
   if (rates.some((r) => !Number.isFinite(r) || r <= 0)) throw new Error('--rate takes request rates separated by commas, e.g. 1000,5000');
   const createSeconds = arg('create-seconds', Math.max(3, Math.round(duration / 2)));
   const clients = arg('clients', 10);
-  const out: Record<string, unknown> = { command: `node dist/bench/run.js ${process.argv.slice(2).join(' ')}`.trim(), node: process.version, cpus: cpus().length, cpu_model: cpus()[0]?.model, pinned: PIN && what !== 'provider' && what !== 'terraform', at: new Date().toISOString() };
+  const out: Record<string, unknown> = {
+    command: `node dist/bench/run.js ${process.argv.slice(2).join(' ')}`.trim(),
+    node: process.version,
+    cpus: cpus().length,
+    cpu_model: cpus()[0]?.model,
+    pinned: PIN && what !== 'provider' && what !== 'terraform',
+    at: new Date().toISOString(),
+  };
 
   // Before pinning: provider processes would inherit this process's CPU.
   if (what === 'provider' || what === 'all') {
@@ -433,12 +483,26 @@ async function main() {
   if (what === 'verify' || what === 'all') {
     const v = await benchVerify(duration, connections, rounds, rates);
     out.verify = v;
-    console.log(`\nverify: POST /v1/keys/verify, ${connections} connections, ${v.rounds} alternating rounds of ${fmt(duration / v.rounds, 1)} s each${PIN ? ', servers on CPU 0, load on CPU 1' : ''}`);
+    console.log(
+      `\nverify: POST /v1/keys/verify, ${connections} connections, ${v.rounds} alternating rounds of ${fmt(duration / v.rounds, 1)} s each${PIN ? ', servers on CPU 0, load on CPU 1' : ''}`,
+    );
     console.log(
       table([
         ['saturated (median of rounds)', 'req/s', 'p50 ms', 'p99 ms', 'errors'],
-        ['bare Fastify route', fmt(v.bare_fastify.requests_per_second), fmt(v.bare_fastify.p50_ms, 1), fmt(v.bare_fastify.p99_ms, 1), String(v.bare_fastify.errors)],
-        ['keyplane verify (SQLite)', fmt(v.keyplane_verify.requests_per_second), fmt(v.keyplane_verify.p50_ms, 1), fmt(v.keyplane_verify.p99_ms, 1), String(v.keyplane_verify.errors)],
+        [
+          'bare Fastify route',
+          fmt(v.bare_fastify.requests_per_second),
+          fmt(v.bare_fastify.p50_ms, 1),
+          fmt(v.bare_fastify.p99_ms, 1),
+          String(v.bare_fastify.errors),
+        ],
+        [
+          'keyplane verify (SQLite)',
+          fmt(v.keyplane_verify.requests_per_second),
+          fmt(v.keyplane_verify.p50_ms, 1),
+          fmt(v.keyplane_verify.p99_ms, 1),
+          String(v.keyplane_verify.errors),
+        ],
       ]),
     );
     console.log(`ratio: ${fmt(v.ratio, 2)} of the bare route (rounds: ${v.round_ratios.map((r) => fmt(r, 2)).join(', ')}); aim >= 0.5`);
@@ -447,11 +511,21 @@ async function main() {
     for (const f of v.fixed_rate) {
       for (const k of ['bare_fastify', 'keyplane_verify'] as const) {
         const r = f[k];
-        rows.push([`${k === 'bare_fastify' ? 'bare Fastify route' : 'keyplane verify (SQLite)'} @ ${f.rate}/s`, fmt(r.achieved_per_second), fmt(r.p50_ms, 2), fmt(r.p90_ms, 2), fmt(r.p99_ms, 2), fmt(r.max_ms, 1), String(r.errors)]);
+        rows.push([
+          `${k === 'bare_fastify' ? 'bare Fastify route' : 'keyplane verify (SQLite)'} @ ${f.rate}/s`,
+          fmt(r.achieved_per_second),
+          fmt(r.p50_ms, 2),
+          fmt(r.p90_ms, 2),
+          fmt(r.p99_ms, 2),
+          fmt(r.max_ms, 1),
+          String(r.errors),
+        ]);
       }
     }
     console.log(table(rows));
-    console.log(`p99 aim < 5 ms: ${v.fixed_rate.map((f) => `${f.keyplane_verify.p99_ms < 5 ? 'met' : 'missed'} at ${f.rate}/s`).join(', ')}; ${v.keyplane_verify.p99_ms < 5 ? 'met' : 'missed'} saturated (${connections} connections)`);
+    console.log(
+      `p99 aim < 5 ms: ${v.fixed_rate.map((f) => `${f.keyplane_verify.p99_ms < 5 ? 'met' : 'missed'} at ${f.rate}/s`).join(', ')}; ${v.keyplane_verify.p99_ms < 5 ? 'met' : 'missed'} saturated (${connections} connections)`,
+    );
   }
   if (what === 'create' || what === 'all') {
     const c = await benchCreate(createSeconds, clients);
@@ -459,7 +533,11 @@ async function main() {
     console.log(`\nkey creation through the API: ${clients} concurrent clients for ${createSeconds} s`);
     const rows = [['store', 'nodes', 'keys/s', 'p50 ms', 'p99 ms', 'keys', 'stored', 'failures']];
     for (const [name, r] of Object.entries(c)) {
-      rows.push(typeof r === 'string' ? [name, r, '', '', '', '', '', ''] : [name, String(r.nodes), fmt(r.keys_per_second), fmt(r.p50_ms, 1), fmt(r.p99_ms, 1), String(r.keys), String(r.stored), String(r.failures)]);
+      rows.push(
+        typeof r === 'string'
+          ? [name, r, '', '', '', '', '', '']
+          : [name, String(r.nodes), fmt(r.keys_per_second), fmt(r.p50_ms, 1), fmt(r.p99_ms, 1), String(r.keys), String(r.stored), String(r.failures)],
+      );
     }
     console.log(table(rows));
   }

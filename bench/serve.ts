@@ -6,7 +6,11 @@ import { type ServerOptions, startServer } from '../service/server';
 
 async function main(): Promise<void> {
   const server = await startServer(JSON.parse(process.argv[2] ?? '{}') as ServerOptions);
-  const stop = () => void server.close().then(() => process.exit(0), () => process.exit(1));
+  const stop = () =>
+    void server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);

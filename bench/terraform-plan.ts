@@ -42,9 +42,18 @@ export function benchTerraformPlan(opts: { url: string; admin: string; resources
   const root = mkdtempSync(join(tmpdir(), 'keyplane-bench-tf-'));
   try {
     const rc = join(root, 'cli.tfrc');
-    const install = spawnSync(process.execPath, [join(DIST, 'cli/main.js'), 'provider', 'install', '--dir', join(root, 'mirror'), '--cli-config', rc], { encoding: 'utf8' });
+    const install = spawnSync(process.execPath, [join(DIST, 'cli/main.js'), 'provider', 'install', '--dir', join(root, 'mirror'), '--cli-config', rc], {
+      encoding: 'utf8',
+    });
     if (install.status !== 0) throw new Error(`keyplane provider install failed: ${install.stderr}`);
-    const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_CLI_CONFIG_FILE: rc, KEYPLANE_ENDPOINT: opts.url, KEYPLANE_API_KEY: opts.admin };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      CHECKPOINT_DISABLE: '1',
+      TF_IN_AUTOMATION: '1',
+      TF_CLI_CONFIG_FILE: rc,
+      KEYPLANE_ENDPOINT: opts.url,
+      KEYPLANE_API_KEY: opts.admin,
+    };
     delete env.TF_LOG;
     const builtin = join(root, 'terraform_data');
     const keyplane = join(root, 'keyplane');
@@ -69,7 +78,15 @@ export function benchTerraformPlan(opts: { url: string; admin: string; resources
       k.push(terraform(keyplane, planArgs, env));
     }
     terraform(keyplane, ['destroy', '-auto-approve', '-input=false', '-no-color'], env);
-    const result = { resources: opts.resources, runs: opts.runs, terraform_data_plan_ms: median(b), keyplane_plan_ms: median(k), ratio: 0, terraform_data_apply_ms: applyBuiltin, keyplane_apply_ms: applyKeyplane };
+    const result = {
+      resources: opts.resources,
+      runs: opts.runs,
+      terraform_data_plan_ms: median(b),
+      keyplane_plan_ms: median(k),
+      ratio: 0,
+      terraform_data_apply_ms: applyBuiltin,
+      keyplane_apply_ms: applyKeyplane,
+    };
     result.ratio = result.keyplane_plan_ms / result.terraform_data_plan_ms;
     return result;
   } finally {

@@ -63,7 +63,12 @@ export function clientFor(cmd: Command): KeyplaneClient {
  * One page (or, with --all, every page) of a listing. When more pages remain, says how to get them on stderr,
  * so stdout holds only the items.
  */
-export async function listPages<T, Q extends PageParams>(client: KeyplaneClient, list: (query: Q) => Promise<Page<T>>, query: NoInfer<Omit<Q, keyof PageParams>>, flags: PagingFlags): Promise<T[]> {
+export async function listPages<T, Q extends PageParams>(
+  client: KeyplaneClient,
+  list: (query: Q) => Promise<Page<T>>,
+  query: NoInfer<Omit<Q, keyof PageParams>>,
+  flags: PagingFlags,
+): Promise<T[]> {
   const q = { ...query, page_size: flags.pageSize, page_token: flags.pageToken } as Q;
   if (flags.all) {
     const items: T[] = [];

@@ -38,7 +38,9 @@ test('names sort by UTF-8 bytes as Go does, not by UTF-16 units as JavaScript do
   // U+FF5E is EF BD 9E in UTF-8 and sorts before U+1F600 (F0 9F 98 80); as UTF-16 (FF5E vs D83D) it sorts after.
   const names = ['\u{1F600}', '\uFF5E'];
   const line = (name: string) => `${createHash('sha256').update(contents(name)).digest('hex')}  ${name}\n`;
-  const expected = `h1:${createHash('sha256').update(line('\uFF5E') + line('\u{1F600}')).digest('base64')}`;
+  const expected = `h1:${createHash('sha256')
+    .update(line('\uFF5E') + line('\u{1F600}'))
+    .digest('base64')}`;
   expect(hash1(names, contents)).toBe(expected);
 });
 

@@ -25,7 +25,7 @@ export function describeFailure(err: unknown): { message: string; exitCode: numb
   if (err instanceof KeyplaneConnectionError) {
     let hint = '';
     if (err.code === 'ECONNREFUSED') hint = '; is the service running there? (--endpoint or KEYPLANE_ENDPOINT)';
-    else if (TLS_CODES.test(err.code)) hint = '; pass the CA certificate that signed the service\'s certificate with --ca-cert FILE';
+    else if (TLS_CODES.test(err.code)) hint = "; pass the CA certificate that signed the service's certificate with --ca-cert FILE";
     return { message: `${err.message}${hint}`, exitCode: EXIT_FAILURE };
   }
   return { message: err instanceof Error ? err.message : String(err), exitCode: EXIT_FAILURE };

@@ -9,9 +9,21 @@ export const FORMATS: readonly Format[] = ['table', 'json', 'yaml'];
 
 /** Borderless cli-table3 characters: two spaces between columns, nothing else. */
 const PLAIN = {
-  top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
-  bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-  left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
+  top: '',
+  'top-mid': '',
+  'top-left': '',
+  'top-right': '',
+  bottom: '',
+  'bottom-mid': '',
+  'bottom-left': '',
+  'bottom-right': '',
+  left: '',
+  'left-mid': '',
+  mid: '',
+  'mid-mid': '',
+  right: '',
+  'right-mid': '',
+  middle: '  ',
 };
 
 function cell(value: unknown): string {
@@ -29,7 +41,11 @@ function table(head: string[] | undefined, rows: string[][]): string {
   const Table = require('cli-table3') as typeof import('cli-table3');
   const t = new Table({ ...(head ? { head } : {}), chars: PLAIN, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 } });
   t.push(...rows);
-  return `${t.toString().split('\n').map((line) => line.trimEnd()).join('\n')}\n`;
+  return `${t
+    .toString()
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')}\n`;
 }
 
 function structured(format: 'json' | 'yaml', value: unknown): string {
@@ -46,7 +62,12 @@ export function printObject(format: Format, value: object, fields?: string[]): v
   }
   const record = value as Record<string, unknown>;
   const names = fields ?? Object.keys(record);
-  process.stdout.write(table(undefined, names.map((name) => [name, cell(record[name])])));
+  process.stdout.write(
+    table(
+      undefined,
+      names.map((name) => [name, cell(record[name])]),
+    ),
+  );
 }
 
 /** A list: one row per item with the given columns in table format (upper-case headers), an array otherwise. */
@@ -60,7 +81,12 @@ export function printList(format: Format, items: readonly object[], columns: str
     return;
   }
   const rows = items.map((item) => columns.map((c) => cell((item as Record<string, unknown>)[c])));
-  process.stdout.write(table(columns.map((c) => c.toUpperCase()), rows));
+  process.stdout.write(
+    table(
+      columns.map((c) => c.toUpperCase()),
+      rows,
+    ),
+  );
 }
 
 /** What a delete prints: a line for people, `{id, deleted: true}` for scripts. */

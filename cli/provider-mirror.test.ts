@@ -105,7 +105,9 @@ test('another file in the package directory is reported, and in the hash as Terr
 
 test('a missing provider executable says to build it', () => {
   const executable = join(dir, 'pkg', 'dist', 'provider', 'keyplane', 'main.js');
-  expect(() => installMirror({ ...target(), executable, dir: join(dir, 'm'), platform: 'linux_amd64' })).toThrow(`the provider executable ${executable} is missing: run \`npm run build\` in ${join(dir, 'pkg')} first`);
+  expect(() => installMirror({ ...target(), executable, dir: join(dir, 'm'), platform: 'linux_amd64' })).toThrow(
+    `the provider executable ${executable} is missing: run \`npm run build\` in ${join(dir, 'pkg')} first`,
+  );
   expect(() => installMirror({ ...target(), executable, dir: join(dir, 'm'), platform: 'linux_amd64' })).not.toThrow(UsageError);
 });
 
@@ -113,20 +115,29 @@ test('a --dir that is a file, lies below a file, or cannot be written is a usage
   const file = join(dir, 'a-file');
   writeFileSync(file, '');
   expect(() => installMirror({ ...target(), dir: file, platform: 'linux_amd64' })).toThrow(new UsageError(`--dir ${file} exists and is not a directory`));
-  expect(() => installMirror({ ...target(), dir: join(file, 'm'), platform: 'linux_amd64' })).toThrow(new RegExp(`^--dir ${escape(join(file, 'm'))} cannot be used: creating .* failed: ENOTDIR`));
+  expect(() => installMirror({ ...target(), dir: join(file, 'm'), platform: 'linux_amd64' })).toThrow(
+    new RegExp(`^--dir ${escape(join(file, 'm'))} cannot be used: creating .* failed: ENOTDIR`),
+  );
   // Root writes through any mode bits; sysfs refuses even root.
   let unwritable = '/sys/keyplane-mirror';
   if (process.getuid?.() !== 0) {
     unwritable = join(dir, 'read-only');
     mkdirSync(unwritable, { mode: 0o555 });
   }
-  expect(() => installMirror({ ...target(), dir: unwritable, platform: 'linux_amd64' })).toThrow(new RegExp(`^--dir ${escape(unwritable)} cannot be used: creating .* failed: E(ACCES|PERM|ROFS)`));
+  expect(() => installMirror({ ...target(), dir: unwritable, platform: 'linux_amd64' })).toThrow(
+    new RegExp(`^--dir ${escape(unwritable)} cannot be used: creating .* failed: E(ACCES|PERM|ROFS)`),
+  );
   expect(() => installMirror({ ...target(), dir: unwritable, platform: 'linux_amd64' })).toThrow(UsageError);
 });
 
 test('the dev_overrides launcher: DIR/terraform-provider-keyplane, the same script', () => {
   const dev = installDevLauncher({ ...target(), dir: join(dir, 'dev') });
-  expect(dev).toEqual({ address: 'registry.terraform.io/keyplane/keyplane', dir: join(dir, 'dev'), path: join(dir, 'dev', 'terraform-provider-keyplane'), changed: true });
+  expect(dev).toEqual({
+    address: 'registry.terraform.io/keyplane/keyplane',
+    dir: join(dir, 'dev'),
+    path: join(dir, 'dev', 'terraform-provider-keyplane'),
+    changed: true,
+  });
   expect(readFileSync(dev.path, 'utf8')).toBe(launcherScript(target()));
   expect(statSync(dev.path).mode & 0o777).toBe(0o755);
   expect(installDevLauncher({ ...target(), dir: join(dir, 'dev') }).changed).toBe(false);

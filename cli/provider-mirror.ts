@@ -24,20 +24,32 @@ const PROVIDER_TYPE = PROVIDER_ADDRESS.split('/').pop()!;
 /** Node's process.platform to Go's GOOS, which Terraform's OS_ARCH names use. */
 const GOOS: Record<string, string> = { linux: 'linux', darwin: 'darwin', freebsd: 'freebsd', openbsd: 'openbsd', sunos: 'solaris', aix: 'aix' };
 /** Node's process.arch to GOARCH (ppc64 is decided by byte order: Node runs little-endian on Linux). */
-const GOARCH: Record<string, string> = { x64: 'amd64', ia32: '386', arm: 'arm', arm64: 'arm64', s390x: 's390x', riscv64: 'riscv64', loong64: 'loong64', mips: 'mips', mipsel: 'mipsle' };
+const GOARCH: Record<string, string> = {
+  x64: 'amd64',
+  ia32: '386',
+  arm: 'arm',
+  arm64: 'arm64',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+  loong64: 'loong64',
+  mips: 'mips',
+  mipsel: 'mipsle',
+};
 
 /** Terraform's name for the platform this Node runs on, e.g. linux_amd64, darwin_arm64. */
 export function terraformPlatform(platform: string = process.platform, arch: string = process.arch, byteOrder: string = endianness()): string {
   if (platform === 'win32') throw new Error('the provider launcher is a POSIX sh script, which Terraform cannot run on Windows; use WSL');
   const os = GOOS[platform];
   const goarch = arch === 'ppc64' ? (byteOrder === 'LE' ? 'ppc64le' : 'ppc64') : GOARCH[arch];
-  if (!os || !goarch) throw new Error(`no Terraform platform name is known for Node's ${platform}/${arch}; pass --platform OS_ARCH (as \`terraform version\` prints it)`);
+  if (!os || !goarch)
+    throw new Error(`no Terraform platform name is known for Node's ${platform}/${arch}; pass --platform OS_ARCH (as \`terraform version\` prints it)`);
   return `${os}_${goarch}`;
 }
 
 /** Terraform's ParsePlatform accepts lower-case letters and digits on each side of one underscore. */
 export function checkPlatform(value: string): string {
-  if (!/^[a-z0-9]+_[a-z0-9]+$/.test(value)) throw new UsageError(`--platform ${JSON.stringify(value)} is not an OS_ARCH name such as linux_amd64 or darwin_arm64`);
+  if (!/^[a-z0-9]+_[a-z0-9]+$/.test(value))
+    throw new UsageError(`--platform ${JSON.stringify(value)} is not an OS_ARCH name such as linux_amd64 or darwin_arm64`);
   return value;
 }
 
@@ -45,7 +57,6 @@ export function checkPlatform(value: string): string {
 export function providerExecutable(root: string = packageRoot()): string {
   return join(root, 'dist', 'provider', 'keyplane', 'main.js');
 }
-
 
 export interface LauncherTarget {
   /** Absolute path of the Node to run (process.execPath). */
@@ -149,7 +160,15 @@ export function installMirror(o: LauncherTarget & { dir: string; platform: strin
   } catch (err) {
     throw new UsageError(`--dir ${dir} cannot be used: writing ${path} failed: ${(err as Error).message}`);
   }
-  return { address: PROVIDER_ADDRESS, version: o.version, platform: o.platform, path, hash: hashDir(packageDir), changed, otherFiles: dirFiles(packageDir).filter((f) => f !== name) };
+  return {
+    address: PROVIDER_ADDRESS,
+    version: o.version,
+    platform: o.platform,
+    path,
+    hash: hashDir(packageDir),
+    changed,
+    otherFiles: dirFiles(packageDir).filter((f) => f !== name),
+  };
 }
 
 export interface DevLauncher {

@@ -7,7 +7,16 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from './errors';
-import { applyCliConfig, BEGIN_MARKER, devOverridesBlock, END_MARKER, findProviderInstallation, managedSection, mirrorBlock, planCliConfig } from './tf-cli-config';
+import {
+  applyCliConfig,
+  BEGIN_MARKER,
+  devOverridesBlock,
+  END_MARKER,
+  findProviderInstallation,
+  managedSection,
+  mirrorBlock,
+  planCliConfig,
+} from './tf-cli-config';
 
 const ADDRESS = 'registry.terraform.io/keyplane/keyplane';
 const HINT = 'Merge by hand';
@@ -38,7 +47,9 @@ test('the mirror block: keyplane from the mirror, everything else from the netwo
 }
 `,
   );
-  expect(devOverridesBlock({ [ADDRESS]: '/dev/dir' })).toBe(`provider_installation {\n  dev_overrides {\n    "registry.terraform.io/keyplane/keyplane" = "/dev/dir"\n  }\n  direct {}\n}\n`);
+  expect(devOverridesBlock({ [ADDRESS]: '/dev/dir' })).toBe(
+    `provider_installation {\n  dev_overrides {\n    "registry.terraform.io/keyplane/keyplane" = "/dev/dir"\n  }\n  direct {}\n}\n`,
+  );
   expect(() => mirrorBlock(ADDRESS, '/a\nb')).toThrow(/--dir "\/a\\nb" holds a control character/);
 });
 
@@ -89,7 +100,11 @@ test('a provider_installation block of its own is refused, naming the file and s
 });
 
 test('only a real block counts: not one in a comment, a string or a heredoc', () => {
-  expect(findProviderInstallation('# provider_installation {\n// provider_installation\n/* provider_installation\n*/ x = "provider_installation"\ny = <<EOT\nprovider_installation {}\nEOT\n')).toBeUndefined();
+  expect(
+    findProviderInstallation(
+      '# provider_installation {\n// provider_installation\n/* provider_installation\n*/ x = "provider_installation"\ny = <<EOT\nprovider_installation {}\nEOT\n',
+    ),
+  ).toBeUndefined();
   expect(findProviderInstallation('a = "q\\"provider_installation"\n\n  provider_installation {\n}')).toBe(3);
   expect(findProviderInstallation('x = <<-EOT\n  body\n  EOT\nprovider_installation {}')).toBe(4);
 });
@@ -97,12 +112,18 @@ test('only a real block counts: not one in a comment, a string or a heredoc', ()
 test('JSON syntax, a damaged section and a directory are refused', () => {
   const json = join(dir, 'cli.tfrc.json');
   writeFileSync(json, '{"disable_checkpoint": true}\n');
-  expect(() => planCliConfig(json, section('/m'), HINT)).toThrow(new UsageError(`--cli-config ${json} is in JSON syntax; this command writes native syntax: give another file`));
+  expect(() => planCliConfig(json, section('/m'), HINT)).toThrow(
+    new UsageError(`--cli-config ${json} is in JSON syntax; this command writes native syntax: give another file`),
+  );
   const damaged = join(dir, 'damaged.tfrc');
   writeFileSync(damaged, `${BEGIN_MARKER}\nprovider_installation {}\n`);
-  expect(() => planCliConfig(damaged, section('/m'), HINT)).toThrow(/damaged.tfrc: its keyplane section has a BEGIN line without a matching END line.*fix the .* lines by hand/);
+  expect(() => planCliConfig(damaged, section('/m'), HINT)).toThrow(
+    /damaged.tfrc: its keyplane section has a BEGIN line without a matching END line.*fix the .* lines by hand/,
+  );
   mkdirSync(join(dir, 'a-dir'));
-  expect(() => planCliConfig(join(dir, 'a-dir'), section('/m'), HINT)).toThrow(new UsageError(`--cli-config ${join(dir, 'a-dir')} is a directory; give the path of a file (e.g. ${join(dir, 'a-dir')}/keyplane.tfrc)`));
+  expect(() => planCliConfig(join(dir, 'a-dir'), section('/m'), HINT)).toThrow(
+    new UsageError(`--cli-config ${join(dir, 'a-dir')} is a directory; give the path of a file (e.g. ${join(dir, 'a-dir')}/keyplane.tfrc)`),
+  );
 });
 
 test('a file that cannot be written is an error naming --cli-config', () => {

@@ -14,7 +14,8 @@ export const END_MARKER = '# END keyplane provider install';
 
 /** An HCL string literal. JSON's escapes are HCL's; control characters would not survive HCL 1, so they are refused. */
 export function hclString(value: string, option: string): string {
-  if (/[\u0000-\u001f\u007f]/.test(value)) throw new UsageError(`${option} ${JSON.stringify(value)} holds a control character, which a Terraform CLI configuration cannot hold`);
+  if (/[\u0000-\u001f\u007f]/.test(value))
+    throw new UsageError(`${option} ${JSON.stringify(value)} holds a control character, which a Terraform CLI configuration cannot hold`);
   return JSON.stringify(value);
 }
 
@@ -92,7 +93,8 @@ export interface CliConfigPlan {
 export function planCliConfig(file: string, section: string, mergeHint: string): CliConfigPlan {
   let old: string | undefined;
   try {
-    if (statSync(file).isDirectory()) throw new UsageError(`--cli-config ${file} is a directory; give the path of a file (e.g. ${file.replace(/\/+$/, '')}/keyplane.tfrc)`);
+    if (statSync(file).isDirectory())
+      throw new UsageError(`--cli-config ${file} is a directory; give the path of a file (e.g. ${file.replace(/\/+$/, '')}/keyplane.tfrc)`);
     old = readFileSync(file, 'utf8');
   } catch (err) {
     if (err instanceof UsageError) throw err;
@@ -103,9 +105,11 @@ export function planCliConfig(file: string, section: string, mergeHint: string):
   const lines = old.split('\n');
   const begins = lines.flatMap((l, n) => (l.trimEnd().startsWith(BEGIN_MARKER) ? [n] : []));
   const ends = lines.flatMap((l, n) => (l.trimEnd().startsWith(END_MARKER) ? [n] : []));
-  const damaged = (why: string) => new Error(`--cli-config ${file}: ${why}; fix the "${BEGIN_MARKER}" … "${END_MARKER}" lines by hand (or delete that section), then run this again`);
+  const damaged = (why: string) =>
+    new Error(`--cli-config ${file}: ${why}; fix the "${BEGIN_MARKER}" … "${END_MARKER}" lines by hand (or delete that section), then run this again`);
   if (begins.length > 1 || ends.length > 1) throw damaged('it holds more than one keyplane section');
-  if (begins.length !== ends.length || (begins.length === 1 && ends[0] < begins[0])) throw damaged('its keyplane section has a BEGIN line without a matching END line, or the other way round');
+  if (begins.length !== ends.length || (begins.length === 1 && ends[0] < begins[0]))
+    throw damaged('its keyplane section has a BEGIN line without a matching END line, or the other way round');
 
   let before = old;
   let after = '';
@@ -114,11 +118,14 @@ export function planCliConfig(file: string, section: string, mergeHint: string):
     after = lines.slice(ends[0] + 1).join('\n');
   }
   // JSON syntax is HCL 1's other form (a file starting with "{"); a native-syntax block cannot be added to it.
-  if (/^\s*\{/.test(before.replace(/^\s*(#|\/\/).*$/gm, ''))) throw new UsageError(`--cli-config ${file} is in JSON syntax; this command writes native syntax: give another file`);
+  if (/^\s*\{/.test(before.replace(/^\s*(#|\/\/).*$/gm, '')))
+    throw new UsageError(`--cli-config ${file} is in JSON syntax; this command writes native syntax: give another file`);
   const inAfter = findProviderInstallation(after);
   const foreign = findProviderInstallation(before) ?? (inAfter === undefined ? undefined : ends[0] + 1 + inAfter);
   if (foreign !== undefined) {
-    throw new Error(`--cli-config ${file} already has a provider_installation block of its own (line ${foreign}), and Terraform allows only one such block in its CLI configuration. ${mergeHint}; or give another --cli-config file.`);
+    throw new Error(
+      `--cli-config ${file} already has a provider_installation block of its own (line ${foreign}), and Terraform allows only one such block in its CLI configuration. ${mergeHint}; or give another --cli-config file.`,
+    );
   }
   if (begins.length === 1) {
     const text = before + section + after;

@@ -99,16 +99,31 @@ describe('retries', () => {
 
   test('a 400 is not retried and surfaces status, code, message, field and request id', async () => {
     const s = await serve((_req, res) =>
-      json(res, 400, { error: { code: 'invalid_argument', message: 'expires_at 2001-01-01T00:00:00Z is in the past', field: 'expires_at' } }, { 'x-request-id': 'req_1' }),
+      json(
+        res,
+        400,
+        { error: { code: 'invalid_argument', message: 'expires_at 2001-01-01T00:00:00Z is in the past', field: 'expires_at' } },
+        { 'x-request-id': 'req_1' },
+      ),
     );
     const err = await failure(client(s.endpoint).getApiKey('key_1'));
     expect(err).toBeInstanceOf(KeyplaneApiError);
-    expect(err).toMatchObject({ status: 400, code: 'invalid_argument', field: 'expires_at', requestId: 'req_1', message: 'expires_at 2001-01-01T00:00:00Z is in the past' });
+    expect(err).toMatchObject({
+      status: 400,
+      code: 'invalid_argument',
+      field: 'expires_at',
+      requestId: 'req_1',
+      message: 'expires_at 2001-01-01T00:00:00Z is in the past',
+    });
     expect(s.seen).toHaveLength(1);
   });
 
   test('other 4xx answers (401, 404, 409) are final too', async () => {
-    for (const [status, code] of [[401, 'unauthenticated'], [404, 'not_found'], [409, 'conflict']] as const) {
+    for (const [status, code] of [
+      [401, 'unauthenticated'],
+      [404, 'not_found'],
+      [409, 'conflict'],
+    ] as const) {
       const s = await serve((_req, res) => json(res, status, { error: { code, message: code } }));
       expect(await failure(client(s.endpoint).whoami())).toMatchObject({ status, code });
       expect(s.seen).toHaveLength(1);
@@ -123,7 +138,9 @@ describe('retries', () => {
   });
 
   test('429 is retried, honouring Retry-After', async () => {
-    const s = await serve((_req, res, n) => (n === 1 ? json(res, 429, { error: { code: 'rate_limited', message: 'slow down' } }, { 'retry-after': '0' }) : json(res, 200, { scopes: [] })));
+    const s = await serve((_req, res, n) =>
+      n === 1 ? json(res, 429, { error: { code: 'rate_limited', message: 'slow down' } }, { 'retry-after': '0' }) : json(res, 200, { scopes: [] }),
+    );
     expect(await client(s.endpoint).listScopes()).toEqual([]);
     expect(s.seen).toHaveLength(2);
   });
@@ -170,7 +187,9 @@ describe('retries', () => {
   });
 
   test('a DELETE whose answer was lost counts as done when the retry finds the resource gone', async () => {
-    const s = await serve((_req, res, n) => (n === 1 ? res.socket!.destroy() : json(res, 404, { error: { code: 'not_found', message: 'API key key_1 does not exist' } })));
+    const s = await serve((_req, res, n) =>
+      n === 1 ? res.socket!.destroy() : json(res, 404, { error: { code: 'not_found', message: 'API key key_1 does not exist' } }),
+    );
     await expect(client(s.endpoint).deleteApiKey('key_1')).resolves.toBeUndefined();
     expect(s.seen.map((r) => r.method)).toEqual(['DELETE', 'DELETE']);
     // Without an earlier attempt that may have acted, 404 stays an error.
@@ -240,7 +259,11 @@ describe('what goes on the wire', () => {
   });
 
   test('listAll follows next_page_token to the last page', async () => {
-    const pages: Record<string, { ids: string[]; next: string | null }> = { '': { ids: ['a', 'b'], next: 't1' }, t1: { ids: ['c', 'd'], next: 't2' }, t2: { ids: ['e'], next: null } };
+    const pages: Record<string, { ids: string[]; next: string | null }> = {
+      '': { ids: ['a', 'b'], next: 't1' },
+      t1: { ids: ['c', 'd'], next: 't2' },
+      t2: { ids: ['e'], next: null },
+    };
     const s = await serve((req, res) => {
       const token = new URL(req.url, 'http://x').searchParams.get('page_token') ?? '';
       const p = pages[token]!;
@@ -254,7 +277,7 @@ describe('what goes on the wire', () => {
     expect(s.seen.every((r) => new URL(r.url, 'http://x').searchParams.get('name_prefix') === 'ci-')).toBe(true);
   });
 
-  test('an answer that is not the API\'s JSON is still a clear error', async () => {
+  test("an answer that is not the API's JSON is still a clear error", async () => {
     const s = await serve((_req, res, n) => {
       res.writeHead(n === 1 ? 200 : 418, { 'content-type': 'text/html' });
       res.end('<html>hello</html>');
@@ -282,7 +305,29 @@ describe('TLS with a private CA', () => {
   let tls: { cert: Buffer; key: Buffer } | undefined;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'keyplane-client-tls-'));
-    const gen = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
+    const gen = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { encoding: 'utf8' },
+    );
     if (gen.status === 0) tls = { cert: readFileSync(join(dir, 'cert.pem')), key: readFileSync(join(dir, 'key.pem')) };
     else console.warn(`openssl is not available (${gen.error?.message ?? gen.stderr}); the TLS test cannot run`);
   });

@@ -121,7 +121,11 @@ export class Transport {
           continue;
         }
         const after = attempts > 1 ? ` (gave up after ${attempts} attempts)` : '';
-        throw new KeyplaneConnectionError(`cannot reach the Keyplane service at ${this.origin}: ${(err as Error).message}${after}`, { code, attempts, cause: err });
+        throw new KeyplaneConnectionError(`cannot reach the Keyplane service at ${this.origin}: ${(err as Error).message}${after}`, {
+          code,
+          attempts,
+          cause: err,
+        });
       }
       const outcome: Outcome = { kind: 'status', status: res.status };
       if (res.status >= 400 && attempt < this.#retries && shouldRetry(outcome, idempotent)) {
@@ -166,13 +170,27 @@ export class Transport {
     if (res.status >= 400) {
       const error = parsed ? (body as { error?: { code?: unknown; message?: unknown; field?: unknown } } | undefined)?.error : undefined;
       if (error && typeof error.code === 'string' && typeof error.message === 'string') {
-        throw new KeyplaneApiError({ status: res.status, code: error.code, message: error.message, field: typeof error.field === 'string' ? error.field : undefined, requestId });
+        throw new KeyplaneApiError({
+          status: res.status,
+          code: error.code,
+          message: error.message,
+          field: typeof error.field === 'string' ? error.field : undefined,
+          requestId,
+        });
       }
       const reason = http.STATUS_CODES[res.status] ?? 'error';
-      throw new KeyplaneApiError({ status: res.status, code: 'http_error', message: `HTTP ${res.status} ${reason} from ${this.origin}, without an API error body`, requestId });
+      throw new KeyplaneApiError({
+        status: res.status,
+        code: 'http_error',
+        message: `HTTP ${res.status} ${reason} from ${this.origin}, without an API error body`,
+        requestId,
+      });
     }
     if (!parsed) {
-      throw new KeyplaneConnectionError(`${this.origin} answered HTTP ${res.status} with a body that is not JSON; is the endpoint a Keyplane service?`, { code: 'bad_response', attempts });
+      throw new KeyplaneConnectionError(`${this.origin} answered HTTP ${res.status} with a body that is not JSON; is the endpoint a Keyplane service?`, {
+        code: 'bad_response',
+        attempts,
+      });
     }
     return body as T;
   }

@@ -11,12 +11,21 @@
  * @module
  */
 
-export type Outcome =
-  | { kind: 'status'; status: number }
-  | { kind: 'transport'; code: string };
+export type Outcome = { kind: 'status'; status: number } | { kind: 'transport'; code: string };
 
 /** Transport failures worth another attempt; TLS and DNS failures are not (they do not heal in a second). */
-const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EAI_AGAIN', 'timeout']);
+const TRANSIENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EAI_AGAIN',
+  'timeout',
+]);
 
 /** 429 (slow down) and 5xx (the service or a proxy failed, or the service is shutting down). */
 export function isRetryableStatus(status: number): boolean {

@@ -30,10 +30,31 @@ import type {
   UpdateSecretBody as UpdateSecretBodySchema,
   WriteVersionBody,
 } from '../service/secrets/schemas';
-import type { CreateServiceAccountBody as CreateServiceAccountBodySchema, ServiceAccount, UpdateServiceAccountBody as UpdateServiceAccountBodySchema } from '../service/service-accounts/routes';
+import type {
+  CreateServiceAccountBody as CreateServiceAccountBodySchema,
+  ServiceAccount,
+  UpdateServiceAccountBody as UpdateServiceAccountBodySchema,
+} from '../service/service-accounts/routes';
 import type { CreateUserBody as CreateUserBodySchema, UpdateUserBody as UpdateUserBodySchema, User } from '../service/users/routes';
 
-export type { ApiKey, AuditEvent, CreateApiKeyBody, CreatedApiKey, IpAllowList, ListApiKeysQuery, Scope, Secret, SecretVersion, SecretVersionWithEntries, ServiceAccount, UpdateApiKeyBody, User, VerifyBody, VerifyResponse, WriteVersionBody };
+export type {
+  ApiKey,
+  AuditEvent,
+  CreateApiKeyBody,
+  CreatedApiKey,
+  IpAllowList,
+  ListApiKeysQuery,
+  Scope,
+  Secret,
+  SecretVersion,
+  SecretVersionWithEntries,
+  ServiceAccount,
+  UpdateApiKeyBody,
+  User,
+  VerifyBody,
+  VerifyResponse,
+  WriteVersionBody,
+};
 
 export type Role = ApiKey['role'];
 export type OwnerType = ApiKey['owner_type'];

@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { loadSync } from '@grpc/proto-loader';
 import { FileDescriptorProto } from 'protobufjs/ext/descriptor';
 
-const { PROTO_DIR, PROTO_FILES, OUT, descriptorText } = require('../scripts/proto-descriptor.js') as { PROTO_DIR: string; PROTO_FILES: string[]; OUT: string; descriptorText(): string };
+const { PROTO_DIR, PROTO_FILES, OUT, descriptorText } = require('../scripts/proto-descriptor.js') as {
+  PROTO_DIR: string;
+  PROTO_FILES: string[];
+  OUT: string;
+  descriptorText(): string;
+};
 
 const definitions = loadSync(
   PROTO_FILES.map((f) => join(PROTO_DIR, f)),
@@ -81,7 +86,13 @@ function field(messageName: string, fieldName: string): FieldDescriptor {
 
 /** A method's input and output types, fully qualified, from the file descriptors proto-loader builds. */
 function methodTypes(serviceName: string, method: string): [string, string] {
-  const files = service(serviceName)[method]!.requestType.fileDescriptorProtos.map((b) => FileDescriptorProto.decode(b) as unknown as { package: string; service: { name: string; method: { name: string; inputType: string; outputType: string }[] }[] });
+  const files = service(serviceName)[method]!.requestType.fileDescriptorProtos.map(
+    (b) =>
+      FileDescriptorProto.decode(b) as unknown as {
+        package: string;
+        service: { name: string; method: { name: string; inputType: string; outputType: string }[] }[];
+      },
+  );
   const pkg = serviceName.slice(0, serviceName.lastIndexOf('.'));
   const svc = files.find((f) => f.package === pkg)!.service.find((x) => x.name === serviceName.slice(pkg.length + 1))!;
   const m = svc.method.find((x) => x.name === method)!;
@@ -142,7 +153,19 @@ describe('tfplugin6.8', () => {
 
   it('numbers schema attribute fields as published (nested_type is 10, between deprecated 9 and write_only 11)', () => {
     const numbers = Object.fromEntries(message('tfplugin6.Schema.Attribute').field.map((f) => [f.name, f.number]));
-    expect(numbers).toEqual({ name: 1, type: 2, nested_type: 10, description: 3, required: 4, optional: 5, computed: 6, sensitive: 7, description_kind: 8, deprecated: 9, write_only: 11 });
+    expect(numbers).toEqual({
+      name: 1,
+      type: 2,
+      nested_type: 10,
+      description: 3,
+      required: 4,
+      optional: 5,
+      computed: 6,
+      sensitive: 7,
+      description_kind: 8,
+      deprecated: 9,
+      write_only: 11,
+    });
     expect(field('tfplugin6.Schema.Attribute', 'type').type).toBe('TYPE_BYTES');
     expect(enumValues('tfplugin6.Schema.NestedBlock', 'NestingMode')).toEqual({ INVALID: 0, SINGLE: 1, LIST: 2, SET: 3, MAP: 4, GROUP: 5 });
     expect(enumValues('tfplugin6.Schema.Object', 'NestingMode')).toEqual({ INVALID: 0, SINGLE: 1, LIST: 2, SET: 3, MAP: 4 });
@@ -151,7 +174,11 @@ describe('tfplugin6.8', () => {
   it('makes renew_at an optional Timestamp and private optional bytes in the ephemeral resource messages', () => {
     // proto3 `optional` reaches proto-loader as a synthetic oneof named `_<field>`: that is its presence.
     const optional = (messageName: string, fieldName: string) => message(messageName).oneofDecl.some((o) => o.name === `_${fieldName}`);
-    expect(field('tfplugin6.OpenEphemeralResource.Response', 'renew_at')).toMatchObject({ number: 2, type: 'TYPE_MESSAGE', typeName: 'google.protobuf.Timestamp' });
+    expect(field('tfplugin6.OpenEphemeralResource.Response', 'renew_at')).toMatchObject({
+      number: 2,
+      type: 'TYPE_MESSAGE',
+      typeName: 'google.protobuf.Timestamp',
+    });
     expect(optional('tfplugin6.OpenEphemeralResource.Response', 'renew_at')).toBe(true);
     expect(field('tfplugin6.OpenEphemeralResource.Response', 'private')).toMatchObject({ number: 4, type: 'TYPE_BYTES' });
     expect(optional('tfplugin6.OpenEphemeralResource.Response', 'private')).toBe(true);
@@ -187,7 +214,16 @@ describe('tfplugin6.8', () => {
 
   it('numbers GetProviderSchema.Response as published, with maps keyed by type name', () => {
     const numbers = Object.fromEntries(message('tfplugin6.GetProviderSchema.Response').field.map((f) => [f.name, f.number]));
-    expect(numbers).toEqual({ provider: 1, resource_schemas: 2, data_source_schemas: 3, functions: 7, ephemeral_resource_schemas: 8, diagnostics: 4, provider_meta: 5, server_capabilities: 6 });
+    expect(numbers).toEqual({
+      provider: 1,
+      resource_schemas: 2,
+      data_source_schemas: 3,
+      functions: 7,
+      ephemeral_resource_schemas: 8,
+      diagnostics: 4,
+      provider_meta: 5,
+      server_capabilities: 6,
+    });
     // A map is a repeated message of a nested key/value entry type.
     const mapField = field('tfplugin6.GetProviderSchema.Response', 'resource_schemas');
     expect(mapField).toMatchObject({ label: 'LABEL_REPEATED', type: 'TYPE_MESSAGE' });

@@ -41,7 +41,12 @@ export interface AppOptions {
 }
 
 function isLogger(value: unknown): value is FastifyBaseLogger {
-  return typeof value === 'object' && value !== null && typeof (value as FastifyBaseLogger).child === 'function' && typeof (value as FastifyBaseLogger).info === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as FastifyBaseLogger).child === 'function' &&
+    typeof (value as FastifyBaseLogger).info === 'function'
+  );
 }
 
 /** Fastify 5 takes a logger instance only as `loggerInstance`; options get the redaction the server uses. */
@@ -50,7 +55,9 @@ function loggerOptions(options: AppOptions): Pick<FastifyServerOptions, 'logger'
   if (isLogger(logger)) return { loggerInstance: logger };
   if (!logger) return { logger: false };
   const given = logger === true ? {} : (logger as Exclude<FastifyServerOptions['logger'], boolean | undefined>);
-  return { logger: { ...given, redact: (given as { redact?: unknown }).redact ?? { paths: LOG_REDACT, censor: '[redacted]' } } as FastifyServerOptions['logger'] };
+  return {
+    logger: { ...given, redact: (given as { redact?: unknown }).redact ?? { paths: LOG_REDACT, censor: '[redacted]' } } as FastifyServerOptions['logger'],
+  };
 }
 
 type OpenApiDocument = { paths?: Record<string, Record<string, { requestBody?: { required?: boolean }; [OPTIONAL_BODY]?: boolean }>> };
@@ -90,7 +97,11 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'Keyplane API', version: options.version ?? '0.0.0', description: 'Issue, manage and verify API keys; keep secrets in a versioned store.' },
+      info: {
+        title: 'Keyplane API',
+        version: options.version ?? '0.0.0',
+        description: 'Issue, manage and verify API keys; keep secrets in a versioned store.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A Keyplane API key (kp_…).' } } },
       security: [{ bearer: [] }],
     },

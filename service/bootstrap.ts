@@ -24,9 +24,17 @@ export async function initialise(ctx: ServiceContext, admin: { email: string; na
   const now = new Date().toISOString();
   await inTransaction(ctx, true, async (trx) => {
     // The meta row is the lock: a second init fails on its primary key even when two run at once.
-    const marked = await trx.insertInto('keyplane_meta').values({ name: 'initialized_at', value: now }).onConflict((oc) => oc.column('name').doNothing()).executeTakeFirst();
-    if (Number(marked.numInsertedOrUpdatedRows ?? 0n) === 0) throw new AlreadyInitialisedError('this store is already initialised; its admin key was shown when it was');
-    await trx.insertInto('users').values({ id: userId, email: admin.email.toLowerCase(), name: admin.name, role: 'admin', disabled: 0, created_at: now, updated_at: now }).execute();
+    const marked = await trx
+      .insertInto('keyplane_meta')
+      .values({ name: 'initialized_at', value: now })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .executeTakeFirst();
+    if (Number(marked.numInsertedOrUpdatedRows ?? 0n) === 0)
+      throw new AlreadyInitialisedError('this store is already initialised; its admin key was shown when it was');
+    await trx
+      .insertInto('users')
+      .values({ id: userId, email: admin.email.toLowerCase(), name: admin.name, role: 'admin', disabled: 0, created_at: now, updated_at: now })
+      .execute();
     await trx
       .insertInto('api_keys')
       .values({

@@ -16,15 +16,20 @@ function matchTests(open: () => Promise<Store>, close: () => Promise<void> = asy
   beforeAll(async () => {
     store = await open();
     const now = new Date().toISOString();
-    await store.db.insertInto('scopes').values(NAMES.map((name) => ({ name, description: `<${name}>`, builtin: 0, created_at: now }))).execute();
+    await store.db
+      .insertInto('scopes')
+      .values(NAMES.map((name) => ({ name, description: `<${name}>`, builtin: 0, created_at: now })))
+      .execute();
   }, 60_000);
   afterAll(async () => {
     await store?.close();
     await close();
   });
 
-  const prefixed = async (prefix: string) => (await store.db.selectFrom('scopes').select('name').where(startsWith('name', prefix)).execute()).map((r) => r.name).sort();
-  const containing = async (text: string) => (await store.db.selectFrom('scopes').select('name').where(containsText('description', text)).execute()).map((r) => r.name).sort();
+  const prefixed = async (prefix: string) =>
+    (await store.db.selectFrom('scopes').select('name').where(startsWith('name', prefix)).execute()).map((r) => r.name).sort();
+  const containing = async (text: string) =>
+    (await store.db.selectFrom('scopes').select('name').where(containsText('description', text)).execute()).map((r) => r.name).sort();
   const expected = (f: (n: string) => boolean) => NAMES.filter(f).sort();
 
   test.each(['ci_', 'ci', 'CI', 'ci%', 'ci\\', 'ciné', 'cine', '日本_', '日本%', 'a"', "o'", 'x'])('startsWith %j', async (prefix) => {

@@ -133,7 +133,15 @@ export function register(program: Command): void {
     action(async (o: ListFlags, cmd: Command) => {
       const label = keyValueFilters(o.label, '--label');
       const client = clientFor(cmd);
-      const query = { service_account_id: o.serviceAccount, owner_id: o.owner, owner_type: o.ownerType, created_by: o.createdBy, status: o.status, name_prefix: o.namePrefix, label };
+      const query = {
+        service_account_id: o.serviceAccount,
+        owner_id: o.owner,
+        owner_type: o.ownerType,
+        created_by: o.createdBy,
+        status: o.status,
+        name_prefix: o.namePrefix,
+        label,
+      };
       printList(globals(cmd).output, await listPages(client, client.listApiKeys, query, o), LIST_COLUMNS, 'no API keys found');
     }),
   );
@@ -168,7 +176,11 @@ export function register(program: Command): void {
     .command('revoke <id>')
     .description('Revoke a key at once; reads keep returning its tombstone')
     .option('--reason <text>', 'why (kept with the tombstone; default "revoked")')
-    .action(action(async (id: string, o: { reason?: string }, cmd: Command) => printObject(globals(cmd).output, await clientFor(cmd).revokeApiKey(id, { reason: o.reason }))));
+    .action(
+      action(async (id: string, o: { reason?: string }, cmd: Command) =>
+        printObject(globals(cmd).output, await clientFor(cmd).revokeApiKey(id, { reason: o.reason })),
+      ),
+    );
 
   group
     .command('delete <id>')
@@ -180,4 +192,3 @@ export function register(program: Command): void {
       }),
     );
 }
-

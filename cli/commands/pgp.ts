@@ -50,8 +50,8 @@ export function register(program: Command): void {
   group
     .command('generate-key')
     .description('Write an OpenPGP key pair (Curve25519): public.asc for pgp_key, private.asc (mode 0600) to decrypt with')
-    .requiredOption('--name <name>', 'the key owner\'s name')
-    .requiredOption('--email <email>', 'the key owner\'s email address')
+    .requiredOption('--name <name>', "the key owner's name")
+    .requiredOption('--email <email>', "the key owner's email address")
     .requiredOption('--out-dir <dir>', 'where public.asc and private.asc go (created if missing)')
     .option('--passphrase-file <file>', 'protect the private key with the passphrase in this file (- is stdin)')
     .option('--force', 'overwrite an existing key pair in --out-dir')
@@ -60,7 +60,8 @@ export function register(program: Command): void {
         if (!/^[^\s@<>]+@[^\s@<>]+$/.test(o.email)) throw new UsageError(`--email ${JSON.stringify(o.email)} is not an email address`);
         const pub = join(o.outDir, 'public.asc');
         const priv = join(o.outDir, 'private.asc');
-        if (!o.force && (existsSync(pub) || existsSync(priv))) throw new UsageError(`--out-dir ${o.outDir} already holds a key pair (public.asc or private.asc); give --force to replace it`);
+        if (!o.force && (existsSync(pub) || existsSync(priv)))
+          throw new UsageError(`--out-dir ${o.outDir} already holds a key pair (public.asc or private.asc); give --force to replace it`);
         const passphrase = passphraseFrom(o.passphraseFile);
         const pgp = openpgp();
         const key = await pgp.generateKey({ type: 'curve25519', userIDs: [{ name: o.name, email: o.email }], passphrase, format: 'armored' });
@@ -115,7 +116,9 @@ export function register(program: Command): void {
           const { data } = await pgp.decrypt({ message, decryptionKeys: privateKey });
           process.stdout.write(`${String(data)}\n`);
         } catch (err) {
-          throw new Error(`cannot decrypt the message with --private-key ${o.privateKey} (${(err as Error).message}); was it encrypted to this key's public half?`);
+          throw new Error(
+            `cannot decrypt the message with --private-key ${o.privateKey} (${(err as Error).message}); was it encrypted to this key's public half?`,
+          );
         }
       }),
     );

@@ -21,7 +21,8 @@ beforeEach(() => {
 afterEach(() => rmSync(home, { recursive: true, force: true }));
 
 /** The CLI with a fresh HOME and no CLI config of the caller's. */
-const run = (args: string[], env: Record<string, string | undefined> = {}) => keyplane(['provider', ...args], { HOME: home, TF_CLI_CONFIG_FILE: undefined, ...env });
+const run = (args: string[], env: Record<string, string | undefined> = {}) =>
+  keyplane(['provider', ...args], { HOME: home, TF_CLI_CONFIG_FILE: undefined, ...env });
 
 /** h1 of a one-file package directory, from the dirhash definition. */
 function h1(file: string, name: string): string {
@@ -87,7 +88,14 @@ test('-o json: {address, version, platform, path, hash, cli_config}', () => {
   const json = keyplane(['-o', 'json', 'provider', 'install', '--dir', mirror], { HOME: home, TF_CLI_CONFIG_FILE: undefined });
   expect(json.status).toBe(0);
   const path = join(mirror, PACKAGE, LAUNCHER);
-  expect(JSON.parse(json.stdout)).toEqual({ address: 'registry.terraform.io/keyplane/keyplane', version, platform: PLATFORM, path, hash: h1(path, LAUNCHER), cli_config: null });
+  expect(JSON.parse(json.stdout)).toEqual({
+    address: 'registry.terraform.io/keyplane/keyplane',
+    version,
+    platform: PLATFORM,
+    path,
+    hash: h1(path, LAUNCHER),
+    cli_config: null,
+  });
   const cli = join(home, 'cli.tfrc');
   const withConfig = run(['install', '--dir', mirror, '--cli-config', cli, '--output', 'json']);
   expect(JSON.parse(withConfig.stdout)).toMatchObject({ cli_config: cli });
@@ -100,14 +108,18 @@ test('without --dir: $HOME/.terraform.d/plugins, an implied mirror, and a warnin
   const mirror = join(home, '.terraform.d', 'plugins');
   expect(existsSync(join(mirror, PACKAGE, LAUNCHER))).toBe(true);
   expect(res.stdout).toContain(BLOCK(mirror));
-  expect(res.stdout).toContain(`\n${mirror} is one of Terraform's implied mirror directories: while the CLI configuration has no provider_installation block, a plain \`terraform init\` finds the provider there without the block.\n`);
+  expect(res.stdout).toContain(
+    `\n${mirror} is one of Terraform's implied mirror directories: while the CLI configuration has no provider_installation block, a plain \`terraform init\` finds the provider there without the block.\n`,
+  );
   expect(res.stderr).toBe('');
 
   const rc = join(home, 'other.tfrc');
   writeFileSync(rc, 'provider_installation {\n  direct {}\n}\n');
   const hidden = run(['install'], { TF_CLI_CONFIG_FILE: rc });
   expect(hidden.status).toBe(0);
-  expect(hidden.stderr).toBe(`warning: ${rc} has a provider_installation block, so Terraform will not search ${mirror} on its own: add the filesystem_mirror block below to it\n`);
+  expect(hidden.stderr).toBe(
+    `warning: ${rc} has a provider_installation block, so Terraform will not search ${mirror} on its own: add the filesystem_mirror block below to it\n`,
+  );
   writeFileSync(join(home, '.terraformrc'), 'provider_installation {\n  direct {}\n}\n');
   expect(run(['install']).stderr).toMatch(/^warning: .*\.terraformrc has a provider_installation block/);
 });
@@ -160,8 +172,14 @@ describe('bad input: exit 2 and a message naming the option', () => {
 
   test('an empty --dir, a --cli-config that is a directory, a --platform that is no platform', () => {
     expect(run(['install', '--dir', ''])).toMatchObject({ status: 2, stderr: 'error: --dir must not be empty\n' });
-    expect(run(['install', '--dir', join(home, 'm'), '--cli-config', home])).toMatchObject({ status: 2, stderr: `error: --cli-config ${home} is a directory; give the path of a file (e.g. ${home}/keyplane.tfrc)\n` });
-    expect(run(['install', '--platform', 'linux'])).toMatchObject({ status: 2, stderr: 'error: --platform "linux" is not an OS_ARCH name such as linux_amd64 or darwin_arm64\n' });
+    expect(run(['install', '--dir', join(home, 'm'), '--cli-config', home])).toMatchObject({
+      status: 2,
+      stderr: `error: --cli-config ${home} is a directory; give the path of a file (e.g. ${home}/keyplane.tfrc)\n`,
+    });
+    expect(run(['install', '--platform', 'linux'])).toMatchObject({
+      status: 2,
+      stderr: 'error: --platform "linux" is not an OS_ARCH name such as linux_amd64 or darwin_arm64\n',
+    });
     expect(existsSync(join(home, 'm'))).toBe(false);
   });
 });
@@ -182,8 +200,15 @@ test('dev-overrides: a launcher in DIR and the dev_overrides block, written into
   const block = `provider_installation {\n  dev_overrides {\n    "registry.terraform.io/keyplane/keyplane" = "${dev}"\n  }\n  direct {}\n}\n`;
   expect(res.stdout).toContain(`Wrote ${join(dev, 'terraform-provider-keyplane')}\n`);
   expect(res.stdout).toContain(`\n\n${block}\nWrote it to ${cli} (replaced). Use it with:\n  export TF_CLI_CONFIG_FILE=${cli}\n`);
-  expect(readFileSync(cli, 'utf8')).toBe(`# BEGIN keyplane provider install\n# Written by \`keyplane provider dev-overrides\`, which replaces everything down to the END line when run again.\n${block}# END keyplane provider install\n`);
+  expect(readFileSync(cli, 'utf8')).toBe(
+    `# BEGIN keyplane provider install\n# Written by \`keyplane provider dev-overrides\`, which replaces everything down to the END line when run again.\n${block}# END keyplane provider install\n`,
+  );
   expect(statSync(join(dev, 'terraform-provider-keyplane')).mode & 0o777).toBe(0o755);
   const json = run(['dev-overrides', '-o', 'json']);
-  expect(JSON.parse(json.stdout)).toEqual({ address: 'registry.terraform.io/keyplane/keyplane', dir: join(home, '.terraform.d', 'keyplane-dev'), path: join(home, '.terraform.d', 'keyplane-dev', 'terraform-provider-keyplane'), cli_config: null });
+  expect(JSON.parse(json.stdout)).toEqual({
+    address: 'registry.terraform.io/keyplane/keyplane',
+    dir: join(home, '.terraform.d', 'keyplane-dev'),
+    path: join(home, '.terraform.d', 'keyplane-dev', 'terraform-provider-keyplane'),
+    cli_config: null,
+  });
 });

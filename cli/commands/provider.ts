@@ -63,31 +63,51 @@ function install(o: InstallFlags, format: Format): void {
   const block = mirrorBlock(PROVIDER_ADDRESS, dir);
   // Worked out first: a CLI config that cannot take the block stops the command before anything is written.
   const plan = cliConfig
-    ? planCliConfig(cliConfig, managedSection(block, 'keyplane provider install'), 'Merge by hand: put the filesystem_mirror block that `keyplane provider install` prints (run it without --cli-config) first inside that block, and add the provider address to its direct block\'s exclude list')
+    ? planCliConfig(
+        cliConfig,
+        managedSection(block, 'keyplane provider install'),
+        "Merge by hand: put the filesystem_mirror block that `keyplane provider install` prints (run it without --cli-config) first inside that block, and add the provider address to its direct block's exclude list",
+      )
     : undefined;
   const installed = installMirror({ dir, platform, version: packageVersion(), node: process.execPath, executable: providerExecutable(packageRoot()) });
   if (plan) applyCliConfig(plan);
 
   for (const other of installed.otherFiles) {
-    note(`warning: ${join(installed.path, '..', other)} is in the package directory too: Terraform hashes it along with the launcher and runs the first terraform-provider-keyplane* file by name; remove it unless you put it there on purpose`);
+    note(
+      `warning: ${join(installed.path, '..', other)} is in the package directory too: Terraform hashes it along with the launcher and runs the first terraform-provider-keyplane* file by name; remove it unless you put it there on purpose`,
+    );
   }
   if (!cliConfig && dir === defaultMirrorDir()) {
     const blocking = blockingCliConfig();
-    if (blocking) note(`warning: ${blocking} has a provider_installation block, so Terraform will not search ${dir} on its own: add the filesystem_mirror block below to it`);
+    if (blocking)
+      note(
+        `warning: ${blocking} has a provider_installation block, so Terraform will not search ${dir} on its own: add the filesystem_mirror block below to it`,
+      );
   }
   if (format !== 'table') {
-    printObject(format, { address: installed.address, version: installed.version, platform: installed.platform, path: installed.path, hash: installed.hash, cli_config: cliConfig ?? null });
+    printObject(format, {
+      address: installed.address,
+      version: installed.version,
+      platform: installed.platform,
+      path: installed.path,
+      hash: installed.hash,
+      cli_config: cliConfig ?? null,
+    });
     return;
   }
   printLine(`Installed ${installed.address} ${installed.version} for ${installed.platform}${installed.changed ? '' : ' (it was there already, unchanged)'}`);
   printLine(`  launcher  ${installed.path}`);
   printLine(`  runs      ${process.execPath} ${providerExecutable(packageRoot())}`);
   printLine(`  hash      ${installed.hash}`);
-  printLine(`\nThis Terraform CLI configuration block makes \`terraform init\` install keyplane from the mirror and every other provider from its registry (Terraform reads one provider_installation block):\n`);
+  printLine(
+    `\nThis Terraform CLI configuration block makes \`terraform init\` install keyplane from the mirror and every other provider from its registry (Terraform reads one provider_installation block):\n`,
+  );
   process.stdout.write(block);
   writtenTo(cliConfig, plan?.change ?? '');
   if (!cliConfig && dir === defaultMirrorDir()) {
-    printLine(`\n${dir} is one of Terraform's implied mirror directories: while the CLI configuration has no provider_installation block, a plain \`terraform init\` finds the provider there without the block.`);
+    printLine(
+      `\n${dir} is one of Terraform's implied mirror directories: while the CLI configuration has no provider_installation block, a plain \`terraform init\` finds the provider there without the block.`,
+    );
   }
 }
 
@@ -96,7 +116,11 @@ function devOverrides(o: Omit<InstallFlags, 'platform'>, format: Format): void {
   const cliConfig = nonEmpty(o.cliConfig, '--cli-config');
   const block = devOverridesBlock({ [PROVIDER_ADDRESS]: dir });
   const plan = cliConfig
-    ? planCliConfig(cliConfig, managedSection(block, 'keyplane provider dev-overrides'), 'Merge by hand: put the dev_overrides block that `keyplane provider dev-overrides` prints (run it without --cli-config) first inside that block')
+    ? planCliConfig(
+        cliConfig,
+        managedSection(block, 'keyplane provider dev-overrides'),
+        'Merge by hand: put the dev_overrides block that `keyplane provider dev-overrides` prints (run it without --cli-config) first inside that block',
+      )
     : undefined;
   const launcher = installDevLauncher({ dir, version: packageVersion(), node: process.execPath, executable: providerExecutable(packageRoot()) });
   if (plan) applyCliConfig(plan);
@@ -106,7 +130,9 @@ function devOverrides(o: Omit<InstallFlags, 'platform'>, format: Format): void {
   }
   printLine(`Wrote ${launcher.path}${launcher.changed ? '' : ' (it was there already, unchanged)'}`);
   printLine(`  runs  ${process.execPath} ${providerExecutable(packageRoot())}`);
-  printLine(`\nWith this Terraform CLI configuration block, terraform plan and apply run the provider as last built (npm run build), with no terraform init for it and no lock file entry; Terraform warns that development overrides are in effect:\n`);
+  printLine(
+    `\nWith this Terraform CLI configuration block, terraform plan and apply run the provider as last built (npm run build), with no terraform init for it and no lock file entry; Terraform warns that development overrides are in effect:\n`,
+  );
   process.stdout.write(block);
   writtenTo(cliConfig, plan?.change ?? '');
 }
@@ -117,8 +143,14 @@ export function register(program: Command): void {
   provider
     .command('install')
     .description('Install the provider into a local filesystem mirror for terraform init, and print the provider_installation block that uses it')
-    .option('--dir <path>', 'the mirror directory (default: $HOME/.terraform.d/plugins, which Terraform searches on its own while its CLI configuration has no provider_installation block)')
-    .option('--cli-config <file>', 'also write the block into this Terraform CLI configuration file (created if missing; a block this command wrote before is replaced)')
+    .option(
+      '--dir <path>',
+      'the mirror directory (default: $HOME/.terraform.d/plugins, which Terraform searches on its own while its CLI configuration has no provider_installation block)',
+    )
+    .option(
+      '--cli-config <file>',
+      'also write the block into this Terraform CLI configuration file (created if missing; a block this command wrote before is replaced)',
+    )
     .option('--platform <os_arch>', "Terraform's platform to install for (default: this Node's, e.g. linux_amd64)")
     .addHelpText(
       'after',
@@ -139,9 +171,14 @@ Example:
 
   provider
     .command('dev-overrides')
-    .description('For provider development: write a launcher for a dev_overrides block (no terraform init; each run uses the latest npm run build) and print the block')
+    .description(
+      'For provider development: write a launcher for a dev_overrides block (no terraform init; each run uses the latest npm run build) and print the block',
+    )
     .option('--dir <path>', 'the directory for the launcher, which the block points at (default: $HOME/.terraform.d/keyplane-dev)')
-    .option('--cli-config <file>', 'also write the block into this Terraform CLI configuration file (replaces a block `provider install` or this command wrote there)')
+    .option(
+      '--cli-config <file>',
+      'also write the block into this Terraform CLI configuration file (replaces a block `provider install` or this command wrote there)',
+    )
     .addHelpText(
       'after',
       `

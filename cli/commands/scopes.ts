@@ -14,14 +14,22 @@ export function register(program: Command): void {
   group
     .command('list')
     .description('List every scope')
-    .action(action(async (_o: object, cmd: Command) => printList(globals(cmd).output, await clientFor(cmd).listScopes(), ['name', 'builtin', 'description'], 'no scopes')));
+    .action(
+      action(async (_o: object, cmd: Command) =>
+        printList(globals(cmd).output, await clientFor(cmd).listScopes(), ['name', 'builtin', 'description'], 'no scopes'),
+      ),
+    );
 
   group
     .command('create')
     .description('Register a custom scope (admin)')
     .requiredOption('--name <name>', 'e.g. billing.read (lower case, dot-separated)')
     .requiredOption('--description <text>', 'what holding it allows')
-    .action(action(async (o: { name: string; description: string }, cmd: Command) => printObject(globals(cmd).output, await clientFor(cmd).createScope({ name: o.name, description: o.description }))));
+    .action(
+      action(async (o: { name: string; description: string }, cmd: Command) =>
+        printObject(globals(cmd).output, await clientFor(cmd).createScope({ name: o.name, description: o.description })),
+      ),
+    );
 
   group
     .command('delete <name>')

@@ -67,7 +67,12 @@ function printVersion(format: Format, v: SecretVersionWithEntries): void {
     return;
   }
   printLine('');
-  printList(format, Object.entries(v.entries).map(([key, value]) => ({ key, value })), ['key', 'value'], 'this version has no entries');
+  printList(
+    format,
+    Object.entries(v.entries).map(([key, value]) => ({ key, value })),
+    ['key', 'value'],
+    'this version has no entries',
+  );
 }
 
 export function register(program: Command): void {
@@ -127,11 +132,11 @@ export function register(program: Command): void {
     .command('write <id>')
     .description('Write entries as a new version, merged over the latest one unless --replace')
     .option('--entry <key=value>', 'an entry (repeatable; the value lands in shell history, see --entry-file)', collect)
-    .option('--entry-file <key=file>', 'an entry whose value is the file\'s content, one trailing newline dropped (repeatable; - is stdin)', collect)
+    .option('--entry-file <key=file>', "an entry whose value is the file's content, one trailing newline dropped (repeatable; - is stdin)", collect)
     .option('--from-json <file>', 'entries from a JSON object of strings (- is stdin)')
     .option('--remove <key>', 'drop this entry from the new version (repeatable)', collect)
     .option('--expected-version <n>', 'check-and-set: fail unless this is the latest version (0 = none yet)', integer(0))
-    .option('--replace', 'start from no entries instead of the latest version\'s')
+    .option('--replace', "start from no entries instead of the latest version's")
     .action(
       action(async (id: string, o: WriteFlags, cmd: Command) => {
         const entries = entriesFrom(o);
@@ -144,29 +149,35 @@ export function register(program: Command): void {
   group
     .command('read <id> [version]')
     .description('Print a version with its entries: the latest, or VERSION')
-    .option('--entry <key>', 'print only this entry\'s value, nothing else (for scripts)')
+    .option('--entry <key>', "print only this entry's value, nothing else (for scripts)")
     .action(
       action(async (id: string, version: string | undefined, o: { entry?: string }, cmd: Command) => {
         const v = await clientFor(cmd).readSecretVersion(id, parseVersion(version));
         if (o.entry === undefined) return printVersion(globals(cmd).output, v);
         if (v.entries === null) throw new Error(`version ${v.version} of secret ${id} is destroyed: its entries are gone`);
-        if (!Object.hasOwn(v.entries, o.entry)) throw new Error(`version ${v.version} of secret ${id} has no entry "${o.entry}" (it has: ${Object.keys(v.entries).join(', ') || 'none'})`);
+        if (!Object.hasOwn(v.entries, o.entry))
+          throw new Error(`version ${v.version} of secret ${id} has no entry "${o.entry}" (it has: ${Object.keys(v.entries).join(', ') || 'none'})`);
         process.stdout.write(`${v.entries[o.entry]}\n`);
       }),
     );
 
   group
     .command('versions <id>')
-    .description('List a secret\'s versions, newest first (without values)')
+    .description("List a secret's versions, newest first (without values)")
     .action(
       action(async (id: string, _o: object, cmd: Command) =>
-        printList(globals(cmd).output, await clientFor(cmd).listSecretVersions(id), ['version', 'entry_keys', 'created_by', 'created_at', 'destroyed_at'], 'no versions yet'),
+        printList(
+          globals(cmd).output,
+          await clientFor(cmd).listSecretVersions(id),
+          ['version', 'entry_keys', 'created_by', 'created_at', 'destroyed_at'],
+          'no versions yet',
+        ),
       ),
     );
 
   group
     .command('destroy-version <id> <version>')
-    .description('Erase a version\'s entries for good (the version number stays, empty)')
+    .description("Erase a version's entries for good (the version number stays, empty)")
     .action(
       action(async (id: string, version: string, _o: object, cmd: Command) => {
         const n = parseVersion(version);

@@ -86,12 +86,16 @@ async function init(o: InitFlags): Promise<void> {
     if (createdMasterKey) unlinkSync(paths.masterKeyFile);
     if (err instanceof AlreadyInitialisedError) {
       const lost = createdMasterKey ? ` Note: its master key file ${paths.masterKeyFile} is missing; restore it before starting the service.` : '';
-      throw new Error(`${storeName(o)} is already initialised; its admin key was shown when it was, and a second one is never made. To start afresh, use a new --data directory.${lost}`);
+      throw new Error(
+        `${storeName(o)} is already initialised; its admin key was shown when it was, and a second one is never made. To start afresh, use a new --data directory.${lost}`,
+      );
     }
     throw err;
   }
 
-  note(`Initialised ${storeName(o)}: admin ${o.adminEmail} (${result.userId}) with API key ${result.keyId}.${createdMasterKey ? ` Master key: ${paths.masterKeyFile} (mode 0600; back it up, every node needs it).` : ''}`);
+  note(
+    `Initialised ${storeName(o)}: admin ${o.adminEmail} (${result.userId}) with API key ${result.keyId}.${createdMasterKey ? ` Master key: ${paths.masterKeyFile} (mode 0600; back it up, every node needs it).` : ''}`,
+  );
   if (keyFile) {
     keyFile.commit(result.secret);
     printLine(`admin API key written to ${keyFile.path} (mode 0600)`);
@@ -150,7 +154,10 @@ async function start(o: StartFlags): Promise<void> {
 export function register(program: Command): void {
   const group = program.command('server').description('Set up and run the Keyplane key service');
 
-  storeOptions(group.command('init').description('Create the store, its master key, the first admin and its API key (shown once)'), 'master key file (default DATA/master.key; created with mode 0600 when missing)')
+  storeOptions(
+    group.command('init').description('Create the store, its master key, the first admin and its API key (shown once)'),
+    'master key file (default DATA/master.key; created with mode 0600 when missing)',
+  )
     .option('--admin-email <email>', 'email of the first admin', 'admin@localhost')
     .option('--admin-name <name>', 'name of the first admin', 'Administrator')
     .option('--key-file <file>', 'write the admin API key to this file (mode 0600) instead of printing it')
@@ -161,6 +168,10 @@ export function register(program: Command): void {
     .option('--tls-cert <file>', 'serve HTTPS with this certificate chain (PEM)')
     .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
     .option('--trusted-proxy <cidr>', 'believe X-Forwarded-For from peers in this CIDR (repeatable)', collect)
-    .addOption(new Option('--log-level <level>', 'log level (logs are JSON lines on stdout)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
+    .addOption(
+      new Option('--log-level <level>', 'log level (logs are JSON lines on stdout)')
+        .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+        .default('info'),
+    )
     .action(action(start));
 }

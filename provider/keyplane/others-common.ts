@@ -71,8 +71,8 @@ export function addClientError(diags: Diagnostics, summary: string, doing: strin
 }
 
 function advice(err: KeyplaneApiError): string {
-  if (err.status === 401) return ' Check the provider\'s api_key (or KEYPLANE_API_KEY): it is unknown, revoked or expired.';
-  if (err.status === 403) return ' The provider\'s key lacks the role or scope this needs; use a key that has it.';
+  if (err.status === 401) return " Check the provider's api_key (or KEYPLANE_API_KEY): it is unknown, revoked or expired.";
+  if (err.status === 403) return " The provider's key lacks the role or scope this needs; use a key that has it.";
   if (err.status >= 500) return ' This is likely temporary; run Terraform again.';
   return '';
 }

@@ -17,6 +17,11 @@ import { ServiceAccountResource } from './service-account/resource';
 
 export const otherResources: readonly ResourceFactory[] = [() => new ServiceAccountResource(), () => new IpAllowListResource(), () => new SecretResource()];
 
-export const dataSources: readonly DataSourceFactory[] = [() => new ApiKeyDataSource(), () => new ApiKeysDataSource(), () => new ServiceAccountDataSource(), () => new ScopesDataSource()];
+export const dataSources: readonly DataSourceFactory[] = [
+  () => new ApiKeyDataSource(),
+  () => new ApiKeysDataSource(),
+  () => new ServiceAccountDataSource(),
+  () => new ScopesDataSource(),
+];
 
 export const ephemeralResources: readonly EphemeralResourceFactory[] = [() => new ApiKeyEphemeralResource(), () => new SecretVersionEphemeralResource()];

@@ -16,6 +16,9 @@ export function providerDataFrom(data: unknown, diagnostics: Diagnostics): Provi
   if (data === undefined) return undefined; // validate calls run before configure
   const d = data as Partial<ProviderData> | null;
   if (d && typeof d === 'object' && d.client && d.whoami) return d as ProviderData;
-  diagnostics.addError('Unexpected Provider Data', 'The keyplane provider handed its resources something other than a configured client. This is a bug in the provider; please report it.');
+  diagnostics.addError(
+    'Unexpected Provider Data',
+    'The keyplane provider handed its resources something other than a configured client. This is a bug in the provider; please report it.',
+  );
   return undefined;
 }

@@ -29,7 +29,13 @@ describe.each(FLAVOURS)('bindings/$name', (flavour) => {
   test(`is the package ${flavour.packageName} with peer dependencies on ${Object.keys(flavour.peerDependencies).join(' and ')}`, () => {
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, any>;
     const root = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, any>;
-    expect(pkg).toMatchObject({ name: flavour.packageName, version: root.version, main: 'lib/index.js', types: 'lib/index.d.ts', peerDependencies: flavour.peerDependencies });
+    expect(pkg).toMatchObject({
+      name: flavour.packageName,
+      version: root.version,
+      main: 'lib/index.js',
+      types: 'lib/index.d.ts',
+      peerDependencies: flavour.peerDependencies,
+    });
     expect(pkg.dependencies).toBeUndefined();
     expect(root.workspaces).toContain(`bindings/${flavour.name}`);
   });
@@ -55,8 +61,12 @@ describe.each(FLAVOURS)('bindings/$name', (flavour) => {
   });
 
   test('packs with lib/ (code and types) and src/', () => {
-    const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: dir, encoding: 'utf8' })) as { files: { path: string }[] }[];
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: dir, encoding: 'utf8' })) as {
+      files: { path: string }[];
+    }[];
     const files = packed[0]!.files.map((f) => f.path);
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'lib/index.js', 'lib/index.d.ts', 'lib/api-key/index.js', 'src/api-key/index.ts']));
+    expect(files).toEqual(
+      expect.arrayContaining(['package.json', 'README.md', 'lib/index.js', 'lib/index.d.ts', 'lib/api-key/index.js', 'src/api-key/index.ts']),
+    );
   });
 });

@@ -29,16 +29,14 @@ export const FLAVOURS: Flavour[] = [
     generator: '@cdktf/provider-generator',
     packageName: '@keyplane/cdktf',
     peerDependencies: { cdktf: '^0.21.0', constructs: '^10.4.2' },
-    blurb:
-      'for CDK for Terraform (`cdktf` 0.21, the last HashiCorp release). Resources and data sources; CDKTF has no ephemeral resources.',
+    blurb: 'for CDK for Terraform (`cdktf` 0.21, the last HashiCorp release). Resources and data sources; CDKTF has no ephemeral resources.',
   },
   {
     name: 'cdktn',
     generator: '@cdktn/provider-generator',
     packageName: '@keyplane/cdktn',
     peerDependencies: { cdktn: '^0.24.0', constructs: '>=10.6.0 <10.8.0' },
-    blurb:
-      'for CDK Terrain (`cdktn`), the community continuation of CDKTF. Resources, data sources and ephemeral resources.',
+    blurb: 'for CDK Terrain (`cdktn`), the community continuation of CDKTF. Resources, data sources and ephemeral resources.',
   },
 ];
 

@@ -13,7 +13,9 @@ const KINDS = [
   { folder: 'data-sources', examples: 'data-sources', file: 'data-source.tf', schemas: provider.data_source_schemas ?? {} },
   { folder: 'ephemeral-resources', examples: 'ephemeral-resources', file: 'ephemeral-resource.tf', schemas: provider.ephemeral_resource_schemas ?? {} },
 ];
-const types = KINDS.flatMap((k) => Object.entries(k.schemas).map(([name, s]) => ({ ...k, name, block: s.block, page: `docs/${k.folder}/${name.replace(/^keyplane_/, '')}.md` })));
+const types = KINDS.flatMap((k) =>
+  Object.entries(k.schemas).map(([name, s]) => ({ ...k, name, block: s.block, page: `docs/${k.folder}/${name.replace(/^keyplane_/, '')}.md` })),
+);
 const example = (...path: string[]) => readFileSync(join(EXAMPLES_DIR, ...path), 'utf8').trimEnd();
 
 let pages: Map<string, string>;
@@ -31,7 +33,11 @@ function section(page: string, anchor: string | undefined): string {
 }
 
 /** Every attribute and block under `block`, each with the section its item belongs in. */
-function items(block: BlockJSON, path: string[] = [], anchor?: string): { path: string[]; anchor?: string; d: { description?: string; description_kind: 'plain' | 'markdown' } }[] {
+function items(
+  block: BlockJSON,
+  path: string[] = [],
+  anchor?: string,
+): { path: string[]; anchor?: string; d: { description?: string; description_kind: 'plain' | 'markdown' } }[] {
   const attributes = (attrs: Record<string, AttributeJSON>, parents: string[], at?: string): ReturnType<typeof items> =>
     Object.entries(attrs).flatMap(([name, a]) => [
       { path: [...parents, name], anchor: at, d: a },
@@ -39,7 +45,10 @@ function items(block: BlockJSON, path: string[] = [], anchor?: string): { path: 
     ]);
   return [
     ...attributes(block.attributes ?? {}, path, anchor),
-    ...Object.entries(block.block_types ?? {}).flatMap(([name, b]) => [{ path: [...path, name], anchor, d: b.block }, ...items(b.block, [...path, name], `nestedblock--${[...path, name].join('--')}`)]),
+    ...Object.entries(block.block_types ?? {}).flatMap(([name, b]) => [
+      { path: [...path, name], anchor, d: b.block },
+      ...items(b.block, [...path, name], `nestedblock--${[...path, name].join('--')}`),
+    ]),
   ];
 }
 
@@ -53,7 +62,9 @@ test.each(types.map((t) => [t.page, t] as const))('%s shows its example', (_page
 });
 
 test.each(types.filter((t) => t.folder === 'resources').map((t) => [t.page, t] as const))('%s has an import section with import.sh', (_page, t) => {
-  expect(pages.get(t.page)).toContain(`## Import\n\nImport is supported using the following syntax:\n\n\`\`\`shell\n${example('resources', t.name, 'import.sh')}\n\`\`\`\n`);
+  expect(pages.get(t.page)).toContain(
+    `## Import\n\nImport is supported using the following syntax:\n\n\`\`\`shell\n${example('resources', t.name, 'import.sh')}\n\`\`\`\n`,
+  );
 });
 
 test('only resources have an import section', () => {
@@ -79,7 +90,15 @@ test('the provider page shows provider.tf, the provider schema, how to authentic
   expect(index).toMatch(/^---\npage_title: |^---\n# .*\npage_title: /);
   expect(index).toContain(`\`\`\`terraform\n${example('provider', 'provider.tf')}\n\`\`\``);
   for (const name of Object.keys(provider.provider.block.attributes ?? {})) expect(index).toContain(`\n- \`${name}\` (`);
-  for (const words of ['## Authentication', 'KEYPLANE_ENDPOINT', 'KEYPLANE_API_KEY', '## Keeping secrets out of state', '`pgp_key`', '`output_to_secret_store`']) expect(index).toContain(words);
+  for (const words of [
+    '## Authentication',
+    'KEYPLANE_ENDPOINT',
+    'KEYPLANE_API_KEY',
+    '## Keeping secrets out of state',
+    '`pgp_key`',
+    '`output_to_secret_store`',
+  ])
+    expect(index).toContain(words);
   expect(index).not.toContain('subcategory');
 });
 
@@ -100,7 +119,9 @@ test('a type without its example file is an error naming the file', async () => 
     cpSync(EXAMPLES_DIR, dir, { recursive: true });
     rmSync(join(dir, 'data-sources', 'keyplane_scopes', 'data-source.tf'));
     await expect(generateDocs(document, dir)).rejects.toThrow(MissingExampleError);
-    await expect(generateDocs(document, dir)).rejects.toThrow(`data source keyplane_scopes has no example: expected ${join(dir, 'data-sources', 'keyplane_scopes', 'data-source.tf')}`);
+    await expect(generateDocs(document, dir)).rejects.toThrow(
+      `data source keyplane_scopes has no example: expected ${join(dir, 'data-sources', 'keyplane_scopes', 'data-source.tf')}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

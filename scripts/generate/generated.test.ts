@@ -15,5 +15,7 @@ test('every generated file is up to date (run `npm run generate` when this fails
   });
   expect(problems).toEqual([]);
   const paths = all.flatMap((g) => g.files.map((f) => f.path));
-  expect(paths).toEqual(expect.arrayContaining(['schemas/keyplane.json', 'bindings/cdktf/src/api-key/index.ts', 'bindings/cdktn/src/ephemeral-keyplane-secret-version/index.ts']));
+  expect(paths).toEqual(
+    expect.arrayContaining(['schemas/keyplane.json', 'bindings/cdktf/src/api-key/index.ts', 'bindings/cdktn/src/ephemeral-keyplane-secret-version/index.ts']),
+  );
 });

@@ -19,7 +19,10 @@ const listCount = async () => (await svc.call('GET', '/v1/ip-allow-lists?page_si
 
 test('create stores CIDRs normalised, de-duplicated and sorted, and reads return the same', async () => {
   const dev = await svc.person('developer');
-  const list = await create({ name: 'office', description: 'HQ', cidrs: ['10.1.2.3/8', ' 192.168.1.7 ', '2001:DB8:0:0::1/32', '10.0.0.0/8', '::ffff:172.16.5.4/108'] }, dev.key);
+  const list = await create(
+    { name: 'office', description: 'HQ', cidrs: ['10.1.2.3/8', ' 192.168.1.7 ', '2001:DB8:0:0::1/32', '10.0.0.0/8', '::ffff:172.16.5.4/108'] },
+    dev.key,
+  );
   expect(list).toEqual({
     id: expect.stringMatching(/^al_/),
     name: 'office',
@@ -66,7 +69,10 @@ test('PATCH changes only what is sent and is audited', async () => {
   expect(renamed).toMatchObject({ name: 'after', description: 'd', cidrs: ['10.0.0.0/8'] });
   const recut = (await svc.call('PATCH', `/v1/ip-allow-lists/${list.id}`, { cidrs: ['192.0.2.1'] })).body;
   expect(recut).toMatchObject({ name: 'after', description: 'd', cidrs: ['192.0.2.1/32'] });
-  const events = (await svc.call('GET', `/v1/audit-events?target_id=${list.id}`)).body.audit_events.map((e: { action: string; details: unknown }) => [e.action, e.details]);
+  const events = (await svc.call('GET', `/v1/audit-events?target_id=${list.id}`)).body.audit_events.map((e: { action: string; details: unknown }) => [
+    e.action,
+    e.details,
+  ]);
   expect(events).toEqual([
     ['ip_allow_list.update', { fields: ['cidrs'] }],
     ['ip_allow_list.update', { fields: ['name'] }],
@@ -101,8 +107,14 @@ test('a revoked key, which can no longer be changed, does not keep a list from b
 
 test('an expired key still holds its list: its expiry can be extended', async () => {
   const list = await create({ cidrs: ['10.0.0.0/8'] });
-  const key = (await svc.call('POST', '/v1/api-keys', { name: 'expired user', allow_list_ids: [list.id], expires_at: new Date(Date.now() + 60_000).toISOString() })).body.api_key;
-  await svc.ctx.store.db.updateTable('api_keys').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', key.id).execute();
+  const key = (
+    await svc.call('POST', '/v1/api-keys', { name: 'expired user', allow_list_ids: [list.id], expires_at: new Date(Date.now() + 60_000).toISOString() })
+  ).body.api_key;
+  await svc.ctx.store.db
+    .updateTable('api_keys')
+    .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+    .where('id', '=', key.id)
+    .execute();
   expect((await svc.call('DELETE', `/v1/ip-allow-lists/${list.id}`)).status).toBe(409);
 });
 
@@ -113,7 +125,10 @@ test('lists page without duplicates or gaps', async () => {
   let token: string | null = null;
   let pages = 0;
   do {
-    const res: { body: { ip_allow_lists: { id: string }[]; next_page_token: string | null } } = await svc.call('GET', `/v1/ip-allow-lists?page_size=3${token ? `&page_token=${token}` : ''}`);
+    const res: { body: { ip_allow_lists: { id: string }[]; next_page_token: string | null } } = await svc.call(
+      'GET',
+      `/v1/ip-allow-lists?page_size=3${token ? `&page_token=${token}` : ''}`,
+    );
     seen.push(...res.body.ip_allow_lists.map((l) => l.id));
     token = res.body.next_page_token;
     pages++;

@@ -21,12 +21,23 @@ const tags = ['ip-allow-lists'];
 const Cidrs = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 256, description: 'IPv4 or IPv6 CIDRs or addresses; stored normalised.' });
 
 export const IpAllowList = Type.Object(
-  { id: Type.String(), name: Type.String(), description: Type.String(), cidrs: Type.Array(Type.String()), created_by: Type.String(), created_at: Timestamp, updated_at: Timestamp },
+  {
+    id: Type.String(),
+    name: Type.String(),
+    description: Type.String(),
+    cidrs: Type.Array(Type.String()),
+    created_by: Type.String(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
   { $id: 'IpAllowList' },
 );
 export type IpAllowList = Static<typeof IpAllowList>;
 export const CreateAllowListBody = Type.Object({ name: Name, description: Type.Optional(Description), cidrs: Cidrs }, { additionalProperties: false });
-export const UpdateAllowListBody = Type.Object({ name: Type.Optional(Name), description: Type.Optional(Description), cidrs: Type.Optional(Cidrs) }, { additionalProperties: false });
+export const UpdateAllowListBody = Type.Object(
+  { name: Type.Optional(Name), description: Type.Optional(Description), cidrs: Type.Optional(Cidrs) },
+  { additionalProperties: false },
+);
 
 /** Normalised, de-duplicated and sorted, so the same set always reads back the same. */
 export function normaliseCidrs(cidrs: string[]): string[] {
@@ -40,7 +51,15 @@ export function normaliseCidrs(cidrs: string[]): string[] {
 }
 
 export function toAllowList(r: IpAllowListsTable): IpAllowList {
-  return { id: r.id, name: r.name, description: r.description, cidrs: JSON.parse(r.cidrs) as string[], created_by: r.created_by, created_at: r.created_at, updated_at: r.updated_at };
+  return {
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    cidrs: JSON.parse(r.cidrs) as string[],
+    created_by: r.created_by,
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+  };
 }
 
 export function allowListRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
@@ -51,67 +70,139 @@ export function allowListRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox 
     return row;
   };
   return async (app) => {
-    app.post('/ip-allow-lists', { schema: { tags, summary: 'Create an IP allow list', body: CreateAllowListBody, response: { 201: IpAllowList, ...errorResponses } } }, async (request, reply) => {
-      requireRole(request, 'developer', 'creating an IP allow list');
-      const now = new Date().toISOString();
-      const row: IpAllowListsTable = { id: newId('allowList'), name: request.body.name, description: request.body.description ?? '', cidrs: JSON.stringify(normaliseCidrs(request.body.cidrs)), created_by: request.auth.actor.id, created_at: now, updated_at: now };
-      await inTransaction(ctx, false, async (trx) => {
-        await trx.insertInto('ip_allow_lists').values(row).execute();
-        await writeAudit(trx, { action: 'ip_allow_list.create', actor: request.auth.actor, target: { type: 'ip_allow_list', id: row.id }, address: request.ip, requestId: request.id, details: { name: row.name } });
-      });
-      return reply.status(201).send(toAllowList(row));
-    });
+    app.post(
+      '/ip-allow-lists',
+      { schema: { tags, summary: 'Create an IP allow list', body: CreateAllowListBody, response: { 201: IpAllowList, ...errorResponses } } },
+      async (request, reply) => {
+        requireRole(request, 'developer', 'creating an IP allow list');
+        const now = new Date().toISOString();
+        const row: IpAllowListsTable = {
+          id: newId('allowList'),
+          name: request.body.name,
+          description: request.body.description ?? '',
+          cidrs: JSON.stringify(normaliseCidrs(request.body.cidrs)),
+          created_by: request.auth.actor.id,
+          created_at: now,
+          updated_at: now,
+        };
+        await inTransaction(ctx, false, async (trx) => {
+          await trx.insertInto('ip_allow_lists').values(row).execute();
+          await writeAudit(trx, {
+            action: 'ip_allow_list.create',
+            actor: request.auth.actor,
+            target: { type: 'ip_allow_list', id: row.id },
+            address: request.ip,
+            requestId: request.id,
+            details: { name: row.name },
+          });
+        });
+        return reply.status(201).send(toAllowList(row));
+      },
+    );
 
-    app.get('/ip-allow-lists', { schema: { tags, summary: 'List IP allow lists', querystring: Type.Object(PageQuery, { additionalProperties: false }), response: { 200: Type.Object({ ip_allow_lists: Type.Array(IpAllowList), next_page_token: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses } } }, async (request) => {
-      const size = request.query.page_size ?? 50;
-      const after = decodePageToken(request.query.page_token);
-      let query = db.selectFrom('ip_allow_lists').selectAll().orderBy('id').limit(size + 1);
-      if (after) query = query.where('id', '>', after);
-      const result = page(await query.execute(), size);
-      return { ip_allow_lists: result.items.map(toAllowList), next_page_token: result.next_page_token };
-    });
+    app.get(
+      '/ip-allow-lists',
+      {
+        schema: {
+          tags,
+          summary: 'List IP allow lists',
+          querystring: Type.Object(PageQuery, { additionalProperties: false }),
+          response: {
+            200: Type.Object({ ip_allow_lists: Type.Array(IpAllowList), next_page_token: Type.Union([Type.String(), Type.Null()]) }),
+            ...errorResponses,
+          },
+        },
+      },
+      async (request) => {
+        const size = request.query.page_size ?? 50;
+        const after = decodePageToken(request.query.page_token);
+        let query = db
+          .selectFrom('ip_allow_lists')
+          .selectAll()
+          .orderBy('id')
+          .limit(size + 1);
+        if (after) query = query.where('id', '>', after);
+        const result = page(await query.execute(), size);
+        return { ip_allow_lists: result.items.map(toAllowList), next_page_token: result.next_page_token };
+      },
+    );
 
-    app.get('/ip-allow-lists/:id', { schema: { tags, summary: 'Read an IP allow list', params: IdParams, response: { 200: IpAllowList, ...errorResponses } } }, async (request) => toAllowList(await load(request.params.id)));
+    app.get(
+      '/ip-allow-lists/:id',
+      { schema: { tags, summary: 'Read an IP allow list', params: IdParams, response: { 200: IpAllowList, ...errorResponses } } },
+      async (request) => toAllowList(await load(request.params.id)),
+    );
 
-    app.patch('/ip-allow-lists/:id', { schema: { tags, summary: 'Change an IP allow list; attached keys follow at once', params: IdParams, body: UpdateAllowListBody, response: { 200: IpAllowList, ...errorResponses } } }, async (request) => {
-      requireRole(request, 'developer', 'changing an IP allow list');
-      const existing = await load(request.params.id);
-      const body = request.body;
-      const cidrs = body.cidrs === undefined ? undefined : normaliseCidrs(body.cidrs);
-      const row = await inTransaction(ctx, true, async (trx) => {
-        const changes: Partial<IpAllowListsTable> = { updated_at: new Date().toISOString() };
-        if (body.name !== undefined) changes.name = body.name;
-        if (body.description !== undefined) changes.description = body.description;
-        if (cidrs !== undefined) changes.cidrs = JSON.stringify(cidrs);
-        await trx.updateTable('ip_allow_lists').set(changes).where('id', '=', existing.id).execute();
-        await writeAudit(trx, { action: 'ip_allow_list.update', actor: request.auth.actor, target: { type: 'ip_allow_list', id: existing.id }, address: request.ip, requestId: request.id, details: { fields: Object.keys(body) } });
-        return trx.selectFrom('ip_allow_lists').selectAll().where('id', '=', existing.id).executeTakeFirstOrThrow();
-      });
-      return toAllowList(row);
-    });
+    app.patch(
+      '/ip-allow-lists/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Change an IP allow list; attached keys follow at once',
+          params: IdParams,
+          body: UpdateAllowListBody,
+          response: { 200: IpAllowList, ...errorResponses },
+        },
+      },
+      async (request) => {
+        requireRole(request, 'developer', 'changing an IP allow list');
+        const existing = await load(request.params.id);
+        const body = request.body;
+        const cidrs = body.cidrs === undefined ? undefined : normaliseCidrs(body.cidrs);
+        const row = await inTransaction(ctx, true, async (trx) => {
+          const changes: Partial<IpAllowListsTable> = { updated_at: new Date().toISOString() };
+          if (body.name !== undefined) changes.name = body.name;
+          if (body.description !== undefined) changes.description = body.description;
+          if (cidrs !== undefined) changes.cidrs = JSON.stringify(cidrs);
+          await trx.updateTable('ip_allow_lists').set(changes).where('id', '=', existing.id).execute();
+          await writeAudit(trx, {
+            action: 'ip_allow_list.update',
+            actor: request.auth.actor,
+            target: { type: 'ip_allow_list', id: existing.id },
+            address: request.ip,
+            requestId: request.id,
+            details: { fields: Object.keys(body) },
+          });
+          return trx.selectFrom('ip_allow_lists').selectAll().where('id', '=', existing.id).executeTakeFirstOrThrow();
+        });
+        return toAllowList(row);
+      },
+    );
 
-    app.delete('/ip-allow-lists/:id', { schema: { tags, summary: 'Delete an IP allow list no key uses', params: IdParams, response: { 204: Type.Null(), ...errorResponses } } }, async (request, reply) => {
-      requireRole(request, 'developer', 'deleting an IP allow list');
-      const existing = await load(request.params.id);
-      await inTransaction(ctx, true, async (trx) => {
-        // Lock the list before looking for keys: a key being written with it holds it FOR SHARE (see
-        // lockKeyReferences), so either that key is committed and seen here, or it waits and finds no list.
-        if (!(await forUpdate(ctx, trx.selectFrom('ip_allow_lists').select('id').where('id', '=', existing.id)).executeTakeFirst())) throw notFound('IP allow list', existing.id);
-        // Only keys that can still be used hold a list: a revoked key can never be changed again, so its
-        // tombstone could otherwise pin the list forever. Its link goes with the list.
-        const user = await trx
-          .selectFrom('api_key_allow_lists')
-          .innerJoin('api_keys', 'api_keys.id', 'api_key_allow_lists.key_id')
-          .select('api_key_allow_lists.key_id')
-          .where('api_key_allow_lists.allow_list_id', '=', existing.id)
-          .where('api_keys.revoked_at', 'is', null)
-          .executeTakeFirst();
-        if (user) throw new ApiError('conflict', `IP allow list ${existing.id} is attached to key ${user.key_id}; detach it first`);
-        await trx.deleteFrom('api_key_allow_lists').where('allow_list_id', '=', existing.id).execute();
-        await trx.deleteFrom('ip_allow_lists').where('id', '=', existing.id).execute();
-        await writeAudit(trx, { action: 'ip_allow_list.delete', actor: request.auth.actor, target: { type: 'ip_allow_list', id: existing.id }, address: request.ip, requestId: request.id, details: { name: existing.name } });
-      });
-      return reply.status(204).send(null);
-    });
+    app.delete(
+      '/ip-allow-lists/:id',
+      { schema: { tags, summary: 'Delete an IP allow list no key uses', params: IdParams, response: { 204: Type.Null(), ...errorResponses } } },
+      async (request, reply) => {
+        requireRole(request, 'developer', 'deleting an IP allow list');
+        const existing = await load(request.params.id);
+        await inTransaction(ctx, true, async (trx) => {
+          // Lock the list before looking for keys: a key being written with it holds it FOR SHARE (see
+          // lockKeyReferences), so either that key is committed and seen here, or it waits and finds no list.
+          if (!(await forUpdate(ctx, trx.selectFrom('ip_allow_lists').select('id').where('id', '=', existing.id)).executeTakeFirst()))
+            throw notFound('IP allow list', existing.id);
+          // Only keys that can still be used hold a list: a revoked key can never be changed again, so its
+          // tombstone could otherwise pin the list forever. Its link goes with the list.
+          const user = await trx
+            .selectFrom('api_key_allow_lists')
+            .innerJoin('api_keys', 'api_keys.id', 'api_key_allow_lists.key_id')
+            .select('api_key_allow_lists.key_id')
+            .where('api_key_allow_lists.allow_list_id', '=', existing.id)
+            .where('api_keys.revoked_at', 'is', null)
+            .executeTakeFirst();
+          if (user) throw new ApiError('conflict', `IP allow list ${existing.id} is attached to key ${user.key_id}; detach it first`);
+          await trx.deleteFrom('api_key_allow_lists').where('allow_list_id', '=', existing.id).execute();
+          await trx.deleteFrom('ip_allow_lists').where('id', '=', existing.id).execute();
+          await writeAudit(trx, {
+            action: 'ip_allow_list.delete',
+            actor: request.auth.actor,
+            target: { type: 'ip_allow_list', id: existing.id },
+            address: request.ip,
+            requestId: request.id,
+            details: { name: existing.name },
+          });
+        });
+        return reply.status(204).send(null);
+      },
+    );
   };
 }

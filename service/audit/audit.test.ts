@@ -37,7 +37,14 @@ test('every mutation is recorded once with actor, key, address, request id, time
   await act('service_account.update', 'PATCH', `/v1/service-accounts/${sa.id}`, { description: 'd' }, dev);
   const list = await act('ip_allow_list.create', 'POST', '/v1/ip-allow-lists', { name: 'l', cidrs: ['10.0.0.0/8'] }, dev, (b) => b.id);
   await act('ip_allow_list.update', 'PATCH', `/v1/ip-allow-lists/${list.id}`, { name: 'l2' }, dev);
-  const key = await act('api_key.create', 'POST', '/v1/api-keys', { name: 'audited key', service_account_id: sa.id, scopes: ['audit.me'] }, dev, (b) => b.api_key.id);
+  const key = await act(
+    'api_key.create',
+    'POST',
+    '/v1/api-keys',
+    { name: 'audited key', service_account_id: sa.id, scopes: ['audit.me'] },
+    dev,
+    (b) => b.api_key.id,
+  );
   await act('api_key.update', 'PATCH', `/v1/api-keys/${key.api_key.id}`, { description: 'x' }, dev);
   await act('api_key.revoke', 'POST', `/v1/api-keys/${key.api_key.id}/revoke`, { reason: 'test' }, dev);
   await act('api_key.delete', 'DELETE', `/v1/api-keys/${key.api_key.id}`, undefined, dev);
@@ -106,7 +113,10 @@ test('filters by action, actor, key, target, outcome and time, and pages newest 
   let token: string | null = null;
   let pages = 0;
   do {
-    const res: { body: { audit_events: { id: string }[]; next_page_token: string | null } } = await svc.call('GET', `/v1/audit-events?since=${t0}&page_size=3${token ? `&page_token=${token}` : ''}`);
+    const res: { body: { audit_events: { id: string }[]; next_page_token: string | null } } = await svc.call(
+      'GET',
+      `/v1/audit-events?since=${t0}&page_size=3${token ? `&page_token=${token}` : ''}`,
+    );
     seen.push(...res.body.audit_events.map((e) => e.id));
     token = res.body.next_page_token;
     pages++;
@@ -117,7 +127,13 @@ test('filters by action, actor, key, target, outcome and time, and pages newest 
 });
 
 test('bad filters name their field', async () => {
-  for (const [q, field] of [['since=yesterday', 'since'], ['until=2030-02-30T00:00:00Z', 'until'], ['outcome=maybe', 'outcome'], ['actor=me', 'actor'], ['page_size=201', 'page_size']]) {
+  for (const [q, field] of [
+    ['since=yesterday', 'since'],
+    ['until=2030-02-30T00:00:00Z', 'until'],
+    ['outcome=maybe', 'outcome'],
+    ['actor=me', 'actor'],
+    ['page_size=201', 'page_size'],
+  ]) {
     const res = await svc.call('GET', `/v1/audit-events?${q}`);
     expect([q, res.status, res.body.error.field]).toEqual([q, 400, field]);
   }

@@ -53,27 +53,46 @@ function toEvent(r: AuditEventsTable): AuditEvent {
 export function auditRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
   const db = ctx.store.db;
   return async (app) => {
-    app.get('/audit-events', { schema: { tags: ['audit'], summary: 'Read the audit log, newest first', querystring: Query, response: { 200: Type.Object({ audit_events: Type.Array(AuditEvent), next_page_token: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses } } }, async (request) => {
-      if (!isAdmin(request) && !hasScope(request, 'keyplane.audit.read')) throw permissionDenied('reading the audit log needs the admin role or the keyplane.audit.read scope');
-      const q = request.query;
-      const size = q.page_size ?? 50;
-      const before = decodePageToken(q.page_token);
-      let query = db.selectFrom('audit_events').selectAll().orderBy('id', 'desc').limit(size + 1);
-      if (before) query = query.where('id', '<', before);
-      if (q.action) query = query.where('action', '=', q.action);
-      if (q.actor_id) query = query.where('actor_id', '=', q.actor_id);
-      if (q.key_id) query = query.where('actor_key_id', '=', q.key_id);
-      if (q.target_id) query = query.where('target_id', '=', q.target_id);
-      if (q.outcome) query = query.where('outcome', '=', q.outcome);
-      for (const field of ['since', 'until'] as const) {
-        const text = q[field];
-        if (text === undefined) continue;
-        const ms = parseRfc3339(text);
-        if (ms === undefined) throw invalidArgument(field, `${field} must be an RFC 3339 time`);
-        query = query.where('time', field === 'since' ? '>=' : '<', new Date(ms).toISOString());
-      }
-      const result = page(await query.execute(), size);
-      return { audit_events: result.items.map(toEvent), next_page_token: result.next_page_token };
-    });
+    app.get(
+      '/audit-events',
+      {
+        schema: {
+          tags: ['audit'],
+          summary: 'Read the audit log, newest first',
+          querystring: Query,
+          response: {
+            200: Type.Object({ audit_events: Type.Array(AuditEvent), next_page_token: Type.Union([Type.String(), Type.Null()]) }),
+            ...errorResponses,
+          },
+        },
+      },
+      async (request) => {
+        if (!isAdmin(request) && !hasScope(request, 'keyplane.audit.read'))
+          throw permissionDenied('reading the audit log needs the admin role or the keyplane.audit.read scope');
+        const q = request.query;
+        const size = q.page_size ?? 50;
+        const before = decodePageToken(q.page_token);
+        let query = db
+          .selectFrom('audit_events')
+          .selectAll()
+          .orderBy('id', 'desc')
+          .limit(size + 1);
+        if (before) query = query.where('id', '<', before);
+        if (q.action) query = query.where('action', '=', q.action);
+        if (q.actor_id) query = query.where('actor_id', '=', q.actor_id);
+        if (q.key_id) query = query.where('actor_key_id', '=', q.key_id);
+        if (q.target_id) query = query.where('target_id', '=', q.target_id);
+        if (q.outcome) query = query.where('outcome', '=', q.outcome);
+        for (const field of ['since', 'until'] as const) {
+          const text = q[field];
+          if (text === undefined) continue;
+          const ms = parseRfc3339(text);
+          if (ms === undefined) throw invalidArgument(field, `${field} must be an RFC 3339 time`);
+          query = query.where('time', field === 'since' ? '>=' : '<', new Date(ms).toISOString());
+        }
+        const result = page(await query.execute(), size);
+        return { audit_events: result.items.map(toEvent), next_page_token: result.next_page_token };
+      },
+    );
   };
 }

@@ -73,11 +73,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('allow_list_id', 'text', (c) => c.notNull().references('ip_allow_lists.id'))
         .addPrimaryKeyConstraint('api_key_allow_lists_pk', ['key_id', 'allow_list_id'])
         .execute();
-      await db.schema
-        .createIndex('api_key_allow_lists_list')
-        .on('api_key_allow_lists')
-        .column('allow_list_id')
-        .execute();
+      await db.schema.createIndex('api_key_allow_lists_list').on('api_key_allow_lists').column('allow_list_id').execute();
       await db.schema
         .createTable('scopes')
         .addColumn('name', 'text', (c) => c.primaryKey())
@@ -128,7 +124,18 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('audit_events_actor_key').on('audit_events').column('actor_key_id').execute();
     },
     async down(db: Kysely<any>) {
-      for (const t of ['audit_events', 'secret_versions', 'secrets', 'scopes', 'api_key_allow_lists', 'ip_allow_lists', 'api_keys', 'service_accounts', 'users', 'keyplane_meta']) {
+      for (const t of [
+        'audit_events',
+        'secret_versions',
+        'secrets',
+        'scopes',
+        'api_key_allow_lists',
+        'ip_allow_lists',
+        'api_keys',
+        'service_accounts',
+        'users',
+        'keyplane_meta',
+      ]) {
         await db.schema.dropTable(t).execute();
       }
     },

@@ -5,7 +5,6 @@
  * @module
  */
 
-
 export type Role = 'admin' | 'developer' | 'viewer';
 export type OwnerType = 'user' | 'service_account';
 
@@ -127,4 +126,3 @@ export interface Database {
   audit_events: AuditEventsTable;
   keyplane_meta: MetaTable;
 }
-

@@ -16,11 +16,14 @@ function expectUnauthenticated(res: { status: number; body: any }, message: RegE
   expect(res.body).toEqual({ error: { code: 'unauthenticated', message: expect.stringMatching(message) } });
   expect(res.status).toBe(401);
 }
-const make = async (body: Record<string, unknown> = {}) => (await svc.call('POST', '/v1/api-keys', { name: 'subject', ...body })).body as { api_key: any; secret: string };
+const make = async (body: Record<string, unknown> = {}) =>
+  (await svc.call('POST', '/v1/api-keys', { name: 'subject', ...body })).body as { api_key: any; secret: string };
 
 test('every authenticated route refuses a request without a key, whatever its body', async () => {
   const doc = (await svc.call('GET', '/v1/openapi.json', undefined, null)).body;
-  const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => [m.toUpperCase(), path] as const));
+  const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+    Object.keys(ops).map((m) => [m.toUpperCase(), path] as const),
+  );
   expect(routes.length).toBeGreaterThan(30);
   for (const [method, path] of routes) {
     const url = path.replace('{id}', 'key_0000000000000000000a').replace('{name}', 'a.b').replace('{version}', '1');
@@ -66,7 +69,11 @@ test('a revoked key is refused on the very next request, and so is a deleted one
 test('an expired key is refused', async () => {
   const k = await make({ expires_at: new Date(Date.now() + 60_000).toISOString() });
   expect((await whoami(k.secret)).status).toBe(200);
-  await svc.ctx.store.db.updateTable('api_keys').set({ expires_at: new Date(Date.now() - 1).toISOString() }).where('id', '=', k.api_key.id).execute();
+  await svc.ctx.store.db
+    .updateTable('api_keys')
+    .set({ expires_at: new Date(Date.now() - 1).toISOString() })
+    .where('id', '=', k.api_key.id)
+    .execute();
   await svc.ctx.changes.committed('test');
   expectUnauthenticated(await whoami(k.secret), /expired/);
 });
@@ -101,9 +108,26 @@ test('each refusal is audited with the reason, the key id when the key is known,
   await svc.request({ method: 'DELETE', url: '/v1/secrets/sec_0000000000000000000a', key: null, remoteAddress: '192.0.2.4' });
   const events = (await svc.call('GET', '/v1/audit-events?action=auth.failed&page_size=3')).body.audit_events;
   expect(events).toEqual([
-    expect.objectContaining({ outcome: 'failure', actor_id: null, key_id: null, address: '192.0.2.4', details: { reason: 'missing', method: 'DELETE', path: '/v1/secrets/sec_0000000000000000000a' } }),
-    expect.objectContaining({ outcome: 'failure', actor_id: null, key_id: null, address: '2001:db8::4', details: { reason: 'unknown', method: 'GET', path: '/v1/whoami' } }),
-    expect.objectContaining({ outcome: 'failure', key_id: k.api_key.id, address: '198.51.100.4', details: { reason: 'revoked', method: 'GET', path: '/v1/api-keys' } }),
+    expect.objectContaining({
+      outcome: 'failure',
+      actor_id: null,
+      key_id: null,
+      address: '192.0.2.4',
+      details: { reason: 'missing', method: 'DELETE', path: '/v1/secrets/sec_0000000000000000000a' },
+    }),
+    expect.objectContaining({
+      outcome: 'failure',
+      actor_id: null,
+      key_id: null,
+      address: '2001:db8::4',
+      details: { reason: 'unknown', method: 'GET', path: '/v1/whoami' },
+    }),
+    expect.objectContaining({
+      outcome: 'failure',
+      key_id: k.api_key.id,
+      address: '198.51.100.4',
+      details: { reason: 'revoked', method: 'GET', path: '/v1/api-keys' },
+    }),
   ]);
   for (const e of events) expect(Date.now() - Date.parse(e.time)).toBeLessThan(60_000);
   const all = JSON.stringify((await svc.call('GET', '/v1/audit-events?page_size=200')).body);

@@ -24,7 +24,8 @@ describe('without trusted proxies', () => {
 
   test('the peer address decides, and X-Forwarded-For is ignored', async () => {
     const k = await fencedKey(svc, ['203.0.113.0/24', '2001:db8::/32']);
-    const from = (remoteAddress: string, headers: Record<string, string> = {}) => svc.request({ method: 'GET', url: '/v1/whoami', key: k.secret, remoteAddress, headers });
+    const from = (remoteAddress: string, headers: Record<string, string> = {}) =>
+      svc.request({ method: 'GET', url: '/v1/whoami', key: k.secret, remoteAddress, headers });
     expect((await from('203.0.113.10')).status).toBe(200);
     expect((await from('2001:db8::10')).status).toBe(200);
     expect((await from('::ffff:203.0.113.10')).status).toBe(200);
@@ -67,7 +68,8 @@ describe('with trusted proxies', () => {
 
   test('X-Forwarded-For is honoured only when the peer is a trusted proxy', async () => {
     const k = await fencedKey(svc, ['203.0.113.0/24']);
-    const via = (remoteAddress: string, xff: string) => svc.request({ method: 'GET', url: '/v1/whoami', key: k.secret, remoteAddress, headers: { 'x-forwarded-for': xff } });
+    const via = (remoteAddress: string, xff: string) =>
+      svc.request({ method: 'GET', url: '/v1/whoami', key: k.secret, remoteAddress, headers: { 'x-forwarded-for': xff } });
     expect((await via('10.9.1.1', '203.0.113.5')).status).toBe(200);
     expect((await via('fd00::1', '203.0.113.5')).status).toBe(200);
     expectDenied(await via('10.10.1.1', '203.0.113.5')); // outside the trusted range
@@ -78,7 +80,8 @@ describe('with trusted proxies', () => {
 
   test('the client is the last untrusted hop: a forged first entry does not help', async () => {
     const k = await fencedKey(svc, ['203.0.113.0/24']);
-    const via = (xff: string) => svc.request({ method: 'GET', url: '/v1/whoami', key: k.secret, remoteAddress: '10.9.0.1', headers: { 'x-forwarded-for': xff } });
+    const via = (xff: string) =>
+      svc.request({ method: 'GET', url: '/v1/whoami', key: k.secret, remoteAddress: '10.9.0.1', headers: { 'x-forwarded-for': xff } });
     expect((await via('198.51.100.1, 203.0.113.5, 10.9.0.2')).status).toBe(200);
     expectDenied(await via('203.0.113.5, 198.51.100.1'));
     expectDenied(await via('203.0.113.5, 198.51.100.1, 10.9.0.2'));
@@ -92,7 +95,13 @@ describe('with trusted proxies', () => {
     await svc.request({ method: 'GET', url: '/v1/whoami', key: k.secret, remoteAddress: '10.9.0.1', headers: { 'x-forwarded-for': '203.0.113.44' } });
     await svc.ctx.lastUsed.flush();
     expect((await svc.call('GET', `/v1/api-keys/${k.keyId}`)).body.last_used_ip).toBe('203.0.113.44');
-    const created = await svc.request({ method: 'POST', url: '/v1/ip-allow-lists', body: { name: 'audited', cidrs: ['10.0.0.0/8'] }, remoteAddress: '10.9.0.1', headers: { 'x-forwarded-for': '192.0.2.200' } });
+    const created = await svc.request({
+      method: 'POST',
+      url: '/v1/ip-allow-lists',
+      body: { name: 'audited', cidrs: ['10.0.0.0/8'] },
+      remoteAddress: '10.9.0.1',
+      headers: { 'x-forwarded-for': '192.0.2.200' },
+    });
     const event = (await svc.call('GET', `/v1/audit-events?target_id=${created.body.id}`)).body.audit_events[0];
     expect(event).toMatchObject({ action: 'ip_allow_list.create', address: '192.0.2.200' });
   });

@@ -20,14 +20,42 @@ describe('OpenAPI document', () => {
     const routes = Object.entries(res.body.paths as Record<string, object>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
     expect(routes.sort()).toEqual(
       [
-        'GET /v1/api-keys', 'POST /v1/api-keys', 'GET /v1/api-keys/{id}', 'PATCH /v1/api-keys/{id}', 'DELETE /v1/api-keys/{id}', 'POST /v1/api-keys/{id}/revoke',
-        'POST /v1/keys/verify', 'GET /v1/whoami',
-        'GET /v1/service-accounts', 'POST /v1/service-accounts', 'GET /v1/service-accounts/{id}', 'PATCH /v1/service-accounts/{id}', 'DELETE /v1/service-accounts/{id}',
-        'GET /v1/users', 'POST /v1/users', 'GET /v1/users/{id}', 'PATCH /v1/users/{id}', 'DELETE /v1/users/{id}',
-        'GET /v1/ip-allow-lists', 'POST /v1/ip-allow-lists', 'GET /v1/ip-allow-lists/{id}', 'PATCH /v1/ip-allow-lists/{id}', 'DELETE /v1/ip-allow-lists/{id}',
-        'GET /v1/scopes', 'POST /v1/scopes', 'DELETE /v1/scopes/{name}',
-        'GET /v1/secrets', 'POST /v1/secrets', 'GET /v1/secrets/{id}', 'PATCH /v1/secrets/{id}', 'DELETE /v1/secrets/{id}',
-        'GET /v1/secrets/{id}/versions', 'POST /v1/secrets/{id}/versions', 'GET /v1/secrets/{id}/versions/latest', 'GET /v1/secrets/{id}/versions/{version}', 'POST /v1/secrets/{id}/versions/{version}/destroy',
+        'GET /v1/api-keys',
+        'POST /v1/api-keys',
+        'GET /v1/api-keys/{id}',
+        'PATCH /v1/api-keys/{id}',
+        'DELETE /v1/api-keys/{id}',
+        'POST /v1/api-keys/{id}/revoke',
+        'POST /v1/keys/verify',
+        'GET /v1/whoami',
+        'GET /v1/service-accounts',
+        'POST /v1/service-accounts',
+        'GET /v1/service-accounts/{id}',
+        'PATCH /v1/service-accounts/{id}',
+        'DELETE /v1/service-accounts/{id}',
+        'GET /v1/users',
+        'POST /v1/users',
+        'GET /v1/users/{id}',
+        'PATCH /v1/users/{id}',
+        'DELETE /v1/users/{id}',
+        'GET /v1/ip-allow-lists',
+        'POST /v1/ip-allow-lists',
+        'GET /v1/ip-allow-lists/{id}',
+        'PATCH /v1/ip-allow-lists/{id}',
+        'DELETE /v1/ip-allow-lists/{id}',
+        'GET /v1/scopes',
+        'POST /v1/scopes',
+        'DELETE /v1/scopes/{name}',
+        'GET /v1/secrets',
+        'POST /v1/secrets',
+        'GET /v1/secrets/{id}',
+        'PATCH /v1/secrets/{id}',
+        'DELETE /v1/secrets/{id}',
+        'GET /v1/secrets/{id}/versions',
+        'POST /v1/secrets/{id}/versions',
+        'GET /v1/secrets/{id}/versions/latest',
+        'GET /v1/secrets/{id}/versions/{version}',
+        'POST /v1/secrets/{id}/versions/{version}/destroy',
         'GET /v1/audit-events',
       ].sort(),
     );
@@ -42,14 +70,27 @@ describe('OpenAPI document', () => {
       for (const [k, v] of Object.entries(node)) walk(v, `${path}/${k}`);
     };
     walk(doc.paths, '');
-    const summary = [...new Set(marked.map((p) => p.replace(/^\/\//, '/').replace(/\/content\/application~1json|\/content\/application\/json/, '').replace(/\/(requestBody|responses\/\d+)\/schema/, ' $1 ').replace(/\/properties\//g, '.').replace(/\/(additionalProperties|anyOf\/\d+)/g, '')))].sort();
-    expect(summary).toEqual([
-      '/v1/api-keys/post responses/201 .secret',
-      '/v1/keys/verify/post requestBody .key',
-      '/v1/secrets/{id}/versions/post requestBody .entries',
-      '/v1/secrets/{id}/versions/latest/get responses/200 .entries',
-      '/v1/secrets/{id}/versions/{version}/get responses/200 .entries',
-    ].sort());
+    const summary = [
+      ...new Set(
+        marked.map((p) =>
+          p
+            .replace(/^\/\//, '/')
+            .replace(/\/content\/application~1json|\/content\/application\/json/, '')
+            .replace(/\/(requestBody|responses\/\d+)\/schema/, ' $1 ')
+            .replace(/\/properties\//g, '.')
+            .replace(/\/(additionalProperties|anyOf\/\d+)/g, ''),
+        ),
+      ),
+    ].sort();
+    expect(summary).toEqual(
+      [
+        '/v1/api-keys/post responses/201 .secret',
+        '/v1/keys/verify/post requestBody .key',
+        '/v1/secrets/{id}/versions/post requestBody .entries',
+        '/v1/secrets/{id}/versions/latest/get responses/200 .entries',
+        '/v1/secrets/{id}/versions/{version}/get responses/200 .entries',
+      ].sort(),
+    );
   });
 });
 
@@ -64,7 +105,12 @@ test('every error code is documented in docs/api/errors.md with its status', () 
 
 test('no key or secret value reaches the log at trace level', async () => {
   const lines: string[] = [];
-  const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
   const logger = pino({ level: 'trace', redact: { paths: LOG_REDACT, censor: '[redacted]' } }, sink);
   const svc = await startTestService({ app: { loggerInstance: logger } });
   try {

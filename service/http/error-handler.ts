@@ -18,7 +18,11 @@ export function installErrorHandler(app: FastifyInstance): void {
       apiError = new ApiError('payload_too_large', 'the request body is larger than 1 MiB');
     } else if ((error as FastifyError).code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       apiError = new ApiError('unsupported_media_type', 'send the request body as application/json');
-    } else if ((error as FastifyError).code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (error as FastifyError).code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (error instanceof SyntaxError)) {
+    } else if (
+      (error as FastifyError).code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+      (error as FastifyError).code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+      error instanceof SyntaxError
+    ) {
       apiError = new ApiError('invalid_argument', 'the request body is not valid JSON', 'body');
     } else if ((error as FastifyError).statusCode === 503) {
       apiError = new ApiError('unavailable', 'the service is not available; retry later');

@@ -43,8 +43,18 @@ async function fullFlow(svc: TestService): Promise<string[]> {
   await svc.call('GET', `/v1/secrets/${secretId}/versions/latest`);
   // A 500: a version row that no longer opens under its own secret and version.
   await svc.call('POST', `/v1/secrets/${secretId}/versions`, { entries: { password: `${value}-2` } });
-  const v1 = await svc.ctx.store.db.selectFrom('secret_versions').select('entries_sealed').where('secret_id', '=', secretId).where('version', '=', 1).executeTakeFirstOrThrow();
-  await svc.ctx.store.db.updateTable('secret_versions').set({ entries_sealed: v1.entries_sealed }).where('secret_id', '=', secretId).where('version', '=', 2).execute();
+  const v1 = await svc.ctx.store.db
+    .selectFrom('secret_versions')
+    .select('entries_sealed')
+    .where('secret_id', '=', secretId)
+    .where('version', '=', 1)
+    .executeTakeFirstOrThrow();
+  await svc.ctx.store.db
+    .updateTable('secret_versions')
+    .set({ entries_sealed: v1.entries_sealed })
+    .where('secret_id', '=', secretId)
+    .where('version', '=', 2)
+    .execute();
   expect((await svc.call('GET', `/v1/secrets/${secretId}/versions/2`)).status).toBe(500);
   return [created, other, svc.adminKey, value];
 }
@@ -71,7 +81,14 @@ test('pino options get LOG_REDACT, even with a serializer that prints headers an
       logger: {
         level: 'trace',
         stream: out.stream,
-        serializers: { req: (req: { method: string; url: string; headers: unknown; body?: unknown }) => ({ method: req.method, url: req.url, headers: req.headers, body: req.body }) },
+        serializers: {
+          req: (req: { method: string; url: string; headers: unknown; body?: unknown }) => ({
+            method: req.method,
+            url: req.url,
+            headers: req.headers,
+            body: req.body,
+          }),
+        },
       },
     },
   });

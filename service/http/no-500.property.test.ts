@@ -21,7 +21,29 @@ beforeAll(async () => {
 afterAll(() => svc.close());
 
 /** Field names the routes know, mixed with others, so generated objects often reach past the first check. */
-const fieldName = fc.constantFrom('name', 'description', 'role', 'scopes', 'labels', 'expires_at', 'allow_list_ids', 'user_id', 'service_account_id', 'entries', 'remove_entries', 'expected_version', 'replace', 'reason', 'key', 'required_scopes', 'client_ip', 'cidrs', 'email', 'disabled', 'x');
+const fieldName = fc.constantFrom(
+  'name',
+  'description',
+  'role',
+  'scopes',
+  'labels',
+  'expires_at',
+  'allow_list_ids',
+  'user_id',
+  'service_account_id',
+  'entries',
+  'remove_entries',
+  'expected_version',
+  'replace',
+  'reason',
+  'key',
+  'required_scopes',
+  'client_ip',
+  'cidrs',
+  'email',
+  'disabled',
+  'x',
+);
 const leaf = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.constantFrom('admin', 'viewer', 'fuzz.read', 'keyplane.keys.verify', '10.0.0.0/8', '::1', '2099-01-01T00:00:00Z', '2001-01-01T00:00:00Z', '', 'kp_'),
@@ -31,7 +53,12 @@ const leaf = fc.oneof(
   fc.constant(null),
 );
 const value = fc.letrec((tie) => ({
-  any: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('any'), { maxLength: 4 }), fc.dictionary(fc.oneof(fieldName, fc.string({ maxLength: 8 })), tie('any'), { maxKeys: 4 })),
+  any: fc.oneof(
+    { depthSize: 'small' },
+    leaf,
+    fc.array(tie('any'), { maxLength: 4 }),
+    fc.dictionary(fc.oneof(fieldName, fc.string({ maxLength: 8 })), tie('any'), { maxKeys: 4 }),
+  ),
 })).any;
 const body = fc.oneof(fc.dictionary(fieldName, value, { maxKeys: 5 }), value);
 
@@ -55,7 +82,11 @@ const routes: [string, string][] = [
 test.each(routes)('%s %s: any JSON body gets a non-5xx answer', async (method, url) => {
   await fc.assert(
     fc.asyncProperty(body, async (b) => {
-      const res = await svc.call(method, url.replace(/\{(\w+)\}/g, (_m, k: string) => ids[k]!), b);
+      const res = await svc.call(
+        method,
+        url.replace(/\{(\w+)\}/g, (_m, k: string) => ids[k]!),
+        b,
+      );
       expect([JSON.stringify(b), res.status < 500]).toEqual([JSON.stringify(b), true]);
       if (res.status >= 400) expect(res.body).toEqual({ error: expect.objectContaining({ code: expect.any(String), message: expect.any(String) }) });
     }),
@@ -64,13 +95,32 @@ test.each(routes)('%s %s: any JSON body gets a non-5xx answer', async (method, u
 });
 
 test('any query string on the list routes gets a non-5xx answer', async () => {
-  const param = fc.constantFrom('page_size', 'page_token', 'status', 'label', 'name_prefix', 'owner_id', 'owner_type', 'since', 'until', 'action', 'role', 'email', 'name', 'x');
+  const param = fc.constantFrom(
+    'page_size',
+    'page_token',
+    'status',
+    'label',
+    'name_prefix',
+    'owner_id',
+    'owner_type',
+    'since',
+    'until',
+    'action',
+    'role',
+    'email',
+    'name',
+    'x',
+  );
   await fc.assert(
-    fc.asyncProperty(fc.constantFrom('/v1/api-keys', '/v1/audit-events', '/v1/users', '/v1/service-accounts', '/v1/secrets', '/v1/ip-allow-lists'), fc.array(fc.tuple(param, fc.string({ maxLength: 30 })), { maxLength: 4 }), async (path, pairs) => {
-      const qs = pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
-      const res = await svc.call('GET', `${path}?${qs}`);
-      expect([qs, res.status < 500]).toEqual([qs, true]);
-    }),
+    fc.asyncProperty(
+      fc.constantFrom('/v1/api-keys', '/v1/audit-events', '/v1/users', '/v1/service-accounts', '/v1/secrets', '/v1/ip-allow-lists'),
+      fc.array(fc.tuple(param, fc.string({ maxLength: 30 })), { maxLength: 4 }),
+      async (path, pairs) => {
+        const qs = pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+        const res = await svc.call('GET', `${path}?${qs}`);
+        expect([qs, res.status < 500]).toEqual([qs, true]);
+      },
+    ),
     { numRuns: 150 },
   );
 });

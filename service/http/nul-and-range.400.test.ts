@@ -39,7 +39,10 @@ function tests(start: () => Promise<TestService>, stop: () => Promise<void> = as
   });
 
   test.each(['2147483648', '99999999999999999999'])('version %s is a 400 on the version', async (v) => {
-    for (const [method, url] of [['GET', `/v1/secrets/${secret}/versions/${v}`], ['POST', `/v1/secrets/${secret}/versions/${v}/destroy`]]) {
+    for (const [method, url] of [
+      ['GET', `/v1/secrets/${secret}/versions/${v}`],
+      ['POST', `/v1/secrets/${secret}/versions/${v}/destroy`],
+    ]) {
       const res = await svc.call(method!, url!, method === 'POST' ? {} : undefined);
       expect([url, res.status, res.body.error.field]).toEqual([url, 400, 'version']);
     }

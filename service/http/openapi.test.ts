@@ -16,7 +16,9 @@ beforeAll(async () => {
 afterAll(() => svc.close());
 
 const operations = () =>
-  Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op })));
+  Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, ops]) =>
+    Object.entries(ops).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op })),
+  );
 
 test('is served without a key, as JSON, with the same content every time', async () => {
   const res = await svc.request({ method: 'GET', url: '/v1/openapi.json', key: null });
@@ -59,7 +61,9 @@ test('authenticated answers, errors included, may not be cached; the document ma
 });
 
 test('only the revoke body is optional', () => {
-  const optional = operations().filter(({ op }) => op.requestBody && op.requestBody.required !== true).map(({ route }) => route);
+  const optional = operations()
+    .filter(({ op }) => op.requestBody && op.requestBody.required !== true)
+    .map(({ route }) => route);
   expect(optional).toEqual(['POST /v1/api-keys/{id}/revoke']);
   expect(JSON.stringify(doc)).not.toContain('x-keyplane-optional-body');
 });
@@ -96,5 +100,9 @@ test('docs/api/README.md lists exactly the routes of the document', () => {
     for (const method of m[1]!.split('/')) documented.add(`${method} ${m[2]}`);
   }
   documented.delete('GET /v1/openapi.json');
-  expect([...documented].sort()).toEqual(operations().map((o) => o.route).sort());
+  expect([...documented].sort()).toEqual(
+    operations()
+      .map((o) => o.route)
+      .sort(),
+  );
 });

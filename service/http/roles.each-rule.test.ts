@@ -45,7 +45,10 @@ describe('admins may do everything', () => {
   });
 
   test('grant built-in scopes without holding them, register and delete scopes, read the audit log, verify keys', async () => {
-    expect((await makeKey({ scopes: ['keyplane.secrets.read', 'keyplane.audit.read'] }, admin.key)).api_key.scopes).toEqual(['keyplane.secrets.read', 'keyplane.audit.read']);
+    expect((await makeKey({ scopes: ['keyplane.secrets.read', 'keyplane.audit.read'] }, admin.key)).api_key.scopes).toEqual([
+      'keyplane.secrets.read',
+      'keyplane.audit.read',
+    ]);
     expect((await svc.call('POST', '/v1/scopes', { name: 'admin.only', description: 'x' }, admin.key)).status).toBe(201);
     expect((await svc.call('DELETE', '/v1/scopes/admin.only', undefined, admin.key)).status).toBe(204);
     expect((await svc.call('GET', '/v1/audit-events?page_size=1', undefined, admin.key)).status).toBe(200);
@@ -68,7 +71,11 @@ describe('developers', () => {
 
   test('a service account key defaults to the lower of their role and the account’s', async () => {
     const sa = await makeSa('viewer', dev.key);
-    expect((await makeKey({ service_account_id: sa.id }, dev.key)).api_key).toMatchObject({ owner_type: 'service_account', service_account_id: sa.id, role: 'viewer' });
+    expect((await makeKey({ service_account_id: sa.id }, dev.key)).api_key).toMatchObject({
+      owner_type: 'service_account',
+      service_account_id: sa.id,
+      role: 'viewer',
+    });
     const res = await svc.call('POST', '/v1/api-keys', { name: 'k', service_account_id: sa.id, role: 'developer' }, dev.key);
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: 'invalid_argument', field: 'role' });
@@ -79,7 +86,10 @@ describe('developers', () => {
     const byAdmin = await makeKey({ service_account_id: sa.id }, admin.key);
     const id = byAdmin.api_key.id;
     expect((await svc.call('PATCH', `/v1/api-keys/${id}`, { labels: { by: 'dev' } }, dev.key)).body.labels).toEqual({ by: 'dev' });
-    expect((await svc.call('POST', `/v1/api-keys/${id}/revoke`, { reason: 'rotated' }, dev.key)).body).toMatchObject({ status: 'revoked', revoke_reason: 'rotated' });
+    expect((await svc.call('POST', `/v1/api-keys/${id}/revoke`, { reason: 'rotated' }, dev.key)).body).toMatchObject({
+      status: 'revoked',
+      revoke_reason: 'rotated',
+    });
     expect((await svc.call('DELETE', `/v1/api-keys/${id}`, undefined, dev.key)).status).toBe(204);
   });
 
@@ -107,7 +117,7 @@ describe('developers', () => {
     expect((await svc.call('POST', `/v1/api-keys/${sameRole.api_key.id}/revoke`, {}, devKey.secret)).body.status).toBe('revoked');
   });
 
-  test("never a key with a role above their own, for themselves or a service account", async () => {
+  test('never a key with a role above their own, for themselves or a service account', async () => {
     const sa = await makeSa('developer', dev.key);
     for (const body of [{ role: 'admin' }, { role: 'admin', service_account_id: sa.id }]) {
       const res = await svc.call('POST', '/v1/api-keys', { name: 'up', ...body }, dev.key);
@@ -121,7 +131,9 @@ describe('developers', () => {
     const granted = await makeKey({ scopes: ['keyplane.keys.verify'] }, holder.key);
     expect(granted.api_key.scopes).toEqual(['keyplane.keys.verify']);
     const own = await makeKey({}, holder.key);
-    expect((await svc.call('PATCH', `/v1/api-keys/${own.api_key.id}`, { scopes: ['keyplane.keys.verify'] }, holder.key)).body.scopes).toEqual(['keyplane.keys.verify']);
+    expect((await svc.call('PATCH', `/v1/api-keys/${own.api_key.id}`, { scopes: ['keyplane.keys.verify'] }, holder.key)).body.scopes).toEqual([
+      'keyplane.keys.verify',
+    ]);
     const res = await svc.call('PATCH', `/v1/api-keys/${own.api_key.id}`, { scopes: ['keyplane.keys.verify', 'keyplane.secrets.write'] }, holder.key);
     denied(res);
     expect(res.body.error.field).toBe('scopes[1]');
@@ -152,7 +164,11 @@ describe('developers', () => {
     denied(await svc.call('POST', '/v1/keys/verify', { key: viewer.key }, dev.key));
     const scoped = await svc.person('developer', { scopes: ['keyplane.audit.read', 'keyplane.keys.verify'] });
     expect((await svc.call('GET', '/v1/audit-events?page_size=1', undefined, scoped.key)).status).toBe(200);
-    expect((await svc.call('POST', '/v1/keys/verify', { key: viewer.key }, scoped.key)).body).toMatchObject({ valid: true, owner_id: viewer.id, role: 'viewer' });
+    expect((await svc.call('POST', '/v1/keys/verify', { key: viewer.key }, scoped.key)).body).toMatchObject({
+      valid: true,
+      owner_id: viewer.id,
+      role: 'viewer',
+    });
   });
 });
 
@@ -222,7 +238,10 @@ describe('effective role: the lower of the key’s role and its creator’s curr
     denied(refused);
     expect(refused.body.error.message).toMatch(/acts as viewer/);
     expect(await keyState(k.api_key.id)).toMatchObject({ role: 'developer', effective_role: 'viewer' });
-    expect((await svc.call('GET', '/v1/whoami', undefined, k.secret)).body).toMatchObject({ effective_role: 'viewer', principal: { type: 'service_account', id: sa.id } });
+    expect((await svc.call('GET', '/v1/whoami', undefined, k.secret)).body).toMatchObject({
+      effective_role: 'viewer',
+      principal: { type: 'service_account', id: sa.id },
+    });
     expect((await svc.call('POST', '/v1/keys/verify', { key: k.secret })).body).toMatchObject({ valid: true, role: 'viewer' });
 
     await svc.call('PATCH', `/v1/users/${creator.id}`, { role: 'developer' });
@@ -252,7 +271,11 @@ describe('deleting a user revokes every key they created', () => {
     const own = await makeKey({}, leaver.key);
     const untouched = await makeKey({ service_account_id: sa.id }, admin.key);
     expect((await svc.call('DELETE', `/v1/users/${leaver.id}`)).status).toBe(204);
-    for (const [id, secret] of [[leaver.keyId, leaver.key], [saKey.api_key.id, saKey.secret], [own.api_key.id, own.secret]] as const) {
+    for (const [id, secret] of [
+      [leaver.keyId, leaver.key],
+      [saKey.api_key.id, saKey.secret],
+      [own.api_key.id, own.secret],
+    ] as const) {
       const state = await keyState(id);
       expect([id, state.status, state.revoke_reason]).toEqual([id, 'revoked', 'owner_deleted']);
       expect(Date.parse(state.revoked_at)).toBeGreaterThan(Date.now() - 60_000);
@@ -273,7 +296,11 @@ describe('the last admin', () => {
       const second = await local.person('admin');
       // with two admins, one may step down
       expect((await local.call('PATCH', `/v1/users/${second.id}`, { role: 'developer' })).status).toBe(200);
-      for (const [method, body] of [['PATCH', { role: 'viewer' }], ['PATCH', { disabled: true }], ['DELETE', undefined]] as const) {
+      for (const [method, body] of [
+        ['PATCH', { role: 'viewer' }],
+        ['PATCH', { disabled: true }],
+        ['DELETE', undefined],
+      ] as const) {
         const res = await local.call(method, `/v1/users/${local.adminUserId}`, body);
         expect([method, res.status, res.body.error.code]).toEqual([method, 409, 'conflict']);
       }

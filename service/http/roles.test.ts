@@ -128,7 +128,11 @@ describe('effective role follows the creator', () => {
   });
 
   test('the last admin cannot be demoted, disabled or deleted', async () => {
-    for (const [method, body] of [['PATCH', { role: 'developer' }], ['PATCH', { disabled: true }], ['DELETE', undefined]] as const) {
+    for (const [method, body] of [
+      ['PATCH', { role: 'developer' }],
+      ['PATCH', { disabled: true }],
+      ['DELETE', undefined],
+    ] as const) {
       const res = await svc.call(method, `/v1/users/${svc.adminUserId}`, body);
       expect(res.status).toBe(409);
       expect(res.body.error.code).toBe('conflict');

@@ -33,7 +33,10 @@ export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, http
 
 /** Dotted path of the offending field: `/labels/team` becomes `labels.team`, `/scopes/2` becomes `scopes[2]`. */
 function fieldOf(err: ErrorObject): string {
-  const parts = err.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = err.instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (err.keyword === 'additionalProperties') parts.push(String(err.params.additionalProperty));
   if (err.keyword === 'required') parts.push(String(err.params.missingProperty));
   let out = '';
@@ -43,8 +46,7 @@ function fieldOf(err: ErrorObject): string {
 
 function describe(err: ErrorObject, field: string): string {
   switch (err.keyword) {
-    case 'additionalProperties':
-    {
+    case 'additionalProperties': {
       // A record (labels, secret entries) names its allowed keys by pattern; an object names its fields.
       const patterns = Object.keys((err.parentSchema as { patternProperties?: object } | undefined)?.patternProperties ?? {});
       return patterns.length > 0

@@ -62,7 +62,11 @@ describe('POST /v1/api-keys', () => {
     const before = (await svc.call('DELETE', `/v1/ip-allow-lists/${list}`)).status;
     expect(before).toBe(204); // nothing was attached by the rejected requests above
     const fresh = (await svc.call('POST', '/v1/ip-allow-lists', { name: 'again', cidrs: ['10.0.0.0/8'] })).body.id;
-    expectInvalid(await svc.call('POST', '/v1/api-keys', { name: 'a', allow_list_ids: [fresh], scopes: ['billing.read'], expires_at: '2001-01-01T00:00:00Z' }), 'expires_at', /past/);
+    expectInvalid(
+      await svc.call('POST', '/v1/api-keys', { name: 'a', allow_list_ids: [fresh], scopes: ['billing.read'], expires_at: '2001-01-01T00:00:00Z' }),
+      'expires_at',
+      /past/,
+    );
     expect((await svc.call('DELETE', `/v1/ip-allow-lists/${fresh}`)).status).toBe(204);
     list = (await svc.call('POST', '/v1/ip-allow-lists', { name: 'office', cidrs: ['10.0.0.0/8'] })).body.id;
   });
@@ -81,8 +85,17 @@ describe('POST /v1/api-keys', () => {
 
   test('JSON with a trailing comma or a prototype key is refused', async () => {
     const count = await keyCount();
-    expectInvalid(await svc.request({ method: 'POST', url: '/v1/api-keys', body: '{"name":"a",}', headers: { 'content-type': 'application/json' } }), 'body', /JSON/);
-    const proto = await svc.request({ method: 'POST', url: '/v1/api-keys', body: '{"name":"a","__proto__":{"role":"admin"}}', headers: { 'content-type': 'application/json' } });
+    expectInvalid(
+      await svc.request({ method: 'POST', url: '/v1/api-keys', body: '{"name":"a",}', headers: { 'content-type': 'application/json' } }),
+      'body',
+      /JSON/,
+    );
+    const proto = await svc.request({
+      method: 'POST',
+      url: '/v1/api-keys',
+      body: '{"name":"a","__proto__":{"role":"admin"}}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(proto.status).toBe(400);
     expect(proto.body.error.code).toBe('invalid_argument');
     expect(await keyCount()).toBe(count);
@@ -93,7 +106,13 @@ describe('PATCH /v1/api-keys/{id}', () => {
   let id: string;
   let original: any;
   beforeAll(async () => {
-    const created = await svc.call('POST', '/v1/api-keys', { name: 'patch-target', description: 'd', labels: { team: 'core' }, scopes: ['billing.read'], allow_list_ids: [list] });
+    const created = await svc.call('POST', '/v1/api-keys', {
+      name: 'patch-target',
+      description: 'd',
+      labels: { team: 'core' },
+      scopes: ['billing.read'],
+      allow_list_ids: [list],
+    });
     id = created.body.api_key.id;
     original = created.body.api_key;
   });

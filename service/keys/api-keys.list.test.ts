@@ -11,7 +11,8 @@ beforeAll(async () => {
 });
 afterAll(() => svc.close());
 
-const names = async (query: string) => ((await svc.call('GET', `/v1/api-keys?page_size=200&${query}`)).body.api_keys as { name: string }[]).map((k) => k.name).sort();
+const names = async (query: string) =>
+  ((await svc.call('GET', `/v1/api-keys?page_size=200&${query}`)).body.api_keys as { name: string }[]).map((k) => k.name).sort();
 const make = async (body: Record<string, unknown>) => {
   const res = await svc.call('POST', '/v1/api-keys', body);
   expect(res.status).toBe(201);
@@ -90,9 +91,20 @@ describe('owner, creator and status filters', () => {
     await svc.call('POST', `/v1/api-keys/${revoked.id}/revoke`, {});
     const expired = await make({ name: 's-expired', service_account_id: sa.id, expires_at: new Date(Date.now() + 60_000).toISOString() });
     // Move the expiry into the past behind the API's back: the API refuses past expiries.
-    await svc.ctx.store.db.updateTable('api_keys').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', expired.id).execute();
-    const ids = async (status: string) => ((await svc.call('GET', `/v1/api-keys?service_account_id=${sa.id}&status=${status}`)).body.api_keys as { id: string; status: string }[]).map((k) => [k.id, k.status]);
-    expect(await ids('active')).toEqual([[active.id, 'active'], [forever.id, 'active']]);
+    await svc.ctx.store.db
+      .updateTable('api_keys')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('id', '=', expired.id)
+      .execute();
+    const ids = async (status: string) =>
+      ((await svc.call('GET', `/v1/api-keys?service_account_id=${sa.id}&status=${status}`)).body.api_keys as { id: string; status: string }[]).map((k) => [
+        k.id,
+        k.status,
+      ]);
+    expect(await ids('active')).toEqual([
+      [active.id, 'active'],
+      [forever.id, 'active'],
+    ]);
     expect(await ids('revoked')).toEqual([[revoked.id, 'revoked']]);
     expect(await ids('expired')).toEqual([[expired.id, 'expired']]);
   });
@@ -106,7 +118,10 @@ describe('pagination', () => {
     const pages: string[][] = [];
     let token: string | null = null;
     do {
-      const res: { body: { api_keys: { id: string }[]; next_page_token: string | null } } = await svc.call('GET', `/v1/api-keys?service_account_id=${sa.id}&page_size=4${token ? `&page_token=${token}` : ''}`);
+      const res: { body: { api_keys: { id: string }[]; next_page_token: string | null } } = await svc.call(
+        'GET',
+        `/v1/api-keys?service_account_id=${sa.id}&page_size=4${token ? `&page_token=${token}` : ''}`,
+      );
       pages.push(res.body.api_keys.map((k) => k.id));
       token = res.body.next_page_token;
       // a key created between pages appears on a later page, never a repeat of an earlier one
@@ -135,7 +150,10 @@ describe('pagination', () => {
     const got: string[] = [];
     let token: string | null = null;
     do {
-      const res: { body: { api_keys: { id: string }[]; next_page_token: string | null } } = await svc.call('GET', `/v1/api-keys?service_account_id=${sa.id}&label=odd=true&page_size=3${token ? `&page_token=${token}` : ''}`);
+      const res: { body: { api_keys: { id: string }[]; next_page_token: string | null } } = await svc.call(
+        'GET',
+        `/v1/api-keys?service_account_id=${sa.id}&label=odd=true&page_size=3${token ? `&page_token=${token}` : ''}`,
+      );
       got.push(...res.body.api_keys.map((k) => k.id));
       token = res.body.next_page_token;
     } while (token);

@@ -44,7 +44,12 @@ describe('POST /v1/api-keys: 400 names the field and writes nothing', () => {
   });
 
   test('invalid JSON is a 400 on the body', async () => {
-    const res = await svc.app.inject({ method: 'POST', url: '/v1/api-keys', payload: '{"name":', headers: { authorization: `Bearer ${svc.adminKey}`, 'content-type': 'application/json' } });
+    const res = await svc.app.inject({
+      method: 'POST',
+      url: '/v1/api-keys',
+      payload: '{"name":',
+      headers: { authorization: `Bearer ${svc.adminKey}`, 'content-type': 'application/json' },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error).toMatchObject({ code: 'invalid_argument', field: 'body' });
   });
@@ -105,7 +110,11 @@ describe('key lifecycle', () => {
   test('the secret is returned by create only; reads never show it nor a hash', async () => {
     const { api_key, secret } = await createKey({ name: 'once', labels: { team: 'platform' } });
     expect(api_key.display_prefix).toBe(`${secret.slice(0, 7)}…${secret.slice(-4)}`);
-    const reads = JSON.stringify([(await svc.call('GET', `/v1/api-keys/${api_key.id}`)).body, (await svc.call('GET', '/v1/api-keys?page_size=200')).body, (await svc.call('GET', '/v1/whoami', undefined, secret)).body]);
+    const reads = JSON.stringify([
+      (await svc.call('GET', `/v1/api-keys/${api_key.id}`)).body,
+      (await svc.call('GET', '/v1/api-keys?page_size=200')).body,
+      (await svc.call('GET', '/v1/whoami', undefined, secret)).body,
+    ]);
     expect(reads).not.toContain(secret);
     expect(reads).not.toMatch(/hash/);
   });
@@ -146,12 +155,16 @@ describe('key lifecycle', () => {
   test('list filters and pages without duplicates or gaps', async () => {
     const sa = (await svc.call('POST', '/v1/service-accounts', { name: 'pager', role: 'developer' })).body;
     const made: string[] = [];
-    for (let i = 0; i < 7; i++) made.push((await createKey({ name: `page-${i}`, service_account_id: sa.id, labels: { batch: i % 2 ? 'odd' : 'even' } })).api_key.id);
+    for (let i = 0; i < 7; i++)
+      made.push((await createKey({ name: `page-${i}`, service_account_id: sa.id, labels: { batch: i % 2 ? 'odd' : 'even' } })).api_key.id);
     await svc.call('POST', `/v1/api-keys/${made[0]}/revoke`, {});
     const seen: string[] = [];
     let token: string | null = null;
     do {
-      const res: { body: { api_keys: { id: string }[]; next_page_token: string | null } } = await svc.call('GET', `/v1/api-keys?service_account_id=${sa.id}&page_size=3${token ? `&page_token=${token}` : ''}`);
+      const res: { body: { api_keys: { id: string }[]; next_page_token: string | null } } = await svc.call(
+        'GET',
+        `/v1/api-keys?service_account_id=${sa.id}&page_size=3${token ? `&page_token=${token}` : ''}`,
+      );
       seen.push(...res.body.api_keys.map((k) => k.id));
       token = res.body.next_page_token;
     } while (token);

@@ -18,12 +18,16 @@ function tests(start: () => Promise<TestService>, stop: () => Promise<void> = as
     await stop();
   });
 
-  const outcome = (key: { status: number; body: any }, del: { status: number }) => `${key.status}${key.body.error ? ` ${key.body.error.field}` : ''} / ${del.status}`;
+  const outcome = (key: { status: number; body: any }, del: { status: number }) =>
+    `${key.status}${key.body.error ? ` ${key.body.error.field}` : ''} / ${del.status}`;
 
   test('creating a key with an allow list while the list is deleted', async () => {
     for (let i = 0; i < ROUNDS; i++) {
       const list = (await svc.call('POST', '/v1/ip-allow-lists', { name: `race-${i}`, cidrs: ['10.0.0.0/8'] })).body.id as string;
-      const [key, del] = await Promise.all([svc.call('POST', '/v1/api-keys', { name: 'k', allow_list_ids: [list] }), svc.call('DELETE', `/v1/ip-allow-lists/${list}`)]);
+      const [key, del] = await Promise.all([
+        svc.call('POST', '/v1/api-keys', { name: 'k', allow_list_ids: [list] }),
+        svc.call('DELETE', `/v1/ip-allow-lists/${list}`),
+      ]);
       expect(['201 / 409', '400 allow_list_ids[0] / 204']).toContain(outcome(key, del));
       if (key.status === 201) expect((await svc.call('GET', `/v1/ip-allow-lists/${list}`)).status).toBe(200);
     }
@@ -33,7 +37,10 @@ function tests(start: () => Promise<TestService>, stop: () => Promise<void> = as
     const key = (await svc.call('POST', '/v1/api-keys', { name: 'patched' })).body.api_key.id as string;
     for (let i = 0; i < ROUNDS; i++) {
       const list = (await svc.call('POST', '/v1/ip-allow-lists', { name: `race-p-${i}`, cidrs: ['10.0.0.0/8'] })).body.id as string;
-      const [patch, del] = await Promise.all([svc.call('PATCH', `/v1/api-keys/${key}`, { allow_list_ids: [list] }), svc.call('DELETE', `/v1/ip-allow-lists/${list}`)]);
+      const [patch, del] = await Promise.all([
+        svc.call('PATCH', `/v1/api-keys/${key}`, { allow_list_ids: [list] }),
+        svc.call('DELETE', `/v1/ip-allow-lists/${list}`),
+      ]);
       const o = outcome(patch, del);
       expect(['200 / 409', '400 allow_list_ids[0] / 204']).toContain(o);
       if (patch.status === 200) await svc.call('PATCH', `/v1/api-keys/${key}`, { allow_list_ids: [] });

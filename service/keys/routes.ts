@@ -80,7 +80,11 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
               last_used_ip: null,
             })
             .execute();
-          if (allowListIds.length) await trx.insertInto('api_key_allow_lists').values(allowListIds.map((l) => ({ key_id: id, allow_list_id: l }))).execute();
+          if (allowListIds.length)
+            await trx
+              .insertInto('api_key_allow_lists')
+              .values(allowListIds.map((l) => ({ key_id: id, allow_list_id: l })))
+              .execute();
           await writeAudit(trx, {
             action: 'api_key.create',
             actor: request.auth.actor,
@@ -103,7 +107,11 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         const size = q.page_size ?? 50;
         const after = decodePageToken(q.page_token);
         const now = new Date().toISOString();
-        let query = db.selectFrom('api_keys').selectAll().orderBy('id').limit(size + 1);
+        let query = db
+          .selectFrom('api_keys')
+          .selectAll()
+          .orderBy('id')
+          .limit(size + 1);
         if (after) query = query.where('id', '>', after);
         if (q.owner_type) query = query.where('owner_type', '=', q.owner_type);
         if (q.owner_id) query = query.where('owner_id', '=', q.owner_id);
@@ -160,7 +168,10 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           if (body.allow_list_ids !== undefined) {
             await trx.deleteFrom('api_key_allow_lists').where('key_id', '=', existing.id).execute();
             if (body.allow_list_ids.length) {
-              await trx.insertInto('api_key_allow_lists').values(body.allow_list_ids.map((l) => ({ key_id: existing.id, allow_list_id: l }))).execute();
+              await trx
+                .insertInto('api_key_allow_lists')
+                .values(body.allow_list_ids.map((l) => ({ key_id: existing.id, allow_list_id: l })))
+                .execute();
             }
           }
           await writeAudit(trx, {
@@ -180,7 +191,14 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
     app.post(
       '/api-keys/:id/revoke',
       {
-        schema: { tags, summary: 'Revoke a key; reads keep returning its tombstone', params: IdParams, body: RevokeApiKeyBody, response: { 200: ApiKey, ...errorResponses }, [OPTIONAL_BODY]: true },
+        schema: {
+          tags,
+          summary: 'Revoke a key; reads keep returning its tombstone',
+          params: IdParams,
+          body: RevokeApiKeyBody,
+          response: { 200: ApiKey, ...errorResponses },
+          [OPTIONAL_BODY]: true,
+        },
         // The body is optional (`curl -X POST …/revoke` works): Fastify would validate a missing body as null.
         preValidation: async (request) => {
           if (request.body === undefined || request.body === null) request.body = {};

@@ -57,7 +57,12 @@ export async function assertAllowListsExist(db: Kysely<Database>, ids: string[])
  * with a delete committed in between, which otherwise left a key holding a deleted scope, or failed on the
  * allow-list foreign key with a 500.
  */
-export async function lockKeyReferences(dialect: StoreDialect, trx: Kysely<Database>, scopes: string[] | undefined, allowListIds: string[] | undefined): Promise<void> {
+export async function lockKeyReferences(
+  dialect: StoreDialect,
+  trx: Kysely<Database>,
+  scopes: string[] | undefined,
+  allowListIds: string[] | undefined,
+): Promise<void> {
   if (scopes?.length) {
     const query = trx.selectFrom('scopes').select('name').where('name', 'in', scopes);
     const found = new Set((await (dialect === 'postgres' ? query.forShare() : query).execute()).map((r) => r.name));

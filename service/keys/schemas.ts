@@ -71,10 +71,7 @@ export const UpdateApiKeyBody = Type.Object(
 );
 export type UpdateApiKeyBody = Static<typeof UpdateApiKeyBody>;
 
-export const RevokeApiKeyBody = Type.Object(
-  { reason: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })) },
-  { additionalProperties: false },
-);
+export const RevokeApiKeyBody = Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })) }, { additionalProperties: false });
 
 export const ListApiKeysQuery = Type.Object(
   {

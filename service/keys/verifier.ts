@@ -21,9 +21,7 @@ import type { LastUsedRecorder } from './last-used';
 
 export type VerifyFailure = 'unknown' | 'revoked' | 'expired' | 'ip_not_allowed' | 'scope_missing' | 'owner_disabled';
 
-export type VerifyOutcome =
-  | { valid: true; record: AuthRecord }
-  | { valid: false; reason: VerifyFailure; record?: AuthRecord; missingScopes?: string[] };
+export type VerifyOutcome = { valid: true; record: AuthRecord } | { valid: false; reason: VerifyFailure; record?: AuthRecord; missingScopes?: string[] };
 
 export interface VerifyInput {
   key: string;

@@ -32,7 +32,14 @@ export function verifyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post(
       '/keys/verify',
-      { schema: { tags: ['verification'], summary: 'Verify a key presented to another service', body: VerifyBody, response: { 200: VerifyResponse, ...errorResponses } } },
+      {
+        schema: {
+          tags: ['verification'],
+          summary: 'Verify a key presented to another service',
+          body: VerifyBody,
+          response: { 200: VerifyResponse, ...errorResponses },
+        },
+      },
       async (request): Promise<VerifyResponse> => {
         if (!isAdmin(request) && !hasScope(request, 'keyplane.keys.verify')) {
           throw permissionDenied('verifying keys needs the admin role or the keyplane.keys.verify scope');
@@ -58,14 +65,18 @@ export function verifyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       },
     );
 
-    app.get('/whoami', { schema: { tags: ['verification'], summary: 'The calling key and its principal', response: { 200: Whoami, ...errorResponses } } }, async (request) => {
-      const { actor } = request.auth;
-      const key = await db.selectFrom('api_keys').selectAll().where('id', '=', actor.keyId).executeTakeFirstOrThrow();
-      const principal =
-        actor.type === 'user'
-          ? await db.selectFrom('users').select(['id', 'name', 'email', 'role']).where('id', '=', actor.id).executeTakeFirstOrThrow()
-          : { ...(await db.selectFrom('service_accounts').select(['id', 'name', 'role']).where('id', '=', actor.id).executeTakeFirstOrThrow()), email: null };
-      return { api_key: await toApiKey(db, key), principal: { type: actor.type, ...principal }, effective_role: request.auth.role };
-    });
+    app.get(
+      '/whoami',
+      { schema: { tags: ['verification'], summary: 'The calling key and its principal', response: { 200: Whoami, ...errorResponses } } },
+      async (request) => {
+        const { actor } = request.auth;
+        const key = await db.selectFrom('api_keys').selectAll().where('id', '=', actor.keyId).executeTakeFirstOrThrow();
+        const principal =
+          actor.type === 'user'
+            ? await db.selectFrom('users').select(['id', 'name', 'email', 'role']).where('id', '=', actor.id).executeTakeFirstOrThrow()
+            : { ...(await db.selectFrom('service_accounts').select(['id', 'name', 'role']).where('id', '=', actor.id).executeTakeFirstOrThrow()), email: null };
+        return { api_key: await toApiKey(db, key), principal: { type: actor.type, ...principal }, effective_role: request.auth.role };
+      },
+    );
   };
 }

@@ -27,7 +27,11 @@ const make = async (body: Record<string, unknown> = {}) => {
 };
 /** Moves a key's expiry into the past behind the API's back (the API refuses past expiries), then drops caches. */
 const expireNow = async (id: string) => {
-  await svc.ctx.store.db.updateTable('api_keys').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', id).execute();
+  await svc.ctx.store.db
+    .updateTable('api_keys')
+    .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+    .where('id', '=', id)
+    .execute();
   await svc.ctx.changes.committed('test');
 };
 
@@ -111,7 +115,10 @@ describe('failures are results', () => {
       missing_scopes: ['orders.delete', 'orders.read'],
       scopes: ['orders.write'],
     });
-    expect((await verify({ key: k.secret, client_ip: '198.51.100.1', required_scopes: ['orders.delete'] })).body).toMatchObject({ valid: false, reason: 'ip_not_allowed' });
+    expect((await verify({ key: k.secret, client_ip: '198.51.100.1', required_scopes: ['orders.delete'] })).body).toMatchObject({
+      valid: false,
+      reason: 'ip_not_allowed',
+    });
     expect((await verify({ key: k.secret, client_ip: '192.0.2.9', required_scopes: [] })).body.valid).toBe(true);
   });
 
@@ -156,7 +163,10 @@ describe('400 and 403', () => {
 
   test('malformed scopes and addresses name their fields', async () => {
     const k = await make();
-    expect((await verify({ key: k.secret, required_scopes: ['orders.read', 'Orders'] })).body.error).toMatchObject({ code: 'invalid_argument', field: 'required_scopes[1]' });
+    expect((await verify({ key: k.secret, required_scopes: ['orders.read', 'Orders'] })).body.error).toMatchObject({
+      code: 'invalid_argument',
+      field: 'required_scopes[1]',
+    });
     expect((await verify({ key: k.secret, required_scopes: ['orders.read', 'orders.read'] })).body.error).toMatchObject({ field: 'required_scopes' });
     for (const ip of ['10.0.0.256', '10.0.0.0/8', 'localhost', '01.2.3.4']) {
       expect([ip, (await verify({ key: k.secret, client_ip: ip })).body.error?.field]).toEqual([ip, 'client_ip']);

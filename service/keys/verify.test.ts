@@ -16,7 +16,16 @@ test('a valid key answers its identity, role and scopes', async () => {
   const k = await make({ scopes: ['billing.read'], role: 'developer' });
   const res = await verify({ key: k.secret, required_scopes: ['billing.read'] });
   expect(res.status).toBe(200);
-  expect(res.body).toEqual({ valid: true, key_id: k.api_key.id, name: 'subject', owner_type: 'user', owner_id: svc.adminUserId, role: 'developer', scopes: ['billing.read'], expires_at: null });
+  expect(res.body).toEqual({
+    valid: true,
+    key_id: k.api_key.id,
+    name: 'subject',
+    owner_type: 'user',
+    owner_id: svc.adminUserId,
+    role: 'developer',
+    scopes: ['billing.read'],
+    expires_at: null,
+  });
 });
 
 test('each failure reason', async () => {
@@ -47,7 +56,11 @@ test('each failure reason', async () => {
   expect((await svc.call('DELETE', `/v1/ip-allow-lists/${list.id}`)).status).toBe(409);
 
   const scoped = await make({ scopes: [] });
-  expect((await verify({ key: scoped.secret, required_scopes: ['billing.read'] })).body).toMatchObject({ valid: false, reason: 'scope_missing', missing_scopes: ['billing.read'] });
+  expect((await verify({ key: scoped.secret, required_scopes: ['billing.read'] })).body).toMatchObject({
+    valid: false,
+    reason: 'scope_missing',
+    missing_scopes: ['billing.read'],
+  });
 
   const sa = (await svc.call('POST', '/v1/service-accounts', { name: 'paused', role: 'developer' })).body;
   const owned = await make({ service_account_id: sa.id });

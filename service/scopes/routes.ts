@@ -24,42 +24,71 @@ export function scopeRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
   const db = ctx.store.db;
   const toScope = (r: { name: string; description: string; builtin: number; created_at: string }): Scope => ({ ...r, builtin: r.builtin === 1 });
   return async (app) => {
-    app.get('/scopes', { schema: { tags, summary: 'The scope catalogue', response: { 200: Type.Object({ scopes: Type.Array(Scope) }), ...errorResponses } } }, async () => ({
-      scopes: (await db.selectFrom('scopes').selectAll().orderBy('name').execute()).map(toScope),
-    }));
+    app.get(
+      '/scopes',
+      { schema: { tags, summary: 'The scope catalogue', response: { 200: Type.Object({ scopes: Type.Array(Scope) }), ...errorResponses } } },
+      async () => ({
+        scopes: (await db.selectFrom('scopes').selectAll().orderBy('name').execute()).map(toScope),
+      }),
+    );
 
-    app.post('/scopes', { schema: { tags, summary: 'Register a custom scope (admin)', body: CreateScopeBody, response: { 201: Scope, ...errorResponses } } }, async (request, reply) => {
-      requireRole(request, 'admin', 'registering a scope');
-      if (request.body.name.startsWith(BUILTIN_PREFIX)) throw invalidArgument('name', `names starting with ${BUILTIN_PREFIX} are reserved for built-in scopes`);
-      const row = { name: request.body.name, description: request.body.description, builtin: 0, created_at: new Date().toISOString() };
-      try {
+    app.post(
+      '/scopes',
+      { schema: { tags, summary: 'Register a custom scope (admin)', body: CreateScopeBody, response: { 201: Scope, ...errorResponses } } },
+      async (request, reply) => {
+        requireRole(request, 'admin', 'registering a scope');
+        if (request.body.name.startsWith(BUILTIN_PREFIX))
+          throw invalidArgument('name', `names starting with ${BUILTIN_PREFIX} are reserved for built-in scopes`);
+        const row = { name: request.body.name, description: request.body.description, builtin: 0, created_at: new Date().toISOString() };
+        try {
+          await inTransaction(ctx, false, async (trx) => {
+            await trx.insertInto('scopes').values(row).execute();
+            await writeAudit(trx, {
+              action: 'scope.create',
+              actor: request.auth.actor,
+              target: { type: 'scope', id: row.name },
+              address: request.ip,
+              requestId: request.id,
+            });
+          });
+        } catch (err) {
+          if (isUniqueViolation(err)) throw new ApiError('already_exists', `scope ${row.name} exists`, 'name');
+          throw err;
+        }
+        return reply.status(201).send(toScope(row));
+      },
+    );
+
+    app.delete(
+      '/scopes/:name',
+      { schema: { tags, summary: 'Delete a custom scope no key holds (admin)', params: NameParams, response: { 204: Type.Null(), ...errorResponses } } },
+      async (request, reply) => {
+        requireRole(request, 'admin', 'deleting a scope');
+        const name = request.params.name;
+        const row = await db.selectFrom('scopes').selectAll().where('name', '=', name).executeTakeFirst();
+        if (!row) throw notFound('scope', name);
+        if (row.builtin) throw new ApiError('conflict', `scope ${name} is built in`);
         await inTransaction(ctx, false, async (trx) => {
-          await trx.insertInto('scopes').values(row).execute();
-          await writeAudit(trx, { action: 'scope.create', actor: request.auth.actor, target: { type: 'scope', id: row.name }, address: request.ip, requestId: request.id });
+          // Lock the scope before looking for holders: a key being written with it holds it FOR SHARE (see
+          // lockKeyReferences), so either that key is committed and seen here, or it waits and finds no scope.
+          if (!(await forUpdate(ctx, trx.selectFrom('scopes').select('name').where('name', '=', name)).executeTakeFirst())) throw notFound('scope', name);
+          const holder = await trx
+            .selectFrom('api_keys')
+            .select('id')
+            .where(containsText('scopes', JSON.stringify(name)))
+            .executeTakeFirst();
+          if (holder) throw new ApiError('conflict', `scope ${name} is held by key ${holder.id}`);
+          await trx.deleteFrom('scopes').where('name', '=', name).execute();
+          await writeAudit(trx, {
+            action: 'scope.delete',
+            actor: request.auth.actor,
+            target: { type: 'scope', id: name },
+            address: request.ip,
+            requestId: request.id,
+          });
         });
-      } catch (err) {
-        if (isUniqueViolation(err)) throw new ApiError('already_exists', `scope ${row.name} exists`, 'name');
-        throw err;
-      }
-      return reply.status(201).send(toScope(row));
-    });
-
-    app.delete('/scopes/:name', { schema: { tags, summary: 'Delete a custom scope no key holds (admin)', params: NameParams, response: { 204: Type.Null(), ...errorResponses } } }, async (request, reply) => {
-      requireRole(request, 'admin', 'deleting a scope');
-      const name = request.params.name;
-      const row = await db.selectFrom('scopes').selectAll().where('name', '=', name).executeTakeFirst();
-      if (!row) throw notFound('scope', name);
-      if (row.builtin) throw new ApiError('conflict', `scope ${name} is built in`);
-      await inTransaction(ctx, false, async (trx) => {
-        // Lock the scope before looking for holders: a key being written with it holds it FOR SHARE (see
-        // lockKeyReferences), so either that key is committed and seen here, or it waits and finds no scope.
-        if (!(await forUpdate(ctx, trx.selectFrom('scopes').select('name').where('name', '=', name)).executeTakeFirst())) throw notFound('scope', name);
-        const holder = await trx.selectFrom('api_keys').select('id').where(containsText('scopes', JSON.stringify(name))).executeTakeFirst();
-        if (holder) throw new ApiError('conflict', `scope ${name} is held by key ${holder.id}`);
-        await trx.deleteFrom('scopes').where('name', '=', name).execute();
-        await writeAudit(trx, { action: 'scope.delete', actor: request.auth.actor, target: { type: 'scope', id: name }, address: request.ip, requestId: request.id });
-      });
-      return reply.status(204).send(null);
-    });
+        return reply.status(204).send(null);
+      },
+    );
   };
 }

@@ -58,19 +58,25 @@ test('names under keyplane. are reserved, malformed names are refused, a name is
   expect([noDescription.status, noDescription.body.error.field]).toEqual([400, 'description']);
 });
 
-test.each(['reports.read', 'reports_api.read', 'reports-api.read_all', 'reports.*'])('%s cannot be deleted while a key holds it, even a revoked one', async (name) => {
-  expect((await register(name)).status).toBe(201);
-  const holder = (await svc.call('POST', '/v1/api-keys', { name: 'holder', scopes: [name] })).body.api_key;
-  const res = await svc.call('DELETE', `/v1/scopes/${encodeURIComponent(name)}`);
-  expect([res.status, res.body.error.code]).toEqual([409, 'conflict']);
-  expect(res.body.error.message).toContain(holder.id);
-  await svc.call('POST', `/v1/api-keys/${holder.id}/revoke`, {});
-  expect((await svc.call('DELETE', `/v1/scopes/${encodeURIComponent(name)}`)).status).toBe(409);
-  await svc.call('DELETE', `/v1/api-keys/${holder.id}`);
-  expect((await svc.call('DELETE', `/v1/scopes/${encodeURIComponent(name)}`)).status).toBe(204);
-  expect((await svc.call('GET', '/v1/scopes')).body.scopes.map((s: { name: string }) => s.name)).not.toContain(name);
-  expect((await svc.call('POST', '/v1/api-keys', { name: 'late', scopes: [name] })).body.error).toMatchObject({ code: 'invalid_argument', field: 'scopes[0]' });
-});
+test.each(['reports.read', 'reports_api.read', 'reports-api.read_all', 'reports.*'])(
+  '%s cannot be deleted while a key holds it, even a revoked one',
+  async (name) => {
+    expect((await register(name)).status).toBe(201);
+    const holder = (await svc.call('POST', '/v1/api-keys', { name: 'holder', scopes: [name] })).body.api_key;
+    const res = await svc.call('DELETE', `/v1/scopes/${encodeURIComponent(name)}`);
+    expect([res.status, res.body.error.code]).toEqual([409, 'conflict']);
+    expect(res.body.error.message).toContain(holder.id);
+    await svc.call('POST', `/v1/api-keys/${holder.id}/revoke`, {});
+    expect((await svc.call('DELETE', `/v1/scopes/${encodeURIComponent(name)}`)).status).toBe(409);
+    await svc.call('DELETE', `/v1/api-keys/${holder.id}`);
+    expect((await svc.call('DELETE', `/v1/scopes/${encodeURIComponent(name)}`)).status).toBe(204);
+    expect((await svc.call('GET', '/v1/scopes')).body.scopes.map((s: { name: string }) => s.name)).not.toContain(name);
+    expect((await svc.call('POST', '/v1/api-keys', { name: 'late', scopes: [name] })).body.error).toMatchObject({
+      code: 'invalid_argument',
+      field: 'scopes[0]',
+    });
+  },
+);
 
 test('a scope whose name another held scope starts with can be deleted', async () => {
   await register('audit.read');

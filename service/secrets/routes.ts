@@ -20,7 +20,16 @@ import { decodePageToken, page } from '../http/pagination';
 import { IdParams, errorResponses } from '../http/schemas';
 import { newId } from '../ids';
 import { resolveNewKeyOwner } from '../keys/rules';
-import { CreateSecretBody, ListSecretsQuery, Secret, SecretVersion, SecretVersionWithEntries, UpdateSecretBody, VersionParams, WriteVersionBody } from './schemas';
+import {
+  CreateSecretBody,
+  ListSecretsQuery,
+  Secret,
+  SecretVersion,
+  SecretVersionWithEntries,
+  UpdateSecretBody,
+  VersionParams,
+  WriteVersionBody,
+} from './schemas';
 
 const tags = ['secrets'];
 
@@ -34,9 +43,21 @@ const aad = (secretId: string, version: number) => `${secretId}#${version}`;
 
 export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
   const db = ctx.store.db;
-  const toSecret = (request: FastifyRequest, s: SecretsTable): Secret => ({ ...s, caller_can_read: canRead(request, s), caller_can_write: canWrite(request, s) });
-  const toVersion = (v: SecretVersionsTable): SecretVersion => ({ secret_id: v.secret_id, version: v.version, entry_keys: JSON.parse(v.entry_keys) as string[], created_by: v.created_by, created_at: v.created_at, destroyed_at: v.destroyed_at });
-  const open = (v: SecretVersionsTable): Record<string, string> | null => (v.entries_sealed === null ? null : (JSON.parse(ctx.box.open(v.entries_sealed, aad(v.secret_id, v.version))) as Record<string, string>));
+  const toSecret = (request: FastifyRequest, s: SecretsTable): Secret => ({
+    ...s,
+    caller_can_read: canRead(request, s),
+    caller_can_write: canWrite(request, s),
+  });
+  const toVersion = (v: SecretVersionsTable): SecretVersion => ({
+    secret_id: v.secret_id,
+    version: v.version,
+    entry_keys: JSON.parse(v.entry_keys) as string[],
+    created_by: v.created_by,
+    created_at: v.created_at,
+    destroyed_at: v.destroyed_at,
+  });
+  const open = (v: SecretVersionsTable): Record<string, string> | null =>
+    v.entries_sealed === null ? null : (JSON.parse(ctx.box.open(v.entries_sealed, aad(v.secret_id, v.version))) as Record<string, string>);
   const load = async (id: string) => {
     const row = await db.selectFrom('secrets').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('secret', id);
@@ -45,7 +66,8 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
   const nameTaken = (name: string) => new ApiError('already_exists', `a secret named ${name} exists`, 'name');
   const assertOwnerOrAdmin = (request: FastifyRequest, s: SecretsTable, what: string) => {
     requireRole(request, 'developer', what);
-    if (!isAdmin(request) && !isPrincipal(request, s.owner_type, s.owner_id)) throw permissionDenied(`${what} needs the admin role or ownership of secret ${s.id}`);
+    if (!isAdmin(request) && !isPrincipal(request, s.owner_type, s.owner_id))
+      throw permissionDenied(`${what} needs the admin role or ownership of secret ${s.id}`);
   };
 
   async function readVersion(request: FastifyRequest, secretId: string, version: number | 'latest') {
@@ -55,126 +77,283 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
     const n = version === 'latest' ? secret.latest_version : version;
     const row = await db.selectFrom('secret_versions').selectAll().where('secret_id', '=', secret.id).where('version', '=', n).executeTakeFirst();
     if (!row) throw new ApiError('not_found', `secret ${secret.id} has no version ${n}`);
-    await writeAudit(db, { action: 'secret.read', actor: request.auth.actor, target: { type: 'secret', id: secret.id }, address: request.ip, requestId: request.id, details: { version: n } });
+    await writeAudit(db, {
+      action: 'secret.read',
+      actor: request.auth.actor,
+      target: { type: 'secret', id: secret.id },
+      address: request.ip,
+      requestId: request.id,
+      details: { version: n },
+    });
     return { ...toVersion(row), entries: open(row) };
   }
 
   return async (app) => {
-    app.post('/secrets', { schema: { tags, summary: 'Create a secret (a container of versions)', body: CreateSecretBody, response: { 201: Secret, ...errorResponses } } }, async (request, reply) => {
-      requireRole(request, 'developer', 'creating a secret');
-      const owner = await resolveNewKeyOwner(db, request, { service_account_id: request.body.service_account_id });
-      const now = new Date().toISOString();
-      const row: SecretsTable = { id: newId('secret'), name: request.body.name, description: request.body.description ?? '', owner_type: owner.type, owner_id: owner.id, created_by: request.auth.actor.id, latest_version: 0, created_at: now, updated_at: now };
-      try {
+    app.post(
+      '/secrets',
+      { schema: { tags, summary: 'Create a secret (a container of versions)', body: CreateSecretBody, response: { 201: Secret, ...errorResponses } } },
+      async (request, reply) => {
+        requireRole(request, 'developer', 'creating a secret');
+        const owner = await resolveNewKeyOwner(db, request, { service_account_id: request.body.service_account_id });
+        const now = new Date().toISOString();
+        const row: SecretsTable = {
+          id: newId('secret'),
+          name: request.body.name,
+          description: request.body.description ?? '',
+          owner_type: owner.type,
+          owner_id: owner.id,
+          created_by: request.auth.actor.id,
+          latest_version: 0,
+          created_at: now,
+          updated_at: now,
+        };
+        try {
+          await inTransaction(ctx, false, async (trx) => {
+            await trx.insertInto('secrets').values(row).execute();
+            await writeAudit(trx, {
+              action: 'secret.create',
+              actor: request.auth.actor,
+              target: { type: 'secret', id: row.id },
+              address: request.ip,
+              requestId: request.id,
+              details: { name: row.name },
+            });
+          });
+        } catch (err) {
+          if (isUniqueViolation(err)) throw nameTaken(row.name);
+          throw err;
+        }
+        return reply.status(201).send(toSecret(request, row));
+      },
+    );
+
+    app.get(
+      '/secrets',
+      {
+        schema: {
+          tags,
+          summary: 'List secrets (metadata only)',
+          querystring: ListSecretsQuery,
+          response: { 200: Type.Object({ secrets: Type.Array(Secret), next_page_token: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses },
+        },
+      },
+      async (request) => {
+        const size = request.query.page_size ?? 50;
+        const after = decodePageToken(request.query.page_token);
+        let query = db
+          .selectFrom('secrets')
+          .selectAll()
+          .orderBy('id')
+          .limit(size + 1);
+        if (after) query = query.where('id', '>', after);
+        if (request.query.name) query = query.where('name', '=', request.query.name);
+        const result = page(await query.execute(), size);
+        return { secrets: result.items.map((s) => toSecret(request, s)), next_page_token: result.next_page_token };
+      },
+    );
+
+    app.get(
+      '/secrets/:id',
+      { schema: { tags, summary: 'Read a secret (metadata only)', params: IdParams, response: { 200: Secret, ...errorResponses } } },
+      async (request) => toSecret(request, await load(request.params.id)),
+    );
+
+    app.patch(
+      '/secrets/:id',
+      { schema: { tags, summary: 'Rename or describe a secret', params: IdParams, body: UpdateSecretBody, response: { 200: Secret, ...errorResponses } } },
+      async (request) => {
+        const existing = await load(request.params.id);
+        assertOwnerOrAdmin(request, existing, 'changing a secret');
+        try {
+          const row = await inTransaction(ctx, false, async (trx) => {
+            await trx
+              .updateTable('secrets')
+              .set({ ...request.body, updated_at: new Date().toISOString() })
+              .where('id', '=', existing.id)
+              .execute();
+            await writeAudit(trx, {
+              action: 'secret.update',
+              actor: request.auth.actor,
+              target: { type: 'secret', id: existing.id },
+              address: request.ip,
+              requestId: request.id,
+              details: { fields: Object.keys(request.body) },
+            });
+            return trx.selectFrom('secrets').selectAll().where('id', '=', existing.id).executeTakeFirstOrThrow();
+          });
+          return toSecret(request, row);
+        } catch (err) {
+          if (isUniqueViolation(err)) throw nameTaken(request.body.name ?? '');
+          throw err;
+        }
+      },
+    );
+
+    app.delete(
+      '/secrets/:id',
+      { schema: { tags, summary: 'Delete a secret and all its versions', params: IdParams, response: { 204: Type.Null(), ...errorResponses } } },
+      async (request, reply) => {
+        const existing = await load(request.params.id);
+        assertOwnerOrAdmin(request, existing, 'deleting a secret');
         await inTransaction(ctx, false, async (trx) => {
-          await trx.insertInto('secrets').values(row).execute();
-          await writeAudit(trx, { action: 'secret.create', actor: request.auth.actor, target: { type: 'secret', id: row.id }, address: request.ip, requestId: request.id, details: { name: row.name } });
+          await trx.deleteFrom('secret_versions').where('secret_id', '=', existing.id).execute();
+          await trx.deleteFrom('secrets').where('id', '=', existing.id).execute();
+          await writeAudit(trx, {
+            action: 'secret.delete',
+            actor: request.auth.actor,
+            target: { type: 'secret', id: existing.id },
+            address: request.ip,
+            requestId: request.id,
+            details: { name: existing.name },
+          });
         });
-      } catch (err) {
-        if (isUniqueViolation(err)) throw nameTaken(row.name);
-        throw err;
-      }
-      return reply.status(201).send(toSecret(request, row));
-    });
+        return reply.status(204).send(null);
+      },
+    );
 
-    app.get('/secrets', { schema: { tags, summary: 'List secrets (metadata only)', querystring: ListSecretsQuery, response: { 200: Type.Object({ secrets: Type.Array(Secret), next_page_token: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses } } }, async (request) => {
-      const size = request.query.page_size ?? 50;
-      const after = decodePageToken(request.query.page_token);
-      let query = db.selectFrom('secrets').selectAll().orderBy('id').limit(size + 1);
-      if (after) query = query.where('id', '>', after);
-      if (request.query.name) query = query.where('name', '=', request.query.name);
-      const result = page(await query.execute(), size);
-      return { secrets: result.items.map((s) => toSecret(request, s)), next_page_token: result.next_page_token };
-    });
+    app.get(
+      '/secrets/:id/versions',
+      {
+        schema: {
+          tags,
+          summary: 'List versions, newest first (no entry values)',
+          params: IdParams,
+          response: { 200: Type.Object({ versions: Type.Array(SecretVersion) }), ...errorResponses },
+        },
+      },
+      async (request) => {
+        const secret = await load(request.params.id);
+        const rows = await db.selectFrom('secret_versions').selectAll().where('secret_id', '=', secret.id).orderBy('version', 'desc').execute();
+        return { versions: rows.map(toVersion) };
+      },
+    );
 
-    app.get('/secrets/:id', { schema: { tags, summary: 'Read a secret (metadata only)', params: IdParams, response: { 200: Secret, ...errorResponses } } }, async (request) => toSecret(request, await load(request.params.id)));
-
-    app.patch('/secrets/:id', { schema: { tags, summary: 'Rename or describe a secret', params: IdParams, body: UpdateSecretBody, response: { 200: Secret, ...errorResponses } } }, async (request) => {
-      const existing = await load(request.params.id);
-      assertOwnerOrAdmin(request, existing, 'changing a secret');
-      try {
+    app.post(
+      '/secrets/:id/versions',
+      {
+        schema: {
+          tags,
+          summary: 'Write entries as a new version, merged with the latest',
+          params: IdParams,
+          body: WriteVersionBody,
+          response: { 201: SecretVersion, ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        const body = request.body;
+        const secret = await load(request.params.id);
+        if (!canWrite(request, secret))
+          throw permissionDenied(`writing secret ${secret.id} needs the admin role, its ownership or the keyplane.secrets.write scope`);
+        // Writing and removing one entry in the same version is contradictory; refuse it rather than pick one.
+        (body.remove_entries ?? []).forEach((k, i) => {
+          if (body.entries && Object.hasOwn(body.entries, k))
+            throw invalidArgument(`remove_entries[${i}]`, `entry "${k}" is both written and removed; do one or the other`);
+        });
         const row = await inTransaction(ctx, false, async (trx) => {
-          await trx.updateTable('secrets').set({ ...request.body, updated_at: new Date().toISOString() }).where('id', '=', existing.id).execute();
-          await writeAudit(trx, { action: 'secret.update', actor: request.auth.actor, target: { type: 'secret', id: existing.id }, address: request.ip, requestId: request.id, details: { fields: Object.keys(request.body) } });
-          return trx.selectFrom('secrets').selectAll().where('id', '=', existing.id).executeTakeFirstOrThrow();
+          // The row lock serialises writers of one secret on PostgreSQL; SQLite runs transactions one at a time.
+          const locked = await forUpdate(ctx, trx.selectFrom('secrets').selectAll().where('id', '=', secret.id)).executeTakeFirst();
+          if (!locked) throw notFound('secret', secret.id);
+          if (body.expected_version !== undefined && body.expected_version !== locked.latest_version) {
+            throw new ApiError('version_mismatch', `expected version ${body.expected_version}, but the latest is ${locked.latest_version}`, 'expected_version');
+          }
+          let entries: Record<string, string> = {};
+          if (!body.replace && locked.latest_version > 0) {
+            const latest = await trx
+              .selectFrom('secret_versions')
+              .selectAll()
+              .where('secret_id', '=', secret.id)
+              .where('version', '=', locked.latest_version)
+              .executeTakeFirstOrThrow();
+            // A destroyed latest version carries nothing over: destroying is how a leaked value is purged.
+            entries = open(latest) ?? {};
+          }
+          entries = { ...entries, ...(body.entries ?? {}) };
+          for (const k of body.remove_entries ?? []) delete entries[k];
+          const version = locked.latest_version + 1;
+          const now = new Date().toISOString();
+          const keys = Object.keys(entries).sort();
+          const sorted = Object.fromEntries(keys.map((k) => [k, entries[k]!]));
+          const created: SecretVersionsTable = {
+            secret_id: secret.id,
+            version,
+            entries_sealed: ctx.box.seal(JSON.stringify(sorted), aad(secret.id, version)),
+            entry_keys: JSON.stringify(keys),
+            created_by: request.auth.actor.id,
+            created_at: now,
+            destroyed_at: null,
+          };
+          await trx.insertInto('secret_versions').values(created).execute();
+          await trx.updateTable('secrets').set({ latest_version: version, updated_at: now }).where('id', '=', secret.id).execute();
+          await writeAudit(trx, {
+            action: 'secret.version.create',
+            actor: request.auth.actor,
+            target: { type: 'secret', id: secret.id },
+            address: request.ip,
+            requestId: request.id,
+            details: { version, written: Object.keys(body.entries ?? {}), removed: body.remove_entries ?? [] },
+          });
+          return created;
         });
-        return toSecret(request, row);
-      } catch (err) {
-        if (isUniqueViolation(err)) throw nameTaken(request.body.name ?? '');
-        throw err;
-      }
-    });
+        return reply.status(201).send(toVersion(row));
+      },
+    );
 
-    app.delete('/secrets/:id', { schema: { tags, summary: 'Delete a secret and all its versions', params: IdParams, response: { 204: Type.Null(), ...errorResponses } } }, async (request, reply) => {
-      const existing = await load(request.params.id);
-      assertOwnerOrAdmin(request, existing, 'deleting a secret');
-      await inTransaction(ctx, false, async (trx) => {
-        await trx.deleteFrom('secret_versions').where('secret_id', '=', existing.id).execute();
-        await trx.deleteFrom('secrets').where('id', '=', existing.id).execute();
-        await writeAudit(trx, { action: 'secret.delete', actor: request.auth.actor, target: { type: 'secret', id: existing.id }, address: request.ip, requestId: request.id, details: { name: existing.name } });
-      });
-      return reply.status(204).send(null);
-    });
+    app.get(
+      '/secrets/:id/versions/latest',
+      {
+        schema: { tags, summary: 'Read the latest version with its entries', params: IdParams, response: { 200: SecretVersionWithEntries, ...errorResponses } },
+      },
+      async (request) => readVersion(request, request.params.id, 'latest'),
+    );
 
-    app.get('/secrets/:id/versions', { schema: { tags, summary: 'List versions, newest first (no entry values)', params: IdParams, response: { 200: Type.Object({ versions: Type.Array(SecretVersion) }), ...errorResponses } } }, async (request) => {
-      const secret = await load(request.params.id);
-      const rows = await db.selectFrom('secret_versions').selectAll().where('secret_id', '=', secret.id).orderBy('version', 'desc').execute();
-      return { versions: rows.map(toVersion) };
-    });
+    app.get(
+      '/secrets/:id/versions/:version',
+      { schema: { tags, summary: 'Read one version with its entries', params: VersionParams, response: { 200: SecretVersionWithEntries, ...errorResponses } } },
+      async (request) => readVersion(request, request.params.id, request.params.version),
+    );
 
-    app.post('/secrets/:id/versions', { schema: { tags, summary: 'Write entries as a new version, merged with the latest', params: IdParams, body: WriteVersionBody, response: { 201: SecretVersion, ...errorResponses } } }, async (request, reply) => {
-      const body = request.body;
-      const secret = await load(request.params.id);
-      if (!canWrite(request, secret)) throw permissionDenied(`writing secret ${secret.id} needs the admin role, its ownership or the keyplane.secrets.write scope`);
-      // Writing and removing one entry in the same version is contradictory; refuse it rather than pick one.
-      (body.remove_entries ?? []).forEach((k, i) => {
-        if (body.entries && Object.hasOwn(body.entries, k)) throw invalidArgument(`remove_entries[${i}]`, `entry "${k}" is both written and removed; do one or the other`);
-      });
-      const row = await inTransaction(ctx, false, async (trx) => {
-        // The row lock serialises writers of one secret on PostgreSQL; SQLite runs transactions one at a time.
-        const locked = await forUpdate(ctx, trx.selectFrom('secrets').selectAll().where('id', '=', secret.id)).executeTakeFirst();
-        if (!locked) throw notFound('secret', secret.id);
-        if (body.expected_version !== undefined && body.expected_version !== locked.latest_version) {
-          throw new ApiError('version_mismatch', `expected version ${body.expected_version}, but the latest is ${locked.latest_version}`, 'expected_version');
-        }
-        let entries: Record<string, string> = {};
-        if (!body.replace && locked.latest_version > 0) {
-          const latest = await trx.selectFrom('secret_versions').selectAll().where('secret_id', '=', secret.id).where('version', '=', locked.latest_version).executeTakeFirstOrThrow();
-          // A destroyed latest version carries nothing over: destroying is how a leaked value is purged.
-          entries = open(latest) ?? {};
-        }
-        entries = { ...entries, ...(body.entries ?? {}) };
-        for (const k of body.remove_entries ?? []) delete entries[k];
-        const version = locked.latest_version + 1;
-        const now = new Date().toISOString();
-        const keys = Object.keys(entries).sort();
-        const sorted = Object.fromEntries(keys.map((k) => [k, entries[k]!]));
-        const created: SecretVersionsTable = { secret_id: secret.id, version, entries_sealed: ctx.box.seal(JSON.stringify(sorted), aad(secret.id, version)), entry_keys: JSON.stringify(keys), created_by: request.auth.actor.id, created_at: now, destroyed_at: null };
-        await trx.insertInto('secret_versions').values(created).execute();
-        await trx.updateTable('secrets').set({ latest_version: version, updated_at: now }).where('id', '=', secret.id).execute();
-        await writeAudit(trx, { action: 'secret.version.create', actor: request.auth.actor, target: { type: 'secret', id: secret.id }, address: request.ip, requestId: request.id, details: { version, written: Object.keys(body.entries ?? {}), removed: body.remove_entries ?? [] } });
-        return created;
-      });
-      return reply.status(201).send(toVersion(row));
-    });
-
-    app.get('/secrets/:id/versions/latest', { schema: { tags, summary: 'Read the latest version with its entries', params: IdParams, response: { 200: SecretVersionWithEntries, ...errorResponses } } }, async (request) => readVersion(request, request.params.id, 'latest'));
-
-    app.get('/secrets/:id/versions/:version', { schema: { tags, summary: 'Read one version with its entries', params: VersionParams, response: { 200: SecretVersionWithEntries, ...errorResponses } } }, async (request) => readVersion(request, request.params.id, request.params.version));
-
-    app.post('/secrets/:id/versions/:version/destroy', { schema: { tags, summary: 'Destroy a version: its entries are erased for good', params: VersionParams, response: { 200: SecretVersion, ...errorResponses } } }, async (request) => {
-      const secret = await load(request.params.id);
-      if (!canWrite(request, secret)) throw permissionDenied(`destroying a version of secret ${secret.id} needs the admin role, its ownership or the keyplane.secrets.write scope`);
-      const row = await inTransaction(ctx, false, async (trx) => {
-        const v = await trx.selectFrom('secret_versions').selectAll().where('secret_id', '=', secret.id).where('version', '=', request.params.version).executeTakeFirst();
-        if (!v) throw new ApiError('not_found', `secret ${secret.id} has no version ${request.params.version}`);
-        if (v.destroyed_at) return v;
-        const now = new Date().toISOString();
-        await trx.updateTable('secret_versions').set({ entries_sealed: null, destroyed_at: now }).where('secret_id', '=', secret.id).where('version', '=', v.version).execute();
-        await writeAudit(trx, { action: 'secret.version.destroy', actor: request.auth.actor, target: { type: 'secret', id: secret.id }, address: request.ip, requestId: request.id, details: { version: v.version } });
-        return { ...v, entries_sealed: null, destroyed_at: now };
-      });
-      return toVersion(row);
-    });
+    app.post(
+      '/secrets/:id/versions/:version/destroy',
+      {
+        schema: {
+          tags,
+          summary: 'Destroy a version: its entries are erased for good',
+          params: VersionParams,
+          response: { 200: SecretVersion, ...errorResponses },
+        },
+      },
+      async (request) => {
+        const secret = await load(request.params.id);
+        if (!canWrite(request, secret))
+          throw permissionDenied(`destroying a version of secret ${secret.id} needs the admin role, its ownership or the keyplane.secrets.write scope`);
+        const row = await inTransaction(ctx, false, async (trx) => {
+          const v = await trx
+            .selectFrom('secret_versions')
+            .selectAll()
+            .where('secret_id', '=', secret.id)
+            .where('version', '=', request.params.version)
+            .executeTakeFirst();
+          if (!v) throw new ApiError('not_found', `secret ${secret.id} has no version ${request.params.version}`);
+          if (v.destroyed_at) return v;
+          const now = new Date().toISOString();
+          await trx
+            .updateTable('secret_versions')
+            .set({ entries_sealed: null, destroyed_at: now })
+            .where('secret_id', '=', secret.id)
+            .where('version', '=', v.version)
+            .execute();
+          await writeAudit(trx, {
+            action: 'secret.version.destroy',
+            actor: request.auth.actor,
+            target: { type: 'secret', id: secret.id },
+            address: request.ip,
+            requestId: request.id,
+            details: { version: v.version },
+          });
+          return { ...v, entries_sealed: null, destroyed_at: now };
+        });
+        return toVersion(row);
+      },
+    );
   };
 }

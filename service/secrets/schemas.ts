@@ -31,7 +31,11 @@ export const Secret = Type.Object(
 export type Secret = Static<typeof Secret>;
 
 export const CreateSecretBody = Type.Object(
-  { name: Name, description: Type.Optional(Description), service_account_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Owner; omit for the caller.' })) },
+  {
+    name: Name,
+    description: Type.Optional(Description),
+    service_account_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Owner; omit for the caller.' })),
+  },
   { additionalProperties: false },
 );
 export const UpdateSecretBody = Type.Object({ name: Type.Optional(Name), description: Type.Optional(Description) }, { additionalProperties: false });
@@ -60,7 +64,9 @@ export const WriteVersionBody = Type.Object(
   {
     entries: Type.Optional(Entries),
     remove_entries: Type.Optional(Type.Array(EntryKey, { maxItems: 256, uniqueItems: true })),
-    expected_version: Type.Optional(Type.Integer({ minimum: 0, maximum: 2147483647, description: 'Check-and-set: fail with 409 unless this is the latest version (0 = none yet).' })),
+    expected_version: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 2147483647, description: 'Check-and-set: fail with 409 unless this is the latest version (0 = none yet).' }),
+    ),
     replace: Type.Optional(Type.Boolean({ description: 'Start from no entries instead of carrying over the latest version.' })),
   },
   { additionalProperties: false },

@@ -49,7 +49,10 @@ describe('metadata', () => {
       expect((await svc.call('PATCH', `/v1/secrets/${a.id}`, { description: 'mine' }, key)).status).toBe(403);
     }
     expect((await svc.call('GET', `/v1/secrets/${a.id}`)).body).toMatchObject({ name: `${a.name}-renamed`, description: '' });
-    expect((await svc.call('PATCH', `/v1/secrets/${a.id}`, { owner_id: stranger.id }, owner.key)).body.error).toMatchObject({ code: 'invalid_argument', field: 'owner_id' });
+    expect((await svc.call('PATCH', `/v1/secrets/${a.id}`, { owner_id: stranger.id }, owner.key)).body.error).toMatchObject({
+      code: 'invalid_argument',
+      field: 'owner_id',
+    });
   });
 
   test('delete removes the secret and every version; only the owner or an admin may', async () => {
@@ -74,7 +77,9 @@ describe('metadata', () => {
       await svc.call('GET', `/v1/secrets/${s.id}/versions`, undefined, stranger.key),
     ];
     for (const v of views) expect(v.status).toBe(200);
-    expect(views[2]!.body.versions).toEqual([{ secret_id: s.id, version: 1, entry_keys: ['token'], created_by: owner.id, created_at: expect.any(String), destroyed_at: null }]);
+    expect(views[2]!.body.versions).toEqual([
+      { secret_id: s.id, version: 1, entry_keys: ['token'], created_by: owner.id, created_at: expect.any(String), destroyed_at: null },
+    ]);
     expect(JSON.stringify(views.map((v) => v.body))).not.toContain('metadata-only-value-91');
     expect((await svc.call('GET', `/v1/secrets?name=${s.name}`)).body.secrets.map((x: { id: string }) => x.id)).toEqual([s.id]);
   });
@@ -119,7 +124,10 @@ describe('writing versions', () => {
     expect([ahead.status, ahead.body.error.code]).toEqual([409, 'version_mismatch']);
     expect((await write(s.id, { entries: { a: '1' }, expected_version: 0 }, owner.key)).status).toBe(201);
     const again = await write(s.id, { entries: { a: '2' }, expected_version: 0 }, owner.key);
-    expect([again.status, again.body.error]).toEqual([409, { code: 'version_mismatch', message: expect.stringMatching(/latest is 1/), field: 'expected_version' }]);
+    expect([again.status, again.body.error]).toEqual([
+      409,
+      { code: 'version_mismatch', message: expect.stringMatching(/latest is 1/), field: 'expected_version' },
+    ]);
     expect((await latest(s.id)).entries).toEqual({ a: '1' });
   });
 
@@ -154,12 +162,20 @@ describe('destroying a version', () => {
       expect([res.status, res.body.error.code]).toEqual([403, 'permission_denied']);
     }
     expect((await svc.call('GET', `/v1/secrets/${s.id}/versions/1`)).body.entries).toEqual({ v: 'value-0' });
-    expect((await svc.call('POST', `/v1/secrets/${s.id}/versions/1/destroy`, {}, writer.key)).body).toMatchObject({ version: 1, destroyed_at: expect.any(String) });
+    expect((await svc.call('POST', `/v1/secrets/${s.id}/versions/1/destroy`, {}, writer.key)).body).toMatchObject({
+      version: 1,
+      destroyed_at: expect.any(String),
+    });
     expect((await svc.call('POST', `/v1/secrets/${s.id}/versions/2/destroy`, {}, owner.key)).body.destroyed_at).not.toBeNull();
     expect((await svc.call('GET', `/v1/secrets/${s.id}/versions/2`)).body).toMatchObject({ entries: null, entry_keys: ['v'] });
     // older versions going does not touch the latest
     expect(await latest(s.id)).toMatchObject({ version: 3, entries: { v: 'value-2' }, destroyed_at: null });
-    const row = await svc.ctx.store.db.selectFrom('secret_versions').selectAll().where('secret_id', '=', s.id).where('version', '=', 1).executeTakeFirstOrThrow();
+    const row = await svc.ctx.store.db
+      .selectFrom('secret_versions')
+      .selectAll()
+      .where('secret_id', '=', s.id)
+      .where('version', '=', 1)
+      .executeTakeFirstOrThrow();
     expect(row.entries_sealed).toBeNull();
   });
 
@@ -202,7 +218,12 @@ describe('at rest and in the audit log', () => {
     expect(() => svc.ctx.box.open(rows[0]!.entries_sealed!, `${s.id}#2`)).toThrow();
     expect(() => new SealedBox(randomBytes(32)).open(rows[0]!.entries_sealed!, `${s.id}#1`)).toThrow();
     // A row copied over another inside the database fails to open rather than showing the other's entries.
-    await svc.ctx.store.db.updateTable('secret_versions').set({ entries_sealed: rows[0]!.entries_sealed }).where('secret_id', '=', s.id).where('version', '=', 2).execute();
+    await svc.ctx.store.db
+      .updateTable('secret_versions')
+      .set({ entries_sealed: rows[0]!.entries_sealed })
+      .where('secret_id', '=', s.id)
+      .where('version', '=', 2)
+      .execute();
     const swapped = await svc.call('GET', `/v1/secrets/${s.id}/versions/2`);
     expect(swapped.status).toBe(500);
     expect(JSON.stringify(swapped.body)).not.toContain(value);

@@ -45,7 +45,9 @@ test('a destroyed version keeps its metadata and loses its entries for good', as
 
 test('20 parallel writers of different entries lose nothing', async () => {
   const id = await newSecret('parallel');
-  const results = await Promise.all(Array.from({ length: 20 }, (_, i) => svc.call('POST', `/v1/secrets/${id}/versions`, { entries: { [`key_${i}`]: `value-${i}` } })));
+  const results = await Promise.all(
+    Array.from({ length: 20 }, (_, i) => svc.call('POST', `/v1/secrets/${id}/versions`, { entries: { [`key_${i}`]: `value-${i}` } })),
+  );
   expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
   expect(new Set(results.map((r) => r.body.version)).size).toBe(20);
   const latest = (await svc.call('GET', `/v1/secrets/${id}/versions/latest`)).body;

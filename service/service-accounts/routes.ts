@@ -21,19 +21,43 @@ import { atLeast } from '../roles';
 const tags = ['service-accounts'];
 
 export const ServiceAccount = Type.Object(
-  { id: Type.String(), name: Type.String(), description: Type.String(), role: Role, disabled: Type.Boolean(), created_by: Type.String(), created_at: Timestamp, updated_at: Timestamp },
+  {
+    id: Type.String(),
+    name: Type.String(),
+    description: Type.String(),
+    role: Role,
+    disabled: Type.Boolean(),
+    created_by: Type.String(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
   { $id: 'ServiceAccount' },
 );
 export type ServiceAccount = Static<typeof ServiceAccount>;
-export const CreateServiceAccountBody = Type.Object({ name: Name, description: Type.Optional(Description), role: Type.Optional(Role) }, { additionalProperties: false });
+export const CreateServiceAccountBody = Type.Object(
+  { name: Name, description: Type.Optional(Description), role: Type.Optional(Role) },
+  { additionalProperties: false },
+);
 export const UpdateServiceAccountBody = Type.Object(
   { name: Type.Optional(Name), description: Type.Optional(Description), role: Type.Optional(Role), disabled: Type.Optional(Type.Boolean()) },
   { additionalProperties: false },
 );
-const ListQuery = Type.Object({ ...PageQuery, name: Type.Optional(Type.String({ maxLength: 128 })), name_prefix: Type.Optional(Type.String({ maxLength: 128 })) }, { additionalProperties: false });
+const ListQuery = Type.Object(
+  { ...PageQuery, name: Type.Optional(Type.String({ maxLength: 128 })), name_prefix: Type.Optional(Type.String({ maxLength: 128 })) },
+  { additionalProperties: false },
+);
 
 export function toServiceAccount(r: ServiceAccountsTable): ServiceAccount {
-  return { id: r.id, name: r.name, description: r.description, role: r.role, disabled: r.disabled === 1, created_by: r.created_by, created_at: r.created_at, updated_at: r.updated_at };
+  return {
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    role: r.role,
+    disabled: r.disabled === 1,
+    created_by: r.created_by,
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+  };
 }
 
 export function serviceAccountRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
@@ -52,72 +76,144 @@ export function serviceAccountRoutes(ctx: ServiceContext): FastifyPluginAsyncTyp
   type Role = ServiceAccountsTable['role'];
 
   return async (app) => {
-    app.post('/service-accounts', { schema: { tags, summary: 'Create a service account', body: CreateServiceAccountBody, response: { 201: ServiceAccount, ...errorResponses } } }, async (request, reply) => {
-      requireRole(request, 'developer', 'creating a service account');
-      const role = request.body.role ?? 'viewer';
-      assertRoleWithin(request, role);
-      const now = new Date().toISOString();
-      const row: ServiceAccountsTable = { id: newId('serviceAccount'), name: request.body.name, description: request.body.description ?? '', role, disabled: 0, created_by: request.auth.actor.id, created_at: now, updated_at: now };
-      try {
-        await inTransaction(ctx, false, async (trx) => {
-          await trx.insertInto('service_accounts').values(row).execute();
-          await writeAudit(trx, { action: 'service_account.create', actor: request.auth.actor, target: { type: 'service_account', id: row.id }, address: request.ip, requestId: request.id, details: { name: row.name, role } });
+    app.post(
+      '/service-accounts',
+      { schema: { tags, summary: 'Create a service account', body: CreateServiceAccountBody, response: { 201: ServiceAccount, ...errorResponses } } },
+      async (request, reply) => {
+        requireRole(request, 'developer', 'creating a service account');
+        const role = request.body.role ?? 'viewer';
+        assertRoleWithin(request, role);
+        const now = new Date().toISOString();
+        const row: ServiceAccountsTable = {
+          id: newId('serviceAccount'),
+          name: request.body.name,
+          description: request.body.description ?? '',
+          role,
+          disabled: 0,
+          created_by: request.auth.actor.id,
+          created_at: now,
+          updated_at: now,
+        };
+        try {
+          await inTransaction(ctx, false, async (trx) => {
+            await trx.insertInto('service_accounts').values(row).execute();
+            await writeAudit(trx, {
+              action: 'service_account.create',
+              actor: request.auth.actor,
+              target: { type: 'service_account', id: row.id },
+              address: request.ip,
+              requestId: request.id,
+              details: { name: row.name, role },
+            });
+          });
+        } catch (err) {
+          if (isUniqueViolation(err)) throw nameTaken(row.name);
+          throw err;
+        }
+        return reply.status(201).send(toServiceAccount(row));
+      },
+    );
+
+    app.get(
+      '/service-accounts',
+      {
+        schema: {
+          tags,
+          summary: 'List service accounts',
+          querystring: ListQuery,
+          response: {
+            200: Type.Object({ service_accounts: Type.Array(ServiceAccount), next_page_token: Type.Union([Type.String(), Type.Null()]) }),
+            ...errorResponses,
+          },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        const size = q.page_size ?? 50;
+        const after = decodePageToken(q.page_token);
+        let query = db
+          .selectFrom('service_accounts')
+          .selectAll()
+          .orderBy('id')
+          .limit(size + 1);
+        if (after) query = query.where('id', '>', after);
+        if (q.name) query = query.where('name', '=', q.name);
+        if (q.name_prefix) query = query.where(startsWith('name', q.name_prefix));
+        const result = page(await query.execute(), size);
+        return { service_accounts: result.items.map(toServiceAccount), next_page_token: result.next_page_token };
+      },
+    );
+
+    app.get(
+      '/service-accounts/:id',
+      { schema: { tags, summary: 'Read a service account', params: IdParams, response: { 200: ServiceAccount, ...errorResponses } } },
+      async (request) => toServiceAccount(await load(request.params.id)),
+    );
+
+    app.patch(
+      '/service-accounts/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Change a service account',
+          params: IdParams,
+          body: UpdateServiceAccountBody,
+          response: { 200: ServiceAccount, ...errorResponses },
+        },
+      },
+      async (request) => {
+        requireRole(request, 'developer', 'changing a service account');
+        const existing = await load(request.params.id);
+        assertRoleWithin(request, existing.role);
+        const body = request.body;
+        if (body.role) assertRoleWithin(request, body.role);
+        try {
+          const row = await inTransaction(ctx, true, async (trx) => {
+            const changes: Partial<ServiceAccountsTable> = { updated_at: new Date().toISOString() };
+            if (body.name !== undefined) changes.name = body.name;
+            if (body.description !== undefined) changes.description = body.description;
+            if (body.role !== undefined) changes.role = body.role;
+            if (body.disabled !== undefined) changes.disabled = body.disabled ? 1 : 0;
+            await trx.updateTable('service_accounts').set(changes).where('id', '=', existing.id).execute();
+            await writeAudit(trx, {
+              action: 'service_account.update',
+              actor: request.auth.actor,
+              target: { type: 'service_account', id: existing.id },
+              address: request.ip,
+              requestId: request.id,
+              details: { fields: Object.keys(body) },
+            });
+            return trx.selectFrom('service_accounts').selectAll().where('id', '=', existing.id).executeTakeFirstOrThrow();
+          });
+          return toServiceAccount(row);
+        } catch (err) {
+          if (isUniqueViolation(err)) throw nameTaken(body.name ?? '');
+          throw err;
+        }
+      },
+    );
+
+    app.delete(
+      '/service-accounts/:id',
+      { schema: { tags, summary: 'Delete a service account and revoke its keys', params: IdParams, response: { 204: Type.Null(), ...errorResponses } } },
+      async (request, reply) => {
+        requireRole(request, 'developer', 'deleting a service account');
+        const existing = await load(request.params.id);
+        assertRoleWithin(request, existing.role);
+        await inTransaction(ctx, true, async (trx) => {
+          const revoked = await revokeKeysOf(trx, existing.id, 'owner_deleted');
+          await trx.deleteFrom('service_accounts').where('id', '=', existing.id).execute();
+          await writeAudit(trx, {
+            action: 'service_account.delete',
+            actor: request.auth.actor,
+            target: { type: 'service_account', id: existing.id },
+            address: request.ip,
+            requestId: request.id,
+            details: { name: existing.name, revoked_keys: revoked },
+          });
         });
-      } catch (err) {
-        if (isUniqueViolation(err)) throw nameTaken(row.name);
-        throw err;
-      }
-      return reply.status(201).send(toServiceAccount(row));
-    });
-
-    app.get('/service-accounts', { schema: { tags, summary: 'List service accounts', querystring: ListQuery, response: { 200: Type.Object({ service_accounts: Type.Array(ServiceAccount), next_page_token: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses } } }, async (request) => {
-      const q = request.query;
-      const size = q.page_size ?? 50;
-      const after = decodePageToken(q.page_token);
-      let query = db.selectFrom('service_accounts').selectAll().orderBy('id').limit(size + 1);
-      if (after) query = query.where('id', '>', after);
-      if (q.name) query = query.where('name', '=', q.name);
-      if (q.name_prefix) query = query.where(startsWith('name', q.name_prefix));
-      const result = page(await query.execute(), size);
-      return { service_accounts: result.items.map(toServiceAccount), next_page_token: result.next_page_token };
-    });
-
-    app.get('/service-accounts/:id', { schema: { tags, summary: 'Read a service account', params: IdParams, response: { 200: ServiceAccount, ...errorResponses } } }, async (request) => toServiceAccount(await load(request.params.id)));
-
-    app.patch('/service-accounts/:id', { schema: { tags, summary: 'Change a service account', params: IdParams, body: UpdateServiceAccountBody, response: { 200: ServiceAccount, ...errorResponses } } }, async (request) => {
-      requireRole(request, 'developer', 'changing a service account');
-      const existing = await load(request.params.id);
-      assertRoleWithin(request, existing.role);
-      const body = request.body;
-      if (body.role) assertRoleWithin(request, body.role);
-      try {
-        const row = await inTransaction(ctx, true, async (trx) => {
-          const changes: Partial<ServiceAccountsTable> = { updated_at: new Date().toISOString() };
-          if (body.name !== undefined) changes.name = body.name;
-          if (body.description !== undefined) changes.description = body.description;
-          if (body.role !== undefined) changes.role = body.role;
-          if (body.disabled !== undefined) changes.disabled = body.disabled ? 1 : 0;
-          await trx.updateTable('service_accounts').set(changes).where('id', '=', existing.id).execute();
-          await writeAudit(trx, { action: 'service_account.update', actor: request.auth.actor, target: { type: 'service_account', id: existing.id }, address: request.ip, requestId: request.id, details: { fields: Object.keys(body) } });
-          return trx.selectFrom('service_accounts').selectAll().where('id', '=', existing.id).executeTakeFirstOrThrow();
-        });
-        return toServiceAccount(row);
-      } catch (err) {
-        if (isUniqueViolation(err)) throw nameTaken(body.name ?? '');
-        throw err;
-      }
-    });
-
-    app.delete('/service-accounts/:id', { schema: { tags, summary: 'Delete a service account and revoke its keys', params: IdParams, response: { 204: Type.Null(), ...errorResponses } } }, async (request, reply) => {
-      requireRole(request, 'developer', 'deleting a service account');
-      const existing = await load(request.params.id);
-      assertRoleWithin(request, existing.role);
-      await inTransaction(ctx, true, async (trx) => {
-        const revoked = await revokeKeysOf(trx, existing.id, 'owner_deleted');
-        await trx.deleteFrom('service_accounts').where('id', '=', existing.id).execute();
-        await writeAudit(trx, { action: 'service_account.delete', actor: request.auth.actor, target: { type: 'service_account', id: existing.id }, address: request.ip, requestId: request.id, details: { name: existing.name, revoked_keys: revoked } });
-      });
-      return reply.status(204).send(null);
-    });
+        return reply.status(204).send(null);
+      },
+    );
   };
 }

@@ -19,11 +19,23 @@ const create = async (body: Record<string, unknown>, key?: string) => {
 test('create answers the account, viewer unless a role is given; names are unique', async () => {
   const dev = await svc.person('developer');
   const sa = await create({ name: 'ci-runner', description: 'CI' }, dev.key);
-  expect(sa).toEqual({ id: expect.stringMatching(/^sa_/), name: 'ci-runner', description: 'CI', role: 'viewer', disabled: false, created_by: dev.id, created_at: expect.any(String), updated_at: expect.any(String) });
+  expect(sa).toEqual({
+    id: expect.stringMatching(/^sa_/),
+    name: 'ci-runner',
+    description: 'CI',
+    role: 'viewer',
+    disabled: false,
+    created_by: dev.id,
+    created_at: expect.any(String),
+    updated_at: expect.any(String),
+  });
   const dup = await svc.call('POST', '/v1/service-accounts', { name: 'ci-runner' });
   expect([dup.status, dup.body.error]).toEqual([409, { code: 'already_exists', message: expect.any(String), field: 'name' }]);
   const taken = await create({ name: 'ci-other' });
-  expect((await svc.call('PATCH', `/v1/service-accounts/${taken.id}`, { name: 'ci-runner' })).body.error).toMatchObject({ code: 'already_exists', field: 'name' });
+  expect((await svc.call('PATCH', `/v1/service-accounts/${taken.id}`, { name: 'ci-runner' })).body.error).toMatchObject({
+    code: 'already_exists',
+    field: 'name',
+  });
 });
 
 test.each([
@@ -48,7 +60,12 @@ test('name and name_prefix filters match exactly', async () => {
 
 test('PATCH changes only what is sent', async () => {
   const sa = await create({ name: 'patchable', description: 'd', role: 'developer' });
-  expect((await svc.call('PATCH', `/v1/service-accounts/${sa.id}`, { description: 'e' })).body).toMatchObject({ name: 'patchable', description: 'e', role: 'developer', disabled: false });
+  expect((await svc.call('PATCH', `/v1/service-accounts/${sa.id}`, { description: 'e' })).body).toMatchObject({
+    name: 'patchable',
+    description: 'e',
+    role: 'developer',
+    disabled: false,
+  });
   expect((await svc.call('PATCH', `/v1/service-accounts/${sa.id}`, { disabled: true })).body).toMatchObject({ description: 'e', disabled: true });
 });
 
@@ -64,5 +81,8 @@ test('deleting an account revokes the keys it owns and the keys its keys created
     expect((await svc.call('GET', '/v1/whoami', undefined, k.secret)).status).toBe(401);
   }
   expect((await svc.call('GET', `/v1/service-accounts/${sa.id}`)).status).toBe(404);
-  expect((await svc.call('GET', `/v1/audit-events?action=service_account.delete&target_id=${sa.id}`)).body.audit_events[0].details).toEqual({ name: 'doomed', revoked_keys: 2 });
+  expect((await svc.call('GET', `/v1/audit-events?action=service_account.delete&target_id=${sa.id}`)).body.audit_events[0].details).toEqual({
+    name: 'doomed',
+    revoked_keys: 2,
+  });
 });

@@ -22,14 +22,18 @@ function raceTests(start: () => Promise<TestService>, stop: () => Promise<void> 
     return { id: b.id, key };
   }
   // Read from the store: the winner may have been the second admin, whose change locks the first admin's key out.
-  const adminCount = async () => (await svc.ctx.store.db.selectFrom('users').select('id').where('role', '=', 'admin').where('disabled', '=', 0).execute()).length;
+  const adminCount = async () =>
+    (await svc.ctx.store.db.selectFrom('users').select('id').where('role', '=', 'admin').where('disabled', '=', 0).execute()).length;
   const restore = async (b: { id: string }) => {
     // put the bootstrap admin back behind the API's back (re-created if the second admin won a deletion race),
     // and remove the second admin
     const db = svc.ctx.store.db;
     if (!(await db.selectFrom('users').select('id').where('id', '=', svc.adminUserId).executeTakeFirst())) {
       const now = new Date().toISOString();
-      await db.insertInto('users').values({ id: svc.adminUserId, email: 'admin@example.com', name: 'Admin', role: 'admin', disabled: 0, created_at: now, updated_at: now }).execute();
+      await db
+        .insertInto('users')
+        .values({ id: svc.adminUserId, email: 'admin@example.com', name: 'Admin', role: 'admin', disabled: 0, created_at: now, updated_at: now })
+        .execute();
     }
     await svc.ctx.store.db.updateTable('users').set({ role: 'admin', disabled: 0 }).where('id', '=', svc.adminUserId).execute();
     await svc.ctx.changes.committed('test');

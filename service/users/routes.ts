@@ -20,11 +20,20 @@ import { revokeKeysOf } from '../keys/revoke-owned';
 const tags = ['users'];
 const Email = Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+$' });
 
-export const User = Type.Object({ id: Type.String(), email: Type.String(), name: Type.String(), role: Role, disabled: Type.Boolean(), created_at: Timestamp, updated_at: Timestamp }, { $id: 'User' });
+export const User = Type.Object(
+  { id: Type.String(), email: Type.String(), name: Type.String(), role: Role, disabled: Type.Boolean(), created_at: Timestamp, updated_at: Timestamp },
+  { $id: 'User' },
+);
 export type User = Static<typeof User>;
 export const CreateUserBody = Type.Object({ email: Email, name: Name, role: Role }, { additionalProperties: false });
-export const UpdateUserBody = Type.Object({ email: Type.Optional(Email), name: Type.Optional(Name), role: Type.Optional(Role), disabled: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
-const ListQuery = Type.Object({ ...PageQuery, role: Type.Optional(Role), email: Type.Optional(Type.String({ maxLength: 254 })) }, { additionalProperties: false });
+export const UpdateUserBody = Type.Object(
+  { email: Type.Optional(Email), name: Type.Optional(Name), role: Type.Optional(Role), disabled: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+const ListQuery = Type.Object(
+  { ...PageQuery, role: Type.Optional(Role), email: Type.Optional(Type.String({ maxLength: 254 })) },
+  { additionalProperties: false },
+);
 
 export function toUser(r: UsersTable): User {
   return { id: r.id, email: r.email, name: r.name, role: r.role, disabled: r.disabled === 1, created_at: r.created_at, updated_at: r.updated_at };
@@ -40,71 +49,128 @@ export function userRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
   const emailTaken = (email: string) => new ApiError('already_exists', `a user with email ${email} exists`, 'email');
 
   return async (app) => {
-    app.post('/users', { schema: { tags, summary: 'Create a user (admin)', body: CreateUserBody, response: { 201: User, ...errorResponses } } }, async (request, reply) => {
-      requireRole(request, 'admin', 'creating a user');
-      const now = new Date().toISOString();
-      const row: UsersTable = { id: newId('user'), ...request.body, email: request.body.email.toLowerCase(), disabled: 0, created_at: now, updated_at: now };
-      try {
-        await inTransaction(ctx, false, async (trx) => {
-          await trx.insertInto('users').values(row).execute();
-          await writeAudit(trx, { action: 'user.create', actor: request.auth.actor, target: { type: 'user', id: row.id }, address: request.ip, requestId: request.id, details: { email: row.email, role: row.role } });
+    app.post(
+      '/users',
+      { schema: { tags, summary: 'Create a user (admin)', body: CreateUserBody, response: { 201: User, ...errorResponses } } },
+      async (request, reply) => {
+        requireRole(request, 'admin', 'creating a user');
+        const now = new Date().toISOString();
+        const row: UsersTable = { id: newId('user'), ...request.body, email: request.body.email.toLowerCase(), disabled: 0, created_at: now, updated_at: now };
+        try {
+          await inTransaction(ctx, false, async (trx) => {
+            await trx.insertInto('users').values(row).execute();
+            await writeAudit(trx, {
+              action: 'user.create',
+              actor: request.auth.actor,
+              target: { type: 'user', id: row.id },
+              address: request.ip,
+              requestId: request.id,
+              details: { email: row.email, role: row.role },
+            });
+          });
+        } catch (err) {
+          if (isUniqueViolation(err)) throw emailTaken(row.email);
+          throw err;
+        }
+        return reply.status(201).send(toUser(row));
+      },
+    );
+
+    app.get(
+      '/users',
+      {
+        schema: {
+          tags,
+          summary: 'List users',
+          querystring: ListQuery,
+          response: { 200: Type.Object({ users: Type.Array(User), next_page_token: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        const size = q.page_size ?? 50;
+        const after = decodePageToken(q.page_token);
+        let query = db
+          .selectFrom('users')
+          .selectAll()
+          .orderBy('id')
+          .limit(size + 1);
+        if (after) query = query.where('id', '>', after);
+        if (q.role) query = query.where('role', '=', q.role);
+        if (q.email) query = query.where('email', '=', q.email.toLowerCase());
+        const result = page(await query.execute(), size);
+        return { users: result.items.map(toUser), next_page_token: result.next_page_token };
+      },
+    );
+
+    app.get('/users/:id', { schema: { tags, summary: 'Read a user', params: IdParams, response: { 200: User, ...errorResponses } } }, async (request) =>
+      toUser(await load(request.params.id)),
+    );
+
+    app.patch(
+      '/users/:id',
+      { schema: { tags, summary: 'Change a user (admin)', params: IdParams, body: UpdateUserBody, response: { 200: User, ...errorResponses } } },
+      async (request) => {
+        requireRole(request, 'admin', 'changing a user');
+        const body = request.body;
+        const existing = await load(request.params.id);
+        const losesAdmin = existing.role === 'admin' && ((body.role !== undefined && body.role !== 'admin') || body.disabled === true);
+        try {
+          const row = await inTransaction(ctx, true, async (trx) => {
+            if (losesAdmin) await assertAnotherAdmin(ctx, trx, existing.id);
+            const changes: Partial<UsersTable> = { updated_at: new Date().toISOString() };
+            if (body.email !== undefined) changes.email = body.email.toLowerCase();
+            if (body.name !== undefined) changes.name = body.name;
+            if (body.role !== undefined) changes.role = body.role;
+            if (body.disabled !== undefined) changes.disabled = body.disabled ? 1 : 0;
+            await trx.updateTable('users').set(changes).where('id', '=', existing.id).execute();
+            await writeAudit(trx, {
+              action: 'user.update',
+              actor: request.auth.actor,
+              target: { type: 'user', id: existing.id },
+              address: request.ip,
+              requestId: request.id,
+              details: { fields: Object.keys(body), role: body.role },
+            });
+            return trx.selectFrom('users').selectAll().where('id', '=', existing.id).executeTakeFirstOrThrow();
+          });
+          return toUser(row);
+        } catch (err) {
+          if (isUniqueViolation(err)) throw emailTaken(body.email ?? '');
+          throw err;
+        }
+      },
+    );
+
+    app.delete(
+      '/users/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Delete a user and revoke every key they own or created (admin)',
+          params: IdParams,
+          response: { 204: Type.Null(), ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        requireRole(request, 'admin', 'deleting a user');
+        const existing = await load(request.params.id);
+        await inTransaction(ctx, true, async (trx) => {
+          if (existing.role === 'admin') await assertAnotherAdmin(ctx, trx, existing.id);
+          const revoked = await revokeKeysOf(trx, existing.id, 'owner_deleted');
+          await trx.deleteFrom('users').where('id', '=', existing.id).execute();
+          await writeAudit(trx, {
+            action: 'user.delete',
+            actor: request.auth.actor,
+            target: { type: 'user', id: existing.id },
+            address: request.ip,
+            requestId: request.id,
+            details: { email: existing.email, revoked_keys: revoked },
+          });
         });
-      } catch (err) {
-        if (isUniqueViolation(err)) throw emailTaken(row.email);
-        throw err;
-      }
-      return reply.status(201).send(toUser(row));
-    });
-
-    app.get('/users', { schema: { tags, summary: 'List users', querystring: ListQuery, response: { 200: Type.Object({ users: Type.Array(User), next_page_token: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses } } }, async (request) => {
-      const q = request.query;
-      const size = q.page_size ?? 50;
-      const after = decodePageToken(q.page_token);
-      let query = db.selectFrom('users').selectAll().orderBy('id').limit(size + 1);
-      if (after) query = query.where('id', '>', after);
-      if (q.role) query = query.where('role', '=', q.role);
-      if (q.email) query = query.where('email', '=', q.email.toLowerCase());
-      const result = page(await query.execute(), size);
-      return { users: result.items.map(toUser), next_page_token: result.next_page_token };
-    });
-
-    app.get('/users/:id', { schema: { tags, summary: 'Read a user', params: IdParams, response: { 200: User, ...errorResponses } } }, async (request) => toUser(await load(request.params.id)));
-
-    app.patch('/users/:id', { schema: { tags, summary: 'Change a user (admin)', params: IdParams, body: UpdateUserBody, response: { 200: User, ...errorResponses } } }, async (request) => {
-      requireRole(request, 'admin', 'changing a user');
-      const body = request.body;
-      const existing = await load(request.params.id);
-      const losesAdmin = existing.role === 'admin' && ((body.role !== undefined && body.role !== 'admin') || body.disabled === true);
-      try {
-        const row = await inTransaction(ctx, true, async (trx) => {
-          if (losesAdmin) await assertAnotherAdmin(ctx, trx, existing.id);
-          const changes: Partial<UsersTable> = { updated_at: new Date().toISOString() };
-          if (body.email !== undefined) changes.email = body.email.toLowerCase();
-          if (body.name !== undefined) changes.name = body.name;
-          if (body.role !== undefined) changes.role = body.role;
-          if (body.disabled !== undefined) changes.disabled = body.disabled ? 1 : 0;
-          await trx.updateTable('users').set(changes).where('id', '=', existing.id).execute();
-          await writeAudit(trx, { action: 'user.update', actor: request.auth.actor, target: { type: 'user', id: existing.id }, address: request.ip, requestId: request.id, details: { fields: Object.keys(body), role: body.role } });
-          return trx.selectFrom('users').selectAll().where('id', '=', existing.id).executeTakeFirstOrThrow();
-        });
-        return toUser(row);
-      } catch (err) {
-        if (isUniqueViolation(err)) throw emailTaken(body.email ?? '');
-        throw err;
-      }
-    });
-
-    app.delete('/users/:id', { schema: { tags, summary: 'Delete a user and revoke every key they own or created (admin)', params: IdParams, response: { 204: Type.Null(), ...errorResponses } } }, async (request, reply) => {
-      requireRole(request, 'admin', 'deleting a user');
-      const existing = await load(request.params.id);
-      await inTransaction(ctx, true, async (trx) => {
-        if (existing.role === 'admin') await assertAnotherAdmin(ctx, trx, existing.id);
-        const revoked = await revokeKeysOf(trx, existing.id, 'owner_deleted');
-        await trx.deleteFrom('users').where('id', '=', existing.id).execute();
-        await writeAudit(trx, { action: 'user.delete', actor: request.auth.actor, target: { type: 'user', id: existing.id }, address: request.ip, requestId: request.id, details: { email: existing.email, revoked_keys: revoked } });
-      });
-      return reply.status(204).send(null);
-    });
+        return reply.status(204).send(null);
+      },
+    );
   };
 }
 

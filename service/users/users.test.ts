@@ -18,7 +18,15 @@ const create = async (body: Record<string, unknown>) => {
 
 test('create answers the user; email is stored lower-case and unique without regard to case', async () => {
   const u = await create({ email: 'Mixed.Case@Example.COM', name: 'Mixed', role: 'developer' });
-  expect(u).toEqual({ id: expect.stringMatching(/^usr_/), email: 'mixed.case@example.com', name: 'Mixed', role: 'developer', disabled: false, created_at: expect.any(String), updated_at: expect.any(String) });
+  expect(u).toEqual({
+    id: expect.stringMatching(/^usr_/),
+    email: 'mixed.case@example.com',
+    name: 'Mixed',
+    role: 'developer',
+    disabled: false,
+    created_at: expect.any(String),
+    updated_at: expect.any(String),
+  });
   const dup = await svc.call('POST', '/v1/users', { email: 'MIXED.case@example.com', name: 'Again', role: 'viewer' });
   expect([dup.status, dup.body.error]).toEqual([409, { code: 'already_exists', message: expect.stringMatching(/mixed\.case@example\.com/), field: 'email' }]);
   expect((await svc.call('GET', '/v1/users?email=MIXED.CASE@example.com')).body.users.map((x: { id: string }) => x.id)).toEqual([u.id]);
@@ -41,7 +49,12 @@ test.each([
 test('PATCH changes only what is sent; a taken email is a 409 and changes nothing', async () => {
   const a = await create({ email: 'a@example.com', name: 'A' });
   await create({ email: 'b@example.com', name: 'B' });
-  expect((await svc.call('PATCH', `/v1/users/${a.id}`, { name: 'Alice' })).body).toMatchObject({ email: 'a@example.com', name: 'Alice', role: 'viewer', disabled: false });
+  expect((await svc.call('PATCH', `/v1/users/${a.id}`, { name: 'Alice' })).body).toMatchObject({
+    email: 'a@example.com',
+    name: 'Alice',
+    role: 'viewer',
+    disabled: false,
+  });
   expect((await svc.call('PATCH', `/v1/users/${a.id}`, { email: 'ALICE@example.com' })).body).toMatchObject({ email: 'alice@example.com', name: 'Alice' });
   const taken = await svc.call('PATCH', `/v1/users/${a.id}`, { email: 'B@example.com', name: 'Bob?' });
   expect([taken.status, taken.body.error.code, taken.body.error.field]).toEqual([409, 'already_exists', 'email']);
@@ -54,7 +67,10 @@ test('list filters by role and pages', async () => {
   const devs: string[] = [];
   let token: string | null = null;
   do {
-    const res: { body: { users: { role: string; email: string }[]; next_page_token: string | null } } = await svc.call('GET', `/v1/users?role=developer&page_size=2${token ? `&page_token=${token}` : ''}`);
+    const res: { body: { users: { role: string; email: string }[]; next_page_token: string | null } } = await svc.call(
+      'GET',
+      `/v1/users?role=developer&page_size=2${token ? `&page_token=${token}` : ''}`,
+    );
     for (const u of res.body.users) expect(u.role).toBe('developer');
     devs.push(...res.body.users.map((u) => u.email));
     token = res.body.next_page_token;
@@ -66,7 +82,11 @@ test('list filters by role and pages', async () => {
 test('delete removes the user; reading or deleting again is 404; the email is free again', async () => {
   const u = await create({ email: 'leaving@example.com' });
   expect((await svc.call('DELETE', `/v1/users/${u.id}`)).status).toBe(204);
-  for (const [method, body] of [['GET', undefined], ['PATCH', { name: 'x' }], ['DELETE', undefined]] as const) {
+  for (const [method, body] of [
+    ['GET', undefined],
+    ['PATCH', { name: 'x' }],
+    ['DELETE', undefined],
+  ] as const) {
     const res = await svc.call(method, `/v1/users/${u.id}`, body);
     expect([method, res.status, res.body.error.code]).toEqual([method, 404, 'not_found']);
   }

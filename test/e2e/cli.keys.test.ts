@@ -39,9 +39,28 @@ describe('api-key create shows the secret once', () => {
   });
 
   test('json and yaml: the API object with its secret field', () => {
-    const asJson = json(['api-key', 'create', '--name', 'json-key', '--scope', 'keyplane.audit.read', '--expires-at', '2099-01-01T00:00:00+01:00', '--label', 'a=1', '--label', 'b=x=y']);
+    const asJson = json([
+      'api-key',
+      'create',
+      '--name',
+      'json-key',
+      '--scope',
+      'keyplane.audit.read',
+      '--expires-at',
+      '2099-01-01T00:00:00+01:00',
+      '--label',
+      'a=1',
+      '--label',
+      'b=x=y',
+    ]);
     expect(asJson.secret).toMatch(/^kp_[0-9A-Za-z]{39}$/);
-    expect(asJson.api_key).toMatchObject({ name: 'json-key', scopes: ['keyplane.audit.read'], expires_at: '2098-12-31T23:00:00.000Z', labels: { a: '1', b: 'x=y' }, status: 'active' });
+    expect(asJson.api_key).toMatchObject({
+      name: 'json-key',
+      scopes: ['keyplane.audit.read'],
+      expires_at: '2098-12-31T23:00:00.000Z',
+      labels: { a: '1', b: 'x=y' },
+      status: 'active',
+    });
 
     const res = kp(['api-key', 'create', '--name', 'yaml-key', '-o', 'yaml']);
     expect(res.stderr).toMatch(/shown only this once/);
@@ -107,12 +126,20 @@ test('a key through its whole life: list, get, update, revoke (verify and 401), 
   // update changes only what is given
   const updated = json(['api-key', 'update', id, '--description', 'changed', '--expires-at', '2099-06-01T00:00:00Z']);
   expect(updated).toMatchObject({ name: 'life', description: 'changed', labels: { env: 'staging' }, expires_at: '2099-06-01T00:00:00.000Z' });
-  expect(json(['api-key', 'update', id, '--never-expires', '--label', 'env=prod'])).toMatchObject({ description: 'changed', expires_at: null, labels: { env: 'prod' } });
+  expect(json(['api-key', 'update', id, '--never-expires', '--label', 'env=prod'])).toMatchObject({
+    description: 'changed',
+    expires_at: null,
+    labels: { env: 'prod' },
+  });
   expect(tableField(kp(['api-key', 'update', id, '--name', 'life-2']).stdout, 'name')).toBe('life-2');
 
   // the key works, then is revoked: verify says so and the API refuses it with 401
   const asKey = { ...svc.env, KEYPLANE_API_KEY: created.secret };
-  expect(json(['whoami'], asKey)).toMatchObject({ api_key: { id }, principal: { type: 'service_account', id: sa.id, name: 'deployer' }, effective_role: 'developer' });
+  expect(json(['whoami'], asKey)).toMatchObject({
+    api_key: { id },
+    principal: { type: 'service_account', id: sa.id, name: 'deployer' },
+    effective_role: 'developer',
+  });
   expect(json(['verify', created.secret])).toMatchObject({ valid: true, key_id: id });
   const revoked = kp(['api-key', 'revoke', id, '--reason', 'rotated']);
   expect(revoked.status).toBe(0);
@@ -190,5 +217,9 @@ test('verify reads the key from a file or stdin, and checks scopes', () => {
   expect(json(['verify', '--key-file', file])).toMatchObject({ valid: true, key_id: created.api_key.id, scopes: ['keyplane.audit.read'] });
   const stdin = keyplane(['verify', '-', '-o', 'json'], svc.env, { input: `${created.secret}\n` });
   expect(JSON.parse(stdin.stdout)).toMatchObject({ valid: true, key_id: created.api_key.id });
-  expect(json(['verify', created.secret, '--scope', 'keyplane.secrets.read'])).toMatchObject({ valid: false, reason: 'scope_missing', missing_scopes: ['keyplane.secrets.read'] });
+  expect(json(['verify', created.secret, '--scope', 'keyplane.secrets.read'])).toMatchObject({
+    valid: false,
+    reason: 'scope_missing',
+    missing_scopes: ['keyplane.secrets.read'],
+  });
 });

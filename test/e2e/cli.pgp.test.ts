@@ -46,7 +46,20 @@ test('a passphrase-protected private key needs --passphrase-file, and only the r
   const out = join(dir, 'keys');
   writeFileSync(join(dir, 'pass'), 'correct horse\n');
   writeFileSync(join(dir, 'wrong'), 'battery staple\n');
-  const gen = keyplane(['pgp', 'generate-key', '--name', 'P', '--email', 'p@example.com', '--out-dir', out, '--passphrase-file', join(dir, 'pass'), '-o', 'json']);
+  const gen = keyplane([
+    'pgp',
+    'generate-key',
+    '--name',
+    'P',
+    '--email',
+    'p@example.com',
+    '--out-dir',
+    out,
+    '--passphrase-file',
+    join(dir, 'pass'),
+    '-o',
+    'json',
+  ]);
   expect(gen.status).toBe(0);
   expect(JSON.parse(gen.stdout).protected).toBe(true);
   expect(readFileSync(join(out, 'private.asc'), 'utf8')).toMatch(/PRIVATE KEY BLOCK/);

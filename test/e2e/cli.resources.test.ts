@@ -29,7 +29,10 @@ describe('secrets', () => {
     const file = join(svc.dir, 'password.txt');
     writeFileSync(file, 'hunter2\n');
 
-    expect(json(['secret', 'write', secret.id, '--entry', 'user=app', '--entry-file', `password=${file}`])).toMatchObject({ version: 1, entry_keys: ['password', 'user'] });
+    expect(json(['secret', 'write', secret.id, '--entry', 'user=app', '--entry-file', `password=${file}`])).toMatchObject({
+      version: 1,
+      entry_keys: ['password', 'user'],
+    });
     expect(json(['secret', 'write', secret.id, '--from-json', '-'], '{"host":"db.internal","user":"app2"}')).toMatchObject({ version: 2 });
     expect(json(['secret', 'write', secret.id, '--remove', 'host', '--expected-version', '2'])).toMatchObject({ version: 3, entry_keys: ['password', 'user'] });
 
@@ -77,7 +80,11 @@ test('service accounts: create, list, get, update, disable, delete revokes their
   const key = json(['api-key', 'create', '--name', 'batch-key', '--service-account', sa.id]);
   expect(json(['service-account', 'list', '--name-prefix', 'bat']).map((a: { id: string }) => a.id)).toEqual([sa.id]);
   expect(tableField(kp(['service-account', 'get', sa.id]).stdout, 'description')).toBe('nightly jobs');
-  expect(json(['service-account', 'update', sa.id, '--role', 'viewer', '--disable'])).toMatchObject({ role: 'viewer', disabled: true, description: 'nightly jobs' });
+  expect(json(['service-account', 'update', sa.id, '--role', 'viewer', '--disable'])).toMatchObject({
+    role: 'viewer',
+    disabled: true,
+    description: 'nightly jobs',
+  });
   expect(json(['verify', key.secret])).toMatchObject({ valid: false, reason: 'owner_disabled' });
   expect(json(['service-account', 'update', sa.id, '--enable'])).toMatchObject({ disabled: false });
   expect(kp(['service-account', 'delete', sa.id]).stdout).toBe(`deleted ${sa.id}\n`);
@@ -89,7 +96,11 @@ test('users: create, list by role, update, delete', () => {
   expect(user).toMatchObject({ email: 'dev@example.com', role: 'developer' });
   expect(json(['user', 'list', '--role', 'developer']).map((u: { id: string }) => u.id)).toEqual([user.id]);
   expect(json(['user', 'get', user.id]).name).toBe('Dev');
-  expect(json(['user', 'update', user.id, '--role', 'viewer', '--name', 'Dev Two'])).toMatchObject({ role: 'viewer', name: 'Dev Two', email: 'dev@example.com' });
+  expect(json(['user', 'update', user.id, '--role', 'viewer', '--name', 'Dev Two'])).toMatchObject({
+    role: 'viewer',
+    name: 'Dev Two',
+    email: 'dev@example.com',
+  });
   expect(kp(['user', 'create', '--email', 'dev@example.com', '--name', 'Again', '--role', 'viewer']).stderr).toMatch(/\(field: email\) \[409 already_exists\]/);
   expect(json(['user', 'delete', user.id])).toEqual({ id: user.id, deleted: true });
 });
@@ -115,7 +126,9 @@ test('allow lists: CIDRs normalised, attached keys pin them, update replaces CID
 test('scopes: the catalogue, custom scopes, and a held scope cannot be deleted', () => {
   expect(json(['scopes', 'create', '--name', 'billing.read', '--description', 'Read invoices'])).toMatchObject({ name: 'billing.read', builtin: false });
   const scopes = json(['scopes', 'list']);
-  expect(scopes).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'billing.read' }), expect.objectContaining({ name: 'keyplane.keys.verify', builtin: true })]));
+  expect(scopes).toEqual(
+    expect.arrayContaining([expect.objectContaining({ name: 'billing.read' }), expect.objectContaining({ name: 'keyplane.keys.verify', builtin: true })]),
+  );
   expect(kp(['scopes', 'list']).stdout).toMatch(/^billing\.read\s+false\s+Read invoices$/m);
   const key = json(['api-key', 'create', '--name', 'billing', '--scope', 'billing.read']);
   expect(kp(['scopes', 'delete', 'billing.read']).stderr).toMatch(/held by key .*\[409 conflict\]/);
@@ -143,7 +156,10 @@ test('paging: one page with a hint on stderr, --page-token continues, --all foll
   expect(JSON.parse(first.stdout).map((k: { name: string }) => k.name)).toEqual(['page-0', 'page-1']);
   const token = /^more results: add --page-token (\S+) \(or --all\)$/m.exec(first.stderr)?.[1];
   expect(token).toBeDefined();
-  expect(json(['api-key', 'list', '--name-prefix', 'page-', '--page-size', '2', '--page-token', token!]).map((k: { name: string }) => k.name)).toEqual(['page-2', 'page-3']);
+  expect(json(['api-key', 'list', '--name-prefix', 'page-', '--page-size', '2', '--page-token', token!]).map((k: { name: string }) => k.name)).toEqual([
+    'page-2',
+    'page-3',
+  ]);
   const all = kp(['api-key', 'list', '--name-prefix', 'page-', '--page-size', '2', '--all', '-o', 'json']);
   expect(JSON.parse(all.stdout).map((k: { name: string }) => k.name)).toEqual(['page-0', 'page-1', 'page-2', 'page-3', 'page-4']);
   expect(all.stderr).toBe('');

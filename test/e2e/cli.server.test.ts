@@ -19,13 +19,21 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 /** Starts `server start` and resolves once it listens, with a way to signal it and collect the exit code. */
 async function start(data: string) {
   const port = await freePort();
-  const child = spawn(process.execPath, [CLI, 'server', 'start', '--data', data, '--listen', `127.0.0.1:${port}`, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'server', 'start', '--data', data, '--listen', `127.0.0.1:${port}`, '--log-level', 'warn'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const endpoint = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
-    if (await fetch(`${endpoint}/healthz`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${endpoint}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (child.exitCode !== null || i > 150) throw new Error(`server did not start: ${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }

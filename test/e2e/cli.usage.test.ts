@@ -56,7 +56,11 @@ describe('usage errors exit 2 and say what is wrong', () => {
     ['options that contradict', ['api-key', 'update', 'key_1', '--expires-at', '2030-01-01T00:00:00Z', '--never-expires'], /cannot be used with/],
     ['an update that changes nothing', ['api-key', 'update', 'key_1'], /nothing to change/],
     ['a label that is not KEY=VALUE', ['api-key', 'create', '--name', 'x', '--label', 'team'], /--label "team" is not KEY=VALUE/],
-    ['an endpoint that is not a URL', ['whoami', '--endpoint', 'localhost:7420'], /--endpoint: endpoint "localhost:7420" must start with http:\/\/ or https:\/\//],
+    [
+      'an endpoint that is not a URL',
+      ['whoami', '--endpoint', 'localhost:7420'],
+      /--endpoint: endpoint "localhost:7420" must start with http:\/\/ or https:\/\//,
+    ],
     ['a CA certificate that cannot be read', ['whoami', '--ca-cert', '/nonexistent/ca.pem'], /--ca-cert \/nonexistent\/ca.pem cannot be read/],
   ];
   test.each(cases)('%s', async (_name, args, message) => {
@@ -117,7 +121,20 @@ function commandPaths(command: Command, prefix: string[] = []): string[][] {
 test('--help works on every command, on stdout, with exit 0', () => {
   const paths = [[], ...commandPaths(buildProgram())];
   // The groups and commands the CLI promises.
-  for (const expected of ['api-key create', 'api-key update', 'scopes delete', 'service-account update', 'allow-list create', 'secret destroy-version', 'user delete', 'audit list', 'whoami', 'verify', 'server init', 'server start']) {
+  for (const expected of [
+    'api-key create',
+    'api-key update',
+    'scopes delete',
+    'service-account update',
+    'allow-list create',
+    'secret destroy-version',
+    'user delete',
+    'audit list',
+    'whoami',
+    'verify',
+    'server init',
+    'server start',
+  ]) {
     expect(paths.map((p) => p.join(' '))).toContain(expected);
   }
   for (const path of paths) {
@@ -148,6 +165,7 @@ test('API commands start without loading the service, its database drivers or YA
   expect(res.status).toBe(0);
   const loaded = readFileSync(log, 'utf8').split('\n');
   expect(loaded).toContain('commander');
-  for (const heavy of ['fastify', 'better-sqlite3', 'pg', 'kysely', 'pino', 'yaml', '../../service/server', '../../service/context']) expect(loaded).not.toContain(heavy);
+  for (const heavy of ['fastify', 'better-sqlite3', 'pg', 'kysely', 'pino', 'yaml', '../../service/server', '../../service/context'])
+    expect(loaded).not.toContain(heavy);
   rmSync(dir, { recursive: true, force: true });
 });

@@ -77,11 +77,19 @@ resource "conformance_slow" "slow" {
     expect(res.output).toContain('Interrupt received.');
     expect(res.output).toContain('Stopping operation...');
     expect(diagnostics(res.output)).toContainEqual(
-      expect.objectContaining({ severity: 'Error', summary: 'Creation Cancelled', address: 'conformance_slow.slow', detail: expect.stringContaining('Terraform asked the provider to stop') }),
+      expect.objectContaining({
+        severity: 'Error',
+        summary: 'Creation Cancelled',
+        address: 'conformance_slow.slow',
+        detail: expect.stringContaining('Terraform asked the provider to stop'),
+      }),
     );
     // StopProvider reached the provider, and the create gave up (which of the two is written first is up
     // to the transport's ordering of the abort and the stop hook).
-    const seen = ws.events().map((e) => e.event).filter((e) => e === 'provider.stop' || e.startsWith('slow.'));
+    const seen = ws
+      .events()
+      .map((e) => e.event)
+      .filter((e) => e === 'provider.stop' || e.startsWith('slow.'));
     expect(seen[0]).toBe('slow.started');
     expect([...seen.slice(1)].sort()).toEqual(['provider.stop', 'slow.cancelled']);
 

@@ -58,12 +58,37 @@ resource "conformance_validated" "v" {
     const found = diagnostics(res.output);
     expect(found).toEqual(
       expect.arrayContaining([
-        { severity: 'Error', summary: 'Invalid Attribute Value', ...at('email     = "not-an-email"'), detail: '"not-an-email" is not valid: it must be an email address.' },
-        { severity: 'Error', summary: 'Invalid RFC 3339 Timestamp', ...at('starts_at = "2030-02-30T10:00:00Z"'), detail: expect.stringContaining('is not an RFC 3339 timestamp') },
-        { severity: 'Error', summary: 'Invalid Attribute Combination', ...at('primary   = "p"'), detail: '"primary" cannot be set together with "secondary". Remove one of them.' },
-        { severity: 'Error', summary: 'Invalid Configuration for Read-Only Attribute', ...at('id        = "chosen-by-me"'), detail: 'Cannot set a value for "id": the provider computes it. Remove it from the configuration.' },
+        {
+          severity: 'Error',
+          summary: 'Invalid Attribute Value',
+          ...at('email     = "not-an-email"'),
+          detail: '"not-an-email" is not valid: it must be an email address.',
+        },
+        {
+          severity: 'Error',
+          summary: 'Invalid RFC 3339 Timestamp',
+          ...at('starts_at = "2030-02-30T10:00:00Z"'),
+          detail: expect.stringContaining('is not an RFC 3339 timestamp'),
+        },
+        {
+          severity: 'Error',
+          summary: 'Invalid Attribute Combination',
+          ...at('primary   = "p"'),
+          detail: '"primary" cannot be set together with "secondary". Remove one of them.',
+        },
+        {
+          severity: 'Error',
+          summary: 'Invalid Configuration for Read-Only Attribute',
+          ...at('id        = "chosen-by-me"'),
+          detail: 'Cannot set a value for "id": the provider computes it. Remove it from the configuration.',
+        },
         // listener[0].protocol and listener[1].allow[1].cidr: the exact element, not the block.
-        { severity: 'Error', summary: 'Invalid CIDR Block', ...at('cidr = "10.0.0.1/8"'), detail: '"10.0.0.1/8" has bits set after its /8 prefix. Did you mean the network address of that block?' },
+        {
+          severity: 'Error',
+          summary: 'Invalid CIDR Block',
+          ...at('cidr = "10.0.0.1/8"'),
+          detail: '"10.0.0.1/8" has bits set after its /8 prefix. Did you mean the network address of that block?',
+        },
       ]),
     );
     // oneOf reports with the same summary; mode and protocol each point at their own line.
@@ -96,7 +121,12 @@ resource "conformance_validated" "v" {
     for (const command of ['validate', 'plan']) {
       const res = await ws.terraform([command], { expectCode: [1] });
       const found = diagnostics(res.output);
-      expect(only(found, 'Reserved Port')).toEqual({ severity: 'Error', summary: 'Reserved Port', ...at('port = 0'), detail: 'Port 0 is reserved. Pick a port from 1 to 65535.' });
+      expect(only(found, 'Reserved Port')).toEqual({
+        severity: 'Error',
+        summary: 'Reserved Port',
+        ...at('port = 0'),
+        detail: 'Port 0 is reserved. Pick a port from 1 to 65535.',
+      });
       // The path is ports["admin"].number, but Terraform finds source ranges only through blocks and
       // attributes of a body, not inside an attribute's value: it points at the resource (tfdiags'
       // ElaborateFromConfigBody falls back to the body's "missing item" range).
@@ -107,10 +137,18 @@ resource "conformance_validated" "v" {
         detail: 'Port "admin" is 70000; ports go from 1 to 65535.',
       });
       expect(only(found, 'Fast Mode Skips Checks')).toMatchObject({ severity: 'Warning', ...at('mode     = "fast"') });
-      expect(only(found, 'Deprecated Attribute')).toMatchObject({ severity: 'Warning', ...at('old_name = "legacy"'), detail: 'Use email instead; old_name will be removed.' });
+      expect(only(found, 'Deprecated Attribute')).toMatchObject({
+        severity: 'Warning',
+        ...at('old_name = "legacy"'),
+        detail: 'Use email instead; old_name will be removed.',
+      });
       // The path is the block itself; Terraform looks the last step up as an attribute only, so it points
       // at the resource (a path into the block, such as old_listener[0].port, would point at that line).
-      expect(only(found, 'Deprecated Block')).toMatchObject({ severity: 'Warning', ...at('resource "conformance_validated" "v" {'), detail: 'Use listener blocks instead.' });
+      expect(only(found, 'Deprecated Block')).toMatchObject({
+        severity: 'Warning',
+        ...at('resource "conformance_validated" "v" {'),
+        detail: 'Use listener blocks instead.',
+      });
     }
   });
 
@@ -131,8 +169,22 @@ resource "conformance_everything" "e" {
       const found = diagnostics((await ws.terraform([command], { expectCode: [1] })).output);
       // big (exact) and dyn (a cty value) hold any number; num and numbers hold JS numbers.
       expect(found.filter((d) => d.summary === 'Number Too Precise')).toEqual([
-        { severity: 'Error', summary: 'Number Too Precise', ...everything, line: ws.lineOf('num     ='), source: 'num     = 12345678901234567890', detail: expect.stringContaining('12345678901234567890 has more significant digits than "num" can hold exactly') },
-        { severity: 'Error', summary: 'Number Too Precise', ...everything, line: ws.lineOf('numbers ='), source: 'numbers = [1, 9007199254740993]', detail: expect.stringContaining('9007199254740993 has more significant digits than "numbers"') },
+        {
+          severity: 'Error',
+          summary: 'Number Too Precise',
+          ...everything,
+          line: ws.lineOf('num     ='),
+          source: 'num     = 12345678901234567890',
+          detail: expect.stringContaining('12345678901234567890 has more significant digits than "num" can hold exactly'),
+        },
+        {
+          severity: 'Error',
+          summary: 'Number Too Precise',
+          ...everything,
+          line: ws.lineOf('numbers ='),
+          source: 'numbers = [1, 9007199254740993]',
+          detail: expect.stringContaining('9007199254740993 has more significant digits than "numbers"'),
+        },
       ]);
     }
     expect(ws.storeIds('everything')).toEqual([]);
@@ -141,7 +193,7 @@ resource "conformance_everything" "e" {
   test('values unknown at plan time are judged at apply, once known', async () => {
     await steps(ws, [
       {
-        name: 'an email built from another resource\'s id is a refined unknown at plan time and valid at apply',
+        name: "an email built from another resource's id is a refined unknown at plan time and valid at apply",
         config: `
 resource "conformance_thing" "t" {
   name = "owner"
@@ -160,7 +212,10 @@ resource "conformance_validated" "v" {
         expectActions: { 'conformance_thing.t': 'create', [VALIDATED]: 'create' },
         check: ({ state }) => {
           const id = state['conformance_thing.t']!.values.id as string;
-          expect(state[VALIDATED]!.values).toMatchObject({ email: `${id}@example.com`, listener: [{ port: 8080, allow: [{ cidr: `10.${id.length}.0.0/16` }] }] });
+          expect(state[VALIDATED]!.values).toMatchObject({
+            email: `${id}@example.com`,
+            listener: [{ port: 8080, allow: [{ cidr: `10.${id.length}.0.0/16` }] }],
+          });
         },
       },
     ]);

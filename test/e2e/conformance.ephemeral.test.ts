@@ -93,7 +93,10 @@ describeTerraform('conformance: ephemeral values, write-only attributes and data
           // The provider got it: the store holds its hash.
           expect(w.storeRead('things', id)).toMatchObject({ name: 'WITH-PASSWORD', password_sha256: sha256(s1), password_version: 1 });
           // The ephemeral resource was opened and closed in the plan walk and in the apply walk.
-          const lifecycle = w.events().filter((e) => e.event.startsWith('password.')).map((e) => `${e.event}:${e.seed}`);
+          const lifecycle = w
+            .events()
+            .filter((e) => e.event.startsWith('password.'))
+            .map((e) => `${e.event}:${e.seed}`);
           expect(lifecycle.filter((e) => e === 'password.open:s1').length).toBeGreaterThanOrEqual(2);
           expect(lifecycle.filter((e) => e === 'password.close:s1').length).toBe(lifecycle.filter((e) => e === 'password.open:s1').length);
           // Data sources in state: the one read at plan time and the one read at apply time.

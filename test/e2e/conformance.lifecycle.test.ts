@@ -39,7 +39,13 @@ ${b.createBeforeDestroy ? '  lifecycle {\n    create_before_destroy = true\n  }\
         config: things({ name: 'alpha', tags: '{ env = "dev" }' }),
         expectActions: { 'conformance_thing.a': 'create', 'conformance_thing.b': 'create' },
         // priority has a default: planned as known, not "(known after apply)".
-        expectPlanOutput: ['+ id = (known after apply)', '+ secret = (sensitive value)', '+ description = (known after apply)', '+ name = "alpha"', '+ priority = 5'],
+        expectPlanOutput: [
+          '+ id = (known after apply)',
+          '+ secret = (sensitive value)',
+          '+ description = (known after apply)',
+          '+ name = "alpha"',
+          '+ priority = 5',
+        ],
         checkPlan: async ({ ws: w }) => {
           // The planned b.name is unknown but keeps its refinement (it starts with "b-") through the
           // provider's plan: Terraform can already decide startswith() on it.
@@ -55,7 +61,15 @@ ${b.createBeforeDestroy ? '  lifecycle {\n    create_before_destroy = true\n  }\
           expect(a!.after_sensitive).toMatchObject({ secret: true });
           expect(b!.after_unknown).toMatchObject({ name: true, id: true });
           a1 = state['conformance_thing.a']!;
-          expect(a1.values).toMatchObject({ name: 'alpha', zone: 'z1', secret: 's3cret', description: 'Managed by Terraform', revision: 1, priority: 5, tags: { env: 'dev' } });
+          expect(a1.values).toMatchObject({
+            name: 'alpha',
+            zone: 'z1',
+            secret: 's3cret',
+            description: 'Managed by Terraform',
+            revision: 1,
+            priority: 5,
+            tags: { env: 'dev' },
+          });
           expect(a1.values.id).toMatch(/^thing-/);
           expect(a1.values.created_at).toMatch(/^\d{4}-\d\d-\d\dT/);
           expect(a1.sensitive_values).toMatchObject({ secret: true });
@@ -86,9 +100,19 @@ ${b.createBeforeDestroy ? '  lifecycle {\n    create_before_destroy = true\n  }\
           const change = plan.resource_changes!.find((c) => c.address === 'conformance_thing.a')!.change;
           expect(change.after).toMatchObject({ id: a1.values.id, created_at: a1.values.created_at, description: 'custom', revision: 2 });
           expect(change.after_unknown).toEqual({});
-          expect(state['conformance_thing.a']!.values).toMatchObject({ id: a1.values.id, created_at: a1.values.created_at, name: 'alpha2', description: 'custom', revision: 2, tags: null });
+          expect(state['conformance_thing.a']!.values).toMatchObject({
+            id: a1.values.id,
+            created_at: a1.values.created_at,
+            name: 'alpha2',
+            description: 'custom',
+            revision: 2,
+            tags: null,
+          });
           // The etag written at create reached read (refresh) and update through private state.
-          const seen = w.events().filter((e) => e.id === a1.values.id).map((e) => [e.event, e.private_etag]);
+          const seen = w
+            .events()
+            .filter((e) => e.id === a1.values.id)
+            .map((e) => [e.event, e.private_etag]);
           expect(seen).toContainEqual(['thing.read', etagAfterCreate]);
           expect(seen).toContainEqual(['thing.update', etagAfterCreate]);
           // What modifyPlan put in private state at plan time reached the update (planned_private).
@@ -126,7 +150,7 @@ ${b.createBeforeDestroy ? '  lifecycle {\n    create_before_destroy = true\n  }\
         },
       },
       {
-        name: 'a change behind Terraform\'s back shows as drift and is planned back; read adopts the new etag',
+        name: "a change behind Terraform's back shows as drift and is planned back; read adopts the new etag",
         before: (w) => {
           const id = w.instance('conformance_thing.a').attributes.id as string;
           w.storeWrite('things', id, { ...w.storeRead('things', id), name: 'hacked', etag: 'etag-from-elsewhere' });
@@ -140,7 +164,12 @@ ${b.createBeforeDestroy ? '  lifecycle {\n    create_before_destroy = true\n  }\
           expect(plan.resource_drift!.map((d) => d.address)).toEqual(['conformance_thing.a']);
           // Refresh put the new etag in private state; plan carried it to apply, so the update was allowed.
           const id = w.instance('conformance_thing.a').attributes.id as string;
-          expect(w.events().filter((e) => e.event === 'thing.update' && e.id === id).map((e) => e.private_etag)).toEqual(['etag-from-elsewhere']);
+          expect(
+            w
+              .events()
+              .filter((e) => e.event === 'thing.update' && e.id === id)
+              .map((e) => e.private_etag),
+          ).toEqual(['etag-from-elsewhere']);
         },
       },
       {
@@ -152,7 +181,9 @@ ${b.createBeforeDestroy ? '  lifecycle {\n    create_before_destroy = true\n  }\
         },
         planArgs: ['-refresh=false'],
         expectActions: { 'conformance_thing.a': 'update' },
-        expectApplyDiagnostics: [{ severity: 'Error', summary: 'Object Changed Outside Terraform', address: 'conformance_thing.a', detail: "Terraform's private state says" }],
+        expectApplyDiagnostics: [
+          { severity: 'Error', summary: 'Object Changed Outside Terraform', address: 'conformance_thing.a', detail: "Terraform's private state says" },
+        ],
         check: ({ ws: w }) => {
           // A failed update keeps the prior state.
           expect(w.instance('conformance_thing.a').attributes).toMatchObject({ name: 'alpha2', revision: 2 });
@@ -164,7 +195,7 @@ ${b.createBeforeDestroy ? '  lifecycle {\n    create_before_destroy = true\n  }\
         expectState: { 'conformance_thing.a': { name: 'alpha3', revision: 3 } },
       },
       {
-        name: 'an object deleted behind Terraform\'s back is planned for creation',
+        name: "an object deleted behind Terraform's back is planned for creation",
         before: (w) => w.storeDelete('things', w.instance('conformance_thing.b').attributes.id as string),
         expectActions: { 'conformance_thing.b': 'create' },
         expectPlanOutput: ['# conformance_thing.b will be created'],
@@ -173,7 +204,7 @@ ${b.createBeforeDestroy ? '  lifecycle {\n    create_before_destroy = true\n  }\
         },
       },
       {
-        name: '-refresh-only takes the store\'s values into state without touching the object',
+        name: "-refresh-only takes the store's values into state without touching the object",
         before: (w) => {
           const id = w.instance('conformance_thing.a').attributes.id as string;
           w.storeWrite('things', id, { ...w.storeRead('things', id), tags: { owner: 'someone-else' } });
@@ -241,13 +272,20 @@ ${b.createBeforeDestroy ? '  lifecycle {\n    create_before_destroy = true\n  }\
   test('a protected object refuses a destroy plan until the protection is removed; terraform destroy then deletes everything', async () => {
     const own = await Workspace.create('lifecycle-protect');
     try {
-      const protectedThing = (tags: string) => `resource "conformance_thing" "p" {\n  name = "keep-me"\n  tags = ${tags}\n}\n\nresource "conformance_thing" "q" {\n  name = "other"\n}\n`;
+      const protectedThing = (tags: string) =>
+        `resource "conformance_thing" "p" {\n  name = "keep-me"\n  tags = ${tags}\n}\n\nresource "conformance_thing" "q" {\n  name = "other"\n}\n`;
       await steps(own, [
-        { name: 'a protected thing', config: protectedThing('{ protected = "true" }'), expectActions: { 'conformance_thing.p': 'create', 'conformance_thing.q': 'create' } },
+        {
+          name: 'a protected thing',
+          config: protectedThing('{ protected = "true" }'),
+          expectActions: { 'conformance_thing.p': 'create', 'conformance_thing.q': 'create' },
+        },
         {
           name: 'a destroy plan is refused by modifyPlan, pointing at the tag',
           planArgs: ['-destroy'],
-          expectPlanDiagnostics: [{ severity: 'Error', summary: 'Protected Thing', address: 'conformance_thing.p', detail: 'Remove the tag before destroying it.' }],
+          expectPlanDiagnostics: [
+            { severity: 'Error', summary: 'Protected Thing', address: 'conformance_thing.p', detail: 'Remove the tag before destroying it.' },
+          ],
         },
         { name: 'the protection is removed', config: protectedThing('{ protected = "false" }'), expectActions: { 'conformance_thing.p': 'update' } },
       ]);

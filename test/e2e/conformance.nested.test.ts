@@ -35,7 +35,11 @@ describeTerraform('conformance: computed values inside nested blocks and nested 
     await steps(ws, [
       {
         name: 'create: every computed value inside the nested structures is unknown until apply',
-        config: network({ subnets: [`    cidr   = "10.0.0.0/24"\n    psk_wo = "${PSK}"`, '    cidr    = "10.0.1.0/24"\n    gateway = "10.0.1.254"'], ports: [80, 443], acl: ACL }),
+        config: network({
+          subnets: [`    cidr   = "10.0.0.0/24"\n    psk_wo = "${PSK}"`, '    cidr    = "10.0.1.0/24"\n    gateway = "10.0.1.254"'],
+          ports: [80, 443],
+          acl: ACL,
+        }),
         expectActions: { [NET]: 'create' },
         check: ({ plan, state }) => {
           const change = plan.resource_changes!.find((c) => c.address === NET)!.change;
@@ -44,10 +48,7 @@ describeTerraform('conformance: computed values inside nested blocks and nested 
             region: true,
             settings: true,
             ports: [{ id: true }, { id: true }],
-            subnet: [
-              { subnet_id: true, gateway: true },
-              { subnet_id: true },
-            ],
+            subnet: [{ subnet_id: true, gateway: true }, { subnet_id: true }],
             acl: expect.arrayContaining([{ acl_id: true, note: true }, { acl_id: true }]),
           });
           first = state[NET]!.values;
@@ -94,7 +95,12 @@ describeTerraform('conformance: computed values inside nested blocks and nested 
           expect(change.replace_paths).toBeUndefined();
           // Set elements carry no index; the kept ids follow the configured port numbers.
           const plannedPorts = change.after.ports as { number: number; id?: string }[];
-          expect(plannedPorts.filter((p) => p.id !== undefined).map((p) => [p.number, p.id]).sort()).toEqual([
+          expect(
+            plannedPorts
+              .filter((p) => p.id !== undefined)
+              .map((p) => [p.number, p.id])
+              .sort(),
+          ).toEqual([
             [443, `${id}-port-443`],
             [80, `${id}-port-80`],
           ]);
@@ -113,7 +119,7 @@ describeTerraform('conformance: computed values inside nested blocks and nested 
         },
       },
       {
-        name: 'an optional+computed nested attribute set in the configuration replaces the provider\'s default',
+        name: "an optional+computed nested attribute set in the configuration replaces the provider's default",
         config: network({ subnets: ['    cidr = "10.0.0.0/24"'], ports: [80], settings: '{ mode = "manual", size = 3 }' }),
         expectActions: { [NET]: 'update' },
         expectState: { [NET]: { settings: { mode: 'manual', size: 3 } } },

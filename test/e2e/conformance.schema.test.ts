@@ -48,7 +48,9 @@ function flags(o: Record<string, unknown>): Record<string, unknown> {
 
 /** A markdown description is sent instead of the plain one, and says so. */
 function describedBy(d: { description?: string; markdownDescription?: string }): { description?: string; description_kind: string } {
-  return d.markdownDescription !== undefined ? { description: d.markdownDescription, description_kind: 'markdown' } : { description: d.description, description_kind: 'plain' };
+  return d.markdownDescription !== undefined
+    ? { description: d.markdownDescription, description_kind: 'markdown' }
+    : { description: d.description, description_kind: 'plain' };
 }
 
 function attributeJSON(a: AnyAttribute): unknown {
@@ -56,7 +58,16 @@ function attributeJSON(a: AnyAttribute): unknown {
   const shape = a.nested
     ? { nested_type: { attributes: attributesJSON(a.nested.object.attributes), nesting_mode: a.nested.nesting } }
     : { type: typeJSON(a.type) };
-  return flags({ ...shape, ...kind, required: a.required, optional: a.optional, computed: a.computed, sensitive: a.sensitive, deprecated: a.deprecated !== undefined, write_only: a.writeOnly });
+  return flags({
+    ...shape,
+    ...kind,
+    required: a.required,
+    optional: a.optional,
+    computed: a.computed,
+    sensitive: a.sensitive,
+    deprecated: a.deprecated !== undefined,
+    write_only: a.writeOnly,
+  });
 }
 
 function attributesJSON(attrs: Readonly<Record<string, AnyAttribute>>): Record<string, unknown> {
@@ -69,7 +80,12 @@ function blockJSON(o: { attributes: Readonly<Record<string, AnyAttribute>>; bloc
   const blocks = Object.entries(o.blocks);
   return flags({
     attributes: Object.keys(o.attributes).length > 0 ? attributesJSON(o.attributes) : undefined,
-    block_types: blocks.length > 0 ? Object.fromEntries(blocks.map(([k, b]) => [k, flags({ nesting_mode: b.nesting, block: blockJSON(b.object, b), min_items: b.minItems, max_items: b.maxItems })])) : undefined,
+    block_types:
+      blocks.length > 0
+        ? Object.fromEntries(
+            blocks.map(([k, b]) => [k, flags({ nesting_mode: b.nesting, block: blockJSON(b.object, b), min_items: b.minItems, max_items: b.maxItems })]),
+          )
+        : undefined,
     ...describedBy(meta),
     deprecated: meta.deprecated !== undefined,
   });
@@ -142,7 +158,9 @@ describeTerraform('conformance: schemas and functions', () => {
     const ours = await serverSchemaJSON(PROVIDER_ADDRESS, providerServer(conformanceProvider));
     expect(ours).toEqual(printed);
     // Key order is fixed (sorted), so a checked-in file diffs cleanly.
-    expect(Object.keys(ours.provider_schemas[PROVIDER_ADDRESS]!.resource_schemas!)).toEqual(Object.keys(printed.provider_schemas[PROVIDER_ADDRESS].resource_schemas).sort());
+    expect(Object.keys(ours.provider_schemas[PROVIDER_ADDRESS]!.resource_schemas!)).toEqual(
+      Object.keys(printed.provider_schemas[PROVIDER_ADDRESS].resource_schemas).sort(),
+    );
   });
 
   test('validate accepts a valid configuration and enforces the declared block counts', async () => {
@@ -154,11 +172,15 @@ describeTerraform('conformance: schemas and functions', () => {
 
     ws.writeConfig(`resource "conformance_everything" "e" {\n${rules(4)}}\n`);
     const tooMany = await ws.terraform(['validate'], { expectCode: [1] });
-    expect(diagnostics(tooMany.output)).toContainEqual(expect.objectContaining({ severity: 'Error', summary: 'Too many rule blocks', line: ws.lineOf('port = 4') - 1 }));
+    expect(diagnostics(tooMany.output)).toContainEqual(
+      expect.objectContaining({ severity: 'Error', summary: 'Too many rule blocks', line: ws.lineOf('port = 4') - 1 }),
+    );
 
     ws.writeConfig(`resource "conformance_everything" "e" {\n  str = "no rules"\n}\n`);
     const none = await ws.terraform(['validate'], { expectCode: [1] });
-    expect(diagnostics(none.output)).toContainEqual(expect.objectContaining({ severity: 'Error', summary: 'Insufficient rule blocks', detail: 'At least 1 "rule" blocks are required.' }));
+    expect(diagnostics(none.output)).toContainEqual(
+      expect.objectContaining({ severity: 'Error', summary: 'Insufficient rule blocks', detail: 'At least 1 "rule" blocks are required.' }),
+    );
   });
 
   test('provider functions evaluate in terraform console: exact sums, strings, dynamic values, errors', async () => {
@@ -176,10 +198,18 @@ describeTerraform('conformance: schemas and functions', () => {
     expect(typed.stdout.trim()).toBe('tuple([\n    number,\n    string,\n    bool,\n])');
 
     const failed = await ws.terraform(['console'], { stdin: 'provider::conformance::upper("")\n', expectCode: [1] });
-    expect(diagnostics(failed.output)).toContainEqual(expect.objectContaining({ severity: 'Error', summary: 'Invalid function argument', detail: 'Invalid value for "text" parameter: text must not be empty.' }));
+    expect(diagnostics(failed.output)).toContainEqual(
+      expect.objectContaining({
+        severity: 'Error',
+        summary: 'Invalid function argument',
+        detail: 'Invalid value for "text" parameter: text must not be empty.',
+      }),
+    );
 
     // An error in a variadic argument names the variadic parameter.
     const variadic = await ws.terraform(['console'], { stdin: 'provider::conformance::join("-", "a", "")\n', expectCode: [1] });
-    expect(diagnostics(variadic.output)).toContainEqual(expect.objectContaining({ severity: 'Error', summary: 'Invalid function argument', detail: 'Invalid value for "parts" parameter: part 2 is empty.' }));
+    expect(diagnostics(variadic.output)).toContainEqual(
+      expect.objectContaining({ severity: 'Error', summary: 'Invalid function argument', detail: 'Invalid value for "parts" parameter: part 2 is empty.' }),
+    );
   });
 });

@@ -90,7 +90,12 @@ resource "conformance_thing" "by_block" {
 }
 `,
         expectActions: { 'conformance_thing.by_block': 'update' },
-        expectPlanOutput: ['# conformance_thing.by_block will be updated in-place', '# (imported from "thing-by-block")', '~ name = "old-name" -> "new-name"', 'Plan: 1 to import, 0 to add, 1 to change, 0 to destroy.'],
+        expectPlanOutput: [
+          '# conformance_thing.by_block will be updated in-place',
+          '# (imported from "thing-by-block")',
+          '~ name = "old-name" -> "new-name"',
+          'Plan: 1 to import, 0 to add, 1 to change, 0 to destroy.',
+        ],
         expectApplyOutput: ['Apply complete! Resources: 1 imported, 0 added, 1 changed, 0 destroyed.'],
         expectState: { 'conformance_thing.by_block': { id: 'thing-by-block', name: 'new-name', revision: 8 } },
         check: ({ plan, ws: w }) => {

@@ -182,7 +182,14 @@ describeTerraform('conformance: every type and nesting mode', () => {
         name: 'a list block, a set block, a map block and a single block removed from the config plan an update, not a replace',
         config: trimmed,
         expectActions: { 'conformance_everything.all': 'update' },
-        expectPlanOutput: ['- rule {', '- endpoint "backup" {', '- settings {', '~ dyn           = {', '-> "now a string"', '~ big           = 12345678901234567890123 -> 9007199254740993'],
+        expectPlanOutput: [
+          '- rule {',
+          '- endpoint "backup" {',
+          '- settings {',
+          '~ dyn           = {',
+          '-> "now a string"',
+          '~ big           = 12345678901234567890123 -> 9007199254740993',
+        ],
         expectState: {
           'conformance_everything.all': {
             big: '9007199254740993',
@@ -226,7 +233,9 @@ describeTerraform('conformance: every type and nesting mode', () => {
         name: 'everything configured again comes back exactly',
         config: full,
         expectActions: { 'conformance_everything.all': 'update' },
-        expectState: { 'conformance_everything.all': { big: '12345678901234567890123', dyn: { k: ['9007199254740993', '12345678901234567890123', 0.1], s: 'text' } } },
+        expectState: {
+          'conformance_everything.all': { big: '12345678901234567890123', dyn: { k: ['9007199254740993', '12345678901234567890123', 0.1], s: 'text' } },
+        },
       },
       {
         name: 'drift inside a nested block and a nested attribute shows as a diff and is planned back',
@@ -314,7 +323,7 @@ resource "conformance_everything" "edge" {
   test('values unknown at plan time, at any depth and in every kind of slot, are planned unknown and applied', async () => {
     await steps(ws, [
       {
-        name: 'an object built from another resource\'s id converges after one apply',
+        name: "an object built from another resource's id converges after one apply",
         config: `
 resource "conformance_thing" "seed" {
   name = "seed"
@@ -372,7 +381,16 @@ resource "conformance_everything" "unknowns" {
         check: ({ plan, state }) => {
           const after = plan.resource_changes!.find((c) => c.address === 'conformance_everything.unknowns')!.change.after_unknown;
           // Only the unknown parts are unknown: the dynamic value's type and its other attribute are known.
-          expect(after).toMatchObject({ str: true, num: true, big: true, numbers: true, map_nested: true, dyn: { id: true }, single_nested: { x: true, any: { id: true } }, rule: [{ port: true }] });
+          expect(after).toMatchObject({
+            str: true,
+            num: true,
+            big: true,
+            numbers: true,
+            map_nested: true,
+            dyn: { id: true },
+            single_nested: { x: true, any: { id: true } },
+            rule: [{ port: true }],
+          });
           const id = state['conformance_thing.seed']!.values.id as string;
           const v = state['conformance_everything.unknowns']!.values;
           expect(v).toMatchObject({
@@ -400,7 +418,7 @@ resource "conformance_everything" "unknowns" {
     ]);
   });
 
-  test('a value larger than gRPC\'s default 4 MiB message limit goes through plan, apply and refresh', async () => {
+  test("a value larger than gRPC's default 4 MiB message limit goes through plan, apply and refresh", async () => {
     // 1000 × 50 × 100 characters = 5 MB in one string (range() stops at 1024 values); sensitive() keeps it
     // out of the plan text.
     const chunk = '0123456789'.repeat(10);

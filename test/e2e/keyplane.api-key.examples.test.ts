@@ -23,12 +23,21 @@ describeTerraform('keyplane_api_key examples', () => {
   });
 
   test('provider.tf and resource.tf apply, plan nothing more, deliver working keys, import by id and destroy', async () => {
-    const { publicKey, privateKey } = (await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'On-call' }], format: 'armored' } as never)) as unknown as { publicKey: string; privateKey: string };
+    const { publicKey, privateKey } = (await openpgp.generateKey({
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      userIDs: [{ name: 'On-call' }],
+      format: 'armored',
+    } as never)) as unknown as { publicKey: string; privateKey: string };
     // The example's provider block takes the key from its ephemeral variable; the endpoint from the environment.
     const ws = await KeyplaneWorkspace.create(service, { KEYPLANE_API_KEY: undefined, TF_VAR_keyplane_api_key: service.adminKey });
     try {
       ws.writeConfig('');
-      ws.write({ 'provider.tf': example('provider/provider.tf'), 'resource.tf': example('resources/keyplane_api_key/resource.tf'), 'oncall.pub.asc': publicKey });
+      ws.write({
+        'provider.tf': example('provider/provider.tf'),
+        'resource.tf': example('resources/keyplane_api_key/resource.tf'),
+        'oncall.pub.asc': publicKey,
+      });
       await ws.apply();
       expect((await ws.planIsEmpty()).empty).toBe(true);
 
@@ -39,13 +48,18 @@ describeTerraform('keyplane_api_key examples', () => {
       expect((await new KeyplaneClient({ endpoint: service.endpoint, apiKey: stored }).whoami()).api_key.id).toBe(deployer.id);
 
       const oncall = await ws.values('keyplane_api_key.oncall');
-      const { data } = await openpgp.decrypt({ message: await openpgp.readMessage({ armoredMessage: oncall.encrypted_secret }), decryptionKeys: await openpgp.readPrivateKey({ armoredKey: privateKey }) });
+      const { data } = await openpgp.decrypt({
+        message: await openpgp.readMessage({ armoredMessage: oncall.encrypted_secret }),
+        decryptionKeys: await openpgp.readPrivateKey({ armoredKey: privateKey }),
+      });
       const whoami = await new KeyplaneClient({ endpoint: service.endpoint, apiKey: data as string }).whoami();
       expect(whoami.api_key).toMatchObject({ id: oncall.id, role: 'viewer' });
 
       // import.sh, with a real id.
       await ws.terraform(['state', 'rm', 'keyplane_api_key.oncall']);
-      const line = example('resources/keyplane_api_key/import.sh').split('\n').find((l) => l.startsWith('terraform import'))!;
+      const line = example('resources/keyplane_api_key/import.sh')
+        .split('\n')
+        .find((l) => l.startsWith('terraform import'))!;
       const [, , address] = line.split(/\s+/);
       const oncallImport = line.replace('keyplane_api_key.deployer', 'keyplane_api_key.oncall');
       expect(address).toBe('keyplane_api_key.deployer');

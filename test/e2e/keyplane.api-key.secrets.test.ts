@@ -11,18 +11,35 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as openpgp from 'openpgp';
 import { KeyplaneClient } from '../../client';
-import { type KeyplaneService, KeyplaneWorkspace, describeTerraform, faultyProxy, plannedActions, secretFragmentsIn, startKeyplaneService } from '../helpers/keyplane';
+import {
+  type KeyplaneService,
+  KeyplaneWorkspace,
+  describeTerraform,
+  faultyProxy,
+  plannedActions,
+  secretFragmentsIn,
+  startKeyplaneService,
+} from '../helpers/keyplane';
 
 jest.setTimeout(240_000);
 
 const hcl = (s: string) => JSON.stringify(s);
 
 async function keyPair(options: Partial<Parameters<typeof openpgp.generateKey>[0]> = {}) {
-  return openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'Terraform Test', email: 'tf@example.com' }], format: 'armored', ...options } as never) as unknown as Promise<{ privateKey: string; publicKey: string }>;
+  return openpgp.generateKey({
+    type: 'ecc',
+    curve: 'curve25519Legacy',
+    userIDs: [{ name: 'Terraform Test', email: 'tf@example.com' }],
+    format: 'armored',
+    ...options,
+  } as never) as unknown as Promise<{ privateKey: string; publicKey: string }>;
 }
 
 async function decrypt(armoredMessage: string, privateKey: string): Promise<string> {
-  const { data } = await openpgp.decrypt({ message: await openpgp.readMessage({ armoredMessage }), decryptionKeys: await openpgp.readPrivateKey({ armoredKey: privateKey }) });
+  const { data } = await openpgp.decrypt({
+    message: await openpgp.readMessage({ armoredMessage }),
+    decryptionKeys: await openpgp.readPrivateKey({ armoredKey: privateKey }),
+  });
   return data as string;
 }
 
@@ -106,7 +123,9 @@ describeTerraform('keyplane_api_key secret outputs', () => {
   test('pgp_key with output_to_secret_store is refused at plan', async () => {
     const { publicKey } = await keyPair();
     const secret = await service.client.createSecret({ name: 'both' });
-    ws.writeConfig(`resource "keyplane_api_key" "k" {\n  name    = "both"\n  pgp_key = ${hcl(publicKey)}\n  output_to_secret_store {\n    secret_id = "${secret.id}"\n  }\n}`);
+    ws.writeConfig(
+      `resource "keyplane_api_key" "k" {\n  name    = "both"\n  pgp_key = ${hcl(publicKey)}\n  output_to_secret_store {\n    secret_id = "${secret.id}"\n  }\n}`,
+    );
     const r = await ws.terraform(['plan'], { expectCode: [1] });
     expect(r.output).toMatch(/Conflicting Secret Outputs/);
   });

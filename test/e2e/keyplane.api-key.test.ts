@@ -6,7 +6,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { keyplane } from '../helpers/cli';
-import { type KeyplaneService, KeyplaneWorkspace, describeTerraform, faultyProxy, plannedActions, secretFragmentsIn, startKeyplaneService } from '../helpers/keyplane';
+import {
+  type KeyplaneService,
+  KeyplaneWorkspace,
+  describeTerraform,
+  faultyProxy,
+  plannedActions,
+  secretFragmentsIn,
+  startKeyplaneService,
+} from '../helpers/keyplane';
 
 jest.setTimeout(240_000);
 
@@ -36,7 +44,14 @@ describeTerraform('keyplane_api_key lifecycle', () => {
     expect(result.output).toMatch(/Secret Stored In State/);
     await ws.terraform(['apply', 'tfplan']);
     const v = await ws.values('keyplane_api_key.k');
-    expect(v).toMatchObject({ name: 'ci', status: 'active', scopes: ['billing.read'], labels: { team: 'platform' }, expires_at: '2099-01-02T18:04:05.5+03:00', description: '' });
+    expect(v).toMatchObject({
+      name: 'ci',
+      status: 'active',
+      scopes: ['billing.read'],
+      labels: { team: 'platform' },
+      expires_at: '2099-01-02T18:04:05.5+03:00',
+      description: '',
+    });
     expect(v.secret).toMatch(/^kp_/);
     const remote = await service.client.getApiKey(v.id);
     expect(remote.expires_at).toBe('2099-01-02T15:04:05.500Z');
@@ -49,7 +64,11 @@ describeTerraform('keyplane_api_key lifecycle', () => {
     expect(respelled.empty).toBe(true);
 
     // In place.
-    ws.writeConfig(key('  name = "ci-2"\n  description = "CI"\n  scopes = ["billing.read", "billing.write"]\n  labels = { team = "core" }\n  expires_at = "2099-06-01T00:00:00Z"'));
+    ws.writeConfig(
+      key(
+        '  name = "ci-2"\n  description = "CI"\n  scopes = ["billing.read", "billing.write"]\n  labels = { team = "core" }\n  expires_at = "2099-06-01T00:00:00Z"',
+      ),
+    );
     const update = await ws.savedPlan();
     expect(plannedActions(update.plan)).toEqual({ 'keyplane_api_key.k': 'update' });
     await ws.terraform(['apply', 'tfplan']);
@@ -80,7 +99,9 @@ describeTerraform('keyplane_api_key lifecycle', () => {
     const vpn = await service.client.createAllowList({ name: 'vpn', cidrs: ['198.51.100.0/24'] } as never);
     const sa1 = await service.client.createServiceAccount({ name: 'owner-1' } as never);
     const sa2 = await service.client.createServiceAccount({ name: 'owner-2' } as never);
-    ws.writeConfig(key(`  name = "owned"\n  description = "d"\n  service_account_id = "${sa1.id}"\n  allow_list_ids = ["${office.id}"]\n  labels = { a = "1" }`));
+    ws.writeConfig(
+      key(`  name = "owned"\n  description = "d"\n  service_account_id = "${sa1.id}"\n  allow_list_ids = ["${office.id}"]\n  labels = { a = "1" }`),
+    );
     await ws.apply();
     const first = await ws.values('keyplane_api_key.k');
     expect((await service.client.getApiKey(first.id)).service_account_id).toBe(sa1.id);
@@ -113,13 +134,32 @@ describeTerraform('keyplane_api_key lifecycle', () => {
 
   test('terraform import fills every attribute the service knows, the secret is null and a warning says why', async () => {
     const sa = await service.client.createServiceAccount({ name: 'importer' } as never);
-    const made = await service.client.createApiKey({ name: 'legacy', description: 'made by hand', service_account_id: sa.id, role: 'viewer', scopes: ['billing.read'], labels: { env: 'prod' } });
+    const made = await service.client.createApiKey({
+      name: 'legacy',
+      description: 'made by hand',
+      service_account_id: sa.id,
+      role: 'viewer',
+      scopes: ['billing.read'],
+      labels: { env: 'prod' },
+    });
     const cfg = `  name = "legacy"\n  description = "made by hand"\n  service_account_id = "${sa.id}"\n  role = "viewer"\n  scopes = ["billing.read"]\n  labels = { env = "prod" }`;
     ws.writeConfig(key(cfg));
     const imported = await ws.terraform(['import', 'keyplane_api_key.k', made.api_key.id]);
     expect(imported.output).toMatch(/API Key Secret Cannot Be Recovered/);
     const v = await ws.values('keyplane_api_key.k');
-    expect(v).toMatchObject({ id: made.api_key.id, name: 'legacy', service_account_id: sa.id, role: 'viewer', scopes: ['billing.read'], labels: { env: 'prod' }, status: 'active', secret: null, display_prefix: made.api_key.display_prefix, created_at: made.api_key.created_at, created_by: made.api_key.created_by });
+    expect(v).toMatchObject({
+      id: made.api_key.id,
+      name: 'legacy',
+      service_account_id: sa.id,
+      role: 'viewer',
+      scopes: ['billing.read'],
+      labels: { env: 'prod' },
+      status: 'active',
+      secret: null,
+      display_prefix: made.api_key.display_prefix,
+      created_at: made.api_key.created_at,
+      created_by: made.api_key.created_by,
+    });
     expect(ws.stateFileText()).not.toContain(made.secret);
     expect((await ws.planIsEmpty()).empty).toBe(true);
   });
@@ -145,7 +185,12 @@ describeTerraform('keyplane_api_key lifecycle', () => {
     expect(result.output).toMatch(/Secret Of An Imported Key Is Not Delivered/);
     await ws.terraform(['apply', 'tfplan']);
     const v = await ws.values('keyplane_api_key.k');
-    expect(v).toMatchObject({ id: made.api_key.id, secret: null, secret_store_version_id: null, output_to_secret_store: { secret_id: secret.id, entry_key: 'api_key' } });
+    expect(v).toMatchObject({
+      id: made.api_key.id,
+      secret: null,
+      secret_store_version_id: null,
+      output_to_secret_store: { secret_id: secret.id, entry_key: 'api_key' },
+    });
     expect((await service.client.getApiKey(made.api_key.id)).status).toBe('active');
     expect(await service.client.listSecretVersions(secret.id)).toEqual([]);
     expect((await ws.planIsEmpty()).empty).toBe(true);
@@ -284,12 +329,16 @@ describeTerraform('keyplane provider configuration', () => {
     try {
       ws.writeConfig(key('  name = "schema"'));
       const schemas = JSON.parse((await ws.terraform(['providers', 'schema', '-json'])).stdout).provider_schemas['registry.terraform.io/keyplane/keyplane'];
-      const sensitive = (block: { attributes: Record<string, { sensitive?: boolean }> }) => Object.entries(block.attributes).filter(([, a]) => a.sensitive).map(([n]) => n);
+      const sensitive = (block: { attributes: Record<string, { sensitive?: boolean }> }) =>
+        Object.entries(block.attributes)
+          .filter(([, a]) => a.sensitive)
+          .map(([n]) => n);
       expect(sensitive(schemas.provider.block)).toEqual(['api_key']);
       const apiKey = schemas.resource_schemas.keyplane_api_key.block;
       expect(sensitive(apiKey)).toEqual(['secret']);
       expect(Object.keys(apiKey.attributes)).not.toContain('last_used_at');
-      for (const [name, a] of Object.entries(apiKey.attributes as Record<string, { description?: string }>)) expect([name, a.description]).toEqual([name, expect.any(String)]);
+      for (const [name, a] of Object.entries(apiKey.attributes as Record<string, { description?: string }>))
+        expect([name, a.description]).toEqual([name, expect.any(String)]);
     } finally {
       ws.remove();
     }
@@ -313,7 +362,9 @@ describeTerraform('keyplane provider configuration', () => {
     await service.client.revokeApiKey(made.api_key.id);
     const ws = await KeyplaneWorkspace.create(service, { KEYPLANE_API_KEY: undefined });
     try {
-      ws.writeConfig(`variable "kp_key" {\n  type      = string\n  sensitive = true\n}\n\nprovider "keyplane" {\n  api_key = var.kp_key\n}\n\n${key('  name = "a"')}\n${key('  name = "b"').replace('"k"', '"k2"')}`);
+      ws.writeConfig(
+        `variable "kp_key" {\n  type      = string\n  sensitive = true\n}\n\nprovider "keyplane" {\n  api_key = var.kp_key\n}\n\n${key('  name = "a"')}\n${key('  name = "b"').replace('"k"', '"k2"')}`,
+      );
       const log = join(ws.dir, 'trace.log');
       const r = await ws.terraform(['plan'], { expectCode: [1], env: { TF_VAR_kp_key: made.secret, TF_LOG: 'trace', TF_LOG_PATH: log } });
       expect(r.output.match(/Keyplane API Key Rejected/g)).toHaveLength(1);
@@ -344,7 +395,9 @@ describeTerraform('keyplane provider configuration', () => {
   test('endpoint and api_key come from the provider block, the key from an ephemeral-capable variable', async () => {
     const ws = await KeyplaneWorkspace.create(service, { KEYPLANE_API_KEY: undefined, KEYPLANE_ENDPOINT: undefined });
     try {
-      ws.writeConfig(`variable "kp_key" {\n  type      = string\n  sensitive = true\n  ephemeral = true\n}\n\nprovider "keyplane" {\n  endpoint = "${service.endpoint}"\n  api_key  = var.kp_key\n  request_timeout_seconds = 10\n  max_retries = 1\n}\n\n${key('  name = "from-block"')}`);
+      ws.writeConfig(
+        `variable "kp_key" {\n  type      = string\n  sensitive = true\n  ephemeral = true\n}\n\nprovider "keyplane" {\n  endpoint = "${service.endpoint}"\n  api_key  = var.kp_key\n  request_timeout_seconds = 10\n  max_retries = 1\n}\n\n${key('  name = "from-block"')}`,
+      );
       await ws.terraform(['apply', '-auto-approve'], { env: { TF_VAR_kp_key: service.adminKey } });
       expect((await ws.values('keyplane_api_key.k')).name).toBe('from-block');
       await ws.terraform(['destroy', '-auto-approve'], { env: { TF_VAR_kp_key: service.adminKey } });

@@ -20,21 +20,68 @@ describeTerraform('keyplane provider over HTTPS with a private CA', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'keyplane-tls-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     const init = keyplane(['server', 'init', '--data', join(dir, 'data'), '--key-file', join(dir, 'admin.key')]);
     if (init.status !== 0) throw new Error(init.stderr);
     const port = await freePort();
-    child = spawn(process.execPath, [CLI, 'server', 'start', '--data', join(dir, 'data'), '--listen', `127.0.0.1:${port}`, '--log-level', 'warn', '--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem')], { stdio: 'ignore' });
+    child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'server',
+        'start',
+        '--data',
+        join(dir, 'data'),
+        '--listen',
+        `127.0.0.1:${port}`,
+        '--log-level',
+        'warn',
+        '--tls-cert',
+        join(dir, 'cert.pem'),
+        '--tls-key',
+        join(dir, 'key.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     const endpoint = `https://127.0.0.1:${port}`;
     const ca = readFileSync(join(dir, 'cert.pem'));
     for (let i = 0; ; i++) {
-      const up = await new Promise<boolean>((resolve) => https.get(`${endpoint}/healthz`, { ca }, (res) => (res.resume(), resolve(res.statusCode === 200))).on('error', () => resolve(false)));
+      const up = await new Promise<boolean>((resolve) =>
+        https.get(`${endpoint}/healthz`, { ca }, (res) => (res.resume(), resolve(res.statusCode === 200))).on('error', () => resolve(false)),
+      );
       if (up) break;
       if (i > 150) throw new Error('the TLS service did not start');
       await new Promise((r) => setTimeout(r, 100));
     }
     const adminKey = readFileSync(join(dir, 'admin.key'), 'utf8').trim();
-    service = { endpoint, adminKey, env: { KEYPLANE_ENDPOINT: endpoint, KEYPLANE_API_KEY: adminKey }, client: new KeyplaneClient({ endpoint, apiKey: adminKey, caCert: ca }) } as unknown as KeyplaneService;
+    service = {
+      endpoint,
+      adminKey,
+      env: { KEYPLANE_ENDPOINT: endpoint, KEYPLANE_API_KEY: adminKey },
+      client: new KeyplaneClient({ endpoint, apiKey: adminKey, caCert: ca }),
+    } as unknown as KeyplaneService;
   });
   afterAll(async () => {
     if (child && child.exitCode === null) {

@@ -46,14 +46,23 @@ describeTerraform('keyplane data sources', () => {
     expect((await outputs(ws)).ci_key_last_used).toEqual({ status: 'active', last_used_at: remote.last_used_at, last_used_ip: '127.0.0.1' });
     const state = await ws.showState();
     const data = state.values!.root_module!.resources!.find((r) => r.address === 'data.keyplane_api_key.ci')!;
-    expect(data.values).toMatchObject({ id, name: 'ci-used', owner_type: 'user', role: remote.role, labels: { team: 'platform' }, display_prefix: remote.display_prefix, created_at: remote.created_at, revoked_at: null });
+    expect(data.values).toMatchObject({
+      id,
+      name: 'ci-used',
+      owner_type: 'user',
+      role: remote.role,
+      labels: { team: 'platform' },
+      display_prefix: remote.display_prefix,
+      created_at: remote.created_at,
+      revoked_at: null,
+    });
     expect(ws.stateFileText()).not.toContain(created.secret);
     expect((await ws.terraform(['plan', '-detailed-exitcode', `-var=key_id=${id}`], { expectCode: [0, 2] })).code).toBe(0);
 
     // Revoked since: the data source says so on the next run.
     await service.client.revokeApiKey(id, { reason: 'rotated' });
     await ws.terraform(['apply', '-auto-approve', `-var=key_id=${id}`]);
-    expect((await ws.values('data.keyplane_api_key.ci'))).toMatchObject({ status: 'revoked', revoke_reason: 'rotated' });
+    expect(await ws.values('data.keyplane_api_key.ci')).toMatchObject({ status: 'revoked', revoke_reason: 'rotated' });
     await ws.terraform(['destroy', '-auto-approve', `-var=key_id=${id}`]);
   });
 
@@ -61,7 +70,11 @@ describeTerraform('keyplane data sources', () => {
     const ws = await workspace();
     ws.writeConfig(example('data-sources/keyplane_api_key/data-source.tf'));
     const r = await ws.terraform(['plan', '-var=key_id=key_doesnotexist'], { expectCode: [1] });
-    expect(diagnostics(r.output).find((d) => d.severity === 'Error')).toMatchObject({ summary: 'API Key Not Found', address: 'data.keyplane_api_key.ci', source: 'id = var.key_id' });
+    expect(diagnostics(r.output).find((d) => d.severity === 'Error')).toMatchObject({
+      summary: 'API Key Not Found',
+      address: 'data.keyplane_api_key.ci',
+      source: 'id = var.key_id',
+    });
   });
 
   test('keyplane_api_keys: the example lists exactly the keys matching status, name prefix and labels', async () => {
@@ -80,7 +93,11 @@ describeTerraform('keyplane data sources', () => {
     expect((await outputs(ws)).platform_ci_key_ids).toEqual(ids);
     const v = await ws.values('data.keyplane_api_keys.platform_ci');
     expect(v.api_keys.map((k: { id: string }) => k.id)).toEqual(ids);
-    expect(v.api_keys.find((k: { id: string }) => k.id === want.api_key.id)).toMatchObject({ name: 'ci-deploy', status: 'active', labels: { team: 'platform', env: 'prod' } });
+    expect(v.api_keys.find((k: { id: string }) => k.id === want.api_key.id)).toMatchObject({
+      name: 'ci-deploy',
+      status: 'active',
+      labels: { team: 'platform', env: 'prod' },
+    });
     for (const secret of [want.secret, want2.secret]) expect(ws.stateFileText()).not.toContain(secret);
     expect((await ws.planIsEmpty()).empty).toBe(true);
 
@@ -109,7 +126,16 @@ describeTerraform('keyplane data sources', () => {
     const resource = await ws.values('keyplane_service_account.reporter');
     const data = await ws.values('data.keyplane_service_account.reporter');
     const remote = await service.client.getServiceAccount(resource.id);
-    expect(data).toEqual({ id: remote.id, name: 'nightly-reporter', description: '', role: 'viewer', disabled: false, created_by: remote.created_by, created_at: remote.created_at, updated_at: remote.updated_at });
+    expect(data).toEqual({
+      id: remote.id,
+      name: 'nightly-reporter',
+      description: '',
+      role: 'viewer',
+      disabled: false,
+      created_by: remote.created_by,
+      created_at: remote.created_at,
+      updated_at: remote.updated_at,
+    });
     expect((await ws.planIsEmpty()).empty).toBe(true);
     await ws.terraform(['destroy', '-auto-approve']);
 
@@ -126,7 +152,10 @@ describeTerraform('keyplane data sources', () => {
     const missing = await workspace();
     missing.writeConfig('data "keyplane_service_account" "x" {\n  name = "no-such-account"\n}\n');
     const m = await missing.terraform(['plan'], { expectCode: [1] });
-    expect(diagnostics(m.output).find((d) => d.severity === 'Error')).toMatchObject({ summary: 'Service Account Not Found', source: 'name = "no-such-account"' });
+    expect(diagnostics(m.output).find((d) => d.severity === 'Error')).toMatchObject({
+      summary: 'Service Account Not Found',
+      source: 'name = "no-such-account"',
+    });
 
     const both = await workspace();
     both.writeConfig(`data "keyplane_service_account" "x" {\n  id   = "${sa.id}"\n  name = "by-id"\n}\n`);
@@ -144,7 +173,12 @@ describeTerraform('keyplane data sources', () => {
     const v = await ws.values('data.keyplane_scopes.all');
     expect(v.names).toEqual(catalogue.map((s) => s.name).sort());
     expect(v.names).toEqual(expect.arrayContaining(['keyplane.keys.verify', 'keyplane.secrets.read', 'billing.read']));
-    expect(v.scopes.find((s: { name: string }) => s.name === 'billing.read')).toEqual({ name: 'billing.read', description: 'Read billing data', builtin: false, created_at: catalogue.find((s) => s.name === 'billing.read')!.created_at });
+    expect(v.scopes.find((s: { name: string }) => s.name === 'billing.read')).toEqual({
+      name: 'billing.read',
+      description: 'Read billing data',
+      builtin: false,
+      created_at: catalogue.find((s) => s.name === 'billing.read')!.created_at,
+    });
     expect((await ws.planIsEmpty()).empty).toBe(true);
     await ws.terraform(['destroy', '-auto-approve']);
   });

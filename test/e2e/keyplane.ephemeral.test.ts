@@ -63,7 +63,7 @@ describeTerraform('keyplane ephemeral resources', () => {
     await ws.terraform(['destroy', '-auto-approve']);
   });
 
-  test('keyplane_secret_version: entries feed another provider\'s write-only argument; a given version reads that version', async () => {
+  test("keyplane_secret_version: entries feed another provider's write-only argument; a given version reads that version", async () => {
     const c = service.client;
     const secret = await c.createSecret({ name: 'db-password' });
     await c.writeSecretVersion(secret.id, { entries: { password: 'first-password-value-1' } });
@@ -97,7 +97,10 @@ describeTerraform('keyplane ephemeral resources', () => {
       write(config('  version   = 1\n').replace('password_version = 1', 'password_version = 3'));
       const destroyed = await tf.run(['plan', '-no-color', '-input=false']);
       expect(destroyed.code).toBe(1);
-      expect(diagnostics(destroyed.stdout + destroyed.stderr).find((d) => d.severity === 'Error')).toMatchObject({ summary: 'Secret Version Destroyed', source: 'version   = 1' });
+      expect(diagnostics(destroyed.stdout + destroyed.stderr).find((d) => d.severity === 'Error')).toMatchObject({
+        summary: 'Secret Version Destroyed',
+        source: 'version   = 1',
+      });
       write(config(''));
       expect((await tf.run(['destroy', '-auto-approve', '-no-color', '-input=false'])).code).toBe(0);
     } finally {
@@ -112,7 +115,10 @@ describeTerraform('keyplane ephemeral resources', () => {
     ws.writeConfig(example('ephemeral-resources/keyplane_secret_version/ephemeral-resource.tf'));
     for (const id of [empty.id, 'sec_doesnotexist']) {
       const r = await ws.terraform(['plan', `-var=secret_id=${id}`], { expectCode: [1] });
-      expect(diagnostics(r.output).find((d) => d.severity === 'Error')).toMatchObject({ summary: 'Secret Version Not Found', source: 'secret_id = var.secret_id' });
+      expect(diagnostics(r.output).find((d) => d.severity === 'Error')).toMatchObject({
+        summary: 'Secret Version Not Found',
+        source: 'secret_id = var.secret_id',
+      });
     }
     ws.writeConfig(`ephemeral "keyplane_secret_version" "s" {\n  secret_id = "${empty.id}"\n  version   = 0\n}\n`);
     const zero = await ws.terraform(['plan'], { expectCode: [1] });
@@ -133,7 +139,13 @@ describeTerraform('keyplane ephemeral resources', () => {
     // One per walk that opened it (plan, apply), each revoked when Terraform closed it.
     expect(keys.length).toBeGreaterThanOrEqual(2);
     for (const k of keys) {
-      expect(k).toMatchObject({ name: 'ci-run', role: 'viewer', labels: { purpose: 'ci' }, status: 'revoked', revoke_reason: 'ephemeral key closed by Terraform' });
+      expect(k).toMatchObject({
+        name: 'ci-run',
+        role: 'viewer',
+        labels: { purpose: 'ci' },
+        status: 'revoked',
+        revoke_reason: 'ephemeral key closed by Terraform',
+      });
       const ttl = Date.parse(k.expires_at!) - Date.parse(k.created_at);
       expect(ttl).toBeGreaterThan(29 * 60_000);
       expect(ttl).toBeLessThanOrEqual(30 * 60_000 + 1000);
@@ -153,13 +165,18 @@ describeTerraform('keyplane ephemeral resources', () => {
     const kept = await everythingKept(ws);
     expect(kept).not.toMatch(/kp_[0-9A-Za-z]{20}/);
     for (const k of keys) expect(kept).not.toContain(k.id);
-    for await (const k of c.listAll(c.listApiKeys, { name_prefix: 'ci-run', status: 'active' } as ListApiKeysQuery)) throw new Error(`key ${k.id} was left active`);
+    for await (const k of c.listAll(c.listApiKeys, { name_prefix: 'ci-run', status: 'active' } as ListApiKeysQuery))
+      throw new Error(`key ${k.id} was left active`);
     await ws.terraform(['destroy', '-auto-approve']);
   });
 
   test('keyplane_api_key: a ttl that is not a duration, or out of range, is refused at plan naming ttl', async () => {
     const ws = await workspace();
-    for (const [ttl, summary] of [['soon', 'Invalid Duration'], ['30s', 'Duration Out Of Range'], ['48h', 'Duration Out Of Range']] as const) {
+    for (const [ttl, summary] of [
+      ['soon', 'Invalid Duration'],
+      ['30s', 'Duration Out Of Range'],
+      ['48h', 'Duration Out Of Range'],
+    ] as const) {
       ws.writeConfig(`ephemeral "keyplane_api_key" "k" {\n  name = "k"\n  ttl  = "${ttl}"\n}\n`);
       const r = await ws.terraform(['plan'], { expectCode: [1] });
       expect(diagnostics(r.output).find((d) => d.severity === 'Error')).toMatchObject({ summary, source: `ttl  = "${ttl}"` });

@@ -5,7 +5,16 @@
  * diff), plans a re-creation after it is deleted outside Terraform, and destroys it; plan-time checks name
  * the attribute.
  */
-import { type Fault, type KeyplaneService, KeyplaneWorkspace, ROOT, describeTerraform, faultyProxy, plannedActions, startKeyplaneService } from '../helpers/keyplane';
+import {
+  type Fault,
+  type KeyplaneService,
+  KeyplaneWorkspace,
+  ROOT,
+  describeTerraform,
+  faultyProxy,
+  plannedActions,
+  startKeyplaneService,
+} from '../helpers/keyplane';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { diagnostics, example, importExample } from '../helpers/keyplane-extra';
@@ -53,7 +62,13 @@ describeTerraform('keyplane resources', () => {
     expect(v).toMatchObject({ name: 'billing-deployer', description: 'Deploys the billing service from CI', role: 'developer' });
     expect(v.id).toMatch(/^sa_/);
     const remote = await service.client.getServiceAccount(v.id);
-    expect(remote).toMatchObject({ name: 'billing-deployer', description: 'Deploys the billing service from CI', role: 'developer', created_at: v.created_at, created_by: v.created_by });
+    expect(remote).toMatchObject({
+      name: 'billing-deployer',
+      description: 'Deploys the billing service from CI',
+      role: 'developer',
+      created_at: v.created_at,
+      created_by: v.created_by,
+    });
     expect((await ws.planIsEmpty()).empty).toBe(true);
 
     // Name, description and role change in place; description and role fall back to the service's defaults.
@@ -103,7 +118,7 @@ describeTerraform('keyplane resources', () => {
     expect(ws.stateFileText()).not.toMatch(/keyplane_service_account/);
   });
 
-  test('keyplane_service_account: a role above the provider key\'s fails at plan, at role, before anything is created', async () => {
+  test("keyplane_service_account: a role above the provider key's fails at plan, at role, before anything is created", async () => {
     const user = await service.client.createUser({ email: 'dev@example.com', name: 'Dev', role: 'developer' });
     const key = await service.client.createApiKey({ name: 'dev', user_id: user.id, role: 'developer' });
     const ws = await KeyplaneWorkspace.create(service, { KEYPLANE_API_KEY: key.secret });
@@ -141,7 +156,8 @@ describeTerraform('keyplane resources', () => {
     expect((await ws.planIsEmpty()).empty).toBe(true);
 
     // The same set spelled otherwise (upper case, zeros written out, the /32 spelled out, a duplicate) is no change.
-    const respelled = 'resource "keyplane_ip_allow_list" "office" {\n  name        = "office"\n  description = "Office network and VPN egress"\n  cidrs       = ["203.0.113.0/24", "198.51.100.7/32", "198.51.100.7", "2001:DB8:1234:0::/48"]\n}\n';
+    const respelled =
+      'resource "keyplane_ip_allow_list" "office" {\n  name        = "office"\n  description = "Office network and VPN egress"\n  cidrs       = ["203.0.113.0/24", "198.51.100.7/32", "198.51.100.7", "2001:DB8:1234:0::/48"]\n}\n';
     ws.writeConfig(respelled);
     expect((await ws.planIsEmpty()).empty).toBe(true);
 
@@ -163,7 +179,11 @@ describeTerraform('keyplane resources', () => {
     expect((await service.client.getAllowList(v.id)).cidrs).toEqual(['10.0.0.0/8', '192.0.2.1/32']);
 
     // Import (the state takes the service's spelling) with a configuration spelled otherwise: no diff.
-    const imported = await importInto('resource "keyplane_ip_allow_list" "office" {\n  name  = "office"\n  cidrs = ["192.0.2.1", "10.0.0.0/8"]\n}\n', 'keyplane_ip_allow_list', v.id);
+    const imported = await importInto(
+      'resource "keyplane_ip_allow_list" "office" {\n  name  = "office"\n  cidrs = ["192.0.2.1", "10.0.0.0/8"]\n}\n',
+      'keyplane_ip_allow_list',
+      v.id,
+    );
     expect(imported.values).toMatchObject({ id: v.id, name: 'office', description: '', created_at: v.created_at, created_by: v.created_by });
     expect([...imported.values.cidrs].sort()).toEqual(['10.0.0.0/8', '192.0.2.1/32']);
     expect((await imported.ws.planIsEmpty()).empty).toBe(true);
@@ -191,7 +211,10 @@ describeTerraform('keyplane resources', () => {
     const many = Array.from({ length: 257 }, (_, i) => `"10.0.${i >> 8}.${i & 255}"`).join(', ');
     ws.writeConfig(`resource "keyplane_ip_allow_list" "l" {\n  name  = "l"\n  cidrs = [${many}]\n}\n`);
     const tooMany = await ws.terraform(['plan'], { expectCode: [1] });
-    expect(diagnostics(tooMany.output).find((x) => x.severity === 'Error')).toMatchObject({ summary: 'Too Many CIDR Blocks', address: 'keyplane_ip_allow_list.l' });
+    expect(diagnostics(tooMany.output).find((x) => x.severity === 'Error')).toMatchObject({
+      summary: 'Too Many CIDR Blocks',
+      address: 'keyplane_ip_allow_list.l',
+    });
   });
 
   test('keyplane_ip_allow_list: a list a key still uses is not destroyed, and stays in state', async () => {
@@ -254,13 +277,18 @@ describeTerraform('keyplane resources', () => {
   });
 
   test('the examples are formatted as terraform fmt writes them', () => {
-    execFileSync(TERRAFORM_BIN!, ['fmt', '-check', '-recursive', '-diff', join(ROOT, 'examples')], { stdio: 'pipe', env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: '/dev/null' } });
+    execFileSync(TERRAFORM_BIN!, ['fmt', '-check', '-recursive', '-diff', join(ROOT, 'examples')], {
+      stdio: 'pipe',
+      env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: '/dev/null' },
+    });
   });
 
   test('a read that fails for any reason but "not found" is an error, and the object stays in state', async () => {
     const ws = await workspace();
     // No retries, so the 503 and the reset are reported at once.
-    ws.writeConfig('provider "keyplane" {\n  max_retries = 0\n}\nresource "keyplane_service_account" "sa" {\n  name = "kept"\n}\nresource "keyplane_ip_allow_list" "l" {\n  name  = "kept"\n  cidrs = ["10.0.0.0/8"]\n}\nresource "keyplane_secret" "s" {\n  name = "kept"\n}\n');
+    ws.writeConfig(
+      'provider "keyplane" {\n  max_retries = 0\n}\nresource "keyplane_service_account" "sa" {\n  name = "kept"\n}\nresource "keyplane_ip_allow_list" "l" {\n  name  = "kept"\n  cidrs = ["10.0.0.0/8"]\n}\nresource "keyplane_secret" "s" {\n  name = "kept"\n}\n',
+    );
     await ws.apply();
     const before = ws.stateFileText();
     // Configure's whoami passes; every read of the three objects meets the fault.

@@ -46,7 +46,8 @@ describePostgres('two nodes on one PostgreSQL', () => {
   const verify = (node: RunningServer, key: string) => call(node, 'POST', '/v1/keys/verify', { key });
   const revoke = (node: RunningServer, id: string) => call(node, 'POST', `/v1/api-keys/${id}/revoke`, { reason: 'test' });
   /** Revokes behind every node's back: a plain UPDATE sends no notification. */
-  const revokeSilently = (id: string) => sqlClient.query("update api_keys set revoked_at = $1, revoke_reason = 'silent' where id = $2", [new Date().toISOString(), id]);
+  const revokeSilently = (id: string) =>
+    sqlClient.query("update api_keys set revoked_at = $1, revoke_reason = 'silent' where id = $2", [new Date().toISOString(), id]);
   const listenerPids = async (): Promise<number[]> =>
     (await sqlClient.query('select pid from pg_stat_activity where application_name = $1', [LISTENER_APPLICATION_NAME])).rows.map((r) => r.pid as number);
   const until = async (what: string, check: () => Promise<boolean>, ms = 10_000) => {
@@ -168,7 +169,9 @@ describePostgres('two nodes on one PostgreSQL', () => {
 
   test('parallel secret writers across both nodes lose nothing', async () => {
     const id = (await call(a, 'POST', '/v1/secrets', { name: 'shared' })).body.id;
-    const writes = await Promise.all(Array.from({ length: 24 }, (_, i) => call(i % 2 ? a : b, 'POST', `/v1/secrets/${id}/versions`, { entries: { [`n${i}`]: `v${i}` } })));
+    const writes = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => call(i % 2 ? a : b, 'POST', `/v1/secrets/${id}/versions`, { entries: { [`n${i}`]: `v${i}` } })),
+    );
     expect(writes.map((w) => w.status)).toEqual(Array(24).fill(201));
     // Each writer got its own version number: none overwrote another.
     expect(writes.map((w) => w.body.version).sort((x, y) => x - y)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
@@ -192,7 +195,10 @@ describePostgres('two nodes on one PostgreSQL', () => {
     const killed = await sqlClient.query('select pg_terminate_backend(pid) as ok from pg_stat_activity where pid = any($1)', [before]);
     expect(killed.rows.map((r) => r.ok)).toEqual([true, true]);
     // The backends exit a moment after the signal; their sockets close as they do.
-    await until('the listener backends to exit', async () => (await sqlClient.query('select count(*)::int as n from pg_stat_activity where pid = any($1)', [before])).rows[0].n === 0);
+    await until(
+      'the listener backends to exit',
+      async () => (await sqlClient.query('select count(*)::int as n from pg_stat_activity where pid = any($1)', [before])).rows[0].n === 0,
+    );
     // A revocation B cannot hear while deaf (A's notification goes nowhere B listens).
     expect((await revoke(a, meanwhile.id)).status).toBe(200);
     // B must not answer from a cache that may have missed changes: bypassed while deaf, emptied on reconnect.

@@ -48,7 +48,9 @@ describePostgres('the service on PostgreSQL', () => {
 
   test('20 parallel secret writers lose nothing (row lock)', async () => {
     const id = (await svc.call('POST', '/v1/secrets', { name: 'pg-parallel' })).body.id;
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => svc.call('POST', `/v1/secrets/${id}/versions`, { entries: { [`e${i}`]: `v${i}` } })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => svc.call('POST', `/v1/secrets/${id}/versions`, { entries: { [`e${i}`]: `v${i}` } })),
+    );
     expect(results.every((r) => r.status === 201)).toBe(true);
     const latest = (await svc.call('GET', `/v1/secrets/${id}/versions/latest`)).body;
     expect(latest.version).toBe(20);
@@ -57,9 +59,19 @@ describePostgres('the service on PostgreSQL', () => {
 
   test('verification over the API: valid, then revoked, with the key identity', async () => {
     const created = (await svc.call('POST', '/v1/api-keys', { name: 'pg-verify', role: 'viewer' })).body;
-    expect((await svc.call('POST', '/v1/keys/verify', { key: created.secret, client_ip: '192.0.2.1' })).body).toMatchObject({ valid: true, key_id: created.api_key.id, name: 'pg-verify', role: 'viewer', scopes: [] });
+    expect((await svc.call('POST', '/v1/keys/verify', { key: created.secret, client_ip: '192.0.2.1' })).body).toMatchObject({
+      valid: true,
+      key_id: created.api_key.id,
+      name: 'pg-verify',
+      role: 'viewer',
+      scopes: [],
+    });
     expect((await svc.call('POST', `/v1/api-keys/${created.api_key.id}/revoke`, { reason: 'rotated' })).body).toMatchObject({ revoke_reason: 'rotated' });
-    expect((await svc.call('POST', '/v1/keys/verify', { key: created.secret })).body).toMatchObject({ valid: false, reason: 'revoked', key_id: created.api_key.id });
+    expect((await svc.call('POST', '/v1/keys/verify', { key: created.secret })).body).toMatchObject({
+      valid: false,
+      reason: 'revoked',
+      key_id: created.api_key.id,
+    });
     // The last-used record of the successful verification reached PostgreSQL.
     await svc.ctx.lastUsed.flush();
     expect((await svc.call('GET', `/v1/api-keys/${created.api_key.id}`)).body.last_used_ip).toBe('192.0.2.1');
@@ -71,7 +83,11 @@ describePostgres('the service on PostgreSQL', () => {
     const v1 = await svc.call('POST', `/v1/secrets/${secret.id}/versions`, { entries: { user: 'app', password: 'hunter2' }, expected_version: 0 });
     expect(v1.status).toBe(201);
     expect(v1.body).toMatchObject({ version: 1, entry_keys: ['password', 'user'] });
-    const v2 = await svc.call('POST', `/v1/secrets/${secret.id}/versions`, { entries: { password: 'correct horse' }, remove_entries: ['user'], expected_version: 1 });
+    const v2 = await svc.call('POST', `/v1/secrets/${secret.id}/versions`, {
+      entries: { password: 'correct horse' },
+      remove_entries: ['user'],
+      expected_version: 1,
+    });
     expect(v2.body.version).toBe(2);
     const stale = await svc.call('POST', `/v1/secrets/${secret.id}/versions`, { entries: { x: 'y' }, expected_version: 1 });
     expect(stale.status).toBe(409);
@@ -79,7 +95,12 @@ describePostgres('the service on PostgreSQL', () => {
     expect((await svc.call('GET', `/v1/secrets/${secret.id}/versions/latest`)).body).toMatchObject({ version: 2, entries: { password: 'correct horse' } });
     expect((await svc.call('GET', `/v1/secrets/${secret.id}/versions/1`)).body.entries).toEqual({ user: 'app', password: 'hunter2' });
     expect((await svc.call('POST', `/v1/secrets/${secret.id}/versions/1/destroy`, {})).body.destroyed_at).not.toBeNull();
-    expect((await svc.call('GET', `/v1/secrets/${secret.id}/versions`)).body.versions.map((v: { version: number; destroyed_at: string | null }) => [v.version, v.destroyed_at !== null])).toEqual([
+    expect(
+      (await svc.call('GET', `/v1/secrets/${secret.id}/versions`)).body.versions.map((v: { version: number; destroyed_at: string | null }) => [
+        v.version,
+        v.destroyed_at !== null,
+      ]),
+    ).toEqual([
       [2, false],
       [1, true],
     ]);
@@ -102,7 +123,10 @@ describePostgres('the service on PostgreSQL', () => {
     const seen: string[] = [];
     let token: string | null = null;
     do {
-      const res: { body: { api_keys: { id: string }[]; next_page_token: string | null } } = await svc.call('GET', `/v1/api-keys?name_prefix=page-&page_size=50${token ? `&page_token=${token}` : ''}`);
+      const res: { body: { api_keys: { id: string }[]; next_page_token: string | null } } = await svc.call(
+        'GET',
+        `/v1/api-keys?name_prefix=page-&page_size=50${token ? `&page_token=${token}` : ''}`,
+      );
       seen.push(...res.body.api_keys.map((k) => k.id));
       token = res.body.next_page_token;
     } while (token);
@@ -114,7 +138,10 @@ describePostgres('the service on PostgreSQL', () => {
   test('a second start finds the schema migrated and the data in place', async () => {
     const again = await openStore({ databaseUrl: pg.url });
     try {
-      const migrations = await again.db.selectFrom('kysely_migration' as never).select('name' as never).execute();
+      const migrations = await again.db
+        .selectFrom('kysely_migration' as never)
+        .select('name' as never)
+        .execute();
       expect(migrations.map((m) => (m as { name: string }).name)).toEqual(['0001_initial']);
       const admins = await again.db.selectFrom('users').select(['email', 'role']).where('role', '=', 'admin').execute();
       expect(admins).toEqual([{ email: 'admin@example.com', role: 'admin' }]);
@@ -124,13 +151,17 @@ describePostgres('the service on PostgreSQL', () => {
   });
 
   test('the server runs as an unprivileged user, on loopback, with its socket in the temp dir', async () => {
-    const pid = readFileSync(join(pg.dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]!.trim();
+    const pid = readFileSync(join(pg.dir, 'data', 'postmaster.pid'), 'utf8')
+      .split('\n')[0]!
+      .trim();
     const user = spawnSync('ps', ['-o', 'user=', '-p', pid], { encoding: 'utf8' }).stdout.trim();
     if (process.getuid?.() === 0) expect(['postgres', 'nobody']).toContain(user);
     const client = new Client({ connectionString: pg.url });
     await client.connect();
     try {
-      const settings = await client.query("select current_setting('listen_addresses') as listen, current_setting('unix_socket_directories') as sockets, current_setting('port') as port");
+      const settings = await client.query(
+        "select current_setting('listen_addresses') as listen, current_setting('unix_socket_directories') as sockets, current_setting('port') as port",
+      );
       expect(settings.rows[0]).toEqual({ listen: '127.0.0.1', sockets: pg.dir, port: String(pg.port) });
     } finally {
       await client.end();

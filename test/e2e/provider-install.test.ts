@@ -30,7 +30,14 @@ output "scopes" {
 `;
 
 /** Every network attempt fails fast; the service on 127.0.0.1 stays reachable for the provider. */
-const OFFLINE = { HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', https_proxy: 'http://127.0.0.1:9', http_proxy: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1', no_proxy: '127.0.0.1' };
+const OFFLINE = {
+  HTTPS_PROXY: 'http://127.0.0.1:9',
+  HTTP_PROXY: 'http://127.0.0.1:9',
+  https_proxy: 'http://127.0.0.1:9',
+  http_proxy: 'http://127.0.0.1:9',
+  NO_PROXY: '127.0.0.1',
+  no_proxy: '127.0.0.1',
+};
 
 /** The hashes the lock file records for keyplane. */
 function lockedHashes(lock: string): string[] {
@@ -64,7 +71,11 @@ describeTerraform('keyplane provider install, with terraform init offline', () =
 
   /** A workspace with this test's HOME, offline, using `cliConfig` (none: Terraform's default, $HOME/.terraformrc). */
   function workspace(cliConfig: string | undefined): TerraformWorkspace {
-    const ws = createWorkspace({ devOverrides: {}, env: { ...service.env, ...OFFLINE, HOME: home, TF_CLI_CONFIG_FILE: cliConfig }, files: { 'main.tf': CONFIG } });
+    const ws = createWorkspace({
+      devOverrides: {},
+      env: { ...service.env, ...OFFLINE, HOME: home, TF_CLI_CONFIG_FILE: cliConfig },
+      files: { 'main.tf': CONFIG },
+    });
     workspaces.push(ws);
     return ws;
   }

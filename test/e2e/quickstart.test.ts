@@ -19,14 +19,28 @@ import { secretFragmentsIn } from '../helpers/keyplane';
 // A data dir of the tests' own, so that `npm test` leaves a quickstart of the user's (.keyplane/quickstart) alone.
 const REL_DATA = `.keyplane/quickstart-test-${process.pid}`;
 const DATA = join(ROOT, REL_DATA);
-const OFFLINE = { HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', https_proxy: 'http://127.0.0.1:9', http_proxy: 'http://127.0.0.1:9', NO_PROXY: '', no_proxy: '' };
+const OFFLINE = {
+  HTTPS_PROXY: 'http://127.0.0.1:9',
+  HTTP_PROXY: 'http://127.0.0.1:9',
+  https_proxy: 'http://127.0.0.1:9',
+  http_proxy: 'http://127.0.0.1:9',
+  NO_PROXY: '',
+  no_proxy: '',
+};
 const run = (script: string) =>
   spawnSync('bash', [join('scripts', script)], {
     cwd: ROOT,
     encoding: 'utf8',
     timeout: 120_000,
     // The caller's Keyplane and Terraform settings must not leak in.
-    env: { ...process.env, ...OFFLINE, KEYPLANE_QUICKSTART_DIR: REL_DATA, KEYPLANE_ENDPOINT: 'http://127.0.0.1:9', KEYPLANE_API_KEY: 'kp_not_a_key', TF_CLI_CONFIG_FILE: '/nonexistent/terraformrc' },
+    env: {
+      ...process.env,
+      ...OFFLINE,
+      KEYPLANE_QUICKSTART_DIR: REL_DATA,
+      KEYPLANE_ENDPOINT: 'http://127.0.0.1:9',
+      KEYPLANE_API_KEY: 'kp_not_a_key',
+      TF_CLI_CONFIG_FILE: '/nonexistent/terraformrc',
+    },
   });
 
 const listening = (port: number) =>
@@ -60,7 +74,17 @@ describeTerraform('quickstart', () => {
     expectOk(first);
     const out = first.stdout;
     // The steps, in order.
-    const order = [/Initialising the store/, /Starting the service in the background on http:\/\/127\.0\.0\.1:\d+/, /Installed registry\.terraform\.io\/keyplane\/keyplane \d+\.\d+\.\d+ for \w+/, /Installed keyplane\/keyplane v[\d.]+ \(unauthenticated\)/, /Apply complete! Resources: 5 added, 0 changed, 0 destroyed\./, /^Outputs:$/m, /no 12-character piece of either secret in terraform\.tfstate/, /both keys authenticate/, /^==> Summary$/m];
+    const order = [
+      /Initialising the store/,
+      /Starting the service in the background on http:\/\/127\.0\.0\.1:\d+/,
+      /Installed registry\.terraform\.io\/keyplane\/keyplane \d+\.\d+\.\d+ for \w+/,
+      /Installed keyplane\/keyplane v[\d.]+ \(unauthenticated\)/,
+      /Apply complete! Resources: 5 added, 0 changed, 0 destroyed\./,
+      /^Outputs:$/m,
+      /no 12-character piece of either secret in terraform\.tfstate/,
+      /both keys authenticate/,
+      /^==> Summary$/m,
+    ];
     let at = 0;
     for (const step of order) {
       const m = new RegExp(step.source, step.flags.includes('m') ? 'm' : '').exec(out.slice(at));
@@ -93,10 +117,18 @@ describeTerraform('quickstart', () => {
     const privateKey = await openpgp.readPrivateKey({ armoredKey: readFileSync(join(DATA, 'pgp/private.asc'), 'utf8') });
     const message = await openpgp.readMessage({ armoredMessage: state.outputs.oncall_encrypted_secret!.value });
     const oncallSecret = String((await openpgp.decrypt({ message, decryptionKeys: privateKey })).data);
-    for (const [secret, keyId] of [[ciSecret, state.outputs.ci_key_id!.value], [oncallSecret, state.outputs.oncall_key_id!.value]] as const) {
+    for (const [secret, keyId] of [
+      [ciSecret, state.outputs.ci_key_id!.value],
+      [oncallSecret, state.outputs.oncall_key_id!.value],
+    ] as const) {
       expect(secret).toMatch(/^kp_/);
       expect((await new KeyplaneClient({ endpoint: `http://127.0.0.1:${port}`, apiKey: secret, retries: 0 }).whoami()).api_key.id).toBe(keyId);
-      const everything = [readFileSync(join(DATA, 'terraform/terraform.tfstate'), 'utf8'), first.stdout, first.stderr, readFileSync(join(DATA, 'server.log'), 'utf8')].join('\n');
+      const everything = [
+        readFileSync(join(DATA, 'terraform/terraform.tfstate'), 'utf8'),
+        first.stdout,
+        first.stderr,
+        readFileSync(join(DATA, 'server.log'), 'utf8'),
+      ].join('\n');
       expect(secretFragmentsIn(everything, secret)).toEqual([]);
     }
     // The data source listed both keys.
@@ -109,9 +141,19 @@ describeTerraform('quickstart', () => {
     const plan = spawnSync('terraform', [`-chdir=${REL_DATA}/terraform`, 'plan', '-detailed-exitcode', '-input=false', '-no-color'], {
       cwd: ROOT,
       encoding: 'utf8',
-      env: { ...process.env, ...OFFLINE, CHECKPOINT_DISABLE: '1', KEYPLANE_ENDPOINT: `http://127.0.0.1:${port}`, KEYPLANE_API_KEY: readFileSync(join(DATA, 'admin.key'), 'utf8').trim(), TF_CLI_CONFIG_FILE: join(DATA, 'terraformrc') },
+      env: {
+        ...process.env,
+        ...OFFLINE,
+        CHECKPOINT_DISABLE: '1',
+        KEYPLANE_ENDPOINT: `http://127.0.0.1:${port}`,
+        KEYPLANE_API_KEY: readFileSync(join(DATA, 'admin.key'), 'utf8').trim(),
+        TF_CLI_CONFIG_FILE: join(DATA, 'terraformrc'),
+      },
     });
-    expect({ status: plan.status, out: plan.stdout.slice(-1500) + plan.stderr.slice(-1500) }).toEqual({ status: 0, out: expect.stringContaining('No changes.') });
+    expect({ status: plan.status, out: plan.stdout.slice(-1500) + plan.stderr.slice(-1500) }).toEqual({
+      status: 0,
+      out: expect.stringContaining('No changes.'),
+    });
     expect(out).toContain(`terraform -chdir=${REL_DATA}/terraform plan`);
 
     // Again: the same service, the same keys, nothing to change.
@@ -171,7 +213,10 @@ test('quickstart-clean stops a leftover service by its pid file and removes the 
   mkdirSync(DATA, { recursive: true });
   expect(keyplane(['server', 'init', '--data', DATA, '--key-file', join(DATA, 'admin.key')]).status).toBe(0);
   const port = await freePort();
-  const child = spawn(process.execPath, [CLI, 'server', 'start', '--data', REL_DATA, '--listen', `127.0.0.1:${port}`, '--log-level', 'silent'], { cwd: ROOT, stdio: 'ignore' });
+  const child = spawn(process.execPath, [CLI, 'server', 'start', '--data', REL_DATA, '--listen', `127.0.0.1:${port}`, '--log-level', 'silent'], {
+    cwd: ROOT,
+    stdio: 'ignore',
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   // Should the script miss it, the test must not leave it running (nor hang on it).
   const kill = setTimeout(() => child.kill('SIGKILL'), 40_000);

@@ -26,7 +26,16 @@ const FIXTURE = join(ROOT, 'node_modules/.cache/keyplane-test/serve.js');
 beforeAll(() => {
   mkdirSync(join(FIXTURE, '..'), { recursive: true });
   // Inside the repository's node_modules, so the bundle's external packages resolve from there.
-  buildSync({ entryPoints: [join(ROOT, 'test/fixtures/serve.ts')], outfile: FIXTURE, bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', logLevel: 'error' });
+  buildSync({
+    entryPoints: [join(ROOT, 'test/fixtures/serve.ts')],
+    outfile: FIXTURE,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    packages: 'external',
+    logLevel: 'error',
+  });
 });
 
 const dirs: string[] = [];
@@ -53,7 +62,9 @@ interface Child {
 
 /** Runs the fixture with these options; resolves once it printed its URL. */
 function serve(options: Partial<ServerOptions> & { dataDir: string }): Promise<Child> {
-  const child = spawn(process.execPath, [FIXTURE, JSON.stringify({ listen: '127.0.0.1:0', logLevel: 'warn', ...options })], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [FIXTURE, JSON.stringify({ listen: '127.0.0.1:0', logLevel: 'warn', ...options })], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -108,7 +119,9 @@ function slowPost(url: string, key: string, path: string, body: unknown) {
   const closed = new Promise<void>((r) => socket.once('close', () => r()));
   const ready = new Promise<void>((resolve, reject) => {
     socket.once('connect', () => {
-      socket.write(`POST ${path} HTTP/1.1\r\nhost: ${hostname}:${port}\r\nauthorization: Bearer ${key}\r\ncontent-type: application/json\r\ncontent-length: ${payload.length}\r\nconnection: close\r\n\r\n`);
+      socket.write(
+        `POST ${path} HTTP/1.1\r\nhost: ${hostname}:${port}\r\nauthorization: Bearer ${key}\r\ncontent-type: application/json\r\ncontent-length: ${payload.length}\r\nconnection: close\r\n\r\n`,
+      );
       socket.write(payload.subarray(0, 5), () => resolve());
     });
     socket.once('error', reject);
@@ -210,7 +223,29 @@ test('pending last-used records are written by the shutdown flush', async () => 
 
 test('TLS with a certificate and key: HTTPS that verifies against the CA, and nothing in plain HTTP', async () => {
   const { dir, admin } = await initDir();
-  const gen = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'tls.key'), '-out', join(dir, 'tls.crt'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
+  const gen = spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      join(dir, 'tls.key'),
+      '-out',
+      join(dir, 'tls.crt'),
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { encoding: 'utf8' },
+  );
   expect(gen.status).toBe(0);
   const ca = readFileSync(join(dir, 'tls.crt'));
   const s = await serve({ dataDir: dir, tlsCert: join(dir, 'tls.crt'), tlsKey: join(dir, 'tls.key') });
@@ -239,7 +274,9 @@ test('TLS with a certificate and key: HTTPS that verifies against the CA, and no
   expect(plain).not.toBe('status 200');
   expect(await s.stop()).toBe(0);
   // Only one half of the pair is refused before anything starts.
-  await expect(startServer({ dataDir: dir, listen: '127.0.0.1:0', tlsCert: join(dir, 'tls.crt'), logLevel: 'silent' })).rejects.toThrow(/both --tls-cert and --tls-key/);
+  await expect(startServer({ dataDir: dir, listen: '127.0.0.1:0', tlsCert: join(dir, 'tls.crt'), logLevel: 'silent' })).rejects.toThrow(
+    /both --tls-cert and --tls-key/,
+  );
 }, 60_000);
 
 describe('X-Forwarded-For over real sockets', () => {
@@ -313,7 +350,22 @@ test('--listen must be HOST:PORT', async () => {
   expect(parseListen('localhost:80')).toEqual({ host: 'localhost', port: 80 });
   expect(parseListen('[::1]:7420')).toEqual({ host: '::1', port: 7420 });
   expect(parseListen('[::]:65535')).toEqual({ host: '::', port: 65535 });
-  for (const bad of ['localhost', '127.0.0.1', '127.0.0.1:', ':7420', '127.0.0.1:65536', '127.0.0.1:99999', '127.0.0.1:123456', '::1:7420', '[::1]', '[localhost]:80', ' 127.0.0.1:80', '127.0.0.1:80 ', '127.0.0.1:-1', '127.0.0.1:http']) {
+  for (const bad of [
+    'localhost',
+    '127.0.0.1',
+    '127.0.0.1:',
+    ':7420',
+    '127.0.0.1:65536',
+    '127.0.0.1:99999',
+    '127.0.0.1:123456',
+    '::1:7420',
+    '[::1]',
+    '[localhost]:80',
+    ' 127.0.0.1:80',
+    '127.0.0.1:80 ',
+    '127.0.0.1:-1',
+    '127.0.0.1:http',
+  ]) {
     expect(() => parseListen(bad)).toThrow(`--listen ${bad} is not HOST:PORT`);
   }
   // startServer refuses it before opening anything.
@@ -326,13 +378,17 @@ test('an uninitialised store is refused, and the refusal leaves nothing listenin
   // No master key at all.
   const empty = mkdtempSync(join(tmpdir(), 'keyplane-empty-'));
   dirs.push(empty);
-  await expect(startServer({ dataDir: empty, listen: '127.0.0.1:0', logLevel: 'silent' })).rejects.toThrow(/master key file .* does not exist: this store is not initialised/);
+  await expect(startServer({ dataDir: empty, listen: '127.0.0.1:0', logLevel: 'silent' })).rejects.toThrow(
+    /master key file .* does not exist: this store is not initialised/,
+  );
   // A master key but no init: the store is created and migrated, then refused.
   const half = mkdtempSync(join(tmpdir(), 'keyplane-half-'));
   dirs.push(half);
   createMasterKeyFile(join(half, 'master.key'));
   const port = await freePort();
-  await expect(startServer({ dataDir: half, listen: `127.0.0.1:${port}`, logLevel: 'silent' })).rejects.toThrow('this store is not initialised: run `keyplane server init` first');
+  await expect(startServer({ dataDir: half, listen: `127.0.0.1:${port}`, logLevel: 'silent' })).rejects.toThrow(
+    'this store is not initialised: run `keyplane server init` first',
+  );
   expect(await portIsFree(port)).toBe(true);
   // Through the child process: exit code 1 and the reason on stderr.
   const res = spawnSync(process.execPath, [FIXTURE, JSON.stringify({ dataDir: half, listen: '127.0.0.1:0', logLevel: 'silent' })], { encoding: 'utf8' });

@@ -117,8 +117,17 @@ describe('the provider executable, launched as go-plugin launches it', () => {
       preload,
       "const w = process.stdout.write.bind(process.stdout); process.stdout.write = (...a) => { require('fs').writeSync(2, 'LOADED ' + JSON.stringify(process.moduleLoadList) + '\\n'); process.exit(0); };",
     );
-    const res = spawnSync(process.execPath, ['-r', preload, executable], { encoding: 'utf8', env: { ...process.env, ...TERRAFORM_PLUGIN_ENV, PLUGIN_CLIENT_CERT: generateServerCertificate().certPem }, timeout: 10_000 });
-    const loaded = JSON.parse(res.stderr.split('\n').find((l) => l.startsWith('LOADED '))!.slice(7)) as string[];
+    const res = spawnSync(process.execPath, ['-r', preload, executable], {
+      encoding: 'utf8',
+      env: { ...process.env, ...TERRAFORM_PLUGIN_ENV, PLUGIN_CLIENT_CERT: generateServerCertificate().certPem },
+      timeout: 10_000,
+    });
+    const loaded = JSON.parse(
+      res.stderr
+        .split('\n')
+        .find((l) => l.startsWith('LOADED '))!
+        .slice(7),
+    ) as string[];
     expect(loaded.some((m) => /\bnet$/.test(m))).toBe(true);
     expect(loaded.filter((m) => /http2|tls|zlib/.test(m))).toEqual([]);
   });
@@ -130,8 +139,14 @@ describe('the provider executable, launched as go-plugin launches it', () => {
     await call(clients.provider, 'ValidateProviderConfig', {});
     await shutdownPlugin(plugin, clients);
     expect(plugin.stdout()).toBe(`${plugin.handshake.line}\n`);
-    const records = plugin.stderr().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(records).toContainEqual(expect.objectContaining({ '@level': 'info', '@message': 'fixture console.log during GetProviderSchema', '@module': 'provider' }));
+    const records = plugin
+      .stderr()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records).toContainEqual(
+      expect.objectContaining({ '@level': 'info', '@message': 'fixture console.log during GetProviderSchema', '@module': 'provider' }),
+    );
     expect(records).toContainEqual(expect.objectContaining({ '@message': 'fixture console.log from the factory' }));
     expect(plugin.stderr()).toMatch(/^fixture stdout during ValidateProviderConfig$/m);
   });
@@ -195,7 +210,10 @@ describe('the provider executable, launched as go-plugin launches it', () => {
     // A parent that starts the provider, reports its pid, and is then killed outright.
     const parent = spawn(
       process.execPath,
-      ['-e', `const c = require('child_process').spawn(${JSON.stringify(executable)}, [], { stdio: ['ignore', 'pipe', 'ignore'] }); c.stdout.once('data', () => process.stdout.write(c.pid + '\\n')); setInterval(() => {}, 1000);`],
+      [
+        '-e',
+        `const c = require('child_process').spawn(${JSON.stringify(executable)}, [], { stdio: ['ignore', 'pipe', 'ignore'] }); c.stdout.once('data', () => process.stdout.write(c.pid + '\\n')); setInterval(() => {}, 1000);`,
+      ],
       { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, ...TERRAFORM_PLUGIN_ENV } },
     );
     const pid = await new Promise<number>((resolve) => parent.stdout!.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));

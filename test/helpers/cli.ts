@@ -38,7 +38,11 @@ export function keyplane(args: string[], env: Record<string, string | undefined>
  * Like `keyplane`, without blocking this process: needed when the service the CLI talks to runs inside the
  * test process itself (spawnSync would freeze it).
  */
-export function keyplaneAsync(args: string[], env: Record<string, string | undefined> = {}, options: { input?: string; nodeArgs?: string[] } = {}): Promise<CliResult> {
+export function keyplaneAsync(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  options: { input?: string; nodeArgs?: string[] } = {},
+): Promise<CliResult> {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, KEYPLANE_ENDPOINT: undefined, KEYPLANE_API_KEY: undefined, ...env } as NodeJS.ProcessEnv,
@@ -84,7 +88,9 @@ export async function startCliService(extraStartArgs: string[] = []): Promise<Cl
   if (init.status !== 0) throw new Error(`server init failed: ${init.stderr}`);
   const port = await freePort();
   let log = '';
-  const child = spawn(process.execPath, [CLI, 'server', 'start', '--data', dir, '--listen', `127.0.0.1:${port}`, '--log-level', 'warn', ...extraStartArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'server', 'start', '--data', dir, '--listen', `127.0.0.1:${port}`, '--log-level', 'warn', ...extraStartArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout!.on('data', (d) => (log += d));
   child.stderr!.on('data', (d) => (log += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

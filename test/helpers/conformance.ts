@@ -41,7 +41,12 @@ const ENTRY = 'test/fixtures/conformance-provider/main.ts';
 
 /** The directory holding the bundled `terraform-provider-conformance`: the fixture, the whole SDK, the protos. */
 export function conformanceProvider(): Promise<string> {
-  return cachedBundle({ name: 'conformance-provider', entry: ENTRY, executable: EXECUTABLE, sources: ['test/fixtures/conformance-provider', 'provider/sdk', 'proto'] });
+  return cachedBundle({
+    name: 'conformance-provider',
+    entry: ENTRY,
+    executable: EXECUTABLE,
+    sources: ['test/fixtures/conformance-provider', 'provider/sdk', 'proto'],
+  });
 }
 
 // ---- lossless JSON ------------------------------------------------------------------------------------------
@@ -79,7 +84,10 @@ export interface RunOptions {
 const DEV_OVERRIDES_WARNING = 'Provider development overrides are in effect';
 
 export class TerraformError extends Error {
-  constructor(readonly result: TerraformResult, why: string) {
+  constructor(
+    readonly result: TerraformResult,
+    why: string,
+  ) {
     super(`terraform ${result.args.join(' ')}: ${why} (exit ${result.code}${result.signal ? `, ${result.signal}` : ''})\n${result.output}`);
   }
 }
@@ -151,7 +159,10 @@ export class Workspace {
   /** Writes main.tf: the terraform and provider blocks, then `body`. */
   writeConfig(body: string): void {
     const provider = this.options.providerBlock === false ? '' : `provider "conformance" {\n  store_dir = "${this.storeDir}"\n}\n\n`;
-    writeFileSync(join(this.dir, 'main.tf'), `terraform {\n  required_providers {\n    conformance = { source = "${PROVIDER_SOURCE}" }\n  }\n}\n\n${provider}${body.trim()}\n`);
+    writeFileSync(
+      join(this.dir, 'main.tf'),
+      `terraform {\n  required_providers {\n    conformance = { source = "${PROVIDER_SOURCE}" }\n  }\n}\n\n${provider}${body.trim()}\n`,
+    );
   }
 
   /** main.tf as written, for finding the line an expression is on. */
@@ -179,14 +190,24 @@ export class Workspace {
     if (result.timedOut) throw new TerraformError(result, 'did not finish in time and was killed');
     await this.expectNoProviderLeft(result);
     const expected = opts.expectCode === undefined ? [0] : opts.expectCode;
-    if (expected !== null && (result.code === null || !expected.includes(result.code))) throw new TerraformError(result, `expected exit ${expected.join(' or ')}`);
+    if (expected !== null && (result.code === null || !expected.includes(result.code)))
+      throw new TerraformError(result, `expected exit ${expected.join(' or ')}`);
     return result;
   }
 
   private async run(args: string[], opts: RunOptions): Promise<TerraformResult> {
     const timeoutMs = opts.timeoutMs ?? 90_000;
     const r = await this.tf.run(args, { env: opts.env, timeoutMs });
-    return { args, code: r.code, signal: r.signal, stdout: r.stdout, stderr: r.stderr, output: `${r.stdout}${r.stderr}`, ms: Math.round(r.ms), timedOut: r.signal === 'SIGKILL' && r.ms >= timeoutMs };
+    return {
+      args,
+      code: r.code,
+      signal: r.signal,
+      stdout: r.stdout,
+      stderr: r.stderr,
+      output: `${r.stdout}${r.stderr}`,
+      ms: Math.round(r.ms),
+      timedOut: r.signal === 'SIGKILL' && r.ms >= timeoutMs,
+    };
   }
 
   private async spawnInGroup(args: string[], opts: RunOptions): Promise<TerraformResult> {
@@ -508,13 +529,19 @@ export function diagnostics(output: string): ParsedDiagnostic[] {
         d.file = onM[1];
         d.line = Number(onM[2]);
       } else if (inContext && srcM && d.line !== undefined && Number(srcM[1]) === d.line && d.source === undefined) d.source = srcM[2]!.trim();
-      else if (inContext && /^ {4,}[│├└]/.test(line)) continue; // expression-value annotations under the source line
+      else if (inContext && /^ {4,}[│├└]/.test(line))
+        continue; // expression-value annotations under the source line
       else {
         if (line.trim() !== '' && !line.startsWith('  ')) inContext = false;
         if (!inContext) rest.push(line);
       }
     }
-    d.detail = rest.join('\n').split(/\n\s*\n/).map((p) => p.replace(/\s+/g, ' ').trim()).filter((p) => p !== '').join('\n\n');
+    d.detail = rest
+      .join('\n')
+      .split(/\n\s*\n/)
+      .map((p) => p.replace(/\s+/g, ' ').trim())
+      .filter((p) => p !== '')
+      .join('\n\n');
     if (d.summary !== DEV_OVERRIDES_WARNING) out.push(d);
   }
   return out;
@@ -580,7 +607,11 @@ function expectText(output: string, wanted: (string | RegExp)[] | undefined, wha
 function expectDiagnostics(output: string, wanted: Partial<ParsedDiagnostic>[]): void {
   const found = diagnostics(output);
   for (const w of wanted) {
-    const hit = found.find((d) => Object.entries(w).every(([k, v]) => (k === 'detail' && typeof v === 'string' ? d.detail.includes(v) : (d as unknown as Record<string, unknown>)[k] === v)));
+    const hit = found.find((d) =>
+      Object.entries(w).every(([k, v]) =>
+        k === 'detail' && typeof v === 'string' ? d.detail.includes(v) : (d as unknown as Record<string, unknown>)[k] === v,
+      ),
+    );
     if (!hit) throw new Error(`no diagnostic like ${JSON.stringify(w)}; Terraform printed:\n${JSON.stringify(found, null, 2)}\n${output}`);
   }
 }
@@ -607,7 +638,10 @@ async function runStep(ws: Workspace, step: Step): Promise<void> {
   await step.before?.(ws);
   const env = step.env;
   const planExpectFailure = step.expectPlanDiagnostics !== undefined;
-  const plan = await ws.terraform(['plan', '-out=tfplan', '-detailed-exitcode', ...(step.planArgs ?? [])], { env, expectCode: planExpectFailure ? [1] : [0, 2] });
+  const plan = await ws.terraform(['plan', '-out=tfplan', '-detailed-exitcode', ...(step.planArgs ?? [])], {
+    env,
+    expectCode: planExpectFailure ? [1] : [0, 2],
+  });
   if (planExpectFailure) {
     expectDiagnostics(plan.output, step.expectPlanDiagnostics!);
     expectText(plan.output, step.expectPlanOutput, 'plan output');

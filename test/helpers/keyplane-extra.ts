@@ -24,7 +24,10 @@ export function example(path: string): string {
 export async function twoProviderWorkspace(service: KeyplaneService): Promise<{ tf: TerraformWorkspace; storeDir: string; write(body: string): void }> {
   const [keyplaneDir, conformanceDir] = await Promise.all([keyplaneProvider(), conformanceProvider()]);
   const storeDir = mkdtempSync(join(tmpdir(), 'keyplane-conformance-store-'));
-  const tf = createWorkspace({ devOverrides: { [PROVIDER_SOURCE]: keyplaneDir, [CONFORMANCE_SOURCE]: conformanceDir }, env: { ...service.env, CONFORMANCE_STORE_DIR: storeDir } });
+  const tf = createWorkspace({
+    devOverrides: { [PROVIDER_SOURCE]: keyplaneDir, [CONFORMANCE_SOURCE]: conformanceDir },
+    env: { ...service.env, CONFORMANCE_STORE_DIR: storeDir },
+  });
   const header = `terraform {\n  required_providers {\n    keyplane    = { source = "${PROVIDER_SOURCE}" }\n    conformance = { source = "${CONFORMANCE_SOURCE}" }\n  }\n}\n\n`;
   return { tf, storeDir, write: (body) => tf.write({ 'main.tf': header + body }) };
 }
@@ -40,4 +43,3 @@ export function importExample(type: string): { address: string; args(id: string)
   const address = m[1]!;
   return { address, args: (id) => ['import', address, id] };
 }
-

@@ -71,7 +71,10 @@ export class KeyplaneWorkspace {
 
   /** Writes main.tf: the required_providers block, then `body` (which may hold a provider block). */
   writeConfig(body: string): void {
-    writeFileSync(join(this.dir, 'main.tf'), `terraform {\n  required_providers {\n    keyplane = { source = "${PROVIDER_SOURCE}" }\n  }\n}\n\n${body.trim()}\n`);
+    writeFileSync(
+      join(this.dir, 'main.tf'),
+      `terraform {\n  required_providers {\n    keyplane = { source = "${PROVIDER_SOURCE}" }\n  }\n}\n\n${body.trim()}\n`,
+    );
   }
 
   write(files: Record<string, string>): void {
@@ -85,10 +88,20 @@ export class KeyplaneWorkspace {
     if (['plan', 'apply', 'destroy', 'import', 'refresh'].includes(command!)) flags.push('-input=false');
     const full = [command!, ...flags, ...rest];
     const r = await this.tf.run(full, { env: opts.env, timeoutMs: 120_000 });
-    const result: TerraformResult = { args: full, code: r.code, signal: r.signal, stdout: r.stdout, stderr: r.stderr, output: `${r.stdout}${r.stderr}`, ms: Math.round(r.ms), timedOut: false };
+    const result: TerraformResult = {
+      args: full,
+      code: r.code,
+      signal: r.signal,
+      stdout: r.stdout,
+      stderr: r.stderr,
+      output: `${r.stdout}${r.stderr}`,
+      ms: Math.round(r.ms),
+      timedOut: false,
+    };
     this.history.push(result);
     const expected = opts.expectCode === undefined ? [0] : opts.expectCode;
-    if (expected !== null && (result.code === null || !expected.includes(result.code))) throw new TerraformError(result, `expected exit ${expected.join(' or ')}`);
+    if (expected !== null && (result.code === null || !expected.includes(result.code)))
+      throw new TerraformError(result, `expected exit ${expected.join(' or ')}`);
     return result;
   }
 
@@ -180,7 +193,9 @@ export async function faultyProxy(service: KeyplaneService): Promise<FaultyProxy
         return;
       }
       req.resume();
-      res.writeHead(hit.fault.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: hit.fault.code, message: hit.fault.message } }));
+      res
+        .writeHead(hit.fault.status, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { code: hit.fault.code, message: hit.fault.message } }));
       return;
     }
     const fwd = request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (up) => {

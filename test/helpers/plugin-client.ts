@@ -39,7 +39,15 @@ export function parseHandshake(line: string): Handshake {
   if (parts.length < 4) throw new Error(`Unrecognized remote plugin message: ${line}`);
   const [core, app, network, address, protocol = 'netrpc', cert = ''] = parts;
   if (cert.includes('=')) throw new Error('the certificate field is padded: go-plugin decodes it without padding');
-  return { core: Number(core), app: Number(app), network: network!, address: address!, protocol, certificate: cert.length > 50 ? Buffer.from(cert, 'base64') : undefined, line };
+  return {
+    core: Number(core),
+    app: Number(app),
+    network: network!,
+    address: address!,
+    protocol,
+    certificate: cert.length > 50 ? Buffer.from(cert, 'base64') : undefined,
+    line,
+  };
 }
 
 export interface LaunchOptions {
@@ -75,7 +83,9 @@ export function launchPlugin(executable: string, options: LaunchOptions = {}): P
   let stderr = '';
   child.stdout!.setEncoding('utf8');
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -90,7 +100,15 @@ export function launchPlugin(executable: string, options: LaunchOptions = {}): P
       clearTimeout(timer);
       const handshakeMs = performance.now() - started;
       try {
-        resolve({ child, handshake: parseHandshake(stdout.slice(0, newline)), clientCertificate, handshakeMs, stdout: () => stdout, stderr: () => stderr, exited });
+        resolve({
+          child,
+          handshake: parseHandshake(stdout.slice(0, newline)),
+          clientCertificate,
+          handshakeMs,
+          stdout: () => stdout,
+          stderr: () => stderr,
+          exited,
+        });
       } catch (err) {
         reject(err);
       }
@@ -104,7 +122,10 @@ export function launchPlugin(executable: string, options: LaunchOptions = {}): P
 }
 
 function pem(der: Buffer): string {
-  return `-----BEGIN CERTIFICATE-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+  return `-----BEGIN CERTIFICATE-----\n${der
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n')}\n-----END CERTIFICATE-----\n`;
 }
 
 export interface PluginClients {
@@ -120,7 +141,10 @@ let packages: Record<string, Record<string, unknown>> | undefined;
 
 function serviceConstructor(name: string): ServiceClientConstructor {
   // proto-loader here, not the server's own definitions: the client side takes the library's path.
-  packages ??= loadPackageDefinition(fromJSON(DESCRIPTOR as Parameters<typeof fromJSON>[0], { keepCase: true, ...CONVERSION_OPTIONS })) as unknown as Record<string, Record<string, unknown>>;
+  packages ??= loadPackageDefinition(fromJSON(DESCRIPTOR as Parameters<typeof fromJSON>[0], { keepCase: true, ...CONVERSION_OPTIONS })) as unknown as Record<
+    string,
+    Record<string, unknown>
+  >;
   let node: unknown = packages;
   for (const part of name.split('.')) node = (node as Record<string, unknown>)[part];
   return node as ServiceClientConstructor;
@@ -140,12 +164,22 @@ export function dialPlugin(plugin: Pick<LaunchedPlugin, 'handshake' | 'clientCer
   const client = options.clientCertificate === null ? undefined : (options.clientCertificate ?? plugin.clientCertificate);
   const creds =
     handshake.certificate && !options.insecure
-      ? grpcCredentials.createSsl(Buffer.from(pem(handshake.certificate)), client ? Buffer.from(client.keyPem) : null, client ? Buffer.from(client.certPem) : null)
+      ? grpcCredentials.createSsl(
+          Buffer.from(pem(handshake.certificate)),
+          client ? Buffer.from(client.keyPem) : null,
+          client ? Buffer.from(client.certPem) : null,
+        )
       : grpcCredentials.createInsecure();
   // Terraform's Go client verifies the server certificate for the name "localhost".
   const channelOptions = { 'grpc.ssl_target_name_override': 'localhost', 'grpc.default_authority': 'localhost', 'grpc.max_receive_message_length': 256 << 20 };
   const make = (name: string) => new (serviceConstructor(name))(target, creds, channelOptions);
-  const clients = { provider: make('tfplugin6.Provider'), controller: make('plugin.GRPCController'), health: make('grpc.health.v1.Health'), broker: make('plugin.GRPCBroker'), stdio: make('plugin.GRPCStdio') };
+  const clients = {
+    provider: make('tfplugin6.Provider'),
+    controller: make('plugin.GRPCController'),
+    health: make('grpc.health.v1.Health'),
+    broker: make('plugin.GRPCBroker'),
+    stdio: make('plugin.GRPCStdio'),
+  };
   return { ...clients, close: () => Object.values(clients).forEach((c) => c.close()) };
 }
 

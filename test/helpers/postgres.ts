@@ -61,7 +61,9 @@ export function describePostgres(name: string, fn: () => void): void {
     return;
   }
   if (process.env.CI) {
-    throw new Error(`PostgreSQL server binaries (${BINARIES.join(', ')}) were not found on PATH or in /usr/lib/postgresql/*/bin; CI must run the PostgreSQL tests ("${name}"). Install the postgresql server package.`);
+    throw new Error(
+      `PostgreSQL server binaries (${BINARIES.join(', ')}) were not found on PATH or in /usr/lib/postgresql/*/bin; CI must run the PostgreSQL tests ("${name}"). Install the postgresql server package.`,
+    );
   }
   console.warn(`\n!!!!!!!!\n!!! ${MISSING_MESSAGE} ("${name}"). Install the postgresql server package to run them.\n!!!!!!!!\n`);
   describe.skip(name, fn);

@@ -47,7 +47,12 @@ export interface Person {
 
 export async function startTestService(options: { databaseUrl?: string; masterKey?: Buffer; app?: AppOptions } = {}): Promise<TestService> {
   const dir = mkdtempSync(join(tmpdir(), 'keyplane-test-'));
-  const ctx = await createContext({ databaseUrl: options.databaseUrl, sqlitePath: join(dir, 'keyplane.db'), masterKey: options.masterKey ?? randomBytes(32), lastUsedFlushMs: 50 });
+  const ctx = await createContext({
+    databaseUrl: options.databaseUrl,
+    sqlitePath: join(dir, 'keyplane.db'),
+    masterKey: options.masterKey ?? randomBytes(32),
+    lastUsedFlushMs: 50,
+  });
   const { secret, userId } = await initialise(ctx, { email: 'admin@example.com', name: 'Admin' });
   const app = await buildApp(ctx, options.app);
   let people = 0;

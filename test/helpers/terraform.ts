@@ -150,7 +150,8 @@ export function createWorkspace(options: WorkspaceOptions): TerraformWorkspace {
         child.once('error', reject);
         child.once('close', (code, signal) => {
           clearTimeout(timer);
-          if (signal === 'SIGKILL' && performance.now() - started >= timeoutMs) stderr += `\n[harness] terraform ${args.join(' ')} killed after ${timeoutMs} ms`;
+          if (signal === 'SIGKILL' && performance.now() - started >= timeoutMs)
+            stderr += `\n[harness] terraform ${args.join(' ')} killed after ${timeoutMs} ms`;
           resolve({ code, signal, stdout, stderr, ms: performance.now() - started });
         });
       });

@@ -26,20 +26,43 @@ export async function parsePgpKey(text: string, now = new Date()): Promise<Parse
     if (ARMOR.test(text)) {
       keys = await pgp.readKeys({ armoredKeys: text });
     } else if (/-----BEGIN PGP PRIVATE KEY BLOCK-----/.test(text)) {
-      return { ok: false, summary: 'PGP Private Key Given', detail: 'pgp_key holds a private key. Give the public key only (gpg --export --armor KEYID); the private key must never reach Terraform.' };
+      return {
+        ok: false,
+        summary: 'PGP Private Key Given',
+        detail: 'pgp_key holds a private key. Give the public key only (gpg --export --armor KEYID); the private key must never reach Terraform.',
+      };
     } else {
       const compact = text.replace(/\s+/g, '');
       if (compact === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) {
-        return { ok: false, summary: 'Invalid PGP Key', detail: 'pgp_key is neither an ASCII-armored public key (-----BEGIN PGP PUBLIC KEY BLOCK-----) nor base64 of a binary public key (gpg --export KEYID | base64).' };
+        return {
+          ok: false,
+          summary: 'Invalid PGP Key',
+          detail:
+            'pgp_key is neither an ASCII-armored public key (-----BEGIN PGP PUBLIC KEY BLOCK-----) nor base64 of a binary public key (gpg --export KEYID | base64).',
+        };
       }
       keys = await pgp.readKeys({ binaryKeys: new Uint8Array(Buffer.from(compact, 'base64')) });
     }
   } catch (err) {
-    return { ok: false, summary: 'Invalid PGP Key', detail: `pgp_key could not be read as an OpenPGP public key: ${(err as Error).message}. Export it again with gpg --export --armor KEYID.` };
+    return {
+      ok: false,
+      summary: 'Invalid PGP Key',
+      detail: `pgp_key could not be read as an OpenPGP public key: ${(err as Error).message}. Export it again with gpg --export --armor KEYID.`,
+    };
   }
-  if (keys.length !== 1) return { ok: false, summary: 'Several PGP Keys', detail: `pgp_key holds ${keys.length} keys; give exactly one public key, whose owner decrypts encrypted_secret.` };
+  if (keys.length !== 1)
+    return {
+      ok: false,
+      summary: 'Several PGP Keys',
+      detail: `pgp_key holds ${keys.length} keys; give exactly one public key, whose owner decrypts encrypted_secret.`,
+    };
   const key = keys[0]!;
-  if (key.isPrivate()) return { ok: false, summary: 'PGP Private Key Given', detail: 'pgp_key holds a private key. Give the public key only (gpg --export --armor KEYID); the private key must never reach Terraform.' };
+  if (key.isPrivate())
+    return {
+      ok: false,
+      summary: 'PGP Private Key Given',
+      detail: 'pgp_key holds a private key. Give the public key only (gpg --export --armor KEYID); the private key must never reach Terraform.',
+    };
   try {
     await key.getEncryptionKey(undefined, now);
   } catch (err) {

@@ -42,7 +42,11 @@ export function sameInstant(a: string | null, b: string | null): boolean {
 export function checkExpiryInFuture(expiresAt: string, diags: Diagnostics, now = Date.now()): void {
   const ms = parseRFC3339(expiresAt);
   if (ms !== undefined && ms <= now) {
-    diags.addAttributeError(at('expires_at'), 'Expiry In The Past', `expires_at is ${expiresAt}, before now. Set a future time, or omit it for a key that never expires.`);
+    diags.addAttributeError(
+      at('expires_at'),
+      'Expiry In The Past',
+      `expires_at is ${expiresAt}, before now. Set a future time, or omit it for a key that never expires.`,
+    );
   }
 }
 
@@ -57,33 +61,66 @@ export async function checkScopes(client: KeyplaneClient, scopes: string[], diag
   const known = new Set(catalogue.map((s) => s.name));
   const missing = scopes.filter((s) => !known.has(s));
   if (missing.length > 0) {
-    diags.addAttributeError(at('scopes'), 'Unknown Scope', `${missing.map((s) => JSON.stringify(s)).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in the scope catalogue. Register custom scopes first (keyplane_scopes lists them; keyplane scopes create), or fix the spelling.`);
+    diags.addAttributeError(
+      at('scopes'),
+      'Unknown Scope',
+      `${missing.map((s) => JSON.stringify(s)).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in the scope catalogue. Register custom scopes first (keyplane_scopes lists them; keyplane scopes create), or fix the spelling.`,
+    );
   }
 }
 
 export async function checkAllowLists(client: KeyplaneClient, ids: string[], diags: Diagnostics): Promise<void> {
   for (const id of ids) {
-    await checkExists(diags, 'allow_list_ids', `IP allow list ${JSON.stringify(id)}`, () => client.getAllowList(id), 'Unknown IP Allow List', 'keyplane_ip_allow_list');
+    await checkExists(
+      diags,
+      'allow_list_ids',
+      `IP allow list ${JSON.stringify(id)}`,
+      () => client.getAllowList(id),
+      'Unknown IP Allow List',
+      'keyplane_ip_allow_list',
+    );
   }
 }
 
 export async function checkServiceAccount(client: KeyplaneClient, id: string, diags: Diagnostics): Promise<void> {
-  await checkExists(diags, 'service_account_id', `service account ${JSON.stringify(id)}`, () => client.getServiceAccount(id), 'Unknown Service Account', 'keyplane_service_account');
+  await checkExists(
+    diags,
+    'service_account_id',
+    `service account ${JSON.stringify(id)}`,
+    () => client.getServiceAccount(id),
+    'Unknown Service Account',
+    'keyplane_service_account',
+  );
 }
 
 /** An id the configuration refers to must exist: a 404 is the user's error, anything else a failed check. */
-async function checkExists(diags: Diagnostics, attribute: string, what: string, fetch: () => Promise<unknown>, unknownSummary: string, resourceType: string): Promise<void> {
+async function checkExists(
+  diags: Diagnostics,
+  attribute: string,
+  what: string,
+  fetch: () => Promise<unknown>,
+  unknownSummary: string,
+  resourceType: string,
+): Promise<void> {
   try {
     await fetch();
   } catch (err) {
-    if (isNotFound(err)) diags.addAttributeError(at(attribute), unknownSummary, `${what[0]!.toUpperCase()}${what.slice(1)} does not exist. Create it first (${resourceType}) and refer to its id.`);
+    if (isNotFound(err))
+      diags.addAttributeError(
+        at(attribute),
+        unknownSummary,
+        `${what[0]!.toUpperCase()}${what.slice(1)} does not exist. Create it first (${resourceType}) and refer to its id.`,
+      );
     else lookupFailed(diags, attribute, what, err);
   }
 }
 
 /** A check that could not be made (no permission, service unavailable) fails the plan, saying which and why. */
 function lookupFailed(diags: Diagnostics, attribute: string, what: string, err: unknown): void {
-  addClientError(diags, 'Cannot Check The Plan', `looking up ${what}`, err, { at: at(attribute), hint: "Check that the provider's key may read it and that the service is reachable, then plan again." });
+  addClientError(diags, 'Cannot Check The Plan', `looking up ${what}`, err, {
+    at: at(attribute),
+    hint: "Check that the provider's key may read it and that the service is reachable, then plan again.",
+  });
 }
 
 export async function checkSecretWritable(client: KeyplaneClient, secretId: string, diags: Diagnostics): Promise<void> {

@@ -26,7 +26,17 @@ import {
   isUnknown,
 } from '../../sdk/framework';
 import { ConfiguredByProvider, addClientError, isNotFound } from '../others-common';
-import { checkAllowLists, checkExpiryInFuture, checkPgpKey, checkPgpOrStore, checkScopes, checkSecretWritable, checkServiceAccount, knownStrings, sameInstant } from './plan-checks';
+import {
+  checkAllowLists,
+  checkExpiryInFuture,
+  checkPgpKey,
+  checkPgpOrStore,
+  checkScopes,
+  checkSecretWritable,
+  checkServiceAccount,
+  knownStrings,
+  sameInstant,
+} from './plan-checks';
 import { encryptTo, parsePgpKey } from './pgp';
 import { type ApiKeySchema, type ApiKeyState, DEFAULT_ENTRY_KEY, apiKeySchema, secretUndelivered } from './schema';
 import { type SecretOutput, destroyVersion, readKey, writeKey } from './secret-output';
@@ -87,9 +97,17 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
     if (state !== null) {
       // An update never changes where the secret went (useStateForUnknown keeps only non-null prior values,
       // and these are null for the outputs not chosen).
-      plan.set({ secret: state.secret, encrypted_secret: state.encrypted_secret, key_fingerprint: state.key_fingerprint, secret_store_version_id: state.secret_store_version_id });
+      plan.set({
+        secret: state.secret,
+        encrypted_secret: state.encrypted_secret,
+        key_fingerprint: state.key_fingerprint,
+        secret_store_version_id: state.secret_store_version_id,
+      });
       const undelivered = secretUndelivered(req.rawState);
-      if (undelivered && ((pgp !== null && !isUnknown(pgp) && state.pgp_key !== pgp) || (block !== null && !isUnknown(block) && state.output_to_secret_store === null))) {
+      if (
+        undelivered &&
+        ((pgp !== null && !isUnknown(pgp) && state.pgp_key !== pgp) || (block !== null && !isUnknown(block) && state.output_to_secret_store === null))
+      ) {
         // An imported key: its secret was shown once, long ago, and cannot be delivered now. Adopting the
         // settings in place keeps the key the user imported; a replacement would rotate it.
         resp.diagnostics.addWarning(
@@ -99,10 +117,17 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
       }
       // The block appearing or going away moves the secret between state and the store: a new key. Removing
       // it never copies the secret back into state.
-      if (!undelivered && !isUnknown(block) && (block === null) !== (state.output_to_secret_store === null)) resp.requiresReplace.push([{ attr: 'output_to_secret_store' }]);
+      if (!undelivered && !isUnknown(block) && (block === null) !== (state.output_to_secret_store === null))
+        resp.requiresReplace.push([{ attr: 'output_to_secret_store' }]);
       else if (block !== null && !isUnknown(block) && state.output_to_secret_store !== null) {
         const p = planned.output_to_secret_store;
-        const moved = isUnknown(p) || p === null || isUnknown(p.secret_id) || isUnknown(p.entry_key) || p.secret_id !== state.output_to_secret_store.secret_id || p.entry_key !== state.output_to_secret_store.entry_key;
+        const moved =
+          isUnknown(p) ||
+          p === null ||
+          isUnknown(p.secret_id) ||
+          isUnknown(p.entry_key) ||
+          p.secret_id !== state.output_to_secret_store.secret_id ||
+          p.entry_key !== state.output_to_secret_store.entry_key;
         if (moved) plan.set({ secret_store_version_id: Unknown });
       }
       // Revoked or expired outside Terraform: the key no longer works, so a new one replaces it.
@@ -121,7 +146,12 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
     const scopes = knownStrings(planned.scopes);
     if (scopes && (state === null || !sameSet(scopes, state.scopes ?? []))) await checkScopes(client, scopes, resp.diagnostics);
     const lists = knownStrings(planned.allow_list_ids);
-    if (lists) await checkAllowLists(client, lists.filter((id) => !(state?.allow_list_ids ?? []).includes(id)), resp.diagnostics);
+    if (lists)
+      await checkAllowLists(
+        client,
+        lists.filter((id) => !(state?.allow_list_ids ?? []).includes(id)),
+        resp.diagnostics,
+      );
     if (state === null && typeof config.service_account_id === 'string') await checkServiceAccount(client, config.service_account_id, resp.diagnostics);
     const out = planned.output_to_secret_store;
     if (out !== null && !isUnknown(out) && typeof out.secret_id === 'string' && (state === null || state.output_to_secret_store?.secret_id !== out.secret_id)) {
@@ -156,7 +186,9 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
       const ambiguous = !(err instanceof KeyplaneApiError) || err.status >= 500;
       return addClientError(diags, 'Cannot Create API Key', `creating API key ${JSON.stringify(c.name)}`, err, {
         attributes: ATTRIBUTES,
-        hint: ambiguous ? `The service may have created the key before the answer was lost: look for it with \`keyplane api-key list\` (name ${JSON.stringify(c.name)}) and delete it if it is there, then apply again.` : undefined,
+        hint: ambiguous
+          ? `The service may have created the key before the answer was lost: look for it with \`keyplane api-key list\` (name ${JSON.stringify(c.name)}) and delete it if it is there, then apply again.`
+          : undefined,
       });
     }
     const key = created.api_key;
@@ -173,7 +205,10 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
     } catch (err) {
       const step = pgp?.ok ? 'Encrypting it to pgp_key' : `Writing it to secret ${out?.secret_id}`;
       const cleanup = await this.discard(key.id);
-      diags.addError('Cannot Deliver The API Key Secret', `Keyplane created key ${key.id}, but ${step.charAt(0).toLowerCase()}${step.slice(1)} failed: ${messageOf(err)}. ${cleanup} Fix the cause and apply again.`);
+      diags.addError(
+        'Cannot Deliver The API Key Secret',
+        `Keyplane created key ${key.id}, but ${step.charAt(0).toLowerCase()}${step.slice(1)} failed: ${messageOf(err)}. ${cleanup} Fix the cause and apply again.`,
+      );
       return;
     }
     resp.state.set({ ...stateOf(key, c.expires_at), ...delivered, output_to_secret_store: out ?? null });
@@ -181,7 +216,11 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
 
   async read(req: ReadRequest<S>, resp: ReadResponse<S>): Promise<void> {
     const id = req.state.id;
-    if (id === null) return resp.diagnostics.addError('API Key Without Id', 'The state of this keyplane_api_key holds no id. Remove it from state (terraform state rm) and import the key by id.');
+    if (id === null)
+      return resp.diagnostics.addError(
+        'API Key Without Id',
+        'The state of this keyplane_api_key holds no id. Remove it from state (terraform state rm) and import the key by id.',
+      );
     let key: ApiKey;
     try {
       key = await this.client.getApiKey(id);
@@ -221,7 +260,8 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
       let written: string | undefined;
       try {
         const secret = await readKey(this.client, s.secret_store_version_id, prior.entry_key ?? DEFAULT_ENTRY_KEY);
-        if (secret === undefined) throw new Error(`version ${s.secret_store_version_id} no longer holds entry ${prior.entry_key}; replace the key instead (terraform apply -replace)`);
+        if (secret === undefined)
+          throw new Error(`version ${s.secret_store_version_id} no longer holds entry ${prior.entry_key}; replace the key instead (terraform apply -replace)`);
         written = await writeKey(this.client, out, secret);
         await destroyVersion(this.client, s.secret_store_version_id);
         resp.state.set({ secret_store_version_id: written, output_to_secret_store: out });
@@ -235,7 +275,11 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
             leftover = ` The copy written to ${written} could not be destroyed (${messageOf(cleanupErr)}): it holds the live key, so destroy that version by hand (keyplane secret destroy-version).`;
           }
         }
-        resp.diagnostics.addAttributeError([{ attr: 'output_to_secret_store' }], 'Cannot Move The API Key Secret', `Moving key ${id} from ${s.secret_store_version_id} to secret ${out.secret_id} failed: ${messageOf(err)}. The key is unchanged and still stored at ${s.secret_store_version_id}.${leftover}`);
+        resp.diagnostics.addAttributeError(
+          [{ attr: 'output_to_secret_store' }],
+          'Cannot Move The API Key Secret',
+          `Moving key ${id} from ${s.secret_store_version_id} to secret ${out.secret_id} failed: ${messageOf(err)}. The key is unchanged and still stored at ${s.secret_store_version_id}.${leftover}`,
+        );
       }
     } else {
       resp.state.set({ secret_store_version_id: s.secret_store_version_id });
@@ -253,7 +297,10 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
     try {
       await destroyVersion(this.client, version);
     } catch (err) {
-      resp.diagnostics.addError('Cannot Destroy The Secret Version', `Key ${id} is deleted, but destroying secret version ${version} that held it failed: ${messageOf(err)}. The key no longer works; destroy the version by hand (keyplane secret).`);
+      resp.diagnostics.addError(
+        'Cannot Destroy The Secret Version',
+        `Key ${id} is deleted, but destroying secret version ${version} that held it failed: ${messageOf(err)}. The key no longer works; destroy the version by hand (keyplane secret).`,
+      );
     }
   }
 

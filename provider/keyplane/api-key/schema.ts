@@ -5,7 +5,21 @@
  */
 import * as T from '../../sdk/cty/types';
 import type { Value } from '../../sdk/cty/value';
-import { mapAttr, matchesRegex, oneOf, requiresReplace, requiresReplaceIf, resourceSchema, rfc3339, setAttr, singleBlock, stringAttr, stringLength, useStateForUnknown, type StateOf } from '../../sdk/framework';
+import {
+  mapAttr,
+  matchesRegex,
+  oneOf,
+  requiresReplace,
+  requiresReplaceIf,
+  resourceSchema,
+  rfc3339,
+  setAttr,
+  singleBlock,
+  stringAttr,
+  stringLength,
+  useStateForUnknown,
+  type StateOf,
+} from '../../sdk/framework';
 
 export const DEFAULT_ENTRY_KEY = 'api_key';
 
@@ -15,7 +29,11 @@ export const apiKeySchema = resourceSchema({
     id: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'The key id (key_…); import takes it.' }),
     name: stringAttr({ required: true, validators: [stringLength(1, 128)], description: 'Name of the key. Changed in place.' }),
     description: stringAttr({ optional: true, computed: true, default: '', description: 'Free text. Changed in place; empty when not given.' }),
-    service_account_id: stringAttr({ optional: true, planModifiers: [requiresReplace()], description: 'Service account that owns the key; unset, the key belongs to the calling user. Changing it replaces the key.' }),
+    service_account_id: stringAttr({
+      optional: true,
+      planModifiers: [requiresReplace()],
+      description: 'Service account that owns the key; unset, the key belongs to the calling user. Changing it replaces the key.',
+    }),
     role: stringAttr({
       optional: true,
       computed: true,
@@ -23,40 +41,91 @@ export const apiKeySchema = resourceSchema({
       planModifiers: [useStateForUnknown(), requiresReplace()],
       description: "Role of the key: admin, developer or viewer; unset, the owner's role. Changing it replaces the key.",
     }),
-    scopes: setAttr(T.string, { optional: true, computed: true, default: [], description: 'Scopes granted to the key, checked against the scope catalogue at plan. Changed in place.' }),
+    scopes: setAttr(T.string, {
+      optional: true,
+      computed: true,
+      default: [],
+      description: 'Scopes granted to the key, checked against the scope catalogue at plan. Changed in place.',
+    }),
     expires_at: stringAttr({
       optional: true,
       validators: [rfc3339()],
-      description: 'When the key stops working (RFC 3339, any offset). Compared as an instant, so another spelling of the same time is no change; it must be in the future. Changed in place.',
+      description:
+        'When the key stops working (RFC 3339, any offset). Compared as an instant, so another spelling of the same time is no change; it must be in the future. Changed in place.',
     }),
-    allow_list_ids: setAttr(T.string, { optional: true, computed: true, default: [], description: 'IP allow lists (al_…) the key may be used from; checked at plan. Changed in place.' }),
-    labels: mapAttr(T.string, { optional: true, computed: true, default: {}, description: 'Labels of the key (string keys and values), for finding it: the keyplane_api_keys data source and keyplane api-key list filter by them. Changed in place.' }),
-    keepers: mapAttr(T.string, { optional: true, planModifiers: [requiresReplace()], description: 'Arbitrary values kept in state only; any change replaces the key (for rotation).' }),
+    allow_list_ids: setAttr(T.string, {
+      optional: true,
+      computed: true,
+      default: [],
+      description: 'IP allow lists (al_…) the key may be used from; checked at plan. Changed in place.',
+    }),
+    labels: mapAttr(T.string, {
+      optional: true,
+      computed: true,
+      default: {},
+      description:
+        'Labels of the key (string keys and values), for finding it: the keyplane_api_keys data source and keyplane api-key list filter by them. Changed in place.',
+    }),
+    keepers: mapAttr(T.string, {
+      optional: true,
+      planModifiers: [requiresReplace()],
+      description: 'Arbitrary values kept in state only; any change replaces the key (for rotation).',
+    }),
     pgp_key: stringAttr({
       optional: true,
       planModifiers: [replacesUnlessUndelivered()],
-      description: 'One OpenPGP public key, ASCII-armored or base64 of the binary key. The secret is then stored only encrypted to it (encrypted_secret). Checked at plan; changing it replaces the key (an imported key adopts it in place: its secret cannot be delivered).',
+      description:
+        'One OpenPGP public key, ASCII-armored or base64 of the binary key. The secret is then stored only encrypted to it (encrypted_secret). Checked at plan; changing it replaces the key (an imported key adopts it in place: its secret cannot be delivered).',
     }),
-    display_prefix: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'The first and last characters of the key, for recognising it.' }),
+    display_prefix: stringAttr({
+      computed: true,
+      planModifiers: [useStateForUnknown()],
+      description: 'The first and last characters of the key, for recognising it.',
+    }),
     created_at: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'When the key was created (RFC 3339, UTC).' }),
-    created_by: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'Id of the user or service account whose key created this key.' }),
-    status: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'active, revoked or expired. A key revoked or expired outside Terraform is planned for replacement.' }),
+    created_by: stringAttr({
+      computed: true,
+      planModifiers: [useStateForUnknown()],
+      description: 'Id of the user or service account whose key created this key.',
+    }),
+    status: stringAttr({
+      computed: true,
+      planModifiers: [useStateForUnknown()],
+      description: 'active, revoked or expired. A key revoked or expired outside Terraform is planned for replacement.',
+    }),
     secret: stringAttr({
       computed: true,
       sensitive: true,
       planModifiers: [useStateForUnknown()],
       description: 'The key itself, stored in state in plaintext. Set only when neither pgp_key nor output_to_secret_store is given; null after import.',
     }),
-    encrypted_secret: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'With pgp_key: the key as an ASCII-armored OpenPGP message to that public key.' }),
+    encrypted_secret: stringAttr({
+      computed: true,
+      planModifiers: [useStateForUnknown()],
+      description: 'With pgp_key: the key as an ASCII-armored OpenPGP message to that public key.',
+    }),
     key_fingerprint: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'With pgp_key: the fingerprint of the recipient key.' }),
-    secret_store_version_id: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'With output_to_secret_store: the secret version holding the key, as SECRET_ID/VERSION.' }),
+    secret_store_version_id: stringAttr({
+      computed: true,
+      planModifiers: [useStateForUnknown()],
+      description: 'With output_to_secret_store: the secret version holding the key, as SECRET_ID/VERSION.',
+    }),
   },
   blocks: {
     output_to_secret_store: singleBlock(
       {
         attributes: {
-          secret_id: stringAttr({ required: true, description: 'The Keyplane secret (sec_…) to write the key to; the provider key must be allowed to write it.' }),
-          entry_key: stringAttr({ optional: true, computed: true, default: DEFAULT_ENTRY_KEY, validators: [matchesRegex(/^[A-Za-z0-9_.-]{1,128}$/, 'must be 1 to 128 letters, digits, _ . or -')], description: `Entry of the secret version holding the key. Default "${DEFAULT_ENTRY_KEY}".` }),
+          secret_id: stringAttr({
+            required: true,
+            description: 'The Keyplane secret (sec_…) to write the key to; the provider key must be allowed to write it.',
+          }),
+          entry_key: stringAttr({
+            optional: true,
+            computed: true,
+            default: DEFAULT_ENTRY_KEY,
+            validators: [matchesRegex(/^[A-Za-z0-9_.-]{1,128}$/, 'must be 1 to 128 letters, digits, _ . or -')],
+            description: `Entry of the secret version holding the key. Default "${DEFAULT_ENTRY_KEY}".`,
+          }),
         },
       },
       {
@@ -81,5 +150,8 @@ export function secretUndelivered(state: Value): boolean {
 }
 
 function replacesUnlessUndelivered() {
-  return requiresReplaceIf((req) => !secretUndelivered(req.resourceState), 'Changing it replaces the key, except on an imported key, whose secret was never delivered.');
+  return requiresReplaceIf(
+    (req) => !secretUndelivered(req.resourceState),
+    'Changing it replaces the key, except on an imported key, whose secret was never delivered.',
+  );
 }

@@ -25,10 +25,12 @@ export function parseVersionId(id: string): { secretId: string; version: number 
 export async function cannotWrite(client: KeyplaneClient, secretId: string): Promise<string | undefined> {
   try {
     const s = await client.getSecret(secretId);
-    if (!s.caller_can_write) return `The provider's key may not write versions of secret ${secretId} (${s.name}). It needs the admin role, ownership of the secret, or the keyplane.secrets.write scope.`;
+    if (!s.caller_can_write)
+      return `The provider's key may not write versions of secret ${secretId} (${s.name}). It needs the admin role, ownership of the secret, or the keyplane.secrets.write scope.`;
     return undefined;
   } catch (err) {
-    if (err instanceof KeyplaneApiError && (err.status === 404 || err.status === 403)) return `Secret ${secretId} does not exist or the provider's key may not see it (${err.message}). Create it first (keyplane_secret) and give its id.`;
+    if (err instanceof KeyplaneApiError && (err.status === 404 || err.status === 403))
+      return `Secret ${secretId} does not exist or the provider's key may not see it (${err.message}). Create it first (keyplane_secret) and give its id.`;
     throw err;
   }
 }

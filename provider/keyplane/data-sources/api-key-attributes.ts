@@ -9,13 +9,13 @@ import { listAttr, mapAttr, stringAttr } from '../../sdk/framework';
 
 export const apiKeyComputedAttributes = {
   name: stringAttr({ computed: true, description: 'Name of the key.' }),
-  description: stringAttr({ computed: true, description: 'The key\'s free-text description; empty when none was given.' }),
+  description: stringAttr({ computed: true, description: "The key's free-text description; empty when none was given." }),
   owner_type: stringAttr({ computed: true, description: 'Kind of principal owning the key: "user" or "service_account".' }),
   owner_id: stringAttr({ computed: true, description: 'Id of the owning user or service account.' }),
   service_account_id: stringAttr({ computed: true, description: 'The owning service account, or null for a user-owned key.' }),
   created_by: stringAttr({ computed: true, description: 'Id of the user or service account whose key created this key.' }),
   role: stringAttr({ computed: true, description: 'Role given to the key: "admin", "developer" or "viewer".' }),
-  effective_role: stringAttr({ computed: true, description: 'The role the key acts with now: the lowest of its own, its owner\'s and its creator\'s.' }),
+  effective_role: stringAttr({ computed: true, description: "The role the key acts with now: the lowest of its own, its owner's and its creator's." }),
   scopes: listAttr(T.string, { computed: true, description: 'Scopes the key holds, sorted.' }),
   expires_at: stringAttr({ computed: true, description: 'When the key expires (RFC 3339), or null for never.' }),
   allow_list_ids: listAttr(T.string, { computed: true, description: 'IP allow lists the key is restricted to; empty for none.' }),
@@ -25,7 +25,10 @@ export const apiKeyComputedAttributes = {
   created_at: stringAttr({ computed: true, description: 'When the key was created (RFC 3339).' }),
   revoked_at: stringAttr({ computed: true, description: 'When the key was revoked (RFC 3339), or null.' }),
   revoke_reason: stringAttr({ computed: true, description: 'Why the key was revoked, or null.' }),
-  last_used_at: stringAttr({ computed: true, description: 'When the key last authenticated a request (RFC 3339), or null if never. Recorded with a short delay.' }),
+  last_used_at: stringAttr({
+    computed: true,
+    description: 'When the key last authenticated a request (RFC 3339), or null if never. Recorded with a short delay.',
+  }),
   last_used_ip: stringAttr({ computed: true, description: 'The client address of that request, or null.' }),
 } as const;
 

@@ -25,7 +25,12 @@ export class ApiKeyDataSource extends ConfiguredByProvider implements DataSource
     try {
       resp.state.set(apiKeyValues(await this.client.getApiKey(id)));
     } catch (err) {
-      if (isNotFound(err)) resp.diagnostics.addAttributeError([{ attr: 'id' }], 'API Key Not Found', `The Keyplane service has no API key ${JSON.stringify(id)}, or the provider's key may not see it. Check the id.`);
+      if (isNotFound(err))
+        resp.diagnostics.addAttributeError(
+          [{ attr: 'id' }],
+          'API Key Not Found',
+          `The Keyplane service has no API key ${JSON.stringify(id)}, or the provider's key may not see it. Check the id.`,
+        );
       else addClientError(resp.diagnostics, 'Cannot Read API Key', `reading API key ${id}`, err);
     }
   }

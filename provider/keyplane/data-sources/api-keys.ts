@@ -4,16 +4,35 @@
  */
 import * as T from '../../sdk/cty/types';
 import type { ListApiKeysQuery } from '../../../client';
-import { type DataSource, type ReadDataSourceRequest, type ReadDataSourceResponse, dataSourceSchema, listAttr, listNestedAttr, mapAttr, oneOf, stringAttr, stringLength } from '../../sdk/framework';
+import {
+  type DataSource,
+  type ReadDataSourceRequest,
+  type ReadDataSourceResponse,
+  dataSourceSchema,
+  listAttr,
+  listNestedAttr,
+  mapAttr,
+  oneOf,
+  stringAttr,
+  stringLength,
+} from '../../sdk/framework';
 import { ConfiguredByProvider, addClientError } from '../others-common';
 import { apiKeyComputedAttributes, apiKeyValues } from './api-key-attributes';
 
 export const apiKeysDataSourceSchema = dataSourceSchema({
-  description: 'Lists Keyplane API keys matching every given filter; with none, every key the provider\'s key may see. Secrets are never available.',
+  description: "Lists Keyplane API keys matching every given filter; with none, every key the provider's key may see. Secrets are never available.",
   attributes: {
-    owner_type: stringAttr({ optional: true, validators: [oneOf('user', 'service_account')], description: 'Only keys owned by this kind of principal: "user" or "service_account".' }),
+    owner_type: stringAttr({
+      optional: true,
+      validators: [oneOf('user', 'service_account')],
+      description: 'Only keys owned by this kind of principal: "user" or "service_account".',
+    }),
     owner_id: stringAttr({ optional: true, validators: [stringLength(1, 64)], description: 'Only keys owned by this user or service account id.' }),
-    status: stringAttr({ optional: true, validators: [oneOf('active', 'revoked', 'expired')], description: 'Only keys in this status: "active", "revoked" or "expired".' }),
+    status: stringAttr({
+      optional: true,
+      validators: [oneOf('active', 'revoked', 'expired')],
+      description: 'Only keys in this status: "active", "revoked" or "expired".',
+    }),
     name_prefix: stringAttr({ optional: true, validators: [stringLength(1, 128)], description: 'Only keys whose name starts with this (case-sensitive).' }),
     labels: mapAttr(T.string, { optional: true, description: 'Only keys carrying every one of these labels with these values (at most 16).' }),
     ids: listAttr(T.string, { computed: true, description: 'Ids of the matching keys, ordered by id.' }),
@@ -34,7 +53,11 @@ export class ApiKeysDataSource extends ConfiguredByProvider implements DataSourc
     const c = req.config;
     const labels = Object.entries(c.labels ?? {});
     if (labels.length > 16) {
-      resp.diagnostics.addAttributeError([{ attr: 'labels' }], 'Too Many Label Filters', `labels has ${labels.length} entries; the service filters on at most 16.`);
+      resp.diagnostics.addAttributeError(
+        [{ attr: 'labels' }],
+        'Too Many Label Filters',
+        `labels has ${labels.length} entries; the service filters on at most 16.`,
+      );
       return;
     }
     const query: ListApiKeysQuery = {
@@ -51,7 +74,9 @@ export class ApiKeysDataSource extends ConfiguredByProvider implements DataSourc
       keys.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       resp.state.set({ ids: keys.map((k) => k.id), api_keys: keys.map((k) => ({ id: k.id, ...apiKeyValues(k) })) });
     } catch (err) {
-      addClientError(resp.diagnostics, 'Cannot List API Keys', 'listing API keys', err, { attributes: ['owner_type', 'owner_id', 'status', 'name_prefix', 'labels'] });
+      addClientError(resp.diagnostics, 'Cannot List API Keys', 'listing API keys', err, {
+        attributes: ['owner_type', 'owner_id', 'status', 'name_prefix', 'labels'],
+      });
     }
   }
 }

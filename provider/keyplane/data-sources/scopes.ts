@@ -2,7 +2,16 @@
  * `data "keyplane_scopes"`: the scope catalogue, as `keyplane scopes list` shows it: the built-in
  * `keyplane.*` scopes and the custom scopes admins registered.
  */
-import { type DataSource, type ReadDataSourceRequest, type ReadDataSourceResponse, boolAttr, dataSourceSchema, listAttr, listNestedAttr, stringAttr } from '../../sdk/framework';
+import {
+  type DataSource,
+  type ReadDataSourceRequest,
+  type ReadDataSourceResponse,
+  boolAttr,
+  dataSourceSchema,
+  listAttr,
+  listNestedAttr,
+  stringAttr,
+} from '../../sdk/framework';
 import * as T from '../../sdk/cty/types';
 import { ConfiguredByProvider, addClientError } from '../others-common';
 
@@ -33,7 +42,10 @@ export class ScopesDataSource extends ConfiguredByProvider implements DataSource
   async read(_req: ReadDataSourceRequest<Schema>, resp: ReadDataSourceResponse<Schema>): Promise<void> {
     try {
       const scopes = (await this.client.listScopes()).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      resp.state.set({ names: scopes.map((s) => s.name), scopes: scopes.map((s) => ({ name: s.name, description: s.description, builtin: s.builtin, created_at: s.created_at })) });
+      resp.state.set({
+        names: scopes.map((s) => s.name),
+        scopes: scopes.map((s) => ({ name: s.name, description: s.description, builtin: s.builtin, created_at: s.created_at })),
+      });
     } catch (err) {
       addClientError(resp.diagnostics, 'Cannot List Scopes', 'listing scopes', err);
     }

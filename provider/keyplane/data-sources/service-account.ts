@@ -2,7 +2,17 @@
  * `data "keyplane_service_account"`: one service account, by id or by its unique name.
  */
 import type { ServiceAccount } from '../../../client';
-import { type DataSource, type ReadDataSourceRequest, type ReadDataSourceResponse, type ValidateConfigRequest, boolAttr, dataSourceSchema, isUnknown, stringAttr, stringLength } from '../../sdk/framework';
+import {
+  type DataSource,
+  type ReadDataSourceRequest,
+  type ReadDataSourceResponse,
+  type ValidateConfigRequest,
+  boolAttr,
+  dataSourceSchema,
+  isUnknown,
+  stringAttr,
+  stringLength,
+} from '../../sdk/framework';
 import type { Diagnostics } from '../../sdk/framework';
 import { ConfiguredByProvider, addClientError, isNotFound } from '../others-common';
 
@@ -10,8 +20,8 @@ export const serviceAccountDataSourceSchema = dataSourceSchema({
   description: 'Reads one Keyplane service account, by id or by name (set exactly one).',
   attributes: {
     id: stringAttr({ optional: true, computed: true, validators: [stringLength(1, 64)], description: 'The service account id (sa_…). Set this or name.' }),
-    name: stringAttr({ optional: true, computed: true, validators: [stringLength(1, 128)], description: 'The service account\'s unique name. Set this or id.' }),
-    description: stringAttr({ computed: true, description: 'The service account\'s free-text description; empty when none was given.' }),
+    name: stringAttr({ optional: true, computed: true, validators: [stringLength(1, 128)], description: "The service account's unique name. Set this or id." }),
+    description: stringAttr({ computed: true, description: "The service account's free-text description; empty when none was given." }),
     role: stringAttr({ computed: true, description: 'The highest role its keys can act with: "admin", "developer" or "viewer".' }),
     disabled: boolAttr({ computed: true, description: 'Whether the account is disabled (its keys then fail verification).' }),
     created_by: stringAttr({ computed: true, description: 'Id of the user or service account that created it.' }),
@@ -30,7 +40,11 @@ export class ServiceAccountDataSource extends ConfiguredByProvider implements Da
     const { id, name } = req.config;
     if (isUnknown(id) || isUnknown(name)) return;
     if ((id === null) === (name === null)) {
-      diags.addAttributeError([{ attr: id === null ? 'id' : 'name' }], 'Set Exactly One Of id And name', `A keyplane_service_account data source looks the account up by id or by name: set ${id === null ? 'one of them' : 'only one of them'}.`);
+      diags.addAttributeError(
+        [{ attr: id === null ? 'id' : 'name' }],
+        'Set Exactly One Of id And name',
+        `A keyplane_service_account data source looks the account up by id or by name: set ${id === null ? 'one of them' : 'only one of them'}.`,
+      );
     }
   }
 
@@ -42,15 +56,33 @@ export class ServiceAccountDataSource extends ConfiguredByProvider implements Da
       else sa = (await this.client.listServiceAccounts({ name: name!, page_size: 1 })).items.find((s) => s.name === name);
     } catch (err) {
       if (!isNotFound(err)) {
-        addClientError(resp.diagnostics, 'Cannot Read Service Account', id !== null ? `reading service account ${id}` : `looking up service account ${JSON.stringify(name)}`, err);
+        addClientError(
+          resp.diagnostics,
+          'Cannot Read Service Account',
+          id !== null ? `reading service account ${id}` : `looking up service account ${JSON.stringify(name)}`,
+          err,
+        );
         return;
       }
     }
     if (!sa) {
       const attr = id !== null ? 'id' : 'name';
-      resp.diagnostics.addAttributeError([{ attr }], 'Service Account Not Found', `The Keyplane service has no service account with ${attr} ${JSON.stringify(id ?? name)}.`);
+      resp.diagnostics.addAttributeError(
+        [{ attr }],
+        'Service Account Not Found',
+        `The Keyplane service has no service account with ${attr} ${JSON.stringify(id ?? name)}.`,
+      );
       return;
     }
-    resp.state.set({ id: sa.id, name: sa.name, description: sa.description, role: sa.role, disabled: sa.disabled, created_by: sa.created_by, created_at: sa.created_at, updated_at: sa.updated_at });
+    resp.state.set({
+      id: sa.id,
+      name: sa.name,
+      description: sa.description,
+      role: sa.role,
+      disabled: sa.disabled,
+      created_by: sa.created_by,
+      created_at: sa.created_at,
+      updated_at: sa.updated_at,
+    });
   }
 }

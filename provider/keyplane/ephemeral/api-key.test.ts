@@ -26,8 +26,25 @@ describe('ephemeral keyplane_api_key', () => {
     const resource = new ApiKeyEphemeralResource();
     const diags = new Diagnostics();
     resource.configure({ client: service.client, whoami: await service.client.whoami() }, diags);
-    const config = { name: 'renewed', description: null, service_account_id: null, role: 'viewer', scopes: null, allow_list_ids: null, labels: null, ttl: '2m', id: null, secret: null, expires_at: null };
-    const open = { result: new StateWriter(ephemeralApiKeySchema, Value.null(ephemeralApiKeySchema.type)), private: PrivateState.empty(), diagnostics: new Diagnostics(), renewAt: undefined as Date | undefined };
+    const config = {
+      name: 'renewed',
+      description: null,
+      service_account_id: null,
+      role: 'viewer',
+      scopes: null,
+      allow_list_ids: null,
+      labels: null,
+      ttl: '2m',
+      id: null,
+      secret: null,
+      expires_at: null,
+    };
+    const open = {
+      result: new StateWriter(ephemeralApiKeySchema, Value.null(ephemeralApiKeySchema.type)),
+      private: PrivateState.empty(),
+      diagnostics: new Diagnostics(),
+      renewAt: undefined as Date | undefined,
+    };
     const t0 = Date.now();
     await resource.open({ ...ctx, config, rawConfig: Value.null(ephemeralApiKeySchema.type) }, open);
     expect(open.diagnostics.toArray()).toEqual([]);

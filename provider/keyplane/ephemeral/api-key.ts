@@ -31,12 +31,21 @@ const MIN_TTL_MS = 60_000;
 const MAX_TTL_MS = 24 * 3_600_000;
 
 export const ephemeralApiKeySchema = ephemeralResourceSchema({
-  description: 'A Keyplane API key that exists for one Terraform run: created when Terraform opens it, with a short expiry that is extended while the run uses it, and revoked when Terraform closes it. It never enters plan or state.',
+  description:
+    'A Keyplane API key that exists for one Terraform run: created when Terraform opens it, with a short expiry that is extended while the run uses it, and revoked when Terraform closes it. It never enters plan or state.',
   attributes: {
     name: stringAttr({ required: true, validators: [stringLength(1, 128)], description: 'Name of the key (shown in listings and the audit log).' }),
     description: stringAttr({ optional: true, validators: [stringLength(0, 1024)], description: 'Free text, up to 1024 characters.' }),
-    service_account_id: stringAttr({ optional: true, validators: [stringLength(1, 64)], description: 'Service account that owns the key; omit for the provider key\'s own principal.' }),
-    role: stringAttr({ optional: true, validators: [oneOf('admin', 'developer', 'viewer')], description: 'Role of the key: "admin", "developer" or "viewer"; by default the highest the provider\'s key and the owner allow.' }),
+    service_account_id: stringAttr({
+      optional: true,
+      validators: [stringLength(1, 64)],
+      description: "Service account that owns the key; omit for the provider key's own principal.",
+    }),
+    role: stringAttr({
+      optional: true,
+      validators: [oneOf('admin', 'developer', 'viewer')],
+      description: 'Role of the key: "admin", "developer" or "viewer"; by default the highest the provider\'s key and the owner allow.',
+    }),
     scopes: setAttr(T.string, { optional: true, description: 'Scopes the key holds.' }),
     allow_list_ids: setAttr(T.string, { optional: true, description: 'IP allow lists the key is restricted to.' }),
     labels: mapAttr(T.string, { optional: true, description: 'Labels of the key; the provider adds none.' }),
@@ -46,7 +55,7 @@ export const ephemeralApiKeySchema = ephemeralResourceSchema({
       description: `How long the key lives after it is opened or renewed, such as "15m" (the default) or "1h"; between 1m and 24h. Terraform renews it before it expires while the run still needs it.`,
     }),
     id: stringAttr({ computed: true, description: 'The key id (key_…).' }),
-    secret: stringAttr({ computed: true, sensitive: true, description: 'The key itself, to pass to another provider\'s configuration or write-only argument.' }),
+    secret: stringAttr({ computed: true, sensitive: true, description: "The key itself, to pass to another provider's configuration or write-only argument." }),
     expires_at: stringAttr({ computed: true, description: 'When the key expires unless renewed (RFC 3339).' }),
   },
 });

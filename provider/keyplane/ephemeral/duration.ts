@@ -22,8 +22,14 @@ export function duration(minMs: number, maxMs: number, label: string): Validator
       if (!value.isKnown() || value.isNull()) return;
       const text = value.asString();
       const ms = parseDuration(text);
-      if (ms === undefined) diags.addAttributeError(path, 'Invalid Duration', `${JSON.stringify(text)} is not a duration. Write hours, minutes and seconds such as "15m", "90s" or "1h30m".`);
-      else if (ms < minMs || ms > maxMs) diags.addAttributeError(path, 'Duration Out Of Range', `${JSON.stringify(text)} is outside the allowed range: it ${label}.`);
+      if (ms === undefined)
+        diags.addAttributeError(
+          path,
+          'Invalid Duration',
+          `${JSON.stringify(text)} is not a duration. Write hours, minutes and seconds such as "15m", "90s" or "1h30m".`,
+        );
+      else if (ms < minMs || ms > maxMs)
+        diags.addAttributeError(path, 'Duration Out Of Range', `${JSON.stringify(text)} is outside the allowed range: it ${label}.`);
     },
   };
 }

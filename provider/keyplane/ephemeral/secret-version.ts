@@ -21,7 +21,8 @@ import {
 import { ConfiguredByProvider, addClientError, isNotFound } from '../others-common';
 
 export const secretVersionSchema = ephemeralResourceSchema({
-  description: 'Reads the entries of one version of a Keyplane secret (the latest by default) without them entering plan or state. Needs the admin role, ownership of the secret or the keyplane.secrets.read scope.',
+  description:
+    'Reads the entries of one version of a Keyplane secret (the latest by default) without them entering plan or state. Needs the admin role, ownership of the secret or the keyplane.secrets.read scope.',
   attributes: {
     secret_id: stringAttr({ required: true, validators: [stringLength(1, 64)], description: 'The secret to read (sec_…).' }),
     version: numberAttr({ optional: true, computed: true, description: 'The version to read; the latest when not given. Set to the version read.' }),
@@ -40,7 +41,12 @@ export class SecretVersionEphemeralResource extends ConfiguredByProvider impleme
   validateConfig(req: ValidateConfigRequest<Schema>, diags: Diagnostics): void {
     const v = req.config.version;
     if (v === null || isUnknown(v)) return;
-    if (!Number.isInteger(v) || v < 1 || v > 2147483647) diags.addAttributeError([{ attr: 'version' }], 'Invalid Secret Version', `version is ${v}; versions are whole numbers from 1. Omit it to read the latest.`);
+    if (!Number.isInteger(v) || v < 1 || v > 2147483647)
+      diags.addAttributeError(
+        [{ attr: 'version' }],
+        'Invalid Secret Version',
+        `version is ${v}; versions are whole numbers from 1. Omit it to read the latest.`,
+      );
   }
 
   async open(req: OpenRequest<Schema>, resp: OpenResponse<Schema>): Promise<void> {
@@ -49,7 +55,11 @@ export class SecretVersionEphemeralResource extends ConfiguredByProvider impleme
     try {
       const v = await this.client.readSecretVersion(id, which);
       if (v.entries === null) {
-        resp.diagnostics.addAttributeError([{ attr: 'version' }], 'Secret Version Destroyed', `Version ${v.version} of secret ${id} was destroyed: its entries are gone for good. Read another version, or omit version to read the latest.`);
+        resp.diagnostics.addAttributeError(
+          [{ attr: 'version' }],
+          'Secret Version Destroyed',
+          `Version ${v.version} of secret ${id} was destroyed: its entries are gone for good. Read another version, or omit version to read the latest.`,
+        );
         return;
       }
       resp.result.set({ version: v.version, entries: v.entries, entry_keys: [...v.entry_keys].sort(), created_at: v.created_at });
@@ -61,7 +71,12 @@ export class SecretVersionEphemeralResource extends ConfiguredByProvider impleme
           `The Keyplane service says: ${(err as Error).message}. Check secret_id${version === null ? ', and that something has written a version' : ' and version'}.`,
         );
       } else {
-        addClientError(resp.diagnostics, 'Cannot Read Secret Version', `reading ${which === 'latest' ? 'the latest version' : `version ${which}`} of secret ${id}`, err);
+        addClientError(
+          resp.diagnostics,
+          'Cannot Read Secret Version',
+          `reading ${which === 'latest' ? 'the latest version' : `version ${which}`} of secret ${id}`,
+          err,
+        );
       }
     }
   }

@@ -22,16 +22,28 @@ export function allowListCidrs(): Validator {
     validate({ path, value }, diags) {
       if (!value.isKnown() || value.isNull()) return;
       if (value.length() > MAX_CIDRS) {
-        diags.addAttributeError(path, 'Too Many CIDR Blocks', `cidrs has ${value.length()} elements; an allow list holds at most ${MAX_CIDRS}. Merge adjacent blocks or split the list.`);
+        diags.addAttributeError(
+          path,
+          'Too Many CIDR Blocks',
+          `cidrs has ${value.length()} elements; an allow list holds at most ${MAX_CIDRS}. Merge adjacent blocks or split the list.`,
+        );
       }
       for (const e of value.elements()) {
         if (!e.isKnown()) continue;
         const text = e.asString();
         const n = normaliseCidr(text);
         if (n instanceof Error) {
-          diags.addAttributeError(path, 'Invalid CIDR Block', `${n.message}. Write an address (203.0.113.7) or an address and a prefix length (10.0.0.0/8, 2001:db8::/32).`);
+          diags.addAttributeError(
+            path,
+            'Invalid CIDR Block',
+            `${n.message}. Write an address (203.0.113.7) or an address and a prefix length (10.0.0.0/8, 2001:db8::/32).`,
+          );
         } else if (n.hostBitsSet) {
-          diags.addAttributeError(path, 'Invalid CIDR Block', `${JSON.stringify(text)} has bits set after its prefix; the service would store ${n.normalised}. Write ${n.normalised} if that is the block you mean.`);
+          diags.addAttributeError(
+            path,
+            'Invalid CIDR Block',
+            `${JSON.stringify(text)} has bits set after its prefix; the service would store ${n.normalised}. Write ${n.normalised} if that is the block you mean.`,
+          );
         }
       }
     },

@@ -36,20 +36,29 @@ import { normaliseCidrSet, sameCidrSet } from './cidr';
 import { allowListCidrs, keepEquivalentCidrs } from './plan';
 
 export const ipAllowListSchema = resourceSchema({
-  description: 'A Keyplane IP allow list: a named set of CIDRs that API keys attach to. Changes apply to every attached key at once; a list a live key uses cannot be destroyed.',
+  description:
+    'A Keyplane IP allow list: a named set of CIDRs that API keys attach to. Changes apply to every attached key at once; a list a live key uses cannot be destroyed.',
   attributes: {
     id: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'The allow list id (al_…), assigned by the service.' }),
     name: stringAttr({ required: true, validators: [stringLength(1, 128)], description: 'Name of the list (1 to 128 characters). Changes in place.' }),
-    description: stringAttr({ optional: true, computed: true, default: '', validators: [stringLength(0, 1024)], description: 'Free text, up to 1024 characters; empty when not given. Changes in place.' }),
+    description: stringAttr({
+      optional: true,
+      computed: true,
+      default: '',
+      validators: [stringLength(0, 1024)],
+      description: 'Free text, up to 1024 characters; empty when not given. Changes in place.',
+    }),
     cidrs: setAttr(T.string, {
       required: true,
       validators: [allowListCidrs()],
       planModifiers: [keepEquivalentCidrs()],
-      description: 'IPv4 and IPv6 CIDR blocks (10.0.0.0/8, 2001:db8::/32) or single addresses (203.0.113.7), at most 256. Bits set after a prefix are refused. Another spelling of the same set plans no change. Changes in place.',
+      description:
+        'IPv4 and IPv6 CIDR blocks (10.0.0.0/8, 2001:db8::/32) or single addresses (203.0.113.7), at most 256. Bits set after a prefix are refused. Another spelling of the same set plans no change. Changes in place.',
     }),
     normalised_cidrs: setAttr(T.string, {
       computed: true,
-      description: 'The CIDRs as the service stores and enforces them: host bits cleared, canonical address text, single addresses as /32 or /128, duplicates removed. Known at plan.',
+      description:
+        'The CIDRs as the service stores and enforces them: host bits cleared, canonical address text, single addresses as /32 or /128, duplicates removed. Known at plan.',
     }),
     created_by: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'Id of the user or service account that created it.' }),
     created_at: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'When it was created (RFC 3339).' }),

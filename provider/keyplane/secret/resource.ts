@@ -27,12 +27,23 @@ import {
 import { ConfiguredByProvider, addClientError, isNotFound } from '../others-common';
 
 export const secretSchema = resourceSchema({
-  description: 'A secret in the Keyplane secret store: a named container of versions. Terraform manages the container; entries never enter state. Deleting it deletes every version.',
+  description:
+    'A secret in the Keyplane secret store: a named container of versions. Terraform manages the container; entries never enter state. Deleting it deletes every version.',
   attributes: {
     id: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'The secret id (sec_…), assigned by the service.' }),
     name: stringAttr({ required: true, validators: [stringLength(1, 128)], description: 'Unique name of the secret (1 to 128 characters). Changes in place.' }),
-    description: stringAttr({ optional: true, computed: true, default: '', validators: [stringLength(0, 1024)], description: 'Free text, up to 1024 characters; empty when not given. Changes in place.' }),
-    owner_type: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'Kind of principal that owns the secret: "user" or "service_account" (the provider key\'s principal when created here).' }),
+    description: stringAttr({
+      optional: true,
+      computed: true,
+      default: '',
+      validators: [stringLength(0, 1024)],
+      description: 'Free text, up to 1024 characters; empty when not given. Changes in place.',
+    }),
+    owner_type: stringAttr({
+      computed: true,
+      planModifiers: [useStateForUnknown()],
+      description: 'Kind of principal that owns the secret: "user" or "service_account" (the provider key\'s principal when created here).',
+    }),
     owner_id: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'Id of the owning user or service account.' }),
     created_at: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'When it was created (RFC 3339).' }),
   },

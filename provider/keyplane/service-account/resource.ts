@@ -37,14 +37,25 @@ export const serviceAccountSchema = resourceSchema({
   description: 'A Keyplane service account: an identity for machines that API keys belong to. Deleting it revokes its keys.',
   attributes: {
     id: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'The service account id (sa_…), assigned by the service.' }),
-    name: stringAttr({ required: true, validators: [stringLength(1, 128)], description: 'Unique name of the service account (1 to 128 characters). Changes in place.' }),
-    description: stringAttr({ optional: true, computed: true, default: '', validators: [stringLength(0, 1024)], description: 'Free text, up to 1024 characters; empty when not given. Changes in place.' }),
+    name: stringAttr({
+      required: true,
+      validators: [stringLength(1, 128)],
+      description: 'Unique name of the service account (1 to 128 characters). Changes in place.',
+    }),
+    description: stringAttr({
+      optional: true,
+      computed: true,
+      default: '',
+      validators: [stringLength(0, 1024)],
+      description: 'Free text, up to 1024 characters; empty when not given. Changes in place.',
+    }),
     role: stringAttr({
       optional: true,
       computed: true,
       default: 'viewer',
       validators: [oneOf(...ROLES)],
-      description: 'The highest role its keys can act with: "admin", "developer" or "viewer" (the default). Changes in place and demotes or promotes its keys at once; the provider\'s key needs a role at least as high.',
+      description:
+        'The highest role its keys can act with: "admin", "developer" or "viewer" (the default). Changes in place and demotes or promotes its keys at once; the provider\'s key needs a role at least as high.',
     }),
     created_by: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'Id of the user or service account that created it.' }),
     created_at: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'When it was created (RFC 3339).' }),
@@ -76,12 +87,20 @@ export class ServiceAccountResource extends ConfiguredByProvider implements Reso
     if (!changing) return;
     const path = [{ attr: 'role' }];
     if (rank(acting) < rank('developer')) {
-      resp.diagnostics.addAttributeError(path, 'Role Too Low To Manage Service Accounts', `The provider's key acts as ${acting}; creating, changing or deleting a service account needs developer or admin. Use a key with a higher role.`);
+      resp.diagnostics.addAttributeError(
+        path,
+        'Role Too Low To Manage Service Accounts',
+        `The provider's key acts as ${acting}; creating, changing or deleting a service account needs developer or admin. Use a key with a higher role.`,
+      );
       return;
     }
     for (const role of [planned, prior]) {
       if (typeof role !== 'string' || rank(role) <= rank(acting)) continue;
-      resp.diagnostics.addAttributeError(path, 'Role Above The Provider Key', `The provider's key acts as ${acting}, so it cannot manage a service account with the ${role} role (the service refuses it). Use a key with the ${role} role, or choose a role no higher than ${acting}.`);
+      resp.diagnostics.addAttributeError(
+        path,
+        'Role Above The Provider Key',
+        `The provider's key acts as ${acting}, so it cannot manage a service account with the ${role} role (the service refuses it). Use a key with the ${role} role, or choose a role no higher than ${acting}.`,
+      );
       return;
     }
   }

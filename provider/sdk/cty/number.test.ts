@@ -53,7 +53,12 @@ describe('canonicalNumber', () => {
 
   test('is idempotent and agrees with the fast path check', () => {
     const decimal = fc
-      .tuple(fc.constantFrom('', '-', '+'), fc.stringMatching(/^\d{0,25}$/), fc.option(fc.stringMatching(/^\d{0,25}$/)), fc.option(fc.integer({ min: -40, max: 40 })))
+      .tuple(
+        fc.constantFrom('', '-', '+'),
+        fc.stringMatching(/^\d{0,25}$/),
+        fc.option(fc.stringMatching(/^\d{0,25}$/)),
+        fc.option(fc.integer({ min: -40, max: 40 })),
+      )
       .filter(([, i, f]) => i.length > 0 || (f !== null && f.length > 0))
       .map(([s, i, f, e]) => `${s}${i}${f === null ? '' : `.${f}`}${e === null ? '' : `e${e}`}`);
     fc.assert(
@@ -91,7 +96,10 @@ describe('numberFromJS', () => {
   });
 
   test('round-trips every double through JS', () => {
-    fc.assert(fc.property(fc.double({ noNaN: true }), (f) => expect(numberToJS(numberFromJS(f))).toBe(f === 0 ? 0 : f)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.double({ noNaN: true }), (f) => expect(numberToJS(numberFromJS(f))).toBe(f === 0 ? 0 : f)),
+      { numRuns: 2000 },
+    );
   });
 });
 

@@ -4,10 +4,7 @@
  * integer indexes (lists, tuples, list blocks). Set elements have no stable address, so a path stops at the set.
  */
 
-export type PathStep =
-  | { readonly attr: string }
-  | { readonly key: string }
-  | { readonly index: number };
+export type PathStep = { readonly attr: string } | { readonly key: string } | { readonly index: number };
 
 export type Path = readonly PathStep[];
 
@@ -25,9 +22,7 @@ export function index(path: Path, i: number): Path {
 
 /** `.rule[1].port`, `.labels["env"]`; the empty path is the whole value. */
 export function formatPath(path: Path): string {
-  return path
-    .map((s) => ('attr' in s ? `.${s.attr}` : 'key' in s ? `[${JSON.stringify(s.key)}]` : `[${s.index}]`))
-    .join('');
+  return path.map((s) => ('attr' in s ? `.${s.attr}` : 'key' in s ? `[${JSON.stringify(s.key)}]` : `[${s.index}]`)).join('');
 }
 
 export function pathEquals(a: Path, b: Path): boolean {

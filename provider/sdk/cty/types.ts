@@ -5,32 +5,43 @@
  * TypeScript types from a schema declaration (see framework/schema/plain.ts).
  */
 
-export interface StringType { readonly kind: 'string' }
-export interface NumberType { readonly kind: 'number' }
-export interface BoolType { readonly kind: 'bool' }
+export interface StringType {
+  readonly kind: 'string';
+}
+export interface NumberType {
+  readonly kind: 'number';
+}
+export interface BoolType {
+  readonly kind: 'bool';
+}
 /** The dynamic pseudo-type: a slot whose concrete type travels with the value. */
-export interface DynamicType { readonly kind: 'dynamic' }
-export interface ListType<E extends Type = Type> { readonly kind: 'list'; readonly element: E }
-export interface SetType<E extends Type = Type> { readonly kind: 'set'; readonly element: E }
-export interface MapType<E extends Type = Type> { readonly kind: 'map'; readonly element: E }
+export interface DynamicType {
+  readonly kind: 'dynamic';
+}
+export interface ListType<E extends Type = Type> {
+  readonly kind: 'list';
+  readonly element: E;
+}
+export interface SetType<E extends Type = Type> {
+  readonly kind: 'set';
+  readonly element: E;
+}
+export interface MapType<E extends Type = Type> {
+  readonly kind: 'map';
+  readonly element: E;
+}
 export interface ObjectType<A extends Readonly<Record<string, Type>> = Readonly<Record<string, Type>>> {
   readonly kind: 'object';
   readonly attributes: A;
   /** Attribute names marked optional; meaningful only in type constraints (function parameters, variables). */
   readonly optional: readonly string[];
 }
-export interface TupleType<E extends readonly Type[] = readonly Type[]> { readonly kind: 'tuple'; readonly elements: E }
+export interface TupleType<E extends readonly Type[] = readonly Type[]> {
+  readonly kind: 'tuple';
+  readonly elements: E;
+}
 
-export type Type =
-  | StringType
-  | NumberType
-  | BoolType
-  | DynamicType
-  | ListType
-  | SetType
-  | MapType
-  | ObjectType
-  | TupleType;
+export type Type = StringType | NumberType | BoolType | DynamicType | ListType | SetType | MapType | ObjectType | TupleType;
 
 export type PrimitiveType = StringType | NumberType | BoolType;
 export type CollectionType = ListType | SetType | MapType;
@@ -122,7 +133,12 @@ export function hasDynamic(t: Type): boolean {
 }
 
 /** The JSON form Terraform uses in schemas and dynamic wrappers: `"string"`, `["list","number"]`, … */
-export type TypeJSON = string | [string, TypeJSON] | ['object', Record<string, TypeJSON>] | ['object', Record<string, TypeJSON>, string[]] | ['tuple', TypeJSON[]];
+export type TypeJSON =
+  | string
+  | [string, TypeJSON]
+  | ['object', Record<string, TypeJSON>]
+  | ['object', Record<string, TypeJSON>, string[]]
+  | ['tuple', TypeJSON[]];
 
 export function typeToJSONValue(t: Type): TypeJSON {
   switch (t.kind) {
@@ -181,7 +197,8 @@ export function typeFromJSONValue(j: unknown): Type {
       if (j.length !== 2 || !Array.isArray(arg)) throw new TypeJSONError('a tuple type takes an array of element types');
       return tuple(arg.map(typeFromJSONValue));
     case 'object': {
-      if (j.length > 3 || arg === null || typeof arg !== 'object' || Array.isArray(arg)) throw new TypeJSONError('an object type takes a map of attribute types');
+      if (j.length > 3 || arg === null || typeof arg !== 'object' || Array.isArray(arg))
+        throw new TypeJSONError('an object type takes a map of attribute types');
       const attrs: Record<string, Type> = Object.create(null);
       for (const [name, at] of Object.entries(arg as Record<string, unknown>)) attrs[name] = typeFromJSONValue(at);
       let optional: string[] = [];

@@ -62,7 +62,10 @@ export class Value {
   }
 
   static unknown(type: Type, refinement?: Refinement): Value {
-    const r = refinement && Object.keys(refinement).some((k) => (refinement as Record<string, unknown>)[k] !== undefined) ? Object.freeze({ ...refinement }) : undefined;
+    const r =
+      refinement && Object.keys(refinement).some((k) => (refinement as Record<string, unknown>)[k] !== undefined)
+        ? Object.freeze({ ...refinement })
+        : undefined;
     return new Value(type, 'unknown', undefined, r);
   }
 
@@ -309,12 +312,17 @@ function describe(v: Value, depth: number): string {
     case 'set':
     case 'tuple': {
       if (depth === 0) return `${v.type.kind}(…)`;
-      const inner = v.elements().map((e) => describe(e, depth - 1)).join(', ');
+      const inner = v
+        .elements()
+        .map((e) => describe(e, depth - 1))
+        .join(', ');
       return v.type.kind === 'set' ? `set{${inner}}` : `[${inner}]`;
     }
     default: {
       if (depth === 0) return `${v.type.kind}(…)`;
-      const inner = Object.entries(v.entries()).map(([k, e]) => `${k}: ${describe(e, depth - 1)}`).join(', ');
+      const inner = Object.entries(v.entries())
+        .map(([k, e]) => `${k}: ${describe(e, depth - 1)}`)
+        .join(', ');
       return `{${inner}}`;
     }
   }

@@ -70,9 +70,7 @@ function sameDiagnostic(a: Diagnostic, b: Diagnostic): boolean {
  */
 export function pathToProto(path: Path): AttributePath {
   return {
-    steps: path.map((s) =>
-      'attr' in s ? { attribute_name: s.attr } : 'key' in s ? { element_key_string: s.key } : { element_key_int: s.index },
-    ),
+    steps: path.map((s) => ('attr' in s ? { attribute_name: s.attr } : 'key' in s ? { element_key_string: s.key } : { element_key_int: s.index })),
   };
 }
 

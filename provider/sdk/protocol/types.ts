@@ -153,33 +153,66 @@ export namespace GetProviderSchema {
 }
 
 export namespace ValidateProviderConfig {
-  export interface Request { config?: DynamicValue }
-  export interface Response { diagnostics: Diagnostic[] }
+  export interface Request {
+    config?: DynamicValue;
+  }
+  export interface Response {
+    diagnostics: Diagnostic[];
+  }
 }
 
 export namespace UpgradeResourceState {
-  export interface Request { type_name: string; version: number; raw_state?: RawState }
-  export interface Response { upgraded_state?: DynamicValue; diagnostics: Diagnostic[] }
+  export interface Request {
+    type_name: string;
+    version: number;
+    raw_state?: RawState;
+  }
+  export interface Response {
+    upgraded_state?: DynamicValue;
+    diagnostics: Diagnostic[];
+  }
 }
 
 export namespace ValidateResourceConfig {
-  export interface Request { type_name: string; config?: DynamicValue; client_capabilities?: ClientCapabilities }
-  export interface Response { diagnostics: Diagnostic[] }
+  export interface Request {
+    type_name: string;
+    config?: DynamicValue;
+    client_capabilities?: ClientCapabilities;
+  }
+  export interface Response {
+    diagnostics: Diagnostic[];
+  }
 }
 
 export namespace ValidateDataResourceConfig {
-  export interface Request { type_name: string; config?: DynamicValue }
-  export interface Response { diagnostics: Diagnostic[] }
+  export interface Request {
+    type_name: string;
+    config?: DynamicValue;
+  }
+  export interface Response {
+    diagnostics: Diagnostic[];
+  }
 }
 
 export namespace ValidateEphemeralResourceConfig {
-  export interface Request { type_name: string; config?: DynamicValue }
-  export interface Response { diagnostics: Diagnostic[] }
+  export interface Request {
+    type_name: string;
+    config?: DynamicValue;
+  }
+  export interface Response {
+    diagnostics: Diagnostic[];
+  }
 }
 
 export namespace ConfigureProvider {
-  export interface Request { terraform_version: string; config?: DynamicValue; client_capabilities?: ClientCapabilities }
-  export interface Response { diagnostics: Diagnostic[] }
+  export interface Request {
+    terraform_version: string;
+    config?: DynamicValue;
+    client_capabilities?: ClientCapabilities;
+  }
+  export interface Response {
+    diagnostics: Diagnostic[];
+  }
 }
 
 export namespace ReadResource {
@@ -190,7 +223,11 @@ export namespace ReadResource {
     provider_meta?: DynamicValue;
     client_capabilities?: ClientCapabilities;
   }
-  export interface Response { new_state?: DynamicValue; diagnostics: Diagnostic[]; private?: Uint8Array }
+  export interface Response {
+    new_state?: DynamicValue;
+    diagnostics: Diagnostic[];
+    private?: Uint8Array;
+  }
 }
 
 export namespace PlanResourceChange {
@@ -220,13 +257,28 @@ export namespace ApplyResourceChange {
     planned_private?: Uint8Array;
     provider_meta?: DynamicValue;
   }
-  export interface Response { new_state?: DynamicValue; private?: Uint8Array; diagnostics: Diagnostic[] }
+  export interface Response {
+    new_state?: DynamicValue;
+    private?: Uint8Array;
+    diagnostics: Diagnostic[];
+  }
 }
 
 export namespace ImportResourceState {
-  export interface Request { type_name: string; id: string; client_capabilities?: ClientCapabilities }
-  export interface ImportedResource { type_name: string; state?: DynamicValue; private?: Uint8Array }
-  export interface Response { imported_resources: ImportedResource[]; diagnostics: Diagnostic[] }
+  export interface Request {
+    type_name: string;
+    id: string;
+    client_capabilities?: ClientCapabilities;
+  }
+  export interface ImportedResource {
+    type_name: string;
+    state?: DynamicValue;
+    private?: Uint8Array;
+  }
+  export interface Response {
+    imported_resources: ImportedResource[];
+    diagnostics: Diagnostic[];
+  }
 }
 
 export namespace MoveResourceState {
@@ -238,7 +290,11 @@ export namespace MoveResourceState {
     target_type_name: string;
     source_private?: Uint8Array;
   }
-  export interface Response { target_state?: DynamicValue; diagnostics: Diagnostic[]; target_private?: Uint8Array }
+  export interface Response {
+    target_state?: DynamicValue;
+    diagnostics: Diagnostic[];
+    target_private?: Uint8Array;
+  }
 }
 
 export namespace ReadDataSource {
@@ -248,37 +304,72 @@ export namespace ReadDataSource {
     provider_meta?: DynamicValue;
     client_capabilities?: ClientCapabilities;
   }
-  export interface Response { state?: DynamicValue; diagnostics: Diagnostic[] }
+  export interface Response {
+    state?: DynamicValue;
+    diagnostics: Diagnostic[];
+  }
 }
 
 export namespace OpenEphemeralResource {
-  export interface Request { type_name: string; config?: DynamicValue; client_capabilities?: ClientCapabilities }
-  export interface Response { diagnostics: Diagnostic[]; renew_at?: Timestamp; result?: DynamicValue; private?: Uint8Array }
+  export interface Request {
+    type_name: string;
+    config?: DynamicValue;
+    client_capabilities?: ClientCapabilities;
+  }
+  export interface Response {
+    diagnostics: Diagnostic[];
+    renew_at?: Timestamp;
+    result?: DynamicValue;
+    private?: Uint8Array;
+  }
 }
 
 export namespace RenewEphemeralResource {
-  export interface Request { type_name: string; private?: Uint8Array }
-  export interface Response { diagnostics: Diagnostic[]; renew_at?: Timestamp; private?: Uint8Array }
+  export interface Request {
+    type_name: string;
+    private?: Uint8Array;
+  }
+  export interface Response {
+    diagnostics: Diagnostic[];
+    renew_at?: Timestamp;
+    private?: Uint8Array;
+  }
 }
 
 export namespace CloseEphemeralResource {
-  export interface Request { type_name: string; private?: Uint8Array }
-  export interface Response { diagnostics: Diagnostic[] }
+  export interface Request {
+    type_name: string;
+    private?: Uint8Array;
+  }
+  export interface Response {
+    diagnostics: Diagnostic[];
+  }
 }
 
 export namespace GetFunctions {
   export type Request = Record<string, never>;
-  export interface Response { functions: Record<string, FunctionSchema>; diagnostics: Diagnostic[] }
+  export interface Response {
+    functions: Record<string, FunctionSchema>;
+    diagnostics: Diagnostic[];
+  }
 }
 
 export namespace CallFunction {
-  export interface Request { name: string; arguments: DynamicValue[] }
-  export interface Response { result?: DynamicValue; error?: FunctionError }
+  export interface Request {
+    name: string;
+    arguments: DynamicValue[];
+  }
+  export interface Response {
+    result?: DynamicValue;
+    error?: FunctionError;
+  }
 }
 
 export namespace StopProvider {
   export type Request = Record<string, never>;
-  export interface Response { Error: string }
+  export interface Response {
+    Error: string;
+  }
 }
 
 /**

@@ -8,17 +8,33 @@ import type { AttributeJSON, BlockJSON, SchemaJSONDocument } from './schema-json
 
 const ADDRESS = 'registry.terraform.io/acme/acme';
 
-const attr = (type: unknown, flags: Partial<AttributeJSON>, description = 'Described.'): AttributeJSON => ({ type, description, description_kind: 'plain', ...flags });
+const attr = (type: unknown, flags: Partial<AttributeJSON>, description = 'Described.'): AttributeJSON => ({
+  type,
+  description,
+  description_kind: 'plain',
+  ...flags,
+});
 const nested = (nesting_mode: string, flags: Partial<AttributeJSON>): AttributeJSON => ({
   nested_type: { nesting_mode, attributes: { inner: attr('string', { optional: true }, 'Inner.'), out: attr('number', { computed: true }, 'Out.') } },
   description: `Nested ${nesting_mode}.`,
   description_kind: 'plain',
   ...flags,
 });
-const block = (attributes: Record<string, AttributeJSON>, description = 'A block.', extra: Partial<BlockJSON> = {}): BlockJSON => ({ attributes, description, description_kind: 'plain', ...extra });
+const block = (attributes: Record<string, AttributeJSON>, description = 'A block.', extra: Partial<BlockJSON> = {}): BlockJSON => ({
+  attributes,
+  description,
+  description_kind: 'plain',
+  ...extra,
+});
 
-function documentOf(p: { provider?: BlockJSON; resources?: Record<string, BlockJSON>; dataSources?: Record<string, BlockJSON>; ephemeral?: Record<string, BlockJSON> }): SchemaJSONDocument {
-  const schemas = (r: Record<string, BlockJSON> | undefined) => (r ? Object.fromEntries(Object.entries(r).map(([k, b]) => [k, { version: 0, block: b }])) : undefined);
+function documentOf(p: {
+  provider?: BlockJSON;
+  resources?: Record<string, BlockJSON>;
+  dataSources?: Record<string, BlockJSON>;
+  ephemeral?: Record<string, BlockJSON>;
+}): SchemaJSONDocument {
+  const schemas = (r: Record<string, BlockJSON> | undefined) =>
+    r ? Object.fromEntries(Object.entries(r).map(([k, b]) => [k, { version: 0, block: b }])) : undefined;
   return {
     format_version: '1.0',
     provider_schemas: {
@@ -54,11 +70,18 @@ describe('a small resource, rendered exactly', () => {
           token: attr('string', { computed: true, sensitive: true }, 'The token.'),
         },
         'A thing.',
-        { block_types: { rule: { nesting_mode: 'list', min_items: 1, max_items: 1, block: block({ cidr: attr('string', { required: true }, 'A CIDR.') }, 'One rule.') } } },
+        {
+          block_types: {
+            rule: { nesting_mode: 'list', min_items: 1, max_items: 1, block: block({ cidr: attr('string', { required: true }, 'A CIDR.') }, 'One rule.') },
+          },
+        },
       ),
     },
   });
-  const files = render(document, { 'resource/acme_thing': 'resource "acme_thing" "x" {\n  name = "x"\n}\n', 'import/acme_thing': 'terraform import acme_thing.x th_1\n' });
+  const files = render(document, {
+    'resource/acme_thing': 'resource "acme_thing" "x" {\n  name = "x"\n}\n',
+    'import/acme_thing': 'terraform import acme_thing.x th_1\n',
+  });
 
   test('the page is what tfplugindocs would write', () => {
     expect(pageOf(files, 'resources/thing.md')).toBe(`---
@@ -158,7 +181,14 @@ describe('every kind of type and flag', () => {
     {
       block_types: {
         one: { nesting_mode: 'single', block: block({ v: attr('string', { optional: true }, 'V.') }, 'A single block.') },
-        rules: { nesting_mode: 'list', min_items: 1, max_items: 3, block: block({ v: attr('string', { required: true }, 'V.') }, 'Rules.', { block_types: { deep: { nesting_mode: 'set', block: block({ w: attr('string', { optional: true }, 'W.') }, 'Deeper.') } } }) },
+        rules: {
+          nesting_mode: 'list',
+          min_items: 1,
+          max_items: 3,
+          block: block({ v: attr('string', { required: true }, 'V.') }, 'Rules.', {
+            block_types: { deep: { nesting_mode: 'set', block: block({ w: attr('string', { optional: true }, 'W.') }, 'Deeper.') } },
+          }),
+        },
         tags: { nesting_mode: 'set', block: block({ k: attr('string', { required: true }, 'K.') }, 'Tags.') },
         by_name: { nesting_mode: 'map', block: block({ k: attr('string', { optional: true }, 'K.') }, 'By name.') },
         status: { nesting_mode: 'list', block: block({ state: attr('string', { computed: true }, 'State.') }, 'Status, read only.') },
@@ -166,7 +196,9 @@ describe('every kind of type and flag', () => {
       },
     },
   );
-  const files = render(documentOf({ resources: { acme_everything: everything }, dataSources: { acme_everything: everything }, ephemeral: { acme_everything: everything } }));
+  const files = render(
+    documentOf({ resources: { acme_everything: everything }, dataSources: { acme_everything: everything }, ephemeral: { acme_everything: everything } }),
+  );
   const text = pageOf(files, 'resources/everything.md');
 
   test('types are named as tfplugindocs names them', () => {
@@ -191,28 +223,40 @@ describe('every kind of type and flag', () => {
     expect(text).toContain('\n- `many` (Attributes List) Nested list. (see [below for nested schema](#nestedatt--many))\n');
     expect(text).toContain('\n- `unique` (Attributes Set, Sensitive) Nested set. (see [below for nested schema](#nestedatt--unique))\n');
     expect(text).toContain('\n- `named` (Attributes Map) Nested map. (see [below for nested schema](#nestedatt--named))\n');
-    expect(text).toContain('<a id="nestedatt--many"></a>\n### Nested Schema for `many`\n\nOptional:\n\n- `inner` (String) Inner.\n\nRead-Only:\n\n- `out` (Number) Out.\n');
+    expect(text).toContain(
+      '<a id="nestedatt--many"></a>\n### Nested Schema for `many`\n\nOptional:\n\n- `inner` (String) Inner.\n\nRead-Only:\n\n- `out` (Number) Out.\n',
+    );
   });
 
   test('object types list their attributes, and objects inside them get a section too', () => {
-    expect(text).toContain('<a id="nestedatt--obj"></a>\n### Nested Schema for `obj`\n\nOptional:\n\n- `a` (String)\n- `inner` (List of Object) (see [below for nested schema](#nestedobjatt--obj--inner))\n');
+    expect(text).toContain(
+      '<a id="nestedatt--obj"></a>\n### Nested Schema for `obj`\n\nOptional:\n\n- `a` (String)\n- `inner` (List of Object) (see [below for nested schema](#nestedobjatt--obj--inner))\n',
+    );
     expect(text).toContain('<a id="nestedobjatt--obj--inner"></a>\n### Nested Schema for `obj.inner`\n\nOptional:\n\n- `x` (Number)\n');
   });
 
   test('blocks say their nesting, their item counts and where they belong', () => {
-    expect(text).toContain('### Required\n\n- `named` (Attributes Map) Nested map. (see [below for nested schema](#nestedatt--named))\n- `rules` (Block List, Min: 1, Max: 3) Rules.');
+    expect(text).toContain(
+      '### Required\n\n- `named` (Attributes Map) Nested map. (see [below for nested schema](#nestedatt--named))\n- `rules` (Block List, Min: 1, Max: 3) Rules.',
+    );
     expect(text).toContain('\n- `one` (Block, Optional) A single block. (see [below for nested schema](#nestedblock--one))\n');
     expect(text).toContain('\n- `tags` (Block Set) Tags. (see [below for nested schema](#nestedblock--tags))\n');
     expect(text).toContain('\n- `by_name` (Block Map) By name. (see [below for nested schema](#nestedblock--by_name))\n');
     expect(text).toContain('\n- `legacy` (Block, Optional, Deprecated) Old block. (see [below for nested schema](#nestedblock--legacy))\n');
     expect(text).toMatch(/### Read-Only\n\n(- .*\n)*- `status` \(Block List\) Status, read only\./);
     // A block inside a block: its section follows its parent's, under the dotted path.
-    expect(text).toContain('<a id="nestedblock--rules"></a>\n### Nested Schema for `rules`\n\nRequired:\n\n- `v` (String) V.\n\nOptional:\n\n- `deep` (Block Set) Deeper. (see [below for nested schema](#nestedblock--rules--deep))\n\n<a id="nestedblock--rules--deep"></a>\n### Nested Schema for `rules.deep`\n');
+    expect(text).toContain(
+      '<a id="nestedblock--rules"></a>\n### Nested Schema for `rules`\n\nRequired:\n\n- `v` (String) V.\n\nOptional:\n\n- `deep` (Block Set) Deeper. (see [below for nested schema](#nestedblock--rules--deep))\n\n<a id="nestedblock--rules--deep"></a>\n### Nested Schema for `rules.deep`\n',
+    );
   });
 
   test('sensitive, write-only and deprecated attributes are marked, with the write-only note on their group', () => {
-    expect(text).toContain('### Optional\n\n> **NOTE**: [Write-only arguments](https://developer.hashicorp.com/terraform/language/resources/ephemeral#write-only-arguments) are supported in Terraform 1.11 and later.\n\n- `by_name`');
-    expect(text).toContain('\n- `password` (String, Sensitive, [Write-only](https://developer.hashicorp.com/terraform/language/resources/ephemeral#write-only-arguments)) Sent, never stored.\n');
+    expect(text).toContain(
+      '### Optional\n\n> **NOTE**: [Write-only arguments](https://developer.hashicorp.com/terraform/language/resources/ephemeral#write-only-arguments) are supported in Terraform 1.11 and later.\n\n- `by_name`',
+    );
+    expect(text).toContain(
+      '\n- `password` (String, Sensitive, [Write-only](https://developer.hashicorp.com/terraform/language/resources/ephemeral#write-only-arguments)) Sent, never stored.\n',
+    );
     expect(text).toContain('\n- `old` (String, Deprecated) Use s.\n');
     expect(text.match(/> \*\*NOTE\*\*/g)).toHaveLength(1);
   });
@@ -249,9 +293,19 @@ describe('descriptions', () => {
       provider: block({ region: attr('string', { optional: true }, '') }, 'The provider.'),
       resources: {
         acme_key: block(
-          { name: attr('string', { required: true }, 'Name.'), nested: { ...nested('list', { optional: true }), nested_type: { nesting_mode: 'list', attributes: { x: { type: 'string', optional: true, description_kind: 'plain' } } } } },
+          {
+            name: attr('string', { required: true }, 'Name.'),
+            nested: {
+              ...nested('list', { optional: true }),
+              nested_type: { nesting_mode: 'list', attributes: { x: { type: 'string', optional: true, description_kind: 'plain' } } },
+            },
+          },
           'A key.',
-          { block_types: { output_to_secret_store: { nesting_mode: 'single', block: block({ name: { type: 'string', required: true, description_kind: 'plain' } }, '') } } },
+          {
+            block_types: {
+              output_to_secret_store: { nesting_mode: 'single', block: block({ name: { type: 'string', required: true, description_kind: 'plain' } }, '') },
+            },
+          },
         ),
       },
       dataSources: { acme_key: block({ id: attr('string', { required: true }, 'Id.') }, '  ') },
@@ -290,7 +344,11 @@ describe('descriptions', () => {
   });
 
   test('a plain description with markdown characters renders as the text it is', () => {
-    const files = render(documentOf({ resources: { acme_x: block({ glob: attr('string', { optional: true }, 'Matches keyplane.* names, not <b>bold</b>.') }, 'Has * and `ticks`.') } }));
+    const files = render(
+      documentOf({
+        resources: { acme_x: block({ glob: attr('string', { optional: true }, 'Matches keyplane.* names, not <b>bold</b>.') }, 'Has * and `ticks`.') },
+      }),
+    );
     const text = pageOf(files, 'resources/x.md');
     expect(text).toContain('description: |-\n  Has * and `ticks`.\n');
     expect(text).toContain('\n# acme_x (Resource)\n\nHas \\* and \\`ticks\\`.\n');
@@ -314,7 +372,9 @@ describe('the rest of the page', () => {
 
   test('the provider page shows its example, then the intro, then the schema', () => {
     const files = render(documentOf({}), { provider: 'provider "acme" {}\n' }, '## Authentication\n\nSet ACME_TOKEN.');
-    expect(pageOf(files, 'index.md')).toContain('\n## Example Usage\n\n```terraform\nprovider "acme" {}\n```\n\n## Authentication\n\nSet ACME_TOKEN.\n\n## Schema\n');
+    expect(pageOf(files, 'index.md')).toContain(
+      '\n## Example Usage\n\n```terraform\nprovider "acme" {}\n```\n\n## Authentication\n\nSet ACME_TOKEN.\n\n## Schema\n',
+    );
   });
 
   test('a deprecated type says so before its description', () => {
@@ -328,7 +388,9 @@ describe('the rest of the page', () => {
   });
 
   test('an attribute that is neither required, optional nor computed is refused', () => {
-    expect(() => render(documentOf({ resources: { acme_x: block({ odd: { type: 'string', description: 'Odd.', description_kind: 'plain' } }, 'X.') } }))).toThrow('odd: neither required, optional nor read-only');
+    expect(() =>
+      render(documentOf({ resources: { acme_x: block({ odd: { type: 'string', description: 'Odd.', description_kind: 'plain' } }, 'X.') } })),
+    ).toThrow('odd: neither required, optional nor read-only');
   });
 
   test('a provider missing from the document, or one with functions, is refused', () => {
@@ -345,7 +407,11 @@ describe('examplesDir', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'docs-examples-'));
-    for (const [path, text] of Object.entries({ 'provider/provider.tf': 'provider "acme" {}\n', 'resources/acme_x/resource.tf': 'resource "acme_x" "a" {}\n', 'resources/acme_x/import.sh': 'terraform import acme_x.a 1\n' })) {
+    for (const [path, text] of Object.entries({
+      'provider/provider.tf': 'provider "acme" {}\n',
+      'resources/acme_x/resource.tf': 'resource "acme_x" "a" {}\n',
+      'resources/acme_x/import.sh': 'terraform import acme_x.a 1\n',
+    })) {
       mkdirSync(join(dir, path, '..'), { recursive: true });
       writeFileSync(join(dir, path), text);
     }
@@ -363,7 +429,9 @@ describe('examplesDir', () => {
   test('with required, a missing example names the file expected; import commands stay optional', () => {
     const examples = examplesDir(dir, { required: true });
     expect(() => examples.example('ephemeral-resource', 'acme_y')).toThrow(MissingExampleError);
-    expect(() => examples.example('ephemeral-resource', 'acme_y')).toThrow(`ephemeral resource acme_y has no example: expected ${join(dir, 'ephemeral-resources', 'acme_y', 'ephemeral-resource.tf')}`);
+    expect(() => examples.example('ephemeral-resource', 'acme_y')).toThrow(
+      `ephemeral resource acme_y has no example: expected ${join(dir, 'ephemeral-resources', 'acme_y', 'ephemeral-resource.tf')}`,
+    );
     expect(() => examples.example('data-source', 'acme_x')).toThrow(join(dir, 'data-sources', 'acme_x', 'data-source.tf'));
     expect(examples.importCommands('acme_y')).toBeUndefined();
   });

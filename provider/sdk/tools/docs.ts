@@ -122,7 +122,8 @@ export function providerDocs(input: ProviderDocsInput): DocFile[] {
 
   const files: DocFile[] = [{ path: 'index.md', content: providerPage(input, p.provider) }];
   for (const k of KINDS) {
-    for (const [typeName, s] of byName(p[k.key])) files.push({ path: `${k.folder}/${pageName(typeName, input.name)}.md`, content: typePage(input, k, typeName, s) });
+    for (const [typeName, s] of byName(p[k.key]))
+      files.push({ path: `${k.folder}/${pageName(typeName, input.name)}.md`, content: typePage(input, k, typeName, s) });
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

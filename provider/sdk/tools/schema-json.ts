@@ -109,7 +109,10 @@ function blockJSON(b: P.SchemaBlock): BlockJSON {
   return compact<BlockJSON>({
     attributes: attributesJSON(b.attributes),
     block_types: sortedRecord(
-      b.block_types.map((nb) => [nb.type_name, compact<BlockTypeJSON>({ nesting_mode: nb.nesting.toLowerCase(), block: blockJSON(nb.block), min_items: nb.min_items, max_items: nb.max_items })]),
+      b.block_types.map((nb) => [
+        nb.type_name,
+        compact<BlockTypeJSON>({ nesting_mode: nb.nesting.toLowerCase(), block: blockJSON(nb.block), min_items: nb.min_items, max_items: nb.max_items }),
+      ]),
     ),
     description: b.description,
     description_kind: kind(b.description_kind),
@@ -159,6 +162,10 @@ export function providerSchemaJSON(address: string, resp: P.GetProviderSchema.Re
 /** The same, from a provider server: asks it for its schema as Terraform would. */
 export async function serverSchemaJSON(address: string, server: P.ProviderServer): Promise<SchemaJSONDocument> {
   const silent = () => undefined;
-  const ctx: P.CallContext = { signal: new AbortController().signal, log: { trace: silent, debug: silent, info: silent, warn: silent, error: silent }, rpc: 'GetProviderSchema' };
+  const ctx: P.CallContext = {
+    signal: new AbortController().signal,
+    log: { trace: silent, debug: silent, info: silent, warn: silent, error: silent },
+    rpc: 'GetProviderSchema',
+  };
   return providerSchemaJSON(address, await server.getProviderSchema({}, ctx));
 }

@@ -16,7 +16,21 @@
  * certificate.test.ts parses the result back with crypto.X509Certificate to prove every field.
  */
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
-import { bitString, boolean, explicit, implicitPrimitive, namedBits, octetString, oid, sequence, set, smallInteger, time, unsignedInteger, utf8String } from './der';
+import {
+  bitString,
+  boolean,
+  explicit,
+  implicitPrimitive,
+  namedBits,
+  octetString,
+  oid,
+  sequence,
+  set,
+  smallInteger,
+  time,
+  unsignedInteger,
+  utf8String,
+} from './der';
 
 export interface ServerCertificate {
   /** The certificate as DER: the handshake carries it in base64. */

@@ -16,7 +16,23 @@
  */
 import type { ProtoField, ProtoNode } from './descriptor';
 
-const SCALARS = new Set(['double', 'float', 'int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'fixed32', 'fixed64', 'sfixed32', 'sfixed64', 'bool', 'string', 'bytes']);
+const SCALARS = new Set([
+  'double',
+  'float',
+  'int32',
+  'int64',
+  'uint32',
+  'uint64',
+  'sint32',
+  'sint64',
+  'fixed32',
+  'fixed64',
+  'sfixed32',
+  'sfixed64',
+  'bool',
+  'string',
+  'bytes',
+]);
 
 type Kind = 'message' | 'bytes' | 'value';
 
@@ -119,7 +135,10 @@ export function createConverter(root: ProtoNode): Converter {
       return toProtoAt(field.type, v, path);
     }
     if (field.kind === 'bytes' && !isBytes(v)) {
-      fail(path, typeof v === 'string' ? 'is bytes: give a Buffer or Uint8Array, not a string (protobufjs would base64-decode it)' : `is bytes: got ${typeof v}`);
+      fail(
+        path,
+        typeof v === 'string' ? 'is bytes: give a Buffer or Uint8Array, not a string (protobufjs would base64-decode it)' : `is bytes: got ${typeof v}`,
+      );
     }
     return v;
   };

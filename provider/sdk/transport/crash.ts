@@ -14,7 +14,8 @@ import { inspect } from 'node:util';
 export function panicText(reason: unknown, origin: string): string {
   const describe = (e: Error) => e.stack ?? `${e.name}: ${e.message}`;
   let body = reason instanceof Error ? describe(reason) : `${origin}: ${inspect(reason, { depth: 4 })}`;
-  for (let cause = (reason as Error)?.cause, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) body += `\nCaused by: ${describe(cause)}`;
+  for (let cause = (reason as Error)?.cause, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++)
+    body += `\nCaused by: ${describe(cause)}`;
   // Stack lines are indented, so none of them can start with "[LEVEL]" or parse as JSON: go-plugin passes
   // them on as raw debug lines, which is where Terraform's panic recorder looks.
   return `panic: ${body}\n\n(${origin} in provider process ${process.pid})\n`;

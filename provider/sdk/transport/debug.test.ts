@@ -10,7 +10,7 @@ describe('reattachProviders', () => {
 });
 
 describe('shellQuote', () => {
-  it.each(["plain", "it's", `{"a":"b'c"}`, "''"])('quotes %p so that sh reads it back unchanged', (s) => {
+  it.each(['plain', "it's", `{"a":"b'c"}`, "''"])('quotes %p so that sh reads it back unchanged', (s) => {
     const echoed = spawnSync('sh', ['-c', `printf %s ${shellQuote(s)}`], { encoding: 'utf8' });
     expect(echoed.stdout).toBe(s);
   });

@@ -4,7 +4,14 @@ import { PROVIDER_RPCS } from './provider-service';
 
 /** The same services as proto-loader builds them from the same JSON: what the server's own must equal. */
 // The options written out, not imported from the module under test: the reference must not share its mistakes.
-const reference = fromJSON(DESCRIPTOR as Parameters<typeof fromJSON>[0], { keepCase: true, longs: Number, enums: String, bytes: Buffer, defaults: true, oneofs: true });
+const reference = fromJSON(DESCRIPTOR as Parameters<typeof fromJSON>[0], {
+  keepCase: true,
+  longs: Number,
+  enums: String,
+  bytes: Buffer,
+  defaults: true,
+  oneofs: true,
+});
 
 type Method = MethodDefinition<unknown, unknown>;
 
@@ -18,10 +25,28 @@ function methods(service: string): [string, Method, Method][] {
 const samples: Record<string, Record<string, unknown>[]> = {
   'GetProviderSchema.response': [
     {
-      provider: { version: 1, block: { attributes: [{ name: 'endpoint', type: Buffer.from('"string"'), optional: true, description_kind: 'MARKDOWN' }], block_types: [] } },
-      resource_schemas: { x_thing: { version: 2, block: { attributes: [{ name: 'secret', type: Buffer.from('"string"'), write_only: true, optional: true }], block_types: [{ type_name: 'rule', nesting: 'LIST', min_items: 1, block: { attributes: [], block_types: [] } }] } } },
+      provider: {
+        version: 1,
+        block: { attributes: [{ name: 'endpoint', type: Buffer.from('"string"'), optional: true, description_kind: 'MARKDOWN' }], block_types: [] },
+      },
+      resource_schemas: {
+        x_thing: {
+          version: 2,
+          block: {
+            attributes: [{ name: 'secret', type: Buffer.from('"string"'), write_only: true, optional: true }],
+            block_types: [{ type_name: 'rule', nesting: 'LIST', min_items: 1, block: { attributes: [], block_types: [] } }],
+          },
+        },
+      },
       functions: { echo: { parameters: [{ name: 'v', type: Buffer.from('"dynamic"'), allow_null_value: true }], return: { type: Buffer.from('"dynamic"') } } },
-      diagnostics: [{ severity: 'WARNING', summary: 's', detail: 'd', attribute: { steps: [{ attribute_name: 'a' }, { element_key_string: 'k' }, { element_key_int: 7 }] } }],
+      diagnostics: [
+        {
+          severity: 'WARNING',
+          summary: 's',
+          detail: 'd',
+          attribute: { steps: [{ attribute_name: 'a' }, { element_key_string: 'k' }, { element_key_int: 7 }] },
+        },
+      ],
       server_capabilities: { plan_destroy: true, get_provider_schema_optional: true },
     },
   ],
@@ -69,7 +94,10 @@ describe('serviceDefinition', () => {
     const decoded = method.responseDeserialize(method.responseSerialize(samples['OpenEphemeralResource.response']![0]!) as Buffer) as Record<string, unknown>;
     expect(decoded).toMatchObject({ renew_at: { seconds: 1_800_000_000, nanos: 123 }, _renew_at: 'renew_at', private: Buffer.alloc(0), _private: 'private' });
     const schema = serviceDefinition('tfplugin6.Provider').GetProviderSchema!;
-    const back = schema.responseDeserialize(schema.responseSerialize(samples['GetProviderSchema.response']![0]!) as Buffer) as { diagnostics: { severity: string }[]; resource_schemas: Record<string, { version: number; block: { attributes: { type: unknown }[] } }> };
+    const back = schema.responseDeserialize(schema.responseSerialize(samples['GetProviderSchema.response']![0]!) as Buffer) as {
+      diagnostics: { severity: string }[];
+      resource_schemas: Record<string, { version: number; block: { attributes: { type: unknown }[] } }>;
+    };
     expect(back.diagnostics[0]!.severity).toBe('WARNING');
     expect(back.resource_schemas.x_thing!.version).toBe(2);
     expect(Buffer.isBuffer(back.resource_schemas.x_thing!.block.attributes[0]!.type)).toBe(true);

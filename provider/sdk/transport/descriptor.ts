@@ -41,7 +41,13 @@ export const DESCRIPTOR = descriptorJson as unknown as ProtoNode;
  * integers as numbers (schema versions, list indexes and nanos all fit), absent scalars as their defaults,
  * and oneofs with the name of the member that is set, which is how a proto3 `optional` shows presence.
  */
-export const CONVERSION_OPTIONS: IConversionOptions = { longs: Number, enums: String, bytes: Buffer as unknown as IConversionOptions['bytes'], defaults: true, oneofs: true };
+export const CONVERSION_OPTIONS: IConversionOptions = {
+  longs: Number,
+  enums: String,
+  bytes: Buffer as unknown as IConversionOptions['bytes'],
+  defaults: true,
+  oneofs: true,
+};
 
 /** The services a provider process serves, by full proto name. */
 export const SERVED_SERVICES = ['tfplugin6.Provider', 'plugin.GRPCController', 'plugin.GRPCStdio', 'plugin.GRPCBroker', 'grpc.health.v1.Health'] as const;

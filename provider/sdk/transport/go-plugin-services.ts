@@ -11,7 +11,14 @@
  * - grpc.health.v1.Health: go-plugin's Ping; Terraform 1.11 never calls it, other hosts may. SERVING for
  *   the "plugin" service and the server as a whole.
  */
-import { type ServerDuplexStream, type ServerWritableStream, type UntypedServiceImplementation, type sendUnaryData, type ServerUnaryCall, status } from '@grpc/grpc-js';
+import {
+  type ServerDuplexStream,
+  type ServerWritableStream,
+  type UntypedServiceImplementation,
+  type sendUnaryData,
+  type ServerUnaryCall,
+  status,
+} from '@grpc/grpc-js';
 import type { HclogLogger } from './logger';
 
 /** Services named by their full proto name, as the package definition keys them. */

@@ -15,7 +15,14 @@ import { listenUnix } from './listener';
 import { createLogger } from './logger';
 import { StopRequestedError } from './stop';
 
-const schemaResponse = { provider: { version: 0, block: { attributes: [], block_types: [] } }, resource_schemas: {}, data_source_schemas: {}, functions: {}, ephemeral_resource_schemas: {}, diagnostics: [] };
+const schemaResponse = {
+  provider: { version: 0, block: { attributes: [], block_types: [] } },
+  resource_schemas: {},
+  data_source_schemas: {},
+  functions: {},
+  ephemeral_resource_schemas: {},
+  diagnostics: [],
+};
 
 interface Harness {
   clients: PluginClients;
@@ -42,7 +49,14 @@ async function start(provider: Partial<ProviderServer> | (() => Promise<Provider
   const certificate = terraform ? generateServerCertificate() : undefined;
   const harness = { shutdowns: 0 } as Harness;
   const getServer = typeof provider === 'function' ? provider : async () => provider as ProviderServer;
-  const server = startGrpcServer({ listener, tls: terraform && certificate ? { certificate, clientCertificatePem: terraform.certPem } : undefined, getServer, log, providerLog, onShutdown: () => harness.shutdowns++ });
+  const server = startGrpcServer({
+    listener,
+    tls: terraform && certificate ? { certificate, clientCertificatePem: terraform.certPem } : undefined,
+    getServer,
+    log,
+    providerLog,
+    onShutdown: () => harness.shutdowns++,
+  });
   const handshake = parseHandshake(handshakeLine({ network: 'unix', address: listener.path, certificateDer: certificate?.der }));
   const clients = dialPlugin({ handshake, clientCertificate: terraform });
   return Object.assign(harness, {
@@ -286,7 +300,9 @@ describe("go-plugin's services", () => {
 
   it('accepts GRPCBroker.StartStream and ignores what comes on it', async () => {
     h = await start({});
-    const stream = (h.clients.broker as unknown as { StartStream(md: Metadata): { write(m: unknown): void; end(): void; on(e: string, f: (...a: unknown[]) => void): void } }).StartStream(new Metadata());
+    const stream = (
+      h.clients.broker as unknown as { StartStream(md: Metadata): { write(m: unknown): void; end(): void; on(e: string, f: (...a: unknown[]) => void): void } }
+    ).StartStream(new Metadata());
     const done = new Promise<unknown>((resolve) => {
       stream.on('status', (s) => resolve((s as { code: number }).code));
       stream.on('error', (e) => resolve((e as ServiceError).code));

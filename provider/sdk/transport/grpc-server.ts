@@ -47,7 +47,10 @@ export function startGrpcServer(options: GrpcServerOptions): GrpcServer {
   const { listener, tls, log } = options;
   const server = new Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, 'grpc.max_send_message_length': MAX_MESSAGE_BYTES });
   const goPlugin = goPluginServices({ log, onShutdown: options.onShutdown });
-  const services: Record<string, object> = { ...goPlugin.services, 'tfplugin6.Provider': providerService({ getServer: options.getServer, converter: createConverter(DESCRIPTOR), log, providerLog: options.providerLog }) };
+  const services: Record<string, object> = {
+    ...goPlugin.services,
+    'tfplugin6.Provider': providerService({ getServer: options.getServer, converter: createConverter(DESCRIPTOR), log, providerLog: options.providerLog }),
+  };
   // SERVED_SERVICES is the list the descriptor tests hold against proto-loader: serve exactly that.
   for (const name of SERVED_SERVICES) {
     const implementation = services[name];
@@ -57,7 +60,13 @@ export function startGrpcServer(options: GrpcServerOptions): GrpcServer {
 
   // `true`: request a client certificate and verify it against Terraform's, as go-plugin servers do
   // (RequireAndVerifyClientCert). That check is the point of AutoMTLS: only our Terraform may call us.
-  const credentials = tls ? ServerCredentials.createSsl(Buffer.from(tls.clientCertificatePem), [{ private_key: Buffer.from(tls.certificate.keyPem), cert_chain: Buffer.from(tls.certificate.certPem) }], true) : ServerCredentials.createInsecure();
+  const credentials = tls
+    ? ServerCredentials.createSsl(
+        Buffer.from(tls.clientCertificatePem),
+        [{ private_key: Buffer.from(tls.certificate.keyPem), cert_chain: Buffer.from(tls.certificate.certPem) }],
+        true,
+      )
+    : ServerCredentials.createInsecure();
   const injector = server.createConnectionInjector(credentials);
   listener.accept((socket) => {
     injector.injectConnection(socket);

@@ -73,7 +73,9 @@ export async function listenUnix(options: ListenOptions = {}): Promise<Listener>
   for (let attempt = 0; ; attempt++) {
     path = join(dir, `plugin${randomBytes(5).toString('hex')}`);
     if (Buffer.byteLength(path) > MAX_SOCKET_PATH) {
-      throw new Error(`the plugin socket path ${path} is longer than a unix socket allows (${MAX_SOCKET_PATH} bytes): set PLUGIN_UNIX_SOCKET_DIR to a shorter directory`);
+      throw new Error(
+        `the plugin socket path ${path} is longer than a unix socket allows (${MAX_SOCKET_PATH} bytes): set PLUGIN_UNIX_SOCKET_DIR to a shorter directory`,
+      );
     }
     try {
       await listenOn(server, path);

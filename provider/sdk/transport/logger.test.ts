@@ -27,7 +27,14 @@ describe('formatLine', () => {
     const line = formatLine('debug', 'hello', 'provider', { tf_rpc: 'ReadResource', n: 3 }, at);
     expect(line.endsWith('\n')).toBe(true);
     expect(line.indexOf('\n')).toBe(line.length - 1);
-    expect(JSON.parse(line)).toEqual({ '@level': 'debug', '@message': 'hello', '@timestamp': '2026-12-01T19:28:10.123456Z', '@module': 'provider', tf_rpc: 'ReadResource', n: 3 });
+    expect(JSON.parse(line)).toEqual({
+      '@level': 'debug',
+      '@message': 'hello',
+      '@timestamp': '2026-12-01T19:28:10.123456Z',
+      '@module': 'provider',
+      tf_rpc: 'ReadResource',
+      n: 3,
+    });
   });
 
   it('never lets a field replace @message, @timestamp or @level', () => {
@@ -38,7 +45,15 @@ describe('formatLine', () => {
   });
 
   it('writes bytes as their length, errors as their message, bigints as text', () => {
-    const record = JSON.parse(formatLine('info', 'm', 'provider', { secret: Buffer.from('hunter2'), nested: { raw: new Uint8Array(3) }, err: new Error('boom'), big: 12345678901234567890n }, at));
+    const record = JSON.parse(
+      formatLine(
+        'info',
+        'm',
+        'provider',
+        { secret: Buffer.from('hunter2'), nested: { raw: new Uint8Array(3) }, err: new Error('boom'), big: 12345678901234567890n },
+        at,
+      ),
+    );
     expect(record).toMatchObject({ secret: '<7 bytes>', nested: { raw: '<3 bytes>' }, err: 'boom', big: '12345678901234567890' });
   });
 
@@ -79,7 +94,13 @@ describe('levels from the environment', () => {
 describe('createLogger', () => {
   function capture(threshold: number) {
     const lines: string[] = [];
-    const log = createLogger({ threshold, module: 'provider', fields: { tf_provider_addr: 'a' }, write: (l) => lines.push(l), now: () => Date.UTC(2026, 0, 1) });
+    const log = createLogger({
+      threshold,
+      module: 'provider',
+      fields: { tf_provider_addr: 'a' },
+      write: (l) => lines.push(l),
+      now: () => Date.UTC(2026, 0, 1),
+    });
     return { log, records: () => lines.map((l) => JSON.parse(l)) };
   }
 

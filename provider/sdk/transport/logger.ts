@@ -84,7 +84,13 @@ export function formatLine(level: LogLevel, message: string, module: string, fie
     return `${JSON.stringify(record, fieldValue)}\n`;
   } catch (err) {
     // A circular field value: keep the message rather than losing the line.
-    const bare = { '@level': level, '@message': String(message), '@timestamp': record['@timestamp'], '@module': module, log_error: `fields not serialisable: ${(err as Error).message}` };
+    const bare = {
+      '@level': level,
+      '@message': String(message),
+      '@timestamp': record['@timestamp'],
+      '@module': module,
+      log_error: `fields not serialisable: ${(err as Error).message}`,
+    };
     return `${JSON.stringify(bare)}\n`;
   }
 }

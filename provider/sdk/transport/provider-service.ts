@@ -97,7 +97,13 @@ export function providerService(options: ProviderServiceOptions): UntypedService
   const inFlight = new Set<AbortController>();
   const dump = wireDumper();
 
-  async function respond(rpc: ProviderRpc, call: ServerUnaryCall<Record<string, unknown>, unknown>, controller: AbortController, fields: Record<string, string>, callLog: HclogLogger): Promise<Outcome> {
+  async function respond(
+    rpc: ProviderRpc,
+    call: ServerUnaryCall<Record<string, unknown>, unknown>,
+    controller: AbortController,
+    fields: Record<string, string>,
+    callLog: HclogLogger,
+  ): Promise<Outcome> {
     try {
       const server = await getServer();
       const method = (server as unknown as Record<string, unknown>)[PROVIDER_RPCS[rpc]];

@@ -53,7 +53,11 @@ function startGrpc(ctx: Context, listener: Listener, tls: GrpcServerModule.GrpcS
   const { startGrpcServer } = require('./grpc-server') as typeof GrpcServerModule;
   const grpc = startGrpcServer({ listener, tls, getServer: ctx.getServer, log: ctx.log, providerLog: ctx.providerLog, onShutdown });
   // Create the provider now, in the background; a failure is reported by every RPC that needs it.
-  ctx.getServer().catch((err: unknown) => ctx.log.error('The provider server could not be created', { error: String((err as Error)?.message ?? err), stack: (err as Error)?.stack }));
+  ctx
+    .getServer()
+    .catch((err: unknown) =>
+      ctx.log.error('The provider server could not be created', { error: String((err as Error)?.message ?? err), stack: (err as Error)?.stack }),
+    );
   return grpc;
 }
 
@@ -95,7 +99,9 @@ async function serveDebug(ctx: Context): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  ctx.writeStdout(debugInstructions(ctx.options.providerAddress, reattachProviders(ctx.options.providerAddress, listener.path, process.pid, APP_PROTOCOL_VERSION)));
+  ctx.writeStdout(
+    debugInstructions(ctx.options.providerAddress, reattachProviders(ctx.options.providerAddress, listener.path, process.pid, APP_PROTOCOL_VERSION)),
+  );
 }
 
 /**

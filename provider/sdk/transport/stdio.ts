@@ -27,7 +27,8 @@ export function takeOverStdout(log: HclogLogger): (text: string) => void {
   original = (text: string) => {
     stdoutWrite(text);
   };
-  process.stdout.write = ((chunk: unknown, encoding?: unknown, cb?: unknown) => (process.stderr.write as (...args: unknown[]) => boolean)(chunk, encoding, cb)) as Write;
+  process.stdout.write = ((chunk: unknown, encoding?: unknown, cb?: unknown) =>
+    (process.stderr.write as (...args: unknown[]) => boolean)(chunk, encoding, cb)) as Write;
 
   const consoleLog = log.with({ source: 'console' });
   const levels = { log: 'info', info: 'info', debug: 'debug', warn: 'warn', error: 'error' } as const;

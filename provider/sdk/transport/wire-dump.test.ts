@@ -20,7 +20,9 @@ describe('the wire dump switch', () => {
       });
       dump('ImportResourceState', 'response', { imported_resources: [{ type_name: 'x', state: { msgpack: Buffer.from([0x81]) } }], diagnostics: [] });
       dump('UpgradeResourceState', 'request', { raw_state: { json: Buffer.from('{"id":"1"}') } });
-      const files = readdirSync(join(dir, 'out')).map((f) => f.replace(/^[^_]+_\d+_/, '')).sort();
+      const files = readdirSync(join(dir, 'out'))
+        .map((f) => f.replace(/^[^_]+_\d+_/, ''))
+        .sort();
       expect(files).toEqual([
         'ImportResourceState_response_imported_resources_0_state.msgpack',
         'PlanResourceChange_request_config.msgpack',

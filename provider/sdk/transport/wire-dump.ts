@@ -39,7 +39,8 @@ function* payloads(message: unknown, prefix: string): Generator<[string, string,
       if (value.length === 0) continue;
       if (key === 'msgpack') yield [prefix.replace(/_$/, '') || 'value', 'msgpack', value];
       else if (key === 'json') yield [prefix.replace(/_$/, '') || 'value', 'json', value];
-      else if (key === 'private' || key === 'prior_private' || key === 'planned_private' || key === 'source_private' || key === 'target_private') yield [`${prefix}${key}`, 'bin', value];
+      else if (key === 'private' || key === 'prior_private' || key === 'planned_private' || key === 'source_private' || key === 'target_private')
+        yield [`${prefix}${key}`, 'bin', value];
     } else if (value !== null && typeof value === 'object' && key !== 'diagnostics') {
       yield* payloads(value, `${prefix}${key}_`);
     }

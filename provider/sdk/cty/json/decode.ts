@@ -87,14 +87,23 @@ function fromJSON(j: unknown, t: Type, path: Path, o: Options): Value {
       throw mismatch(path, 'a bool', j);
     case 'list':
       if (!Array.isArray(j)) throw mismatch(path, `a ${friendlyName(t)}`, j);
-      return Value.list(t.element, j.map((e, i) => fromJSON(e, t.element, index(path, i), o)));
+      return Value.list(
+        t.element,
+        j.map((e, i) => fromJSON(e, t.element, index(path, i), o)),
+      );
     case 'set':
       if (!Array.isArray(j)) throw mismatch(path, `a ${friendlyName(t)}`, j);
-      return Value.set(t.element, j.map((e) => fromJSON(e, t.element, path, o)));
+      return Value.set(
+        t.element,
+        j.map((e) => fromJSON(e, t.element, path, o)),
+      );
     case 'tuple':
       if (!Array.isArray(j)) throw mismatch(path, 'a tuple', j);
       if (j.length !== t.elements.length) throw new PathError(path, `a tuple of ${t.elements.length} elements is required (${j.length} given)`);
-      return Value.tupleOf(t.elements, j.map((e, i) => fromJSON(e, t.elements[i]!, index(path, i), o)));
+      return Value.tupleOf(
+        t.elements,
+        j.map((e, i) => fromJSON(e, t.elements[i]!, index(path, i), o)),
+      );
     case 'map': {
       if (!isObject(j)) throw mismatch(path, `a ${friendlyName(t)}`, j);
       const entries: Record<string, Value> = Object.create(null);

@@ -39,9 +39,15 @@ function write(v: Value, t: Type, path: Path): string {
     case 'bool':
       return v.asBool() ? 'true' : 'false';
     case 'list':
-      return `[${v.elements().map((e, i) => write(e, t.element, index(path, i))).join(',')}]`;
+      return `[${v
+        .elements()
+        .map((e, i) => write(e, t.element, index(path, i)))
+        .join(',')}]`;
     case 'set':
-      return `[${v.elements().map((e) => write(e, t.element, path)).join(',')}]`;
+      return `[${v
+        .elements()
+        .map((e) => write(e, t.element, path))
+        .join(',')}]`;
     case 'tuple': {
       const els = v.elements();
       if (els.length !== t.elements.length) throw new PathError(path, `a tuple of ${t.elements.length} elements is required (${els.length} given)`);

@@ -23,7 +23,10 @@ describe('JSON round trip', () => {
   });
 
   test('numbers of every size keep every digit', () => {
-    fc.assert(fc.property(valueArb(number, JSON_VALUES), (v) => expect(decodeJSON(encodeJSON(v, number), number).equals(v)).toBe(true)), { numRuns: 1500 });
+    fc.assert(
+      fc.property(valueArb(number, JSON_VALUES), (v) => expect(decodeJSON(encodeJSON(v, number), number).equals(v)).toBe(true)),
+      { numRuns: 1500 },
+    );
   });
 
   test('the output is valid JSON and stable under decode → encode', () => {
@@ -50,7 +53,13 @@ describe('JSON round trip', () => {
   test("attributes dropped from stored state come back as nulls with missingAttributes: 'null'", () => {
     const objectValue = typeArb(3)
       .filter((t): t is ObjectType => t.kind === 'object' && Object.keys(t.attributes).length > 0)
-      .chain((t) => fc.tuple(fc.constant(t), valueArb(t, JSON_VALUES).filter((v) => v.isKnown()), fc.subarray(Object.keys(t.attributes))));
+      .chain((t) =>
+        fc.tuple(
+          fc.constant(t),
+          valueArb(t, JSON_VALUES).filter((v) => v.isKnown()),
+          fc.subarray(Object.keys(t.attributes)),
+        ),
+      );
     fc.assert(
       fc.property(objectValue, ([t, v, dropped]) => {
         // Drop attributes from the top-level JSON object, keeping every number exact.

@@ -34,12 +34,27 @@ const canonical: Array<[string, string, Value, Type]> = [
   ['a set', '["a","b"]', Value.set(string, [S('a'), S('b')]), set(string)],
   ['a tuple', '["a",1,true]', Value.tuple([S('a'), N(1), Value.bool(true)]), tuple([string, number, bool])],
   ['a map, keys sorted', '{"a":2,"b":1}', Value.map(number, { b: N(1), a: N(2) }), map(number)],
-  ['an object, attributes sorted, nulls kept', '{"a":"x","b":null}', Value.object(object({ b: number, a: string }), { a: S('x'), b: Value.null(number) }), object({ b: number, a: string })],
+  [
+    'an object, attributes sorted, nulls kept',
+    '{"a":"x","b":null}',
+    Value.object(object({ b: number, a: string }), { a: S('x'), b: Value.null(number) }),
+    object({ b: number, a: string }),
+  ],
   ['dynamic: a string', '{"value":"str","type":"string"}', S('str'), dynamic],
-  ['dynamic: an object of a tuple', '{"value":{"k":[1,2]},"type":["object",{"k":["tuple",["number","number"]]}]}', Value.object(objKT, { k: Value.tuple([N(1), N(2)]) }), dynamic],
+  [
+    'dynamic: an object of a tuple',
+    '{"value":{"k":[1,2]},"type":["object",{"k":["tuple",["number","number"]]}]}',
+    Value.object(objKT, { k: Value.tuple([N(1), N(2)]) }),
+    dynamic,
+  ],
   ['dynamic: a null of no type is a bare null', 'null', Value.null(dynamic), dynamic],
   ['dynamic: a null string is wrapped', '{"value":null,"type":"string"}', Value.null(string), dynamic],
-  ['dynamic: an attribute of dynamic type', '{"d":{"value":[true],"type":["list","bool"]},"n":1}', Value.object(object({ d: dynamic, n: number }), { d: Value.list(bool, [Value.bool(true)]), n: N(1) }), object({ d: dynamic, n: number })],
+  [
+    'dynamic: an attribute of dynamic type',
+    '{"d":{"value":[true],"type":["list","bool"]},"n":1}',
+    Value.object(object({ d: dynamic, n: number }), { d: Value.list(bool, [Value.bool(true)]), n: N(1) }),
+    object({ d: dynamic, n: number }),
+  ],
   ['dynamic: a list of dynamic wraps each element', '[{"value":1,"type":"number"},null]', Value.list(dynamic, [N(1), Value.null(dynamic)]), list(dynamic)],
 ];
 
@@ -157,7 +172,12 @@ const badInput: Array<[string, string, Type, string]> = [
   ['dynamic: another key', '{"value":1,"type":"number","x":1}', dynamic, 'invalid key "x" in a dynamically typed value'],
   ['dynamic: an invalid type', '{"value":1,"type":"integer"}', dynamic, 'invalid type in a dynamically typed value: invalid primitive type name "integer"'],
   ['dynamic: a type that is not a type', '{"value":1,"type":["list"]}', dynamic, 'invalid type in a dynamically typed value'],
-  ['dynamic: the value does not fit the type', '{"d":{"value":"x","type":["list","string"]}}', object({ d: dynamic }), '.d: a list of string is required, got string'],
+  [
+    'dynamic: the value does not fit the type',
+    '{"d":{"value":"x","type":["list","string"]}}',
+    object({ d: dynamic }),
+    '.d: a list of string is required, got string',
+  ],
   ['dynamic: a nested wrapper of type "dynamic"', '{"value":{"value":1,"type":"number"},"type":"dynamic"}', dynamic, 'of type "dynamic" must be null'],
 ];
 

@@ -53,10 +53,37 @@ export function typeArb(depth = 3, allowDynamic = true): fc.Arbitrary<Type> {
 export const concreteTypeArb = (depth = 2): fc.Arbitrary<Type> => typeArb(depth).filter((t) => t.kind !== 'dynamic');
 
 const EDGE_NUMBERS = [
-  '0', '1', '-1', '127', '128', '-32', '-33', '255', '256', '65535', '65536', '-2147483648', '-2147483649', '4294967295',
-  '4294967296', '9007199254740991', '9007199254740992', '9007199254740993', '9223372036854775807', '-9223372036854775808',
-  '9223372036854775808', '-9223372036854775809', '12345678901234567890', '18446744073709551615', '18446744073709551616',
-  '0.1', '2.5', '-0.5', '1e-7', '0.1000000000000000000001', '12345678901234567890123',
+  '0',
+  '1',
+  '-1',
+  '127',
+  '128',
+  '-32',
+  '-33',
+  '255',
+  '256',
+  '65535',
+  '65536',
+  '-2147483648',
+  '-2147483649',
+  '4294967295',
+  '4294967296',
+  '9007199254740991',
+  '9007199254740992',
+  '9007199254740993',
+  '9223372036854775807',
+  '-9223372036854775808',
+  '9223372036854775808',
+  '-9223372036854775809',
+  '12345678901234567890',
+  '18446744073709551615',
+  '18446744073709551616',
+  '0.1',
+  '2.5',
+  '-0.5',
+  '1e-7',
+  '0.1000000000000000000001',
+  '12345678901234567890123',
 ];
 
 /**
@@ -72,7 +99,10 @@ export function numberTextArb(opts: { infinities: boolean; long: boolean }): fc.
     fc.bigInt({ min: -(2n ** 90n), max: 2n ** 90n }).map(String),
     fc.double({ noNaN: true, noDefaultInfinity: true }).map(numberFromJS), // shortest spelling: rarely an exact float
     // exact floats with short expansions (at most ~60 digits)
-    fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).filter((f) => f === 0 || Math.abs(f) >= 1e-3).map(numberFromFloat64Exact),
+    fc
+      .double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 })
+      .filter((f) => f === 0 || Math.abs(f) >= 1e-3)
+      .map(numberFromFloat64Exact),
     fc.tuple(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.integer({ min: 1, max: 30 })).map(([c, e]) => canonicalNumber(`${c}e-${e}`)),
   ];
   if (opts.long) arbs.push(fc.double({ noNaN: true, noDefaultInfinity: true }).map(numberFromFloat64Exact));
@@ -92,10 +122,7 @@ export function refinementArb(t: Type): fc.Arbitrary<Refinement> {
   const notNull = fc.constantFrom(undefined, true, false);
   switch (t.kind) {
     case 'string':
-      return fc.record(
-        { notNull, stringPrefix: fc.string({ unit: 'binary', maxLength: 16 }).map((s) => s.normalize('NFC')) },
-        { requiredKeys: [] },
-      );
+      return fc.record({ notNull, stringPrefix: fc.string({ unit: 'binary', maxLength: 16 }).map((s) => s.normalize('NFC')) }, { requiredKeys: [] });
     case 'number': {
       const bound = fc.record({ value: numberTextArb({ infinities: false, long: false }), inclusive: fc.boolean() });
       return fc.record({ notNull, lower: fc.option(bound), upper: fc.option(bound) }, { requiredKeys: [] }).map(({ notNull: nn, lower, upper }) => {
@@ -112,13 +139,11 @@ export function refinementArb(t: Type): fc.Arbitrary<Refinement> {
     case 'list':
     case 'set':
     case 'map':
-      return fc
-        .record({ notNull, lower: fc.option(fc.nat(5)), extra: fc.option(fc.nat(5)) }, { requiredKeys: [] })
-        .map(({ notNull: nn, lower, extra }) => ({
-          notNull: nn,
-          lengthLower: lower ?? undefined,
-          lengthUpper: extra === null || extra === undefined ? undefined : (lower ?? 0) + extra,
-        }));
+      return fc.record({ notNull, lower: fc.option(fc.nat(5)), extra: fc.option(fc.nat(5)) }, { requiredKeys: [] }).map(({ notNull: nn, lower, extra }) => ({
+        notNull: nn,
+        lengthLower: lower ?? undefined,
+        lengthUpper: extra === null || extra === undefined ? undefined : (lower ?? 0) + extra,
+      }));
     case 'dynamic':
       return fc.constant({}); // cty.DynamicVal never has refinements
     default:
@@ -127,7 +152,10 @@ export function refinementArb(t: Type): fc.Arbitrary<Refinement> {
 }
 
 export function unknownArb(t: Type): fc.Arbitrary<Value> {
-  return fc.oneof(fc.constant(Value.unknown(t)), refinementArb(t).map((r) => Value.unknown(t, r)));
+  return fc.oneof(
+    fc.constant(Value.unknown(t)),
+    refinementArb(t).map((r) => Value.unknown(t, r)),
+  );
 }
 
 /** A value conforming to `t`: null, unknown (if allowed) or known, recursively. */
@@ -155,9 +183,7 @@ function knownArb(t: Type, o: ValueOptions): fc.Arbitrary<Value> {
       return fc.array(valueArb(t.element, o), { maxLength: 3 }).map((items) => Value.list(t.element, items));
     case 'set':
       // Duplicates go to the constructor on purpose: Value.set must drop them, and the codecs see the result.
-      return fc
-        .array(valueArb(t.element, o), { maxLength: 3 })
-        .chain((items) => fc.subarray(items).map((dups) => Value.set(t.element, [...items, ...dups])));
+      return fc.array(valueArb(t.element, o), { maxLength: 3 }).chain((items) => fc.subarray(items).map((dups) => Value.set(t.element, [...items, ...dups])));
     case 'map':
       return fc.uniqueArray(fc.tuple(keyArb, valueArb(t.element, o)), { selector: ([k]) => k, maxLength: 3 }).map((entries) => {
         const rec: Record<string, Value> = Object.create(null);

@@ -104,7 +104,6 @@ function decodeObject(r: Reader, t: ObjectType, path: Path): Value {
   return Value.object(t, attrs);
 }
 
-
 /** A number slot's value as canonical decimal text. */
 export function readNumberText(r: Reader, path: Path): string {
   const raw = r.readNumber(path);

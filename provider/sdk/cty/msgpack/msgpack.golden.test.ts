@@ -75,7 +75,12 @@ const canonical: Array<[string, string, Value, Type]> = [
   ['an unknown object stands for the whole object', 'd4 00 00', Value.unknown(rules), rules],
   ['an unknown list of blocks', 'd4 00 00', Value.unknown(list(port)), list(port)],
   // refined unknowns (ext 12)
-  ['not null with prefix "b-" (verified from Terraform 1.11)', 'c7 07 0c 82 01 c2 02 a2 622d', Value.unknown(string, { notNull: true, stringPrefix: 'b-' }), string],
+  [
+    'not null with prefix "b-" (verified from Terraform 1.11)',
+    'c7 07 0c 82 01 c2 02 a2 622d',
+    Value.unknown(string, { notNull: true, stringPrefix: 'b-' }),
+    string,
+  ],
   ['only not null', 'c7 03 0c 81 01 c2', Value.unknown(port, { notNull: true }), port],
   ['a 4-byte payload takes fixext4', 'd6 0c 81 02 a1 61', Value.unknown(string, { stringPrefix: 'a' }), string],
   [
@@ -84,7 +89,12 @@ const canonical: Array<[string, string, Value, Type]> = [
     Value.unknown(number, { notNull: true, numberLower: { value: '0', inclusive: true }, numberUpper: { value: '10', inclusive: false } }),
     number,
   ],
-  ['a bound no float holds is a decimal string (8 bytes: fixext8)', 'd7 0c 81 03 92 a3 302e31 c3', Value.unknown(number, { numberLower: { value: '0.1', inclusive: true } }), number],
+  [
+    'a bound no float holds is a decimal string (8 bytes: fixext8)',
+    'd7 0c 81 03 92 a3 302e31 c3',
+    Value.unknown(number, { numberLower: { value: '0.1', inclusive: true } }),
+    number,
+  ],
   ['collection length bounds', 'c7 05 0c 82 05 01 06 03', Value.unknown(list(string), { lengthLower: 1, lengthUpper: 3 }), list(string)],
   ['a length upper bound of 0', 'c7 03 0c 81 06 00', Value.unknown(set(number), { lengthUpper: 0 }), set(number)],
   // collections and structures
@@ -102,15 +112,40 @@ const canonical: Array<[string, string, Value, Type]> = [
   ['an empty object', '80', Value.object(object({}), {}), object({})],
   ['a list of unknowns', '92 d40000 01', Value.list(number, [Value.unknown(number), N(1)]), list(number)],
   // dynamic slots (verified: the object example and dyn = "str")
-  ['dynamic: an object of a tuple (verified)', `92 c4 2e ${str('["object",{"k":["tuple",["number","number"]]}]')} 81 a1 6b 92 01 02`, Value.object(objKT, { k: Value.tuple([N(1), N(2)]) }), dynamic],
+  [
+    'dynamic: an object of a tuple (verified)',
+    `92 c4 2e ${str('["object",{"k":["tuple",["number","number"]]}]')} 81 a1 6b 92 01 02`,
+    Value.object(objKT, { k: Value.tuple([N(1), N(2)]) }),
+    dynamic,
+  ],
   ['dynamic: dyn = "str" (verified)', `92 ${mbin('"string"')} a3 ${str('str')}`, S('str'), dynamic],
   ['dynamic: a null of no type is a bare nil', 'c0', Value.null(dynamic), dynamic],
   ['dynamic: a wholly unknown value is a bare extension', 'd4 00 00', Value.unknown(dynamic), dynamic],
   ['dynamic: a null string is still wrapped', `92 ${mbin('"string"')} c0`, Value.null(string), dynamic],
-  ['dynamic: an unknown string keeps its refinements inside the wrapper', `92 ${mbin('"string"')} c7 03 0c 81 01 c2`, Value.unknown(string, { notNull: true }), dynamic],
-  ['dynamic: a list of dynamic wraps each element', `92 ${mbin('["list","dynamic"]')} 92 92 ${mbin('"bool"')} c3 c0`, Value.list(dynamic, [Value.bool(true), Value.null(dynamic)]), dynamic],
-  ['dynamic: an attribute of dynamic type inside an object', `81 a3 ${str('dyn')} 92 ${mbin('"number"')} 05`, Value.object(object({ dyn: dynamic }), { dyn: N(5) }), object({ dyn: dynamic })],
-  ['dynamic: optional attribute markers travel in the type JSON', `92 ${mbin('["object",{"a":"string"},["a"]]')} 81 a1 61 c0`, Value.object(object({ a: string }, ['a']), { a: Value.null(string) }), dynamic],
+  [
+    'dynamic: an unknown string keeps its refinements inside the wrapper',
+    `92 ${mbin('"string"')} c7 03 0c 81 01 c2`,
+    Value.unknown(string, { notNull: true }),
+    dynamic,
+  ],
+  [
+    'dynamic: a list of dynamic wraps each element',
+    `92 ${mbin('["list","dynamic"]')} 92 92 ${mbin('"bool"')} c3 c0`,
+    Value.list(dynamic, [Value.bool(true), Value.null(dynamic)]),
+    dynamic,
+  ],
+  [
+    'dynamic: an attribute of dynamic type inside an object',
+    `81 a3 ${str('dyn')} 92 ${mbin('"number"')} 05`,
+    Value.object(object({ dyn: dynamic }), { dyn: N(5) }),
+    object({ dyn: dynamic }),
+  ],
+  [
+    'dynamic: optional attribute markers travel in the type JSON',
+    `92 ${mbin('["object",{"a":"string"},["a"]]')} 81 a1 61 c0`,
+    Value.object(object({ a: string }, ['a']), { a: Value.null(string) }),
+    dynamic,
+  ],
 ];
 
 describe('canonical msgpack', () => {
@@ -163,7 +198,12 @@ const readOnly: Array<[string, string, Value, Type]> = [
   ['a repeated map key keeps the last value', `82 a1 6b 01 a1 6b 02`, Value.map(number, { k: N(2) }), map(number)],
   ['a "__proto__" map key is just a key', `81 a9 ${str('__proto__')} 01`, Value.map(number, Object.fromEntries([['__proto__', N(1)]])), map(number)],
   ['set duplicates are dropped', '93 01 01 02', Value.set(number, [N(1), N(2)]), set(number)],
-  ['object keys in any order', `82 a1 62 01 a1 61 a1 78`, Value.object(object({ a: string, b: number }), { a: S('x'), b: N(1) }), object({ a: string, b: number })],
+  [
+    'object keys in any order',
+    `82 a1 62 01 a1 61 a1 78`,
+    Value.object(object({ a: string, b: number }), { a: S('x'), b: N(1) }),
+    object({ a: string, b: number }),
+  ],
   ['dynamic type JSON as str', `92 ${mstr('"string"')} a3 ${str('str')}`, S('str'), dynamic],
   ['dynamic type JSON with whitespace', `92 ${mbin(' "number" ')} 01`, N(1), dynamic],
   ['dynamic of type "dynamic" holding a nil', `92 ${mbin('"dynamic"')} c0`, Value.null(dynamic), dynamic],
@@ -199,10 +239,20 @@ const badInput: Array<[string, string, Type, string]> = [
   ['an unsupported attribute', `82 a1 61 01 a1 7a 01`, object({ a: number, b: number }), 'unsupported attribute "z"'],
   ['an attribute given twice', `82 a1 61 01 a1 61 01`, object({ a: number, b: number }), 'attribute "a" is given twice'],
   ['a "constructor" key is not an attribute of every object', `81 ab ${str('constructor')} 01`, port, 'unsupported attribute "constructor"'],
-  ['a forgotten dynamic wrapper', `81 a3 ${str('dyn')} 81 a1 61 01`, object({ dyn: dynamic }), '.dyn: a dynamically typed value must be a [type, value] array, got map'],
+  [
+    'a forgotten dynamic wrapper',
+    `81 a3 ${str('dyn')} 81 a1 61 01`,
+    object({ dyn: dynamic }),
+    '.dyn: a dynamically typed value must be a [type, value] array, got map',
+  ],
   ['a bare string in a dynamic slot', `a3 ${str('str')}`, dynamic, 'a dynamically typed value must be a [type, value] array, got string'],
   ['a dynamic wrapper of three elements', `93 ${mbin('"string"')} a0 a0`, dynamic, 'exactly two elements, got 3'],
-  ['an unknown type name in a dynamic wrapper', `92 ${mbin('"foo"')} c0`, dynamic, 'invalid type in a dynamically typed value: invalid primitive type name "foo"'],
+  [
+    'an unknown type name in a dynamic wrapper',
+    `92 ${mbin('"foo"')} c0`,
+    dynamic,
+    'invalid type in a dynamically typed value: invalid primitive type name "foo"',
+  ],
   ['type JSON that is not JSON', `92 ${mbin('[')} c0`, dynamic, 'invalid type in a dynamically typed value: type is not JSON'],
   ['type JSON as a number', `92 01 c0`, dynamic, 'the type JSON (bin or str) of a dynamically typed value is required, got integer'],
   ['a nested dynamic wrapper', `92 ${mbin('"dynamic"')} 92 ${mbin('"dynamic"')} c0`, dynamic, 'of type "dynamic" must be null or unknown'],
@@ -261,18 +311,38 @@ describe('bad msgpack input', () => {
 describe('encoding refuses values that do not fit the type', () => {
   const cases: Array<[string, Value, Type, string]> = [
     ['a string for a number', Value.object(object({ port: string }), { port: S('x') }), port, '.port: a number is required, got string'],
-    ['an object lacking an attribute of the type', Value.object(object({ a: string }), { a: S('x') }), object({ a: string, b: number }), '.b: attribute is missing'],
-    ['an object with an extra attribute', Value.object(object({ a: string, b: number }), { a: S('x'), b: N(1) }), object({ a: string }), 'unsupported attribute "b"'],
+    [
+      'an object lacking an attribute of the type',
+      Value.object(object({ a: string }), { a: S('x') }),
+      object({ a: string, b: number }),
+      '.b: attribute is missing',
+    ],
+    [
+      'an object with an extra attribute',
+      Value.object(object({ a: string, b: number }), { a: S('x'), b: N(1) }),
+      object({ a: string }),
+      'unsupported attribute "b"',
+    ],
     ['a tuple of the wrong length', Value.tuple([S('a')]), tuple([string, string]), 'a tuple of 2 elements is required (1 given)'],
     ['an unknown of another type', Value.unknown(number), string, 'a string is required, got number'],
     ['a null list of numbers for a list of strings', Value.null(list(number)), list(string), 'a list of string is required, got list of number'],
     ['a list element of the wrong type', Value.list(string, [S('a'), N(1)]), list(string), '[1]: a string is required, got number'],
     ['a string with a lone surrogate', Value.string('a\ud800b'), string, 'lone surrogate'],
-    ['contradictory refinements', Value.unknown(number, { numberLower: { value: '5', inclusive: true }, numberUpper: { value: '1', inclusive: true } }), number, 'above upper bound'],
+    [
+      'contradictory refinements',
+      Value.unknown(number, { numberLower: { value: '5', inclusive: true }, numberUpper: { value: '1', inclusive: true } }),
+      number,
+      'above upper bound',
+    ],
     ['a bound that is not a number', Value.unknown(number, { numberLower: { value: 'x', inclusive: true } }), number, 'bound "x" is not a number'],
     ['a fractional length bound', Value.unknown(list(string), { lengthLower: 1.5 }), list(string), 'length bound 1.5 is not a whole number'],
     ['a negative length bound', Value.unknown(map(string), { lengthUpper: -1 }), map(string), 'length bound -1 is not a whole number'],
-    ['refinements over 1 KiB', Value.unknown(number, { numberLower: { value: `0.${'1'.repeat(1100)}`, inclusive: true } }), number, "over Terraform's limit of 1024"],
+    [
+      'refinements over 1 KiB',
+      Value.unknown(number, { numberLower: { value: `0.${'1'.repeat(1100)}`, inclusive: true } }),
+      number,
+      "over Terraform's limit of 1024",
+    ],
   ];
   test.each(cases)('%s', (_name, value, type, message) => {
     expect(() => encodeMsgpack(value, type)).toThrow(PathError);

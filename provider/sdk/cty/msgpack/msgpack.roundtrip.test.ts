@@ -20,24 +20,39 @@ function roundTrip(t: Type, v: Value): void {
 
 describe('msgpack round trip', () => {
   test('decode(encode(v, t), t) equals v for arbitrary types and values', () => {
-    fc.assert(fc.property(typedValueArb(MSGPACK_VALUES, 3), ({ t, v }) => roundTrip(t, v)), { numRuns: 400 });
+    fc.assert(
+      fc.property(typedValueArb(MSGPACK_VALUES, 3), ({ t, v }) => roundTrip(t, v)),
+      { numRuns: 400 },
+    );
   });
 
   test('in a dynamic slot, every value keeps its concrete type', () => {
-    fc.assert(fc.property(valueArb(dynamic), (v) => roundTrip(dynamic, v)), { numRuns: 300 });
+    fc.assert(
+      fc.property(valueArb(dynamic), (v) => roundTrip(dynamic, v)),
+      { numRuns: 300 },
+    );
   });
 
   test('numbers of every size and kind are exact', () => {
-    fc.assert(fc.property(valueArb(number), (v) => roundTrip(number, v)), { numRuns: 1500 });
+    fc.assert(
+      fc.property(valueArb(number), (v) => roundTrip(number, v)),
+      { numRuns: 1500 },
+    );
   });
 
   test('strings of any unicode are exact', () => {
-    fc.assert(fc.property(valueArb(string), (v) => roundTrip(string, v)), { numRuns: 500 });
+    fc.assert(
+      fc.property(valueArb(string), (v) => roundTrip(string, v)),
+      { numRuns: 500 },
+    );
   });
 
   test('nested collections of objects, with nulls and unknowns at every level', () => {
     const t = object({ rule: list(object({ port: number, tags: set(string), meta: map(dynamic) })), pair: tuple([string, number]) });
-    fc.assert(fc.property(valueArb(t), (v) => roundTrip(t, v)), { numRuns: 300 });
+    fc.assert(
+      fc.property(valueArb(t), (v) => roundTrip(t, v)),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -50,13 +50,19 @@ function strWire(s: string): Wire {
 }
 
 function arrayHeader(n: number): Wire {
-  const h: Bytes[] = [[0xdc, ...be(BigInt(n), 2)], [0xdd, ...be(BigInt(n), 4)]];
+  const h: Bytes[] = [
+    [0xdc, ...be(BigInt(n), 2)],
+    [0xdd, ...be(BigInt(n), 4)],
+  ];
   if (n < 16) h.push([0x90 | n]);
   return oneOf(h);
 }
 
 function mapHeader(n: number): Wire {
-  const h: Bytes[] = [[0xde, ...be(BigInt(n), 2)], [0xdf, ...be(BigInt(n), 4)]];
+  const h: Bytes[] = [
+    [0xde, ...be(BigInt(n), 2)],
+    [0xdf, ...be(BigInt(n), 4)],
+  ];
   if (n < 16) h.push([0x80 | n]);
   return oneOf(h);
 }
@@ -66,8 +72,19 @@ function intForms(n: bigint): Bytes[] {
   const f: Bytes[] = [];
   if (n >= 0n && n <= 127n) f.push([Number(n)]);
   if (n >= -32n && n < 0n) f.push([Number(n) + 0x100]);
-  for (const [code, w] of [[0xcc, 1], [0xcd, 2], [0xce, 4], [0xcf, 8]] as const) if (n >= 0n && n < 2n ** BigInt(8 * w)) f.push([code, ...be(n, w)]);
-  for (const [code, w] of [[0xd0, 1], [0xd1, 2], [0xd2, 4], [0xd3, 8]] as const) {
+  for (const [code, w] of [
+    [0xcc, 1],
+    [0xcd, 2],
+    [0xce, 4],
+    [0xcf, 8],
+  ] as const)
+    if (n >= 0n && n < 2n ** BigInt(8 * w)) f.push([code, ...be(n, w)]);
+  for (const [code, w] of [
+    [0xd0, 1],
+    [0xd1, 2],
+    [0xd2, 4],
+    [0xd3, 8],
+  ] as const) {
     const lim = 2n ** BigInt(8 * w - 1);
     if (n >= -lim && n < lim) f.push([code, ...be(n, w)]);
   }
@@ -79,7 +96,10 @@ function numberWire(text: string): Wire {
   const forms: Wire[] = [];
   if (text === POS_INF || text === NEG_INF) {
     const f = text === POS_INF ? Infinity : -Infinity;
-    return oneOf([[0xcb, ...f64(f)], [0xca, ...f32(f)]]);
+    return oneOf([
+      [0xcb, ...f64(f)],
+      [0xca, ...f32(f)],
+    ]);
   }
   if (isInteger(text)) {
     const ints = intForms(BigInt(text));
@@ -111,7 +131,10 @@ const plainUnknownWire: Wire = fc.tuple(fc.integer({ min: 0, max: 255 }), fc.int
 function extFrame(type: number, payload: Bytes): Wire {
   const n = payload.length;
   const fixed: Record<number, number> = { 1: 0xd4, 2: 0xd5, 4: 0xd6, 8: 0xd7, 16: 0xd8 };
-  const forms: Bytes[] = [[0xc8, ...be(BigInt(n), 2), type], [0xc9, ...be(BigInt(n), 4), type]];
+  const forms: Bytes[] = [
+    [0xc8, ...be(BigInt(n), 2), type],
+    [0xc9, ...be(BigInt(n), 4), type],
+  ];
   if (n < 256) forms.push([0xc7, n, type]);
   if (fixed[n] !== undefined) forms.push([fixed[n]!, type]);
   return oneOf(forms).map((h) => [...h, ...payload]);
@@ -142,9 +165,11 @@ function refinedUnknownWire(v: Value, t: Type): Wire {
   return fc
     .tuple(fc.array(futureEntry, { maxLength: 2 }), fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 3 }))
     .chain(([future, trailing]) =>
-      fc.shuffledSubarray([...entries.map((_, i) => i), ...future.map((_, i) => -1 - i)], { minLength: entries.length + future.length }).chain((order) =>
-        cat(mapHeader(order.length), ...order.map((i) => (i >= 0 ? entries[i]! : lit(future[-1 - i]!)))).map((body) => [...body, ...trailing]),
-      ),
+      fc
+        .shuffledSubarray([...entries.map((_, i) => i), ...future.map((_, i) => -1 - i)], { minLength: entries.length + future.length })
+        .chain((order) =>
+          cat(mapHeader(order.length), ...order.map((i) => (i >= 0 ? entries[i]! : lit(future[-1 - i]!)))).map((body) => [...body, ...trailing]),
+        ),
     )
     .chain((payload) => extFrame(12, payload));
 }
@@ -173,9 +198,13 @@ function wireArb(v: Value, t: Type): Wire {
       // Repeat some wholly known elements (the decoder must drop them again) and shuffle.
       const els = v.elements();
       const known = els.filter((e) => e.isWhollyKnown());
-      return fc.subarray(known).chain((dups) =>
-        fc.shuffledSubarray([...els, ...dups], { minLength: els.length + dups.length }).chain((all) => cat(arrayHeader(all.length), ...all.map((e) => wireArb(e, t.element)))),
-      );
+      return fc
+        .subarray(known)
+        .chain((dups) =>
+          fc
+            .shuffledSubarray([...els, ...dups], { minLength: els.length + dups.length })
+            .chain((all) => cat(arrayHeader(all.length), ...all.map((e) => wireArb(e, t.element)))),
+        );
     }
     case 'map':
     case 'object': {

@@ -25,7 +25,11 @@ const generic = fc.letrec((tie) => ({
     fc.uint8Array({ maxLength: 300 }),
     fc.tuple(fc.integer({ min: 0, max: 127 }), fc.uint8Array({ maxLength: 300 })).map(([t, d]) => new ExtData(t, d)),
     fc.array(tie('value'), { maxLength: 5 }),
-    fc.dictionary(fc.string().filter((k) => k !== '__proto__'), tie('value'), { maxKeys: 5 }),
+    fc.dictionary(
+      fc.string().filter((k) => k !== '__proto__'),
+      tie('value'),
+      { maxKeys: 5 },
+    ),
   ),
 })).value;
 
@@ -59,10 +63,13 @@ describe('reader', () => {
     fc.assert(
       // Not -0 (the library writes it as the integer 0) and only non-integers for float32 (the library writes
       // safe integers as ints even then).
-      fc.property(fc.double({ noNaN: true }).filter((f) => !Object.is(f, -0)), (f) => {
-        expect(new Reader(lib.encode(f)).readNumber(root)).toBe(f);
-        if (!Number.isSafeInteger(f)) expect(new Reader(libFloat32.encode(f)).readNumber(root)).toBe(Math.fround(f));
-      }),
+      fc.property(
+        fc.double({ noNaN: true }).filter((f) => !Object.is(f, -0)),
+        (f) => {
+          expect(new Reader(lib.encode(f)).readNumber(root)).toBe(f);
+          if (!Number.isSafeInteger(f)) expect(new Reader(libFloat32.encode(f)).readNumber(root)).toBe(Math.fround(f));
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -73,15 +73,32 @@ export class Reader {
     const c = this.byte(path);
     let len: number;
     switch (c) {
-      case 0xd4: len = 1; break;
-      case 0xd5: len = 2; break;
-      case 0xd6: len = 4; break;
-      case 0xd7: len = 8; break;
-      case 0xd8: len = 16; break;
-      case 0xc7: len = this.byte(path); break;
-      case 0xc8: len = this.u16(path); break;
-      case 0xc9: len = this.u32(path); break;
-      default: throw mismatch(path, 'an extension', c);
+      case 0xd4:
+        len = 1;
+        break;
+      case 0xd5:
+        len = 2;
+        break;
+      case 0xd6:
+        len = 4;
+        break;
+      case 0xd7:
+        len = 8;
+        break;
+      case 0xd8:
+        len = 16;
+        break;
+      case 0xc7:
+        len = this.byte(path);
+        break;
+      case 0xc8:
+        len = this.u16(path);
+        break;
+      case 0xc9:
+        len = this.u32(path);
+        break;
+      default:
+        throw mismatch(path, 'an extension', c);
     }
     this.need(1, path);
     const type = this.view.getInt8(this.pos++);
@@ -182,16 +199,50 @@ export class Reader {
       return c - 0x100;
     }
     switch (c) {
-      case 0xcc: this.pos++; return this.byte(path);
-      case 0xcd: this.pos++; return this.u16(path);
-      case 0xce: this.pos++; return this.u32(path);
-      case 0xcf: this.pos++; this.need(8, path); this.pos += 8; return this.view.getBigUint64(this.pos - 8);
-      case 0xd0: this.pos++; this.need(1, path); this.pos += 1; return this.view.getInt8(this.pos - 1);
-      case 0xd1: this.pos++; this.need(2, path); this.pos += 2; return this.view.getInt16(this.pos - 2);
-      case 0xd2: this.pos++; this.need(4, path); this.pos += 4; return this.view.getInt32(this.pos - 4);
-      case 0xd3: this.pos++; this.need(8, path); this.pos += 8; return this.view.getBigInt64(this.pos - 8);
-      case 0xca: this.pos++; this.need(4, path); this.pos += 4; return this.view.getFloat32(this.pos - 4);
-      case 0xcb: this.pos++; this.need(8, path); this.pos += 8; return this.view.getFloat64(this.pos - 8);
+      case 0xcc:
+        this.pos++;
+        return this.byte(path);
+      case 0xcd:
+        this.pos++;
+        return this.u16(path);
+      case 0xce:
+        this.pos++;
+        return this.u32(path);
+      case 0xcf:
+        this.pos++;
+        this.need(8, path);
+        this.pos += 8;
+        return this.view.getBigUint64(this.pos - 8);
+      case 0xd0:
+        this.pos++;
+        this.need(1, path);
+        this.pos += 1;
+        return this.view.getInt8(this.pos - 1);
+      case 0xd1:
+        this.pos++;
+        this.need(2, path);
+        this.pos += 2;
+        return this.view.getInt16(this.pos - 2);
+      case 0xd2:
+        this.pos++;
+        this.need(4, path);
+        this.pos += 4;
+        return this.view.getInt32(this.pos - 4);
+      case 0xd3:
+        this.pos++;
+        this.need(8, path);
+        this.pos += 8;
+        return this.view.getBigInt64(this.pos - 8);
+      case 0xca:
+        this.pos++;
+        this.need(4, path);
+        this.pos += 4;
+        return this.view.getFloat32(this.pos - 4);
+      case 0xcb:
+        this.pos++;
+        this.need(8, path);
+        this.pos += 8;
+        return this.view.getFloat64(this.pos - 8);
       default:
         if ((c >= 0xa0 && c <= 0xbf) || (c >= 0xd9 && c <= 0xdb) || (c >= 0xc4 && c <= 0xc6)) return this.readString(path, 'a number');
         throw mismatch(path, 'a number', c);

@@ -77,7 +77,13 @@ export type AnyAttribute = Attribute<any, boolean, SchemaKind>;
 
 // A write-only attribute is null in every plan and state, even when the configuration requires it.
 type RequiredOf<O> = O extends { required: true } ? (O extends { writeOnly: true } ? false : true) : false;
-type KindOf<O> = O extends { planModifiers: readonly unknown[] } ? 'resource' : O extends { default: unknown } ? 'resource' : O extends { writeOnly: true } ? 'resource' : 'any';
+type KindOf<O> = O extends { planModifiers: readonly unknown[] }
+  ? 'resource'
+  : O extends { default: unknown }
+    ? 'resource'
+    : O extends { writeOnly: true }
+      ? 'resource'
+      : 'any';
 
 type Options<P> = ResourceAttributeOptions<P>;
 
@@ -129,7 +135,10 @@ export function setAttr<E extends Type, const O extends Options<PlainOfType<E>[]
   return build(T.set(element), o);
 }
 
-export function mapAttr<E extends Type, const O extends Options<Record<string, PlainOfType<E>>>>(element: E, o: O): Attribute<Record<string, PlainOfType<E>>, RequiredOf<O>, KindOf<O>> {
+export function mapAttr<E extends Type, const O extends Options<Record<string, PlainOfType<E>>>>(
+  element: E,
+  o: O,
+): Attribute<Record<string, PlainOfType<E>>, RequiredOf<O>, KindOf<O>> {
   return build(T.map(element), o);
 }
 
@@ -154,19 +163,33 @@ function nested<N extends NestingMode, A extends Readonly<Record<string, AnyAttr
 ): Attribute<NestedPlain<N, ObjectPlainOf<A, {}>>, RequiredOf<O>, KindOf<O>> {
   const objType = attributesType(object.attributes);
   const type = nesting === 'single' ? objType : nesting === 'list' ? T.list(objType) : nesting === 'set' ? T.set(objType) : T.map(objType);
-  return build(type, o as unknown as Options<never>, { nested: Object.freeze({ nesting, object: Object.freeze({ attributes: Object.freeze({ ...object.attributes }) }) }) }) as never;
+  return build(type, o as unknown as Options<never>, {
+    nested: Object.freeze({ nesting, object: Object.freeze({ attributes: Object.freeze({ ...object.attributes }) }) }),
+  }) as never;
 }
 
-export function singleNestedAttr<A extends Readonly<Record<string, AnyAttribute>>, const O extends Options<ObjectPlainOf<A, {}>>>(object: { attributes: A }, o: O) {
+export function singleNestedAttr<A extends Readonly<Record<string, AnyAttribute>>, const O extends Options<ObjectPlainOf<A, {}>>>(
+  object: { attributes: A },
+  o: O,
+) {
   return nested('single', object, o);
 }
-export function listNestedAttr<A extends Readonly<Record<string, AnyAttribute>>, const O extends Options<ObjectPlainOf<A, {}>[]>>(object: { attributes: A }, o: O) {
+export function listNestedAttr<A extends Readonly<Record<string, AnyAttribute>>, const O extends Options<ObjectPlainOf<A, {}>[]>>(
+  object: { attributes: A },
+  o: O,
+) {
   return nested('list', object, o);
 }
-export function setNestedAttr<A extends Readonly<Record<string, AnyAttribute>>, const O extends Options<ObjectPlainOf<A, {}>[]>>(object: { attributes: A }, o: O) {
+export function setNestedAttr<A extends Readonly<Record<string, AnyAttribute>>, const O extends Options<ObjectPlainOf<A, {}>[]>>(
+  object: { attributes: A },
+  o: O,
+) {
   return nested('set', object, o);
 }
-export function mapNestedAttr<A extends Readonly<Record<string, AnyAttribute>>, const O extends Options<Record<string, ObjectPlainOf<A, {}>>>>(object: { attributes: A }, o: O) {
+export function mapNestedAttr<A extends Readonly<Record<string, AnyAttribute>>, const O extends Options<Record<string, ObjectPlainOf<A, {}>>>>(
+  object: { attributes: A },
+  o: O,
+) {
   return nested('map', object, o);
 }
 

@@ -21,7 +21,10 @@ export interface BlockOptions {
   deprecated?: string;
 }
 
-export interface BlockObject<A extends Readonly<Record<string, AnyAttribute>> = Readonly<Record<string, AnyAttribute>>, B extends Readonly<Record<string, AnyBlock>> = Readonly<Record<string, AnyBlock>>> {
+export interface BlockObject<
+  A extends Readonly<Record<string, AnyAttribute>> = Readonly<Record<string, AnyAttribute>>,
+  B extends Readonly<Record<string, AnyBlock>> = Readonly<Record<string, AnyBlock>>,
+> {
   readonly attributes: A;
   readonly blocks: B;
 }
@@ -46,15 +49,16 @@ export interface Block<P = unknown, N extends BlockNesting = BlockNesting, K ext
 export type AnyBlock = Block<any, BlockNesting, SchemaKind>;
 
 type AttrPlain<A> = A extends Attribute<infer P, infer R, SchemaKind> ? (R extends true ? P : P | null) : never;
-type BlockPlain<B> = B extends Block<infer P, infer N, SchemaKind>
-  ? N extends 'list' | 'set'
-    ? P[]
-    : N extends 'map'
-      ? Record<string, P>
-      : N extends 'group'
-        ? P
-        : P | null
-  : never;
+type BlockPlain<B> =
+  B extends Block<infer P, infer N, SchemaKind>
+    ? N extends 'list' | 'set'
+      ? P[]
+      : N extends 'map'
+        ? Record<string, P>
+        : N extends 'group'
+          ? P
+          : P | null
+    : never;
 
 /** The plain object of attributes and blocks, as resources see their state. */
 export type ObjectPlainOf<A, B> = Flatten<{ -readonly [K in keyof A]: AttrPlain<A[K]> } & { -readonly [K in keyof B]: BlockPlain<B[K]> }>;
@@ -62,7 +66,11 @@ export type ObjectPlainOf<A, B> = Flatten<{ -readonly [K in keyof A]: AttrPlain<
 /** One object type instead of an intersection, so editors and type tests see plain fields. */
 type Flatten<X> = { [K in keyof X]: X[K] };
 
-type KindOfMembers<A, B> = [A[keyof A]] extends [Attribute<unknown, boolean, 'any'>] ? ([B[keyof B]] extends [Block<unknown, BlockNesting, 'any'>] ? 'any' : 'resource') : 'resource';
+type KindOfMembers<A, B> = [A[keyof A]] extends [Attribute<unknown, boolean, 'any'>]
+  ? [B[keyof B]] extends [Block<unknown, BlockNesting, 'any'>]
+    ? 'any'
+    : 'resource'
+  : 'resource';
 
 function block<N extends BlockNesting, A extends Readonly<Record<string, AnyAttribute>>, B extends Readonly<Record<string, AnyBlock>>>(
   nesting: N,
@@ -87,21 +95,36 @@ function block<N extends BlockNesting, A extends Readonly<Record<string, AnyAttr
   }) as Block<ObjectPlainOf<A, B>, N, KindOfMembers<A, B>>;
 }
 
-export function listBlock<A extends Readonly<Record<string, AnyAttribute>> = {}, B extends Readonly<Record<string, AnyBlock>> = {}>(object: { attributes?: A; blocks?: B }, o: BlockOptions = {}) {
+export function listBlock<A extends Readonly<Record<string, AnyAttribute>> = {}, B extends Readonly<Record<string, AnyBlock>> = {}>(
+  object: { attributes?: A; blocks?: B },
+  o: BlockOptions = {},
+) {
   return block('list', object, o);
 }
-export function setBlock<A extends Readonly<Record<string, AnyAttribute>> = {}, B extends Readonly<Record<string, AnyBlock>> = {}>(object: { attributes?: A; blocks?: B }, o: BlockOptions = {}) {
+export function setBlock<A extends Readonly<Record<string, AnyAttribute>> = {}, B extends Readonly<Record<string, AnyBlock>> = {}>(
+  object: { attributes?: A; blocks?: B },
+  o: BlockOptions = {},
+) {
   return block('set', object, o);
 }
-export function mapBlock<A extends Readonly<Record<string, AnyAttribute>> = {}, B extends Readonly<Record<string, AnyBlock>> = {}>(object: { attributes?: A; blocks?: B }, o: Omit<BlockOptions, 'minItems' | 'maxItems'> = {}) {
+export function mapBlock<A extends Readonly<Record<string, AnyAttribute>> = {}, B extends Readonly<Record<string, AnyBlock>> = {}>(
+  object: { attributes?: A; blocks?: B },
+  o: Omit<BlockOptions, 'minItems' | 'maxItems'> = {},
+) {
   return block('map', object, o);
 }
 /** At most one block; `minItems: 1` makes it required. */
-export function singleBlock<A extends Readonly<Record<string, AnyAttribute>> = {}, B extends Readonly<Record<string, AnyBlock>> = {}>(object: { attributes?: A; blocks?: B }, o: Omit<BlockOptions, 'maxItems'> = {}) {
+export function singleBlock<A extends Readonly<Record<string, AnyAttribute>> = {}, B extends Readonly<Record<string, AnyBlock>> = {}>(
+  object: { attributes?: A; blocks?: B },
+  o: Omit<BlockOptions, 'maxItems'> = {},
+) {
   // Terraform wants min = max in single mode: 0/0 optional, 1/1 required.
   return block('single', object, { ...o, maxItems: o.minItems ?? 0 });
 }
 /** Like single, but the value is an object even when the block is absent (all attributes null). */
-export function groupBlock<A extends Readonly<Record<string, AnyAttribute>> = {}, B extends Readonly<Record<string, AnyBlock>> = {}>(object: { attributes?: A; blocks?: B }, o: Omit<BlockOptions, 'minItems' | 'maxItems'> = {}) {
+export function groupBlock<A extends Readonly<Record<string, AnyAttribute>> = {}, B extends Readonly<Record<string, AnyBlock>> = {}>(
+  object: { attributes?: A; blocks?: B },
+  o: Omit<BlockOptions, 'minItems' | 'maxItems'> = {},
+) {
   return block('group', object, o);
 }

@@ -110,7 +110,14 @@ export function blockToPlain(v: Value, b: AnyBlock, opts: ToPlainOptions, path: 
   return nestedToPlain(v, b.nesting === 'group' ? 'single' : b.nesting, b.object, opts, path, b.nesting !== 'single');
 }
 
-function nestedToPlain(v: Value, nesting: 'single' | 'list' | 'set' | 'map', schema: AnyObjectSchema, opts: ToPlainOptions, path: Path, neverNull: boolean): unknown {
+function nestedToPlain(
+  v: Value,
+  nesting: 'single' | 'list' | 'set' | 'map',
+  schema: AnyObjectSchema,
+  opts: ToPlainOptions,
+  path: Path,
+  neverNull: boolean,
+): unknown {
   if (v.isUnknown()) {
     if (opts.allowUnknown) return Unknown;
     throw new PathError(path, 'value is unknown where a known value is required');
@@ -164,7 +171,10 @@ export function plainToValue(p: unknown, t: Type, exact = false, path: Path = []
     }
     case 'tuple': {
       if (!Array.isArray(p) || p.length !== t.elements.length) return fail(`a tuple of ${t.elements.length} elements`);
-      return Value.tupleOf(t.elements, p.map((e, i) => plainToValue(e, t.elements[i]!, false, indexStep(path, i))));
+      return Value.tupleOf(
+        t.elements,
+        p.map((e, i) => plainToValue(e, t.elements[i]!, false, indexStep(path, i))),
+      );
     }
     case 'map': {
       if (typeof p !== 'object' || Array.isArray(p)) return fail('a map (object)');
@@ -243,4 +253,3 @@ function describeJS(p: unknown): string {
   if (p === null) return 'null';
   return `a JS ${typeof p}`;
 }
-

@@ -37,7 +37,10 @@ function nestedObjectToProto(o: NestedAttributeObject, nesting: 'single' | 'list
   };
 }
 
-export function blockObjectToProto(o: BlockObject, meta: { description?: string; markdownDescription?: string; deprecated?: string; version?: number }): P.SchemaBlock {
+export function blockObjectToProto(
+  o: BlockObject,
+  meta: { description?: string; markdownDescription?: string; deprecated?: string; version?: number },
+): P.SchemaBlock {
   return {
     version: meta.version ?? 0,
     attributes: Object.entries(o.attributes).map(([n, a]) => attributeToProto(n, a)),

@@ -22,7 +22,11 @@ export interface SchemaDefinition<A extends Readonly<Record<string, AnyAttribute
   deprecated?: string;
 }
 
-export interface Schema<A extends Readonly<Record<string, AnyAttribute>> = Readonly<Record<string, AnyAttribute>>, B extends Readonly<Record<string, AnyBlock>> = Readonly<Record<string, AnyBlock>>, F extends SchemaFor = SchemaFor> {
+export interface Schema<
+  A extends Readonly<Record<string, AnyAttribute>> = Readonly<Record<string, AnyAttribute>>,
+  B extends Readonly<Record<string, AnyBlock>> = Readonly<Record<string, AnyBlock>>,
+  F extends SchemaFor = SchemaFor,
+> {
   readonly for: F;
   readonly version: number;
   readonly object: BlockObject<A, B>;
@@ -56,15 +60,21 @@ function make<A extends Readonly<Record<string, AnyAttribute>>, B extends Readon
   });
 }
 
-export function resourceSchema<A extends Readonly<Record<string, AnyAttribute>>, B extends Readonly<Record<string, AnyBlock>> = {}>(def: SchemaDefinition<A, B>): Schema<A, B, 'resource'> {
+export function resourceSchema<A extends Readonly<Record<string, AnyAttribute>>, B extends Readonly<Record<string, AnyBlock>> = {}>(
+  def: SchemaDefinition<A, B>,
+): Schema<A, B, 'resource'> {
   return make('resource', def);
 }
 
-export function dataSourceSchema<A extends PlainAttributes, B extends PlainBlocks = {}>(def: Omit<SchemaDefinition<A, B>, 'version'>): Schema<A, B, 'data source'> {
+export function dataSourceSchema<A extends PlainAttributes, B extends PlainBlocks = {}>(
+  def: Omit<SchemaDefinition<A, B>, 'version'>,
+): Schema<A, B, 'data source'> {
   return make('data source', def);
 }
 
-export function ephemeralResourceSchema<A extends PlainAttributes, B extends PlainBlocks = {}>(def: Omit<SchemaDefinition<A, B>, 'version'>): Schema<A, B, 'ephemeral resource'> {
+export function ephemeralResourceSchema<A extends PlainAttributes, B extends PlainBlocks = {}>(
+  def: Omit<SchemaDefinition<A, B>, 'version'>,
+): Schema<A, B, 'ephemeral resource'> {
   return make('ephemeral resource', def);
 }
 
@@ -72,7 +82,9 @@ export function providerSchema<A extends PlainAttributes, B extends PlainBlocks 
   return make('provider', def);
 }
 
-export function providerMetaSchema<A extends PlainAttributes, B extends PlainBlocks = {}>(def: Omit<SchemaDefinition<A, B>, 'version'>): Schema<A, B, 'provider meta'> {
+export function providerMetaSchema<A extends PlainAttributes, B extends PlainBlocks = {}>(
+  def: Omit<SchemaDefinition<A, B>, 'version'>,
+): Schema<A, B, 'provider meta'> {
   return make('provider meta', def);
 }
 

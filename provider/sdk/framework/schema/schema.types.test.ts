@@ -69,5 +69,22 @@ dataSourceSchema({ attributes: { a: stringAttr({ optional: true, writeOnly: true
 dataSourceSchema({ attributes: { a: stringAttr({ optional: true }) } });
 
 it('derives state types from a schema (checked by tsc)', () => {
-  expect(Object.keys(schema.type.attributes).sort()).toEqual(['amount', 'any', 'big', 'group', 'id', 'items', 'name', 'obj', 'on', 'pair', 'password', 'rule', 'scopes', 'settings', 'single', 'tags']);
+  expect(Object.keys(schema.type.attributes).sort()).toEqual([
+    'amount',
+    'any',
+    'big',
+    'group',
+    'id',
+    'items',
+    'name',
+    'obj',
+    'on',
+    'pair',
+    'password',
+    'rule',
+    'scopes',
+    'settings',
+    'single',
+    'tags',
+  ]);
 });

@@ -12,7 +12,10 @@ describe("Terraform's schema rules are checked before any user sees them", () =>
     const s = resourceSchema({
       version: 1,
       attributes: { id: stringAttr({ computed: true }), name: stringAttr({ required: true, planModifiers: [requiresReplace()] }) },
-      blocks: { rule: listBlock({ attributes: { port: stringAttr({ optional: true }) } }, { minItems: 1, maxItems: 3 }), one: singleBlock({}, { minItems: 1 }) },
+      blocks: {
+        rule: listBlock({ attributes: { port: stringAttr({ optional: true }) } }, { minItems: 1, maxItems: 3 }),
+        one: singleBlock({}, { minItems: 1 }),
+      },
     });
     expect(problems(s)).toEqual([]);
   });
@@ -24,11 +27,23 @@ describe("Terraform's schema rules are checked before any user sees them", () =>
     ['bad name', { Name: stringAttr({ optional: true }) }, 'attribute "Name": names may contain only lowercase'],
     ['write-only computed', { a: stringAttr({ optional: true, computed: true, writeOnly: true }) }, 'a write-only attribute cannot be computed'],
     ['default without computed', { a: boolAttr({ optional: true, default: true }) }, 'must be optional and computed'],
-    ['write-only with a plan modifier', { a: stringAttr({ optional: true, writeOnly: true, planModifiers: [requiresReplace()] }) }, 'a write-only attribute cannot have plan modifiers'],
+    [
+      'write-only with a plan modifier',
+      { a: stringAttr({ optional: true, writeOnly: true, planModifiers: [requiresReplace()] }) },
+      'a write-only attribute cannot have plan modifiers',
+    ],
     ['a meta-argument name', { count: stringAttr({ optional: true }) }, '"count" is reserved by Terraform'],
     ['dynamic in a list', { a: listAttr(T.dynamic, { optional: true }) }, 'a dynamic type inside a list, set or map is not supported'],
-    ['dynamic in a list nested attribute', { a: listNestedAttr({ attributes: { d: dynamicAttr({ optional: true }) } }, { optional: true }) }, 'a dynamic type inside a list nested attribute'],
-    ['write-only in a set', { a: setNestedAttr({ attributes: { w: stringAttr({ optional: true, writeOnly: true }) } }, { optional: true }) }, 'a write-only attribute cannot sit inside a set'],
+    [
+      'dynamic in a list nested attribute',
+      { a: listNestedAttr({ attributes: { d: dynamicAttr({ optional: true }) } }, { optional: true }) },
+      'a dynamic type inside a list nested attribute',
+    ],
+    [
+      'write-only in a set',
+      { a: setNestedAttr({ attributes: { w: stringAttr({ optional: true, writeOnly: true }) } }, { optional: true }) },
+      'a write-only attribute cannot sit inside a set',
+    ],
   ])('%s', (_name, attributes, message) => {
     expect(problems(resourceSchema({ attributes } as never)).join('\n')).toContain(message);
   });

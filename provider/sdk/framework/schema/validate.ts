@@ -29,7 +29,8 @@ const RESERVED: Record<string, readonly string[]> = {
 export function checkSchema(schema: AnySchema, where: string, opts: SchemaCheckOptions = {}): string[] {
   const problems: string[] = [];
   for (const name of [...Object.keys(schema.object.attributes), ...Object.keys(schema.object.blocks)]) {
-    if (RESERVED[schema.for]!.includes(name)) problems.push(`${where}: "${name}" is reserved by Terraform (a meta-argument) and cannot be an attribute or block name here`);
+    if (RESERVED[schema.for]!.includes(name))
+      problems.push(`${where}: "${name}" is reserved by Terraform (a meta-argument) and cannot be an attribute or block name here`);
   }
   if (!Number.isInteger(schema.version) || schema.version < 0) problems.push(`${where}: schema version must be an integer >= 0`);
   checkObject(schema.object, schema, where, { inSet: false, inCollection: false }, problems, opts);
@@ -41,7 +42,14 @@ interface Context {
   inCollection: boolean;
 }
 
-function checkObject(o: BlockObject | NestedAttributeObject, schema: AnySchema, where: string, ctx: Context, problems: string[], opts: SchemaCheckOptions): void {
+function checkObject(
+  o: BlockObject | NestedAttributeObject,
+  schema: AnySchema,
+  where: string,
+  ctx: Context,
+  problems: string[],
+  opts: SchemaCheckOptions,
+): void {
   const blocks = 'blocks' in o ? o.blocks : {};
   for (const [name, a] of Object.entries(o.attributes)) checkAttribute(name, a, schema, `${where}: attribute "${name}"`, ctx, problems, opts);
   for (const [name, b] of Object.entries(blocks)) {
@@ -63,7 +71,8 @@ function checkAttribute(name: string, a: AnyAttribute, schema: AnySchema, at: st
     if (ctx.inSet) problems.push(`${at}: a write-only attribute cannot sit inside a set (Terraform refuses it)`);
     // Its planned value is always null, so a modifier has nothing to act on, and a replacement path on it
     // would replace the resource on every plan.
-    if (a.planModifiers.length > 0) problems.push(`${at}: a write-only attribute cannot have plan modifiers; put requiresReplace on a version attribute paired with it`);
+    if (a.planModifiers.length > 0)
+      problems.push(`${at}: a write-only attribute cannot have plan modifiers; put requiresReplace on a version attribute paired with it`);
   }
   if (a.planModifiers.length > 0 && schema.for !== 'resource') problems.push(`${at}: plan modifiers exist only in managed resource schemas`);
   if (a.default !== undefined) {
@@ -72,13 +81,15 @@ function checkAttribute(name: string, a: AnyAttribute, schema: AnySchema, at: st
   }
   if (schema.for === 'provider' && a.computed) problems.push(`${at}: provider configuration attributes cannot be computed`);
   if (ctx.inSet && hasDynamic(a.type)) problems.push(`${at}: a dynamic type cannot sit inside a set (Terraform refuses it)`);
-  if (!a.nested && dynamicInsideCollection(a.type, false)) problems.push(`${at}: a dynamic type inside a list, set or map is not supported (its elements could not share one type)`);
+  if (!a.nested && dynamicInsideCollection(a.type, false))
+    problems.push(`${at}: a dynamic type inside a list, set or map is not supported (its elements could not share one type)`);
   if (a.nested) {
     const n = a.nested.nesting;
     const inner: Context = { inSet: ctx.inSet || n === 'set', inCollection: ctx.inCollection || n !== 'single' };
-    if (n !== 'single') for (const [an, ia] of Object.entries(a.nested.object.attributes)) {
-      if (hasDynamic(ia.type)) problems.push(`${at}: attribute "${an}": a dynamic type inside a ${n} nested attribute is not supported`);
-    }
+    if (n !== 'single')
+      for (const [an, ia] of Object.entries(a.nested.object.attributes)) {
+        if (hasDynamic(ia.type)) problems.push(`${at}: attribute "${an}": a dynamic type inside a ${n} nested attribute is not supported`);
+      }
     checkObject(a.nested.object, schema, at, inner, problems, opts);
   }
 }

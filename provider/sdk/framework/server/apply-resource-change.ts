@@ -41,12 +41,19 @@ export async function applyResourceChange(state: ServerState, req: P.ApplyResour
   }
   const priv = PrivateState.fromBytes(req.planned_private);
   const base = requestContext(ctx);
-  const keepPrior = (): P.ApplyResourceChange.Response => ({ new_state: req.prior_state, private: req.planned_private, diagnostics: diagnosticsToProto(diags) });
+  const keepPrior = (): P.ApplyResourceChange.Response => ({
+    new_state: req.prior_state,
+    private: req.planned_private,
+    diagnostics: diagnosticsToProto(diags),
+  });
 
   // Delete
   if (planned.isNull()) {
     await guard(diags, ctx, `deleting ${req.type_name}`, () =>
-      resource.delete({ ...base, state: objectToPlain(prior, schema.object) as StateOf<AnySchema>, rawState: prior, private: priv, providerMeta: meta }, { diagnostics: diags }),
+      resource.delete(
+        { ...base, state: objectToPlain(prior, schema.object) as StateOf<AnySchema>, rawState: prior, private: priv, providerMeta: meta },
+        { diagnostics: diags },
+      ),
     );
     if (diags.hasError()) return keepPrior();
     return { new_state: encodeDynamic(Value.null(type), type), private: Buffer.alloc(0), diagnostics: diagnosticsToProto(diags) };
@@ -64,14 +71,29 @@ export async function applyResourceChange(state: ServerState, req: P.ApplyResour
     return creating ? { new_state: encodeDynamic(Value.null(type), type), diagnostics: diagnosticsToProto(diags) } : keepPrior();
   }
   if (creating) {
-    await guard(diags, ctx, `creating ${req.type_name}`, () => resource.create({ ...base, config: plainConfig, plan: plainPlan, rawConfig: config, rawPlan: planned, providerMeta: meta }, resp));
+    await guard(diags, ctx, `creating ${req.type_name}`, () =>
+      resource.create({ ...base, config: plainConfig, plan: plainPlan, rawConfig: config, rawPlan: planned, providerMeta: meta }, resp),
+    );
   } else if (!resource.update) {
-    diags.addError('Resource Update Not Implemented', `${req.type_name} cannot be updated in place, yet Terraform planned an update. This is a bug in the provider: every attribute that can change must require replacement.`);
+    diags.addError(
+      'Resource Update Not Implemented',
+      `${req.type_name} cannot be updated in place, yet Terraform planned an update. This is a bug in the provider: every attribute that can change must require replacement.`,
+    );
     return keepPrior();
   } else {
     await guard(diags, ctx, `updating ${req.type_name}`, () =>
       resource.update!(
-        { ...base, config: plainConfig, plan: plainPlan, state: objectToPlain(prior, schema.object) as StateOf<AnySchema>, rawConfig: config, rawPlan: planned, rawState: prior, private: priv, providerMeta: meta },
+        {
+          ...base,
+          config: plainConfig,
+          plan: plainPlan,
+          state: objectToPlain(prior, schema.object) as StateOf<AnySchema>,
+          rawConfig: config,
+          rawPlan: planned,
+          rawState: prior,
+          private: priv,
+          providerMeta: meta,
+        },
         resp,
       ),
     );
@@ -88,7 +110,11 @@ export async function applyResourceChange(state: ServerState, req: P.ApplyResour
   let next = forTerraform(schema, resp.state.value);
   const unknown = unknownPaths(next);
   for (const path of unknown) {
-    diags.addAttributeError(path, 'Provider Returned Unknown Value After Apply', `${creating ? 'Creating' : 'Updating'} ${req.type_name} left this value unknown. Every computed value must be set by apply. This is a bug in the provider; please report it to its developers.`);
+    diags.addAttributeError(
+      path,
+      'Provider Returned Unknown Value After Apply',
+      `${creating ? 'Creating' : 'Updating'} ${req.type_name} left this value unknown. Every computed value must be set by apply. This is a bug in the provider; please report it to its developers.`,
+    );
   }
   if (unknown.length > 0) next = unknownsToNull(next);
   return { new_state: encodeDynamic(next, type), private: priv.toBytes(), diagnostics: diagnosticsToProto(diags) };

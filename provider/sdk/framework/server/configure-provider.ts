@@ -14,11 +14,17 @@ import { type ServerState, guard, requestContext } from './state';
 import { validateTypedConfig } from './validate-resource-config';
 import { decodeDynamic } from './values';
 
-export async function validateProviderConfig(state: ServerState, req: P.ValidateProviderConfig.Request, ctx: CallContext): Promise<P.ValidateProviderConfig.Response> {
+export async function validateProviderConfig(
+  state: ServerState,
+  req: P.ValidateProviderConfig.Request,
+  ctx: CallContext,
+): Promise<P.ValidateProviderConfig.Response> {
   const diags = new Diagnostics();
   const provider = state.provider;
   const target = {
-    validateConfig: provider.validateConfig ? (r: { config: ConfigOf<AnySchema> }, d: Diagnostics) => provider.validateConfig!({ ...requestContext(ctx), config: r.config }, d) : undefined,
+    validateConfig: provider.validateConfig
+      ? (r: { config: ConfigOf<AnySchema> }, d: Diagnostics) => provider.validateConfig!({ ...requestContext(ctx), config: r.config }, d)
+      : undefined,
   };
   await validateTypedConfig(provider.schema, target, req.config, ctx, {}, diags);
   return { diagnostics: diagnosticsToProto(diags) };

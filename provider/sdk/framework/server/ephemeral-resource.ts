@@ -23,7 +23,11 @@ function timestamp(d: Date | undefined): P.Timestamp | undefined {
   return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 };
 }
 
-export async function openEphemeralResource(state: ServerState, req: P.OpenEphemeralResource.Request, ctx: CallContext): Promise<P.OpenEphemeralResource.Response> {
+export async function openEphemeralResource(
+  state: ServerState,
+  req: P.OpenEphemeralResource.Request,
+  ctx: CallContext,
+): Promise<P.OpenEphemeralResource.Response> {
   const diags = new Diagnostics();
   const out = (): P.OpenEphemeralResource.Response => ({ diagnostics: diagnosticsToProto(diags) });
   const found = state.instance(state.ephemeralResources, 'ephemeral resource', req.type_name, diags);
@@ -38,19 +42,30 @@ export async function openEphemeralResource(state: ServerState, req: P.OpenEphem
   }
   const priv = PrivateState.empty();
   const resp: OpenResponse<AnySchema> = { result: new StateWriter(schema, config), private: priv, diagnostics: diags };
-  await guard(diags, ctx, `opening ${req.type_name}`, () => er.open({ ...requestContext(ctx), config: objectToPlain(config, schema.object) as StateOf<AnySchema>, rawConfig: config }, resp));
+  await guard(diags, ctx, `opening ${req.type_name}`, () =>
+    er.open({ ...requestContext(ctx), config: objectToPlain(config, schema.object) as StateOf<AnySchema>, rawConfig: config }, resp),
+  );
   if (diags.hasError()) return out();
   const result = forTerraform(schema, resp.result.value);
   const unknown = unknownPaths(result);
-  for (const p of unknown) diags.addAttributeError(p, 'Unknown Value In Ephemeral Result', `Opening ${req.type_name} left this value unknown. This is a bug in the provider.`);
+  for (const p of unknown)
+    diags.addAttributeError(p, 'Unknown Value In Ephemeral Result', `Opening ${req.type_name} left this value unknown. This is a bug in the provider.`);
   if (unknown.length > 0) return out();
-  const answer: P.OpenEphemeralResource.Response = { result: encodeDynamic(result, schema.type), private: priv.toBytes(), diagnostics: diagnosticsToProto(diags) };
+  const answer: P.OpenEphemeralResource.Response = {
+    result: encodeDynamic(result, schema.type),
+    private: priv.toBytes(),
+    diagnostics: diagnosticsToProto(diags),
+  };
   const renewAt = timestamp(resp.renewAt);
   if (renewAt) answer.renew_at = renewAt;
   return answer;
 }
 
-export async function renewEphemeralResource(state: ServerState, req: P.RenewEphemeralResource.Request, ctx: CallContext): Promise<P.RenewEphemeralResource.Response> {
+export async function renewEphemeralResource(
+  state: ServerState,
+  req: P.RenewEphemeralResource.Request,
+  ctx: CallContext,
+): Promise<P.RenewEphemeralResource.Response> {
   const diags = new Diagnostics();
   const found = state.instance(state.ephemeralResources, 'ephemeral resource', req.type_name, diags);
   if (!found) return { diagnostics: diagnosticsToProto(diags) };
@@ -64,11 +79,18 @@ export async function renewEphemeralResource(state: ServerState, req: P.RenewEph
   return answer;
 }
 
-export async function closeEphemeralResource(state: ServerState, req: P.CloseEphemeralResource.Request, ctx: CallContext): Promise<P.CloseEphemeralResource.Response> {
+export async function closeEphemeralResource(
+  state: ServerState,
+  req: P.CloseEphemeralResource.Request,
+  ctx: CallContext,
+): Promise<P.CloseEphemeralResource.Response> {
   const diags = new Diagnostics();
   const found = state.instance(state.ephemeralResources, 'ephemeral resource', req.type_name, diags);
   if (!found) return { diagnostics: diagnosticsToProto(diags) };
   const { instance: er } = found;
-  if (er.close) await guard(diags, ctx, `closing ${req.type_name}`, () => er.close!({ ...requestContext(ctx), private: PrivateState.fromBytes(req.private) }, { diagnostics: diags }));
+  if (er.close)
+    await guard(diags, ctx, `closing ${req.type_name}`, () =>
+      er.close!({ ...requestContext(ctx), private: PrivateState.fromBytes(req.private) }, { diagnostics: diags }),
+    );
   return { diagnostics: diagnosticsToProto(diags) };
 }

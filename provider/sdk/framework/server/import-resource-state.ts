@@ -20,7 +20,10 @@ export async function importResourceState(state: ServerState, req: P.ImportResou
   if (!found) return out();
   const { instance: resource, schema } = found;
   if (!resource.importState) {
-    diags.addError('Resource Import Not Implemented', `${req.type_name} cannot be imported. Create it with Terraform instead, or ask the provider's developers for import support.`);
+    diags.addError(
+      'Resource Import Not Implemented',
+      `${req.type_name} cannot be imported. Create it with Terraform instead, or ask the provider's developers for import support.`,
+    );
     return out();
   }
   const priv = PrivateState.empty();

@@ -75,7 +75,12 @@ export async function planResourceChange(state: ServerState, req: P.PlanResource
         ),
       );
     }
-    return { planned_state: encodeDynamic(Value.null(type), type), requires_replace: [], planned_private: req.prior_private ?? Buffer.alloc(0), diagnostics: diagnosticsToProto(diags) };
+    return {
+      planned_state: encodeDynamic(Value.null(type), type),
+      requires_replace: [],
+      planned_private: req.prior_private ?? Buffer.alloc(0),
+      diagnostics: diagnosticsToProto(diags),
+    };
   }
 
   const creating = prior.isNull();
@@ -89,7 +94,9 @@ export async function planResourceChange(state: ServerState, req: P.PlanResource
     });
     // 4. computed values to come
     if (creating || !planned.equals(forTerraform(schema, prior))) {
-      planned = mapAttributes(schema.object, type, planned, { config }, [], (a, v, w) => (a.computed && w.config!.isNull() && a.default === undefined ? Value.unknown(a.type) : v));
+      planned = mapAttributes(schema.object, type, planned, { config }, [], (a, v, w) =>
+        a.computed && w.config!.isNull() && a.default === undefined ? Value.unknown(a.type) : v,
+      );
     }
     // 5. attribute plan modifiers
     planned = runPlanModifiers(schema, planned, config, prior, priv, requiresReplace, creating, diags);
@@ -133,13 +140,25 @@ export async function planResourceChange(state: ServerState, req: P.PlanResource
   };
 }
 
-function runPlanModifiers(schema: AnySchema, planned: Value, config: Value, prior: Value, priv: PrivateState, requiresReplace: Path[], creating: boolean, diags: Diagnostics): Value {
+function runPlanModifiers(
+  schema: AnySchema,
+  planned: Value,
+  config: Value,
+  prior: Value,
+  priv: PrivateState,
+  requiresReplace: Path[],
+  creating: boolean,
+  diags: Diagnostics,
+): Value {
   return mapAttributes(schema.object, schema.type, planned, { config, prior }, [], (a, v, w, site) => {
     let current = v;
     const state = creating ? Value.null(a.type) : w.prior!;
     for (const m of a.planModifiers) {
       const resp: PlanModifierResponse = { planValue: current, requiresReplace: false, diagnostics: diags };
-      m.modify({ path: site.path, config: w.config!, state, plan: current, resourceConfig: config, resourceState: prior, resourcePlan: planned, private: priv }, resp);
+      m.modify(
+        { path: site.path, config: w.config!, state, plan: current, resourceConfig: config, resourceState: prior, resourcePlan: planned, private: priv },
+        resp,
+      );
       current = resp.planValue;
       if (!resp.requiresReplace) continue;
       // Terraform can only compare whole sets: inside one, ask for replacement (at the set's path) only when

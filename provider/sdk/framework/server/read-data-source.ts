@@ -35,7 +35,8 @@ export async function readDataSource(state: ServerState, req: P.ReadDataSource.R
   if (diags.hasError()) return out();
   const result = forTerraform(schema, resp.state.value);
   const unknown = unknownPaths(result);
-  for (const p of unknown) diags.addAttributeError(p, 'Unknown Value In Data Source Result', `Reading ${req.type_name} left this value unknown. This is a bug in the provider.`);
+  for (const p of unknown)
+    diags.addAttributeError(p, 'Unknown Value In Data Source Result', `Reading ${req.type_name} left this value unknown. This is a bug in the provider.`);
   if (unknown.length > 0) return out();
   return { state: encodeDynamic(result, schema.type), diagnostics: diagnosticsToProto(diags) };
 }

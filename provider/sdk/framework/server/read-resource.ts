@@ -43,7 +43,10 @@ export async function readResource(state: ServerState, req: P.ReadResource.Reque
     },
   };
   await guard(diags, ctx, `reading ${req.type_name}`, () =>
-    resource.read({ ...requestContext(ctx), state: objectToPlain(current, schema.object) as StateOf<AnySchema>, rawState: current, private: priv, providerMeta: meta }, resp),
+    resource.read(
+      { ...requestContext(ctx), state: objectToPlain(current, schema.object) as StateOf<AnySchema>, rawState: current, private: priv, providerMeta: meta },
+      resp,
+    ),
   );
   if (diags.hasError()) return { new_state: req.current_state, private: req.private, diagnostics: diagnosticsToProto(diags) };
   if (removed) return { new_state: encodeDynamic(Value.null(schema.type), schema.type), private: Buffer.alloc(0), diagnostics: diagnosticsToProto(diags) };

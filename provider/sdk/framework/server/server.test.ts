@@ -56,7 +56,10 @@ class ThingResource implements Resource<typeof thingSchema> {
     calls.push(`read etag=${req.private.get('etag')}`);
     if (!store.has(req.state.id!)) resp.removeResource();
   }
-  async update(_req: Parameters<NonNullable<Resource<typeof thingSchema>['update']>>[0], resp: Parameters<NonNullable<Resource<typeof thingSchema>['update']>>[1]) {
+  async update(
+    _req: Parameters<NonNullable<Resource<typeof thingSchema>['update']>>[0],
+    resp: Parameters<NonNullable<Resource<typeof thingSchema>['update']>>[1],
+  ) {
     resp.state.set({ revision: 2 });
   }
   async delete(req: Parameters<Resource<typeof thingSchema>['delete']>[0]) {
@@ -80,7 +83,10 @@ const provider: Provider = {
   functions: () => [
     {
       name: 'repeat',
-      parameters: [{ name: 'text', type: T.string }, { name: 'times', type: T.number }],
+      parameters: [
+        { name: 'text', type: T.string },
+        { name: 'times', type: T.number },
+      ],
       returnType: T.string,
       run({ args }) {
         const n = Number(args[1]!.asNumber());
@@ -127,17 +133,32 @@ describe('GetProviderSchema', () => {
 describe('ValidateResourceConfig', () => {
   it('refuses a value on a computed-only attribute, at its path', async () => {
     const resp = await server.validateResourceConfig({ type_name: 'test_thing', config: dv(thing({ name: s('a'), revision: n(3) })) }, ctx());
-    expect(resp.diagnostics).toEqual([expect.objectContaining({ severity: 'ERROR', summary: 'Invalid Configuration for Read-Only Attribute', attribute: { steps: [{ attribute_name: 'revision' }] } })]);
+    expect(resp.diagnostics).toEqual([
+      expect.objectContaining({
+        severity: 'ERROR',
+        summary: 'Invalid Configuration for Read-Only Attribute',
+        attribute: { steps: [{ attribute_name: 'revision' }] },
+      }),
+    ]);
   });
   it('runs validators, tolerates unknowns and warns on deprecated attributes', async () => {
-    const resp = await server.validateResourceConfig({ type_name: 'test_thing', config: dv(thing({ name: s('far too long a name'), legacy: s('x'), zone: Value.unknown(T.string, { notNull: true, stringPrefix: 'eu-' }) })) }, ctx());
+    const resp = await server.validateResourceConfig(
+      {
+        type_name: 'test_thing',
+        config: dv(thing({ name: s('far too long a name'), legacy: s('x'), zone: Value.unknown(T.string, { notNull: true, stringPrefix: 'eu-' }) })),
+      },
+      ctx(),
+    );
     expect(resp.diagnostics.map((d) => [d.severity, d.summary, d.attribute?.steps[0]?.attribute_name])).toEqual([
       ['ERROR', 'Invalid String Length', 'name'],
       ['WARNING', 'Deprecated Attribute', 'legacy'],
     ]);
   });
   it('refuses a write-only value when the client cannot take one', async () => {
-    const resp = await server.validateResourceConfig({ type_name: 'test_thing', config: dv(thing({ name: s('a'), token: s('x') })), client_capabilities: { write_only_attributes_allowed: false } }, ctx());
+    const resp = await server.validateResourceConfig(
+      { type_name: 'test_thing', config: dv(thing({ name: s('a'), token: s('x') })), client_capabilities: { write_only_attributes_allowed: false } },
+      ctx(),
+    );
     expect(resp.diagnostics[0]!.summary).toBe('Write-Only Attribute Not Allowed');
   });
 });
@@ -145,7 +166,10 @@ describe('ValidateResourceConfig', () => {
 describe('PlanResourceChange', () => {
   const config = thing({ name: s('a'), token: s('secret') });
   it('on create: computed values unknown, defaults planned, write-only null, no replacement paths', async () => {
-    const resp = await server.planResourceChange({ type_name: 'test_thing', prior_state: dv(Value.null(TT)), proposed_new_state: dv(config), config: dv(config) }, ctx());
+    const resp = await server.planResourceChange(
+      { type_name: 'test_thing', prior_state: dv(Value.null(TT)), proposed_new_state: dv(config), config: dv(config) },
+      ctx(),
+    );
     expect(resp.diagnostics).toEqual([]);
     const planned = out(resp.planned_state);
     expect(planned.attr('id').isUnknown()).toBe(true);
@@ -158,21 +182,30 @@ describe('PlanResourceChange', () => {
   const prior = thing({ id: s('t-1'), name: s('a'), revision: n(1), mode: s('fast') });
   it('with nothing changed: prior values stay, replacement paths still sent', async () => {
     const proposed = thing({ id: s('t-1'), name: s('a'), revision: n(1), mode: s('fast'), token: s('secret') });
-    const resp = await server.planResourceChange({ type_name: 'test_thing', prior_state: dv(prior), proposed_new_state: dv(proposed), config: dv(config) }, ctx());
+    const resp = await server.planResourceChange(
+      { type_name: 'test_thing', prior_state: dv(prior), proposed_new_state: dv(proposed), config: dv(config) },
+      ctx(),
+    );
     expect(out(resp.planned_state).equals(prior)).toBe(true);
     expect(resp.requires_replace).toEqual([{ steps: [{ attribute_name: 'zone' }] }]);
   });
   it('with a change: computed values unknown unless kept from state', async () => {
     const changed = thing({ name: s('b') });
     const proposed = thing({ id: s('t-1'), name: s('b'), revision: n(1), mode: s('fast') });
-    const resp = await server.planResourceChange({ type_name: 'test_thing', prior_state: dv(prior), proposed_new_state: dv(proposed), config: dv(changed) }, ctx());
+    const resp = await server.planResourceChange(
+      { type_name: 'test_thing', prior_state: dv(prior), proposed_new_state: dv(proposed), config: dv(changed) },
+      ctx(),
+    );
     const planned = out(resp.planned_state);
     expect(planned.attr('id').asString()).toBe('t-1');
     expect(planned.attr('revision').isUnknown()).toBe(true);
     expect(planned.attr('mode').asString()).toBe('fast');
   });
   it('destroy plans are null', async () => {
-    const resp = await server.planResourceChange({ type_name: 'test_thing', prior_state: dv(prior), proposed_new_state: dv(Value.null(TT)), config: dv(Value.null(TT)) }, ctx());
+    const resp = await server.planResourceChange(
+      { type_name: 'test_thing', prior_state: dv(prior), proposed_new_state: dv(Value.null(TT)), config: dv(Value.null(TT)) },
+      ctx(),
+    );
     expect(out(resp.planned_state).isNull()).toBe(true);
   });
 });
@@ -180,7 +213,8 @@ describe('PlanResourceChange', () => {
 describe('ApplyResourceChange', () => {
   const config = thing({ name: s('a'), token: s('secret') });
   const planned = thing({ id: Value.unknown(T.string), name: s('a'), revision: Value.unknown(T.number), mode: s('fast') });
-  const apply = (c: Value, p: Value = planned) => server.applyResourceChange({ type_name: 'test_thing', prior_state: dv(Value.null(TT)), planned_state: dv(p), config: dv(c) }, ctx());
+  const apply = (c: Value, p: Value = planned) =>
+    server.applyResourceChange({ type_name: 'test_thing', prior_state: dv(Value.null(TT)), planned_state: dv(p), config: dv(c) }, ctx());
 
   it('create: the resource sees the write-only value; state never holds it; private state is returned', async () => {
     const resp = await apply(config);
@@ -201,13 +235,25 @@ describe('ApplyResourceChange', () => {
     expect(out(resp.new_state).attr('id').isNull()).toBe(true);
   });
   it('an exception is one error diagnostic, and no object when nothing was written', async () => {
-    const resp = await apply(thing({ name: s('explode') }), thing({ id: Value.unknown(T.string), name: s('explode'), revision: Value.unknown(T.number), mode: s('fast') }));
-    expect(resp.diagnostics).toEqual([expect.objectContaining({ severity: 'ERROR', summary: 'Unexpected Provider Error', detail: expect.stringContaining('creating test_thing failed: boom. This is a bug in the provider') })]);
+    const resp = await apply(
+      thing({ name: s('explode') }),
+      thing({ id: Value.unknown(T.string), name: s('explode'), revision: Value.unknown(T.number), mode: s('fast') }),
+    );
+    expect(resp.diagnostics).toEqual([
+      expect.objectContaining({
+        severity: 'ERROR',
+        summary: 'Unexpected Provider Error',
+        detail: expect.stringContaining('creating test_thing failed: boom. This is a bug in the provider'),
+      }),
+    ]);
     expect(out(resp.new_state).isNull()).toBe(true);
   });
   it('delete returns null', async () => {
     const created = out((await apply(config)).new_state);
-    const resp = await server.applyResourceChange({ type_name: 'test_thing', prior_state: dv(created), planned_state: dv(Value.null(TT)), config: dv(Value.null(TT)) }, ctx());
+    const resp = await server.applyResourceChange(
+      { type_name: 'test_thing', prior_state: dv(created), planned_state: dv(Value.null(TT)), config: dv(Value.null(TT)) },
+      ctx(),
+    );
     expect(out(resp.new_state).isNull()).toBe(true);
     expect(store.size).toBe(0);
   });
@@ -221,14 +267,20 @@ describe('ReadResource, UpgradeResourceState, ImportResourceState', () => {
     expect(out(resp.new_state).isNull()).toBe(true);
   });
   it('upgrade at the current version fills attributes and blocks the stored JSON lacks', async () => {
-    const resp = await server.upgradeResourceState({ type_name: 'test_thing', version: 1, raw_state: { json: Buffer.from('{"id":"t-1","name":"a","revision":1}') } }, ctx());
+    const resp = await server.upgradeResourceState(
+      { type_name: 'test_thing', version: 1, raw_state: { json: Buffer.from('{"id":"t-1","name":"a","revision":1}') } },
+      ctx(),
+    );
     expect(resp.diagnostics).toEqual([]);
     const state = out(resp.upgraded_state);
     expect(state.attr('mode').isNull()).toBe(true);
     expect(state.attr('rule').length()).toBe(0);
   });
   it('upgrade from version 0 goes through the upgrader with the prior schema', async () => {
-    const resp = await server.upgradeResourceState({ type_name: 'test_thing', version: 0, raw_state: { json: Buffer.from('{"id":"t-7","title":"old"}') } }, ctx());
+    const resp = await server.upgradeResourceState(
+      { type_name: 'test_thing', version: 0, raw_state: { json: Buffer.from('{"id":"t-7","title":"old"}') } },
+      ctx(),
+    );
     expect(resp.diagnostics).toEqual([]);
     expect(out(resp.upgraded_state).attr('name').asString()).toBe('old');
   });
@@ -289,16 +341,24 @@ describe('sets: elements are paired one to one, paths stop at the set', () => {
     ],
   });
   const rule = (port: number, protocol: Value, description: Value) => Value.object(ruleType, { port: n(port), protocol, description });
-  const tags = (...keys: string[]) => Value.set(tagType, keys.map((k) => Value.object(tagType, { key: s(k) })));
+  const tags = (...keys: string[]) =>
+    Value.set(
+      tagType,
+      keys.map((k) => Value.object(tagType, { key: s(k) })),
+    );
   const obj = (id: Value, rules: Value[], t: Value) => Value.object(RT, { id, rules: Value.set(ruleType, rules), tag: t });
   const nul = Value.null(T.string);
 
   it('a default goes only to the element that left the attribute unset', async () => {
     const config = obj(nul, [rule(80, s('udp'), nul), rule(80, nul, s('x'))], tags());
-    const resp = await rulesServer.planResourceChange({ type_name: 'test_rules', prior_state: dv(Value.null(RT), RT), proposed_new_state: dv(config, RT), config: dv(config, RT) }, ctx());
+    const resp = await rulesServer.planResourceChange(
+      { type_name: 'test_rules', prior_state: dv(Value.null(RT), RT), proposed_new_state: dv(config, RT), config: dv(config, RT) },
+      ctx(),
+    );
     expect(resp.diagnostics).toEqual([]);
     const planned = out(resp.planned_state, RT).attr('rules').elements();
-    const byDescription = (d: string | null) => planned.find((e) => (d === null ? e.attr('description').isUnknown() : e.attr('description').isKnown() && e.attr('description').asString() === d))!;
+    const byDescription = (d: string | null) =>
+      planned.find((e) => (d === null ? e.attr('description').isUnknown() : e.attr('description').isKnown() && e.attr('description').asString() === d))!;
     expect(byDescription(null).attr('protocol').asString()).toBe('udp');
     expect(byDescription('x').attr('protocol').asString()).toBe('tcp');
   });
@@ -307,13 +367,19 @@ describe('sets: elements are paired one to one, paths stop at the set', () => {
     const prior = obj(s('r-1'), [rule(80, s('tcp'), s('d'))], tags('a'));
     const same = obj(nul, [rule(80, nul, nul)], tags('a'));
     const proposedSame = obj(s('r-1'), [rule(80, s('tcp'), s('d'))], tags('a'));
-    const unchanged = await rulesServer.planResourceChange({ type_name: 'test_rules', prior_state: dv(prior, RT), proposed_new_state: dv(proposedSame, RT), config: dv(same, RT) }, ctx());
+    const unchanged = await rulesServer.planResourceChange(
+      { type_name: 'test_rules', prior_state: dv(prior, RT), proposed_new_state: dv(proposedSame, RT), config: dv(same, RT) },
+      ctx(),
+    );
     expect(unchanged.diagnostics).toEqual([]);
     expect(unchanged.requires_replace).toEqual([]);
 
     const changed = obj(nul, [rule(81, nul, nul)], tags('b'));
     const proposedChanged = obj(s('r-1'), [rule(81, nul, nul)], tags('b'));
-    const resp = await rulesServer.planResourceChange({ type_name: 'test_rules', prior_state: dv(prior, RT), proposed_new_state: dv(proposedChanged, RT), config: dv(changed, RT) }, ctx());
+    const resp = await rulesServer.planResourceChange(
+      { type_name: 'test_rules', prior_state: dv(prior, RT), proposed_new_state: dv(proposedChanged, RT), config: dv(changed, RT) },
+      ctx(),
+    );
     expect(resp.requires_replace).toEqual([{ steps: [{ attribute_name: 'rules' }] }, { steps: [{ attribute_name: 'tag' }] }]);
   });
 });

@@ -36,13 +36,18 @@ export class ServerState {
   constructor(readonly provider: Provider) {
     const problems: string[] = [...checkSchema(provider.schema, 'provider', provider.schemaChecks)];
     if (provider.metaSchema) problems.push(...checkSchema(provider.metaSchema, 'provider_meta', provider.schemaChecks));
-    const register = <T extends { typeName: string; schema: AnySchema }>(kind: string, map: Map<string, Registered<T>>, factories: readonly (() => T)[] | undefined) => {
+    const register = <T extends { typeName: string; schema: AnySchema }>(
+      kind: string,
+      map: Map<string, Registered<T>>,
+      factories: readonly (() => T)[] | undefined,
+    ) => {
       for (const factory of factories ?? []) {
         const sample = factory();
         const where = `${kind} ${sample.typeName}`;
         if (map.has(sample.typeName)) problems.push(`${where}: registered twice`);
         if (!/^[a-z][a-z0-9_]*$/.test(sample.typeName)) problems.push(`${where}: type names may contain only lowercase letters, digits and underscores`);
-        else if (sample.typeName !== provider.typeName && !sample.typeName.startsWith(`${provider.typeName}_`)) problems.push(`${where}: type names start with the provider name "${provider.typeName}_"`);
+        else if (sample.typeName !== provider.typeName && !sample.typeName.startsWith(`${provider.typeName}_`))
+          problems.push(`${where}: type names start with the provider name "${provider.typeName}_"`);
         problems.push(...checkSchema(sample.schema, where, provider.schemaChecks));
         map.set(sample.typeName, { factory, schema: sample.schema });
         if (((sample as { moveState?: readonly unknown[] }).moveState?.length ?? 0) > 0) this.movesState = true;
@@ -98,11 +103,18 @@ export async function guard(diags: Diagnostics, ctx: CallContext, what: string, 
     return true;
   } catch (err) {
     if (err instanceof PathError && err.path.length > 0) {
-      diags.addAttributeError(err.path, 'Invalid Value From Provider', `${what}: ${err.reason}. This is a bug in the provider; please report it to its developers.`);
+      diags.addAttributeError(
+        err.path,
+        'Invalid Value From Provider',
+        `${what}: ${err.reason}. This is a bug in the provider; please report it to its developers.`,
+      );
     } else if (ctx.signal.aborted && (err as Error)?.name === 'AbortError') {
       diags.addError('Operation Cancelled', `${what} was stopped because Terraform asked the provider to stop.`);
     } else {
-      diags.addError('Unexpected Provider Error', `${what} failed: ${err instanceof Error ? err.message : String(err)}. This is a bug in the provider; please report it to its developers.`);
+      diags.addError(
+        'Unexpected Provider Error',
+        `${what} failed: ${err instanceof Error ? err.message : String(err)}. This is a bug in the provider; please report it to its developers.`,
+      );
     }
     ctx.log.error(`${what} threw`, { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
     return false;

@@ -15,7 +15,11 @@ import { type ServerState, guard, requestContext } from './state';
 import { encodeDynamic, forTerraform } from './values';
 import { unknownPaths } from './walk';
 
-export async function upgradeResourceState(state: ServerState, req: P.UpgradeResourceState.Request, ctx: CallContext): Promise<P.UpgradeResourceState.Response> {
+export async function upgradeResourceState(
+  state: ServerState,
+  req: P.UpgradeResourceState.Request,
+  ctx: CallContext,
+): Promise<P.UpgradeResourceState.Response> {
   const diags = new Diagnostics();
   const out = (): P.UpgradeResourceState.Response => ({ diagnostics: diagnosticsToProto(diags) });
   const found = state.instance(state.resources, 'resource', req.type_name, diags);
@@ -24,12 +28,20 @@ export async function upgradeResourceState(state: ServerState, req: P.UpgradeRes
   const json = req.raw_state?.json && req.raw_state.json.length > 0 ? Buffer.from(req.raw_state.json).toString('utf8') : undefined;
   if (json === undefined) {
     const legacy = Object.keys(req.raw_state?.flatmap ?? {}).length > 0;
-    diags.addError('Unable to Read Prior State', legacy ? 'The stored state is in the pre-0.12 flatmap format, which this provider cannot read. Upgrade it with an older Terraform and provider first.' : 'Terraform sent no stored state to upgrade.');
+    diags.addError(
+      'Unable to Read Prior State',
+      legacy
+        ? 'The stored state is in the pre-0.12 flatmap format, which this provider cannot read. Upgrade it with an older Terraform and provider first.'
+        : 'Terraform sent no stored state to upgrade.',
+    );
     return out();
   }
   const version = Number(req.version);
   if (version > schema.version) {
-    diags.addError('Resource State From A Newer Provider', `The stored state of this ${req.type_name} was written with schema version ${version}, newer than this provider's version ${schema.version}. Use the provider version that wrote it, or a later one.`);
+    diags.addError(
+      'Resource State From A Newer Provider',
+      `The stored state of this ${req.type_name} was written with schema version ${version}, newer than this provider's version ${schema.version}. Use the provider version that wrote it, or a later one.`,
+    );
     return out();
   }
 
@@ -44,7 +56,10 @@ export async function upgradeResourceState(state: ServerState, req: P.UpgradeRes
   } else {
     const upgrader = resource.upgradeState?.[version];
     if (!upgrader) {
-      diags.addError('Unable to Upgrade Resource State', `The provider cannot upgrade ${req.type_name} state from schema version ${version} to ${schema.version}. This is a bug in the provider; please report it to its developers.`);
+      diags.addError(
+        'Unable to Upgrade Resource State',
+        `The provider cannot upgrade ${req.type_name} state from schema version ${version} to ${schema.version}. This is a bug in the provider; please report it to its developers.`,
+      );
       return out();
     }
     let priorState = null;
@@ -57,10 +72,15 @@ export async function upgradeResourceState(state: ServerState, req: P.UpgradeRes
       }
     }
     const resp = { state: new StateWriter(schema, emptyObject(schema)), diagnostics: diags };
-    const ok = await guard(diags, ctx, `upgrading ${req.type_name} state from version ${version}`, () => upgrader.upgrade({ ...requestContext(ctx), rawJSON: json, priorState }, resp));
+    const ok = await guard(diags, ctx, `upgrading ${req.type_name} state from version ${version}`, () =>
+      upgrader.upgrade({ ...requestContext(ctx), rawJSON: json, priorState }, resp),
+    );
     if (!ok || diags.hasError()) return out();
     if (!resp.state.touched) {
-      diags.addError('Missing Upgraded Resource State', `The upgrader of ${req.type_name} from version ${version} set no state. This is a bug in the provider.`);
+      diags.addError(
+        'Missing Upgraded Resource State',
+        `The upgrader of ${req.type_name} from version ${version} set no state. This is a bug in the provider.`,
+      );
       return out();
     }
     upgraded = resp.state.value;

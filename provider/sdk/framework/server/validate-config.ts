@@ -23,11 +23,19 @@ export function checkConfig(schema: AnySchema, config: Value, diags: Diagnostics
   forEachAttribute(schema.object, config, [], ({ attribute: a, value, path, parent }) => {
     const set = !value.isNull();
     if (a.computed && !a.optional && !a.required && set) {
-      diags.addAttributeError(path, 'Invalid Configuration for Read-Only Attribute', `Cannot set a value for ${describePath(path)}: the provider computes it. Remove it from the configuration.`);
+      diags.addAttributeError(
+        path,
+        'Invalid Configuration for Read-Only Attribute',
+        `Cannot set a value for ${describePath(path)}: the provider computes it. Remove it from the configuration.`,
+      );
     }
     if (a.deprecated !== undefined && set) diags.addAttributeWarning(path, 'Deprecated Attribute', a.deprecated);
     if (a.writeOnly && set && opts.writeOnlyAllowed === false) {
-      diags.addAttributeError(path, 'Write-Only Attribute Not Allowed', `${describePath(path)} is write-only, and this Terraform version cannot send write-only values. Use Terraform 1.11 or later.`);
+      diags.addAttributeError(
+        path,
+        'Write-Only Attribute Not Allowed',
+        `${describePath(path)} is write-only, and this Terraform version cannot send write-only values. Use Terraform 1.11 or later.`,
+      );
     }
     // Plain values hold numbers as JS numbers (except exact attributes and dynamic slots); create, read and
     // update would refuse this value, so refuse it now, at validate and plan, not half-way through apply.
@@ -73,4 +81,3 @@ function describePath(path: Path): string {
   const last = path[path.length - 1];
   return last && 'attr' in last ? `"${last.attr}"` : 'this attribute';
 }
-

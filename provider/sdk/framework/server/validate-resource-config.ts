@@ -34,25 +34,48 @@ export async function validateTypedConfig(
   checkConfig(schema, value, diags, opts);
   if (!target.validateConfig || diags.hasError()) return;
   await guard(diags, ctx, 'validating the configuration', () =>
-    target.validateConfig!({ ...requestContext(ctx), config: objectToPlain(value, schema.object, { allowUnknown: true }) as ConfigOf<AnySchema>, rawConfig: value }, diags),
+    target.validateConfig!(
+      { ...requestContext(ctx), config: objectToPlain(value, schema.object, { allowUnknown: true }) as ConfigOf<AnySchema>, rawConfig: value },
+      diags,
+    ),
   );
 }
 
-export async function validateResourceConfig(state: ServerState, req: P.ValidateResourceConfig.Request, ctx: CallContext): Promise<P.ValidateResourceConfig.Response> {
+export async function validateResourceConfig(
+  state: ServerState,
+  req: P.ValidateResourceConfig.Request,
+  ctx: CallContext,
+): Promise<P.ValidateResourceConfig.Response> {
   const diags = new Diagnostics();
   const found = state.instance(state.resources, 'resource', req.type_name, diags);
-  if (found) await validateTypedConfig(found.schema, found.instance, req.config, ctx, { writeOnlyAllowed: req.client_capabilities?.write_only_attributes_allowed ?? true }, diags);
+  if (found)
+    await validateTypedConfig(
+      found.schema,
+      found.instance,
+      req.config,
+      ctx,
+      { writeOnlyAllowed: req.client_capabilities?.write_only_attributes_allowed ?? true },
+      diags,
+    );
   return { diagnostics: diagnosticsToProto(diags) };
 }
 
-export async function validateDataResourceConfig(state: ServerState, req: P.ValidateDataResourceConfig.Request, ctx: CallContext): Promise<P.ValidateDataResourceConfig.Response> {
+export async function validateDataResourceConfig(
+  state: ServerState,
+  req: P.ValidateDataResourceConfig.Request,
+  ctx: CallContext,
+): Promise<P.ValidateDataResourceConfig.Response> {
   const diags = new Diagnostics();
   const found = state.instance(state.dataSources, 'data source', req.type_name, diags);
   if (found) await validateTypedConfig(found.schema, found.instance, req.config, ctx, {}, diags);
   return { diagnostics: diagnosticsToProto(diags) };
 }
 
-export async function validateEphemeralResourceConfig(state: ServerState, req: P.ValidateEphemeralResourceConfig.Request, ctx: CallContext): Promise<P.ValidateEphemeralResourceConfig.Response> {
+export async function validateEphemeralResourceConfig(
+  state: ServerState,
+  req: P.ValidateEphemeralResourceConfig.Request,
+  ctx: CallContext,
+): Promise<P.ValidateEphemeralResourceConfig.Response> {
   const diags = new Diagnostics();
   const found = state.instance(state.ephemeralResources, 'ephemeral resource', req.type_name, diags);
   if (found) await validateTypedConfig(found.schema, found.instance, req.config, ctx, {}, diags);

@@ -40,7 +40,10 @@ function hasWriteOnly(schema: AnySchema): boolean {
 }
 
 function writeOnlyIn(o: ObjectSchema): boolean {
-  return Object.values(o.attributes).some((a) => a.writeOnly || (a.nested !== undefined && writeOnlyIn(a.nested.object))) || Object.values(blocksOf(o)).some((b) => writeOnlyIn(b.object));
+  return (
+    Object.values(o.attributes).some((a) => a.writeOnly || (a.nested !== undefined && writeOnlyIn(a.nested.object))) ||
+    Object.values(blocksOf(o)).some((b) => writeOnlyIn(b.object))
+  );
 }
 const writeOnlyCache = new WeakMap<AnySchema, boolean>();
 

@@ -118,7 +118,8 @@ function mapNested(v: Value, nesting: string, schema: ObjectSchema, type: Value[
   if (!v.isKnown()) return v;
   const objType = elementObjectType(type, nesting);
   const { path, inSet } = site;
-  const at = (o: Value | undefined, pick: (o: Value) => Value | undefined): Value | undefined => (o === undefined ? undefined : o.isKnown() ? (pick(o) ?? Value.null(objType)) : Value.null(objType));
+  const at = (o: Value | undefined, pick: (o: Value) => Value | undefined): Value | undefined =>
+    o === undefined ? undefined : o.isKnown() ? (pick(o) ?? Value.null(objType)) : Value.null(objType);
   switch (nesting) {
     case 'single':
     case 'group':
@@ -126,16 +127,39 @@ function mapNested(v: Value, nesting: string, schema: ObjectSchema, type: Value[
     case 'list':
       return Value.list(
         objType,
-        v.elements().map((e, i) => mapAttributes(schema, objType, e, { config: at(with_.config, (o) => o.elements()[i]), prior: at(with_.prior, (o) => o.elements()[i]) }, inSet ? path : indexStep(path, i), fn, inSet)),
+        v
+          .elements()
+          .map((e, i) =>
+            mapAttributes(
+              schema,
+              objType,
+              e,
+              { config: at(with_.config, (o) => o.elements()[i]), prior: at(with_.prior, (o) => o.elements()[i]) },
+              inSet ? path : indexStep(path, i),
+              fn,
+              inSet,
+            ),
+          ),
       );
     case 'set': {
       const pairs = pairSet(schema, v, with_);
-      return Value.set(objType, v.elements().map((e, i) => mapAttributes(schema, objType, e, pairs[i]!, path, fn, true)));
+      return Value.set(
+        objType,
+        v.elements().map((e, i) => mapAttributes(schema, objType, e, pairs[i]!, path, fn, true)),
+      );
     }
     case 'map': {
       const entries: Record<string, Value> = {};
       for (const [k, e] of Object.entries(v.entries())) {
-        entries[k] = mapAttributes(schema, objType, e, { config: at(with_.config, (o) => o.entries()[k]), prior: at(with_.prior, (o) => o.entries()[k]) }, inSet ? path : keyStep(path, k), fn, inSet);
+        entries[k] = mapAttributes(
+          schema,
+          objType,
+          e,
+          { config: at(with_.config, (o) => o.entries()[k]), prior: at(with_.prior, (o) => o.entries()[k]) },
+          inSet ? path : keyStep(path, k),
+          fn,
+          inSet,
+        );
       }
       return Value.map(objType, entries);
     }
@@ -197,7 +221,11 @@ function matchesConfig(schema: ObjectSchema, planned: Value, config: Value): boo
       case 'map': {
         const pe = p.entries();
         const ce = c.entries();
-        if (Object.keys(pe).length !== Object.keys(ce).length || Object.entries(pe).some(([k, e]) => ce[k] === undefined || !matchesConfig(b.object, e, ce[k]!))) return false;
+        if (
+          Object.keys(pe).length !== Object.keys(ce).length ||
+          Object.entries(pe).some(([k, e]) => ce[k] === undefined || !matchesConfig(b.object, e, ce[k]!))
+        )
+          return false;
         break;
       }
       case 'set': {

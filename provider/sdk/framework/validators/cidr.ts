@@ -34,11 +34,19 @@ export function cidr(opts: { allowHostBits?: boolean } = {}): Validator {
       const max = v6 ? 128 : 32;
       const prefix = Number(prefixText);
       if (slash < 0 || (!v6 && !isIPv4(addr)) || !/^\d{1,3}$/.test(prefixText) || prefix > max || (v6 && addr.includes('.'))) {
-        diags.addAttributeError(path, 'Invalid CIDR Block', `${JSON.stringify(text)} is not a CIDR block. Write an address and a prefix length, such as 10.0.0.0/8 or 2001:db8::/32.`);
+        diags.addAttributeError(
+          path,
+          'Invalid CIDR Block',
+          `${JSON.stringify(text)} is not a CIDR block. Write an address and a prefix length, such as 10.0.0.0/8 or 2001:db8::/32.`,
+        );
         return;
       }
       if (!opts.allowHostBits && hostBitsSet(addr, prefix, v6)) {
-        diags.addAttributeError(path, 'Invalid CIDR Block', `${JSON.stringify(text)} has bits set after its /${prefix} prefix. Did you mean the network address of that block?`);
+        diags.addAttributeError(
+          path,
+          'Invalid CIDR Block',
+          `${JSON.stringify(text)} has bits set after its /${prefix} prefix. Did you mean the network address of that block?`,
+        );
       }
     },
   };

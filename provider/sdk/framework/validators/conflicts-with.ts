@@ -14,7 +14,11 @@ export function conflictsWith(...siblings: string[]): Validator {
       for (const s of siblings) {
         if (!parent.attr(s).isNull()) {
           const self = path[path.length - 1];
-          diags.addAttributeError(path, 'Invalid Attribute Combination', `"${self && 'attr' in self ? self.attr : 'this attribute'}" cannot be set together with "${s}". Remove one of them.`);
+          diags.addAttributeError(
+            path,
+            'Invalid Attribute Combination',
+            `"${self && 'attr' in self ? self.attr : 'this attribute'}" cannot be set together with "${s}". Remove one of them.`,
+          );
         }
       }
     },
@@ -29,7 +33,8 @@ export function alsoRequires(...siblings: string[]): Validator {
       if (value.isNull() || !parent.isKnown()) return;
       const parentPath = path.slice(0, -1);
       for (const s of siblings) {
-        if (parent.attr(s).isNull()) diags.addAttributeError(attrStep(parentPath, s), 'Missing Attribute', `"${s}" must be set when the attribute next to it is set.`);
+        if (parent.attr(s).isNull())
+          diags.addAttributeError(attrStep(parentPath, s), 'Missing Attribute', `"${s}" must be set when the attribute next to it is set.`);
       }
     },
   };

@@ -8,7 +8,8 @@ export function matchesRegex(pattern: RegExp, message: string): Validator {
     validate({ path, value }, diags) {
       if (!value.isKnown()) return;
       // A refined unknown with a known prefix could already fail, but a prefix cannot prove a regex wrong in general.
-      if (!pattern.test(value.asString())) diags.addAttributeError(path, 'Invalid Attribute Value', `${JSON.stringify(value.asString())} is not valid: it must be ${message}.`);
+      if (!pattern.test(value.asString()))
+        diags.addAttributeError(path, 'Invalid Attribute Value', `${JSON.stringify(value.asString())} is not valid: it must be ${message}.`);
     },
   };
 }

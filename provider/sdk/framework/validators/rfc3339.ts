@@ -34,7 +34,11 @@ export function rfc3339(): Validator {
     validate({ path, value }, diags) {
       if (!value.isKnown()) return;
       if (parseRFC3339(value.asString()) === undefined) {
-        diags.addAttributeError(path, 'Invalid RFC 3339 Timestamp', `${JSON.stringify(value.asString())} is not an RFC 3339 timestamp. Write it like 2030-01-02T15:04:05Z or 2030-01-02T18:04:05+03:00.`);
+        diags.addAttributeError(
+          path,
+          'Invalid RFC 3339 Timestamp',
+          `${JSON.stringify(value.asString())} is not an RFC 3339 timestamp. Write it like 2030-01-02T15:04:05Z or 2030-01-02T18:04:05+03:00.`,
+        );
       }
     },
   };

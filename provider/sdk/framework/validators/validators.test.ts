@@ -43,10 +43,23 @@ describe('oneOf and matchesRegex', () => {
 });
 
 describe('rfc3339', () => {
-  it.each(['2030-01-02T15:04:05Z', '2030-01-02T18:04:05+03:00', '2030-01-02T15:04:05.123456789Z', '2024-02-29T00:00:00-00:30', '0000-02-29T00:00:00Z'])('accepts %s', (t) => {
-    expect(run(rfc3339(), s(t)).length).toBe(0);
-  });
-  it.each(['2030-01-02', '2030-02-30T00:00:00Z', '2030-01-02 15:04:05Z', '2030-13-01T00:00:00Z', '2030-01-02T24:00:00Z', '2030-01-02T15:04:05+0300', 'tomorrow', '2030-01-02T10:00:60Z', '2100-02-29T00:00:00Z'])('refuses %s', (t) => {
+  it.each(['2030-01-02T15:04:05Z', '2030-01-02T18:04:05+03:00', '2030-01-02T15:04:05.123456789Z', '2024-02-29T00:00:00-00:30', '0000-02-29T00:00:00Z'])(
+    'accepts %s',
+    (t) => {
+      expect(run(rfc3339(), s(t)).length).toBe(0);
+    },
+  );
+  it.each([
+    '2030-01-02',
+    '2030-02-30T00:00:00Z',
+    '2030-01-02 15:04:05Z',
+    '2030-13-01T00:00:00Z',
+    '2030-01-02T24:00:00Z',
+    '2030-01-02T15:04:05+0300',
+    'tomorrow',
+    '2030-01-02T10:00:60Z',
+    '2100-02-29T00:00:00Z',
+  ])('refuses %s', (t) => {
     expect(errors(run(rfc3339(), s(t)))[0]).toMatch(/^Invalid RFC 3339 Timestamp/);
   });
   it('parses offsets to the same instant', () => {
@@ -63,9 +76,12 @@ describe('cidr', () => {
   it.each(['10.0.0.0/8', '0.0.0.0/0', '192.168.1.7/32', '2001:db8::/32', '::/0', 'fe80::1/128'])('accepts %s', (c) => {
     expect(run(cidr(), s(c)).length).toBe(0);
   });
-  it.each(['10.0.0.0', '10.0.0.0/33', '10.0.0/8', '2001:db8::/129', 'x/8', '10.0.0.0/08x', '::ffff:1.2.3.4/96', 'fe80::1%eth0/128', 'fe80::%eth0/64'])('refuses %s', (c) => {
-    expect(errors(run(cidr(), s(c)))[0]).toMatch(/^Invalid CIDR Block: .* is not a CIDR block/);
-  });
+  it.each(['10.0.0.0', '10.0.0.0/33', '10.0.0/8', '2001:db8::/129', 'x/8', '10.0.0.0/08x', '::ffff:1.2.3.4/96', 'fe80::1%eth0/128', 'fe80::%eth0/64'])(
+    'refuses %s',
+    (c) => {
+      expect(errors(run(cidr(), s(c)))[0]).toMatch(/^Invalid CIDR Block: .* is not a CIDR block/);
+    },
+  );
   it('refuses host bits after the prefix unless allowed', () => {
     expect(errors(run(cidr(), s('10.0.0.1/8')))[0]).toContain('has bits set after its /8 prefix');
     expect(errors(run(cidr(), s('2001:db8::1/64')))[0]).toContain('/64 prefix');

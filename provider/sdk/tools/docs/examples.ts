@@ -19,7 +19,10 @@ export interface Examples {
 
 export class MissingExampleError extends Error {
   readonly code = 'missing_example';
-  constructor(readonly file: string, what: string) {
+  constructor(
+    readonly file: string,
+    what: string,
+  ) {
     super(`${what} has no example: expected ${file}`);
     this.name = 'MissingExampleError';
   }

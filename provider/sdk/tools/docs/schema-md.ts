@@ -114,7 +114,9 @@ function blockChildren(parents: string[], block: BlockJSON, root = false): strin
     out.push(root ? GROUPS[group].heading : GROUPS[group].label);
     if (names.some((n) => (n in blocks ? blockHasWriteOnly(blocks[n].block) : attributes[n].write_only))) out.push(WRITE_ONLY_NOTE);
     const g = group as Group;
-    out.push(names.map((n) => (n in blocks ? blockItem([...parents, n], blocks[n], g, nested) : attributeItem([...parents, n], attributes[n], g, nested))).join('\n'));
+    out.push(
+      names.map((n) => (n in blocks ? blockItem([...parents, n], blocks[n], g, nested) : attributeItem([...parents, n], attributes[n], g, nested))).join('\n'),
+    );
   });
   return [...out, ...nestedSections(nested)];
 }
