@@ -73,7 +73,7 @@ async function providerRun(executable: string) {
   const exit = await shutdownPlugin(plugin, clients);
   const shutdown = performance.now() - t2;
   if (exit.code !== 0) throw new Error(`${executable} exited with ${exit.code ?? exit.signal} after Shutdown; stderr: ${plugin.stderr()}`);
-  if (plugin.stdout() !== plugin.handshake.line + '\n')
+  if (plugin.stdout() !== `${plugin.handshake.line}\n`)
     throw new Error(`${executable} wrote to stdout after its handshake: ${JSON.stringify(plugin.stdout())}`);
   return { handshake: plugin.handshakeMs, firstSchema, warmSchema, shutdown };
 }

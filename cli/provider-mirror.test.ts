@@ -116,7 +116,7 @@ test('a --dir that is a file, lies below a file, or cannot be written is a usage
   writeFileSync(file, '');
   expect(() => installMirror({ ...target(), dir: file, platform: 'linux_amd64' })).toThrow(new UsageError(`--dir ${file} exists and is not a directory`));
   expect(() => installMirror({ ...target(), dir: join(file, 'm'), platform: 'linux_amd64' })).toThrow(
-    new RegExp(`^--dir ${escape(join(file, 'm'))} cannot be used: creating .* failed: ENOTDIR`),
+    new RegExp(`^--dir ${escapeRegExp(join(file, 'm'))} cannot be used: creating .* failed: ENOTDIR`),
   );
   // Root writes through any mode bits; sysfs refuses even root.
   let unwritable = '/sys/keyplane-mirror';
@@ -125,7 +125,7 @@ test('a --dir that is a file, lies below a file, or cannot be written is a usage
     mkdirSync(unwritable, { mode: 0o555 });
   }
   expect(() => installMirror({ ...target(), dir: unwritable, platform: 'linux_amd64' })).toThrow(
-    new RegExp(`^--dir ${escape(unwritable)} cannot be used: creating .* failed: E(ACCES|PERM|ROFS)`),
+    new RegExp(`^--dir ${escapeRegExp(unwritable)} cannot be used: creating .* failed: E(ACCES|PERM|ROFS)`),
   );
   expect(() => installMirror({ ...target(), dir: unwritable, platform: 'linux_amd64' })).toThrow(UsageError);
 });
@@ -143,6 +143,6 @@ test('the dev_overrides launcher: DIR/terraform-provider-keyplane, the same scri
   expect(installDevLauncher({ ...target(), dir: join(dir, 'dev') }).changed).toBe(false);
 });
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -14,6 +14,7 @@ export const END_MARKER = '# END keyplane provider install';
 
 /** An HCL string literal. JSON's escapes are HCL's; control characters would not survive HCL 1, so they are refused. */
 export function hclString(value: string, option: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   if (/[\u0000-\u001f\u007f]/.test(value))
     throw new UsageError(`${option} ${JSON.stringify(value)} holds a control character, which a Terraform CLI configuration cannot hold`);
   return JSON.stringify(value);

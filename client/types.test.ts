@@ -9,6 +9,7 @@ type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ?
 type Expect<T extends true> = T;
 type Returns<M extends keyof KeyplaneClient> = KeyplaneClient[M] extends (...args: never[]) => Promise<infer R> ? R : never;
 
+// biome-ignore lint/suspicious/noExportsInTest: exported so tsc checks the tuple without an unused-type error
 export type Checks = [
   Expect<Equal<ApiKey, ServiceApiKey>>,
   Expect<Equal<Returns<'getApiKey'>, ApiKey>>,

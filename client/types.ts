@@ -6,7 +6,11 @@
  * @module
  */
 import type { Static } from '@sinclair/typebox';
-import type { CreateAllowListBody, IpAllowList, UpdateAllowListBody } from '../service/allow-lists/routes';
+import type {
+  CreateAllowListBody as CreateAllowListBodySchema,
+  IpAllowList,
+  UpdateAllowListBody as UpdateAllowListBodySchema,
+} from '../service/allow-lists/routes';
 import type { AuditEvent } from '../service/audit/routes';
 import type {
   ApiKey,
@@ -66,8 +70,8 @@ export type CreateServiceAccountBody = Static<typeof CreateServiceAccountBodySch
 export type UpdateServiceAccountBody = Static<typeof UpdateServiceAccountBodySchema>;
 export type CreateUserBody = Static<typeof CreateUserBodySchema>;
 export type UpdateUserBody = Static<typeof UpdateUserBodySchema>;
-export type CreateAllowListBody = Static<typeof CreateAllowListBody>;
-export type UpdateAllowListBody = Static<typeof UpdateAllowListBody>;
+export type CreateAllowListBody = Static<typeof CreateAllowListBodySchema>;
+export type UpdateAllowListBody = Static<typeof UpdateAllowListBodySchema>;
 export type CreateScopeBody = Static<typeof CreateScopeBodySchema>;
 export type CreateSecretBody = Static<typeof CreateSecretBodySchema>;
 export type UpdateSecretBody = Static<typeof UpdateSecretBodySchema>;

@@ -15,7 +15,7 @@
  * whitespace and comments at almost no cost), and unminified code gives a crash report real line numbers.
  * `npm run build` runs this after tsc, replacing tsc's output for these entries with the bundle.
  */
-'use strict';
+
 const { chmodSync, readFileSync, rmSync } = require('node:fs');
 const { join, resolve } = require('node:path');
 const esbuild = require('esbuild');

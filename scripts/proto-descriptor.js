@@ -12,7 +12,7 @@
  * is the parser @grpc/proto-loader itself uses (its dependency), so the JSON is exactly what loadSync would
  * have built from the text. Field names keep their .proto spelling (keepCase), as the server expects.
  */
-'use strict';
+
 const { readFileSync, writeFileSync } = require('node:fs');
 const { join, resolve } = require('node:path');
 const protobuf = require('protobufjs');

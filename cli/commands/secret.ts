@@ -47,9 +47,9 @@ export function entriesFrom(o: WriteFlags): Record<string, string> | undefined {
   }
   for (const [key, file] of Object.entries(keyValues(o.entryFile, '--entry-file') ?? {})) {
     // One trailing newline is what editors and `echo` add; the value is what comes before it.
-    (out ??= {})[key] = readInput(file, `--entry-file ${key}=`).replace(/\r?\n$/, '');
+    out = { ...out, [key]: readInput(file, `--entry-file ${key}=`).replace(/\r?\n$/, '') };
   }
-  for (const [key, value] of Object.entries(keyValues(o.entry, '--entry') ?? {})) (out ??= {})[key] = value;
+  for (const [key, value] of Object.entries(keyValues(o.entry, '--entry') ?? {})) out = { ...out, [key]: value };
   return out;
 }
 
@@ -60,7 +60,10 @@ function parseVersion(value: string | undefined): number | 'latest' {
 }
 
 function printVersion(format: Format, v: SecretVersionWithEntries): void {
-  if (format !== 'table') return printObject(format, v);
+  if (format !== 'table') {
+    printObject(format, v);
+    return;
+  }
   printObject(format, { secret_id: v.secret_id, version: v.version, created_by: v.created_by, created_at: v.created_at, destroyed_at: v.destroyed_at });
   if (v.entries === null) {
     printLine('(this version is destroyed: its entries are gone)');

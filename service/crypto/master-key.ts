@@ -11,7 +11,7 @@ export const MASTER_KEY_FILE = 'master.key';
 export function createMasterKeyFile(path: string): Buffer {
   const key = randomBytes(32);
   // 'wx' refuses to overwrite: losing the old master key would make every stored secret unreadable.
-  writeFileSync(path, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+  writeFileSync(path, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   return key;
 }
 

@@ -31,7 +31,10 @@ class FreezableProxy {
       };
       down.on('error', drop).on('close', drop);
       up.on('error', drop).on('close', drop);
-      if (this.frozen) pair.forEach((s) => s.pause());
+      if (this.frozen)
+        pair.forEach((s) => {
+          s.pause();
+        });
     });
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
     this.port = (this.server.address() as { port: number }).port;

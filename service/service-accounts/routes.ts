@@ -68,13 +68,11 @@ export function serviceAccountRoutes(ctx: ServiceContext): FastifyPluginAsyncTyp
     return row;
   };
   const nameTaken = (name: string) => new ApiError('already_exists', `a service account named ${name} exists`, 'name');
-  const assertRoleWithin = (request: Parameters<typeof requireRole>[0], role: Role) => {
+  const assertRoleWithin = (request: Parameters<typeof requireRole>[0], role: ServiceAccountsTable['role']) => {
     if (!isAdmin(request) && !atLeast(request.auth.role, role)) {
       throw permissionDenied(`a key acting as ${request.auth.role} cannot manage a service account with the ${role} role`, 'role');
     }
   };
-  type Role = ServiceAccountsTable['role'];
-
   return async (app) => {
     app.post(
       '/service-accounts',

@@ -28,7 +28,9 @@ describeTerraform('CDK examples', () => {
   });
 
   const cleanups: (() => void)[] = [];
-  afterEach(() => cleanups.splice(0).forEach((f) => f()));
+  afterEach(() => {
+    for (const f of cleanups.splice(0)) f();
+  });
 
   test.each(['cdktf', 'cdktn'] as const)(
     'examples/%s synthesizes a stack that applies, delivers the key only to the secret store, plans nothing more and destroys',
@@ -49,7 +51,9 @@ describeTerraform('CDK examples', () => {
         expect(tf.terraform.backend).toEqual({ local: { path: stateFile } });
         expect(Object.keys(tf.resource.keyplane_service_account)).toEqual(['deployer']);
         expect(tf.resource.keyplane_api_key.deploy_key).toMatchObject({
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: Terraform's interpolation, as cdktf writes it
           service_account_id: '${keyplane_service_account.deployer.id}',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: Terraform's interpolation, as cdktf writes it
           output_to_secret_store: { secret_id: '${keyplane_secret.deployer_credentials.id}', entry_key: 'KEYPLANE_API_KEY' },
         });
         expect(Object.keys(tf.output).sort()).toEqual(['api_key_id', 'secret_name', 'secret_store_version_id', 'service_account_id']);

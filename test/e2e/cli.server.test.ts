@@ -14,7 +14,9 @@ function tempDir(): string {
   dirs.push(dir);
   return dir;
 }
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 /** Starts `server start` and resolves once it listens, with a way to signal it and collect the exit code. */
 async function start(data: string) {

@@ -32,7 +32,9 @@ describeTerraform('conformance: parallel and interrupted runs', () => {
           const ids = addresses.map((a) => state[a]!.values.id as string);
           expect(new Set(ids).size).toBe(COUNT);
           expect(w.storeIds('things')).toEqual([...ids].sort());
-          addresses.forEach((a, i) => expect(state[a]!.values.name).toBe(`many-${i}`));
+          addresses.forEach((a, i) => {
+            expect(state[a]!.values.name).toBe(`many-${i}`);
+          });
         },
       },
     ]);

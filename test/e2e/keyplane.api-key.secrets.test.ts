@@ -103,7 +103,7 @@ describeTerraform('keyplane_api_key secret outputs', () => {
       'armored but corrupt',
       async () => {
         const lines = (await keyPair()).publicKey.split('\n');
-        const body = lines.findIndex((l) => l === '') + 2;
+        const body = lines.indexOf('') + 2;
         return [...lines.slice(0, body), ...lines.slice(body + 2)].join('\n');
       },
       /Invalid PGP Key|PGP Key Cannot Encrypt/,

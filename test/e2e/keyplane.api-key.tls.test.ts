@@ -69,7 +69,12 @@ describeTerraform('keyplane provider over HTTPS with a private CA', () => {
     const ca = readFileSync(join(dir, 'cert.pem'));
     for (let i = 0; ; i++) {
       const up = await new Promise<boolean>((resolve) =>
-        https.get(`${endpoint}/healthz`, { ca }, (res) => (res.resume(), resolve(res.statusCode === 200))).on('error', () => resolve(false)),
+        https
+          .get(`${endpoint}/healthz`, { ca }, (res) => {
+            res.resume();
+            resolve(res.statusCode === 200);
+          })
+          .on('error', () => resolve(false)),
       );
       if (up) break;
       if (i > 150) throw new Error('the TLS service did not start');

@@ -29,7 +29,9 @@ describeTerraform('keyplane data sources', () => {
   afterAll(async () => {
     await service?.stop();
   });
-  afterEach(() => workspaces.splice(0).forEach((ws) => ws.remove()));
+  afterEach(() => {
+    for (const ws of workspaces.splice(0)) ws.remove();
+  });
 
   test('keyplane_api_key: the example shows status and when and where the key was last used, never the secret', async () => {
     const created = await service.client.createApiKey({ name: 'ci-used', labels: { team: 'platform' } });

@@ -30,7 +30,9 @@ describeTerraform('keyplane ephemeral resources', () => {
   afterAll(async () => {
     await service?.stop();
   });
-  afterEach(() => workspaces.splice(0).forEach((ws) => ws.remove()));
+  afterEach(() => {
+    for (const ws of workspaces.splice(0)) ws.remove();
+  });
 
   /** Saved plan (binary and `show -json`), state file and `show -json` of the state: everything Terraform keeps. */
   async function everythingKept(ws: KeyplaneWorkspace): Promise<string> {

@@ -37,7 +37,9 @@ describeTerraform('keyplane resources', () => {
   afterAll(async () => {
     await service?.stop();
   });
-  afterEach(() => workspaces.splice(0).forEach((ws) => ws.remove()));
+  afterEach(() => {
+    for (const ws of workspaces.splice(0)) ws.remove();
+  });
 
   /**
    * Runs the command of `examples/resources/<type>/import.sh` with `id` in a fresh workspace holding

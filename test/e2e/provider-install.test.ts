@@ -65,7 +65,9 @@ describeTerraform('keyplane provider install, with terraform init offline', () =
     mkdirSync(home);
   });
   afterEach(() => {
-    workspaces.splice(0).forEach((ws) => ws.remove());
+    workspaces.splice(0).forEach((ws) => {
+      ws.remove();
+    });
     rmSync(root, { recursive: true, force: true });
   });
 
@@ -135,7 +137,7 @@ describeTerraform('keyplane provider install, with terraform init offline', () =
 
   test('without --dir and with no CLI config at all, a plain terraform init finds it in $HOME/.terraform.d/plugins', async () => {
     const installed = install([]);
-    expect(installed.path.startsWith(join(home, '.terraform.d', 'plugins') + '/')).toBe(true);
+    expect(installed.path.startsWith(`${join(home, '.terraform.d', 'plugins')}/`)).toBe(true);
     expect(installed.cli_config).toBeNull();
 
     const ws = workspace(undefined);

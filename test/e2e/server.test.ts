@@ -39,7 +39,9 @@ beforeAll(() => {
 });
 
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 /** An initialised SQLite data dir and its admin key. */
 async function initDir(): Promise<{ dir: string; admin: string }> {
@@ -267,7 +269,7 @@ test('TLS with a certificate and key: HTTPS that verifies against the CA, and no
   await expect(get('/healthz', {})).rejects.toMatchObject({ code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
   // Plain HTTP to the TLS port gets no API answer.
   const plain = await new Promise<string>((resolve) => {
-    const req = httpRequest(s.url.replace('https:', 'http:') + '/healthz', { agent: false }, (res) => resolve(`status ${res.statusCode}`));
+    const req = httpRequest(`${s.url.replace('https:', 'http:')}/healthz`, { agent: false }, (res) => resolve(`status ${res.statusCode}`));
     req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
     req.end();
   });

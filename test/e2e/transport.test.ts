@@ -31,7 +31,9 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  cleanup.forEach((f) => f());
+  cleanup.forEach((f) => {
+    f();
+  });
   for (const pid of processesRunning(providerDir)) process.kill(pid, 'SIGKILL');
   rmSync(providerDir, { recursive: true, force: true });
 });
@@ -292,7 +294,7 @@ describeTerraform('the provider executable under terraform', () => {
     const log = res.stderr;
     expect(log).toMatch(/\[TRACE\] provider\.terraform-provider-transport: Received request: .*tf_rpc=GetProviderSchema/);
     expect(log).toMatch(/\[TRACE\] provider\.terraform-provider-transport: Received request: .*tf_rpc=Shutdown/);
-    expect(log).toMatch(/\[INFO\]  provider\.terraform-provider-transport: transport fixture served its schema: .*@module=provider/);
+    expect(log).toMatch(/\[INFO\] {2}provider\.terraform-provider-transport: transport fixture served its schema: .*@module=provider/);
     expect(log).toMatch(/tls=true/);
     const started = log.match(/provider: plugin started: path=[^\n]*terraform-provider-transport/g) ?? [];
     const exited = log.match(/provider: plugin process exited: plugin=[^\n]*terraform-provider-transport/g) ?? [];

@@ -221,8 +221,14 @@ export class Workspace {
     let stdout = '';
     let stderr = '';
     let output = '';
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => ((stdout += d), (output += d)));
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => ((stderr += d), (output += d)));
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      output += d;
+    });
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      output += d;
+    });
     if (opts.stdin !== undefined) child.stdin!.end(opts.stdin);
     opts.onSpawn?.(child);
     const timeoutMs = opts.timeoutMs ?? 90_000;

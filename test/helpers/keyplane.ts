@@ -15,7 +15,7 @@ import { createServer, request } from 'node:http';
 import { join } from 'node:path';
 import { KeyplaneClient } from '../../client';
 import { type CliService, ROOT, startCliService } from './cli';
-import { type ShowPlan, type ShowState, type TerraformResult, TerraformError, parseJSON, plannedActions, resourcesByAddress } from './conformance';
+import { type ShowPlan, type ShowState, type TerraformResult, TerraformError, parseJSON, resourcesByAddress } from './conformance';
 import { type TerraformWorkspace, createWorkspace } from './terraform';
 import { cachedBundle } from './bundle-cache';
 

@@ -180,13 +180,18 @@ export function dialPlugin(plugin: Pick<LaunchedPlugin, 'handshake' | 'clientCer
     broker: make('plugin.GRPCBroker'),
     stdio: make('plugin.GRPCStdio'),
   };
-  return { ...clients, close: () => Object.values(clients).forEach((c) => c.close()) };
+  return {
+    ...clients,
+    close: () => {
+      for (const c of Object.values(clients)) c.close();
+    },
+  };
 }
 
 /** One unary call as a promise (5 s deadline unless told). */
 export function call<T = Record<string, unknown>>(client: Client, method: string, request: unknown = {}, deadlineMs = 5_000): Promise<T> {
   return new Promise((resolve, reject) => {
-    const fn = (client as unknown as Record<string, Function>)[method];
+    const fn = (client as unknown as Record<string, (...args: unknown[]) => unknown>)[method];
     if (typeof fn !== 'function') return reject(new Error(`no method ${method} on this client`));
     fn.call(client, request, new Metadata(), { deadline: Date.now() + deadlineMs }, (err: ServiceError | null, res: T) => (err ? reject(err) : resolve(res)));
   });

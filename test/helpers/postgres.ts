@@ -140,7 +140,9 @@ export async function startPostgres(): Promise<PostgresServer> {
     running.add(stopNow);
     if (!exitHookInstalled) {
       exitHookInstalled = true;
-      process.once('exit', () => running.forEach((stop) => stop()));
+      process.once('exit', () => {
+        for (const stop of running) stop();
+      });
     }
     // With the driver rather than createdb, which not every installation puts beside initdb.
     const client = new Client({ host: '127.0.0.1', port, user: 'keyplane', database: 'postgres' });

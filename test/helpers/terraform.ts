@@ -126,7 +126,9 @@ export function createWorkspace(options: WorkspaceOptions): TerraformWorkspace {
   live.add(root);
   if (!exitHook) {
     exitHook = true;
-    process.once('exit', () => live.forEach((r) => rmSync(r, { recursive: true, force: true })));
+    process.once('exit', () => {
+      for (const r of live) rmSync(r, { recursive: true, force: true });
+    });
   }
   const env = merge({ ...baseEnv(), TF_CLI_CONFIG_FILE: cliConfigFile }, options.env);
   const workspace: TerraformWorkspace = {

@@ -6,7 +6,7 @@
  * prior state whenever it denotes the same set as the configuration (no diff for another spelling), and
  * `normalised_cidrs` shows at plan exactly what the service will store.
  */
-import { Value } from '../../sdk/cty/value';
+import type { Value } from '../../sdk/cty/value';
 import type { PlanModifier, Validator } from '../../sdk/framework';
 import { normaliseCidr, sameCidrSet } from './cidr';
 

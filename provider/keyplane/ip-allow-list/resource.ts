@@ -73,7 +73,7 @@ export class IpAllowListResource extends ConfiguredByProvider implements Resourc
   readonly schema = ipAllowListSchema;
 
   /** Plans `normalised_cidrs` from the configuration, so the plan shows what the service will enforce. */
-  modifyPlan(req: ModifyPlanRequest<Schema>, resp: ModifyPlanResponse<Schema>): void {
+  modifyPlan(_req: ModifyPlanRequest<Schema>, resp: ModifyPlanResponse<Schema>): void {
     if (resp.plan === null) return;
     const cidrs = resp.plan.get().cidrs;
     if (isUnknown(cidrs) || cidrs.some(isUnknown)) return;

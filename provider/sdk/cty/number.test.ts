@@ -158,7 +158,7 @@ describe('exactness checks', () => {
     ['12345678901234567890', false, false],
     // 2^64 is a double, but JS spells that double 18446744073709552000, so the JS round trip changes it
     ['18446744073709551616', true, false],
-    ['1' + '0'.repeat(400), false, false],
+    [`1${'0'.repeat(400)}`, false, false],
     ['Infinity', true, true],
     ['-Infinity', true, true],
     ['0', true, true],
@@ -207,7 +207,7 @@ describe('compareNumbers', () => {
     ['-12345678901234567890123', '-12345678901234567890122', -1],
     ['1000', '999.999999999999999999', 1],
     ['-Infinity', '-1000000000', -1],
-    ['Infinity', '1' + '0'.repeat(400), 1],
+    ['Infinity', `1${'0'.repeat(400)}`, 1],
     ['-Infinity', '-Infinity', 0],
     ['Infinity', 'Infinity', 0],
     ['-Infinity', 'Infinity', -1],

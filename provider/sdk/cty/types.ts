@@ -79,7 +79,7 @@ export function tuple<const E extends readonly Type[]>(elements: E): TupleType<E
 export const emptyObject: ObjectType<Record<string, never>> = object({});
 
 function hasOwn(o: object, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(o, key);
+  return Object.hasOwn(o, key);
 }
 
 export function isPrimitive(t: Type): t is PrimitiveType {

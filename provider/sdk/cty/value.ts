@@ -114,7 +114,7 @@ export class Value {
     }
     // Every attribute of the type is present, so an equal count means there is nothing else.
     if (Object.keys(attributes).length !== names.length) {
-      const extra = Object.keys(attributes).find((n) => !Object.prototype.hasOwnProperty.call(type.attributes, n));
+      const extra = Object.keys(attributes).find((n) => !Object.hasOwn(type.attributes, n));
       throw new TypeError(`object value has unexpected attribute "${extra}"`);
     }
     return new Value(type, 'known', freezeRecord(attributes));
@@ -366,7 +366,7 @@ export function conformanceError(v: Value, t: Type, path = ''): string | null {
         const err = conformanceError(attrs[name]!, t.attributes[name]!, `${path}.${name}`);
         if (err) return err;
       }
-      for (const name of Object.keys(attrs)) if (!Object.prototype.hasOwnProperty.call(t.attributes, name)) return `${path}.${name}: unsupported attribute`;
+      for (const name of Object.keys(attrs)) if (!Object.hasOwn(t.attributes, name)) return `${path}.${name}: unsupported attribute`;
       return null;
     }
     default:

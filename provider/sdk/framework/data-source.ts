@@ -29,4 +29,5 @@ export interface DataSource<S extends AnySchema = AnySchema> {
   read(req: ReadDataSourceRequest<S>, resp: ReadDataSourceResponse<S>): Promise<void>;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: factories of every schema share one registry; the schema type is erased here
 export type DataSourceFactory = () => DataSource<any>;

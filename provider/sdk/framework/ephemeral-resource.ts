@@ -55,4 +55,5 @@ export interface EphemeralResource<S extends AnySchema = AnySchema> {
   close?(req: CloseRequest, resp: CloseResponse): Promise<void>;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: factories of every schema share one registry; the schema type is erased here
 export type EphemeralResourceFactory = () => EphemeralResource<any>;

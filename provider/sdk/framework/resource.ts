@@ -180,6 +180,7 @@ export interface Resource<S extends AnySchema = AnySchema> {
   readonly moveState?: readonly StateMover<S>[];
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: factories of every schema share one registry; the schema type is erased here
 export type ResourceFactory = () => Resource<any>;
 
 /** The usual import: the given id goes into one attribute (read then fills the rest). */

@@ -7,7 +7,7 @@
 import type { Path } from '../cty/path';
 import { PathError } from '../cty/path';
 import { Value } from '../cty/value';
-import { Unknown, objectToPlain, plainToAttribute, plainToBlock } from './schema/convert';
+import { type Unknown, objectToPlain, plainToAttribute, plainToBlock } from './schema/convert';
 import type { AnySchema, PlanOf, StateOf } from './schema/schema';
 
 export class StateWriter<S extends AnySchema = AnySchema> {

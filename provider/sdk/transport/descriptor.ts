@@ -55,7 +55,8 @@ export const SERVED_SERVICES = ['tfplugin6.Provider', 'plugin.GRPCController', '
 let root: Root | undefined;
 
 function protoRoot(): Root {
-  return (root ??= Root.fromJSON(DESCRIPTOR as Parameters<typeof Root.fromJSON>[0]));
+  root ??= Root.fromJSON(DESCRIPTOR as Parameters<typeof Root.fromJSON>[0]);
+  return root;
 }
 
 const toBuffer = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));

@@ -157,7 +157,7 @@ export function providerService(options: ProviderServiceOptions): UntypedService
     };
   }
 
-  function stopProvider(call: ServerUnaryCall<Record<string, unknown>, unknown>, callback: sendUnaryData<unknown>): void {
+  function stopProvider(_call: ServerUnaryCall<Record<string, unknown>, unknown>, callback: sendUnaryData<unknown>): void {
     const callLog = log.with({ tf_rpc: 'StopProvider', tf_req_id: randomUUID() });
     callLog.trace('Received request', { in_flight: inFlight.size });
     for (const controller of inFlight) controller.abort(new StopRequestedError());

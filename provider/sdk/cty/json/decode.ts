@@ -138,8 +138,8 @@ function fromDynamic(j: unknown, path: Path, o: Options): Value {
   for (const k of Object.keys(j)) {
     if (k !== 'value' && k !== 'type') throw new PathError(path, `invalid key ${JSON.stringify(k)} in a dynamically typed value`);
   }
-  if (!Object.prototype.hasOwnProperty.call(j, 'type')) throw new PathError(path, 'missing type in a dynamically typed value');
-  if (!Object.prototype.hasOwnProperty.call(j, 'value')) throw new PathError(path, 'missing value in a dynamically typed value');
+  if (!Object.hasOwn(j, 'type')) throw new PathError(path, 'missing type in a dynamically typed value');
+  if (!Object.hasOwn(j, 'value')) throw new PathError(path, 'missing value in a dynamically typed value');
   let t: Type;
   try {
     t = typeFromJSONValue(j.type);

@@ -67,7 +67,7 @@ function write(v: Value, t: Type, path: Path): string {
         return `${jsonString(name, path)}:${write(av, t.attributes[name]!, attr(path, name))}`;
       });
       if (Object.keys(given).length !== names.length) {
-        const extra = Object.keys(given).find((n) => !Object.prototype.hasOwnProperty.call(t.attributes, n));
+        const extra = Object.keys(given).find((n) => !Object.hasOwn(t.attributes, n));
         throw new PathError(path, `unsupported attribute ${JSON.stringify(extra)}`);
       }
       return `{${parts.join(',')}}`;

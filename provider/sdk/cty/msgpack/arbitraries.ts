@@ -196,7 +196,9 @@ function knownArb(t: Type, o: ValueOptions): fc.Arbitrary<Value> {
       const names = Object.keys(t.attributes);
       return fc.tuple(...names.map((n) => valueArb(t.attributes[n]!, o))).map((vals) => {
         const rec: Record<string, Value> = Object.create(null);
-        names.forEach((n, i) => (rec[n] = vals[i]!));
+        names.forEach((n, i) => {
+          rec[n] = vals[i]!;
+        });
         return Value.object(t, rec);
       });
     }

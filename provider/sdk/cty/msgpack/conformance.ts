@@ -44,7 +44,7 @@ export function typeConforms(given: Type, want: Type): boolean {
       const g = (given as typeof want).attributes;
       const names = Object.keys(want.attributes);
       if (Object.keys(g).length !== names.length) return false;
-      return names.every((n) => Object.prototype.hasOwnProperty.call(g, n) && typeConforms(g[n]!, want.attributes[n]!));
+      return names.every((n) => Object.hasOwn(g, n) && typeConforms(g[n]!, want.attributes[n]!));
     }
     default:
       return typeEquals(given, want);

@@ -90,7 +90,7 @@ function toTree(v: Value, t: Type, path: Path): Tree {
         out[name] = toTree(av, t.attributes[name]!, attr(path, name));
       }
       if (Object.keys(given).length !== names.length) {
-        const extra = Object.keys(given).find((n) => !Object.prototype.hasOwnProperty.call(t.attributes, n));
+        const extra = Object.keys(given).find((n) => !Object.hasOwn(t.attributes, n));
         throw new PathError(path, `unsupported attribute ${JSON.stringify(extra)}`);
       }
       return out;

@@ -6,7 +6,7 @@
 import { decode as libDecode } from '@msgpack/msgpack';
 import fc from 'fast-check';
 import { type Type, dynamic, list, map, number, object, set, string, tuple } from '../types';
-import { Value } from '../value';
+import type { Value } from '../value';
 import { decodeMsgpack, encodeMsgpack } from '.';
 import { MSGPACK_VALUES, typeArb, typedValueArb, valueArb } from './arbitraries';
 

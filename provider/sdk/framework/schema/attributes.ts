@@ -16,6 +16,9 @@ import { plainToValue } from './convert';
 /** Where an attribute may be used: 'resource' when it has plan behaviour only managed resources have. */
 export type SchemaKind = 'any' | 'resource';
 
+/** No members: the type of an empty attribute or block map (`{}` would also admit any non-null value). */
+export type NoMembers = Record<never, never>;
+
 export interface AttributeOptions {
   required?: boolean;
   optional?: boolean;
@@ -73,6 +76,7 @@ export interface Attribute<P = unknown, R extends boolean = boolean, K extends S
   readonly __kind?: K;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: an attribute of any plain type (Attribute<unknown> would not accept them all)
 export type AnyAttribute = Attribute<any, boolean, SchemaKind>;
 
 // A write-only attribute is null in every plan and state, even when the configuration requires it.
@@ -160,7 +164,7 @@ function nested<N extends NestingMode, A extends Readonly<Record<string, AnyAttr
   nesting: N,
   object: { attributes: A },
   o: O,
-): Attribute<NestedPlain<N, ObjectPlainOf<A, {}>>, RequiredOf<O>, KindOf<O>> {
+): Attribute<NestedPlain<N, ObjectPlainOf<A, NoMembers>>, RequiredOf<O>, KindOf<O>> {
   const objType = attributesType(object.attributes);
   const type = nesting === 'single' ? objType : nesting === 'list' ? T.list(objType) : nesting === 'set' ? T.set(objType) : T.map(objType);
   return build(type, o as unknown as Options<never>, {
@@ -168,25 +172,25 @@ function nested<N extends NestingMode, A extends Readonly<Record<string, AnyAttr
   }) as never;
 }
 
-export function singleNestedAttr<A extends Readonly<Record<string, AnyAttribute>>, const O extends Options<ObjectPlainOf<A, {}>>>(
+export function singleNestedAttr<A extends Readonly<Record<string, AnyAttribute>>, const O extends Options<ObjectPlainOf<A, NoMembers>>>(
   object: { attributes: A },
   o: O,
 ) {
   return nested('single', object, o);
 }
-export function listNestedAttr<A extends Readonly<Record<string, AnyAttribute>>, const O extends Options<ObjectPlainOf<A, {}>[]>>(
+export function listNestedAttr<A extends Readonly<Record<string, AnyAttribute>>, const O extends Options<ObjectPlainOf<A, NoMembers>[]>>(
   object: { attributes: A },
   o: O,
 ) {
   return nested('list', object, o);
 }
-export function setNestedAttr<A extends Readonly<Record<string, AnyAttribute>>, const O extends Options<ObjectPlainOf<A, {}>[]>>(
+export function setNestedAttr<A extends Readonly<Record<string, AnyAttribute>>, const O extends Options<ObjectPlainOf<A, NoMembers>[]>>(
   object: { attributes: A },
   o: O,
 ) {
   return nested('set', object, o);
 }
-export function mapNestedAttr<A extends Readonly<Record<string, AnyAttribute>>, const O extends Options<Record<string, ObjectPlainOf<A, {}>>>>(
+export function mapNestedAttr<A extends Readonly<Record<string, AnyAttribute>>, const O extends Options<Record<string, ObjectPlainOf<A, NoMembers>>>>(
   object: { attributes: A },
   o: O,
 ) {

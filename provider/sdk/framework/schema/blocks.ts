@@ -6,7 +6,7 @@
  */
 import * as T from '../../cty/types';
 import type { Type } from '../../cty/types';
-import type { AnyAttribute, Attribute, SchemaKind } from './attributes';
+import type { AnyAttribute, Attribute, NoMembers, SchemaKind } from './attributes';
 import { attributesType } from './attributes';
 
 export type BlockNesting = 'single' | 'list' | 'set' | 'map' | 'group';
@@ -46,6 +46,7 @@ export interface Block<P = unknown, N extends BlockNesting = BlockNesting, K ext
   readonly __kind?: K;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: a block of any plain type (Block<unknown> would not accept them all)
 export type AnyBlock = Block<any, BlockNesting, SchemaKind>;
 
 type AttrPlain<A> = A extends Attribute<infer P, infer R, SchemaKind> ? (R extends true ? P : P | null) : never;
@@ -95,26 +96,26 @@ function block<N extends BlockNesting, A extends Readonly<Record<string, AnyAttr
   }) as Block<ObjectPlainOf<A, B>, N, KindOfMembers<A, B>>;
 }
 
-export function listBlock<A extends Readonly<Record<string, AnyAttribute>> = {}, B extends Readonly<Record<string, AnyBlock>> = {}>(
+export function listBlock<A extends Readonly<Record<string, AnyAttribute>> = NoMembers, B extends Readonly<Record<string, AnyBlock>> = NoMembers>(
   object: { attributes?: A; blocks?: B },
   o: BlockOptions = {},
 ) {
   return block('list', object, o);
 }
-export function setBlock<A extends Readonly<Record<string, AnyAttribute>> = {}, B extends Readonly<Record<string, AnyBlock>> = {}>(
+export function setBlock<A extends Readonly<Record<string, AnyAttribute>> = NoMembers, B extends Readonly<Record<string, AnyBlock>> = NoMembers>(
   object: { attributes?: A; blocks?: B },
   o: BlockOptions = {},
 ) {
   return block('set', object, o);
 }
-export function mapBlock<A extends Readonly<Record<string, AnyAttribute>> = {}, B extends Readonly<Record<string, AnyBlock>> = {}>(
+export function mapBlock<A extends Readonly<Record<string, AnyAttribute>> = NoMembers, B extends Readonly<Record<string, AnyBlock>> = NoMembers>(
   object: { attributes?: A; blocks?: B },
   o: Omit<BlockOptions, 'minItems' | 'maxItems'> = {},
 ) {
   return block('map', object, o);
 }
 /** At most one block; `minItems: 1` makes it required. */
-export function singleBlock<A extends Readonly<Record<string, AnyAttribute>> = {}, B extends Readonly<Record<string, AnyBlock>> = {}>(
+export function singleBlock<A extends Readonly<Record<string, AnyAttribute>> = NoMembers, B extends Readonly<Record<string, AnyBlock>> = NoMembers>(
   object: { attributes?: A; blocks?: B },
   o: Omit<BlockOptions, 'maxItems'> = {},
 ) {
@@ -122,7 +123,7 @@ export function singleBlock<A extends Readonly<Record<string, AnyAttribute>> = {
   return block('single', object, { ...o, maxItems: o.minItems ?? 0 });
 }
 /** Like single, but the value is an object even when the block is absent (all attributes null). */
-export function groupBlock<A extends Readonly<Record<string, AnyAttribute>> = {}, B extends Readonly<Record<string, AnyBlock>> = {}>(
+export function groupBlock<A extends Readonly<Record<string, AnyAttribute>> = NoMembers, B extends Readonly<Record<string, AnyBlock>> = NoMembers>(
   object: { attributes?: A; blocks?: B },
   o: Omit<BlockOptions, 'minItems' | 'maxItems'> = {},
 ) {

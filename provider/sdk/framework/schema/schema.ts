@@ -5,7 +5,7 @@
  * in a resource schema. The state type of a resource follows from its schema: `StateOf<typeof schema>`.
  */
 import type { ObjectType } from '../../cty/types';
-import type { AnyAttribute, Attribute } from './attributes';
+import type { AnyAttribute, Attribute, NoMembers } from './attributes';
 import { attributesType } from './attributes';
 import type { AnyBlock, Block, BlockNesting, BlockObject, ObjectPlainOf } from './blocks';
 import type { MaybeUnknown } from './convert';
@@ -40,7 +40,9 @@ export interface Schema<
 export type AnySchema = Schema<Readonly<Record<string, AnyAttribute>>, Readonly<Record<string, AnyBlock>>, SchemaFor>;
 
 /** Attributes and blocks without resource-only behaviour. */
+// biome-ignore lint/suspicious/noExplicitAny: attributes of any plain type
 type PlainAttributes = Readonly<Record<string, Attribute<any, boolean, 'any'>>>;
+// biome-ignore lint/suspicious/noExplicitAny: blocks of any plain type
 type PlainBlocks = Readonly<Record<string, Block<any, BlockNesting, 'any'>>>;
 
 function make<A extends Readonly<Record<string, AnyAttribute>>, B extends Readonly<Record<string, AnyBlock>>, F extends SchemaFor>(
@@ -60,29 +62,31 @@ function make<A extends Readonly<Record<string, AnyAttribute>>, B extends Readon
   });
 }
 
-export function resourceSchema<A extends Readonly<Record<string, AnyAttribute>>, B extends Readonly<Record<string, AnyBlock>> = {}>(
+export function resourceSchema<A extends Readonly<Record<string, AnyAttribute>>, B extends Readonly<Record<string, AnyBlock>> = NoMembers>(
   def: SchemaDefinition<A, B>,
 ): Schema<A, B, 'resource'> {
   return make('resource', def);
 }
 
-export function dataSourceSchema<A extends PlainAttributes, B extends PlainBlocks = {}>(
+export function dataSourceSchema<A extends PlainAttributes, B extends PlainBlocks = NoMembers>(
   def: Omit<SchemaDefinition<A, B>, 'version'>,
 ): Schema<A, B, 'data source'> {
   return make('data source', def);
 }
 
-export function ephemeralResourceSchema<A extends PlainAttributes, B extends PlainBlocks = {}>(
+export function ephemeralResourceSchema<A extends PlainAttributes, B extends PlainBlocks = NoMembers>(
   def: Omit<SchemaDefinition<A, B>, 'version'>,
 ): Schema<A, B, 'ephemeral resource'> {
   return make('ephemeral resource', def);
 }
 
-export function providerSchema<A extends PlainAttributes, B extends PlainBlocks = {}>(def: Omit<SchemaDefinition<A, B>, 'version'>): Schema<A, B, 'provider'> {
+export function providerSchema<A extends PlainAttributes, B extends PlainBlocks = NoMembers>(
+  def: Omit<SchemaDefinition<A, B>, 'version'>,
+): Schema<A, B, 'provider'> {
   return make('provider', def);
 }
 
-export function providerMetaSchema<A extends PlainAttributes, B extends PlainBlocks = {}>(
+export function providerMetaSchema<A extends PlainAttributes, B extends PlainBlocks = NoMembers>(
   def: Omit<SchemaDefinition<A, B>, 'version'>,
 ): Schema<A, B, 'provider meta'> {
   return make('provider meta', def);

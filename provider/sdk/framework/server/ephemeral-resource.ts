@@ -6,7 +6,7 @@
  */
 import type * as P from '../../protocol/types';
 import type { CallContext } from '../../protocol/types';
-import { Value } from '../../cty/value';
+import type { Value } from '../../cty/value';
 import { Diagnostics, addPathError, diagnosticsToProto } from '../diagnostics';
 import type { OpenResponse, RenewResponse } from '../ephemeral-resource';
 import { PrivateState } from '../private-state';

@@ -2,7 +2,7 @@
  * @module framework/server/read-data-source
  * ReadDataSource: the result starts as the configuration and must come back non-null and wholly known.
  */
-import { Value } from '../../cty/value';
+import type { Value } from '../../cty/value';
 import type * as P from '../../protocol/types';
 import type { CallContext } from '../../protocol/types';
 import { Diagnostics, addPathError, diagnosticsToProto } from '../diagnostics';

@@ -61,10 +61,10 @@ export function forEachElement(v: Value, nesting: string, path: Path, fn: (eleme
       fn(v, path, false);
       return;
     case 'list':
-      v.elements().forEach((e, i) => fn(e, indexStep(path, i), false));
+      for (const [i, e] of v.elements().entries()) fn(e, indexStep(path, i), false);
       return;
     case 'set':
-      v.elements().forEach((e) => fn(e, path, true));
+      for (const e of v.elements()) fn(e, path, true);
       return;
     case 'map':
       for (const [k, e] of Object.entries(v.entries())) fn(e, keyStep(path, k), false);
@@ -259,10 +259,10 @@ export function unknownPaths(v: Value, path: Path = [], out: Path[] = []): Path[
   switch (v.type.kind) {
     case 'list':
     case 'tuple':
-      v.elements().forEach((e, i) => unknownPaths(e, indexStep(path, i), out));
+      for (const [i, e] of v.elements().entries()) unknownPaths(e, indexStep(path, i), out);
       break;
     case 'set':
-      v.elements().forEach((e) => unknownPaths(e, path, out));
+      for (const e of v.elements()) unknownPaths(e, path, out);
       break;
     case 'map':
       for (const [k, e] of Object.entries(v.entries())) unknownPaths(e, keyStep(path, k), out);
