@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { KeyplaneClient, type Page, type PageParams } from '../client';
-import { keyFormatProblem } from '../service/auth/key-format';
+import { KEY_FORMAT_PROBLEMS, keyFormatProblem } from '../contract/key-format';
 import { UsageError } from './errors';
 import type { PagingFlags } from './options';
 import { note, type Format } from './output';
@@ -23,17 +23,10 @@ export function globals(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals() as GlobalOptions;
 }
 
-const PROBLEMS = {
-  prefix: 'it does not start with kp_',
-  length: 'it has the wrong length; was it truncated?',
-  characters: 'it holds characters a key never has',
-  checksum: 'its checksum does not match; a character is wrong',
-} as const;
-
-/** Rejects a malformed key by its format and checksum (service/auth/key-format.ts), naming where it came from. */
+/** Rejects a malformed key by its format and checksum (contract/key-format.ts), naming where it came from. */
 export function checkKeyFormat(key: string, source: string): void {
   const problem = keyFormatProblem(key);
-  if (problem) throw new UsageError(`${source} is not a well-formed Keyplane key: ${PROBLEMS[problem]}`);
+  if (problem) throw new UsageError(`${source} is not a well-formed Keyplane key: ${KEY_FORMAT_PROBLEMS[problem]}`);
 }
 
 /** The client for an API command. Everything that can be wrong locally is a usage error, found before any request. */

@@ -5,11 +5,9 @@
  * @module
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { LIMITS } from '../contract/limits';
+import { ROLES_HIGHEST_FIRST } from '../contract/roles';
 import { UsageError } from './errors';
-
-export const ROLES = ['admin', 'developer', 'viewer'] as const;
-export const KEY_STATUSES = ['active', 'revoked', 'expired'] as const;
-export const OWNER_TYPES = ['user', 'service_account'] as const;
 
 /** For repeatable options: `--scope a --scope b` gives `['a', 'b']`. */
 export function collect(value: string, previous: string[] | undefined): string[] {
@@ -42,12 +40,16 @@ export function keyValueFilters(pairs: string[] | undefined, option: string): st
   return pairs;
 }
 
-export const roleOption = (description: string) => new Option('--role <role>', description).choices(ROLES);
+export const roleOption = (description: string) => new Option('--role <role>', description).choices(ROLES_HIGHEST_FIRST);
 
 /** `--page-size`, `--page-token`, `--all` for a list command. */
 export function pagingOptions(command: Command): Command {
   return command
-    .option('--page-size <n>', 'items per page (1-200; the service defaults to 50)', integer(1, 200))
+    .option(
+      '--page-size <n>',
+      `items per page (${LIMITS.page.sizeMin}-${LIMITS.page.sizeMax}; the service defaults to ${LIMITS.page.sizeDefault})`,
+      integer(LIMITS.page.sizeMin, LIMITS.page.sizeMax),
+    )
     .option('--page-token <token>', 'continue after a previous page (printed on stderr when there are more)')
     .option('--all', 'follow every page');
 }

@@ -6,12 +6,18 @@
  * text, which never includes headers.
  * @module
  */
+import { ERROR_CODES, type ErrorCode } from '../contract/error-codes';
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_CODES, code);
+}
 
 export interface ApiErrorDetails {
   status: number;
-  /** A stable code from the service's registry (`invalid_argument`, `unauthenticated`, …), or `http_error`
-   * when the answer was not the API's error JSON (a proxy's error page, say). */
-  code: string;
+  /** A stable code from the service's registry (contract/error-codes.ts: `invalid_argument`,
+   * `unauthenticated`, …), or `http_error` when the answer was not the API's error JSON (a proxy's error
+   * page, say) or named a code this client does not know. */
+  code: ErrorCode | 'http_error';
   message: string;
   /** The request field at fault as a dotted path (`expires_at`, `scopes[0]`), when the service names one. */
   field?: string;
@@ -22,7 +28,7 @@ export interface ApiErrorDetails {
 export class KeyplaneApiError extends Error {
   override readonly name = 'KeyplaneApiError';
   readonly status: number;
-  readonly code: string;
+  readonly code: ErrorCode | 'http_error';
   readonly field: string | undefined;
   readonly requestId: string | undefined;
 

@@ -7,7 +7,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { KeyplaneApiError, KeyplaneConnectionError } from './errors';
+import { isErrorCode, KeyplaneApiError, KeyplaneConnectionError } from './errors';
 import { backoffDelay, retryAfterMs, shouldRetry, type Outcome } from './retry';
 
 export interface TransportOptions {
@@ -172,7 +172,8 @@ export class Transport {
       if (error && typeof error.code === 'string' && typeof error.message === 'string') {
         throw new KeyplaneApiError({
           status: res.status,
-          code: error.code,
+          // A code this client does not know (from a newer service) is reported as http_error; the message stays.
+          code: isErrorCode(error.code) ? error.code : 'http_error',
           message: error.message,
           field: typeof error.field === 'string' ? error.field : undefined,
           requestId,

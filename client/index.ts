@@ -10,8 +10,11 @@
  */
 import { Transport, type TransportOptions } from './http';
 import type {
+  AllowListList,
   ApiKey,
+  ApiKeyList,
   AuditEvent,
+  AuditEventList,
   CreateAllowListBody,
   CreateApiKeyBody,
   CreatedApiKey,
@@ -20,6 +23,7 @@ import type {
   CreateServiceAccountBody,
   CreateUserBody,
   IpAllowList,
+  ListAllowListsQuery,
   ListApiKeysQuery,
   ListAuditEventsQuery,
   ListSecretsQuery,
@@ -29,16 +33,21 @@ import type {
   PageParams,
   RevokeApiKeyBody,
   Scope,
+  ScopeList,
   Secret,
+  SecretList,
   SecretVersion,
+  SecretVersionList,
   SecretVersionWithEntries,
   ServiceAccount,
+  ServiceAccountList,
   UpdateAllowListBody,
   UpdateApiKeyBody,
   UpdateSecretBody,
   UpdateServiceAccountBody,
   UpdateUserBody,
   User,
+  UserList,
   VerifyBody,
   VerifyResponse,
   Whoami,
@@ -51,7 +60,7 @@ export type * from './types';
 
 const seg = encodeURIComponent;
 
-type Listing<K extends string, T> = Record<K, T[]> & { next_page_token: string | null };
+type ItemOf<A> = A extends readonly (infer T)[] ? T : never;
 
 export class KeyplaneClient {
   readonly #t: Transport;
@@ -104,7 +113,7 @@ export class KeyplaneClient {
 
   /** `label` filters are `KEY=VALUE` strings; several must all match. */
   listApiKeys(query: ListApiKeysQuery = {}): Promise<Page<ApiKey>> {
-    return this.page<'api_keys', ApiKey>('api_keys', '/v1/api-keys', query);
+    return this.page<ApiKeyList, 'api_keys'>('api_keys', '/v1/api-keys', query);
   }
 
   getApiKey(id: string): Promise<ApiKey> {
@@ -143,7 +152,7 @@ export class KeyplaneClient {
   }
 
   listServiceAccounts(query: ListServiceAccountsQuery = {}): Promise<Page<ServiceAccount>> {
-    return this.page<'service_accounts', ServiceAccount>('service_accounts', '/v1/service-accounts', query);
+    return this.page<ServiceAccountList, 'service_accounts'>('service_accounts', '/v1/service-accounts', query);
   }
 
   getServiceAccount(id: string): Promise<ServiceAccount> {
@@ -166,7 +175,7 @@ export class KeyplaneClient {
   }
 
   listUsers(query: ListUsersQuery = {}): Promise<Page<User>> {
-    return this.page<'users', User>('users', '/v1/users', query);
+    return this.page<UserList, 'users'>('users', '/v1/users', query);
   }
 
   getUser(id: string): Promise<User> {
@@ -188,8 +197,8 @@ export class KeyplaneClient {
     return this.#t.request({ method: 'POST', path: '/v1/ip-allow-lists', body });
   }
 
-  listAllowLists(query: PageParams = {}): Promise<Page<IpAllowList>> {
-    return this.page<'ip_allow_lists', IpAllowList>('ip_allow_lists', '/v1/ip-allow-lists', query);
+  listAllowLists(query: ListAllowListsQuery = {}): Promise<Page<IpAllowList>> {
+    return this.page<AllowListList, 'ip_allow_lists'>('ip_allow_lists', '/v1/ip-allow-lists', query);
   }
 
   getAllowList(id: string): Promise<IpAllowList> {
@@ -210,7 +219,7 @@ export class KeyplaneClient {
 
   /** The whole catalogue (it is not paged). */
   async listScopes(): Promise<Scope[]> {
-    return (await this.#t.request<{ scopes: Scope[] }>({ method: 'GET', path: '/v1/scopes' })).scopes;
+    return (await this.#t.request<ScopeList>({ method: 'GET', path: '/v1/scopes' })).scopes;
   }
 
   createScope(body: CreateScopeBody): Promise<Scope> {
@@ -228,7 +237,7 @@ export class KeyplaneClient {
   }
 
   listSecrets(query: ListSecretsQuery = {}): Promise<Page<Secret>> {
-    return this.page<'secrets', Secret>('secrets', '/v1/secrets', query);
+    return this.page<SecretList, 'secrets'>('secrets', '/v1/secrets', query);
   }
 
   getSecret(id: string): Promise<Secret> {
@@ -246,7 +255,7 @@ export class KeyplaneClient {
 
   /** Versions newest first, without entry values. */
   async listSecretVersions(id: string): Promise<SecretVersion[]> {
-    return (await this.#t.request<{ versions: SecretVersion[] }>({ method: 'GET', path: `/v1/secrets/${seg(id)}/versions` })).versions;
+    return (await this.#t.request<SecretVersionList>({ method: 'GET', path: `/v1/secrets/${seg(id)}/versions` })).versions;
   }
 
   /**
@@ -272,12 +281,17 @@ export class KeyplaneClient {
 
   /** Newest first. */
   listAuditEvents(query: ListAuditEventsQuery = {}): Promise<Page<AuditEvent>> {
-    return this.page<'audit_events', AuditEvent>('audit_events', '/v1/audit-events', query);
+    return this.page<AuditEventList, 'audit_events'>('audit_events', '/v1/audit-events', query);
   }
 
-  private async page<K extends string, T>(key: K, path: string, query: object): Promise<Page<T>> {
-    const res = await this.#t.request<Listing<K, T>>({ method: 'GET', path, query: query as Record<string, string> });
-    return { items: res[key], next_page_token: res.next_page_token };
+  /** One page of a listing whose answer (`L`, from the contract) holds its items under `key`. */
+  private async page<L extends { next_page_token: string | null }, K extends Exclude<keyof L, 'next_page_token'>>(
+    key: K,
+    path: string,
+    query: object,
+  ): Promise<Page<ItemOf<L[K]>>> {
+    const res = await this.#t.request<L>({ method: 'GET', path, query: query as Record<string, string> });
+    return { items: res[key] as ItemOf<L[K]>[], next_page_token: res.next_page_token };
   }
 }
 

@@ -1,9 +1,11 @@
 /**
- * Type-level tests: the client's types are the service's schemas. `npm test` type-checks this file (tsc runs
- * first), so a drifting schema or a wrong return type fails the build; the runtime part only keeps jest happy.
+ * Type-level tests: the client's types are the contract's schemas (contract/api), which the service validates
+ * and serialises with. `npm test` type-checks this file (tsc runs first), so a drifting schema or a wrong
+ * return type fails the build; the runtime part only keeps jest happy.
  */
-import type { ApiKey, KeyplaneClient, Page, SecretVersionWithEntries, UpdateApiKeyBody, VerifyResponse, Whoami } from '.';
-import type { ApiKey as ServiceApiKey } from '../service/keys/schemas';
+import type { Static } from '@sinclair/typebox';
+import type { ApiKey, ErrorCode, KeyplaneApiError, KeyplaneClient, Page, SecretVersionWithEntries, UpdateApiKeyBody, VerifyResponse, Whoami } from '.';
+import type { ApiKey as ContractApiKey, ListServiceAccountsQuery } from '../contract/api';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Expect<T extends true> = T;
@@ -11,7 +13,9 @@ type Returns<M extends keyof KeyplaneClient> = KeyplaneClient[M] extends (...arg
 
 // biome-ignore lint/suspicious/noExportsInTest: exported so tsc checks the tuple without an unused-type error
 export type Checks = [
-  Expect<Equal<ApiKey, ServiceApiKey>>,
+  Expect<Equal<ApiKey, Static<typeof ContractApiKey>>>,
+  Expect<Equal<Parameters<KeyplaneClient['listServiceAccounts']>[0], Static<typeof ListServiceAccountsQuery> | undefined>>,
+  Expect<Equal<KeyplaneApiError['code'], ErrorCode | 'http_error'>>,
   Expect<Equal<Returns<'getApiKey'>, ApiKey>>,
   Expect<Equal<Returns<'listApiKeys'>, Page<ApiKey>>>,
   Expect<Equal<Returns<'verify'>, VerifyResponse>>,

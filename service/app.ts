@@ -12,7 +12,8 @@ import { allowListRoutes } from './allow-lists/routes';
 import type { ServiceContext } from './context';
 import { bearerAuth } from './http/auth';
 import { installErrorHandler } from './http/error-handler';
-import { ErrorResponse, OPTIONAL_BODY } from './http/schemas';
+import { ErrorResponse } from '../contract/api/common';
+import { type OpenApiDocument, markOptionalBodies } from './http/openapi';
 import { rejectNulCharacters, validatorCompiler } from './http/validation';
 import { verifyRoutes } from './keys/verify-routes';
 import { apiKeyRoutes } from './keys/routes';
@@ -58,19 +59,6 @@ function loggerOptions(options: AppOptions): Pick<FastifyServerOptions, 'logger'
   return {
     logger: { ...given, redact: (given as { redact?: unknown }).redact ?? { paths: LOG_REDACT, censor: '[redacted]' } } as FastifyServerOptions['logger'],
   };
-}
-
-type OpenApiDocument = { paths?: Record<string, Record<string, { requestBody?: { required?: boolean }; [OPTIONAL_BODY]?: boolean }>> };
-
-function markOptionalBodies(doc: OpenApiDocument): OpenApiDocument {
-  for (const operations of Object.values(doc.paths ?? {})) {
-    for (const op of Object.values(operations)) {
-      if (!op[OPTIONAL_BODY]) continue;
-      delete op[OPTIONAL_BODY];
-      if (op.requestBody) op.requestBody.required = false;
-    }
-  }
-  return doc;
 }
 
 export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): Promise<FastifyInstance> {

@@ -4,7 +4,7 @@
  * @module
  */
 import { writeAudit } from './audit/audit-log';
-import { displayPrefix, generateKey } from './auth/key-format';
+import { displayPrefix, generateKey } from '../contract/key-format';
 import type { ServiceContext } from './context';
 import { inTransaction } from './db/transaction';
 import { newId } from './ids';

@@ -26,4 +26,10 @@ describe('resource ids', () => {
     }
     expect(isId('user', newId('apiKey'))).toBe(false);
   });
+
+  test('ids sort by creation time', () => {
+    const ids = [1_700_000_000_000, 1_700_000_000_001, 1_800_000_000_000].map((t) => newId('apiKey', t));
+    expect([...ids].sort()).toEqual(ids);
+    expect(ids[0]).toMatch(/^key_[0-9A-Za-z]{20}$/);
+  });
 });

@@ -9,7 +9,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { bytesToBigInt, encodeBase62 } from './auth/base62';
+import { bytesToBigInt, encodeBase62 } from '../contract/base62';
 
 export const ID_PREFIXES = {
   user: 'usr',

@@ -8,7 +8,9 @@ import type { ApiKey, UpdateApiKeyBody } from '../../client';
 import { clientFor, globals, listPages } from '../context';
 import { action, UsageError } from '../errors';
 import { withSecretFile } from '../files';
-import { collect, KEY_STATUSES, keyValueFilters, keyValues, OWNER_TYPES, pagingOptions, type PagingFlags, roleOption } from '../options';
+import { KEY_STATUSES } from '../../contract/key-status';
+import { OWNER_TYPES } from '../../contract/owners';
+import { collect, keyValueFilters, keyValues, pagingOptions, type PagingFlags, roleOption } from '../options';
 import { note, printDeleted, printLine, printList, printObject } from '../output';
 
 const LIST_COLUMNS = ['id', 'name', 'status', 'role', 'owner_id', 'display_prefix', 'expires_at'];

@@ -6,6 +6,7 @@ import { type Command, Option } from 'commander';
 import type { AuditEvent } from '../../client';
 import { clientFor, globals, listPages } from '../context';
 import { action } from '../errors';
+import { AUDIT_OUTCOMES } from '../../contract/audit-outcomes';
 import { pagingOptions, type PagingFlags } from '../options';
 import { printList } from '../output';
 
@@ -29,7 +30,7 @@ export function register(program: Command): void {
       .option('--actor <id>', 'only events by this user or service account')
       .option('--key <id>', 'only events by this API key')
       .option('--target <id>', 'only events about this resource')
-      .addOption(new Option('--outcome <outcome>', 'only successes or failures').choices(['success', 'failure']))
+      .addOption(new Option('--outcome <outcome>', 'only successes or failures').choices(AUDIT_OUTCOMES))
       .option('--since <time>', 'RFC 3339; events at or after')
       .option('--until <time>', 'RFC 3339; events before'),
   ).action(

@@ -13,7 +13,7 @@ import { PROVIDER_ADDRESS } from '../../provider/keyplane/address';
 import { globals } from '../context';
 import { action, UsageError } from '../errors';
 import { printObject, note, printLine, type Format } from '../output';
-import { shellQuote } from '../../provider/sdk/transport/debug';
+import { quote } from 'shell-quote';
 import { checkPlatform, installDevLauncher, installMirror, providerExecutable, terraformPlatform } from '../provider-mirror';
 import { applyCliConfig, devOverridesBlock, findProviderInstallation, managedSection, mirrorBlock, planCliConfig } from '../tf-cli-config';
 import { packageRoot, packageVersion } from '../version';
@@ -39,7 +39,7 @@ function nonEmpty(value: string | undefined, option: string): string | undefined
 }
 
 /** A path as a shell word: bare when nothing in it is special. */
-const shWord = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : shellQuote(s));
+const shWord = (s: string) => quote([s]);
 
 /** The CLI config Terraform reads by default, when it has a provider_installation block (implied mirrors are then ignored). */
 function blockingCliConfig(): string | undefined {

@@ -7,7 +7,8 @@ import { type Command, Option } from 'commander';
 import type { UpdateUserBody, User } from '../../client';
 import { clientFor, globals, listPages } from '../context';
 import { action, UsageError } from '../errors';
-import { pagingOptions, type PagingFlags, ROLES, roleOption } from '../options';
+import { ROLE_NAMES_TEXT, ROLES_HIGHEST_FIRST } from '../../contract/roles';
+import { pagingOptions, type PagingFlags, roleOption } from '../options';
 import { printDeleted, printList, printObject } from '../output';
 
 interface UpdateFlags {
@@ -26,7 +27,7 @@ export function register(program: Command): void {
     .description('Create a user (admin)')
     .requiredOption('--email <email>', 'unique email address')
     .requiredOption('--name <name>', 'display name')
-    .addOption(new Option('--role <role>', 'admin, developer or viewer').choices(ROLES).makeOptionMandatory())
+    .addOption(new Option('--role <role>', ROLE_NAMES_TEXT).choices(ROLES_HIGHEST_FIRST).makeOptionMandatory())
     .action(
       action(async (o: { email: string; name: string; role: User['role'] }, cmd: Command) =>
         printObject(globals(cmd).output, await clientFor(cmd).createUser({ email: o.email, name: o.name, role: o.role })),

@@ -5,7 +5,6 @@
  * @module
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { type Static, Type } from '@sinclair/typebox';
 import { writeAudit } from '../audit/audit-log';
 import type { ServiceContext } from '../context';
 import type { IpAllowListsTable } from '../db/tables';
@@ -13,41 +12,18 @@ import { forUpdate, inTransaction } from '../db/transaction';
 import { ApiError, invalidArgument, notFound } from '../errors';
 import { requireRole } from '../http/auth';
 import { decodePageToken, page } from '../http/pagination';
-import { Description, IdParams, Name, PageQuery, Timestamp, errorResponses } from '../http/schemas';
+import { AllowListList, CreateAllowListBody, IpAllowList, ListAllowListsQuery, UpdateAllowListBody } from '../../contract/api/allow-lists';
+import { IdParams, NoContent, errorResponses } from '../../contract/api/common';
 import { newId } from '../ids';
-import { normaliseCidr } from './cidr';
+import { normaliseCidrSet } from '../../contract/cidr';
 
 const tags = ['ip-allow-lists'];
-const Cidrs = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 256, description: 'IPv4 or IPv6 CIDRs or addresses; stored normalised.' });
 
-export const IpAllowList = Type.Object(
-  {
-    id: Type.String(),
-    name: Type.String(),
-    description: Type.String(),
-    cidrs: Type.Array(Type.String()),
-    created_by: Type.String(),
-    created_at: Timestamp,
-    updated_at: Timestamp,
-  },
-  { $id: 'IpAllowList' },
-);
-export type IpAllowList = Static<typeof IpAllowList>;
-export const CreateAllowListBody = Type.Object({ name: Name, description: Type.Optional(Description), cidrs: Cidrs }, { additionalProperties: false });
-export const UpdateAllowListBody = Type.Object(
-  { name: Type.Optional(Name), description: Type.Optional(Description), cidrs: Type.Optional(Cidrs) },
-  { additionalProperties: false },
-);
-
-/** Normalised, de-duplicated and sorted, so the same set always reads back the same. */
+/** The set the service stores (contract/cidr.ts), or a 400 naming the first invalid entry. */
 export function normaliseCidrs(cidrs: string[]): string[] {
-  const out = new Set<string>();
-  cidrs.forEach((c, i) => {
-    const n = normaliseCidr(c);
-    if (n instanceof Error) throw invalidArgument(`cidrs[${i}]`, n.message);
-    out.add(n);
-  });
-  return [...out].sort();
+  const set = normaliseCidrSet(cidrs);
+  if ('error' in set) throw invalidArgument(`cidrs[${set.index}]`, set.error.message);
+  return set.cidrs;
 }
 
 export function toAllowList(r: IpAllowListsTable): IpAllowList {
@@ -106,9 +82,9 @@ export function allowListRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox 
         schema: {
           tags,
           summary: 'List IP allow lists',
-          querystring: Type.Object(PageQuery, { additionalProperties: false }),
+          querystring: ListAllowListsQuery,
           response: {
-            200: Type.Object({ ip_allow_lists: Type.Array(IpAllowList), next_page_token: Type.Union([Type.String(), Type.Null()]) }),
+            200: AllowListList,
             ...errorResponses,
           },
         },
@@ -171,7 +147,7 @@ export function allowListRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox 
 
     app.delete(
       '/ip-allow-lists/:id',
-      { schema: { tags, summary: 'Delete an IP allow list no key uses', params: IdParams, response: { 204: Type.Null(), ...errorResponses } } },
+      { schema: { tags, summary: 'Delete an IP allow list no key uses', params: IdParams, response: { 204: NoContent, ...errorResponses } } },
       async (request, reply) => {
         requireRole(request, 'developer', 'deleting an IP allow list');
         const existing = await load(request.params.id);

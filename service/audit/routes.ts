@@ -4,46 +4,14 @@
  * @module
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { type Static, Type } from '@sinclair/typebox';
 import type { ServiceContext } from '../context';
 import type { AuditEventsTable } from '../db/tables';
 import { invalidArgument, permissionDenied } from '../errors';
 import { hasScope, isAdmin } from '../http/auth';
 import { decodePageToken, page } from '../http/pagination';
-import { PageQuery, Timestamp, errorResponses } from '../http/schemas';
-import { parseRfc3339 } from '../time';
-
-export const AuditEvent = Type.Object(
-  {
-    id: Type.String(),
-    time: Timestamp,
-    action: Type.String(),
-    outcome: Type.Union([Type.Literal('success'), Type.Literal('failure')]),
-    actor_type: Type.Union([Type.String(), Type.Null()]),
-    actor_id: Type.Union([Type.String(), Type.Null()]),
-    key_id: Type.Union([Type.String(), Type.Null()], { description: 'The key that acted, or that failed to authenticate when it is known.' }),
-    target_type: Type.Union([Type.String(), Type.Null()]),
-    target_id: Type.Union([Type.String(), Type.Null()]),
-    address: Type.Union([Type.String(), Type.Null()]),
-    request_id: Type.Union([Type.String(), Type.Null()]),
-    details: Type.Record(Type.String(), Type.Unknown()),
-  },
-  { $id: 'AuditEvent' },
-);
-export type AuditEvent = Static<typeof AuditEvent>;
-const Query = Type.Object(
-  {
-    ...PageQuery,
-    action: Type.Optional(Type.String({ maxLength: 64 })),
-    actor_id: Type.Optional(Type.String({ maxLength: 64 })),
-    key_id: Type.Optional(Type.String({ maxLength: 64 })),
-    target_id: Type.Optional(Type.String({ maxLength: 128 })),
-    outcome: Type.Optional(Type.Union([Type.Literal('success'), Type.Literal('failure')])),
-    since: Type.Optional(Type.String({ maxLength: 64 })),
-    until: Type.Optional(Type.String({ maxLength: 64 })),
-  },
-  { additionalProperties: false },
-);
+import { type AuditEvent, AuditEventList, ListAuditEventsQuery } from '../../contract/api/audit';
+import { errorResponses } from '../../contract/api/common';
+import { parseRfc3339 } from '../../contract/time';
 
 function toEvent(r: AuditEventsTable): AuditEvent {
   const { actor_key_id, details, ...rest } = r;
@@ -59,9 +27,9 @@ export function auditRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['audit'],
           summary: 'Read the audit log, newest first',
-          querystring: Query,
+          querystring: ListAuditEventsQuery,
           response: {
-            200: Type.Object({ audit_events: Type.Array(AuditEvent), next_page_token: Type.Union([Type.String(), Type.Null()]) }),
+            200: AuditEventList,
             ...errorResponses,
           },
         },

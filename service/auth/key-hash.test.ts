@@ -4,8 +4,8 @@
  */
 import * as crypto from 'node:crypto';
 import fc from 'fast-check';
-import { BASE62_ALPHABET, decodeBase62, encodeBase62 } from './base62';
-import { displayPrefix, generateKey, keyFormatProblem, KEY_LENGTH } from './key-format';
+import { BASE62_ALPHABET, decodeBase62, encodeBase62 } from '../../contract/base62';
+import { displayPrefix, generateKey, keyFormatProblem, KEY_LENGTH } from '../../contract/key-format';
 import { KeyHasher, sameHash } from './key-hash';
 
 describe('base62', () => {
@@ -100,5 +100,17 @@ describe('hashing', () => {
     const raw = Buffer.from(stored, 'base64url');
     raw[raw.length - 1] ^= 1;
     expect(sameHash(stored, raw.toString('base64url'))).toBe(false);
+  });
+});
+
+describe('key hashes', () => {
+  test('hash matches only its own key, and depends on the master key', () => {
+    const a = new KeyHasher(crypto.randomBytes(32));
+    const b = new KeyHasher(crypto.randomBytes(32));
+    const key = generateKey();
+    expect(a.matches(key, a.hash(key))).toBe(true);
+    expect(a.matches(generateKey(), a.hash(key))).toBe(false);
+    expect(a.hash(key)).not.toBe(b.hash(key));
+    expect(a.hash(key)).not.toContain(key.slice(3, 15));
   });
 });

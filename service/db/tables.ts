@@ -5,8 +5,10 @@
  * @module
  */
 
-export type Role = 'admin' | 'developer' | 'viewer';
-export type OwnerType = 'user' | 'service_account';
+import type { OwnerType } from '../../contract/owners';
+import type { Role } from '../../contract/roles';
+
+export type { OwnerType, Role };
 
 export interface UsersTable {
   id: string;

@@ -2,7 +2,7 @@
  * Who is not let in: every `/v1` route but the OpenAPI document answers 401 `unauthenticated` without a
  * usable key, before looking at the request, and each refusal is audited without the key.
  */
-import { generateKey } from '../auth/key-format';
+import { generateKey } from '../../contract/key-format';
 import { startTestService, type TestService } from '../../test/helpers/service';
 
 let svc: TestService;

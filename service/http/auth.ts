@@ -12,7 +12,7 @@ import type { Role } from '../db/tables';
 import { ApiError } from '../errors';
 import type { AuthRecord } from '../keys/auth-record';
 import type { VerifyFailure } from '../keys/verifier';
-import { atLeast } from '../roles';
+import { atLeast } from '../../contract/roles';
 
 export interface RequestAuth {
   record: AuthRecord;

@@ -7,6 +7,7 @@
 import Ajv, { type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import { SECRET } from '../../contract/api/common';
 import { ApiError } from '../errors';
 
 function makeAjv(coerce: boolean): Ajv {
@@ -19,7 +20,7 @@ function makeAjv(coerce: boolean): Ajv {
     strict: false,
   });
   addFormats(ajv);
-  ajv.addKeyword({ keyword: 'x-keyplane-secret' });
+  ajv.addKeyword({ keyword: SECRET });
   return ajv;
 }
 

@@ -4,9 +4,9 @@
  * @module
  */
 import type { Kysely } from 'kysely';
-import { type ParsedCidr, parseNormalisedCidr } from '../allow-lists/cidr';
+import { type ParsedCidr, parseNormalisedCidr } from '../../contract/cidr';
 import type { Database, OwnerType, Role } from '../db/tables';
-import { lowerRole } from '../roles';
+import { lowerRole } from '../../contract/roles';
 
 export interface Principal {
   type: OwnerType;

@@ -4,21 +4,21 @@
  * @module
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import { writeAudit } from '../audit/audit-log';
-import { displayPrefix, generateKey } from '../auth/key-format';
+import { displayPrefix, generateKey } from '../../contract/key-format';
 import type { ServiceContext } from '../context';
 import { forUpdate, inTransaction } from '../db/transaction';
 import { ApiError, invalidArgument, notFound, permissionDenied } from '../errors';
 import { containsText, startsWith } from '../exact-match';
 import { requireRole } from '../http/auth';
 import { decodePageToken, page } from '../http/pagination';
-import { IdParams, OPTIONAL_BODY, errorResponses } from '../http/schemas';
+import { IdParams, NoContent, errorResponses } from '../../contract/api/common';
+import { OPTIONAL_BODY } from '../http/openapi';
 import { newId } from '../ids';
-import { atLeast, lowerRole } from '../roles';
-import { futureExpiry } from '../time';
-import { assertAllowListsExist, assertMayManageKey, assertScopesGrantable, lockKeyReferences, resolveNewKeyOwner } from './rules';
-import { ApiKey, ApiKeyList, CreateApiKeyBody, CreatedApiKey, ListApiKeysQuery, RevokeApiKeyBody, UpdateApiKeyBody } from './schemas';
+import { atLeast, lowerRole } from '../../contract/roles';
+
+import { assertAllowListsExist, assertMayManageKey, assertScopesGrantable, futureExpiry, lockKeyReferences, resolveNewKeyOwner } from './rules';
+import { ApiKey, ApiKeyList, CreateApiKeyBody, CreatedApiKey, ListApiKeysQuery, RevokeApiKeyBody, UpdateApiKeyBody } from '../../contract/api/api-keys';
 import { toApiKey, toApiKeys } from './views';
 
 const tags = ['api-keys'];
@@ -234,7 +234,7 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
 
     app.delete(
       '/api-keys/:id',
-      { schema: { tags, summary: 'Delete a key and its tombstone', params: IdParams, response: { 204: Type.Null(), ...errorResponses } } },
+      { schema: { tags, summary: 'Delete a key and its tombstone', params: IdParams, response: { 204: NoContent, ...errorResponses } } },
       async (request, reply) => {
         const existing = await loadKey(request.params.id);
         await assertMayManageKey(db, request, existing);

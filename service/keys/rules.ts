@@ -11,7 +11,8 @@ import type { StoreDialect } from '../db/connect';
 import type { ApiKeysTable, Database, Role } from '../db/tables';
 import { ApiError, invalidArgument, permissionDenied } from '../errors';
 import { isAdmin, isPrincipal, requireRole } from '../http/auth';
-import { atLeast } from '../roles';
+import { atLeast } from '../../contract/roles';
+import { TIME_EXAMPLE, expiryProblem, storedTime } from '../../contract/time';
 import { BUILTIN_PREFIX } from '../scopes/builtin';
 
 export async function serviceAccountRole(db: Kysely<Database>, id: string): Promise<Role | undefined> {
@@ -107,4 +108,12 @@ export async function resolveNewKeyOwner(
   const row = await db.selectFrom(table).select('role').where('id', '=', actor.id).executeTakeFirst();
   if (!row) throw new ApiError('unauthenticated', 'the owner of this API key no longer exists');
   return { type: actor.type, id: actor.id, role: row.role };
+}
+
+/** An expiry for a key being created or changed, as stored: RFC 3339, in the future, UTC to the millisecond. */
+export function futureExpiry(field: string, text: string, now = Date.now()): string {
+  const problem = expiryProblem(text, now);
+  if (problem === 'format') throw invalidArgument(field, `${field} must be an RFC 3339 time such as ${TIME_EXAMPLE}`);
+  if (problem === 'past') throw invalidArgument(field, `${field} ${text} is in the past; give a future time or null for no expiry`);
+  return storedTime(text)!;
 }

@@ -11,8 +11,8 @@
  * @module
  */
 import type { Kysely } from 'kysely';
-import { addressInRanges, parseAddress } from '../allow-lists/cidr';
-import { isWellFormedKey } from '../auth/key-format';
+import { addressInRanges, parseAddress } from '../../contract/cidr';
+import { isWellFormedKey } from '../../contract/key-format';
 import { type KeyHasher, sameHash } from '../auth/key-hash';
 import type { ChangeFeed } from '../changes';
 import type { Database } from '../db/tables';

@@ -5,27 +5,14 @@
  * @module
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
-import { isWellFormedKey } from '../auth/key-format';
+import { isWellFormedKey } from '../../contract/key-format';
 import type { ServiceContext } from '../context';
 import { invalidArgument, permissionDenied } from '../errors';
 import { hasScope, isAdmin } from '../http/auth';
-import { errorResponses, OwnerType, Role } from '../http/schemas';
-import { parseAddress } from '../allow-lists/cidr';
-import { ApiKey, VerifyBody, VerifyResponse } from './schemas';
+import { errorResponses } from '../../contract/api/common';
+import { VerifyBody, VerifyResponse, Whoami } from '../../contract/api/verify';
+import { parseAddress } from '../../contract/cidr';
 import { toApiKey } from './views';
-
-export const Whoami = Type.Object({
-  api_key: ApiKey,
-  principal: Type.Object({
-    type: OwnerType,
-    id: Type.String(),
-    name: Type.String(),
-    email: Type.Union([Type.String(), Type.Null()]),
-    role: Role,
-  }),
-  effective_role: Role,
-});
 
 export function verifyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
   const db = ctx.store.db;

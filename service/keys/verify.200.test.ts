@@ -5,7 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { generateKey } from '../auth/key-format';
+import { generateKey } from '../../contract/key-format';
 import { startTestService, type Person, type TestService } from '../../test/helpers/service';
 
 let svc: TestService;

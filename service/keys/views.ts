@@ -5,14 +5,9 @@
  */
 import type { Kysely } from 'kysely';
 import type { ApiKeysTable, Database, Role } from '../db/tables';
-import { lowerRole } from '../roles';
-import type { ApiKey } from './schemas';
-
-export function keyStatus(row: Pick<ApiKeysTable, 'revoked_at' | 'expires_at'>, now = Date.now()): ApiKey['status'] {
-  if (row.revoked_at) return 'revoked';
-  if (row.expires_at && Date.parse(row.expires_at) <= now) return 'expired';
-  return 'active';
-}
+import { keyStatus } from '../../contract/key-status';
+import { lowerRole } from '../../contract/roles';
+import type { ApiKey } from '../../contract/api/api-keys';
 
 export async function principalRoles(db: Kysely<Database>, ids: string[]): Promise<Map<string, Role>> {
   const roles = new Map<string, Role>();

@@ -4,33 +4,25 @@
  * @module
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { type Static, Type } from '@sinclair/typebox';
 import { writeAudit } from '../audit/audit-log';
 import type { ServiceContext } from '../context';
 import { forUpdate, inTransaction, isUniqueViolation } from '../db/transaction';
 import { ApiError, invalidArgument, notFound } from '../errors';
 import { containsText } from '../exact-match';
 import { requireRole } from '../http/auth';
-import { Description, ScopeName, Timestamp, errorResponses } from '../http/schemas';
+import { NoContent, errorResponses } from '../../contract/api/common';
+import { CreateScopeBody, Scope, ScopeList, ScopeNameParams } from '../../contract/api/scopes';
 import { BUILTIN_PREFIX } from './builtin';
 
 const tags = ['scopes'];
-export const Scope = Type.Object({ name: Type.String(), description: Type.String(), builtin: Type.Boolean(), created_at: Timestamp }, { $id: 'Scope' });
-export type Scope = Static<typeof Scope>;
-export const CreateScopeBody = Type.Object({ name: ScopeName, description: Description }, { additionalProperties: false });
-const NameParams = Type.Object({ name: ScopeName });
 
 export function scopeRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
   const db = ctx.store.db;
   const toScope = (r: { name: string; description: string; builtin: number; created_at: string }): Scope => ({ ...r, builtin: r.builtin === 1 });
   return async (app) => {
-    app.get(
-      '/scopes',
-      { schema: { tags, summary: 'The scope catalogue', response: { 200: Type.Object({ scopes: Type.Array(Scope) }), ...errorResponses } } },
-      async () => ({
-        scopes: (await db.selectFrom('scopes').selectAll().orderBy('name').execute()).map(toScope),
-      }),
-    );
+    app.get('/scopes', { schema: { tags, summary: 'The scope catalogue', response: { 200: ScopeList, ...errorResponses } } }, async () => ({
+      scopes: (await db.selectFrom('scopes').selectAll().orderBy('name').execute()).map(toScope),
+    }));
 
     app.post(
       '/scopes',
@@ -61,7 +53,7 @@ export function scopeRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
 
     app.delete(
       '/scopes/:name',
-      { schema: { tags, summary: 'Delete a custom scope no key holds (admin)', params: NameParams, response: { 204: Type.Null(), ...errorResponses } } },
+      { schema: { tags, summary: 'Delete a custom scope no key holds (admin)', params: ScopeNameParams, response: { 204: NoContent, ...errorResponses } } },
       async (request, reply) => {
         requireRole(request, 'admin', 'deleting a scope');
         const name = request.params.name;

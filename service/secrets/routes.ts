@@ -9,7 +9,6 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { Type } from '@sinclair/typebox';
 import { writeAudit } from '../audit/audit-log';
 import type { ServiceContext } from '../context';
 import type { SecretsTable, SecretVersionsTable } from '../db/tables';
@@ -17,19 +16,21 @@ import { forUpdate, inTransaction, isUniqueViolation } from '../db/transaction';
 import { ApiError, invalidArgument, notFound, permissionDenied } from '../errors';
 import { hasScope, isAdmin, isPrincipal, requireRole } from '../http/auth';
 import { decodePageToken, page } from '../http/pagination';
-import { IdParams, errorResponses } from '../http/schemas';
+import { IdParams, NoContent, errorResponses } from '../../contract/api/common';
 import { newId } from '../ids';
 import { resolveNewKeyOwner } from '../keys/rules';
 import {
   CreateSecretBody,
   ListSecretsQuery,
   Secret,
+  SecretList,
   SecretVersion,
+  SecretVersionList,
   SecretVersionWithEntries,
   UpdateSecretBody,
   VersionParams,
   WriteVersionBody,
-} from './schemas';
+} from '../../contract/api/secrets';
 
 const tags = ['secrets'];
 
@@ -134,7 +135,7 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           tags,
           summary: 'List secrets (metadata only)',
           querystring: ListSecretsQuery,
-          response: { 200: Type.Object({ secrets: Type.Array(Secret), next_page_token: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses },
+          response: { 200: SecretList, ...errorResponses },
         },
       },
       async (request) => {
@@ -191,7 +192,7 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
 
     app.delete(
       '/secrets/:id',
-      { schema: { tags, summary: 'Delete a secret and all its versions', params: IdParams, response: { 204: Type.Null(), ...errorResponses } } },
+      { schema: { tags, summary: 'Delete a secret and all its versions', params: IdParams, response: { 204: NoContent, ...errorResponses } } },
       async (request, reply) => {
         const existing = await load(request.params.id);
         assertOwnerOrAdmin(request, existing, 'deleting a secret');
@@ -218,7 +219,7 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           tags,
           summary: 'List versions, newest first (no entry values)',
           params: IdParams,
-          response: { 200: Type.Object({ versions: Type.Array(SecretVersion) }), ...errorResponses },
+          response: { 200: SecretVersionList, ...errorResponses },
         },
       },
       async (request) => {

@@ -4,7 +4,6 @@
  * @module
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { type Static, Type } from '@sinclair/typebox';
 import { writeAudit } from '../audit/audit-log';
 import type { ServiceContext } from '../context';
 import type { ServiceAccountsTable } from '../db/tables';
@@ -13,39 +12,19 @@ import { ApiError, notFound, permissionDenied } from '../errors';
 import { startsWith } from '../exact-match';
 import { isAdmin, requireRole } from '../http/auth';
 import { decodePageToken, page } from '../http/pagination';
-import { Description, IdParams, Name, PageQuery, Role, Timestamp, errorResponses } from '../http/schemas';
+import { IdParams, NoContent, errorResponses } from '../../contract/api/common';
+import {
+  CreateServiceAccountBody,
+  ListServiceAccountsQuery,
+  ServiceAccount,
+  ServiceAccountList,
+  UpdateServiceAccountBody,
+} from '../../contract/api/service-accounts';
 import { newId } from '../ids';
 import { revokeKeysOf } from '../keys/revoke-owned';
-import { atLeast } from '../roles';
+import { atLeast } from '../../contract/roles';
 
 const tags = ['service-accounts'];
-
-export const ServiceAccount = Type.Object(
-  {
-    id: Type.String(),
-    name: Type.String(),
-    description: Type.String(),
-    role: Role,
-    disabled: Type.Boolean(),
-    created_by: Type.String(),
-    created_at: Timestamp,
-    updated_at: Timestamp,
-  },
-  { $id: 'ServiceAccount' },
-);
-export type ServiceAccount = Static<typeof ServiceAccount>;
-export const CreateServiceAccountBody = Type.Object(
-  { name: Name, description: Type.Optional(Description), role: Type.Optional(Role) },
-  { additionalProperties: false },
-);
-export const UpdateServiceAccountBody = Type.Object(
-  { name: Type.Optional(Name), description: Type.Optional(Description), role: Type.Optional(Role), disabled: Type.Optional(Type.Boolean()) },
-  { additionalProperties: false },
-);
-const ListQuery = Type.Object(
-  { ...PageQuery, name: Type.Optional(Type.String({ maxLength: 128 })), name_prefix: Type.Optional(Type.String({ maxLength: 128 })) },
-  { additionalProperties: false },
-);
 
 export function toServiceAccount(r: ServiceAccountsTable): ServiceAccount {
   return {
@@ -118,9 +97,9 @@ export function serviceAccountRoutes(ctx: ServiceContext): FastifyPluginAsyncTyp
         schema: {
           tags,
           summary: 'List service accounts',
-          querystring: ListQuery,
+          querystring: ListServiceAccountsQuery,
           response: {
-            200: Type.Object({ service_accounts: Type.Array(ServiceAccount), next_page_token: Type.Union([Type.String(), Type.Null()]) }),
+            200: ServiceAccountList,
             ...errorResponses,
           },
         },
@@ -193,7 +172,7 @@ export function serviceAccountRoutes(ctx: ServiceContext): FastifyPluginAsyncTyp
 
     app.delete(
       '/service-accounts/:id',
-      { schema: { tags, summary: 'Delete a service account and revoke its keys', params: IdParams, response: { 204: Type.Null(), ...errorResponses } } },
+      { schema: { tags, summary: 'Delete a service account and revoke its keys', params: IdParams, response: { 204: NoContent, ...errorResponses } } },
       async (request, reply) => {
         requireRole(request, 'developer', 'deleting a service account');
         const existing = await load(request.params.id);

@@ -5,7 +5,6 @@
  * @module
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { type Static, Type } from '@sinclair/typebox';
 import { writeAudit } from '../audit/audit-log';
 import type { ServiceContext } from '../context';
 import type { UsersTable } from '../db/tables';
@@ -13,28 +12,12 @@ import { forUpdate, inTransaction, isUniqueViolation } from '../db/transaction';
 import { ApiError, notFound } from '../errors';
 import { requireRole } from '../http/auth';
 import { decodePageToken, page } from '../http/pagination';
-import { IdParams, Name, PageQuery, Role, Timestamp, errorResponses } from '../http/schemas';
+import { IdParams, NoContent, errorResponses } from '../../contract/api/common';
+import { CreateUserBody, ListUsersQuery, UpdateUserBody, User, UserList } from '../../contract/api/users';
 import { newId } from '../ids';
 import { revokeKeysOf } from '../keys/revoke-owned';
 
 const tags = ['users'];
-const Email = Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+$' });
-
-export const User = Type.Object(
-  { id: Type.String(), email: Type.String(), name: Type.String(), role: Role, disabled: Type.Boolean(), created_at: Timestamp, updated_at: Timestamp },
-  { $id: 'User' },
-);
-export type User = Static<typeof User>;
-export const CreateUserBody = Type.Object({ email: Email, name: Name, role: Role }, { additionalProperties: false });
-export const UpdateUserBody = Type.Object(
-  { email: Type.Optional(Email), name: Type.Optional(Name), role: Type.Optional(Role), disabled: Type.Optional(Type.Boolean()) },
-  { additionalProperties: false },
-);
-const ListQuery = Type.Object(
-  { ...PageQuery, role: Type.Optional(Role), email: Type.Optional(Type.String({ maxLength: 254 })) },
-  { additionalProperties: false },
-);
-
 export function toUser(r: UsersTable): User {
   return { id: r.id, email: r.email, name: r.name, role: r.role, disabled: r.disabled === 1, created_at: r.created_at, updated_at: r.updated_at };
 }
@@ -82,8 +65,8 @@ export function userRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           summary: 'List users',
-          querystring: ListQuery,
-          response: { 200: Type.Object({ users: Type.Array(User), next_page_token: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses },
+          querystring: ListUsersQuery,
+          response: { 200: UserList, ...errorResponses },
         },
       },
       async (request) => {
@@ -149,7 +132,7 @@ export function userRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           tags,
           summary: 'Delete a user and revoke every key they own or created (admin)',
           params: IdParams,
-          response: { 204: Type.Null(), ...errorResponses },
+          response: { 204: NoContent, ...errorResponses },
         },
       },
       async (request, reply) => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { buildProgram } from '../../cli/main';
-import { generateKey } from '../../service/auth/key-format';
+import { generateKey } from '../../contract/key-format';
 import { keyplane, keyplaneAsync, mistype } from '../helpers/cli';
 
 /** A stand-in service that counts what reaches it and answers every request with an empty key list. */

@@ -3,7 +3,7 @@
  * plan would promise a `normalised_cidrs` that apply then contradicts.
  */
 import fc from 'fast-check';
-import { normaliseCidr as serviceNormalise } from '../../../service/allow-lists/cidr';
+import { normaliseCidr as serviceNormalise } from '../../../contract/cidr';
 import { normaliseCidrs as serviceNormaliseSet } from '../../../service/allow-lists/routes';
 import { normaliseCidr, normaliseCidrSet, sameCidrSet } from './cidr';
 

@@ -3,11 +3,12 @@
  * @module
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Description, Name, NullableTimestamp, OwnerType, PageQuery, Timestamp } from '../http/schemas';
+import { LIMITS } from '../limits';
+import { Description, Id, Name, NameFilter, NullableTimestamp, OwnerType, PageQuery, SECRET, Timestamp, pageOf } from './common';
 
-const EntryKey = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,128}$' });
-const Entries = Type.Record(EntryKey, Type.String({ maxLength: 65536, 'x-keyplane-secret': true }), {
-  maxProperties: 256,
+const EntryKey = Type.String({ pattern: LIMITS.secretEntries.keyPattern });
+const Entries = Type.Record(EntryKey, Type.String({ maxLength: LIMITS.secretEntries.valueMax, [SECRET]: true }), {
+  maxProperties: LIMITS.secretEntries.max,
   additionalProperties: false,
   description: 'Entry names and values; keys are 1-128 characters of letters, digits and _.-',
 });
@@ -34,12 +35,17 @@ export const CreateSecretBody = Type.Object(
   {
     name: Name,
     description: Type.Optional(Description),
-    service_account_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Owner; omit for the caller.' })),
+    service_account_id: Type.Optional(Type.String({ minLength: LIMITS.id.min, maxLength: LIMITS.id.max, description: 'Owner; omit for the caller.' })),
   },
   { additionalProperties: false },
 );
+export type CreateSecretBody = Static<typeof CreateSecretBody>;
 export const UpdateSecretBody = Type.Object({ name: Type.Optional(Name), description: Type.Optional(Description) }, { additionalProperties: false });
-export const ListSecretsQuery = Type.Object({ ...PageQuery, name: Type.Optional(Type.String({ maxLength: 128 })) }, { additionalProperties: false });
+export type UpdateSecretBody = Static<typeof UpdateSecretBody>;
+export const ListSecretsQuery = Type.Object({ ...PageQuery, name: Type.Optional(NameFilter) }, { additionalProperties: false });
+export type ListSecretsQuery = Static<typeof ListSecretsQuery>;
+export const SecretList = pageOf('secrets', Secret);
+export type SecretList = Static<typeof SecretList>;
 
 export const SecretVersion = Type.Object(
   {
@@ -63,9 +69,13 @@ export type SecretVersionWithEntries = Static<typeof SecretVersionWithEntries>;
 export const WriteVersionBody = Type.Object(
   {
     entries: Type.Optional(Entries),
-    remove_entries: Type.Optional(Type.Array(EntryKey, { maxItems: 256, uniqueItems: true })),
+    remove_entries: Type.Optional(Type.Array(EntryKey, { maxItems: LIMITS.secretEntries.max, uniqueItems: true })),
     expected_version: Type.Optional(
-      Type.Integer({ minimum: 0, maximum: 2147483647, description: 'Check-and-set: fail with 409 unless this is the latest version (0 = none yet).' }),
+      Type.Integer({
+        minimum: 0,
+        maximum: LIMITS.secretVersion.max,
+        description: 'Check-and-set: fail with 409 unless this is the latest version (0 = none yet).',
+      }),
     ),
     replace: Type.Optional(Type.Boolean({ description: 'Start from no entries instead of carrying over the latest version.' })),
   },
@@ -73,5 +83,8 @@ export const WriteVersionBody = Type.Object(
 );
 export type WriteVersionBody = Static<typeof WriteVersionBody>;
 
+export const SecretVersionList = Type.Object({ versions: Type.Array(SecretVersion) });
+export type SecretVersionList = Static<typeof SecretVersionList>;
+
 // Versions are PostgreSQL integers: a larger number in a path is a 400, not an out-of-range database error.
-export const VersionParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }), version: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
+export const VersionParams = Type.Object({ id: Id, version: Type.Integer({ minimum: LIMITS.secretVersion.min, maximum: LIMITS.secretVersion.max }) });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { futureExpiry, parseRfc3339 } from './time';
+import { expiryProblem, parseRfc3339, sameInstant, storedTime } from './time';
 
 describe('RFC 3339 times', () => {
   test('any instant written with any offset and precision reads back as that instant', () => {
@@ -52,10 +52,21 @@ describe('RFC 3339 times', () => {
     expect(parseRfc3339(text)).toBe(ms);
   });
 
-  test('an expiry must be in the future and comes back in UTC with milliseconds', () => {
+  test('an expiry must be RFC 3339 and in the future; it is stored in UTC to the millisecond', () => {
     const now = Date.UTC(2030, 0, 1);
-    expect(futureExpiry('expires_at', '2030-01-01T03:00:00.5+03:00', now - 1)).toBe('2030-01-01T00:00:00.500Z');
-    expect(() => futureExpiry('expires_at', '2030-01-01T00:00:00Z', now)).toThrow(/past/);
-    expect(() => futureExpiry('expires_at', '2030-02-30T00:00:00Z', now)).toThrow(expect.objectContaining({ code: 'invalid_argument', field: 'expires_at' }));
+    expect(expiryProblem('2030-01-01T03:00:00.5+03:00', now - 1)).toBeUndefined();
+    expect(storedTime('2030-01-01T03:00:00.5+03:00')).toBe('2030-01-01T00:00:00.500Z');
+    expect(expiryProblem('2030-01-01T00:00:00Z', now)).toBe('past');
+    expect(expiryProblem('2030-02-30T00:00:00Z', now)).toBe('format');
+    expect(storedTime('2030-02-30T00:00:00Z')).toBeUndefined();
+  });
+
+  test('two spellings of one instant at millisecond precision are the same time; finer digits are dropped', () => {
+    expect(sameInstant('2030-01-02T18:04:05+03:00', '2030-01-02T15:04:05Z')).toBe(true);
+    expect(sameInstant('2030-01-02T15:04:05.1234Z', '2030-01-02T15:04:05.123Z')).toBe(true);
+    expect(sameInstant('2030-01-02T15:04:05.124Z', '2030-01-02T15:04:05.123Z')).toBe(false);
+    expect(sameInstant(null, null)).toBe(true);
+    expect(sameInstant(null, '2030-01-02T15:04:05Z')).toBe(false);
+    expect(sameInstant('not a time', 'not a time')).toBe(false);
   });
 });

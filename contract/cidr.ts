@@ -16,8 +16,21 @@ function maskBytes(bytes: number[], prefix: number): number[] {
   });
 }
 
+export interface NormalisedCidr {
+  /** What the service stores and enforces. */
+  normalised: string;
+  /** The text had bits set after its prefix, which normalising clears (usually a typo, so the provider warns). */
+  hostBitsSet: boolean;
+}
+
 /** The canonical form of a CIDR or bare address, or an Error saying what is wrong with it. */
 export function normaliseCidr(text: string): string | Error {
+  const parsed = inspectCidr(text);
+  return parsed instanceof Error ? parsed : parsed.normalised;
+}
+
+/** Like normaliseCidr, also telling whether bits after the prefix were set. */
+export function inspectCidr(text: string): NormalisedCidr | Error {
   const trimmed = text.trim();
   // A zone (fe80::1%eth0) names an interface of one host, which means nothing in a list shared by nodes.
   if (trimmed.includes('%')) return new Error(`"${text}" has an IPv6 zone; allow lists take addresses and CIDRs without one`);
@@ -26,15 +39,38 @@ export function normaliseCidr(text: string): string | Error {
   try {
     if (!trimmed.includes('/')) {
       const addr = ipaddr.parse(trimmed);
-      return canonical(addr, addr.kind() === 'ipv4' ? 32 : 128);
+      return { normalised: canonical(addr, addr.kind() === 'ipv4' ? 32 : 128), hostBitsSet: false };
     }
     if (!/\/(\d{1,3})$/.test(trimmed)) return new Error(`"${text}" has a malformed prefix length`);
     const [addr, prefix] = ipaddr.parseCIDR(trimmed);
-    const masked = maskBytes(addr.toByteArray(), prefix);
-    return canonical(addr.kind() === 'ipv4' ? new ipaddr.IPv4(masked) : new ipaddr.IPv6(masked), prefix);
+    const bytes = addr.toByteArray();
+    const masked = maskBytes(bytes, prefix);
+    const network = addr.kind() === 'ipv4' ? new ipaddr.IPv4(masked) : new ipaddr.IPv6(masked);
+    return { normalised: canonical(network, prefix), hostBitsSet: masked.some((b, i) => b !== bytes[i]) };
   } catch {
     return new Error(`"${text}" is not an IPv4 or IPv6 address or CIDR`);
   }
+}
+
+/**
+ * The set the service stores for a list of CIDRs: each normalised, duplicates removed, sorted, so the same
+ * set always reads back the same. The first invalid entry is reported with its index.
+ */
+export function normaliseCidrSet(cidrs: readonly string[]): { cidrs: string[] } | { index: number; error: Error } {
+  const out = new Set<string>();
+  for (const [index, c] of cidrs.entries()) {
+    const n = normaliseCidr(c);
+    if (n instanceof Error) return { index, error: n };
+    out.add(n);
+  }
+  return { cidrs: [...out].sort() };
+}
+
+/** Whether two lists of CIDRs are the same set once normalised (false when either holds an invalid entry). */
+export function sameCidrSet(a: readonly string[], b: readonly string[]): boolean {
+  const na = normaliseCidrSet(a);
+  const nb = normaliseCidrSet(b);
+  return 'cidrs' in na && 'cidrs' in nb && na.cidrs.length === nb.cidrs.length && na.cidrs.every((c, i) => c === nb.cidrs[i]);
 }
 
 /**

@@ -28,6 +28,14 @@ export function generateKey(): string {
 
 export type KeyFormatProblem = 'prefix' | 'length' | 'characters' | 'checksum';
 
+/** What each problem means to the person who pasted the key. */
+export const KEY_FORMAT_PROBLEMS: Record<KeyFormatProblem, string> = {
+  prefix: `it does not start with ${KEY_PREFIX}`,
+  length: 'it has the wrong length; was it truncated?',
+  characters: 'it holds characters a key never has',
+  checksum: 'its checksum does not match; a character is wrong',
+};
+
 /** Why a string is not a well-formed key, or undefined when it is one. */
 export function keyFormatProblem(candidate: string): KeyFormatProblem | undefined {
   if (!candidate.startsWith(KEY_PREFIX)) return 'prefix';

@@ -1,0 +1,121 @@
+/**
+ * Request and response schemas of `/v1/api-keys`. The response schema is what keeps the stored hash out of
+ * every answer: only declared fields are serialised.
+ * @module
+ */
+import { type Static, Type } from '@sinclair/typebox';
+import { KEY_STATUSES } from '../key-status';
+import { LIMITS } from '../limits';
+import {
+  Description,
+  IdFilter,
+  IdList,
+  Labels,
+  Name,
+  NameFilter,
+  NullableTimestamp,
+  OwnerType,
+  PageQuery,
+  Role,
+  SECRET,
+  ScopeNames,
+  Timestamp,
+  literals,
+  pageOf,
+} from './common';
+
+export const KeyStatus = literals(KEY_STATUSES);
+
+export const ApiKey = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    description: Type.String(),
+    owner_type: OwnerType,
+    owner_id: Type.String(),
+    service_account_id: Type.Union([Type.String(), Type.Null()], { description: 'The owning service account, or null for a user-owned key.' }),
+    created_by: Type.String({ description: 'Id of the user or service account whose key created this key.' }),
+    role: Role,
+    effective_role: Role,
+    scopes: Type.Array(Type.String()),
+    expires_at: NullableTimestamp,
+    allow_list_ids: Type.Array(Type.String()),
+    labels: Type.Record(Type.String(), Type.String()),
+    status: KeyStatus,
+    display_prefix: Type.String({ description: 'The first and last characters of the key, for recognising it.' }),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    revoked_at: NullableTimestamp,
+    revoke_reason: Type.Union([Type.String(), Type.Null()]),
+    last_used_at: NullableTimestamp,
+    last_used_ip: Type.Union([Type.String(), Type.Null()]),
+  },
+  { $id: 'ApiKey' },
+);
+export type ApiKey = Static<typeof ApiKey>;
+
+export const CreateApiKeyBody = Type.Object(
+  {
+    name: Name,
+    description: Type.Optional(Description),
+    service_account_id: Type.Optional(
+      Type.String({ minLength: LIMITS.id.min, maxLength: LIMITS.id.max, description: 'Owner of the key; omit for the calling user.' }),
+    ),
+    user_id: Type.Optional(Type.String({ minLength: LIMITS.id.min, maxLength: LIMITS.id.max, description: 'Admins only: create the key for another user.' })),
+    role: Type.Optional(Role),
+    scopes: Type.Optional(ScopeNames),
+    expires_at: Type.Optional(Type.Union([Type.String({ maxLength: LIMITS.timeText.max }), Type.Null()])),
+    allow_list_ids: Type.Optional(IdList),
+    labels: Type.Optional(Labels),
+  },
+  { additionalProperties: false },
+);
+export type CreateApiKeyBody = Static<typeof CreateApiKeyBody>;
+
+export const CreatedApiKey = Type.Object({
+  api_key: ApiKey,
+  secret: Type.String({ [SECRET]: true, description: 'The key itself. Returned by this response only, never again.' }),
+});
+export type CreatedApiKey = Static<typeof CreatedApiKey>;
+
+export const UpdateApiKeyBody = Type.Object(
+  {
+    name: Type.Optional(Name),
+    description: Type.Optional(Description),
+    scopes: Type.Optional(ScopeNames),
+    expires_at: Type.Optional(Type.Union([Type.String({ maxLength: LIMITS.timeText.max }), Type.Null()])),
+    allow_list_ids: Type.Optional(IdList),
+    labels: Type.Optional(Labels),
+  },
+  { additionalProperties: false },
+);
+export type UpdateApiKeyBody = Static<typeof UpdateApiKeyBody>;
+
+export const RevokeApiKeyBody = Type.Object(
+  { reason: Type.Optional(Type.String({ minLength: LIMITS.revokeReason.min, maxLength: LIMITS.revokeReason.max })) },
+  { additionalProperties: false },
+);
+export type RevokeApiKeyBody = Static<typeof RevokeApiKeyBody>;
+
+export const ListApiKeysQuery = Type.Object(
+  {
+    ...PageQuery,
+    owner_type: Type.Optional(OwnerType),
+    owner_id: Type.Optional(IdFilter),
+    service_account_id: Type.Optional(IdFilter),
+    created_by: Type.Optional(IdFilter),
+    status: Type.Optional(KeyStatus),
+    name_prefix: Type.Optional(NameFilter),
+    label: Type.Optional(
+      Type.Array(Type.String({ pattern: '^[^=]+=.*$', maxLength: LIMITS.labelFilters.textMax }), {
+        maxItems: LIMITS.labelFilters.max,
+        description: 'KEY=VALUE; repeat for several.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ListApiKeysQuery = Static<typeof ListApiKeysQuery>;
+
+export const ApiKeyList = pageOf('api_keys', ApiKey);
+export type ApiKeyList = Static<typeof ApiKeyList>;

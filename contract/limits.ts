@@ -1,0 +1,37 @@
+/**
+ * Field limits of the API. The service's schemas (contract/api) are built from these, so a value over a limit
+ * is a 400 naming the field; the provider's validators and the CLI's option parsers use the same numbers to
+ * refuse it before a request is made.
+ * @module
+ */
+
+export const LIMITS = {
+  /** Names of keys, service accounts, users, allow lists and secrets. */
+  name: { min: 1, max: 128 },
+  description: { max: 1024 },
+  /** Ids in paths and bodies (key_…, sa_…, al_…, sec_…, usr_…). */
+  id: { min: 1, max: 64 },
+  /** Lists of ids a body names (allow lists of a key). */
+  idList: { max: 64 },
+  scopeName: { min: 1, max: 128, pattern: '^[a-z][a-z0-9_-]*(\\.[a-z0-9_*-]+)*$' },
+  /** Scopes one key holds or one verify call requires. */
+  scopesPerKey: { max: 100 },
+  labels: { max: 64, keyPattern: '^[A-Za-z0-9_.:/-]{1,63}$', valueMax: 256 },
+  /** `label` filters of a listing (`KEY=VALUE`). */
+  labelFilters: { max: 16, textMax: 330 },
+  cidr: { textMax: 64 },
+  cidrsPerList: { max: 256 },
+  email: { min: 3, max: 254, pattern: '^[^\\s@]+@[^\\s@]+$' },
+  revokeReason: { min: 1, max: 256 },
+  page: { sizeMin: 1, sizeMax: 200, sizeDefault: 50, tokenMax: 200 },
+  /** A time given as text (expires_at, since, until). */
+  timeText: { max: 64 },
+  secretEntries: { max: 256, keyPattern: '^[A-Za-z0-9_.-]{1,128}$', valueMax: 65536 },
+  /** Secret versions are PostgreSQL integers. */
+  secretVersion: { min: 1, max: 2147483647 },
+  /** The key given to verify. */
+  presentedKey: { max: 256 },
+  clientIp: { max: 64 },
+  auditAction: { max: 64 },
+  auditTarget: { max: 128 },
+} as const;
