@@ -22,7 +22,7 @@ export async function initialise(ctx: ServiceContext, admin: { email: string; na
   const userId = newId('user');
   const keyId = newId('apiKey');
   const now = new Date().toISOString();
-  await inTransaction(ctx, true, async (trx) => {
+  await inTransaction(ctx, async (trx) => {
     // The meta row is the lock: a second init fails on its primary key even when two run at once.
     const marked = await trx
       .insertInto('keyplane_meta')

@@ -3,6 +3,7 @@
  * a list a live key uses cannot be deleted.
  */
 import { startTestService, type TestService } from '../../test/helpers/service';
+import { inTransaction } from '../db/transaction';
 
 let svc: TestService;
 beforeAll(async () => {
@@ -110,11 +111,13 @@ test('an expired key still holds its list: its expiry can be extended', async ()
   const key = (
     await svc.call('POST', '/v1/api-keys', { name: 'expired user', allow_list_ids: [list.id], expires_at: new Date(Date.now() + 60_000).toISOString() })
   ).body.api_key;
-  await svc.ctx.store.db
-    .updateTable('api_keys')
-    .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
-    .where('id', '=', key.id)
-    .execute();
+  await inTransaction(svc.ctx, (trx) =>
+    trx
+      .updateTable('api_keys')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('id', '=', key.id)
+      .execute(),
+  );
   expect((await svc.call('DELETE', `/v1/ip-allow-lists/${list.id}`)).status).toBe(409);
 });
 

@@ -61,7 +61,7 @@ export function allowListRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox 
           created_at: now,
           updated_at: now,
         };
-        await inTransaction(ctx, false, async (trx) => {
+        await inTransaction(ctx, async (trx) => {
           await trx.insertInto('ip_allow_lists').values(row).execute();
           await writeAudit(trx, {
             action: 'ip_allow_list.create',
@@ -125,7 +125,7 @@ export function allowListRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox 
         const existing = await load(request.params.id);
         const body = request.body;
         const cidrs = body.cidrs === undefined ? undefined : normaliseCidrs(body.cidrs);
-        const row = await inTransaction(ctx, true, async (trx) => {
+        const row = await inTransaction(ctx, async (trx) => {
           const changes: Partial<IpAllowListsTable> = { updated_at: new Date().toISOString() };
           if (body.name !== undefined) changes.name = body.name;
           if (body.description !== undefined) changes.description = body.description;
@@ -151,7 +151,7 @@ export function allowListRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox 
       async (request, reply) => {
         requireRole(request, 'developer', 'deleting an IP allow list');
         const existing = await load(request.params.id);
-        await inTransaction(ctx, true, async (trx) => {
+        await inTransaction(ctx, async (trx) => {
           // Lock the list before looking for keys: a key being written with it holds it FOR SHARE (see
           // lockKeyReferences), so either that key is committed and seen here, or it waits and finds no list.
           if (!(await forUpdate(ctx, trx.selectFrom('ip_allow_lists').select('id').where('id', '=', existing.id)).executeTakeFirst()))

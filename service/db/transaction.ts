@@ -1,6 +1,8 @@
 /**
- * Write transactions. A transaction that changes what authentication depends on (keys, users, service
- * accounts, allow lists) publishes a change inside it and invalidates this node's cache after commit.
+ * Write transactions. A transaction that writes what authentication depends on (keys, users, service
+ * accounts, allow lists: service/db/auth-writes.ts) publishes a change inside it and invalidates the caches of
+ * this node and every other after commit. Callers need not say whether they do: the store records the tables a
+ * transaction writes, and such a write anywhere but here throws.
  * @module
  */
 import type { SelectQueryBuilder, Transaction } from 'kysely';
@@ -12,20 +14,19 @@ const RETRYABLE = new Set(['40P01', '40001']);
 const ATTEMPTS = 4;
 
 /**
- * Runs fn in a write transaction. On PostgreSQL two transactions that lock rows in opposite orders (two
- * admins deleting each other, say) can deadlock; the server rolls one back, and running it again, now after
- * the winner committed, gives the answer the loser should have had (a 409, not a 500). fn must therefore do
- * its work only through trx.
+ * Runs fn in a write transaction, publishing the change when fn wrote an auth table. On PostgreSQL two
+ * transactions that lock rows in opposite orders (two admins deleting each other, say) can deadlock; the server
+ * rolls one back, and running it again, now after the winner committed, gives the answer the loser should have
+ * had (a 409, not a 500). fn must therefore do its work only through trx (a write to an auth table through
+ * `ctx.store.db` throws anyway).
  */
-export async function inTransaction<T>(ctx: ServiceContext, authChange: boolean, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(ctx: ServiceContext, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     let token: string | undefined;
     let result: T;
     try {
-      result = await ctx.store.db.transaction().execute(async (trx) => {
-        const value = await fn(trx);
-        if (authChange) token = await ctx.changes.publish(trx);
-        return value;
+      result = await ctx.store.transaction(fn, async (trx, authTables) => {
+        if (authTables.size > 0) token = await ctx.changes.publish(trx);
       });
     } catch (err) {
       if (token !== undefined) ctx.changes.abandoned(token);

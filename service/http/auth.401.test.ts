@@ -4,6 +4,7 @@
  */
 import { generateKey } from '../../contract/key-format';
 import { startTestService, type TestService } from '../../test/helpers/service';
+import { inTransaction } from '../db/transaction';
 
 let svc: TestService;
 beforeAll(async () => {
@@ -69,12 +70,13 @@ test('a revoked key is refused on the very next request, and so is a deleted one
 test('an expired key is refused', async () => {
   const k = await make({ expires_at: new Date(Date.now() + 60_000).toISOString() });
   expect((await whoami(k.secret)).status).toBe(200);
-  await svc.ctx.store.db
-    .updateTable('api_keys')
-    .set({ expires_at: new Date(Date.now() - 1).toISOString() })
-    .where('id', '=', k.api_key.id)
-    .execute();
-  await svc.ctx.changes.committed('test');
+  await inTransaction(svc.ctx, (trx) =>
+    trx
+      .updateTable('api_keys')
+      .set({ expires_at: new Date(Date.now() - 1).toISOString() })
+      .where('id', '=', k.api_key.id)
+      .execute(),
+  );
   expectUnauthenticated(await whoami(k.secret), /expired/);
 });
 

@@ -4,6 +4,7 @@
  * default escape character, so a LIKE-based filter gets both wrong).
  */
 import { startTestService, type TestService } from '../../test/helpers/service';
+import { inTransaction } from '../db/transaction';
 
 let svc: TestService;
 beforeAll(async () => {
@@ -91,11 +92,13 @@ describe('owner, creator and status filters', () => {
     await svc.call('POST', `/v1/api-keys/${revoked.id}/revoke`, {});
     const expired = await make({ name: 's-expired', service_account_id: sa.id, expires_at: new Date(Date.now() + 60_000).toISOString() });
     // Move the expiry into the past behind the API's back: the API refuses past expiries.
-    await svc.ctx.store.db
-      .updateTable('api_keys')
-      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
-      .where('id', '=', expired.id)
-      .execute();
+    await inTransaction(svc.ctx, (trx) =>
+      trx
+        .updateTable('api_keys')
+        .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+        .where('id', '=', expired.id)
+        .execute(),
+    );
     const ids = async (status: string) =>
       ((await svc.call('GET', `/v1/api-keys?service_account_id=${sa.id}&status=${status}`)).body.api_keys as { id: string; status: string }[]).map((k) => [
         k.id,

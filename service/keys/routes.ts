@@ -55,7 +55,7 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         const secret = generateKey();
         const now = new Date().toISOString();
         const id = newId('apiKey');
-        const row = await inTransaction(ctx, true, async (trx) => {
+        const row = await inTransaction(ctx, async (trx) => {
           await lockKeyReferences(ctx.store.dialect, trx, scopes, allowListIds);
           await trx
             .insertInto('api_keys')
@@ -153,7 +153,7 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         if (body.scopes) await assertScopesGrantable(db, request, body.scopes);
         if (body.allow_list_ids) await assertAllowListsExist(db, body.allow_list_ids);
         const expiresAt = body.expires_at === undefined ? undefined : body.expires_at === null ? null : futureExpiry('expires_at', body.expires_at);
-        const row = await inTransaction(ctx, true, async (trx) => {
+        const row = await inTransaction(ctx, async (trx) => {
           const current = await forUpdate(ctx, trx.selectFrom('api_keys').selectAll().where('id', '=', existing.id)).executeTakeFirst();
           if (!current) throw notFound('API key', existing.id);
           if (current.revoked_at) throw new ApiError('conflict', `API key ${existing.id} is revoked and cannot be changed`);
@@ -207,7 +207,7 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       async (request) => {
         const existing = await loadKey(request.params.id);
         await assertMayManageKey(db, request, existing);
-        const row = await inTransaction(ctx, true, async (trx) => {
+        const row = await inTransaction(ctx, async (trx) => {
           const now = new Date().toISOString();
           // Revoking twice keeps the first time and reason: the tombstone records when the key died.
           const updated = await trx
@@ -238,7 +238,7 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const existing = await loadKey(request.params.id);
         await assertMayManageKey(db, request, existing);
-        await inTransaction(ctx, true, async (trx) => {
+        await inTransaction(ctx, async (trx) => {
           await trx.deleteFrom('api_key_allow_lists').where('key_id', '=', existing.id).execute();
           await trx.deleteFrom('api_keys').where('id', '=', existing.id).execute();
           await writeAudit(trx, {

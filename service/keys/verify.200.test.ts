@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { generateKey } from '../../contract/key-format';
 import { startTestService, type Person, type TestService } from '../../test/helpers/service';
+import { inTransaction } from '../db/transaction';
 
 let svc: TestService;
 let verifier: Person;
@@ -25,14 +26,15 @@ const make = async (body: Record<string, unknown> = {}) => {
   expect([res.status, res.body.error]).toEqual([201, undefined]);
   return res.body as { api_key: any; secret: string };
 };
-/** Moves a key's expiry into the past behind the API's back (the API refuses past expiries), then drops caches. */
+/** Moves a key's expiry into the past behind the API's back (the API refuses past expiries); the write drops caches. */
 const expireNow = async (id: string) => {
-  await svc.ctx.store.db
-    .updateTable('api_keys')
-    .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
-    .where('id', '=', id)
-    .execute();
-  await svc.ctx.changes.committed('test');
+  await inTransaction(svc.ctx, (trx) =>
+    trx
+      .updateTable('api_keys')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('id', '=', id)
+      .execute(),
+  );
 };
 
 describe('valid keys', () => {

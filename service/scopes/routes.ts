@@ -33,7 +33,7 @@ export function scopeRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           throw invalidArgument('name', `names starting with ${BUILTIN_PREFIX} are reserved for built-in scopes`);
         const row = { name: request.body.name, description: request.body.description, builtin: 0, created_at: new Date().toISOString() };
         try {
-          await inTransaction(ctx, false, async (trx) => {
+          await inTransaction(ctx, async (trx) => {
             await trx.insertInto('scopes').values(row).execute();
             await writeAudit(trx, {
               action: 'scope.create',
@@ -60,7 +60,7 @@ export function scopeRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         const row = await db.selectFrom('scopes').selectAll().where('name', '=', name).executeTakeFirst();
         if (!row) throw notFound('scope', name);
         if (row.builtin) throw new ApiError('conflict', `scope ${name} is built in`);
-        await inTransaction(ctx, false, async (trx) => {
+        await inTransaction(ctx, async (trx) => {
           // Lock the scope before looking for holders: a key being written with it holds it FOR SHARE (see
           // lockKeyReferences), so either that key is committed and seen here, or it waits and finds no scope.
           if (!(await forUpdate(ctx, trx.selectFrom('scopes').select('name').where('name', '=', name)).executeTakeFirst())) throw notFound('scope', name);

@@ -109,7 +109,7 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           updated_at: now,
         };
         try {
-          await inTransaction(ctx, false, async (trx) => {
+          await inTransaction(ctx, async (trx) => {
             await trx.insertInto('secrets').values(row).execute();
             await writeAudit(trx, {
               action: 'secret.create',
@@ -166,7 +166,7 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         const existing = await load(request.params.id);
         assertOwnerOrAdmin(request, existing, 'changing a secret');
         try {
-          const row = await inTransaction(ctx, false, async (trx) => {
+          const row = await inTransaction(ctx, async (trx) => {
             await trx
               .updateTable('secrets')
               .set({ ...request.body, updated_at: new Date().toISOString() })
@@ -196,7 +196,7 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const existing = await load(request.params.id);
         assertOwnerOrAdmin(request, existing, 'deleting a secret');
-        await inTransaction(ctx, false, async (trx) => {
+        await inTransaction(ctx, async (trx) => {
           await trx.deleteFrom('secret_versions').where('secret_id', '=', existing.id).execute();
           await trx.deleteFrom('secrets').where('id', '=', existing.id).execute();
           await writeAudit(trx, {
@@ -250,7 +250,7 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           if (body.entries && Object.hasOwn(body.entries, k))
             throw invalidArgument(`remove_entries[${i}]`, `entry "${k}" is both written and removed; do one or the other`);
         });
-        const row = await inTransaction(ctx, false, async (trx) => {
+        const row = await inTransaction(ctx, async (trx) => {
           // The row lock serialises writers of one secret on PostgreSQL; SQLite runs transactions one at a time.
           const locked = await forUpdate(ctx, trx.selectFrom('secrets').selectAll().where('id', '=', secret.id)).executeTakeFirst();
           if (!locked) throw notFound('secret', secret.id);
@@ -327,7 +327,7 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         const secret = await load(request.params.id);
         if (!canWrite(request, secret))
           throw permissionDenied(`destroying a version of secret ${secret.id} needs the admin role, its ownership or the keyplane.secrets.write scope`);
-        const row = await inTransaction(ctx, false, async (trx) => {
+        const row = await inTransaction(ctx, async (trx) => {
           const v = await trx
             .selectFrom('secret_versions')
             .selectAll()

@@ -72,7 +72,7 @@ export function serviceAccountRoutes(ctx: ServiceContext): FastifyPluginAsyncTyp
           updated_at: now,
         };
         try {
-          await inTransaction(ctx, false, async (trx) => {
+          await inTransaction(ctx, async (trx) => {
             await trx.insertInto('service_accounts').values(row).execute();
             await writeAudit(trx, {
               action: 'service_account.create',
@@ -145,7 +145,7 @@ export function serviceAccountRoutes(ctx: ServiceContext): FastifyPluginAsyncTyp
         const body = request.body;
         if (body.role) assertRoleWithin(request, body.role);
         try {
-          const row = await inTransaction(ctx, true, async (trx) => {
+          const row = await inTransaction(ctx, async (trx) => {
             const changes: Partial<ServiceAccountsTable> = { updated_at: new Date().toISOString() };
             if (body.name !== undefined) changes.name = body.name;
             if (body.description !== undefined) changes.description = body.description;
@@ -177,7 +177,7 @@ export function serviceAccountRoutes(ctx: ServiceContext): FastifyPluginAsyncTyp
         requireRole(request, 'developer', 'deleting a service account');
         const existing = await load(request.params.id);
         assertRoleWithin(request, existing.role);
-        await inTransaction(ctx, true, async (trx) => {
+        await inTransaction(ctx, async (trx) => {
           const revoked = await revokeKeysOf(trx, existing.id, 'owner_deleted');
           await trx.deleteFrom('service_accounts').where('id', '=', existing.id).execute();
           await writeAudit(trx, {

@@ -4,6 +4,7 @@
  */
 import { startTestService, type TestService } from '../../test/helpers/service';
 import { describePostgres, startPostgres, type PostgresServer } from '../../test/helpers/postgres';
+import { inTransaction } from '../db/transaction';
 
 function raceTests(start: () => Promise<TestService>, stop: () => Promise<void> = async () => undefined) {
   let svc: TestService;
@@ -25,21 +26,21 @@ function raceTests(start: () => Promise<TestService>, stop: () => Promise<void> 
   const adminCount = async () =>
     (await svc.ctx.store.db.selectFrom('users').select('id').where('role', '=', 'admin').where('disabled', '=', 0).execute()).length;
   const restore = async (b: { id: string }) => {
-    // put the bootstrap admin back behind the API's back (re-created if the second admin won a deletion race),
-    // and remove the second admin
-    const db = svc.ctx.store.db;
-    if (!(await db.selectFrom('users').select('id').where('id', '=', svc.adminUserId).executeTakeFirst())) {
-      const now = new Date().toISOString();
-      await db
-        .insertInto('users')
-        .values({ id: svc.adminUserId, email: 'admin@example.com', name: 'Admin', role: 'admin', disabled: 0, created_at: now, updated_at: now })
-        .execute();
-    }
-    await svc.ctx.store.db.updateTable('users').set({ role: 'admin', disabled: 0 }).where('id', '=', svc.adminUserId).execute();
-    await svc.ctx.changes.committed('test');
-    await svc.ctx.store.db.updateTable('api_keys').set({ revoked_at: null, revoke_reason: null }).where('created_by', '=', svc.adminUserId).execute();
-    await svc.ctx.store.db.deleteFrom('users').where('id', '=', b.id).execute();
-    await svc.ctx.changes.committed('test');
+    // Put the bootstrap admin back behind the API's back (re-created if the second admin won a deletion race),
+    // and remove the second admin: one transaction, which publishes the change and, like every write, is run
+    // again when PostgreSQL rolls it back as a deadlock (with the last-used flush, say).
+    await inTransaction(svc.ctx, async (trx) => {
+      if (!(await trx.selectFrom('users').select('id').where('id', '=', svc.adminUserId).executeTakeFirst())) {
+        const now = new Date().toISOString();
+        await trx
+          .insertInto('users')
+          .values({ id: svc.adminUserId, email: 'admin@example.com', name: 'Admin', role: 'admin', disabled: 0, created_at: now, updated_at: now })
+          .execute();
+      }
+      await trx.updateTable('users').set({ role: 'admin', disabled: 0 }).where('id', '=', svc.adminUserId).execute();
+      await trx.updateTable('api_keys').set({ revoked_at: null, revoke_reason: null }).where('created_by', '=', svc.adminUserId).execute();
+      await trx.deleteFrom('users').where('id', '=', b.id).execute();
+    });
   };
 
   test.each([

@@ -7,7 +7,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { writeAudit } from '../audit/audit-log';
 import type { ServiceContext } from '../context';
-import type { UsersTable } from '../db/tables';
+import type { Transaction } from 'kysely';
+import type { Database, UsersTable } from '../db/tables';
 import { forUpdate, inTransaction, isUniqueViolation } from '../db/transaction';
 import { ApiError, notFound } from '../errors';
 import { requireRole } from '../http/auth';
@@ -40,7 +41,7 @@ export function userRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         const now = new Date().toISOString();
         const row: UsersTable = { id: newId('user'), ...request.body, email: request.body.email.toLowerCase(), disabled: 0, created_at: now, updated_at: now };
         try {
-          await inTransaction(ctx, false, async (trx) => {
+          await inTransaction(ctx, async (trx) => {
             await trx.insertInto('users').values(row).execute();
             await writeAudit(trx, {
               action: 'user.create',
@@ -99,7 +100,7 @@ export function userRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         const existing = await load(request.params.id);
         const losesAdmin = existing.role === 'admin' && ((body.role !== undefined && body.role !== 'admin') || body.disabled === true);
         try {
-          const row = await inTransaction(ctx, true, async (trx) => {
+          const row = await inTransaction(ctx, async (trx) => {
             if (losesAdmin) await assertAnotherAdmin(ctx, trx, existing.id);
             const changes: Partial<UsersTable> = { updated_at: new Date().toISOString() };
             if (body.email !== undefined) changes.email = body.email.toLowerCase();
@@ -138,7 +139,7 @@ export function userRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         requireRole(request, 'admin', 'deleting a user');
         const existing = await load(request.params.id);
-        await inTransaction(ctx, true, async (trx) => {
+        await inTransaction(ctx, async (trx) => {
           if (existing.role === 'admin') await assertAnotherAdmin(ctx, trx, existing.id);
           const revoked = await revokeKeysOf(trx, existing.id, 'owner_deleted');
           await trx.deleteFrom('users').where('id', '=', existing.id).execute();
@@ -158,7 +159,7 @@ export function userRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
 }
 
 /** The last enabled admin cannot be demoted, disabled or deleted: nobody could administer the service after. */
-async function assertAnotherAdmin(ctx: ServiceContext, trx: Parameters<Parameters<typeof inTransaction>[2]>[0], userId: string): Promise<void> {
+async function assertAnotherAdmin(ctx: ServiceContext, trx: Transaction<Database>, userId: string): Promise<void> {
   // Lock every enabled admin row, in id order, before counting: on PostgreSQL two admins demoting each other
   // at once would otherwise each still see the other and both succeed, leaving none. The second waits, and
   // re-reads the first's row as no longer an admin.
