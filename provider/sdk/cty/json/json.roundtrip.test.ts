@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { parse, stringify } from 'lossless-json';
-import { MSGPACK_VALUES, JSON_VALUES, typeArb, typedValueArb, valueArb } from '../msgpack/arbitraries';
+import { MSGPACK_VALUES, JSON_VALUES, typeArb, typedValueArb, valueArb } from '../msgpack/arbitraries.test-support';
 import { decodeMsgpack, encodeMsgpack } from '../msgpack';
 import { type ObjectType, number } from '../types';
 import { Value } from '../value';

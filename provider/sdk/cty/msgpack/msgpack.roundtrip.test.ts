@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { type Type, dynamic, list, map, number, object, set, string, tuple } from '../types';
 import type { Value } from '../value';
 import { decodeMsgpack, encodeMsgpack } from '.';
-import { MSGPACK_VALUES, typeArb, typedValueArb, valueArb } from './arbitraries';
+import { MSGPACK_VALUES, typeArb, typedValueArb, valueArb } from './arbitraries.test-support';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 

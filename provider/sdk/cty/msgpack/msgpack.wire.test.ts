@@ -10,7 +10,7 @@ import { NEG_INF, POS_INF, isExactFloat64, isInteger } from '../number';
 import { type Type, typeToJSON, typeToJSONValue } from '../types';
 import type { Value } from '../value';
 import { decodeMsgpack, encodeMsgpack } from '.';
-import { MSGPACK_VALUES, typeArb, valueArb } from './arbitraries';
+import { MSGPACK_VALUES, typeArb, valueArb } from './arbitraries.test-support';
 
 type Bytes = number[];
 type Wire = fc.Arbitrary<Bytes>;
