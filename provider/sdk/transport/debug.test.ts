@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { debugInstructions, reattachProviders, shellQuote } from './debug';
+import { quote } from 'shell-quote';
+import { debugInstructions, reattachProviders } from './debug';
 
 describe('reattachProviders', () => {
   it("is keyed by the provider address in Terraform's TF_REATTACH_PROVIDERS shape", () => {
@@ -9,9 +10,9 @@ describe('reattachProviders', () => {
   });
 });
 
-describe('shellQuote', () => {
+describe('the quoting of the export line (shell-quote)', () => {
   it.each(['plain', "it's", `{"a":"b'c"}`, "''"])('quotes %p so that sh reads it back unchanged', (s) => {
-    const echoed = spawnSync('sh', ['-c', `printf %s ${shellQuote(s)}`], { encoding: 'utf8' });
+    const echoed = spawnSync('sh', ['-c', `printf %s ${quote([s])}`], { encoding: 'utf8' });
     expect(echoed.stdout).toBe(s);
   });
 });

@@ -6,6 +6,7 @@
  * that variable [verified]. The convention is terraform-plugin-go's WithManagedDebug: print the variable's
  * value on stdout with instructions, serve plaintext, stop on Ctrl-C.
  */
+import { quote } from 'shell-quote';
 
 /** One entry of TF_REATTACH_PROVIDERS, as Terraform's parseReattachProviders reads it. */
 export interface ReattachConfig {
@@ -21,17 +22,12 @@ export function reattachProviders(providerAddress: string, socketPath: string, p
   return { [providerAddress]: { Protocol: 'grpc', ProtocolVersion: protocolVersion, Pid: pid, Test: true, Addr: { Network: 'unix', String: socketPath } } };
 }
 
-/** Quotes a string for a POSIX shell: single quotes, with each embedded one closed, escaped and reopened. */
-export function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'"'"'`)}'`;
-}
-
 /** What debug mode prints on stdout. The export line is the one to copy, and the one tests parse. */
 export function debugInstructions(providerAddress: string, reattach: Record<string, ReattachConfig>): string {
   return [
     `Provider ${providerAddress} is running in debug mode (pid ${process.pid}). In the shell where you run Terraform:`,
     '',
-    `\texport TF_REATTACH_PROVIDERS=${shellQuote(JSON.stringify(reattach))}`,
+    `\texport TF_REATTACH_PROVIDERS=${quote([JSON.stringify(reattach)])}`,
     '',
     'Terraform then uses this process instead of starting the provider. Stop it with Ctrl-C.',
     '',

@@ -1,23 +1,17 @@
 /**
  * @module framework/validators/cidr
- * CIDR blocks, IPv4 or IPv6 ("10.0.0.0/8", "2001:db8::/32"). With `host: false` (the default) an address
- * with bits set past the prefix ("10.0.0.1/8") is refused, since it usually means a typo.
+ * CIDR blocks, IPv4 or IPv6 ("10.0.0.0/8", "2001:db8::/32"). With `allowHostBits: false` (the default) an
+ * address with bits set past the prefix ("10.0.0.1/8") is refused, since it usually means a typo. Addresses are
+ * read by Node's own parser (strict dotted-quad and RFC 4291 text); ipaddr.js finds the network address.
  */
 import { isIPv4, isIPv6 } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import type { Validator } from './validator';
 
-function hostBitsSet(addr: string, prefix: number, v6: boolean): boolean {
-  let bits: bigint;
-  if (v6) {
-    const [head, tail] = addr.includes('::') ? addr.split('::') : [addr, undefined];
-    const h = head ? head.split(':') : [];
-    const t = tail ? tail.split(':') : [];
-    const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
-    bits = groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g || '0', 16)), 0n);
-    return (bits & ((1n << BigInt(128 - prefix)) - 1n)) !== 0n;
-  }
-  bits = addr.split('.').reduce((acc, o) => (acc << 8n) | BigInt(Number(o)), 0n);
-  return (bits & ((1n << BigInt(32 - prefix)) - 1n)) !== 0n;
+function hostBitsSet(text: string, v6: boolean): boolean {
+  const network = v6 ? ipaddr.IPv6.networkAddressFromCIDR(text) : ipaddr.IPv4.networkAddressFromCIDR(text);
+  const address = ipaddr.parse(text.slice(0, text.indexOf('/')));
+  return network.toByteArray().some((b, i) => b !== address.toByteArray()[i]);
 }
 
 export function cidr(opts: { allowHostBits?: boolean } = {}): Validator {
@@ -41,7 +35,7 @@ export function cidr(opts: { allowHostBits?: boolean } = {}): Validator {
         );
         return;
       }
-      if (!opts.allowHostBits && hostBitsSet(addr, prefix, v6)) {
+      if (!opts.allowHostBits && hostBitsSet(text, v6)) {
         diags.addAttributeError(
           path,
           'Invalid CIDR Block',

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { Value } from '../../cty/value';
 import * as T from '../../cty/types';
 import { Diagnostics } from '../diagnostics';
@@ -101,5 +102,24 @@ describe('conflictsWith and alsoRequires', () => {
   it('alsoRequires points at the missing sibling', () => {
     const d = run(alsoRequires('other'), s('x'), parent(Value.null(T.string)));
     expect(d.toArray()[0]!.path).toEqual([{ attr: 'other' }]);
+  });
+});
+
+describe('cidr host bits, against a reference computed with BigInt', () => {
+  const v4 = (a: number[]) => a.join('.');
+  const v6 = (g: number[]) => g.map((x) => x.toString(16)).join(':');
+  const bits = (parts: number[], width: number) => parts.reduce((acc, p) => (acc << BigInt(width)) | BigInt(p), 0n);
+  it('refuses exactly the blocks whose host part is not zero, for any prefix', () => {
+    fc.assert(
+      fc.property(fc.boolean(), fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }), fc.nat(128), (six, groups, p) => {
+        const parts = six ? groups : groups.slice(0, 4).map((g) => g & 0xff);
+        const total = six ? 128 : 32;
+        const prefix = p % (total + 1);
+        const value = bits(parts, six ? 16 : 8);
+        const hostSet = (value & ((1n << BigInt(total - prefix)) - 1n)) !== 0n;
+        const text = `${six ? v6(parts) : v4(parts)}/${prefix}`;
+        expect(run(cidr(), s(text)).length > 0).toBe(hostSet);
+      }),
+    );
   });
 });
