@@ -1,7 +1,7 @@
 /**
  * Installing the provider for Terraform without a registry: a small POSIX sh launcher that execs this Node on
  * the package's bundled provider (dist/provider/keyplane/main.js), placed in a filesystem mirror's unpacked
- * layout (shared docs, terraform-plugin-protocol.md §8.3) or in a directory for dev_overrides (§8.2).
+ * layout (docs/sdk/local-installation.md#filesystem-mirrors) or in a directory for dev_overrides (#dev_overrides there).
  *
  * The provider is run in place, never copied: it requires openpgp from the package's node_modules when a
  * pgp_key needs it. Only the launcher sits in the package directory, so the lock file's `h1:` hash covers the

@@ -2,8 +2,8 @@
  * The CDK examples (examples/cdktf, examples/cdktn) for end-to-end tests: compiling and running one the way
  * its cdktf.json's app does, and a filesystem mirror holding the provider, which the synthesized
  * stack needs because cdktf always writes a backend block and a backend needs `terraform init`. Init does
- * not honour dev_overrides: it still asks the registry for the provider (shared docs,
- * terraform-plugin-protocol.md §8.2), so the harness's default CLI config would need the network.
+ * not honour dev_overrides: it still asks the registry for the provider
+ * (docs/sdk/local-installation.md#dev_overrides), so the harness's default CLI config would need the network.
  */
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';

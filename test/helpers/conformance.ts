@@ -10,7 +10,7 @@
  *   would start it), writes main.tf, reads the state file, `terraform show -json`, the store behind the
  *   provider and its event log. After every command it checks /proc: no provider process started by that
  *   command may outlive it.
- * - `steps()` runs a story (shared docs style.md point 11): each step writes a config, plans to a file,
+ * - `steps()` runs a story (docs/sdk/README.md#stories): each step writes a config, plans to a file,
  *   checks the saved plan (`show -json`) and its text, applies the saved plan, checks the state
  *   (`show -json`) and proves convergence with a second, empty plan.
  * - `diagnostics()` parses Terraform's human diagnostics (summary, address, file, line, the highlighted

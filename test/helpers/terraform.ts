@@ -1,8 +1,8 @@
 /**
  * Drives the real `terraform` binary against provider executables under test, offline: a temp working
  * directory, a CLI config whose `dev_overrides` point provider addresses at directories holding the
- * executables (so no `terraform init`, no registry, no lock file: shared docs, terraform-plugin-protocol.md
- * §8.2), and a clean environment: CHECKPOINT_DISABLE=1, TF_IN_AUTOMATION=1, and none of the caller's
+ * executables (so no `terraform init`, no registry, no lock file: docs/sdk/local-installation.md#dev_overrides),
+ * and a clean environment: CHECKPOINT_DISABLE=1, TF_IN_AUTOMATION=1, and none of the caller's
  * TF_* variables unless passed in.
  *
  * A missing binary fails the run in CI (CI set) and skips loudly elsewhere: use `describeTerraform` in place

@@ -2,7 +2,7 @@
  * @module framework/private-state
  * Private state: bytes Terraform stores per instance (base64 in the state file, never shown) and hands back
  * on the next plan, apply and read. We keep it as a JSON object of keys, so the framework and the resource
- * can each keep their own entries. Flow (protocol doc §6.3): apply → read and plan; plan → apply; import → read.
+ * can each keep their own entries. Flow (docs/sdk/plugin-protocol.md#private-state): apply → read and plan; plan → apply; import → read.
  */
 
 export class PrivateState {

@@ -4,7 +4,7 @@
  * as proto-loader gives them with keepCase). Wire values stay opaque here: a DynamicValue is bytes that only
  * mean something once decoded against a schema type (cty/msgpack), which the framework does.
  *
- * Rules worth knowing when filling these (see shared docs, terraform-plugin-protocol.md):
+ * Rules worth knowing when filling these (docs/sdk/node-pitfalls.md#protobufjs, value-encoding.md#dynamicvalue, plugin-protocol.md#diagnostics):
  * - every bytes field must be a Buffer/Uint8Array: protobufjs base64-decodes a JS string given for bytes;
  * - an omitted DynamicValue reads as null of the schema type on Terraform's side;
  * - diagnostics are the error channel; a thrown error becomes an opaque "Plugin error" in Terraform.

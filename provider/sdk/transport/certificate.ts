@@ -1,7 +1,7 @@
 /**
  * @module transport/certificate
  * The server half of go-plugin's AutoMTLS: a fresh self-signed certificate per process, which Terraform
- * trusts because the handshake line carries it (shared docs, terraform-plugin-protocol.md §2).
+ * trusts because the handshake line carries it (docs/sdk/plugin-process.md#automtls).
  *
  * What Terraform's Go client checks, all verified against Terraform 1.11.4: a SAN of DNS:localhost (CN alone
  * is "legacy Common Name" and refused), an EKU allowing serverAuth, a NotBefore that is not in the future.

@@ -11,7 +11,7 @@
  *
  * Out (toProto), protobufjs would forgive too much: a key it does not know is silently left out (a
  * camelCase `requiresReplace` never reaches Terraform), and a string given for `bytes` is base64-decoded
- * into garbage (shared docs §9.15). Both are refused here with the path of the offending field, so the
+ * into garbage (docs/sdk/node-pitfalls.md#protobufjs). Both are refused here with the path of the offending field, so the
  * transport can report a bug in the provider instead of sending something else.
  */
 import type { ProtoField, ProtoNode } from './descriptor';

@@ -1,7 +1,7 @@
 /**
  * @module transport/go-plugin-services
- * The services go-plugin's client expects beside the plugin's own (shared docs, terraform-plugin-protocol.md
- * §3), as Terraform 1.11.4 uses them:
+ * The services go-plugin's client expects beside the plugin's own (docs/sdk/plugin-process.md#go-plugin-services),
+ * as Terraform 1.11.4 uses them:
  *
  * - plugin.GRPCController/Shutdown: the end of every provider process. Without it each process costs 2 s
  *   and a SIGKILL [verified]. We answer, then `onShutdown` exits.

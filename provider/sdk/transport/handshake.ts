@@ -2,7 +2,7 @@
  * @module transport/handshake
  * What go-plugin's client (inside Terraform) expects from a plugin process before it connects: the magic
  * cookie in the environment, a protocol version it offered, and one line on stdout naming the socket and
- * the server certificate. See shared docs, terraform-plugin-protocol.md §1.1–1.2.
+ * the server certificate. See docs/sdk/plugin-process.md#launch and #handshake.
  */
 
 /** Terraform's handshake cookie (go-plugin `MagicCookieKey`/`MagicCookieValue` in terraform-plugin-go). */

@@ -2,7 +2,7 @@
  * @module transport/listener
  * The unix socket Terraform dials, as go-plugin's server makes it on non-Windows hosts: `plugin<random>` in
  * PLUGIN_UNIX_SOCKET_DIR or the temp dir, group-writable for PLUGIN_UNIX_SOCKET_GROUP when that is set,
- * removed when the process exits (shared docs, terraform-plugin-protocol.md §1.3).
+ * removed when the process exits (docs/sdk/plugin-process.md#transport).
  *
  * It is a plain net.Server, not a gRPC one, so it can listen (and the handshake go out) before grpc-js is
  * even loaded: connections that arrive meanwhile wait, unread, until `accept` hands them to the gRPC

@@ -1,7 +1,7 @@
 /**
  * @module transport/logger
  * A Logger that writes hclog JSON lines on stderr, the format Terraform's plugin client (go-plugin) parses
- * and re-logs under the provider's name (shared docs, terraform-plugin-protocol.md §1.4):
+ * and re-logs under the provider's name (docs/sdk/plugin-process.md#logging):
  *
  *   {"@level":"debug","@message":"...","@timestamp":"2026-12-01T19:28:10.123456Z","@module":"provider",...}
  *

@@ -8,7 +8,7 @@
  *   GetMetadata and GetFunctions, which Terraform 1.11 never calls, that is an accepted answer).
  * - A thrown error (or a response that cannot be sent) is a bug in the provider. It becomes one ERROR
  *   diagnostic in the response, never a gRPC status: Terraform renders a status as an opaque "Plugin
- *   error … rpc error: code = Unknown" (shared docs §7). Its stack goes to the log.
+ *   error … rpc error: code = Unknown" (docs/sdk/plugin-protocol.md#diagnostics). Its stack goes to the log.
  * - StopProvider aborts the signal of every call in flight, forwards to `stopProvider` when the server has
  *   it, and answers at once: Terraform sends it on Ctrl-C while other calls run, and waits for it.
  * - Calls run concurrently: Terraform issues up to -parallelism of them on one connection.

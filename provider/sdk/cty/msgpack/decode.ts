@@ -90,7 +90,7 @@ export function decodeValue(r: Reader, t: Type, path: Path): Value {
 function decodeObject(r: Reader, t: ObjectType, path: Path): Value {
   const n = r.readMapHeader(path, 'an object');
   const attrTypes = attributeMap(t);
-  // Terraform's own wording (cty unmarshalObject), which users and the protocol reference know.
+  // Terraform's own wording (cty unmarshalObject), which users know (docs/sdk/value-encoding.md#objects-and-blocks).
   if (n !== attrTypes.size) throw new PathError(path, `an object with ${attrTypes.size} attributes is required (${n} given)`);
   const attrs: Record<string, Value> = Object.create(null);
   for (let i = 0; i < n; i++) {

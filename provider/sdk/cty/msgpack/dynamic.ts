@@ -1,7 +1,7 @@
 /**
  * @module cty/msgpack/dynamic
- * Values in a slot of the dynamic pseudo-type carry their type (go-cty cty/msgpack/dynamic.go, protocol
- * reference §5.3): a 2-array `[bin(type JSON), value encoded by that type]`, e.g. `dyn = "str"` is
+ * Values in a slot of the dynamic pseudo-type carry their type (go-cty cty/msgpack/dynamic.go,
+ * docs/sdk/value-encoding.md#dynamic-values): a 2-array `[bin(type JSON), value encoded by that type]`, e.g. `dyn = "str"` is
  * `92 c4 08 "\"string\"" a3 "str"`. A null or an unknown *of the dynamic type itself* has no type to tell,
  * so it is written bare (`c0`, `d4 00 00`); a null string in a dynamic slot is still wrapped.
  * Forgetting the wrapper is the classic schema-blind mistake; Terraform rejects it

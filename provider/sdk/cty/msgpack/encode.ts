@@ -5,7 +5,7 @@
  * wrapper, unknowns become extensions. The walk builds the tree @msgpack/msgpack writes; the library does
  * the byte level (headers, UTF-8, floats, extension framing).
  *
- * Numbers, as cty writes them (protocol reference §5.3, bytes verified against Terraform 1.11):
+ * Numbers, as cty writes them (docs/sdk/value-encoding.md#numbers, bytes verified against Terraform 1.11):
  * - an integer in int64 range → the smallest int/uint form (`443` → `cd 01 bb`, `9007199254740993` →
  *   `cf 00 20 00 00 00 00 00 01`); beyond 2^32 (or below -2^31) only the 8-byte forms exist;
  * - otherwise, a number that float64 holds exactly → float64 `cb` (`2.5`, ±Infinity, also 2^64);

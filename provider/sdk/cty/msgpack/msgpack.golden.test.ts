@@ -1,5 +1,5 @@
 /**
- * Golden bytes: what Terraform sends and accepts (protocol reference §5.3-5.4, bytes marked verified there
+ * Golden bytes: what Terraform sends and accepts (docs/sdk/value-encoding.md#observed-bytes, rows marked verified
  * were observed from Terraform 1.11.4), what cty writes, and what we must read although nobody writes it.
  * Every table row is [case name, hex, value, type]; a failure prints both hex strings.
  */

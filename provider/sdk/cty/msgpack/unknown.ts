@@ -1,6 +1,6 @@
 /**
  * @module cty/msgpack/unknown
- * Unknown values on the wire (go-cty cty/msgpack/unknown.go, protocol reference §5.4).
+ * Unknown values on the wire (go-cty cty/msgpack/unknown.go, docs/sdk/value-encoding.md#unknown-values).
  *
  * - Any msgpack extension is an unknown. A payload of 0 or 1 byte is a plain unknown whatever its extension
  *   type; we write the 3-byte fixext1 `d4 00 00`, as cty does.

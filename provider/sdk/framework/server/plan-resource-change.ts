@@ -1,6 +1,6 @@
 /**
  * @module framework/server/plan-resource-change
- * PlanResourceChange, in one fixed order (each step's reason is Terraform's plan checks, protocol doc §5.6):
+ * PlanResourceChange, in one fixed order (each step's reason is Terraform's checks, docs/sdk/plugin-protocol.md#plan-and-apply-checks):
  *
  *  1. destroy (proposed null): the plan is null; the resource's modifyPlan may still warn or refuse.
  *  2. write-only attributes planned null (Terraform refuses any other planned value).
