@@ -6,15 +6,15 @@
  * timeout, a 401 or a 403 says nothing about whether the object exists.
  */
 import { KeyplaneApiError, KeyplaneConnectionError, type KeyplaneClient } from '../../client';
-import type { Diagnostics } from '../sdk/framework';
+import type { ConfigureResourceRequest, ConfigureResourceResponse, Diagnostics } from '../sdk/framework';
 import type { Path } from '../sdk/cty/path';
 import { type ProviderData, providerDataFrom } from './provider-data';
 
 export abstract class ConfiguredByProvider {
   private data: ProviderData | undefined;
 
-  configure(providerData: unknown, diagnostics: Diagnostics): void {
-    this.data = providerDataFrom(providerData, diagnostics);
+  configure(req: ConfigureResourceRequest, resp: ConfigureResourceResponse): void {
+    this.data = providerDataFrom(req.providerData, resp.diagnostics);
   }
 
   /** Validate calls run unconfigured; CRUD always runs after configure, so a missing client is a bug. */

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KeyplaneApiError, KeyplaneClient, KeyplaneConnectionError } from '../../client';
-import { type ConfigureResponse, type Provider, isUnknown, numberAttr, providerSchema, providerServer, stringAttr } from '../sdk/framework';
+import { type ConfigureProviderResponse, type Provider, isUnknown, numberAttr, providerSchema, providerServer, stringAttr } from '../sdk/framework';
 import type { ProviderServer } from '../sdk/protocol/types';
 import { ApiKeyResource } from './api-key/resource';
 import { dataSources, ephemeralResources, otherResources } from './others';
@@ -131,7 +131,7 @@ export const keyplaneProvider: Provider<Config> = {
 };
 
 /** whoami once: the only place a missing, rejected or unreachable key is reported. */
-async function checkKey(client: KeyplaneClient, fromEnv: boolean, resp: ConfigureResponse): Promise<void> {
+async function checkKey(client: KeyplaneClient, fromEnv: boolean, resp: ConfigureProviderResponse): Promise<void> {
   const source = fromEnv ? API_KEY_ENV : 'api_key';
   try {
     const whoami = await client.whoami();

@@ -25,7 +25,7 @@ describe('ephemeral keyplane_api_key', () => {
   test('open creates a key expiring after ttl, renew pushes the expiry out, close revokes it', async () => {
     const resource = new ApiKeyEphemeralResource();
     const diags = new Diagnostics();
-    resource.configure({ client: service.client, whoami: await service.client.whoami() }, diags);
+    resource.configure({ providerData: { client: service.client, whoami: await service.client.whoami() } }, { diagnostics: diags });
     const config = {
       name: 'renewed',
       description: null,

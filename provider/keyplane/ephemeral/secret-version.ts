@@ -15,7 +15,7 @@ import {
   stringAttr,
   stringLength,
   type ValidateConfigRequest,
-  type Diagnostics,
+  type ValidateConfigResponse,
   isUnknown,
 } from '../../sdk/framework';
 import { ConfiguredByProvider, addClientError, isNotFound } from '../others-common';
@@ -38,11 +38,11 @@ export class SecretVersionEphemeralResource extends ConfiguredByProvider impleme
   readonly typeName = 'keyplane_secret_version';
   readonly schema = secretVersionSchema;
 
-  validateConfig(req: ValidateConfigRequest<Schema>, diags: Diagnostics): void {
+  validateConfig(req: ValidateConfigRequest<Schema>, resp: ValidateConfigResponse): void {
     const v = req.config.version;
     if (v === null || isUnknown(v)) return;
     if (!Number.isInteger(v) || v < 1 || v > 2147483647)
-      diags.addAttributeError(
+      resp.diagnostics.addAttributeError(
         [{ attr: 'version' }],
         'Invalid Secret Version',
         `version is ${v}; versions are whole numbers from 1. Omit it to read the latest.`,
