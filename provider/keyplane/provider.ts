@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { KeyplaneApiError, KeyplaneClient, KeyplaneConnectionError } from '../../client';
 import { type ConfigureProviderResponse, type Provider, isUnknown, numberAttr, providerSchema, providerServer, stringAttr } from '../sdk/framework';
 import type { ProviderServer } from '../sdk/protocol/types';
-import { ApiKeyResource } from './api-key/resource';
-import { dataSources, ephemeralResources, otherResources } from './others';
+import { dataSources, ephemeralResources, resources } from './registration';
 import type { ProviderData } from './provider-data';
 
 /** package.json's version: the bundle inlines the first require; tsc's dist/ copy (used by the generators) needs the second. */
@@ -125,9 +124,9 @@ export const keyplaneProvider: Provider<Config> = {
     }
     await checkKey(client, c.api_key === null, resp);
   },
-  resources: () => [() => new ApiKeyResource(), ...otherResources],
-  dataSources: () => [...dataSources],
-  ephemeralResources: () => [...ephemeralResources],
+  resources: () => resources,
+  dataSources: () => dataSources,
+  ephemeralResources: () => ephemeralResources,
 };
 
 /** whoami once: the only place a missing, rejected or unreachable key is reported. */

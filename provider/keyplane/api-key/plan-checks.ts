@@ -6,7 +6,7 @@
  */
 import type { KeyplaneClient } from '../../../client';
 import { type Diagnostics, isUnknown, parseRFC3339 } from '../../sdk/framework';
-import { addClientError, isNotFound } from '../others-common';
+import { addClientError, isNotFound } from '../client-errors';
 import { parsePgpKey } from './pgp';
 import { cannotWrite } from './secret-output';
 

@@ -25,7 +25,8 @@ import {
   Unknown,
   isUnknown,
 } from '../../sdk/framework';
-import { ConfiguredByProvider, addClientError, isNotFound } from '../others-common';
+import { ConfiguredByProvider } from '../provider-data';
+import { addClientError, isNotFound } from '../client-errors';
 import {
   checkAllowLists,
   checkExpiryInFuture,

@@ -3,7 +3,8 @@
  * secret: the service keeps only a hash of it.
  */
 import { type DataSource, type ReadDataSourceRequest, type ReadDataSourceResponse, dataSourceSchema, stringAttr, stringLength } from '../../sdk/framework';
-import { ConfiguredByProvider, addClientError, isNotFound } from '../others-common';
+import { ConfiguredByProvider } from '../provider-data';
+import { addClientError, isNotFound } from '../client-errors';
 import { apiKeyComputedAttributes, apiKeyValues } from './api-key-attributes';
 
 export const apiKeyDataSourceSchema = dataSourceSchema({

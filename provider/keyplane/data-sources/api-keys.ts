@@ -16,7 +16,8 @@ import {
   stringAttr,
   stringLength,
 } from '../../sdk/framework';
-import { ConfiguredByProvider, addClientError } from '../others-common';
+import { ConfiguredByProvider } from '../provider-data';
+import { addClientError } from '../client-errors';
 import { apiKeyComputedAttributes, apiKeyValues } from './api-key-attributes';
 
 export const apiKeysDataSourceSchema = dataSourceSchema({

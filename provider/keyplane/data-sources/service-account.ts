@@ -14,7 +14,8 @@ import {
   stringAttr,
   stringLength,
 } from '../../sdk/framework';
-import { ConfiguredByProvider, addClientError, isNotFound } from '../others-common';
+import { ConfiguredByProvider } from '../provider-data';
+import { addClientError, isNotFound } from '../client-errors';
 
 export const serviceAccountDataSourceSchema = dataSourceSchema({
   description: 'Reads one Keyplane service account, by id or by name (set exactly one).',

@@ -23,7 +23,8 @@ import {
   stringAttr,
   stringLength,
 } from '../../sdk/framework';
-import { ConfiguredByProvider, addClientError, isNotFound } from '../others-common';
+import { ConfiguredByProvider } from '../provider-data';
+import { addClientError, isNotFound } from '../client-errors';
 import { duration, parseDuration } from './duration';
 
 const DEFAULT_TTL = '15m';

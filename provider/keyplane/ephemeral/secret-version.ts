@@ -18,7 +18,8 @@ import {
   type ValidateConfigResponse,
   isUnknown,
 } from '../../sdk/framework';
-import { ConfiguredByProvider, addClientError, isNotFound } from '../others-common';
+import { ConfiguredByProvider } from '../provider-data';
+import { addClientError, isNotFound } from '../client-errors';
 
 export const secretVersionSchema = ephemeralResourceSchema({
   description:

@@ -31,7 +31,8 @@ import {
   stringLength,
   useStateForUnknown,
 } from '../../sdk/framework';
-import { ConfiguredByProvider, addClientError, isNotFound } from '../others-common';
+import { ConfiguredByProvider } from '../provider-data';
+import { addClientError, isNotFound } from '../client-errors';
 import { normaliseCidrSet, sameCidrSet } from './cidr';
 import { allowListCidrs, keepEquivalentCidrs } from './plan';
 

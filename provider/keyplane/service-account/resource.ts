@@ -26,7 +26,8 @@ import {
   stringLength,
   useStateForUnknown,
 } from '../../sdk/framework';
-import { ConfiguredByProvider, addClientError, isNotFound } from '../others-common';
+import { ConfiguredByProvider } from '../provider-data';
+import { addClientError, isNotFound } from '../client-errors';
 
 export const ROLES = ['admin', 'developer', 'viewer'] as const;
 
