@@ -5,8 +5,7 @@
  * failure (an error, never "gone"): a timeout, a 401 or a 403 says nothing about whether the object exists.
  */
 import { KeyplaneApiError, KeyplaneConnectionError } from '../../client';
-import type { Diagnostics } from '../sdk/framework';
-import type { Path } from '../sdk/cty/path';
+import type { Diagnostics, Path } from '../sdk';
 
 /** Only a 404 answer means the object does not exist (or the key may not see it, which the service folds in). */
 export function isNotFound(err: unknown): boolean {

@@ -5,7 +5,7 @@
  * through which they all receive it.
  */
 import type { KeyplaneClient, Whoami } from '../../client';
-import type { ConfigureResourceRequest, ConfigureResourceResponse, Diagnostics } from '../sdk/framework';
+import type { ConfigureResourceRequest, ConfigureResourceResponse, Diagnostics } from '../sdk';
 
 export interface ProviderData {
   client: KeyplaneClient;

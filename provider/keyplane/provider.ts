@@ -7,8 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KeyplaneApiError, KeyplaneClient, KeyplaneConnectionError } from '../../client';
-import { type ConfigureProviderResponse, type Provider, isUnknown, numberAttr, providerSchema, providerServer, stringAttr } from '../sdk/framework';
-import type { ProviderServer } from '../sdk/protocol/types';
+import { type ConfigureProviderResponse, type Provider, isUnknown, numberAttr, providerSchema, providerServer, stringAttr, type ProviderServer } from '../sdk';
 import { dataSources, ephemeralResources, resources } from './registration';
 import type { ProviderData } from './provider-data';
 

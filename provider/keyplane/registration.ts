@@ -3,7 +3,7 @@
  * Every type the provider registers: its resources, data sources and ephemeral resources. A type is listed
  * once its end-to-end tests (test/e2e/keyplane.*) apply and destroy its examples.
  */
-import type { DataSourceFactory, EphemeralResourceFactory, ResourceFactory } from '../sdk/framework';
+import type { DataSourceFactory, EphemeralResourceFactory, ResourceFactory } from '../sdk';
 import { ApiKeyResource } from './api-key/resource';
 import { ApiKeyDataSource } from './data-sources/api-key';
 import { ApiKeysDataSource } from './data-sources/api-keys';

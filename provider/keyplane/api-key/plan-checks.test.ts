@@ -1,5 +1,5 @@
 import { futureExpiry } from '../../../service/time';
-import { Diagnostics } from '../../sdk/framework';
+import { Diagnostics } from '../../sdk';
 import { checkExpiryInFuture, checkPgpOrStore, sameInstant } from './plan-checks';
 import { parsePgpKey } from './pgp';
 import { parseVersionId, versionId } from './secret-output';

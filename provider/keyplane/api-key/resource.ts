@@ -24,7 +24,7 @@ import {
   type ValidateConfigResponse,
   Unknown,
   isUnknown,
-} from '../../sdk/framework';
+} from '../../sdk';
 import { ConfiguredByProvider } from '../provider-data';
 import { addClientError, isNotFound } from '../client-errors';
 import {

@@ -2,9 +2,8 @@
  * `data "keyplane_api_keys"`: the keys matching every given filter (owner, status, name prefix, labels),
  * all pages of them, ordered by id.
  */
-import * as T from '../../sdk/cty/types';
-import type { ListApiKeysQuery } from '../../../client';
 import {
+  types as T,
   type DataSource,
   type ReadDataSourceRequest,
   type ReadDataSourceResponse,
@@ -15,7 +14,8 @@ import {
   oneOf,
   stringAttr,
   stringLength,
-} from '../../sdk/framework';
+} from '../../sdk';
+import type { ListApiKeysQuery } from '../../../client';
 import { ConfiguredByProvider } from '../provider-data';
 import { addClientError } from '../client-errors';
 import { apiKeyComputedAttributes, apiKeyValues } from './api-key-attributes';

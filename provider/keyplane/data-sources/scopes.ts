@@ -11,8 +11,8 @@ import {
   listAttr,
   listNestedAttr,
   stringAttr,
-} from '../../sdk/framework';
-import * as T from '../../sdk/cty/types';
+  types as T,
+} from '../../sdk';
 import { ConfiguredByProvider } from '../provider-data';
 import { addClientError } from '../client-errors';
 

@@ -13,7 +13,7 @@ import {
   isUnknown,
   stringAttr,
   stringLength,
-} from '../../sdk/framework';
+} from '../../sdk';
 import { ConfiguredByProvider } from '../provider-data';
 import { addClientError, isNotFound } from '../client-errors';
 

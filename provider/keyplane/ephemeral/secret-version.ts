@@ -3,8 +3,8 @@
  * for one run, so they can feed another provider's write-only argument or configuration without ever
  * entering plan or state. Each open is a read the service records in its audit log.
  */
-import * as T from '../../sdk/cty/types';
 import {
+  types as T,
   type EphemeralResource,
   type OpenRequest,
   type OpenResponse,
@@ -17,7 +17,7 @@ import {
   type ValidateConfigRequest,
   type ValidateConfigResponse,
   isUnknown,
-} from '../../sdk/framework';
+} from '../../sdk';
 import { ConfiguredByProvider } from '../provider-data';
 import { addClientError, isNotFound } from '../client-errors';
 

@@ -25,7 +25,7 @@ import {
   stringAttr,
   stringLength,
   useStateForUnknown,
-} from '../../sdk/framework';
+} from '../../sdk';
 import { ConfiguredByProvider } from '../provider-data';
 import { addClientError, isNotFound } from '../client-errors';
 
