@@ -2,7 +2,7 @@
  * @module keyplane/provider
  * The Keyplane provider: its configuration (endpoint, API key, CA, timeout, retries), configure (one client
  * per provider instance, the key checked once with whoami so a missing or rejected key is reported once, here,
- * with what to check) and the registered types.
+ * with what to check) and the types listed in registration.ts.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

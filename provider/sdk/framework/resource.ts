@@ -21,8 +21,8 @@ export interface RequestContext {
 
 /**
  * What configure receives: what the provider's configure put in `resp.data`. Resources, data sources and
- * ephemeral resources alike get a fresh instance configured with it before every call, except in
- * Validate*Config, which Terraform may call before the provider is configured.
+ * ephemeral resources alike get a fresh instance for every call, configured with it once the provider is;
+ * Validate*Config calls may come before that and then run unconfigured.
  */
 export interface ConfigureResourceRequest {
   readonly providerData: unknown;
