@@ -3,7 +3,7 @@
  * The `terraform-provider-keyplane` executable. Provider code (and the client, and openpgp, which only a
  * pgp_key loads) is required lazily, after the handshake, so Terraform's 3 to 5 starts per command stay fast.
  */
-import { serve } from '../sdk/transport';
+import { serve } from '../sdk/serve';
 import { PROVIDER_ADDRESS } from './address';
 
 void serve({

@@ -1,10 +1,11 @@
 /**
  * @module keyplane/provider-data
  * What the provider's configure hands to every resource, data source and ephemeral resource: the client,
- * and who the configured key acts for (checked once with whoami at configure time).
+ * and who the configured key acts for (checked once with whoami at configure time); and the base class
+ * through which they all receive it.
  */
 import type { KeyplaneClient, Whoami } from '../../client';
-import type { Diagnostics } from '../sdk/framework';
+import type { ConfigureResourceRequest, ConfigureResourceResponse, Diagnostics } from '../sdk';
 
 export interface ProviderData {
   client: KeyplaneClient;
@@ -21,4 +22,24 @@ export function providerDataFrom(data: unknown, diagnostics: Diagnostics): Provi
     'The keyplane provider handed its resources something other than a configured client. This is a bug in the provider; please report it.',
   );
   return undefined;
+}
+
+/** What every resource, data source and ephemeral resource extends: configure keeps the provider data for CRUD. */
+export abstract class ConfiguredByProvider {
+  private data: ProviderData | undefined;
+
+  configure(req: ConfigureResourceRequest, resp: ConfigureResourceResponse): void {
+    this.data = providerDataFrom(req.providerData, resp.diagnostics);
+  }
+
+  /** Validate calls run unconfigured; CRUD always runs after configure, so a missing client is a bug. */
+  protected get client(): KeyplaneClient {
+    if (!this.data) throw new Error('the keyplane provider was not configured before CRUD');
+    return this.data.client;
+  }
+
+  /** Undefined before configure (validate calls), where a check that needs the provider's key is skipped. */
+  protected get configuredData(): ProviderData | undefined {
+    return this.data;
+  }
 }

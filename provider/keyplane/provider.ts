@@ -2,15 +2,13 @@
  * @module keyplane/provider
  * The Keyplane provider: its configuration (endpoint, API key, CA, timeout, retries), configure (one client
  * per provider instance, the key checked once with whoami so a missing or rejected key is reported once, here,
- * with what to check) and the registered types.
+ * with what to check) and the types listed in registration.ts.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KeyplaneApiError, KeyplaneClient, KeyplaneConnectionError } from '../../client';
-import { type ConfigureResponse, type Provider, isUnknown, numberAttr, providerSchema, providerServer, stringAttr } from '../sdk/framework';
-import type { ProviderServer } from '../sdk/protocol/types';
-import { ApiKeyResource } from './api-key/resource';
-import { dataSources, ephemeralResources, otherResources } from './others';
+import { type ConfigureProviderResponse, type Provider, isUnknown, numberAttr, providerSchema, providerServer, stringAttr, type ProviderServer } from '../sdk';
+import { dataSources, ephemeralResources, resources } from './registration';
 import type { ProviderData } from './provider-data';
 
 /** package.json's version: the bundle inlines the first require; tsc's dist/ copy (used by the generators) needs the second. */
@@ -125,13 +123,13 @@ export const keyplaneProvider: Provider<Config> = {
     }
     await checkKey(client, c.api_key === null, resp);
   },
-  resources: () => [() => new ApiKeyResource(), ...otherResources],
-  dataSources: () => [...dataSources],
-  ephemeralResources: () => [...ephemeralResources],
+  resources: () => resources,
+  dataSources: () => dataSources,
+  ephemeralResources: () => ephemeralResources,
 };
 
 /** whoami once: the only place a missing, rejected or unreachable key is reported. */
-async function checkKey(client: KeyplaneClient, fromEnv: boolean, resp: ConfigureResponse): Promise<void> {
+async function checkKey(client: KeyplaneClient, fromEnv: boolean, resp: ConfigureProviderResponse): Promise<void> {
   const source = fromEnv ? API_KEY_ENV : 'api_key';
   try {
     const whoami = await client.whoami();

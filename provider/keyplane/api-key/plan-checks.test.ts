@@ -1,5 +1,5 @@
 import { storedTime } from '../../../contract/time';
-import { Diagnostics } from '../../sdk/framework';
+import { Diagnostics } from '../../sdk';
 import { checkExpiryInFuture, checkPgpOrStore, sameInstant } from './plan-checks';
 import { parsePgpKey } from './pgp';
 import { parseVersionId, versionId } from './secret-output';

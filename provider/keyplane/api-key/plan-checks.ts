@@ -5,8 +5,8 @@
  * future, scopes in the catalogue, allow lists and the owning service account existing, the secret writable.
  */
 import type { KeyplaneClient } from '../../../client';
-import { type Diagnostics, isUnknown, parseRFC3339 } from '../../sdk/framework';
-import { addClientError, isNotFound } from '../others-common';
+import { type Diagnostics, isUnknown, parseRFC3339 } from '../../sdk';
+import { addClientError, isNotFound } from '../client-errors';
 import { parsePgpKey } from './pgp';
 import { cannotWrite } from './secret-output';
 

@@ -11,7 +11,6 @@ import {
   type CreateResponse,
   type DeleteRequest,
   type DeleteResponse,
-  type Diagnostics,
   type ImportStateRequest,
   type ImportStateResponse,
   type ModifyPlanRequest,
@@ -22,10 +21,12 @@ import {
   type UpdateRequest,
   type UpdateResponse,
   type ValidateConfigRequest,
+  type ValidateConfigResponse,
   Unknown,
   isUnknown,
-} from '../../sdk/framework';
-import { ConfiguredByProvider, addClientError, isNotFound } from '../others-common';
+} from '../../sdk';
+import { ConfiguredByProvider } from '../provider-data';
+import { addClientError, isNotFound } from '../client-errors';
 import {
   checkAllowLists,
   checkExpiryInFuture,
@@ -51,10 +52,10 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
    * The PGP key itself is checked at plan, when it is new or changed: checked here, a key that expired after
    * the API key was made would block every later plan of a configuration that works.
    */
-  validateConfig(req: ValidateConfigRequest<S>, diags: Diagnostics): void {
+  validateConfig(req: ValidateConfigRequest<S>, resp: ValidateConfigResponse): void {
     // An unknown pgp_key may still turn out null: only a known one conflicts (modifyPlan checks again).
     const { pgp_key: pgp, output_to_secret_store: block } = req.config;
-    if (!isUnknown(pgp)) checkPgpOrStore(pgp, isUnknown(block) ? null : block, diags);
+    if (!isUnknown(pgp)) checkPgpOrStore(pgp, isUnknown(block) ? null : block, resp.diagnostics);
   }
 
   async modifyPlan(req: ModifyPlanRequest<S>, resp: ModifyPlanResponse<S>): Promise<void> {

@@ -3,9 +3,9 @@
  * The `keyplane_api_key` schema. Plan behaviour is declared here: what replaces the key (owner, role,
  * keepers, pgp_key), what keeps its value once set (id, creation facts, the secret and its encrypted form).
  */
-import * as T from '../../sdk/cty/types';
-import type { Value } from '../../sdk/cty/value';
 import {
+  types as T,
+  type Value,
   mapAttr,
   matchesRegex,
   oneOf,
@@ -19,7 +19,7 @@ import {
   stringLength,
   useStateForUnknown,
   type StateOf,
-} from '../../sdk/framework';
+} from '../../sdk';
 
 export const DEFAULT_ENTRY_KEY = 'api_key';
 

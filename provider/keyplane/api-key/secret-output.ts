@@ -4,7 +4,7 @@
  * is named SECRET_ID/VERSION in state so destroy and a move can destroy exactly the version this key wrote.
  */
 import { KeyplaneApiError, type KeyplaneClient } from '../../../client';
-import { isNotFound } from '../others-common';
+import { isNotFound } from '../client-errors';
 
 export interface SecretOutput {
   secret_id: string;

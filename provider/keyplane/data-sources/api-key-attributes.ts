@@ -3,9 +3,8 @@
  * The attributes of one API key as the data sources show it (everything the service returns except the
  * secret, which it never returns), and the conversion from the client's `ApiKey`.
  */
-import * as T from '../../sdk/cty/types';
+import { types as T, listAttr, mapAttr, stringAttr } from '../../sdk';
 import type { ApiKey } from '../../../client';
-import { listAttr, mapAttr, stringAttr } from '../../sdk/framework';
 
 export const apiKeyComputedAttributes = {
   name: stringAttr({ computed: true, description: 'Name of the key.' }),

@@ -2,8 +2,9 @@
  * `data "keyplane_api_key"`: one key by id, with its status and when and where it was last used. Never the
  * secret: the service keeps only a hash of it.
  */
-import { type DataSource, type ReadDataSourceRequest, type ReadDataSourceResponse, dataSourceSchema, stringAttr, stringLength } from '../../sdk/framework';
-import { ConfiguredByProvider, addClientError, isNotFound } from '../others-common';
+import { type DataSource, type ReadDataSourceRequest, type ReadDataSourceResponse, dataSourceSchema, stringAttr, stringLength } from '../../sdk';
+import { ConfiguredByProvider } from '../provider-data';
+import { addClientError, isNotFound } from '../client-errors';
 import { apiKeyComputedAttributes, apiKeyValues } from './api-key-attributes';
 
 export const apiKeyDataSourceSchema = dataSourceSchema({

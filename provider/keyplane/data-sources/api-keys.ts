@@ -2,9 +2,8 @@
  * `data "keyplane_api_keys"`: the keys matching every given filter (owner, status, name prefix, labels),
  * all pages of them, ordered by id.
  */
-import * as T from '../../sdk/cty/types';
-import type { ListApiKeysQuery } from '../../../client';
 import {
+  types as T,
   type DataSource,
   type ReadDataSourceRequest,
   type ReadDataSourceResponse,
@@ -15,8 +14,10 @@ import {
   oneOf,
   stringAttr,
   stringLength,
-} from '../../sdk/framework';
-import { ConfiguredByProvider, addClientError } from '../others-common';
+} from '../../sdk';
+import type { ListApiKeysQuery } from '../../../client';
+import { ConfiguredByProvider } from '../provider-data';
+import { addClientError } from '../client-errors';
 import { apiKeyComputedAttributes, apiKeyValues } from './api-key-attributes';
 
 export const apiKeysDataSourceSchema = dataSourceSchema({

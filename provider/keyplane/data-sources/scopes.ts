@@ -11,9 +11,10 @@ import {
   listAttr,
   listNestedAttr,
   stringAttr,
-} from '../../sdk/framework';
-import * as T from '../../sdk/cty/types';
-import { ConfiguredByProvider, addClientError } from '../others-common';
+  types as T,
+} from '../../sdk';
+import { ConfiguredByProvider } from '../provider-data';
+import { addClientError } from '../client-errors';
 
 export const scopesDataSourceSchema = dataSourceSchema({
   description: 'The Keyplane scope catalogue: built-in keyplane.* scopes and custom scopes, ordered by name.',

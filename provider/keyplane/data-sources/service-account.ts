@@ -7,14 +7,15 @@ import {
   type ReadDataSourceRequest,
   type ReadDataSourceResponse,
   type ValidateConfigRequest,
+  type ValidateConfigResponse,
   boolAttr,
   dataSourceSchema,
   isUnknown,
   stringAttr,
   stringLength,
-} from '../../sdk/framework';
-import type { Diagnostics } from '../../sdk/framework';
-import { ConfiguredByProvider, addClientError, isNotFound } from '../others-common';
+} from '../../sdk';
+import { ConfiguredByProvider } from '../provider-data';
+import { addClientError, isNotFound } from '../client-errors';
 
 export const serviceAccountDataSourceSchema = dataSourceSchema({
   description: 'Reads one Keyplane service account, by id or by name (set exactly one).',
@@ -36,11 +37,11 @@ export class ServiceAccountDataSource extends ConfiguredByProvider implements Da
   readonly typeName = 'keyplane_service_account';
   readonly schema = serviceAccountDataSourceSchema;
 
-  validateConfig(req: ValidateConfigRequest<Schema>, diags: Diagnostics): void {
+  validateConfig(req: ValidateConfigRequest<Schema>, resp: ValidateConfigResponse): void {
     const { id, name } = req.config;
     if (isUnknown(id) || isUnknown(name)) return;
     if ((id === null) === (name === null)) {
-      diags.addAttributeError(
+      resp.diagnostics.addAttributeError(
         [{ attr: id === null ? 'id' : 'name' }],
         'Set Exactly One Of id And name',
         `A keyplane_service_account data source looks the account up by id or by name: set ${id === null ? 'one of them' : 'only one of them'}.`,

@@ -3,8 +3,7 @@
  * runs longer than two thirds of the ttl, which the end-to-end tests (test/e2e/keyplane.ephemeral) do not
  * wait for, so renew is driven here directly.
  */
-import { Diagnostics, PrivateState, StateWriter } from '../../sdk/framework';
-import { Value } from '../../sdk/cty/value';
+import { Diagnostics, PrivateState, StateWriter, Value } from '../../sdk';
 import { type KeyplaneService, startKeyplaneService } from '../../../test/helpers/keyplane';
 import { ApiKeyEphemeralResource, ephemeralApiKeySchema } from './api-key';
 import { parseDuration } from './duration';
@@ -25,7 +24,7 @@ describe('ephemeral keyplane_api_key', () => {
   test('open creates a key expiring after ttl, renew pushes the expiry out, close revokes it', async () => {
     const resource = new ApiKeyEphemeralResource();
     const diags = new Diagnostics();
-    resource.configure({ client: service.client, whoami: await service.client.whoami() }, diags);
+    resource.configure({ providerData: { client: service.client, whoami: await service.client.whoami() } }, { diagnostics: diags });
     const config = {
       name: 'renewed',
       description: null,

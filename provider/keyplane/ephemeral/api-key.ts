@@ -6,9 +6,8 @@
  * If Terraform dies before closing, the key still expires on its own. Neither the key nor its id enter plan
  * or state.
  */
-import * as T from '../../sdk/cty/types';
-import type { CreateApiKeyBody, Role } from '../../../client';
 import {
+  types as T,
   type CloseRequest,
   type CloseResponse,
   type EphemeralResource,
@@ -22,8 +21,10 @@ import {
   setAttr,
   stringAttr,
   stringLength,
-} from '../../sdk/framework';
-import { ConfiguredByProvider, addClientError, isNotFound } from '../others-common';
+} from '../../sdk';
+import type { CreateApiKeyBody, Role } from '../../../client';
+import { ConfiguredByProvider } from '../provider-data';
+import { addClientError, isNotFound } from '../client-errors';
 import { duration, parseDuration } from './duration';
 
 const DEFAULT_TTL = '15m';

@@ -3,7 +3,7 @@
  * Durations written as Terraform and Go write them ("90s", "15m", "1h30m"), for the lifetime of an
  * ephemeral key.
  */
-import type { Validator } from '../../sdk/framework';
+import type { Validator } from '../../sdk';
 
 const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000 };
 

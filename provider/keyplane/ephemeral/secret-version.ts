@@ -3,8 +3,8 @@
  * for one run, so they can feed another provider's write-only argument or configuration without ever
  * entering plan or state. Each open is a read the service records in its audit log.
  */
-import * as T from '../../sdk/cty/types';
 import {
+  types as T,
   type EphemeralResource,
   type OpenRequest,
   type OpenResponse,
@@ -15,10 +15,11 @@ import {
   stringAttr,
   stringLength,
   type ValidateConfigRequest,
-  type Diagnostics,
+  type ValidateConfigResponse,
   isUnknown,
-} from '../../sdk/framework';
-import { ConfiguredByProvider, addClientError, isNotFound } from '../others-common';
+} from '../../sdk';
+import { ConfiguredByProvider } from '../provider-data';
+import { addClientError, isNotFound } from '../client-errors';
 
 export const secretVersionSchema = ephemeralResourceSchema({
   description:
@@ -38,11 +39,11 @@ export class SecretVersionEphemeralResource extends ConfiguredByProvider impleme
   readonly typeName = 'keyplane_secret_version';
   readonly schema = secretVersionSchema;
 
-  validateConfig(req: ValidateConfigRequest<Schema>, diags: Diagnostics): void {
+  validateConfig(req: ValidateConfigRequest<Schema>, resp: ValidateConfigResponse): void {
     const v = req.config.version;
     if (v === null || isUnknown(v)) return;
     if (!Number.isInteger(v) || v < 1 || v > 2147483647)
-      diags.addAttributeError(
+      resp.diagnostics.addAttributeError(
         [{ attr: 'version' }],
         'Invalid Secret Version',
         `version is ${v}; versions are whole numbers from 1. Omit it to read the latest.`,

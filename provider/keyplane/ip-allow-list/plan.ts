@@ -6,8 +6,7 @@
  * prior state whenever it denotes the same set as the configuration (no diff for another spelling), and
  * `normalised_cidrs` shows at plan exactly what the service will store.
  */
-import type { Value } from '../../sdk/cty/value';
-import type { PlanModifier, Validator } from '../../sdk/framework';
+import type { Value, PlanModifier, Validator } from '../../sdk';
 import { normaliseCidr, sameCidrSet } from './cidr';
 
 /** The service's limit (service/allow-lists/routes.ts, Cidrs). */

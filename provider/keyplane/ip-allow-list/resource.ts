@@ -7,9 +7,8 @@
  * CIDRs are validated at plan with the service's own rules (ip-allow-list/cidr.ts), and the normalised set
  * the service will store is planned in `normalised_cidrs` (see ip-allow-list/plan.ts for why not in `cidrs`).
  */
-import * as T from '../../sdk/cty/types';
-import type { IpAllowList } from '../../../client';
 import {
+  types as T,
   type CreateRequest,
   type CreateResponse,
   type DeleteRequest,
@@ -30,8 +29,10 @@ import {
   stringAttr,
   stringLength,
   useStateForUnknown,
-} from '../../sdk/framework';
-import { ConfiguredByProvider, addClientError, isNotFound } from '../others-common';
+} from '../../sdk';
+import type { IpAllowList } from '../../../client';
+import { ConfiguredByProvider } from '../provider-data';
+import { addClientError, isNotFound } from '../client-errors';
 import { normaliseCidrSet, sameCidrSet } from './cidr';
 import { allowListCidrs, keepEquivalentCidrs } from './plan';
 

@@ -23,8 +23,9 @@ import {
   stringAttr,
   stringLength,
   useStateForUnknown,
-} from '../../sdk/framework';
-import { ConfiguredByProvider, addClientError, isNotFound } from '../others-common';
+} from '../../sdk';
+import { ConfiguredByProvider } from '../provider-data';
+import { addClientError, isNotFound } from '../client-errors';
 
 export const secretSchema = resourceSchema({
   description:

@@ -25,8 +25,9 @@ import {
   stringAttr,
   stringLength,
   useStateForUnknown,
-} from '../../sdk/framework';
-import { ConfiguredByProvider, addClientError, isNotFound } from '../others-common';
+} from '../../sdk';
+import { ConfiguredByProvider } from '../provider-data';
+import { addClientError, isNotFound } from '../client-errors';
 
 export const ROLES = ['admin', 'developer', 'viewer'] as const;
 

@@ -2,7 +2,8 @@
  * @module cty/types
  * Terraform's type system (go-cty): primitives, collections, structural types and the dynamic
  * pseudo-type. Types are plain immutable objects; the generic parameters let the framework derive
- * TypeScript types from a schema declaration (see framework/schema/plain.ts).
+ * TypeScript types from a schema declaration (StateOf in framework/schema/schema.ts, on ObjectPlainOf in
+ * framework/schema/blocks.ts).
  */
 
 export interface StringType {

@@ -5,7 +5,7 @@
  */
 import type { Value } from '../cty/value';
 import type { Diagnostics } from './diagnostics';
-import type { RequestContext, ValidateConfigRequest } from './resource';
+import type { ConfigureResourceRequest, ConfigureResourceResponse, RequestContext, ValidateConfigRequest, ValidateConfigResponse } from './resource';
 import type { AnySchema, StateOf } from './schema/schema';
 import type { StateWriter } from './state-writer';
 
@@ -24,8 +24,8 @@ export interface ReadDataSourceResponse<S extends AnySchema> {
 export interface DataSource<S extends AnySchema = AnySchema> {
   readonly typeName: string;
   readonly schema: S;
-  configure?(providerData: unknown, diagnostics: Diagnostics): void;
-  validateConfig?(req: ValidateConfigRequest<S>, diagnostics: Diagnostics): void | Promise<void>;
+  configure?(req: ConfigureResourceRequest, resp: ConfigureResourceResponse): void;
+  validateConfig?(req: ValidateConfigRequest<S>, resp: ValidateConfigResponse): void | Promise<void>;
   read(req: ReadDataSourceRequest<S>, resp: ReadDataSourceResponse<S>): Promise<void>;
 }
 

@@ -8,7 +8,7 @@
 import type { Value } from '../cty/value';
 import type { Diagnostics } from './diagnostics';
 import type { PrivateState } from './private-state';
-import type { RequestContext, ValidateConfigRequest } from './resource';
+import type { ConfigureResourceRequest, ConfigureResourceResponse, RequestContext, ValidateConfigRequest, ValidateConfigResponse } from './resource';
 import type { AnySchema, StateOf } from './schema/schema';
 import type { StateWriter } from './state-writer';
 
@@ -48,8 +48,8 @@ export interface CloseResponse {
 export interface EphemeralResource<S extends AnySchema = AnySchema> {
   readonly typeName: string;
   readonly schema: S;
-  configure?(providerData: unknown, diagnostics: Diagnostics): void;
-  validateConfig?(req: ValidateConfigRequest<S>, diagnostics: Diagnostics): void | Promise<void>;
+  configure?(req: ConfigureResourceRequest, resp: ConfigureResourceResponse): void;
+  validateConfig?(req: ValidateConfigRequest<S>, resp: ValidateConfigResponse): void | Promise<void>;
   open(req: OpenRequest<S>, resp: OpenResponse<S>): Promise<void>;
   renew?(req: RenewRequest, resp: RenewResponse): Promise<void>;
   close?(req: CloseRequest, resp: CloseResponse): Promise<void>;

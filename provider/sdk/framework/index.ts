@@ -1,8 +1,9 @@
 /**
  * @module framework
- * The framework layer of the SDK: what a provider author imports. Declare schemas with the attribute and
- * block constructors, implement Provider, Resource, DataSource, EphemeralResource and ProviderFunction, and
- * hand the provider to `providerServer` (the transport's `serve` takes the result).
+ * The framework layer of the SDK, which the public entry point (../index.ts) re-exports for provider code.
+ * Declare schemas with the attribute and block constructors, implement Provider, Resource, DataSource,
+ * EphemeralResource and ProviderFunction, and hand the provider to `providerServer` (`serve`, from
+ * ../serve.ts, takes the result).
  */
 export * from './schema/attributes';
 export * from './schema/blocks';

@@ -10,20 +10,20 @@ import type { DataSourceFactory } from './data-source';
 import type { Diagnostics } from './diagnostics';
 import type { EphemeralResourceFactory } from './ephemeral-resource';
 import type { ProviderFunction } from './function';
-import type { RequestContext, ResourceFactory } from './resource';
+import type { RequestContext, ResourceFactory, ValidateConfigRequest, ValidateConfigResponse } from './resource';
 import type { SchemaCheckOptions } from './schema/validate';
 import type { AnySchema, ConfigOf } from './schema/schema';
 
-export interface ConfigureRequest<S extends AnySchema> extends RequestContext {
+export interface ConfigureProviderRequest<S extends AnySchema> extends RequestContext {
   /** May hold unknowns when the provider configuration refers to values known only after apply. */
   readonly config: ConfigOf<S>;
   readonly terraformVersion: string;
   readonly clientCapabilities: ClientCapabilities;
 }
 
-export interface ConfigureResponse {
+export interface ConfigureProviderResponse {
   readonly diagnostics: Diagnostics;
-  /** Handed to every resource's, data source's and ephemeral resource's configure. */
+  /** Handed to every resource's, data source's and ephemeral resource's configure as `req.providerData`. */
   data?: unknown;
 }
 
@@ -35,8 +35,8 @@ export interface Provider<S extends AnySchema = AnySchema> {
   readonly metaSchema?: AnySchema;
   /** Extra start-up checks of every schema (e.g. descriptions required). */
   readonly schemaChecks?: SchemaCheckOptions;
-  validateConfig?(req: { config: ConfigOf<S> } & RequestContext, diagnostics: Diagnostics): void | Promise<void>;
-  configure?(req: ConfigureRequest<S>, resp: ConfigureResponse): void | Promise<void>;
+  validateConfig?(req: ValidateConfigRequest<S>, resp: ValidateConfigResponse): void | Promise<void>;
+  configure?(req: ConfigureProviderRequest<S>, resp: ConfigureProviderResponse): void | Promise<void>;
   resources?(): readonly ResourceFactory[];
   dataSources?(): readonly DataSourceFactory[];
   ephemeralResources?(): readonly EphemeralResourceFactory[];

@@ -19,10 +19,28 @@ export interface RequestContext {
   readonly log: Logger;
 }
 
+/**
+ * What configure receives: what the provider's configure put in `resp.data`. Resources, data sources and
+ * ephemeral resources alike get a fresh instance for every call, configured with it once the provider is;
+ * Validate*Config calls may come before that and then run unconfigured.
+ */
+export interface ConfigureResourceRequest {
+  readonly providerData: unknown;
+}
+
+export interface ConfigureResourceResponse {
+  readonly diagnostics: Diagnostics;
+}
+
+/** The configuration to check, for the provider and every resource, data source and ephemeral resource. */
 export interface ValidateConfigRequest<S extends AnySchema> extends RequestContext {
   /** May hold unknowns: validate runs before other resources' values are known. */
   readonly config: ConfigOf<S>;
   readonly rawConfig: Value;
+}
+
+export interface ValidateConfigResponse {
+  readonly diagnostics: Diagnostics;
 }
 
 export interface CreateRequest<S extends AnySchema> extends RequestContext {
@@ -165,9 +183,8 @@ export interface Resource<S extends AnySchema = AnySchema> {
   /** The full type name used in HCL, e.g. `keyplane_api_key`. */
   readonly typeName: string;
   readonly schema: S;
-  /** Receives what the provider's configure put in `resp.resourceData`. */
-  configure?(providerData: unknown, diagnostics: Diagnostics): void;
-  validateConfig?(req: ValidateConfigRequest<S>, diagnostics: Diagnostics): void | Promise<void>;
+  configure?(req: ConfigureResourceRequest, resp: ConfigureResourceResponse): void;
+  validateConfig?(req: ValidateConfigRequest<S>, resp: ValidateConfigResponse): void | Promise<void>;
   modifyPlan?(req: ModifyPlanRequest<S>, resp: ModifyPlanResponse<S>): void | Promise<void>;
   create(req: CreateRequest<S>, resp: CreateResponse<S>): Promise<void>;
   read(req: ReadRequest<S>, resp: ReadResponse<S>): Promise<void>;

@@ -112,8 +112,8 @@ async function serveDebug(ctx: Context): Promise<void> {
  *
  * @example
  * #!/usr/bin/env node
- * import { serve } from '../sdk/transport';
- * serve({ providerAddress: 'registry.terraform.io/keyplane/keyplane', server: () => require('./server').createServer() });
+ * import { serve } from '../sdk/serve';
+ * serve({ providerAddress: 'registry.terraform.io/example/example', server: () => require('./provider').createServer() });
  */
 export async function serve(options: ServeOptions): Promise<void> {
   const parentPid = process.ppid;

@@ -1,7 +1,7 @@
 /**
  * @module framework/schema/attributes
  * Attributes are declared as data: one constructor per kind, options naming the behaviour. The generic
- * parameters carry what TypeScript needs to derive a state type from the declaration (schema/plain.ts):
+ * parameters carry what TypeScript needs to derive a state type from the declaration (StateOf, schema.ts):
  * the plain JS type, whether the attribute is required (so never null in state), and whether it uses
  * resource-only powers (plan modifiers, defaults, write-only), which a data source schema refuses.
  */

@@ -7,7 +7,7 @@
 import type * as P from '../../protocol/types';
 import type { CallContext } from '../../protocol/types';
 import { Diagnostics, addPathError, diagnosticsToProto } from '../diagnostics';
-import type { ConfigureResponse } from '../provider';
+import type { ConfigureProviderResponse } from '../provider';
 import { objectToPlain } from '../schema/convert';
 import type { AnySchema, ConfigOf } from '../schema/schema';
 import { type ServerState, guard, requestContext } from './state';
@@ -20,13 +20,7 @@ export async function validateProviderConfig(
   ctx: CallContext,
 ): Promise<P.ValidateProviderConfig.Response> {
   const diags = new Diagnostics();
-  const provider = state.provider;
-  const target = {
-    validateConfig: provider.validateConfig
-      ? (r: { config: ConfigOf<AnySchema> }, d: Diagnostics) => provider.validateConfig!({ ...requestContext(ctx), config: r.config }, d)
-      : undefined,
-  };
-  await validateTypedConfig(provider.schema, target, req.config, ctx, {}, diags);
+  await validateTypedConfig(state.provider.schema, state.provider, req.config, ctx, {}, diags);
   return { diagnostics: diagnosticsToProto(diags) };
 }
 
@@ -40,7 +34,7 @@ export async function configureProvider(state: ServerState, req: P.ConfigureProv
     addPathError(diags, err, 'Invalid Provider Configuration Value', 'Terraform sent a provider configuration the provider could not decode.');
     return { diagnostics: diagnosticsToProto(diags) };
   }
-  const resp: ConfigureResponse = { diagnostics: diags };
+  const resp: ConfigureProviderResponse = { diagnostics: diags };
   if (provider.configure) {
     await guard(diags, ctx, 'configuring the provider', () =>
       provider.configure!(

@@ -10,7 +10,7 @@ import type { CallContext, DynamicValue, Logger } from '../../protocol/types';
 import { FunctionError } from '../function';
 import { requiresReplace, useStateForUnknown } from '../plan-modifiers';
 import type { Provider } from '../provider';
-import type { Resource } from '../resource';
+import type { ConfigureResourceRequest, ConfigureResourceResponse, Resource, ValidateConfigRequest, ValidateConfigResponse } from '../resource';
 import { importStatePassthroughId } from '../resource';
 import { numberAttr, setNestedAttr, stringAttr } from '../schema/attributes';
 import { listBlock, setBlock } from '../schema/blocks';
@@ -36,6 +36,8 @@ const thingSchema = resourceSchema({
 });
 type Thing = StateOf<typeof thingSchema>;
 const TT = thingSchema.type;
+
+const echoProviderSchema = providerSchema({ attributes: { mode: stringAttr({ optional: true }) } });
 
 const store = new Map<string, Thing>();
 let calls: string[] = [];
@@ -160,6 +162,65 @@ describe('ValidateResourceConfig', () => {
       ctx(),
     );
     expect(resp.diagnostics[0]!.summary).toBe('Write-Only Attribute Not Allowed');
+  });
+});
+
+describe('the (req, resp) shape of validateConfig and configure', () => {
+  const echoSchema = resourceSchema({ attributes: { id: stringAttr({ computed: true }), name: stringAttr({ optional: true }) } });
+  const seen: unknown[] = [];
+  class EchoResource implements Resource<typeof echoSchema> {
+    readonly typeName = 'echo_thing';
+    readonly schema = echoSchema;
+    configure(req: ConfigureResourceRequest, resp: ConfigureResourceResponse) {
+      seen.push(req.providerData);
+      if (req.providerData === 'refused') resp.diagnostics.addError('Refused Provider Data', 'The resource refused its provider data.');
+    }
+    validateConfig(req: ValidateConfigRequest<typeof echoSchema>, resp: ValidateConfigResponse) {
+      if (req.config.name === 'bad')
+        resp.diagnostics.addAttributeError([{ attr: 'name' }], 'Bad Name', `"bad" is refused (raw ${req.rawConfig.attr('name').asString()}).`);
+    }
+    async create() {}
+    async read() {}
+    async delete() {}
+  }
+  const echoProvider: Provider<typeof echoProviderSchema> = {
+    typeName: 'echo',
+    schema: echoProviderSchema,
+    validateConfig(req, resp) {
+      if (req.config.mode === 'bad') resp.diagnostics.addAttributeError([{ attr: 'mode' }], 'Bad Mode', 'mode "bad" is refused.');
+    },
+    configure(req, resp) {
+      resp.data = req.config.mode;
+    },
+    resources: () => [() => new EchoResource()],
+  };
+  const echo = providerServer(echoProvider);
+  const providerConfig = (mode: string) => ({ msgpack: encodeMsgpack(Value.object(echoProviderSchema.type, { mode: s(mode) }), echoProviderSchema.type) });
+  const echoConfig = (name: string) => ({
+    type_name: 'echo_thing',
+    config: { msgpack: encodeMsgpack(Value.object(echoSchema.type, { id: Value.null(T.string), name: s(name) }), echoSchema.type) },
+  });
+
+  it("the provider's validateConfig reports through resp.diagnostics, at its attribute", async () => {
+    expect((await echo.validateProviderConfig({ config: providerConfig('good') }, ctx())).diagnostics).toEqual([]);
+    const resp = await echo.validateProviderConfig({ config: providerConfig('bad') }, ctx());
+    expect(resp.diagnostics).toEqual([expect.objectContaining({ severity: 'ERROR', summary: 'Bad Mode', attribute: { steps: [{ attribute_name: 'mode' }] } })]);
+  });
+  it("a resource's validateConfig gets the raw configuration and reports through resp.diagnostics", async () => {
+    const resp = await echo.validateResourceConfig(echoConfig('bad'), ctx());
+    expect(resp.diagnostics).toEqual([
+      expect.objectContaining({ summary: 'Bad Name', detail: '"bad" is refused (raw bad).', attribute: { steps: [{ attribute_name: 'name' }] } }),
+    ]);
+  });
+  it("a resource's configure gets resp.data of the provider's configure as req.providerData, and its diagnostics arrive", async () => {
+    seen.length = 0;
+    await echo.validateResourceConfig(echoConfig('a'), ctx());
+    expect(seen).toEqual([]); // unconfigured: validate calls may come before ConfigureProvider
+    const configured = await echo.configureProvider({ terraform_version: '1.11.4', config: providerConfig('refused') }, ctx());
+    expect(configured.diagnostics).toEqual([]);
+    const resp = await echo.validateResourceConfig(echoConfig('a'), ctx());
+    expect(seen).toEqual(['refused']);
+    expect(resp.diagnostics).toEqual([expect.objectContaining({ severity: 'ERROR', summary: 'Refused Provider Data' })]);
   });
 });
 

@@ -13,7 +13,7 @@ import { Diagnostics } from '../diagnostics';
 import type { EphemeralResource } from '../ephemeral-resource';
 import type { ProviderFunction } from '../function';
 import type { Provider } from '../provider';
-import type { RequestContext, Resource } from '../resource';
+import type { ConfigureResourceRequest, ConfigureResourceResponse, RequestContext, Resource } from '../resource';
 import type { AnySchema } from '../schema/schema';
 import { SchemaError, checkSchema } from '../schema/validate';
 
@@ -68,7 +68,7 @@ export class ServerState {
   }
 
   /** A fresh, configured instance of a registered type, or an error diagnostic when the type is unknown. */
-  instance<T extends { configure?(data: unknown, d: Diagnostics): void }>(
+  instance<T extends { configure?(req: ConfigureResourceRequest, resp: ConfigureResourceResponse): void }>(
     map: Map<string, Registered<T>>,
     kind: string,
     typeName: string,
@@ -80,7 +80,7 @@ export class ServerState {
       return undefined;
     }
     const instance = reg.factory();
-    if (this.configured) instance.configure?.(this.providerData, diags);
+    if (this.configured) instance.configure?.({ providerData: this.providerData }, { diagnostics: diags });
     return { instance, schema: reg.schema };
   }
 }

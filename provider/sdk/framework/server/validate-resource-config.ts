@@ -7,14 +7,14 @@
 import type * as P from '../../protocol/types';
 import type { CallContext } from '../../protocol/types';
 import { Diagnostics, addPathError, diagnosticsToProto } from '../diagnostics';
-import type { ValidateConfigRequest } from '../resource';
+import type { ValidateConfigRequest, ValidateConfigResponse } from '../resource';
 import { objectToPlain } from '../schema/convert';
 import type { AnySchema, ConfigOf } from '../schema/schema';
 import { type ServerState, guard, requestContext } from './state';
 import { type ConfigCheckOptions, checkConfig } from './validate-config';
 import { decodeDynamic } from './values';
 
-type Validating = { validateConfig?(req: ValidateConfigRequest<AnySchema>, d: Diagnostics): void | Promise<void> };
+type Validating = { validateConfig?(req: ValidateConfigRequest<AnySchema>, resp: ValidateConfigResponse): void | Promise<void> };
 
 export async function validateTypedConfig(
   schema: AnySchema,
@@ -36,7 +36,7 @@ export async function validateTypedConfig(
   await guard(diags, ctx, 'validating the configuration', () =>
     target.validateConfig!(
       { ...requestContext(ctx), config: objectToPlain(value, schema.object, { allowUnknown: true }) as ConfigOf<AnySchema>, rawConfig: value },
-      diags,
+      { diagnostics: diags },
     ),
   );
 }

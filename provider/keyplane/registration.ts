@@ -1,10 +1,10 @@
 /**
- * @module keyplane/others
- * The resources, data sources and ephemeral resources beside `keyplane_api_key` (which provider.ts
- * registers itself). Only finished types are listed here: a type is registered once its end-to-end tests
- * (test/e2e/keyplane.resources, keyplane.data, keyplane.ephemeral) apply and destroy its examples.
+ * @module keyplane/registration
+ * Every type the provider registers: its resources, data sources and ephemeral resources. A type is listed
+ * once its end-to-end tests (test/e2e/keyplane.*) apply and destroy its examples.
  */
-import type { DataSourceFactory, EphemeralResourceFactory, ResourceFactory } from '../sdk/framework';
+import type { DataSourceFactory, EphemeralResourceFactory, ResourceFactory } from '../sdk';
+import { ApiKeyResource } from './api-key/resource';
 import { ApiKeyDataSource } from './data-sources/api-key';
 import { ApiKeysDataSource } from './data-sources/api-keys';
 import { ServiceAccountDataSource } from './data-sources/service-account';
@@ -15,7 +15,12 @@ import { IpAllowListResource } from './ip-allow-list/resource';
 import { SecretResource } from './secret/resource';
 import { ServiceAccountResource } from './service-account/resource';
 
-export const otherResources: readonly ResourceFactory[] = [() => new ServiceAccountResource(), () => new IpAllowListResource(), () => new SecretResource()];
+export const resources: readonly ResourceFactory[] = [
+  () => new ApiKeyResource(),
+  () => new ServiceAccountResource(),
+  () => new IpAllowListResource(),
+  () => new SecretResource(),
+];
 
 export const dataSources: readonly DataSourceFactory[] = [
   () => new ApiKeyDataSource(),

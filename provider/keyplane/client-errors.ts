@@ -1,33 +1,11 @@
 /**
- * @module keyplane/others-common
- * What the resources, data sources and ephemeral resources registered in others.ts share: the configured
- * client, and one way of turning a client failure into a diagnostic. Read paths distinguish "not found"
- * (the object is gone: plan to create it again) from every other failure (an error, never "gone"): a
- * timeout, a 401 or a 403 says nothing about whether the object exists.
+ * @module keyplane/client-errors
+ * One way of turning a failed client call into a diagnostic, for every resource, data source and ephemeral
+ * resource. Read paths distinguish "not found" (the object is gone: plan to create it again) from every other
+ * failure (an error, never "gone"): a timeout, a 401 or a 403 says nothing about whether the object exists.
  */
-import { KeyplaneApiError, KeyplaneConnectionError, type KeyplaneClient } from '../../client';
-import type { Diagnostics } from '../sdk/framework';
-import type { Path } from '../sdk/cty/path';
-import { type ProviderData, providerDataFrom } from './provider-data';
-
-export abstract class ConfiguredByProvider {
-  private data: ProviderData | undefined;
-
-  configure(providerData: unknown, diagnostics: Diagnostics): void {
-    this.data = providerDataFrom(providerData, diagnostics);
-  }
-
-  /** Validate calls run unconfigured; CRUD always runs after configure, so a missing client is a bug. */
-  protected get client(): KeyplaneClient {
-    if (!this.data) throw new Error('the keyplane provider was not configured before CRUD');
-    return this.data.client;
-  }
-
-  /** Undefined before configure (validate calls), where a check that needs the provider's key is skipped. */
-  protected get configuredData(): ProviderData | undefined {
-    return this.data;
-  }
-}
+import { KeyplaneApiError, KeyplaneConnectionError } from '../../client';
+import type { Diagnostics, Path } from '../sdk';
 
 /** Only a 404 answer means the object does not exist (or the key may not see it, which the service folds in). */
 export function isNotFound(err: unknown): boolean {
