@@ -18,6 +18,14 @@ module.exports = {
       to: { path: '^(provider/keyplane|contract|client|service|cli|scripts)/' },
     },
     {
+      name: 'provider-uses-the-sdk-entry-points',
+      comment:
+        'The Keyplane provider uses the SDK through its public entry points only: provider/sdk (index.ts) for provider code, provider/sdk/serve.ts for the executable (provider/sdk/README.md).',
+      severity: 'error',
+      from: { path: '^provider/keyplane/' },
+      to: { path: '^provider/sdk/', pathNot: '^provider/sdk/(index|serve)\\.ts$' },
+    },
+    {
       name: 'contract-imports-no-component',
       comment: 'contract/ holds the rules and the API schemas every component shares; it depends on none of them.',
       severity: 'error',

@@ -49,6 +49,9 @@ test('each rule catches the import it forbids', () => {
       'cli/commands/server.ts': "import { E } from '../../service/errors';\nexport const start = E;",
       'cli/speaks-http.ts': "import http from 'node:http';\nexport const h = http;",
       'provider/sdk/server.ts': "import { ROLES } from '../../contract/roles';\nexport const z = ROLES;",
+      'provider/sdk/index.ts': "export { z } from './server';",
+      'provider/keyplane/public.ts': "import { z } from '../sdk';\nexport const pub = z;",
+      'provider/keyplane/deep.ts': "import { z } from '../sdk/server';\nexport const deep = z;",
       'provider/keyplane/resource.ts':
         "import { E } from '../../service/errors';\nimport { Role } from '../../contract/api/common';\nimport fc from 'fast-check';\nexport const r = [E, Role, fc];",
       'provider/keyplane/typed.ts': "import type { Role } from '../../contract/api/common';\nexport type T = typeof Role;",
@@ -73,6 +76,7 @@ test('each rule catches the import it forbids', () => {
         'product-code-needs-no-dev-dependency: provider/keyplane/resource.ts -> node_modules/fast-check/index.js',
         'provider-never-imports-service: provider/keyplane/resource.ts -> service/errors.ts',
         'provider-takes-api-schemas-as-types-only: provider/keyplane/resource.ts -> contract/api/common.ts',
+        'provider-uses-the-sdk-entry-points: provider/keyplane/deep.ts -> provider/sdk/server.ts',
         'scripts-never-import-service: scripts/quickstart.ts -> service/errors.ts',
         'sdk-knows-nothing-of-keyplane: provider/sdk/server.ts -> contract/roles.ts',
         'service-imports-no-caller: service/calls-client.ts -> client/index.ts',

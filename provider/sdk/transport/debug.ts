@@ -6,7 +6,6 @@
  * that variable [verified]. The convention is terraform-plugin-go's WithManagedDebug: print the variable's
  * value on stdout with instructions, serve plaintext, stop on Ctrl-C.
  */
-import { quote } from 'shell-quote';
 
 /** One entry of TF_REATTACH_PROVIDERS, as Terraform's parseReattachProviders reads it. */
 export interface ReattachConfig {
@@ -22,12 +21,17 @@ export function reattachProviders(providerAddress: string, socketPath: string, p
   return { [providerAddress]: { Protocol: 'grpc', ProtocolVersion: protocolVersion, Pid: pid, Test: true, Addr: { Network: 'unix', String: socketPath } } };
 }
 
+/** Shell quoting, loaded only in debug mode: the executable loads nothing before its handshake that it may not need. */
+function shellWords(...words: string[]): string {
+  return (require('shell-quote') as typeof import('shell-quote')).quote(words);
+}
+
 /** What debug mode prints on stdout. The export line is the one to copy, and the one tests parse. */
 export function debugInstructions(providerAddress: string, reattach: Record<string, ReattachConfig>): string {
   return [
     `Provider ${providerAddress} is running in debug mode (pid ${process.pid}). In the shell where you run Terraform:`,
     '',
-    `\texport TF_REATTACH_PROVIDERS=${quote([JSON.stringify(reattach)])}`,
+    `\texport TF_REATTACH_PROVIDERS=${shellWords(JSON.stringify(reattach))}`,
     '',
     'Terraform then uses this process instead of starting the provider. Stop it with Ctrl-C.',
     '',
