@@ -22,7 +22,7 @@ import {
 } from '../../contract/api/service-accounts';
 import { newId } from '../ids';
 import { revokeKeysOf } from '../keys/revoke-owned';
-import { atLeast } from '../../contract/roles';
+import { DEFAULT_ROLE, atLeast } from '../../contract/roles';
 
 const tags = ['service-accounts'];
 
@@ -58,7 +58,7 @@ export function serviceAccountRoutes(ctx: ServiceContext): FastifyPluginAsyncTyp
       { schema: { tags, summary: 'Create a service account', body: CreateServiceAccountBody, response: { 201: ServiceAccount, ...errorResponses } } },
       async (request, reply) => {
         requireRole(request, 'developer', 'creating a service account');
-        const role = request.body.role ?? 'viewer';
+        const role = request.body.role ?? DEFAULT_ROLE;
         assertRoleWithin(request, role);
         const now = new Date().toISOString();
         const row: ServiceAccountsTable = {

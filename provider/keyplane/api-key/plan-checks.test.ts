@@ -1,6 +1,6 @@
-import { storedTime } from '../../../contract/time';
+import { sameInstant, storedTime } from '../../../contract/time';
 import { Diagnostics } from '../../sdk';
-import { checkExpiryInFuture, checkPgpOrStore, sameInstant } from './plan-checks';
+import { checkExpiryInFuture, checkPgpOrStore } from './plan-checks';
 import { parsePgpKey } from './pgp';
 import { parseVersionId, versionId } from './secret-output';
 

@@ -5,7 +5,8 @@
  * future, scopes in the catalogue, allow lists and the owning service account existing, the secret writable.
  */
 import type { KeyplaneClient } from '../../../client';
-import { type Diagnostics, isUnknown, parseRFC3339 } from '../../sdk';
+import { expiryProblem } from '../../../contract/time';
+import { type Diagnostics, isUnknown } from '../../sdk';
 import { addClientError, isNotFound } from '../client-errors';
 import { parsePgpKey } from './pgp';
 import { cannotWrite } from './secret-output';
@@ -28,20 +29,8 @@ export function checkPgpOrStore(pgpKey: unknown, block: unknown, diags: Diagnost
   );
 }
 
-/**
- * Expiry as an instant, at the service's precision: it keeps milliseconds and drops finer digits, so
- * "…00.1234Z" and the "…00.123Z" it stores are the same expiry (else apply would look inconsistent).
- */
-export function sameInstant(a: string | null, b: string | null): boolean {
-  if (a === null || b === null) return a === b;
-  const x = parseRFC3339(a);
-  const y = parseRFC3339(b);
-  return x !== undefined && y !== undefined && Math.floor(x) === Math.floor(y);
-}
-
 export function checkExpiryInFuture(expiresAt: string, diags: Diagnostics, now = Date.now()): void {
-  const ms = parseRFC3339(expiresAt);
-  if (ms !== undefined && ms <= now) {
+  if (expiryProblem(expiresAt, now) === 'past') {
     diags.addAttributeError(
       at('expires_at'),
       'Expiry In The Past',

@@ -36,8 +36,9 @@ import {
   checkSecretWritable,
   checkServiceAccount,
   knownStrings,
-  sameInstant,
 } from './plan-checks';
+// Expiry compared as the service stores it (milliseconds), so another spelling of the same time plans no change.
+import { sameInstant } from '../../../contract/time';
 import { encryptTo, parsePgpKey } from './pgp';
 import { type ApiKeySchema, type ApiKeyState, DEFAULT_ENTRY_KEY, apiKeySchema, secretUndelivered } from './schema';
 import { type SecretOutput, destroyVersion, readKey, writeKey } from './secret-output';

@@ -7,8 +7,6 @@ import {
   types as T,
   type Value,
   mapAttr,
-  matchesRegex,
-  oneOf,
   requiresReplace,
   requiresReplaceIf,
   resourceSchema,
@@ -16,10 +14,10 @@ import {
   setAttr,
   singleBlock,
   stringAttr,
-  stringLength,
   useStateForUnknown,
   type StateOf,
 } from '../../sdk';
+import { entryKey, nameLength, roleChoice } from '../limits';
 
 export const DEFAULT_ENTRY_KEY = 'api_key';
 
@@ -27,7 +25,7 @@ export const apiKeySchema = resourceSchema({
   description: 'A Keyplane API key. Its secret is shown once, at creation: keep it out of state with pgp_key or output_to_secret_store.',
   attributes: {
     id: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'The key id (key_…); import takes it.' }),
-    name: stringAttr({ required: true, validators: [stringLength(1, 128)], description: 'Name of the key. Changed in place.' }),
+    name: stringAttr({ required: true, validators: [nameLength()], description: 'Name of the key. Changed in place.' }),
     description: stringAttr({ optional: true, computed: true, default: '', description: 'Free text. Changed in place; empty when not given.' }),
     service_account_id: stringAttr({
       optional: true,
@@ -37,7 +35,7 @@ export const apiKeySchema = resourceSchema({
     role: stringAttr({
       optional: true,
       computed: true,
-      validators: [oneOf('admin', 'developer', 'viewer')],
+      validators: [roleChoice()],
       planModifiers: [useStateForUnknown(), requiresReplace()],
       description: "Role of the key: admin, developer or viewer; unset, the owner's role. Changing it replaces the key.",
     }),
@@ -123,7 +121,7 @@ export const apiKeySchema = resourceSchema({
             optional: true,
             computed: true,
             default: DEFAULT_ENTRY_KEY,
-            validators: [matchesRegex(/^[A-Za-z0-9_.-]{1,128}$/, 'must be 1 to 128 letters, digits, _ . or -')],
+            validators: [entryKey()],
             description: `Entry of the secret version holding the key. Default "${DEFAULT_ENTRY_KEY}".`,
           }),
         },

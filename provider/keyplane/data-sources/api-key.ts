@@ -2,15 +2,16 @@
  * `data "keyplane_api_key"`: one key by id, with its status and when and where it was last used. Never the
  * secret: the service keeps only a hash of it.
  */
-import { type DataSource, type ReadDataSourceRequest, type ReadDataSourceResponse, dataSourceSchema, stringAttr, stringLength } from '../../sdk';
+import { type DataSource, type ReadDataSourceRequest, type ReadDataSourceResponse, dataSourceSchema, stringAttr } from '../../sdk';
 import { ConfiguredByProvider } from '../provider-data';
 import { addClientError, isNotFound } from '../client-errors';
 import { apiKeyComputedAttributes, apiKeyValues } from './api-key-attributes';
+import { idLength } from '../limits';
 
 export const apiKeyDataSourceSchema = dataSourceSchema({
   description: 'Reads one Keyplane API key by id: its settings, status and last use. The secret is never available (the service stores only its hash).',
   attributes: {
-    id: stringAttr({ required: true, validators: [stringLength(1, 64)], description: 'The key id (key_…).' }),
+    id: stringAttr({ required: true, validators: [idLength()], description: 'The key id (key_…).' }),
     ...apiKeyComputedAttributes,
   },
 });

@@ -11,31 +11,33 @@ import {
   listAttr,
   listNestedAttr,
   mapAttr,
-  oneOf,
   stringAttr,
-  stringLength,
 } from '../../sdk';
 import type { ListApiKeysQuery } from '../../../client';
 import { ConfiguredByProvider } from '../provider-data';
 import { addClientError } from '../client-errors';
 import { apiKeyComputedAttributes, apiKeyValues } from './api-key-attributes';
+import { LIMITS, idLength, keyStatusChoice, nameLength, ownerTypeChoice } from '../limits';
 
 export const apiKeysDataSourceSchema = dataSourceSchema({
   description: "Lists Keyplane API keys matching every given filter; with none, every key the provider's key may see. Secrets are never available.",
   attributes: {
     owner_type: stringAttr({
       optional: true,
-      validators: [oneOf('user', 'service_account')],
+      validators: [ownerTypeChoice()],
       description: 'Only keys owned by this kind of principal: "user" or "service_account".',
     }),
-    owner_id: stringAttr({ optional: true, validators: [stringLength(1, 64)], description: 'Only keys owned by this user or service account id.' }),
+    owner_id: stringAttr({ optional: true, validators: [idLength()], description: 'Only keys owned by this user or service account id.' }),
     status: stringAttr({
       optional: true,
-      validators: [oneOf('active', 'revoked', 'expired')],
+      validators: [keyStatusChoice()],
       description: 'Only keys in this status: "active", "revoked" or "expired".',
     }),
-    name_prefix: stringAttr({ optional: true, validators: [stringLength(1, 128)], description: 'Only keys whose name starts with this (case-sensitive).' }),
-    labels: mapAttr(T.string, { optional: true, description: 'Only keys carrying every one of these labels with these values (at most 16).' }),
+    name_prefix: stringAttr({ optional: true, validators: [nameLength()], description: 'Only keys whose name starts with this (case-sensitive).' }),
+    labels: mapAttr(T.string, {
+      optional: true,
+      description: `Only keys carrying every one of these labels with these values (at most ${LIMITS.labelFilters.max}).`,
+    }),
     ids: listAttr(T.string, { computed: true, description: 'Ids of the matching keys, ordered by id.' }),
     api_keys: listNestedAttr(
       { attributes: { id: stringAttr({ computed: true, description: 'The key id (key_…).' }), ...apiKeyComputedAttributes } },
@@ -53,11 +55,11 @@ export class ApiKeysDataSource extends ConfiguredByProvider implements DataSourc
   async read(req: ReadDataSourceRequest<Schema>, resp: ReadDataSourceResponse<Schema>): Promise<void> {
     const c = req.config;
     const labels = Object.entries(c.labels ?? {});
-    if (labels.length > 16) {
+    if (labels.length > LIMITS.labelFilters.max) {
       resp.diagnostics.addAttributeError(
         [{ attr: 'labels' }],
         'Too Many Label Filters',
-        `labels has ${labels.length} entries; the service filters on at most 16.`,
+        `labels has ${labels.length} entries; the service filters on at most ${LIMITS.labelFilters.max}.`,
       );
       return;
     }
@@ -67,7 +69,7 @@ export class ApiKeysDataSource extends ConfiguredByProvider implements DataSourc
       ...(c.status !== null ? { status: c.status as ListApiKeysQuery['status'] } : {}),
       ...(c.name_prefix !== null ? { name_prefix: c.name_prefix } : {}),
       ...(labels.length > 0 ? { label: labels.map(([k, v]) => `${k}=${v}`) } : {}),
-      page_size: 200,
+      page_size: LIMITS.page.sizeMax,
     };
     try {
       const keys = [];

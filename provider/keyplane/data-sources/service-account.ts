@@ -12,16 +12,16 @@ import {
   dataSourceSchema,
   isUnknown,
   stringAttr,
-  stringLength,
 } from '../../sdk';
 import { ConfiguredByProvider } from '../provider-data';
 import { addClientError, isNotFound } from '../client-errors';
+import { idLength, nameLength } from '../limits';
 
 export const serviceAccountDataSourceSchema = dataSourceSchema({
   description: 'Reads one Keyplane service account, by id or by name (set exactly one).',
   attributes: {
-    id: stringAttr({ optional: true, computed: true, validators: [stringLength(1, 64)], description: 'The service account id (sa_…). Set this or name.' }),
-    name: stringAttr({ optional: true, computed: true, validators: [stringLength(1, 128)], description: "The service account's unique name. Set this or id." }),
+    id: stringAttr({ optional: true, computed: true, validators: [idLength()], description: 'The service account id (sa_…). Set this or name.' }),
+    name: stringAttr({ optional: true, computed: true, validators: [nameLength()], description: "The service account's unique name. Set this or id." }),
     description: stringAttr({ computed: true, description: "The service account's free-text description; empty when none was given." }),
     role: stringAttr({ computed: true, description: 'The highest role its keys can act with: "admin", "developer" or "viewer".' }),
     disabled: boolAttr({ computed: true, description: 'Whether the account is disabled (its keys then fail verification).' }),

@@ -17,15 +17,14 @@ import {
   type RenewResponse,
   ephemeralResourceSchema,
   mapAttr,
-  oneOf,
   setAttr,
   stringAttr,
-  stringLength,
 } from '../../sdk';
 import type { CreateApiKeyBody, Role } from '../../../client';
 import { ConfiguredByProvider } from '../provider-data';
 import { addClientError, isNotFound } from '../client-errors';
 import { duration, parseDuration } from './duration';
+import { DESCRIPTION_TEXT, descriptionLength, idLength, nameLength, roleChoice } from '../limits';
 
 const DEFAULT_TTL = '15m';
 const MIN_TTL_MS = 60_000;
@@ -35,16 +34,16 @@ export const ephemeralApiKeySchema = ephemeralResourceSchema({
   description:
     'A Keyplane API key that exists for one Terraform run: created when Terraform opens it, with a short expiry that is extended while the run uses it, and revoked when Terraform closes it. It never enters plan or state.',
   attributes: {
-    name: stringAttr({ required: true, validators: [stringLength(1, 128)], description: 'Name of the key (shown in listings and the audit log).' }),
-    description: stringAttr({ optional: true, validators: [stringLength(0, 1024)], description: 'Free text, up to 1024 characters.' }),
+    name: stringAttr({ required: true, validators: [nameLength()], description: 'Name of the key (shown in listings and the audit log).' }),
+    description: stringAttr({ optional: true, validators: [descriptionLength()], description: `Free text, ${DESCRIPTION_TEXT}.` }),
     service_account_id: stringAttr({
       optional: true,
-      validators: [stringLength(1, 64)],
+      validators: [idLength()],
       description: "Service account that owns the key; omit for the provider key's own principal.",
     }),
     role: stringAttr({
       optional: true,
-      validators: [oneOf('admin', 'developer', 'viewer')],
+      validators: [roleChoice()],
       description: 'Role of the key: "admin", "developer" or "viewer"; by default the highest the provider\'s key and the owner allow.',
     }),
     scopes: setAttr(T.string, { optional: true, description: 'Scopes the key holds.' }),

@@ -13,19 +13,19 @@ import {
   mapAttr,
   numberAttr,
   stringAttr,
-  stringLength,
   type ValidateConfigRequest,
   type ValidateConfigResponse,
   isUnknown,
 } from '../../sdk';
 import { ConfiguredByProvider } from '../provider-data';
 import { addClientError, isNotFound } from '../client-errors';
+import { idLength } from '../limits';
 
 export const secretVersionSchema = ephemeralResourceSchema({
   description:
     'Reads the entries of one version of a Keyplane secret (the latest by default) without them entering plan or state. Needs the admin role, ownership of the secret or the keyplane.secrets.read scope.',
   attributes: {
-    secret_id: stringAttr({ required: true, validators: [stringLength(1, 64)], description: 'The secret to read (sec_…).' }),
+    secret_id: stringAttr({ required: true, validators: [idLength()], description: 'The secret to read (sec_…).' }),
     version: numberAttr({ optional: true, computed: true, description: 'The version to read; the latest when not given. Set to the version read.' }),
     entries: mapAttr(T.string, { computed: true, sensitive: true, description: 'Entry names and values of that version.' }),
     entry_keys: listAttr(T.string, { computed: true, description: 'Entry names of that version, sorted.' }),

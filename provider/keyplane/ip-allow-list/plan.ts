@@ -7,10 +7,10 @@
  * `normalised_cidrs` shows at plan exactly what the service will store.
  */
 import type { Value, PlanModifier, Validator } from '../../sdk';
-import { normaliseCidr, sameCidrSet } from './cidr';
+import { inspectCidr, sameCidrSet } from '../../../contract/cidr';
+import { LIMITS } from '../../../contract/limits';
 
-/** The service's limit (service/allow-lists/routes.ts, Cidrs). */
-const MAX_CIDRS = 256;
+const MAX_CIDRS = LIMITS.cidrsPerList.max;
 
 const strings = (v: Value): string[] | undefined => (v.isWhollyKnown() && !v.isNull() ? v.elements().map((e) => e.asString()) : undefined);
 
@@ -30,7 +30,7 @@ export function allowListCidrs(): Validator {
       for (const e of value.elements()) {
         if (!e.isKnown()) continue;
         const text = e.asString();
-        const n = normaliseCidr(text);
+        const n = inspectCidr(text);
         if (n instanceof Error) {
           diags.addAttributeError(
             path,

@@ -4,7 +4,7 @@
  * once. The service refuses to delete a list a live key still uses (409), so destroying one never silently
  * widens where a key works. Importable by id.
  *
- * CIDRs are validated at plan with the service's own rules (ip-allow-list/cidr.ts), and the normalised set
+ * CIDRs are validated at plan with the service's own rules (contract/cidr.ts), and the normalised set
  * the service will store is planned in `normalised_cidrs` (see ip-allow-list/plan.ts for why not in `cidrs`).
  */
 import {
@@ -27,27 +27,27 @@ import {
   resourceSchema,
   setAttr,
   stringAttr,
-  stringLength,
   useStateForUnknown,
 } from '../../sdk';
 import type { IpAllowList } from '../../../client';
 import { ConfiguredByProvider } from '../provider-data';
 import { addClientError, isNotFound } from '../client-errors';
-import { normaliseCidrSet, sameCidrSet } from './cidr';
+import { normaliseCidrSet, sameCidrSet } from '../../../contract/cidr';
 import { allowListCidrs, keepEquivalentCidrs } from './plan';
+import { DESCRIPTION_TEXT, NAME_RANGE_TEXT, descriptionLength, nameLength } from '../limits';
 
 export const ipAllowListSchema = resourceSchema({
   description:
     'A Keyplane IP allow list: a named set of CIDRs that API keys attach to. Changes apply to every attached key at once; a list a live key uses cannot be destroyed.',
   attributes: {
     id: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'The allow list id (al_…), assigned by the service.' }),
-    name: stringAttr({ required: true, validators: [stringLength(1, 128)], description: 'Name of the list (1 to 128 characters). Changes in place.' }),
+    name: stringAttr({ required: true, validators: [nameLength()], description: `Name of the list (${NAME_RANGE_TEXT}). Changes in place.` }),
     description: stringAttr({
       optional: true,
       computed: true,
       default: '',
-      validators: [stringLength(0, 1024)],
-      description: 'Free text, up to 1024 characters; empty when not given. Changes in place.',
+      validators: [descriptionLength()],
+      description: `Free text, ${DESCRIPTION_TEXT}; empty when not given. Changes in place.`,
     }),
     cidrs: setAttr(T.string, {
       required: true,
@@ -79,7 +79,7 @@ export class IpAllowListResource extends ConfiguredByProvider implements Resourc
     const cidrs = resp.plan.get().cidrs;
     if (isUnknown(cidrs) || cidrs.some(isUnknown)) return;
     const normalised = normaliseCidrSet(cidrs as string[]);
-    if (normalised) resp.plan.set({ normalised_cidrs: normalised });
+    if ('cidrs' in normalised) resp.plan.set({ normalised_cidrs: normalised.cidrs });
   }
 
   async create(req: CreateRequest<Schema>, resp: CreateResponse<Schema>): Promise<void> {

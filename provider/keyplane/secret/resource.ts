@@ -21,24 +21,24 @@ import {
   importStatePassthroughId,
   resourceSchema,
   stringAttr,
-  stringLength,
   useStateForUnknown,
 } from '../../sdk';
 import { ConfiguredByProvider } from '../provider-data';
 import { addClientError, isNotFound } from '../client-errors';
+import { DESCRIPTION_TEXT, NAME_RANGE_TEXT, descriptionLength, nameLength } from '../limits';
 
 export const secretSchema = resourceSchema({
   description:
     'A secret in the Keyplane secret store: a named container of versions. Terraform manages the container; entries never enter state. Deleting it deletes every version.',
   attributes: {
     id: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'The secret id (sec_…), assigned by the service.' }),
-    name: stringAttr({ required: true, validators: [stringLength(1, 128)], description: 'Unique name of the secret (1 to 128 characters). Changes in place.' }),
+    name: stringAttr({ required: true, validators: [nameLength()], description: `Unique name of the secret (${NAME_RANGE_TEXT}). Changes in place.` }),
     description: stringAttr({
       optional: true,
       computed: true,
       default: '',
-      validators: [stringLength(0, 1024)],
-      description: 'Free text, up to 1024 characters; empty when not given. Changes in place.',
+      validators: [descriptionLength()],
+      description: `Free text, ${DESCRIPTION_TEXT}; empty when not given. Changes in place.`,
     }),
     owner_type: stringAttr({
       computed: true,

@@ -20,19 +20,14 @@ import {
   type UpdateRequest,
   type UpdateResponse,
   importStatePassthroughId,
-  oneOf,
   resourceSchema,
   stringAttr,
-  stringLength,
   useStateForUnknown,
 } from '../../sdk';
 import { ConfiguredByProvider } from '../provider-data';
 import { addClientError, isNotFound } from '../client-errors';
-
-export const ROLES = ['admin', 'developer', 'viewer'] as const;
-
-/** viewer < developer < admin, as service/roles.ts ranks them. */
-const rank = (role: string) => ['viewer', 'developer', 'admin'].indexOf(role);
+import { DEFAULT_ROLE, atLeast, isRole } from '../../../contract/roles';
+import { DESCRIPTION_TEXT, NAME_RANGE_TEXT, ROLE_NAMES_TEXT, descriptionLength, nameLength, roleChoice } from '../limits';
 
 export const serviceAccountSchema = resourceSchema({
   description: 'A Keyplane service account: an identity for machines that API keys belong to. Deleting it revokes its keys.',
@@ -40,23 +35,22 @@ export const serviceAccountSchema = resourceSchema({
     id: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'The service account id (sa_…), assigned by the service.' }),
     name: stringAttr({
       required: true,
-      validators: [stringLength(1, 128)],
-      description: 'Unique name of the service account (1 to 128 characters). Changes in place.',
+      validators: [nameLength()],
+      description: `Unique name of the service account (${NAME_RANGE_TEXT}). Changes in place.`,
     }),
     description: stringAttr({
       optional: true,
       computed: true,
       default: '',
-      validators: [stringLength(0, 1024)],
-      description: 'Free text, up to 1024 characters; empty when not given. Changes in place.',
+      validators: [descriptionLength()],
+      description: `Free text, ${DESCRIPTION_TEXT}; empty when not given. Changes in place.`,
     }),
     role: stringAttr({
       optional: true,
       computed: true,
-      default: 'viewer',
-      validators: [oneOf(...ROLES)],
-      description:
-        'The highest role its keys can act with: "admin", "developer" or "viewer" (the default). Changes in place and demotes or promotes its keys at once; the provider\'s key needs a role at least as high.',
+      default: DEFAULT_ROLE,
+      validators: [roleChoice()],
+      description: `The highest role its keys can act with: ${ROLE_NAMES_TEXT} ("${DEFAULT_ROLE}" by default). Changes in place and demotes or promotes its keys at once; the provider's key needs a role at least as high.`,
     }),
     created_by: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'Id of the user or service account that created it.' }),
     created_at: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'When it was created (RFC 3339).' }),
@@ -87,7 +81,7 @@ export class ServiceAccountResource extends ConfiguredByProvider implements Reso
     const changing = resp.plan === null || req.state === null || !resp.plan.value.equals(req.rawState);
     if (!changing) return;
     const path = [{ attr: 'role' }];
-    if (rank(acting) < rank('developer')) {
+    if (!atLeast(acting, 'developer')) {
       resp.diagnostics.addAttributeError(
         path,
         'Role Too Low To Manage Service Accounts',
@@ -96,7 +90,7 @@ export class ServiceAccountResource extends ConfiguredByProvider implements Reso
       return;
     }
     for (const role of [planned, prior]) {
-      if (typeof role !== 'string' || rank(role) <= rank(acting)) continue;
+      if (!isRole(role) || atLeast(acting, role)) continue;
       resp.diagnostics.addAttributeError(
         path,
         'Role Above The Provider Key',
@@ -109,7 +103,7 @@ export class ServiceAccountResource extends ConfiguredByProvider implements Reso
   async create(req: CreateRequest<Schema>, resp: CreateResponse<Schema>): Promise<void> {
     const { name, description, role } = req.config;
     try {
-      const sa = await this.client.createServiceAccount({ name, description: description ?? '', role: (role ?? 'viewer') as ServiceAccount['role'] });
+      const sa = await this.client.createServiceAccount({ name, description: description ?? '', role: (role ?? DEFAULT_ROLE) as ServiceAccount['role'] });
       resp.state.set(serviceAccountState(sa));
     } catch (err) {
       addClientError(resp.diagnostics, 'Cannot Create Service Account', `creating service account ${JSON.stringify(name)}`, err, { attributes: ATTRIBUTES });
@@ -130,7 +124,7 @@ export class ServiceAccountResource extends ConfiguredByProvider implements Reso
     const id = req.state.id!;
     const { name, description, role } = req.config;
     try {
-      const sa = await this.client.updateServiceAccount(id, { name, description: description ?? '', role: (role ?? 'viewer') as ServiceAccount['role'] });
+      const sa = await this.client.updateServiceAccount(id, { name, description: description ?? '', role: (role ?? DEFAULT_ROLE) as ServiceAccount['role'] });
       resp.state.set(serviceAccountState(sa));
     } catch (err) {
       addClientError(resp.diagnostics, 'Cannot Update Service Account', `changing service account ${id}`, err, { attributes: ATTRIBUTES });

@@ -20,7 +20,7 @@ export interface ServiceAccountConfig extends cdktn.TerraformMetaArguments {
   */
   readonly name: string;
   /**
-  * The highest role its keys can act with: "admin", "developer" or "viewer" (the default). Changes in place and demotes or promotes its keys at once; the provider's key needs a role at least as high.
+  * The highest role its keys can act with: "admin", "developer" or "viewer" ("viewer" by default). Changes in place and demotes or promotes its keys at once; the provider's key needs a role at least as high.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/service_account#role ServiceAccount#role}
   */
