@@ -53,7 +53,7 @@ interface MessagePlan {
 }
 
 export class ConversionError extends TypeError {
-  readonly code = 'KEYPLANE_PROTO_CONVERSION';
+  readonly code = 'SDK_PROTO_CONVERSION';
 }
 
 export interface Converter {

@@ -5,7 +5,7 @@
  */
 export class StopRequestedError extends Error {
   override readonly name = 'AbortError';
-  readonly code = 'KEYPLANE_STOP_REQUESTED';
+  readonly code = 'SDK_STOP_REQUESTED';
   constructor() {
     super('Terraform asked the provider to stop (StopProvider)');
   }
