@@ -1,0 +1,30 @@
+/**
+ * What the quickstart prints: steps, the commands it runs (shell-quoted, to copy), and failures. A failure
+ * is a QuickstartFailure; main.ts prints it with how to start over. Nothing here ever receives a secret.
+ * @module
+ */
+import { shellQuote } from '../../provider/sdk/transport/debug';
+
+export class QuickstartFailure extends Error {}
+
+export function fail(message: string): never {
+  throw new QuickstartFailure(message);
+}
+
+export function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+export function step(title: string): void {
+  say(`\n==> ${title}`);
+}
+
+/** A word as a shell reads it back: bare when it holds nothing a shell treats specially, else quoted. */
+export function shellWord(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : shellQuote(word);
+}
+
+/** Prints `$ COMMAND ARGS…` with each argument quoted for a POSIX shell. */
+export function show(command: string, args: readonly string[]): void {
+  say(`$ ${[command, ...args.map(shellWord)].join(' ')}`);
+}
