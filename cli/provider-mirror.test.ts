@@ -9,7 +9,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from './errors';
-import { quote } from 'shell-quote';
+import { shellWord, shellWords } from './shell';
 import { checkPlatform, installDevLauncher, installMirror, launcherScript, providerExecutable, terraformPlatform } from './provider-mirror';
 import { packageRoot } from './version';
 
@@ -48,9 +48,9 @@ test('the package and its bundled provider are found from the sources', () => {
   expect(providerExecutable(root)).toBe(join(root, 'dist/provider/keyplane/main.js'));
 });
 
-test('the launcher quoting (shell-quote) survives sh with quotes, spaces, $ and backslashes', () => {
+test('the launcher quoting (cli/shell.ts) survives sh with quotes, spaces, $ and backslashes', () => {
   const value = `it's $HOME \\n "x" \`y\``;
-  const res = spawnSync('/bin/sh', ['-c', `printf %s ${quote([value])}`], { encoding: 'utf8' });
+  const res = spawnSync('/bin/sh', ['-c', `printf %s ${shellWord(value)}`], { encoding: 'utf8' });
   expect(res.stdout).toBe(value);
 });
 
@@ -70,7 +70,7 @@ test('the unpacked layout: one 0755 launcher that execs Node on the provider wit
   const text = readFileSync(installed.path, 'utf8');
   expect(text).toBe(launcherScript(target()));
   expect(text.split('\n')[0]).toBe('#!/bin/sh');
-  expect(text).toContain(`\nexec ${quote([process.execPath, script])} "$@"\n`);
+  expect(text).toContain(`\nexec ${shellWords([process.execPath, script])} "$@"\n`);
   expect(statSync(installed.path).mode & 0o777).toBe(0o755);
 
   // Executed as Terraform would (directly; the kernel reads the #! line), arguments pass through untouched.

@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { PROVIDER_ADDRESS } from '../provider/keyplane/address';
 import { dirFiles, hashDir } from './dirhash';
-import { quote } from 'shell-quote';
+import { shellWords } from './shell';
 import { UsageError } from './errors';
 import { packageRoot } from './version';
 
@@ -72,7 +72,7 @@ export function launcherScript(t: LauncherTarget): string {
     '#!/bin/sh',
     `# ${PROVIDER_ADDRESS} ${t.version}, written by \`keyplane provider\`. It runs the provider inside the`,
     '# keyplane package, whose node_modules it loads modules from, so the package must stay where it is.',
-    `exec ${quote([t.node, t.executable])} "$@"`,
+    `exec ${shellWords([t.node, t.executable])} "$@"`,
     '',
   ].join('\n');
 }

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { quote } from 'shell-quote';
+import { shellWords } from '../shell';
 import { keyplane, ROOT } from '../../test/helpers/cli';
 
 const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
@@ -67,7 +67,7 @@ Wrote it to ${cli} (created). Use it with:
   expect(readFileSync(path, 'utf8')).toBe(`#!/bin/sh
 # registry.terraform.io/keyplane/keyplane ${version}, written by \`keyplane provider\`. It runs the provider inside the
 # keyplane package, whose node_modules it loads modules from, so the package must stay where it is.
-exec ${quote([process.execPath, join(ROOT, 'dist/provider/keyplane/main.js')])} "$@"
+exec ${shellWords([process.execPath, join(ROOT, 'dist/provider/keyplane/main.js')])} "$@"
 `);
   expect(readFileSync(cli, 'utf8')).toContain(`# BEGIN keyplane provider install\n# Written by \`keyplane provider install\``);
   expect(readFileSync(cli, 'utf8')).toContain(`${BLOCK(mirror)}# END keyplane provider install\n`);

@@ -13,7 +13,7 @@ import { PROVIDER_ADDRESS } from '../../provider/keyplane/address';
 import { globals } from '../context';
 import { action, UsageError } from '../errors';
 import { printObject, note, printLine, type Format } from '../output';
-import { quote } from 'shell-quote';
+import { shellWord } from '../shell';
 import { checkPlatform, installDevLauncher, installMirror, providerExecutable, terraformPlatform } from '../provider-mirror';
 import { applyCliConfig, devOverridesBlock, findProviderInstallation, managedSection, mirrorBlock, planCliConfig } from '../tf-cli-config';
 import { packageRoot, packageVersion } from '../version';
@@ -38,9 +38,6 @@ function nonEmpty(value: string | undefined, option: string): string | undefined
   return value === undefined ? undefined : resolve(value);
 }
 
-/** A path as a shell word: bare when nothing in it is special. */
-const shWord = (s: string) => quote([s]);
-
 /** The CLI config Terraform reads by default, when it has a provider_installation block (implied mirrors are then ignored). */
 function blockingCliConfig(): string | undefined {
   const file = process.env.TF_CLI_CONFIG_FILE || join(homedir(), '.terraformrc');
@@ -53,7 +50,7 @@ function blockingCliConfig(): string | undefined {
 
 function writtenTo(cliConfig: string | undefined, change: string): void {
   if (!cliConfig) return;
-  printLine(`\nWrote it to ${cliConfig} (${change}). Use it with:\n  export TF_CLI_CONFIG_FILE=${shWord(cliConfig)}`);
+  printLine(`\nWrote it to ${cliConfig} (${change}). Use it with:\n  export TF_CLI_CONFIG_FILE=${shellWord(cliConfig)}`);
 }
 
 function install(o: InstallFlags, format: Format): void {

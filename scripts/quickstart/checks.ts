@@ -5,6 +5,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { KeyplaneApiError, KeyplaneClient, KeyplaneConnectionError } from '../../client';
+import { isWellFormedKey } from '../../contract/key-format';
 import { keyplane, terraform } from './children';
 import { fail, say, shellWord, step } from './console';
 import type { Paths } from './paths';
@@ -62,7 +63,7 @@ export async function prove(p: Paths, endpoint: string, adminKey: string, out: R
     input: stringOutput(out, 'oncall_encrypted_secret'),
   }).replace(/\n+$/, '');
   say('(decrypted; not shown)');
-  if (!ciSecret.startsWith('kp_') || !oncallSecret.startsWith('kp_')) fail('a secret read back is not a Keyplane key');
+  if (!isWellFormedKey(ciSecret) || !isWellFormedKey(oncallSecret)) fail('a secret read back is not a well-formed Keyplane key');
 
   const text = readFileSync(p.state, 'utf8') + terraform(p, ['show', '-json'], { capture: true });
   const leaks = leakedPieces(text, [ciSecret, oncallSecret]);

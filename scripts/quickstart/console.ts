@@ -3,7 +3,9 @@
  * is a QuickstartFailure; main.ts prints it with how to start over. Nothing here ever receives a secret.
  * @module
  */
-import { shellQuote } from '../../provider/sdk/transport/debug';
+import { shellWord } from '../../cli/shell';
+
+export { shellWord };
 
 export class QuickstartFailure extends Error {}
 
@@ -17,11 +19,6 @@ export function say(line: string): void {
 
 export function step(title: string): void {
   say(`\n==> ${title}`);
-}
-
-/** A word as a shell reads it back: bare when it holds nothing a shell treats specially, else quoted. */
-export function shellWord(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : shellQuote(word);
 }
 
 /** Prints `$ COMMAND ARGS…` with each argument quoted for a POSIX shell. */
