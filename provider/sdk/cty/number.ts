@@ -1,8 +1,9 @@
 /**
  * @module cty/number
  * Exact numbers. cty numbers are arbitrary-precision (Go big.Float with 512-bit mantissas); Terraform sends
- * values that a float64 cannot hold as decimal strings. We keep every number as its canonical decimal text,
- * so nothing is rounded on the way through, and convert to a JS number only when asked.
+ * integers beyond int64, and fractions a float64 cannot hold, as decimal strings. We keep every number as
+ * its canonical decimal text, so nothing is rounded on the way through, and convert to a JS number only when
+ * asked.
  *
  * Canonical text: no exponent, no leading zeros, no trailing fractional zeros, no "-0"; "Infinity" and
  * "-Infinity" for the infinities (cty has them; it has no NaN).
@@ -128,7 +129,7 @@ export function isExactInJS(n: string): boolean {
   return numberFromJS(Number(n)) === n;
 }
 
-/** True when n is exactly some float64 (cty sends those as msgpack float64, others as strings). */
+/** True when n is exactly some float64 (cty sends such a number as msgpack float64 when it is not whole). */
 export function isExactFloat64(n: string): boolean {
   if (isInfinite(n)) return true;
   const f = Number(n);

@@ -28,6 +28,12 @@ const canonical: Array<[string, string, Value, Type]> = [
   ['a negative decimal', '-1.5', N(-1.5), number],
   ['an integer beyond 2^64 keeps every digit', '12345678901234567890123', N('12345678901234567890123'), number],
   ['a decimal no float holds keeps every digit', '0.1000000000000000000001', N('0.1000000000000000000001'), number],
+  // cty writes every number as big.Float Text('f', -1): whole numbers beyond int64 in full, no exponent
+  ['2^63 keeps every digit', '9223372036854775808', N('9223372036854775808'), number],
+  ['2^64 keeps every digit', '18446744073709551616', N('18446744073709551616'), number],
+  ['-2^63-1 keeps every digit', '-9223372036854775809', N('-9223372036854775809'), number],
+  ['1e30 is written out in whole', '1000000000000000000000000000000', N('1e30'), number],
+  ['0.5', '0.5', N(0.5), number],
   ['true', 'true', Value.bool(true), bool],
   ['a list', '[1,2]', Value.list(number, [N(1), N(2)]), list(number)],
   ['an empty list', '[]', Value.list(string, []), list(string)],

@@ -78,6 +78,9 @@ const EDGE_NUMBERS = [
   '12345678901234567890',
   '18446744073709551615',
   '18446744073709551616',
+  '-18446744073709551616',
+  '1e30',
+  '1267650600228229401496703205376',
   '0.1',
   '2.5',
   '-0.5',
@@ -85,6 +88,14 @@ const EDGE_NUMBERS = [
   '0.1000000000000000000001',
   '12345678901234567890123',
 ];
+
+/**
+ * Whole numbers beyond 2^53 that a float64 holds exactly (2^63, 2^64, 3·2^70, …): random bigints almost never
+ * are, and they are the ones an encoder may be tempted to write as float64.
+ */
+export const wholeFloat64Arb: fc.Arbitrary<string> = fc
+  .tuple(fc.integer({ min: 1, max: 2 ** 20 }), fc.integer({ min: 34, max: 180 }), fc.boolean())
+  .map(([m, e, neg]) => `${neg ? '-' : ''}${BigInt(m) << BigInt(e)}`);
 
 /**
  * Canonical number text. `long` adds the exact expansions of arbitrary doubles (up to ~1100 digits for
@@ -97,6 +108,7 @@ export function numberTextArb(opts: { infinities: boolean; long: boolean }): fc.
     fc.integer().map(String),
     fc.bigInt({ min: -(2n ** 64n), max: 2n ** 64n }).map(String),
     fc.bigInt({ min: -(2n ** 90n), max: 2n ** 90n }).map(String),
+    wholeFloat64Arb,
     fc.double({ noNaN: true, noDefaultInfinity: true }).map(numberFromJS), // shortest spelling: rarely an exact float
     // exact floats with short expansions (at most ~60 digits)
     fc

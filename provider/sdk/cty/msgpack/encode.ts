@@ -5,13 +5,15 @@
  * wrapper, unknowns become extensions. The walk builds the tree @msgpack/msgpack writes; the library does
  * the byte level (headers, UTF-8, floats, extension framing).
  *
- * Numbers, as cty writes them (docs/sdk/value-encoding.md#numbers, bytes verified against Terraform 1.11):
+ * Numbers, as cty writes them (docs/sdk/value-encoding.md#numbers; go-cty cty/msgpack/marshal.go, v1.14.4 on):
+ * - ±Infinity → float64 `cb`;
  * - an integer in int64 range → the smallest int/uint form (`443` → `cd 01 bb`, `9007199254740993` →
  *   `cf 00 20 00 00 00 00 00 01`); beyond 2^32 (or below -2^31) only the 8-byte forms exist;
- * - otherwise, a number that float64 holds exactly → float64 `cb` (`2.5`, ±Infinity, also 2^64);
- * - anything else → its canonical decimal text as a str (`0.1` → `a3 "0.1"`, `12345678901234567890`).
- * (cty tries `big.Float.Int64()` before `Float64()`, which is why 12345678901234567890, a uint64 but not an
- * int64 and not an exact float64, goes out as a string.)
+ * - any other integer → its decimal text as a str, even when float64 holds it exactly (2^63 →
+ *   `b3 "9223372036854775808"`): a float64 reaches Terraform as a 53-bit number that prints rounded
+ *   (9223372036854776000), so the plan shows other digits and the apply fails as an inconsistent plan;
+ * - a fraction that float64 holds exactly → float64 (`2.5` → `cb 40 04 00 00 00 00 00 00`);
+ * - anything else → its canonical decimal text as a str (`0.1` → `a3 "0.1"`).
  *
  * A value that does not conform to the type throws a PathError naming the slot.
  */
@@ -110,7 +112,7 @@ export function numberTree(n: string): number | bigint | string {
       return f >= SMALL_MIN && f < SMALL_MAX ? f : BigInt(n);
     }
     const b = BigInt(n);
-    if (b >= INT64_MIN && b <= INT64_MAX) return b;
+    return b >= INT64_MIN && b <= INT64_MAX ? b : n;
   }
   return isExactFloat64(n) ? Number(n) : n;
 }

@@ -52,9 +52,15 @@ const canonical: Array<[string, string, Value, Type]> = [
   ['-0.5 is a float64', 'cb bfe0000000000000', N(-0.5), number],
   ['0.1 is the decimal string "0.1"', `a3 ${str('0.1')}`, N('0.1'), number],
   ['12345678901234567890 (a uint64 but not an int64) is a string', `b4 ${str('12345678901234567890')}`, N('12345678901234567890'), number],
-  ['2^63 is not an int64 but is an exact float64', 'cb 43e0000000000000', N('9223372036854775808'), number],
+  // Whole numbers beyond int64 are decimal text even when float64 holds them exactly (cty since v1.14.4): a
+  // float64 comes back to Terraform at 53 bits and prints rounded (2^63 as 9223372036854776000).
+  ['2^63 is beyond int64: decimal text, not a float64', `b3 ${str('9223372036854775808')}`, N('9223372036854775808'), number],
   ['2^64-1 is a string', `b4 ${str('18446744073709551615')}`, N('18446744073709551615'), number],
-  ['2^64 is an exact float64', 'cb 43f0000000000000', N('18446744073709551616'), number],
+  ['2^64 is decimal text, not a float64', `b4 ${str('18446744073709551616')}`, N('18446744073709551616'), number],
+  ['-2^63-1 is beyond int64: decimal text, not a float64', `b4 ${str('-9223372036854775809')}`, N('-9223372036854775809'), number],
+  ['1e30 is written out in whole as decimal text', `bf ${str('1000000000000000000000000000000')}`, N('1e30'), number],
+  ['2^100 is decimal text, not a float64', `bf ${str('1267650600228229401496703205376')}`, N((2n ** 100n).toString()), number],
+  ['0.5 is a float64', 'cb 3fe0000000000000', N(0.5), number],
   ['a 23-digit integer is a string', `b7 ${str('12345678901234567890123')}`, N('12345678901234567890123'), number],
   ['a decimal no float holds is a string', `b8 ${str('0.1000000000000000000001')}`, N('0.1000000000000000000001'), number],
   ['+Infinity is a float64', 'cb 7ff0000000000000', N('Infinity'), number],
@@ -87,6 +93,12 @@ const canonical: Array<[string, string, Value, Type]> = [
     'number bounds are [number, inclusive] pairs',
     'c7 0b 0c 83 01 c2 03 92 00 c3 04 92 0a c2',
     Value.unknown(number, { notNull: true, numberLower: { value: '0', inclusive: true }, numberUpper: { value: '10', inclusive: false } }),
+    number,
+  ],
+  [
+    'a whole bound beyond int64 is decimal text, like any number',
+    `c7 18 0c 81 03 92 b3 ${str('9223372036854775808')} c3`,
+    Value.unknown(number, { numberLower: { value: '9223372036854775808', inclusive: true } }),
     number,
   ],
   [
@@ -181,6 +193,10 @@ const readOnly: Array<[string, string, Value, Type]> = [
   ['a float32 0.1 is its exact binary value', 'ca 3dcccccd', N('0.100000001490116119384765625'), number],
   ['a float64 0.1 is its exact binary value', 'cb 3fb999999999999a', N('0.1000000000000000055511151231257827021181583404541015625'), number],
   ['a whole float64', 'cb 4000000000000000', N(2), number],
+  // What cty before v1.14.4 wrote for these (and what we wrote): read back at their exact binary value.
+  ['a float64 2^63 is exactly 2^63', 'cb 43e0000000000000', N('9223372036854775808'), number],
+  ['a float64 2^64 is exactly 2^64', 'cb 43f0000000000000', N('18446744073709551616'), number],
+  ['a float64 -2^64 is exactly -2^64', 'cb c3f0000000000000', N('-18446744073709551616'), number],
   ['a float64 -0 is 0', 'cb 8000000000000000', N(0), number],
   ['a decimal string with an exponent', `a3 ${str('1e3')}`, N(1000), number],
   ['a non-canonical decimal string', `a5 ${str('-0.50')}`, N(-0.5), number],

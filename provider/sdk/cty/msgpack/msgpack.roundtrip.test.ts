@@ -5,10 +5,11 @@
  */
 import { decode as libDecode } from '@msgpack/msgpack';
 import fc from 'fast-check';
+import { canonicalNumber, isInteger, numberFromJS } from '../number';
 import { type Type, dynamic, list, map, number, object, set, string, tuple } from '../types';
-import type { Value } from '../value';
+import { Value } from '../value';
 import { decodeMsgpack, encodeMsgpack } from '.';
-import { MSGPACK_VALUES, typeArb, typedValueArb, valueArb } from './arbitraries.test-support';
+import { MSGPACK_VALUES, numberTextArb, typeArb, typedValueArb, valueArb, wholeFloat64Arb } from './arbitraries.test-support';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -113,6 +114,48 @@ describe('the bytes we write', () => {
         }
       }),
       { numRuns: 400 },
+    );
+  });
+});
+
+/**
+ * The digits Terraform holds after reading a number we wrote, as go-cty v1.16.0 reads it (cty/msgpack/unmarshal.go
+ * unmarshalPrimitive) and prints it (big.Float Text('f', -1)): an int exactly; a float64 as a 53-bit number,
+ * printed with the fewest digits that identify it, as JS prints a double; decimal text at 512 bits, which holds
+ * every integer below 2^512 exactly.
+ */
+function ctyDigits(wire: Uint8Array): string {
+  const read = libDecode(wire, { useBigInt64: true }) as number | bigint | string;
+  if (wire[0] === 0xca || wire[0] === 0xcb) return numberFromJS(read as number);
+  return canonicalNumber(String(read));
+}
+
+const FLOAT_CODES = [0xca, 0xcb];
+
+describe('numbers as Terraform reads them back', () => {
+  // Integers up to 2^200: far beyond int64, well inside the 512 bits cty parses decimal text with.
+  const whole = fc.oneof(wholeFloat64Arb, fc.bigInt({ min: -(2n ** 200n), max: 2n ** 200n }).map(String), fc.integer().map(String));
+
+  test('a whole number is never a float64, so Terraform holds the same digits', () => {
+    fc.assert(
+      fc.property(whole, (n) => {
+        const wire = encodeMsgpack(Value.number(n), number);
+        if (FLOAT_CODES.includes(wire[0]!)) throw new Error(`${n} went out as a float: ${hex(wire)}`);
+        expect(ctyDigits(wire)).toBe(n);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  test('a float64 goes out only for an infinity or a fraction it holds exactly', () => {
+    fc.assert(
+      fc.property(numberTextArb({ infinities: true, long: true }), (n) => {
+        const wire = encodeMsgpack(Value.number(n), number);
+        if (!FLOAT_CODES.includes(wire[0]!)) return;
+        if (isInteger(n)) throw new Error(`the whole number ${n} went out as a float: ${hex(wire)}`);
+        expect(decodeMsgpack(wire, number).asNumber()).toBe(n);
+      }),
+      { numRuns: 1500 },
     );
   });
 });
