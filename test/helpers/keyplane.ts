@@ -176,7 +176,7 @@ export interface FaultyProxy {
  * An HTTP proxy in front of the real service that answers chosen requests with a fault (a 503 from an
  * overloaded store, a 401), passing everything else through: how the tests make one step fail for real.
  */
-export async function faultyProxy(service: KeyplaneService): Promise<FaultyProxy> {
+export async function faultyProxy(service: { endpoint: string }): Promise<FaultyProxy> {
   const faults = new Map<string, { method: string; path: string | RegExp; fault: Fault; left: number }>();
   const counts = new Map<string, number>();
   const upstream = new URL(service.endpoint);
