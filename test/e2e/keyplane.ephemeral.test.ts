@@ -1,8 +1,9 @@
 /**
- * The ephemeral resources end to end against a real `keyplane server`: keyplane_secret_version reads a
- * secret's entries into another provider's configuration and into another provider's write-only argument;
- * keyplane_api_key makes a key for the run and revokes it when Terraform closes it. Every saved plan and
- * state is scanned: the values never appear in them.
+ * The ephemeral resources under the real terraform against a real `keyplane server`: keyplane_secret_version
+ * reads a secret's entries into another provider's configuration and into another provider's write-only
+ * argument; keyplane_api_key makes a key for each walk and revokes it when Terraform closes it. Every saved
+ * plan and state is scanned: the values never appear in them. Open, renew and close, and every check of the
+ * two, are tested in process in test/provider/ephemeral.test.ts.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -111,22 +112,6 @@ describeTerraform('keyplane ephemeral resources', () => {
     }
   });
 
-  test('keyplane_secret_version: a secret with no versions, or none at all, is an error naming secret_id', async () => {
-    const empty = await service.client.createSecret({ name: 'empty' });
-    const ws = await workspace();
-    ws.writeConfig(example('ephemeral-resources/keyplane_secret_version/ephemeral-resource.tf'));
-    for (const id of [empty.id, 'sec_doesnotexist']) {
-      const r = await ws.terraform(['plan', `-var=secret_id=${id}`], { expectCode: [1] });
-      expect(diagnostics(r.output).find((d) => d.severity === 'Error')).toMatchObject({
-        summary: 'Secret Version Not Found',
-        source: 'secret_id = var.secret_id',
-      });
-    }
-    ws.writeConfig(`ephemeral "keyplane_secret_version" "s" {\n  secret_id = "${empty.id}"\n  version   = 0\n}\n`);
-    const zero = await ws.terraform(['plan'], { expectCode: [1] });
-    expect(diagnostics(zero.output).find((d) => d.severity === 'Error')).toMatchObject({ summary: 'Invalid Secret Version', source: 'version   = 0' });
-  });
-
   test('keyplane_api_key: the example makes a short-lived key per walk, acts with it, and revokes it on close', async () => {
     const c = service.client;
     const ws = await workspace();
@@ -170,18 +155,5 @@ describeTerraform('keyplane ephemeral resources', () => {
     for await (const k of c.listAll(c.listApiKeys, { name_prefix: 'ci-run', status: 'active' } as ListApiKeysQuery))
       throw new Error(`key ${k.id} was left active`);
     await ws.terraform(['destroy', '-auto-approve']);
-  });
-
-  test('keyplane_api_key: a ttl that is not a duration, or out of range, is refused at plan naming ttl', async () => {
-    const ws = await workspace();
-    for (const [ttl, summary] of [
-      ['soon', 'Invalid Duration'],
-      ['30s', 'Duration Out Of Range'],
-      ['48h', 'Duration Out Of Range'],
-    ] as const) {
-      ws.writeConfig(`ephemeral "keyplane_api_key" "k" {\n  name = "k"\n  ttl  = "${ttl}"\n}\n`);
-      const r = await ws.terraform(['plan'], { expectCode: [1] });
-      expect(diagnostics(r.output).find((d) => d.severity === 'Error')).toMatchObject({ summary, source: `ttl  = "${ttl}"` });
-    }
   });
 });
