@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { devOverridesBlock } from '../../cli/tf-cli-config';
+import { requireBuildProject } from './project';
 
 function findTerraform(): string | undefined {
   const forced = process.env.KEYPLANE_TEST_TERRAFORM_BIN;
@@ -37,6 +38,7 @@ export const MISSING_MESSAGE = 'terraform not found on PATH: SKIPPING Terraform 
  * elsewhere it prints a loud warning and skips.
  */
 export function describeTerraform(name: string, fn: () => void): void {
+  requireBuildProject(`terraform ("${name}")`);
   if (TERRAFORM_BIN) {
     describe(name, fn);
     return;
