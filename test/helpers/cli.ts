@@ -4,19 +4,19 @@
  * port, ready once /healthz answers.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { requireBuildProject } from './project';
+import { built } from './build';
+import { ROOT } from './root';
 
-export const ROOT = join(__dirname, '../..');
+export { ROOT };
 export const CLI = join(ROOT, 'dist/cli/main.js');
 
-/** The built CLI, checked for: only the e2e project runs it, and only after a build. */
+/** The built CLI, checked for: only the e2e project runs it, and only as built from the current sources. */
 function builtCli(): void {
-  requireBuildProject('the built keyplane CLI (dist/cli/main.js)');
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
+  built('dist/cli/main.js');
 }
 
 export interface CliResult {

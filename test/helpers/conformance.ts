@@ -3,8 +3,8 @@
  * (test/fixtures/conformance-provider) through dev_overrides, built on test/helpers/terraform.ts (working
  * directory, CLI configuration, clean environment, describeTerraform).
  *
- * - `conformanceProvider()` bundles the provider (scripts/bundle.js) once per source version into a cache
- *   directory shared by every test file and every Jest worker, so each file does not pay for esbuild.
+ * - `conformanceProvider()` is the provider `npm run build` bundled (test/helpers/build.ts checks it is
+ *   current).
  * - `Workspace` is one working directory with its own store: it runs terraform (a command that needs stdin
  *   or its process, such as one to interrupt with Ctrl-C, starts in its own process group, as a terminal
  *   would start it), writes main.tf, reads the state file, `terraform show -json`, the store behind the
@@ -23,30 +23,24 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { isSafeNumber, parse as parseLossless } from 'lossless-json';
 import { TERRAFORM_BIN, type TerraformWorkspace, createWorkspace } from './terraform';
 
 export { describeTerraform } from './terraform';
-import { cachedBundle } from './bundle-cache';
+import { built } from './build';
 import { ROOT } from './cli';
 
 export { ROOT };
 export const PROVIDER_SOURCE = 'keyplane-test/conformance';
 export const PROVIDER_ADDRESS = `registry.terraform.io/${PROVIDER_SOURCE}`;
 export const EXECUTABLE = 'terraform-provider-conformance';
-const ENTRY = 'test/fixtures/conformance-provider/main.ts';
 
 // ---- the provider bundle ---------------------------------------------------------------------------------
 
-/** The directory holding the bundled `terraform-provider-conformance`: the fixture, the whole SDK, the protos. */
-export function conformanceProvider(): Promise<string> {
-  return cachedBundle({
-    name: 'conformance-provider',
-    entry: ENTRY,
-    executable: EXECUTABLE,
-    sources: ['test/fixtures/conformance-provider', 'provider/sdk', 'proto'],
-  });
+/** The directory holding `terraform-provider-conformance`, which `npm run build` bundles: the fixture, the whole SDK, the protos. */
+export function conformanceProvider(): string {
+  return dirname(built(`dist/test/fixtures/conformance-provider/${EXECUTABLE}`));
 }
 
 // ---- lossless JSON ------------------------------------------------------------------------------------------
@@ -140,7 +134,7 @@ export class Workspace {
   ) {}
 
   static async create(name: string, options: WorkspaceOptions = {}): Promise<Workspace> {
-    const providerDir = await conformanceProvider();
+    const providerDir = conformanceProvider();
     const storeDir = mkdtempSync(join(tmpdir(), `keyplane-conformance-${name}-store-`));
     // Every provider process inherits this, which is how the leak check tells ours from other workers'.
     const marker = randomUUID();

@@ -22,7 +22,7 @@ export function example(path: string): string {
  * its store), to prove an ephemeral value reaches another provider's write-only argument.
  */
 export async function twoProviderWorkspace(service: KeyplaneService): Promise<{ tf: TerraformWorkspace; storeDir: string; write(body: string): void }> {
-  const [keyplaneDir, conformanceDir] = await Promise.all([keyplaneProvider(), conformanceProvider()]);
+  const [keyplaneDir, conformanceDir] = [keyplaneProvider(), conformanceProvider()];
   const storeDir = mkdtempSync(join(tmpdir(), 'keyplane-conformance-store-'));
   const tf = createWorkspace({
     devOverrides: { [PROVIDER_SOURCE]: keyplaneDir, [CONFORMANCE_SOURCE]: conformanceDir },

@@ -1,8 +1,8 @@
 /**
  * The Keyplane provider's end-to-end harness: a real `keyplane server` (test/helpers/cli.ts: `server init`
- * and `server start` on a temp SQLite dir, with its bootstrap admin key), the provider bundled once per
- * source version (scripts/bundle.js, cached across test files and Jest workers as conformance.ts does), and
- * Terraform workspaces whose dev_overrides point `keyplane/keyplane` at the bundle.
+ * and `server start` on a temp SQLite dir, with its bootstrap admin key), the provider `npm run build`
+ * bundled (dist/provider/keyplane/main.js, checked against the sources by test/helpers/build.ts), and
+ * Terraform workspaces whose dev_overrides point `keyplane/keyplane` at it.
  *
  * @example
  * const service = await startKeyplaneService();
@@ -10,14 +10,15 @@
  * ws.writeConfig('resource "keyplane_api_key" "ci" { name = "ci" }');
  * await ws.terraform(['apply', '-auto-approve']);
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KeyplaneClient } from '../../client';
 import { type CliService, ROOT, startCliService } from './cli';
 import { type ShowPlan, type ShowState, type TerraformResult, TerraformError, parseJSON, resourcesByAddress } from './conformance';
 import { type TerraformWorkspace, createWorkspace } from './terraform';
-import { cachedBundle } from './bundle-cache';
+import { built } from './build';
 
 export { describeTerraform } from './terraform';
 export { plannedActions, resourcesByAddress, type ShowPlan, type ShowState } from './conformance';
@@ -25,11 +26,22 @@ export { plannedActions, resourcesByAddress, type ShowPlan, type ShowState } fro
 export { ROOT };
 export const PROVIDER_SOURCE = 'keyplane/keyplane';
 export const EXECUTABLE = 'terraform-provider-keyplane';
-const ENTRY = 'provider/keyplane/main.ts';
 
-/** The directory holding the bundled terraform-provider-keyplane (provider, SDK, client, protos). */
-export function keyplaneProvider(): Promise<string> {
-  return cachedBundle({ name: 'keyplane-provider', entry: ENTRY, executable: EXECUTABLE, sources: ['provider', 'client', 'proto'] });
+let providerDir: string | undefined;
+
+/**
+ * A directory holding `terraform-provider-keyplane` for dev_overrides: a link to the built provider, the file
+ * `keyplane provider install` installs. One per process, removed at exit.
+ */
+export function keyplaneProvider(): string {
+  if (!providerDir) {
+    const main = built('dist/provider/keyplane/main.js');
+    const dir = mkdtempSync(join(tmpdir(), 'keyplane-provider-'));
+    symlinkSync(main, join(dir, EXECUTABLE));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    providerDir = dir;
+  }
+  return providerDir;
 }
 
 export interface KeyplaneService extends CliService {
@@ -60,8 +72,7 @@ export class KeyplaneWorkspace {
 
   /** `env` is added to every command (KEYPLANE_ENDPOINT and KEYPLANE_API_KEY of the admin by default). */
   static async create(service: KeyplaneService, env: Record<string, string | undefined> = {}): Promise<KeyplaneWorkspace> {
-    const providerDir = await keyplaneProvider();
-    const tf = createWorkspace({ devOverrides: { [PROVIDER_SOURCE]: providerDir }, env: { ...service.env, ...env } });
+    const tf = createWorkspace({ devOverrides: { [PROVIDER_SOURCE]: keyplaneProvider() }, env: { ...service.env, ...env } });
     return new KeyplaneWorkspace(tf, service);
   }
 
