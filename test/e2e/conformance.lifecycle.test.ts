@@ -6,14 +6,15 @@
  * half-way (tainted, then replaced), a destroy refused by modifyPlan, a saved destroy plan and
  * `terraform destroy`. Every step applies a saved plan and then proves the next plan is empty.
  */
-import { type ShowResource, Workspace, describeTerraform, steps } from '../helpers/conformance';
+import { ConformanceWorkspace } from '../helpers/conformance';
+import { type ShowResource, describeTerraform, steps } from '../helpers/terraform';
 
 jest.setTimeout(180_000);
 
 describeTerraform('conformance: the life of a resource', () => {
-  let ws: Workspace;
+  let ws: ConformanceWorkspace;
   beforeAll(async () => {
-    ws = await Workspace.create('lifecycle');
+    ws = await ConformanceWorkspace.create('lifecycle');
   });
   afterAll(() => ws?.remove());
 
@@ -236,7 +237,7 @@ ${b.createBeforeDestroy ? '  lifecycle {\n    create_before_destroy = true\n  }\
   });
 
   test('a create that fails after the object exists leaves it tainted, and the next apply replaces it', async () => {
-    const own = await Workspace.create('lifecycle-taint');
+    const own = await ConformanceWorkspace.create('lifecycle-taint');
     try {
       let tainted = '';
       await steps(own, [
@@ -270,7 +271,7 @@ ${b.createBeforeDestroy ? '  lifecycle {\n    create_before_destroy = true\n  }\
   });
 
   test('a protected object refuses a destroy plan until the protection is removed; terraform destroy then deletes everything', async () => {
-    const own = await Workspace.create('lifecycle-protect');
+    const own = await ConformanceWorkspace.create('lifecycle-protect');
     try {
       const protectedThing = (tags: string) =>
         `resource "conformance_thing" "p" {\n  name = "keep-me"\n  tags = ${tags}\n}\n\nresource "conformance_thing" "q" {\n  name = "other"\n}\n`;
@@ -298,7 +299,7 @@ ${b.createBeforeDestroy ? '  lifecycle {\n    create_before_destroy = true\n  }\
   });
 
   test('a requires-replace attribute that is unknown at plan time plans a replacement, and apply agrees', async () => {
-    const own = await Workspace.create('lifecycle-unknown-replace');
+    const own = await ConformanceWorkspace.create('lifecycle-unknown-replace');
     try {
       // dst.zone comes from src.description, which is optional+computed: unknown whenever src changes.
       const config = (srcName: string) => `

@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as openpgp from 'openpgp';
 import { KeyplaneClient } from '../../client';
-import { type KeyplaneService, KeyplaneWorkspace, describeTerraform, plannedActions, secretFragmentsIn, startKeyplaneService } from '../helpers/keyplane';
+import { describeTerraform, plannedActions, type Workspace } from '../helpers/terraform';
+import { type KeyplaneService, keyplaneWorkspace, secretFragmentsIn, startKeyplaneService } from '../helpers/keyplane';
 
 jest.setTimeout(240_000);
 
@@ -35,7 +36,7 @@ async function decrypt(armoredMessage: string, privateKey: string): Promise<stri
 
 describeTerraform('keyplane_api_key secret outputs', () => {
   let service: KeyplaneService;
-  let ws: KeyplaneWorkspace;
+  let ws: Workspace;
   const authenticates = async (secret: string) => (await new KeyplaneClient({ endpoint: service.endpoint, apiKey: secret, retries: 0 }).whoami()).api_key.id;
 
   beforeAll(async () => {
@@ -45,7 +46,7 @@ describeTerraform('keyplane_api_key secret outputs', () => {
     await service?.stop();
   });
   beforeEach(async () => {
-    ws = await KeyplaneWorkspace.create(service);
+    ws = keyplaneWorkspace(service);
   });
   afterEach(() => ws.remove());
 

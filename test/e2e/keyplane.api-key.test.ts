@@ -1,3 +1,5 @@
+import { describeTerraform, plannedActions, type Workspace } from '../helpers/terraform';
+import { type KeyplaneService, keyplaneWorkspace, startKeyplaneService } from '../helpers/keyplane';
 /**
  * keyplane_api_key under the real terraform, with the bundled provider and a real `keyplane server` on
  * SQLite: what only Terraform shows. The warning that the secret goes to state, rendered, and the secret in
@@ -5,7 +7,6 @@
  * an error pinned to its line; `terraform import` and an import block, with the secret kept out of the
  * state. Every plan and apply branch is tested in process in test/provider/api-key.test.ts.
  */
-import { type KeyplaneService, KeyplaneWorkspace, describeTerraform, plannedActions, startKeyplaneService } from '../helpers/keyplane';
 
 jest.setTimeout(240_000);
 
@@ -13,7 +14,7 @@ const key = (body: string) => `resource "keyplane_api_key" "k" {\n${body}\n}\n`;
 
 describeTerraform('keyplane_api_key under Terraform', () => {
   let service: KeyplaneService;
-  let ws: KeyplaneWorkspace;
+  let ws: Workspace;
 
   beforeAll(async () => {
     service = await startKeyplaneService();
@@ -23,7 +24,7 @@ describeTerraform('keyplane_api_key under Terraform', () => {
     await service?.stop();
   });
   beforeEach(async () => {
-    ws = await KeyplaneWorkspace.create(service);
+    ws = keyplaneWorkspace(service);
   });
   afterEach(() => ws.remove());
 

@@ -6,20 +6,21 @@
  * lookup error, is tested in process in test/provider/data-sources.test.ts.
  */
 import { KeyplaneClient } from '../../client';
-import { type KeyplaneService, KeyplaneWorkspace, describeTerraform, startKeyplaneService } from '../helpers/keyplane';
-import { diagnostics, example } from '../helpers/keyplane-extra';
+import { describeTerraform, diagnostics, type Workspace } from '../helpers/terraform';
+import { type KeyplaneService, keyplaneWorkspace, startKeyplaneService } from '../helpers/keyplane';
+import { example } from '../helpers/examples';
 
 jest.setTimeout(240_000);
 
 describeTerraform('keyplane data sources', () => {
   let service: KeyplaneService;
-  const workspaces: KeyplaneWorkspace[] = [];
-  const workspace = async () => {
-    const ws = await KeyplaneWorkspace.create(service);
+  const workspaces: Workspace[] = [];
+  const workspace = () => {
+    const ws = keyplaneWorkspace(service);
     workspaces.push(ws);
     return ws;
   };
-  const outputs = async (ws: KeyplaneWorkspace): Promise<Record<string, any>> => {
+  const outputs = async (ws: Workspace): Promise<Record<string, any>> => {
     const raw = JSON.parse((await ws.terraform(['output', '-json'])).stdout) as Record<string, { value: unknown }>;
     return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.value]));
   };

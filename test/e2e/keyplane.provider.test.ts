@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type KeyplaneService, KeyplaneWorkspace, describeTerraform, secretFragmentsIn, startKeyplaneService } from '../helpers/keyplane';
+import { describeTerraform } from '../helpers/terraform';
+import { type KeyplaneService, keyplaneWorkspace, secretFragmentsIn, startKeyplaneService } from '../helpers/keyplane';
 
 jest.setTimeout(240_000);
 
@@ -25,7 +26,7 @@ describeTerraform('keyplane provider configuration under Terraform', () => {
     const sa = await service.client.createServiceAccount({ name: 'revoked-provider' } as never);
     const made = await service.client.createApiKey({ name: 'p', service_account_id: sa.id });
     await service.client.revokeApiKey(made.api_key.id);
-    const ws = await KeyplaneWorkspace.create(service, { KEYPLANE_API_KEY: undefined });
+    const ws = keyplaneWorkspace(service, { KEYPLANE_API_KEY: undefined });
     try {
       ws.writeConfig(
         `variable "kp_key" {\n  type      = string\n  sensitive = true\n}\n\nprovider "keyplane" {\n  api_key = var.kp_key\n}\n\n${key('  name = "a"')}\n${key('  name = "b"').replace('"k"', '"k2"')}`,
@@ -41,7 +42,7 @@ describeTerraform('keyplane provider configuration under Terraform', () => {
   });
 
   test('a configure-time error is shown in the provider block, naming the field', async () => {
-    const ws = await KeyplaneWorkspace.create(service);
+    const ws = keyplaneWorkspace(service);
     try {
       ws.writeConfig(`provider "keyplane" {\n  endpoint = "${service.endpoint}"\n  request_timeout_seconds = -1\n}\n\n${key('  name = "a"')}`);
       const r = await ws.terraform(['plan'], { expectCode: [1] });
@@ -53,7 +54,7 @@ describeTerraform('keyplane provider configuration under Terraform', () => {
   });
 
   test('endpoint and api_key come from the provider block, the key from an ephemeral-capable variable', async () => {
-    const ws = await KeyplaneWorkspace.create(service, { KEYPLANE_API_KEY: undefined, KEYPLANE_ENDPOINT: undefined });
+    const ws = keyplaneWorkspace(service, { KEYPLANE_API_KEY: undefined, KEYPLANE_ENDPOINT: undefined });
     try {
       ws.writeConfig(
         `variable "kp_key" {\n  type      = string\n  sensitive = true\n  ephemeral = true\n}\n\nprovider "keyplane" {\n  endpoint = "${service.endpoint}"\n  api_key  = var.kp_key\n  request_timeout_seconds = 10\n  max_retries = 1\n}\n\n${key('  name = "from-block"')}`,

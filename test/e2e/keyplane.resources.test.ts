@@ -8,17 +8,18 @@
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { type KeyplaneService, KeyplaneWorkspace, ROOT, describeTerraform, plannedActions, startKeyplaneService } from '../helpers/keyplane';
-import { diagnostics, example, importExample } from '../helpers/keyplane-extra';
-import { TERRAFORM_BIN } from '../helpers/terraform';
+import { describeTerraform, diagnostics, plannedActions, TERRAFORM_BIN, type Workspace } from '../helpers/terraform';
+import { type KeyplaneService, keyplaneWorkspace, startKeyplaneService } from '../helpers/keyplane';
+import { ROOT } from '../helpers/root';
+import { example, importExample } from '../helpers/examples';
 
 jest.setTimeout(240_000);
 
 describeTerraform('keyplane resources under Terraform', () => {
   let service: KeyplaneService;
-  const workspaces: KeyplaneWorkspace[] = [];
-  const workspace = async () => {
-    const ws = await KeyplaneWorkspace.create(service);
+  const workspaces: Workspace[] = [];
+  const workspace = () => {
+    const ws = keyplaneWorkspace(service);
     workspaces.push(ws);
     return ws;
   };

@@ -14,7 +14,7 @@ import { status } from '@grpc/grpc-js';
 import { generateServerCertificate } from '../../provider/sdk/transport/certificate';
 import { built } from '../helpers/build';
 import { call, dialPlugin, launchPlugin, type LaunchedPlugin, parseHandshake, shutdownPlugin, TERRAFORM_PLUGIN_ENV } from '../helpers/plugin-client';
-import { createWorkspace, describeTerraform, processesRunning, type TerraformWorkspace } from '../helpers/terraform';
+import { createWorkspace, describeTerraform, processesRunning, type Workspace } from '../helpers/terraform';
 
 const ADDRESS = 'registry.terraform.io/example/transport';
 
@@ -271,9 +271,9 @@ provider "transport" {}
 `;
 
 describeTerraform('the provider executable under terraform', () => {
-  let ws: TerraformWorkspace;
+  let ws: Workspace;
   beforeAll(() => {
-    ws = createWorkspace({ devOverrides: { 'example/transport': providerDir }, files: { 'main.tf': CONFIG } });
+    ws = createWorkspace({ providers: [{ source: 'example/transport', name: 'transport', dir: providerDir }], files: { 'main.tf': CONFIG } });
   });
   afterAll(() => ws?.remove());
 

@@ -11,8 +11,9 @@
 import * as openpgp from 'openpgp';
 import { KeyplaneClient } from '../../client';
 import { type Diagnostic, type InProcessProvider, inProcessProvider } from '../helpers/in-process';
-import { faultyProxy, secretFragmentsIn } from '../helpers/keyplane';
 import { type HttpService, startHttpService } from '../helpers/service';
+import { secretFragmentsIn } from '../helpers/keyplane';
+import { faultyProxy } from '../helpers/faulty-proxy';
 
 const text = (ds: Diagnostic[]) => ds.map((d) => `${d.summary}: ${d.detail}`).join('\n');
 

@@ -6,8 +6,8 @@
  * file, `terraform import`, an import block, diagnostics in the CLI) is in test/e2e/keyplane.api-key.test.ts.
  */
 import { type Diagnostic, type InProcessProvider, inProcessProvider, unknown } from '../helpers/in-process';
-import { faultyProxy } from '../helpers/keyplane';
 import { type HttpService, startHttpService } from '../helpers/service';
+import { faultyProxy } from '../helpers/faulty-proxy';
 
 const text = (ds: Diagnostic[]) => ds.map((d) => `${d.summary}: ${d.detail}`).join('\n');
 

@@ -5,8 +5,9 @@
  * variable and a rejected key absent from TF_LOG=trace are in test/e2e/keyplane.provider.test.ts.
  */
 import { type Diagnostic, inProcessProvider } from '../helpers/in-process';
-import { faultyProxy, secretFragmentsIn } from '../helpers/keyplane';
 import { type HttpService, startHttpService } from '../helpers/service';
+import { secretFragmentsIn } from '../helpers/keyplane';
+import { faultyProxy } from '../helpers/faulty-proxy';
 
 const text = (ds: Diagnostic[]) => ds.map((d) => `${d.summary}: ${d.detail}`).join('\n');
 

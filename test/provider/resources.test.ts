@@ -6,8 +6,8 @@
  * a diagnostic in the CLI) is in test/e2e/keyplane.resources.test.ts.
  */
 import { type Diagnostic, type InProcessProvider, inProcessProvider } from '../helpers/in-process';
-import { type Fault, faultyProxy } from '../helpers/keyplane';
 import { type HttpService, startHttpService } from '../helpers/service';
+import { type Fault, faultyProxy } from '../helpers/faulty-proxy';
 
 const text = (ds: Diagnostic[]) => ds.map((d) => `${d.summary}: ${d.detail}`).join('\n');
 
