@@ -204,8 +204,9 @@ describe('drift', () => {
     const k = p.resource('keyplane_api_key', 'k');
     const config = { name: 'drift-expire' };
     const { id } = (await k.apply(config)).state;
-    await service.client.updateApiKey(id, { expires_at: new Date(Date.now() + 600).toISOString() });
-    await new Promise((r) => setTimeout(r, 900));
+    const expiresAt = Date.now() + 1000;
+    await service.client.updateApiKey(id, { expires_at: new Date(expiresAt).toISOString() });
+    await new Promise((r) => setTimeout(r, expiresAt + 100 - Date.now()));
     const plan = await k.plan(config);
     expect(plan.action).toBe('replace');
     expect(plan.warnings.map((w) => w.summary)).toContain('Key Expired Outside Terraform');

@@ -27,7 +27,7 @@ test('keyplane_api_key: status and when and where the key was last used, never t
   const id = created.api_key.id;
   // Use the key once; the service records last use with a short delay.
   await new KeyplaneClient({ endpoint: service.endpoint, apiKey: created.secret, retries: 0 }).whoami();
-  for (let i = 0; i < 100 && (await service.client.getApiKey(id)).last_used_at === null; i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 200 && (await service.client.getApiKey(id)).last_used_at === null; i++) await new Promise((r) => setTimeout(r, 50));
   const remote = await service.client.getApiKey(id);
   expect(remote.last_used_at).not.toBeNull();
 

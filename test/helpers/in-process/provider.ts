@@ -400,8 +400,9 @@ export class ResourceInstance {
     if (hasError(diags)) return fail();
 
     let prior = Value.null(block.type);
-    let priorPrivate = this.priv;
+    let priorPrivate: Uint8Array | undefined;
     if (this.value) {
+      // An object the refresh finds gone is planned as a create, from nothing: no private data either.
       const refreshed = options.refresh === false ? await this.upgrade(diags) : await this.refreshed(diags);
       if (hasError(diags)) return fail();
       if (refreshed) {
