@@ -13,9 +13,11 @@
  * describeSqlite and describePostgres choosing the half: no test runs twice. A test of the unit project that
  * starts the built CLI or terraform fails (test/helpers/project.ts) instead of running stale code.
  *
- * The scripts end with --maxWorkers=N (chosen by measurement on a 2-core machine), which also keeps a path
- * given after them (`npm run test:unit -- service/keys`) a path: after --selectProjects it would be taken for
- * another project's name.
+ * Workers, measured on a 2-core machine: the unit tests are busy on the CPU, so as many workers as cores
+ * (test:unit, test:postgres); a run with the e2e tests, which mostly wait on terraform and provider
+ * processes, one and a half per core (npm test, test:e2e). The scripts end with --maxWorkers, which also
+ * keeps a path given after them (`npm run test:unit -- service/keys`) a path: after --selectProjects it
+ * would be taken for another project's name.
  */
 const { readdirSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
@@ -50,6 +52,7 @@ const common = {
 };
 
 module.exports = {
+  maxWorkers: '150%',
   testTimeout: 60000,
   projects: [
     {
