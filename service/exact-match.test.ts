@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store } from './db/connect';
 import { containsText, startsWith } from './exact-match';
-import { describePostgres, startPostgres, type PostgresServer } from '../test/helpers/postgres';
+import { describePostgres, describeSqlite, startPostgres, type PostgresServer } from '../test/helpers/postgres';
 
 const NAMES = ['ci_deploy', 'cixdeploy', 'CI_build', 'ci%', 'ci%x', 'ci\\x', 'ciné-1', 'cine', '日本_語', 'a"b', "o'k"];
 
@@ -41,7 +41,7 @@ function matchTests(open: () => Promise<Store>, close: () => Promise<void> = asy
   });
 }
 
-describe('on SQLite', () => {
+describeSqlite('on SQLite', () => {
   const dir = mkdtempSync(join(tmpdir(), 'keyplane-match-'));
   matchTests(
     () => openStore({ sqlitePath: join(dir, 'match.db') }),

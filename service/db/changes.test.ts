@@ -5,7 +5,7 @@
  */
 import { createServer, type Server, Socket } from 'node:net';
 import { ChangeFeed } from '../changes';
-import { describePostgres, startPostgres, type PostgresServer } from '../../test/helpers/postgres';
+import { describePostgres, describeSqlite, startPostgres, type PostgresServer } from '../../test/helpers/postgres';
 import { openStore, type Store } from './connect';
 
 /** Forwards to PostgreSQL until frozen; frozen, it holds every byte in both directions without closing. */
@@ -65,6 +65,17 @@ class FreezableProxy {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Publishes a change in a transaction and waits until it is committed everywhere; resolves with the wait in ms. */
+const publishAndCommit = async (feed: ChangeFeed, store: Store) => {
+  let token = '';
+  await store.db.transaction().execute(async (trx) => {
+    token = await feed.publish(trx);
+  });
+  const started = Date.now();
+  await feed.committed(token);
+  return Date.now() - started;
+};
+
 describePostgres('the change feed on PostgreSQL', () => {
   let pg: PostgresServer;
   let proxy: FreezableProxy;
@@ -73,16 +84,6 @@ describePostgres('the change feed on PostgreSQL', () => {
   let writer: ChangeFeed;
   let node: ChangeFeed;
   let nodeChanges = 0;
-
-  const publishAndCommit = async (feed: ChangeFeed, store: Store) => {
-    let token = '';
-    await store.db.transaction().execute(async (trx) => {
-      token = await feed.publish(trx);
-    });
-    const started = Date.now();
-    await feed.committed(token);
-    return Date.now() - started;
-  };
 
   beforeAll(async () => {
     pg = await startPostgres();
@@ -155,7 +156,9 @@ describePostgres('the change feed on PostgreSQL', () => {
     expect(await publishAndCommit(writer, writerStore)).toBeLessThan(1000);
     expect(nodeChanges).toBeGreaterThan(before);
   });
+});
 
+describeSqlite('the change feed on SQLite', () => {
   test('on SQLite there is nothing to listen to and nothing to wait for', async () => {
     const store = await openStore({ sqlitePath: ':memory:' });
     const feed = new ChangeFeed(store);

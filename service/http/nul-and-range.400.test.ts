@@ -3,7 +3,7 @@
  * a NUL character in any text, a version number beyond a 32-bit integer.
  */
 import { startTestService, type TestService } from '../../test/helpers/service';
-import { describePostgres, startPostgres, type PostgresServer } from '../../test/helpers/postgres';
+import { describePostgres, describeSqlite, startPostgres, type PostgresServer } from '../../test/helpers/postgres';
 
 function tests(start: () => Promise<TestService>, stop: () => Promise<void> = async () => undefined) {
   let svc: TestService;
@@ -52,7 +52,7 @@ function tests(start: () => Promise<TestService>, stop: () => Promise<void> = as
   });
 }
 
-describe('on SQLite', () => tests(() => startTestService()));
+describeSqlite('on SQLite', () => tests(() => startTestService()));
 
 describePostgres('on PostgreSQL', () => {
   let pg: PostgresServer;

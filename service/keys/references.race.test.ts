@@ -4,7 +4,7 @@
  * never a key holding a scope or list that no longer exists.
  */
 import { startTestService, type TestService } from '../../test/helpers/service';
-import { describePostgres, startPostgres, type PostgresServer } from '../../test/helpers/postgres';
+import { describePostgres, describeSqlite, startPostgres, type PostgresServer } from '../../test/helpers/postgres';
 
 const ROUNDS = 15;
 
@@ -59,7 +59,7 @@ function tests(start: () => Promise<TestService>, stop: () => Promise<void> = as
   });
 }
 
-describe('on SQLite', () => tests(() => startTestService()));
+describeSqlite('on SQLite', () => tests(() => startTestService()));
 
 describePostgres('on PostgreSQL', () => {
   let pg: PostgresServer;

@@ -3,7 +3,7 @@
  * left. SQLite runs one transaction at a time; PostgreSQL needs the admin rows locked before counting them.
  */
 import { startTestService, type TestService } from '../../test/helpers/service';
-import { describePostgres, startPostgres, type PostgresServer } from '../../test/helpers/postgres';
+import { describePostgres, describeSqlite, startPostgres, type PostgresServer } from '../../test/helpers/postgres';
 import { inTransaction } from '../db/transaction';
 
 function raceTests(start: () => Promise<TestService>, stop: () => Promise<void> = async () => undefined) {
@@ -64,7 +64,7 @@ function raceTests(start: () => Promise<TestService>, stop: () => Promise<void> 
   });
 }
 
-describe('on SQLite', () => raceTests(() => startTestService()));
+describeSqlite('on SQLite', () => raceTests(() => startTestService()));
 
 describePostgres('on PostgreSQL', () => {
   let pg: PostgresServer;

@@ -9,7 +9,8 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { KeyplaneClient } from '../../client';
 import { providerMirror, synthExample } from '../helpers/cdktf';
-import { type KeyplaneService, KeyplaneWorkspace, describeTerraform, secretFragmentsIn, startKeyplaneService } from '../helpers/keyplane';
+import { describeTerraform } from '../helpers/terraform';
+import { type KeyplaneService, keyplaneWorkspace, secretFragmentsIn, startKeyplaneService } from '../helpers/keyplane';
 
 jest.setTimeout(120_000);
 
@@ -35,7 +36,7 @@ describeTerraform('CDK examples', () => {
   test.each(['cdktf', 'cdktn'] as const)(
     'examples/%s synthesizes a stack that applies, delivers the key only to the secret store, plans nothing more and destroys',
     async (flavour) => {
-      const ws = await KeyplaneWorkspace.create(service, { TF_CLI_CONFIG_FILE: mirror.cliConfigFile });
+      const ws = keyplaneWorkspace(service, { TF_CLI_CONFIG_FILE: mirror.cliConfigFile });
       try {
         // The admin key is in the app's environment too: the stack must not copy it into cdk.tf.json.
         const synth = await synthExample(flavour, STACK, service.env);

@@ -5,16 +5,17 @@
  * create through its AbortSignal, the run fails with the interrupt reported, and the state keeps exactly
  * what was finished. As after every command of the suite, no provider process outlives terraform.
  */
-import { type Action, Workspace, describeTerraform, diagnostics, killGroup, steps } from '../helpers/conformance';
+import { ConformanceWorkspace } from '../helpers/conformance';
+import { type Action, describeTerraform, diagnostics, killGroup, steps } from '../helpers/terraform';
 
 jest.setTimeout(240_000);
 
 const COUNT = 200;
 
 describeTerraform('conformance: parallel and interrupted runs', () => {
-  let ws: Workspace;
+  let ws: ConformanceWorkspace;
   beforeEach(async () => {
-    ws = await Workspace.create('concurrency');
+    ws = await ConformanceWorkspace.create('concurrency');
   });
   afterEach(() => ws?.remove());
 

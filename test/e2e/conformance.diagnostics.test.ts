@@ -6,16 +6,17 @@
  * a number too precise for an attribute that holds JS numbers. Values still unknown at plan time (refined
  * unknowns) are not judged too early.
  */
-import { type ParsedDiagnostic, Workspace, describeTerraform, diagnostics, steps } from '../helpers/conformance';
+import { ConformanceWorkspace } from '../helpers/conformance';
+import { type ParsedDiagnostic, describeTerraform, diagnostics, steps } from '../helpers/terraform';
 
 jest.setTimeout(120_000);
 
 const VALIDATED = 'conformance_validated.v';
 
 describeTerraform('conformance: diagnostics point at the attribute', () => {
-  let ws: Workspace;
+  let ws: ConformanceWorkspace;
   beforeAll(async () => {
-    ws = await Workspace.create('diagnostics');
+    ws = await ConformanceWorkspace.create('diagnostics');
   });
   afterAll(() => ws?.remove());
 
@@ -238,7 +239,7 @@ data "conformance_thing" "missing" {
       detail: 'The store has no thing with id "thing-does-not-exist".',
     });
 
-    const noProvider = await Workspace.create('diagnostics-provider', { providerBlock: false });
+    const noProvider = await ConformanceWorkspace.create('diagnostics-provider', { providerBlock: false });
     try {
       noProvider.writeConfig('resource "conformance_thing" "t" {\n  name = "x"\n}\n');
       const failed = await noProvider.terraform(['plan'], { expectCode: [1], env: { CONFORMANCE_STORE_DIR: undefined } });

@@ -7,7 +7,8 @@
  */
 import { passwordFor } from '../fixtures/conformance-provider/password-ephemeral';
 import { sha256 } from '../fixtures/conformance-provider/thing-record';
-import { Workspace, describeTerraform, parseJSON, steps } from '../helpers/conformance';
+import { ConformanceWorkspace } from '../helpers/conformance';
+import { describeTerraform, parseJSON, steps } from '../helpers/terraform';
 
 jest.setTimeout(120_000);
 
@@ -45,9 +46,9 @@ output "known_tags" {
 `;
 
 describeTerraform('conformance: ephemeral values, write-only attributes and data sources', () => {
-  let ws: Workspace;
+  let ws: ConformanceWorkspace;
   beforeAll(async () => {
-    ws = await Workspace.create('ephemeral');
+    ws = await ConformanceWorkspace.create('ephemeral');
     ws.storeWrite('things', 'thing-preexisting', {
       id: 'thing-preexisting',
       name: 'pre',
@@ -128,7 +129,7 @@ describeTerraform('conformance: ephemeral values, write-only attributes and data
   });
 
   test('an ephemeral value in use past its renew time is renewed, with the private data open returned', async () => {
-    const own = await Workspace.create('ephemeral-renew');
+    const own = await ConformanceWorkspace.create('ephemeral-renew');
     try {
       await steps(own, [
         {

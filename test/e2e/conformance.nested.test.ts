@@ -7,7 +7,8 @@
  * write-only value inside a block reaches the provider and nothing else.
  */
 import { sha256 } from '../fixtures/conformance-provider/thing-record';
-import { Workspace, describeTerraform, steps } from '../helpers/conformance';
+import { ConformanceWorkspace } from '../helpers/conformance';
+import { describeTerraform, steps } from '../helpers/terraform';
 
 jest.setTimeout(120_000);
 
@@ -24,9 +25,9 @@ const ACL = ['    rule = "allow 80"', '    rule = "deny all"\n    note = "last"'
 const PSK = 'key-one-secret';
 
 describeTerraform('conformance: computed values inside nested blocks and nested attributes', () => {
-  let ws: Workspace;
+  let ws: ConformanceWorkspace;
   beforeAll(async () => {
-    ws = await Workspace.create('nested');
+    ws = await ConformanceWorkspace.create('nested');
   });
   afterAll(() => ws?.remove());
 

@@ -20,7 +20,8 @@ import { thingSchema } from '../fixtures/conformance-provider/thing';
 import { thingDataSourceSchema } from '../fixtures/conformance-provider/thing-data-source';
 import { validatedSchema } from '../fixtures/conformance-provider/validated';
 import { versionedSchemaV1 } from '../fixtures/conformance-provider/versioned';
-import { PROVIDER_ADDRESS, Workspace, describeTerraform, diagnostics, parseJSON } from '../helpers/conformance';
+import { PROVIDER_ADDRESS, ConformanceWorkspace } from '../helpers/conformance';
+import { describeTerraform, diagnostics, parseJSON } from '../helpers/terraform';
 
 jest.setTimeout(120_000);
 
@@ -110,9 +111,9 @@ function parameterJSON(p: FunctionParameter): unknown {
 }
 
 describeTerraform('conformance: schemas and functions', () => {
-  let ws: Workspace;
+  let ws: ConformanceWorkspace;
   beforeAll(async () => {
-    ws = await Workspace.create('schema');
+    ws = await ConformanceWorkspace.create('schema');
   });
   afterAll(() => ws?.remove());
 

@@ -5,12 +5,13 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Workspace, describeTerraform, diagnostics, steps } from '../helpers/conformance';
+import { ConformanceWorkspace } from '../helpers/conformance';
+import { describeTerraform, diagnostics, steps } from '../helpers/terraform';
 
 jest.setTimeout(120_000);
 
 /** A thing created by someone else, straight into the store. */
-function outsideThing(ws: Workspace, id: string, name: string): Record<string, unknown> {
+function outsideThing(ws: ConformanceWorkspace, id: string, name: string): Record<string, unknown> {
   const record = {
     id,
     name,
@@ -31,9 +32,9 @@ function outsideThing(ws: Workspace, id: string, name: string): Record<string, u
 
 describeTerraform('conformance: import, moved blocks and state upgrades', () => {
   // A workspace per test: each story starts from an empty state.
-  let ws: Workspace;
+  let ws: ConformanceWorkspace;
   beforeEach(async () => {
-    ws = await Workspace.create('state');
+    ws = await ConformanceWorkspace.create('state');
   });
   afterEach(() => ws?.remove());
 

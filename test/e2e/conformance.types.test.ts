@@ -6,7 +6,8 @@
  * configuration plan an update, never a replacement; drift inside nested values shows as a diff; an
  * imported object reads back to the same state.
  */
-import { Workspace, describeTerraform, steps } from '../helpers/conformance';
+import { ConformanceWorkspace } from '../helpers/conformance';
+import { describeTerraform, steps } from '../helpers/terraform';
 
 jest.setTimeout(180_000);
 
@@ -117,9 +118,9 @@ resource "conformance_everything" "all" {
 
 describeTerraform('conformance: every type and nesting mode', () => {
   // A workspace per test: each story starts from an empty state.
-  let ws: Workspace;
+  let ws: ConformanceWorkspace;
   beforeEach(async () => {
-    ws = await Workspace.create('types');
+    ws = await ConformanceWorkspace.create('types');
   });
   afterEach(() => ws?.remove());
 

@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as openpgp from 'openpgp';
 import { KeyplaneClient } from '../../client';
-import { type KeyplaneService, KeyplaneWorkspace, ROOT, describeTerraform, plannedActions, startKeyplaneService } from '../helpers/keyplane';
+import { describeTerraform, plannedActions } from '../helpers/terraform';
+import { type KeyplaneService, keyplaneWorkspace, startKeyplaneService } from '../helpers/keyplane';
+import { ROOT } from '../helpers/root';
 
 jest.setTimeout(240_000);
 
@@ -30,7 +32,7 @@ describeTerraform('keyplane_api_key examples', () => {
       format: 'armored',
     } as never)) as unknown as { publicKey: string; privateKey: string };
     // The example's provider block takes the key from its ephemeral variable; the endpoint from the environment.
-    const ws = await KeyplaneWorkspace.create(service, { KEYPLANE_API_KEY: undefined, TF_VAR_keyplane_api_key: service.adminKey });
+    const ws = keyplaneWorkspace(service, { KEYPLANE_API_KEY: undefined, TF_VAR_keyplane_api_key: service.adminKey });
     try {
       ws.writeConfig('');
       ws.write({

@@ -8,8 +8,9 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, freePort, keyplane } from '../helpers/cli';
-import { KeyplaneWorkspace, describeTerraform, type KeyplaneService } from '../helpers/keyplane';
 import { KeyplaneClient } from '../../client';
+import { describeTerraform } from '../helpers/terraform';
+import { type KeyplaneService, keyplaneWorkspace } from '../helpers/keyplane';
 
 jest.setTimeout(120_000);
 
@@ -98,7 +99,7 @@ describeTerraform('keyplane provider over HTTPS with a private CA', () => {
   });
 
   test('ca_cert_file makes the private CA trusted; without it the error points at ca_cert_file', async () => {
-    const ws = await KeyplaneWorkspace.create(service);
+    const ws = keyplaneWorkspace(service);
     try {
       const resource = 'resource "keyplane_api_key" "k" {\n  name = "over-tls"\n}';
       ws.writeConfig(`provider "keyplane" {\n  max_retries = 0\n}\n\n${resource}`);

@@ -1,15 +1,19 @@
 /**
- * The ephemeral resources end to end against a real `keyplane server`: keyplane_secret_version reads a
- * secret's entries into another provider's configuration and into another provider's write-only argument;
- * keyplane_api_key makes a key for the run and revokes it when Terraform closes it. Every saved plan and
- * state is scanned: the values never appear in them.
+ * The ephemeral resources under the real terraform against a real `keyplane server`: keyplane_secret_version
+ * reads a secret's entries into another provider's configuration and into another provider's write-only
+ * argument; keyplane_api_key makes a key for each walk and revokes it when Terraform closes it. Every saved
+ * plan and state is scanned: the values never appear in them. Open, renew and close, and every check of the
+ * two, are tested in process in test/provider/ephemeral.test.ts.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ListApiKeysQuery } from '../../client';
-import { type KeyplaneService, KeyplaneWorkspace, describeTerraform, secretFragmentsIn, startKeyplaneService } from '../helpers/keyplane';
-import { diagnostics, example, twoProviderWorkspace } from '../helpers/keyplane-extra';
+import { describeTerraform, diagnostics, type Workspace } from '../helpers/terraform';
+import { conformanceUnderTest } from '../helpers/conformance';
+import { type KeyplaneService, keyplaneWorkspace, secretFragmentsIn, startKeyplaneService } from '../helpers/keyplane';
+import { example } from '../helpers/examples';
 
 jest.setTimeout(240_000);
 
@@ -17,9 +21,9 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 describeTerraform('keyplane ephemeral resources', () => {
   let service: KeyplaneService;
-  const workspaces: KeyplaneWorkspace[] = [];
-  const workspace = async () => {
-    const ws = await KeyplaneWorkspace.create(service);
+  const workspaces: Workspace[] = [];
+  const workspace = () => {
+    const ws = keyplaneWorkspace(service);
     workspaces.push(ws);
     return ws;
   };
@@ -35,7 +39,7 @@ describeTerraform('keyplane ephemeral resources', () => {
   });
 
   /** Saved plan (binary and `show -json`), state file and `show -json` of the state: everything Terraform keeps. */
-  async function everythingKept(ws: KeyplaneWorkspace): Promise<string> {
+  async function everythingKept(ws: Workspace): Promise<string> {
     await ws.terraform(['plan', '-out=scan.tfplan']);
     const planJson = (await ws.terraform(['show', '-json', 'scan.tfplan'])).stdout;
     const planBinary = readFileSync(join(ws.dir, 'scan.tfplan')).toString('latin1');
@@ -70,61 +74,46 @@ describeTerraform('keyplane ephemeral resources', () => {
     const secret = await c.createSecret({ name: 'db-password' });
     await c.writeSecretVersion(secret.id, { entries: { password: 'first-password-value-1' } });
     await c.writeSecretVersion(secret.id, { entries: { password: 'second-password-value-2' } });
-    const { tf, storeDir, write } = await twoProviderWorkspace(service);
+    // Two providers in one configuration: keyplane, and the conformance provider, whose
+    // conformance_thing.password_wo is a write-only argument that records the SHA-256 of what it received.
+    const storeDir = mkdtempSync(join(tmpdir(), 'keyplane-conformance-store-'));
+    const ws = keyplaneWorkspace(service, {}, conformanceUnderTest(storeDir, { providerBlock: false }));
     try {
       const config = (version: string) =>
         `ephemeral "keyplane_secret_version" "db" {\n  secret_id = "${secret.id}"\n${version}}\n\n` +
         `resource "conformance_thing" "db" {\n  name             = "db"\n  password_wo      = ephemeral.keyplane_secret_version.db.entries["password"]\n  password_version = 1\n}\n`;
-      write(config(''));
-      const apply = await tf.run(['apply', '-auto-approve', '-no-color', '-input=false']);
-      expect(apply.code).toBe(0);
+      ws.writeConfig(config(''));
+      await ws.apply();
       const thing = () => {
         const [file] = readdirSync(join(storeDir, 'things'));
         return JSON.parse(readFileSync(join(storeDir, 'things', file!), 'utf8')) as { password_sha256: string };
       };
       // The latest version reached the write-only argument.
       expect(thing().password_sha256).toBe(sha256('second-password-value-2'));
-      const kept = [readFileSync(join(tf.dir, 'terraform.tfstate'), 'utf8'), (await tf.run(['show', '-json'])).stdout].join('\n');
+      const kept = [ws.stateFileText(), (await ws.terraform(['show', '-json'])).stdout].join('\n');
       expect(kept).not.toMatch(/password-value/);
 
       // Version 1, sent again by bumping password_version.
-      write(config('  version   = 1\n').replace('password_version = 1', 'password_version = 2'));
-      expect((await tf.run(['plan', '-out=v1.tfplan', '-no-color', '-input=false'])).code).toBe(0);
-      expect((await tf.run(['show', '-json', 'v1.tfplan'])).stdout).not.toMatch(/password-value/);
-      expect((await tf.run(['apply', '-no-color', '-input=false', 'v1.tfplan'])).code).toBe(0);
+      ws.writeConfig(config('  version   = 1\n').replace('password_version = 1', 'password_version = 2'));
+      await ws.terraform(['plan', '-out=v1.tfplan']);
+      expect((await ws.terraform(['show', '-json', 'v1.tfplan'])).stdout).not.toMatch(/password-value/);
+      await ws.terraform(['apply', 'v1.tfplan']);
       expect(thing().password_sha256).toBe(sha256('first-password-value-1'));
 
       // A destroyed version is an error at version, saying its entries are gone.
       await c.destroySecretVersion(secret.id, 1);
-      write(config('  version   = 1\n').replace('password_version = 1', 'password_version = 3'));
-      const destroyed = await tf.run(['plan', '-no-color', '-input=false']);
-      expect(destroyed.code).toBe(1);
-      expect(diagnostics(destroyed.stdout + destroyed.stderr).find((d) => d.severity === 'Error')).toMatchObject({
+      ws.writeConfig(config('  version   = 1\n').replace('password_version = 1', 'password_version = 3'));
+      const destroyed = await ws.terraform(['plan'], { expectCode: [1] });
+      expect(diagnostics(destroyed.output).find((d) => d.severity === 'Error')).toMatchObject({
         summary: 'Secret Version Destroyed',
         source: 'version   = 1',
       });
-      write(config(''));
-      expect((await tf.run(['destroy', '-auto-approve', '-no-color', '-input=false'])).code).toBe(0);
+      ws.writeConfig(config(''));
+      await ws.terraform(['destroy', '-auto-approve']);
     } finally {
-      tf.remove();
+      ws.remove();
       rmSync(storeDir, { recursive: true, force: true });
     }
-  });
-
-  test('keyplane_secret_version: a secret with no versions, or none at all, is an error naming secret_id', async () => {
-    const empty = await service.client.createSecret({ name: 'empty' });
-    const ws = await workspace();
-    ws.writeConfig(example('ephemeral-resources/keyplane_secret_version/ephemeral-resource.tf'));
-    for (const id of [empty.id, 'sec_doesnotexist']) {
-      const r = await ws.terraform(['plan', `-var=secret_id=${id}`], { expectCode: [1] });
-      expect(diagnostics(r.output).find((d) => d.severity === 'Error')).toMatchObject({
-        summary: 'Secret Version Not Found',
-        source: 'secret_id = var.secret_id',
-      });
-    }
-    ws.writeConfig(`ephemeral "keyplane_secret_version" "s" {\n  secret_id = "${empty.id}"\n  version   = 0\n}\n`);
-    const zero = await ws.terraform(['plan'], { expectCode: [1] });
-    expect(diagnostics(zero.output).find((d) => d.severity === 'Error')).toMatchObject({ summary: 'Invalid Secret Version', source: 'version   = 0' });
   });
 
   test('keyplane_api_key: the example makes a short-lived key per walk, acts with it, and revokes it on close', async () => {
@@ -170,18 +159,5 @@ describeTerraform('keyplane ephemeral resources', () => {
     for await (const k of c.listAll(c.listApiKeys, { name_prefix: 'ci-run', status: 'active' } as ListApiKeysQuery))
       throw new Error(`key ${k.id} was left active`);
     await ws.terraform(['destroy', '-auto-approve']);
-  });
-
-  test('keyplane_api_key: a ttl that is not a duration, or out of range, is refused at plan naming ttl', async () => {
-    const ws = await workspace();
-    for (const [ttl, summary] of [
-      ['soon', 'Invalid Duration'],
-      ['30s', 'Duration Out Of Range'],
-      ['48h', 'Duration Out Of Range'],
-    ] as const) {
-      ws.writeConfig(`ephemeral "keyplane_api_key" "k" {\n  name = "k"\n  ttl  = "${ttl}"\n}\n`);
-      const r = await ws.terraform(['plan'], { expectCode: [1] });
-      expect(diagnostics(r.output).find((d) => d.severity === 'Error')).toMatchObject({ summary, source: `ttl  = "${ttl}"` });
-    }
   });
 });

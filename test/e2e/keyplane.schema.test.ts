@@ -5,7 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROVIDER_ADDRESS } from '../../provider/keyplane/address';
-import { KeyplaneWorkspace, ROOT, describeTerraform, startKeyplaneService, type KeyplaneService } from '../helpers/keyplane';
+import { describeTerraform } from '../helpers/terraform';
+import { type KeyplaneService, keyplaneWorkspace, startKeyplaneService } from '../helpers/keyplane';
+import { ROOT } from '../helpers/root';
 
 jest.setTimeout(120_000);
 
@@ -19,7 +21,7 @@ describeTerraform('schemas/keyplane.json', () => {
   });
 
   test('equals `terraform providers schema -json` for the provider, field for field', async () => {
-    const ws = await KeyplaneWorkspace.create(service);
+    const ws = keyplaneWorkspace(service);
     try {
       ws.writeConfig('provider "keyplane" {}');
       const printed = JSON.parse((await ws.terraform(['providers', 'schema', '-json'])).stdout) as { provider_schemas: Record<string, unknown> };

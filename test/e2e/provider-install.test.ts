@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CliService, keyplane, ROOT, startCliService } from '../helpers/cli';
-import { createWorkspace, describeTerraform, type TerraformWorkspace } from '../helpers/terraform';
+import { createWorkspace, describeTerraform, type Workspace } from '../helpers/terraform';
 
 jest.setTimeout(180_000);
 
@@ -51,7 +51,7 @@ describeTerraform('keyplane provider install, with terraform init offline', () =
   let service: CliService;
   let root: string;
   let home: string;
-  const workspaces: TerraformWorkspace[] = [];
+  const workspaces: Workspace[] = [];
 
   beforeAll(async () => {
     service = await startCliService();
@@ -72,9 +72,8 @@ describeTerraform('keyplane provider install, with terraform init offline', () =
   });
 
   /** A workspace with this test's HOME, offline, using `cliConfig` (none: Terraform's default, $HOME/.terraformrc). */
-  function workspace(cliConfig: string | undefined): TerraformWorkspace {
+  function workspace(cliConfig: string | undefined): Workspace {
     const ws = createWorkspace({
-      devOverrides: {},
       env: { ...service.env, ...OFFLINE, HOME: home, TF_CLI_CONFIG_FILE: cliConfig },
       files: { 'main.tf': CONFIG },
     });

@@ -3,39 +3,27 @@
  * shutdown flush of last-used records, TLS, X-Forwarded-For from trusted proxies only, `--listen` parsing,
  * and refusing a store that was never initialised.
  *
- * The child process runs test/fixtures/serve.ts, bundled here with esbuild (packages stay external), so the
- * test runs the current sources without a prior `npm run build`.
+ * The child process runs test/fixtures/serve.ts as `npm run build` compiled it (dist/test/fixtures/serve.js;
+ * test/helpers/build.ts checks that it is built from the current sources).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import https from 'node:https';
 import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { buildSync } from 'esbuild';
 import { initialise } from '../../service/bootstrap';
 import { createContext } from '../../service/context';
 import { createMasterKeyFile } from '../../service/crypto/master-key';
+import { built } from '../helpers/build';
 import { checkTrustedProxies, parseListen, type RunningServer, type ServerOptions, startServer } from '../../service/server';
 
-const ROOT = join(__dirname, '../..');
-const FIXTURE = join(ROOT, 'node_modules/.cache/keyplane-test/serve.js');
+let FIXTURE: string;
 
 beforeAll(() => {
-  mkdirSync(join(FIXTURE, '..'), { recursive: true });
-  // Inside the repository's node_modules, so the bundle's external packages resolve from there.
-  buildSync({
-    entryPoints: [join(ROOT, 'test/fixtures/serve.ts')],
-    outfile: FIXTURE,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    packages: 'external',
-    logLevel: 'error',
-  });
+  FIXTURE = built('dist/test/fixtures/serve.js');
 });
 
 const dirs: string[] = [];

@@ -1,10 +1,9 @@
 /**
- * The transport end to end: the test provider (test/fixtures/transport-provider/main.ts), bundled here with
- * scripts/bundle.js as a provider executable, run by hand, launched as go-plugin launches it (with a grpc-js
- * client playing Terraform), and driven by the real `terraform` through dev_overrides.
- *
- * Bundled in this file's setup, into a temp dir, so the tests run the current sources and the bundle
- * script itself; `npm run build` makes the same bundle for the benchmark.
+ * The transport end to end: the test provider (test/fixtures/transport-provider/main.ts), which
+ * `npm run build` bundles with scripts/bundle.js as a provider executable (the same one the benchmark runs;
+ * test/helpers/build.ts checks it is built from the current sources), run by hand, launched as go-plugin
+ * launches it (with a grpc-js client playing Terraform), and driven by the real `terraform` through
+ * dev_overrides.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
@@ -13,11 +12,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { generateServerCertificate } from '../../provider/sdk/transport/certificate';
+import { built } from '../helpers/build';
 import { call, dialPlugin, launchPlugin, type LaunchedPlugin, parseHandshake, shutdownPlugin, TERRAFORM_PLUGIN_ENV } from '../helpers/plugin-client';
-import { createWorkspace, describeTerraform, processesRunning, type TerraformWorkspace } from '../helpers/terraform';
-
-const ROOT = join(__dirname, '../..');
-const { bundle } = require('../../scripts/bundle.js') as { bundle(entries: { entry: string; outfile: string }[]): Promise<string[]> };
+import { createWorkspace, describeTerraform, processesRunning, type Workspace } from '../helpers/terraform';
 
 const ADDRESS = 'registry.terraform.io/example/transport';
 
@@ -25,17 +22,16 @@ let providerDir: string;
 let executable: string;
 const cleanup: (() => void)[] = [];
 
-beforeAll(async () => {
-  providerDir = mkdtempSync(join(tmpdir(), 'kp-transport-provider-'));
-  [executable] = await bundle([{ entry: join(ROOT, 'test/fixtures/transport-provider/main.ts'), outfile: join(providerDir, 'terraform-provider-transport') }]);
+beforeAll(() => {
+  executable = built('dist/test/fixtures/transport-provider/terraform-provider-transport');
+  providerDir = dirname(executable);
 });
 
 afterAll(() => {
   cleanup.forEach((f) => {
     f();
   });
-  for (const pid of processesRunning(providerDir)) process.kill(pid, 'SIGKILL');
-  rmSync(providerDir, { recursive: true, force: true });
+  for (const pid of processesRunning(executable)) process.kill(pid, 'SIGKILL');
 });
 
 /** Runs the executable to completion with the given environment (none of Terraform's unless given). */
@@ -53,7 +49,7 @@ async function waitFor(check: () => boolean, ms = 5000): Promise<boolean> {
   return check();
 }
 
-const alive = (pid: number) => processesRunning(providerDir).includes(pid);
+const alive = (pid: number) => processesRunning(executable).includes(pid);
 
 describe('the provider executable, run by hand', () => {
   it('says it is a Terraform plugin, mentions --debug, and exits 1 with nothing on stdout', () => {
@@ -275,9 +271,9 @@ provider "transport" {}
 `;
 
 describeTerraform('the provider executable under terraform', () => {
-  let ws: TerraformWorkspace;
+  let ws: Workspace;
   beforeAll(() => {
-    ws = createWorkspace({ devOverrides: { 'example/transport': providerDir }, files: { 'main.tf': CONFIG } });
+    ws = createWorkspace({ providers: [{ source: 'example/transport', name: 'transport', dir: providerDir }], files: { 'main.tf': CONFIG } });
   });
   afterAll(() => ws?.remove());
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { keyplane } from './cli';
-import { ROOT } from './keyplane';
+import { ROOT } from './root';
 
 const run = promisify(execFile);
 

@@ -4,13 +4,20 @@
  * port, ready once /healthz answers.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { built } from './build';
+import { ROOT } from './root';
 
-export const ROOT = join(__dirname, '../..');
+export { ROOT };
 export const CLI = join(ROOT, 'dist/cli/main.js');
+
+/** The built CLI, checked for: only the e2e project runs it, and only as built from the current sources. */
+function builtCli(): void {
+  built('dist/cli/main.js');
+}
 
 export interface CliResult {
   status: number | null;
@@ -23,7 +30,7 @@ export interface CliResult {
  * decides what the CLI sees; `input` is its stdin.
  */
 export function keyplane(args: string[], env: Record<string, string | undefined> = {}, options: { input?: string; cwd?: string } = {}): CliResult {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
+  builtCli();
   const res = spawnSync(process.execPath, [CLI, ...args], {
     encoding: 'utf8',
     input: options.input,
@@ -43,6 +50,7 @@ export function keyplaneAsync(
   env: Record<string, string | undefined> = {},
   options: { input?: string; nodeArgs?: string[] } = {},
 ): Promise<CliResult> {
+  builtCli();
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, KEYPLANE_ENDPOINT: undefined, KEYPLANE_API_KEY: undefined, ...env } as NodeJS.ProcessEnv,
@@ -83,6 +91,7 @@ export interface CliService {
 
 /** `keyplane server init` then `keyplane server start` in the background, ready when /healthz answers. */
 export async function startCliService(extraStartArgs: string[] = []): Promise<CliService> {
+  builtCli();
   const dir = mkdtempSync(join(tmpdir(), 'keyplane-cli-'));
   const init = keyplane(['server', 'init', '--data', dir, '--key-file', join(dir, 'admin.key')]);
   if (init.status !== 0) throw new Error(`server init failed: ${init.stderr}`);

@@ -4,7 +4,8 @@
  * (or else `nobody`) user through `runuser`, in a temp dir chowned to that user.
  *
  * Missing server binaries fail the run in CI (CI set) and skip loudly elsewhere: use `describePostgres`
- * (alias `describeWithPostgres`) in place of `describe`. The binaries are looked for on PATH, then in
+ * (alias `describeWithPostgres`) in place of `describe`, and `describeSqlite` for the SQLite half of a file
+ * that tests both stores (the halves run in different Jest projects: jest.config.js). The binaries are looked for on PATH, then in
  * /usr/lib/postgresql/<newest>/bin; KEYPLANE_TEST_POSTGRES_BIN overrides (`none`: act as if missing).
  */
 import { spawnSync } from 'node:child_process';
@@ -13,6 +14,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { Client } from 'pg';
+import { testProject } from './project';
 
 export interface PostgresServer {
   /** postgres://keyplane@127.0.0.1:PORT/keyplane */
@@ -56,6 +58,8 @@ export const MISSING_MESSAGE = 'PostgreSQL server binaries not found: SKIPPING P
  * elsewhere it prints a loud warning and skips.
  */
 export function describePostgres(name: string, fn: () => void): void {
+  // The postgres project runs these (jest.config.js); the unit project runs only the file's SQLite half.
+  if (testProject() === 'unit') return;
   if (POSTGRES_BIN) {
     describe(name, fn);
     return;
@@ -70,6 +74,15 @@ export function describePostgres(name: string, fn: () => void): void {
 }
 
 export const describeWithPostgres = describePostgres;
+
+/**
+ * `describe` for the SQLite half of a file that also calls describePostgres: the unit project runs it, the
+ * postgres project (which runs the PostgreSQL half) leaves it out, so no test runs twice.
+ */
+export function describeSqlite(name: string, fn: () => void): void {
+  if (testProject() === 'postgres') return;
+  describe(name, fn);
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,12 +1,15 @@
 /**
  * An in-process service on a fresh SQLite file (or a given PostgreSQL URL) with its bootstrap admin key,
- * for tests that call the API through `app.inject()`.
+ * for tests that call the API through `app.inject()`; `startHttpService` also serves it over HTTP on
+ * loopback, for tests whose client is a real HTTP client (the provider in process, test/helpers/in-process).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { KeyplaneClient } from '../../client';
 import { buildApp, type AppOptions } from '../../service/app';
 import { initialise } from '../../service/bootstrap';
 import { createContext, type ServiceContext } from '../../service/context';
@@ -96,4 +99,28 @@ export async function startTestService(options: { databaseUrl?: string; masterKe
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export interface HttpService extends TestService {
+  /** http://127.0.0.1:PORT */
+  endpoint: string;
+  /** A client acting as the bootstrap admin, without retries. */
+  client: KeyplaneClient;
+  /** KEYPLANE_ENDPOINT and KEYPLANE_API_KEY for the bootstrap admin. */
+  env: Record<string, string>;
+  /** close(), under the name the CLI-started service has (test/helpers/cli.ts). */
+  stop(): Promise<void>;
+}
+
+/** The in-process service, listening on a free loopback port. */
+export async function startHttpService(options: Parameters<typeof startTestService>[0] = {}): Promise<HttpService> {
+  const svc = await startTestService(options);
+  await svc.app.listen({ host: '127.0.0.1', port: 0 });
+  const endpoint = `http://127.0.0.1:${(svc.app.server.address() as AddressInfo).port}`;
+  return Object.assign(svc, {
+    endpoint,
+    client: new KeyplaneClient({ endpoint, apiKey: svc.adminKey, retries: 0 }),
+    env: { KEYPLANE_ENDPOINT: endpoint, KEYPLANE_API_KEY: svc.adminKey },
+    stop: () => svc.close(),
+  });
 }

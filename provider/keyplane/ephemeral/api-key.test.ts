@@ -4,7 +4,7 @@
  * wait for, so renew is driven here directly.
  */
 import { Diagnostics, PrivateState, StateWriter, Value } from '../../sdk';
-import { type KeyplaneService, startKeyplaneService } from '../../../test/helpers/keyplane';
+import { type HttpService, startHttpService } from '../../../test/helpers/service';
 import { ApiKeyEphemeralResource, ephemeralApiKeySchema } from './api-key';
 import { parseDuration } from './duration';
 
@@ -13,9 +13,9 @@ jest.setTimeout(60_000);
 const ctx = { signal: new AbortController().signal, log: { trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never };
 
 describe('ephemeral keyplane_api_key', () => {
-  let service: KeyplaneService;
+  let service: HttpService;
   beforeAll(async () => {
-    service = await startKeyplaneService();
+    service = await startHttpService();
   });
   afterAll(async () => {
     await service?.stop();

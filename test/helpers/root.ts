@@ -1,0 +1,4 @@
+import { join } from 'node:path';
+
+/** The repository root, for every test helper. */
+export const ROOT = join(__dirname, '../..');
