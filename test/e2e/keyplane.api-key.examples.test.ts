@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as openpgp from 'openpgp';
+import { pgpDecrypt, pgpKeyPair } from '../helpers/pgp';
 import { KeyplaneClient } from '../../client';
 import { describeTerraform, plannedActions } from '../helpers/terraform';
 import { type KeyplaneService, keyplaneWorkspace, startKeyplaneService } from '../helpers/keyplane';
@@ -25,12 +25,7 @@ describeTerraform('keyplane_api_key examples', () => {
   });
 
   test('provider.tf and resource.tf apply, plan nothing more, deliver working keys, import by id and destroy', async () => {
-    const { publicKey, privateKey } = (await openpgp.generateKey({
-      type: 'ecc',
-      curve: 'curve25519Legacy',
-      userIDs: [{ name: 'On-call' }],
-      format: 'armored',
-    } as never)) as unknown as { publicKey: string; privateKey: string };
+    const { publicKey, privateKey } = await pgpKeyPair({ userIDs: [{ name: 'On-call' }] });
     // The example's provider block takes the key from its ephemeral variable; the endpoint from the environment.
     const ws = keyplaneWorkspace(service, { KEYPLANE_API_KEY: undefined, TF_VAR_keyplane_api_key: service.adminKey });
     try {
@@ -50,10 +45,7 @@ describeTerraform('keyplane_api_key examples', () => {
       expect((await new KeyplaneClient({ endpoint: service.endpoint, apiKey: stored }).whoami()).api_key.id).toBe(deployer.id);
 
       const oncall = await ws.values('keyplane_api_key.oncall');
-      const { data } = await openpgp.decrypt({
-        message: await openpgp.readMessage({ armoredMessage: oncall.encrypted_secret }),
-        decryptionKeys: await openpgp.readPrivateKey({ armoredKey: privateKey }),
-      });
+      const data = await pgpDecrypt(oncall.encrypted_secret, privateKey);
       const whoami = await new KeyplaneClient({ endpoint: service.endpoint, apiKey: data as string }).whoami();
       expect(whoami.api_key).toMatchObject({ id: oncall.id, role: 'viewer' });
 

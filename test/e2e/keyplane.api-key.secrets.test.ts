@@ -1,9 +1,10 @@
 /**
  * keyplane_api_key's secret outputs under the real terraform, against a real `keyplane server`: with pgp_key
  * or output_to_secret_store, the secret and every 12-character piece of it stay out of the state file,
- * `show -json` of state and of a saved plan, and the provider's and Terraform's logs at TF_LOG=trace. Every
- * plan and apply branch of the two (bad PGP keys, moving and removing the block, an unwritable secret, a
- * failing store) is tested in process in test/provider/api-key.secrets.test.ts.
+ * `show -json` of state and of a saved plan, and the provider's and Terraform's logs at TF_LOG=trace; a
+ * store that fails during apply leaves neither a live key nor the key in the state file Terraform writes.
+ * Every plan and apply branch of the two (bad PGP keys, moving and removing the block, an unwritable secret,
+ * a failing store) is tested in process in test/provider/api-key.secrets.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,28 +12,12 @@ import * as openpgp from 'openpgp';
 import { KeyplaneClient } from '../../client';
 import { describeTerraform, plannedActions, type Workspace } from '../helpers/terraform';
 import { type KeyplaneService, keyplaneWorkspace, secretFragmentsIn, startKeyplaneService } from '../helpers/keyplane';
+import { pgpDecrypt, pgpKeyPair } from '../helpers/pgp';
+import { faultyProxy } from '../helpers/faulty-proxy';
 
 jest.setTimeout(240_000);
 
 const hcl = (s: string) => JSON.stringify(s);
-
-async function keyPair(options: Partial<Parameters<typeof openpgp.generateKey>[0]> = {}) {
-  return openpgp.generateKey({
-    type: 'ecc',
-    curve: 'curve25519Legacy',
-    userIDs: [{ name: 'Terraform Test', email: 'tf@example.com' }],
-    format: 'armored',
-    ...options,
-  } as never) as unknown as Promise<{ privateKey: string; publicKey: string }>;
-}
-
-async function decrypt(armoredMessage: string, privateKey: string): Promise<string> {
-  const { data } = await openpgp.decrypt({
-    message: await openpgp.readMessage({ armoredMessage }),
-    decryptionKeys: await openpgp.readPrivateKey({ armoredKey: privateKey }),
-  });
-  return data as string;
-}
 
 describeTerraform('keyplane_api_key secret outputs', () => {
   let service: KeyplaneService;
@@ -63,14 +48,14 @@ describeTerraform('keyplane_api_key secret outputs', () => {
   }
 
   test('pgp_key: encrypted_secret decrypts to a key that authenticates, and no plaintext is anywhere', async () => {
-    const { publicKey, privateKey } = await keyPair();
+    const { publicKey, privateKey } = await pgpKeyPair();
     ws.writeConfig(`resource "keyplane_api_key" "k" {\n  name    = "pgp"\n  pgp_key = ${hcl(publicKey)}\n}`);
     const everything = await applyTraced();
     const v = await ws.values('keyplane_api_key.k');
     expect(v.secret).toBeNull();
     expect(v.encrypted_secret).toMatch(/^-----BEGIN PGP MESSAGE-----/);
     expect(v.key_fingerprint).toBe((await openpgp.readKey({ armoredKey: publicKey })).getFingerprint().toUpperCase());
-    const secret = await decrypt(v.encrypted_secret, privateKey);
+    const secret = await pgpDecrypt(v.encrypted_secret, privateKey);
     expect(await authenticates(secret)).toBe(v.id);
     expect(secretFragmentsIn(everything, secret)).toEqual([]);
     expect(everything).not.toMatch(/Secret Stored In State/);
@@ -101,5 +86,26 @@ describeTerraform('keyplane_api_key secret outputs', () => {
     expect(moved.id).toBe(v.id);
     expect(moved.secret_store_version_id).toBe(`${b.id}/1`);
     await ws.terraform(['destroy', '-auto-approve']);
+  });
+
+  test('a secret-store failure during apply deletes the new key: no live key, and nothing in the state file', async () => {
+    const failing = await service.client.createSecret({ name: 'failing-store' });
+    // The real service behind a proxy whose secret store fails writes to this secret, as a broken store would.
+    const proxy = await faultyProxy(service);
+    proxy.fail('POST', `/v1/secrets/${failing.id}/versions`, { status: 503, code: 'unavailable', message: 'the secret store is unavailable' });
+    const viaProxy = keyplaneWorkspace(service, { KEYPLANE_ENDPOINT: proxy.endpoint });
+    try {
+      viaProxy.writeConfig(
+        `provider "keyplane" {\n  max_retries = 0\n}\n\nresource "keyplane_api_key" "k" {\n  name = "orphan-check"\n  output_to_secret_store {\n    secret_id = "${failing.id}"\n  }\n}`,
+      );
+      const r = await viaProxy.terraform(['apply', '-auto-approve'], { expectCode: [1] });
+      expect(r.output).toMatch(/Cannot Deliver The API Key Secret/);
+      expect(r.output).toMatch(/The new key\s+was\s+deleted/);
+      expect((await service.client.listApiKeys({ name_prefix: 'orphan-check' })).items).toEqual([]);
+      expect(viaProxy.stateFileText()).not.toMatch(/orphan-check/);
+    } finally {
+      viaProxy.remove();
+      await proxy.close();
+    }
   });
 });

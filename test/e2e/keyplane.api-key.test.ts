@@ -1,12 +1,14 @@
-import { describeTerraform, plannedActions, type Workspace } from '../helpers/terraform';
-import { type KeyplaneService, keyplaneWorkspace, startKeyplaneService } from '../helpers/keyplane';
 /**
  * keyplane_api_key under the real terraform, with the bundled provider and a real `keyplane server` on
  * SQLite: what only Terraform shows. The warning that the secret goes to state, rendered, and the secret in
- * the state file; a respelled expiry accepted as no change; a replacement with Terraform's replace_paths;
- * an error pinned to its line; `terraform import` and an import block, with the secret kept out of the
- * state. Every plan and apply branch is tested in process in test/provider/api-key.test.ts.
+ * the state file; a respelled expiry accepted as no change; a replacement with Terraform's replace_paths,
+ * applied; an error pinned to its line; keys revoked or expired outside Terraform replaced with the reason
+ * rendered, and a replacement Terraform plans as a create refused at plan; `terraform import` and an import
+ * block, with the secret kept out of the state. Every plan and apply branch is tested in process in
+ * test/provider/api-key.test.ts.
  */
+import { describeTerraform, plannedActions, type Workspace } from '../helpers/terraform';
+import { type KeyplaneService, keyplaneWorkspace, startKeyplaneService } from '../helpers/keyplane';
 
 jest.setTimeout(240_000);
 
@@ -18,7 +20,7 @@ describeTerraform('keyplane_api_key under Terraform', () => {
 
   beforeAll(async () => {
     service = await startKeyplaneService();
-    await service.client.createScope({ name: 'billing.read', description: 'Read billing' } as never);
+    await service.client.createScope({ name: 'billing.read', description: 'Read billing' });
   });
   afterAll(async () => {
     await service?.stop();
@@ -59,19 +61,62 @@ describeTerraform('keyplane_api_key under Terraform', () => {
     const replace = await ws.savedPlan();
     expect(plannedActions(replace.plan)).toEqual({ 'keyplane_api_key.k': 'replace' });
     expect(replace.plan.resource_changes?.[0]?.change.replace_paths).toEqual([['keepers']]);
+    await ws.terraform(['apply', 'tfplan']);
+    const replaced = await ws.values('keyplane_api_key.k');
+    expect(replaced.id).not.toBe(v.id);
+    expect(replaced).toMatchObject({ name: 'ci', status: 'active', keepers: { rotation: '2' } });
+    await expect(service.client.getApiKey(v.id)).rejects.toMatchObject({ status: 404 });
+    expect((await ws.planIsEmpty()).empty).toBe(true);
 
     ws.writeConfig(key('  name = "ci"\n  expires_at = "2001-01-01T00:00:00Z"'));
     const refused = await ws.terraform(['plan'], { expectCode: [1] });
     expect(refused.output).toMatch(/Expiry In The Past/);
     expect(refused.output).toMatch(/with keyplane_api_key\.k,[\s\S]*expires_at/);
 
-    ws.writeConfig(key(body));
+    ws.writeConfig(key(`${body}\n  keepers = { rotation = "2" }`));
     await ws.terraform(['destroy', '-auto-approve']);
-    await expect(service.client.getApiKey(v.id)).rejects.toMatchObject({ status: 404 });
+    await expect(service.client.getApiKey(replaced.id)).rejects.toMatchObject({ status: 404 });
+  });
+
+  test('keys revoked or expired outside Terraform are replaced, the plan says why; a move to an unknown service account fails at plan and the key stays', async () => {
+    const names = ['revoked', 'expired', 'moves'];
+    const config = (moveTo = '') =>
+      names.map((n) => `resource "keyplane_api_key" "${n}" {\n  name = "drift-${n}"${n === 'moves' ? moveTo : ''}\n}\n`).join('\n');
+    ws.writeConfig(config());
+    await ws.apply();
+    const before: Record<string, string> = {};
+    for (const n of names) before[n] = (await ws.values(`keyplane_api_key.${n}`)).id;
+    const expiresAt = Date.now() + 1000;
+    await service.client.updateApiKey(before.expired, { expires_at: new Date(expiresAt).toISOString() });
+    await service.client.revokeApiKey(before.revoked);
+    await new Promise((r) => setTimeout(r, Math.max(0, expiresAt + 100 - Date.now())));
+
+    const { plan, result } = await ws.savedPlan();
+    expect(plannedActions(plan)).toEqual({ 'keyplane_api_key.revoked': 'replace', 'keyplane_api_key.expired': 'replace' });
+    expect(result.output).toMatch(/Key Revoked Outside Terraform/);
+    expect(result.output).toMatch(new RegExp(`API key ${before.revoked} is revoked`));
+    expect(result.output).toMatch(/Key Expired Outside Terraform/);
+    await ws.terraform(['apply', 'tfplan']);
+    for (const n of ['revoked', 'expired']) {
+      const now = await ws.values(`keyplane_api_key.${n}`);
+      expect([n, now.id === before[n], now.status]).toEqual([n, false, 'active']);
+    }
+    expect((await ws.planIsEmpty()).empty).toBe(true);
+
+    // A new service_account_id replaces the key; Terraform plans the replacement as a create, which checks it.
+    ws.writeConfig(config('\n  service_account_id = "sa_missing"'));
+    const r = await ws.terraform(['plan'], { expectCode: [1] });
+    expect(r.output).toMatch(/Unknown Service Account/);
+    expect(r.output).toMatch(/with keyplane_api_key\.moves,[\s\S]*service_account_id/);
+    expect((await service.client.getApiKey(before.moves)).status).toBe('active');
+
+    ws.writeConfig(config());
+    await ws.terraform(['destroy', '-auto-approve']);
+    expect((await service.client.listApiKeys({ name_prefix: 'drift-', status: 'active' })).items).toEqual([]);
   });
 
   test('terraform import fills the state with the secret null, a warning says why, and the secret stays out of the state file', async () => {
-    const sa = await service.client.createServiceAccount({ name: 'importer' } as never);
+    const sa = await service.client.createServiceAccount({ name: 'importer' });
     const made = await service.client.createApiKey({
       name: 'legacy',
       description: 'made by hand',

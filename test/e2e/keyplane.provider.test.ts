@@ -1,8 +1,9 @@
 /**
  * The keyplane provider's configuration under the real terraform, against a real `keyplane server`: what
  * only Terraform shows. A configure-time error rendered in the provider block; the key from an ephemeral
- * variable; a rejected key reported once and absent from everything TF_LOG=trace writes. Retries, the schema
- * and every configure-time check are tested in process in test/provider/provider-config.test.ts.
+ * variable; a missing key reported once; a rejected key reported once and absent from everything
+ * TF_LOG=trace writes. Retries, the schema and every configure-time check are tested in process in
+ * test/provider/provider-config.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,7 +24,7 @@ describeTerraform('keyplane provider configuration under Terraform', () => {
   });
 
   test('a rejected key is reported once, naming what to check, and never printed, not even at TF_LOG=trace', async () => {
-    const sa = await service.client.createServiceAccount({ name: 'revoked-provider' } as never);
+    const sa = await service.client.createServiceAccount({ name: 'revoked-provider' });
     const made = await service.client.createApiKey({ name: 'p', service_account_id: sa.id });
     await service.client.revokeApiKey(made.api_key.id);
     const ws = keyplaneWorkspace(service, { KEYPLANE_API_KEY: undefined });
@@ -62,6 +63,18 @@ describeTerraform('keyplane provider configuration under Terraform', () => {
       await ws.terraform(['apply', '-auto-approve'], { env: { TF_VAR_kp_key: service.adminKey } });
       expect((await ws.values('keyplane_api_key.k')).name).toBe('from-block');
       await ws.terraform(['destroy', '-auto-approve'], { env: { TF_VAR_kp_key: service.adminKey } });
+    } finally {
+      ws.remove();
+    }
+  });
+
+  test('a missing key is reported once for the whole configuration, at configure time, with what to set', async () => {
+    const ws = keyplaneWorkspace(service, { KEYPLANE_API_KEY: undefined });
+    try {
+      ws.writeConfig(`${key('  name = "a"')}\n${key('  name = "b"').replace('"k"', '"k2"')}`);
+      const r = await ws.terraform(['plan'], { expectCode: [1] });
+      expect(r.output.match(/Missing Keyplane API Key/g)).toHaveLength(1);
+      expect(r.output).toMatch(/KEYPLANE_API_KEY/);
     } finally {
       ws.remove();
     }

@@ -3,8 +3,10 @@
  * bundled provider and a real `keyplane server` on SQLite: one story per type for what only Terraform shows.
  * Each applies the type's example as written, plans nothing more, is imported into a fresh workspace with
  * the command of its import.sh (every attribute filled, no diff), and is destroyed; the plan text and a
- * diagnostic pinned to its line are checked where a type has them. Every plan and apply branch (drift,
- * re-creation, spelling, faults, checks) is tested in process in test/provider/resources.test.ts.
+ * diagnostic pinned to its line are checked where a type has them; so is what the state file keeps when the
+ * service refuses a create or a destroy, and an import of an id the service does not have. Every plan and
+ * apply branch (drift, re-creation, spelling, faults, checks) is tested in process in
+ * test/provider/resources.test.ts.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -154,6 +156,41 @@ describeTerraform('keyplane resources under Terraform', () => {
 
     await ws.terraform(['destroy', '-auto-approve']);
     await expect(service.client.getSecret(v.id)).rejects.toMatchObject({ status: 404 });
+  });
+
+  // Failures Terraform records: what the state file keeps when the service refuses, and an import of nothing.
+  test('keyplane_service_account: a name the service already has fails apply at name and leaves nothing in the state file', async () => {
+    await service.client.createServiceAccount({ name: 'taken' });
+    const ws = await workspace();
+    ws.writeConfig('resource "keyplane_service_account" "sa" {\n  name = "taken"\n}\n');
+    const r = await ws.apply({ expectCode: [1] });
+    const d = diagnostics(r.output).find((x) => x.severity === 'Error');
+    expect(d).toMatchObject({ summary: 'Cannot Create Service Account', source: 'name = "taken"' });
+    expect(d!.detail).toMatch(/already_exists/);
+    expect(ws.stateFileText()).not.toMatch(/keyplane_service_account/);
+  });
+
+  test('keyplane_ip_allow_list: a list a key still uses is not destroyed, and stays in state', async () => {
+    const ws = await workspace();
+    ws.writeConfig('resource "keyplane_ip_allow_list" "l" {\n  name  = "in-use"\n  cidrs = ["10.0.0.0/8"]\n}\n');
+    await ws.apply();
+    const { id } = await ws.values('keyplane_ip_allow_list.l');
+    const key = await service.client.createApiKey({ name: 'pinned', allow_list_ids: [id] });
+    const r = await ws.terraform(['destroy', '-auto-approve'], { expectCode: [1] });
+    expect(diagnostics(r.output).find((x) => x.severity === 'Error')).toMatchObject({ summary: 'Cannot Delete IP Allow List' });
+    expect(r.output).toMatch(/conflict/);
+    expect((await ws.values('keyplane_ip_allow_list.l')).id).toBe(id);
+    await service.client.revokeApiKey(key.api_key.id);
+    await ws.terraform(['destroy', '-auto-approve']);
+    await expect(service.client.getAllowList(id)).rejects.toMatchObject({ status: 404 });
+  });
+
+  test('terraform import of an id the service does not have is an error, and the state stays empty', async () => {
+    const ws = await workspace();
+    ws.writeConfig('resource "keyplane_secret" "s" {\n  name = "s"\n}\n');
+    const r = await ws.terraform(['import', 'keyplane_secret.s', 'sec_doesnotexist'], { expectCode: [1] });
+    expect(r.output).toMatch(/Cannot import non-existent remote object/);
+    expect(ws.stateFileText()).not.toMatch(/keyplane_secret/);
   });
 
   test('the examples are formatted as terraform fmt writes them', () => {

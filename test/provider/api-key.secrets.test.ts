@@ -14,26 +14,9 @@ import { type Diagnostic, type InProcessProvider, inProcessProvider } from '../h
 import { type HttpService, startHttpService } from '../helpers/service';
 import { secretFragmentsIn } from '../helpers/keyplane';
 import { faultyProxy } from '../helpers/faulty-proxy';
+import { pgpDecrypt, pgpKeyPair } from '../helpers/pgp';
 
 const text = (ds: Diagnostic[]) => ds.map((d) => `${d.summary}: ${d.detail}`).join('\n');
-
-async function keyPair(options: Partial<Parameters<typeof openpgp.generateKey>[0]> = {}) {
-  return openpgp.generateKey({
-    type: 'ecc',
-    curve: 'curve25519Legacy',
-    userIDs: [{ name: 'Terraform Test', email: 'tf@example.com' }],
-    format: 'armored',
-    ...options,
-  } as never) as unknown as Promise<{ privateKey: string; publicKey: string }>;
-}
-
-async function decrypt(armoredMessage: string, privateKey: string): Promise<string> {
-  const { data } = await openpgp.decrypt({
-    message: await openpgp.readMessage({ armoredMessage }),
-    decryptionKeys: await openpgp.readPrivateKey({ armoredKey: privateKey }),
-  });
-  return data as string;
-}
 
 let service: HttpService;
 let p: InProcessProvider;
@@ -49,7 +32,7 @@ afterAll(async () => {
 });
 
 test('pgp_key: encrypted_secret decrypts to a key that authenticates; no secret in state, diagnostics or logs', async () => {
-  const { publicKey, privateKey } = await keyPair();
+  const { publicKey, privateKey } = await pgpKeyPair();
   const k = p.resource('keyplane_api_key', 'k');
   const config = { name: 'pgp', pgp_key: publicKey };
   const plan = await k.plan(config);
@@ -59,7 +42,7 @@ test('pgp_key: encrypted_secret decrypts to a key that authenticates; no secret 
   expect(v.secret).toBeNull();
   expect(v.encrypted_secret).toMatch(/^-----BEGIN PGP MESSAGE-----/);
   expect(v.key_fingerprint).toBe((await openpgp.readKey({ armoredKey: publicKey })).getFingerprint().toUpperCase());
-  const secret = await decrypt(v.encrypted_secret, privateKey);
+  const secret = await pgpDecrypt(v.encrypted_secret, privateKey);
   expect(await authenticates(secret)).toBe(v.id);
   expect(secretFragmentsIn(JSON.stringify(v) + text([...plan.diagnostics, ...applied.diagnostics]) + p.logText(), secret)).toEqual([]);
   expect((await k.plan(config)).action).toBe('no-op');
@@ -67,12 +50,12 @@ test('pgp_key: encrypted_secret decrypts to a key that authenticates; no secret 
 });
 
 test('pgp_key given as base64 of the binary key works too', async () => {
-  const { publicKey, privateKey } = await keyPair();
+  const { publicKey, privateKey } = await pgpKeyPair();
   const binary = Buffer.from((await openpgp.readKey({ armoredKey: publicKey })).write()).toString('base64');
   const k = p.resource('keyplane_api_key', 'k');
   const config = { name: 'pgp-binary', pgp_key: binary };
   const v = (await k.apply(config)).state;
-  expect(await authenticates(await decrypt(v.encrypted_secret, privateKey))).toBe(v.id);
+  expect(await authenticates(await pgpDecrypt(v.encrypted_secret, privateKey))).toBe(v.id);
   expect((await k.plan(config)).action).toBe('no-op');
   await k.destroy();
 });
@@ -82,15 +65,15 @@ test.each([
   [
     'armored but corrupt',
     async () => {
-      const lines = (await keyPair()).publicKey.split('\n');
+      const lines = (await pgpKeyPair()).publicKey.split('\n');
       const body = lines.indexOf('') + 2;
       return [...lines.slice(0, body), ...lines.slice(body + 2)].join('\n');
     },
     /Invalid PGP Key|PGP Key Cannot Encrypt/,
   ],
-  ['signing-only', async () => (await keyPair({ subkeys: [] } as never)).publicKey, /PGP Key Cannot Encrypt/],
-  ['expired', async () => (await keyPair({ date: new Date(Date.now() - 10 * 86400_000), keyExpirationTime: 86400 } as never)).publicKey, /PGP Key Expired/],
-  ['a private key', async () => (await keyPair()).privateKey, /PGP Private Key Given/],
+  ['signing-only', async () => (await pgpKeyPair({ subkeys: [] })).publicKey, /PGP Key Cannot Encrypt/],
+  ['expired', async () => (await pgpKeyPair({ date: new Date(Date.now() - 10 * 86400_000), keyExpirationTime: 86400 })).publicKey, /PGP Key Expired/],
+  ['a private key', async () => (await pgpKeyPair()).privateKey, /PGP Private Key Given/],
 ])('a pgp_key that is %s fails at plan naming pgp_key, and no key is created', async (_, make, summary) => {
   const before = await keyCount();
   const failed = await p.resource('keyplane_api_key', 'k').plan({ name: 'bad-pgp', pgp_key: await make() }, { expectError: true });
@@ -100,7 +83,7 @@ test.each([
 });
 
 test('pgp_key with output_to_secret_store is refused at plan', async () => {
-  const { publicKey } = await keyPair();
+  const { publicKey } = await pgpKeyPair();
   const secret = await service.client.createSecret({ name: 'both' });
   const failed = await p
     .resource('keyplane_api_key', 'k')
@@ -146,7 +129,7 @@ test('output_to_secret_store: the version holds a key that authenticates, moving
 });
 
 test('a secret the provider key may not write fails at plan, naming secret_id, and no key is created', async () => {
-  const user = await service.client.createUser({ email: 'dev@example.com', name: 'Dev', role: 'developer' } as never);
+  const user = await service.client.createUser({ email: 'dev@example.com', name: 'Dev', role: 'developer' });
   const devKey = await service.client.createApiKey({ name: 'dev-provider', user_id: user.id });
   const adminsSecret = await service.client.createSecret({ name: 'admins-only' });
   const dev = await inProcessProvider(service, { apiKey: devKey.secret });

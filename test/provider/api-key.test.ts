@@ -16,8 +16,8 @@ let p: InProcessProvider;
 
 beforeAll(async () => {
   service = await startHttpService();
-  await service.client.createScope({ name: 'billing.read', description: 'Read billing' } as never);
-  await service.client.createScope({ name: 'billing.write', description: 'Write billing' } as never);
+  await service.client.createScope({ name: 'billing.read', description: 'Read billing' });
+  await service.client.createScope({ name: 'billing.write', description: 'Write billing' });
   p = await inProcessProvider(service);
 });
 afterAll(async () => {
@@ -84,10 +84,10 @@ test('creates a key, plans nothing more, updates in place, replaces on role or k
 });
 
 test('allow lists change in place; a new owner replaces the key; removing optional values changes in place', async () => {
-  const office = await service.client.createAllowList({ name: 'office', cidrs: ['203.0.113.0/24'] } as never);
-  const vpn = await service.client.createAllowList({ name: 'vpn', cidrs: ['198.51.100.0/24'] } as never);
-  const sa1 = await service.client.createServiceAccount({ name: 'owner-1' } as never);
-  const sa2 = await service.client.createServiceAccount({ name: 'owner-2' } as never);
+  const office = await service.client.createAllowList({ name: 'office', cidrs: ['203.0.113.0/24'] });
+  const vpn = await service.client.createAllowList({ name: 'vpn', cidrs: ['198.51.100.0/24'] });
+  const sa1 = await service.client.createServiceAccount({ name: 'owner-1' });
+  const sa2 = await service.client.createServiceAccount({ name: 'owner-2' });
   const k = p.resource('keyplane_api_key', 'k');
   const owned = { name: 'owned', description: 'd', service_account_id: sa1.id, allow_list_ids: [office.id], labels: { a: '1' } };
   const first = (await k.apply(owned)).state;
@@ -121,7 +121,7 @@ test('allow lists change in place; a new owner replaces the key; removing option
 });
 
 test('import fills every attribute the service knows; the secret is null and a warning says why', async () => {
-  const sa = await service.client.createServiceAccount({ name: 'importer' } as never);
+  const sa = await service.client.createServiceAccount({ name: 'importer' });
   const made = await service.client.createApiKey({
     name: 'legacy',
     description: 'made by hand',
@@ -151,7 +151,7 @@ test('import fills every attribute the service knows; the secret is null and a w
 });
 
 test('an imported key adopts output_to_secret_store in place instead of being rotated', async () => {
-  const secret = await service.client.createSecret({ name: 'adopt-target' } as never);
+  const secret = await service.client.createSecret({ name: 'adopt-target' });
   const made = await service.client.createApiKey({ name: 'adopted' });
   const k = p.resource('keyplane_api_key', 'k');
   await k.import(made.api_key.id);

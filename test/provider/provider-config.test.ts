@@ -66,7 +66,7 @@ test('a missing key is reported once, at configure time, with what to set', asyn
 });
 
 test('a rejected key is reported once, naming what to check, and never shown or logged', async () => {
-  const sa = await service.client.createServiceAccount({ name: 'revoked-provider' } as never);
+  const sa = await service.client.createServiceAccount({ name: 'revoked-provider' });
   const made = await service.client.createApiKey({ name: 'p', service_account_id: sa.id });
   await service.client.revokeApiKey(made.api_key.id);
   const p = await inProcessProvider(service, { configure: false });
