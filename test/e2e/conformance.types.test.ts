@@ -2,12 +2,12 @@
  * Conformance, values: every attribute type (string, number, exact big numbers, bool, list, set, map,
  * object, tuple, dynamic) and every nesting mode (list, set, map, single and group blocks; single, list, set
  * and map nested attributes) goes through plan, apply, state and refresh unchanged: the plan after each apply
- * is empty. Big numbers come back digit for digit in state JSON. Blocks and values removed from the
- * configuration plan an update, never a replacement; drift inside nested values shows as a diff; an
- * imported object reads back to the same state.
+ * is empty. Big numbers, whole numbers beyond int64 among them, come back digit for digit in state JSON.
+ * Blocks and values removed from the configuration plan an update, never a replacement; drift inside nested
+ * values shows as a diff; an imported object reads back to the same state.
  */
 import { ConformanceWorkspace } from '../helpers/conformance';
-import { describeTerraform, steps } from '../helpers/terraform';
+import { describeTerraform, parseJSON, steps } from '../helpers/terraform';
 
 jest.setTimeout(180_000);
 
@@ -414,6 +414,43 @@ resource "conformance_everything" "unknowns" {
           expect([...v.labels].sort()).toEqual([id, 'x'].sort());
           expect(v.set_nested.map((s: { cidr: string }) => s.cidr).sort()).toEqual([id, '10.0.0.0/8'].sort());
           expect(v.tag.map((s: { key: string }) => s.key).sort()).toEqual([id, 'fixed'].sort());
+        },
+      },
+    ]);
+  });
+
+  test('whole numbers beyond int64 keep every digit through plan, apply, state and refresh', async () => {
+    const numbers: Record<string, string> = {
+      p53_1: '9007199254740993',
+      p63_1: '9223372036854775807',
+      p63: '9223372036854775808',
+      p64: '18446744073709551616',
+      m63: '-9223372036854775808',
+      m63_1: '-9223372036854775809',
+      e30: '1000000000000000000000000000000',
+      half: '0.5',
+    };
+    const names = Object.keys(numbers);
+    const config = names
+      .map((name) => `resource "conformance_everything" "${name}" {\n  big = ${numbers[name]}\n  dyn = ${numbers[name]}\n  rule {\n    port = 1\n  }\n}`)
+      .join('\n\n');
+    await steps(ws, [
+      {
+        name: 'each number is planned, applied and stored digit for digit, and the second plan is empty',
+        config,
+        expectActions: Object.fromEntries(names.map((name) => [`conformance_everything.${name}`, 'create'])),
+        expectPlanOutput: names.map((name) => `+ big = ${numbers[name]}`),
+        expectState: Object.fromEntries(
+          names.map((name) => [`conformance_everything.${name}`, { big: parseJSON(numbers[name]!), dyn: parseJSON(numbers[name]!) }]),
+        ),
+        check: ({ ws: w }) => {
+          for (const name of names) {
+            const attrs = w.instance(`conformance_everything.${name}`).attributes;
+            expect(attrs.big).toEqual(parseJSON(numbers[name]!));
+            expect(attrs.dyn).toEqual({ value: parseJSON(numbers[name]!), type: 'number' });
+          }
+          const text = w.stateFileText();
+          for (const n of Object.values(numbers)) expect(text).toContain(`"big": ${n},`);
         },
       },
     ]);
