@@ -8,6 +8,7 @@
 import { KeyplaneClient } from '../../client';
 import { describeTerraform, diagnostics, type Workspace } from '../helpers/terraform';
 import { type KeyplaneService, keyplaneWorkspace, startKeyplaneService } from '../helpers/keyplane';
+import { afterLastUse } from '../helpers/last-use';
 import { example } from '../helpers/examples';
 
 jest.setTimeout(240_000);
@@ -40,8 +41,7 @@ describeTerraform('keyplane data sources', () => {
     const id = created.api_key.id;
     // Use the key once; the service records last use with a short delay.
     await new KeyplaneClient({ endpoint: service.endpoint, apiKey: created.secret, retries: 0 }).whoami();
-    for (let i = 0; i < 100 && (await service.client.getApiKey(id)).last_used_at === null; i++) await new Promise((r) => setTimeout(r, 100));
-    const remote = await service.client.getApiKey(id);
+    const remote = await afterLastUse(service.client, id);
     expect(remote.last_used_at).not.toBeNull();
 
     const ws = await workspace();

@@ -13,6 +13,7 @@ import type { ListApiKeysQuery } from '../../client';
 import { describeTerraform, diagnostics, type Workspace } from '../helpers/terraform';
 import { conformanceUnderTest } from '../helpers/conformance';
 import { type KeyplaneService, keyplaneWorkspace, secretFragmentsIn, startKeyplaneService } from '../helpers/keyplane';
+import { afterLastUse } from '../helpers/last-use';
 import { example } from '../helpers/examples';
 
 jest.setTimeout(240_000);
@@ -59,8 +60,7 @@ describeTerraform('keyplane ephemeral resources', () => {
     expect(applied.output).toMatch(/ephemeral\.keyplane_secret_version\.reporter: Opening/);
     expect((await ws.values('data.keyplane_scopes.as_reporter')).names).toContain('keyplane.keys.verify');
     // The second provider instance really acted with the stored key.
-    for (let i = 0; i < 100 && (await c.getApiKey(reporter.api_key.id)).last_used_at === null; i++) await new Promise((r) => setTimeout(r, 100));
-    expect((await c.getApiKey(reporter.api_key.id)).last_used_at).not.toBeNull();
+    expect((await afterLastUse(c, reporter.api_key.id)).last_used_at).not.toBeNull();
     const reads = (await c.listAuditEvents({ action: 'secret.read', target_id: secret.id })).items;
     expect(reads.length).toBeGreaterThanOrEqual(1);
 

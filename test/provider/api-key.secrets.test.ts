@@ -10,13 +10,11 @@
  */
 import * as openpgp from 'openpgp';
 import { KeyplaneClient } from '../../client';
-import { type Diagnostic, type InProcessProvider, inProcessProvider } from '../helpers/in-process';
+import { diagnosticText as text, type InProcessProvider, inProcessProvider } from '../helpers/in-process';
 import { type HttpService, startHttpService } from '../helpers/service';
 import { secretFragmentsIn } from '../helpers/keyplane';
 import { faultyProxy } from '../helpers/faulty-proxy';
 import { pgpDecrypt, pgpKeyPair } from '../helpers/pgp';
-
-const text = (ds: Diagnostic[]) => ds.map((d) => `${d.summary}: ${d.detail}`).join('\n');
 
 let service: HttpService;
 let p: InProcessProvider;

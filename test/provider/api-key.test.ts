@@ -5,11 +5,9 @@
  * "gone", and the plan-time checks, each naming its field. What only Terraform shows (plan text, the state
  * file, `terraform import`, an import block, diagnostics in the CLI) is in test/e2e/keyplane.api-key.test.ts.
  */
-import { type Diagnostic, type InProcessProvider, inProcessProvider, unknown } from '../helpers/in-process';
+import { diagnosticText as text, type InProcessProvider, inProcessProvider, unknown } from '../helpers/in-process';
 import { type HttpService, startHttpService } from '../helpers/service';
 import { faultyProxy } from '../helpers/faulty-proxy';
-
-const text = (ds: Diagnostic[]) => ds.map((d) => `${d.summary}: ${d.detail}`).join('\n');
 
 let service: HttpService;
 let p: InProcessProvider;

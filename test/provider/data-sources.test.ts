@@ -6,10 +6,9 @@
  * test/e2e/keyplane.data.test.ts.
  */
 import { KeyplaneClient } from '../../client';
-import { type Diagnostic, type InProcessProvider, inProcessProvider } from '../helpers/in-process';
+import { diagnosticText as text, type InProcessProvider, inProcessProvider } from '../helpers/in-process';
 import { type HttpService, startHttpService } from '../helpers/service';
-
-const text = (ds: Diagnostic[]) => ds.map((d) => `${d.summary}: ${d.detail}`).join('\n');
+import { afterLastUse } from '../helpers/last-use';
 
 let service: HttpService;
 let p: InProcessProvider;
@@ -27,8 +26,7 @@ test('keyplane_api_key: status and when and where the key was last used, never t
   const id = created.api_key.id;
   // Use the key once; the service records last use with a short delay.
   await new KeyplaneClient({ endpoint: service.endpoint, apiKey: created.secret, retries: 0 }).whoami();
-  for (let i = 0; i < 200 && (await service.client.getApiKey(id)).last_used_at === null; i++) await new Promise((r) => setTimeout(r, 50));
-  const remote = await service.client.getApiKey(id);
+  const remote = await afterLastUse(service.client, id);
   expect(remote.last_used_at).not.toBeNull();
 
   const { state } = await p.readData('keyplane_api_key', { id });

@@ -7,6 +7,7 @@
  */
 import { type InProcessProvider, inProcessProvider } from '../helpers/in-process';
 import { type HttpService, startHttpService } from '../helpers/service';
+import { afterLastUse } from '../helpers/last-use';
 
 let service: HttpService;
 let p: InProcessProvider;
@@ -44,8 +45,7 @@ test('keyplane_secret_version: a stored key configures another provider instance
   const opened = await p.open('keyplane_secret_version', { secret_id: secret.id });
   const asReporter = await inProcessProvider(service, { apiKey: opened.result.entries.api_key });
   expect((await asReporter.readData('keyplane_scopes', {})).state.names).toContain('keyplane.keys.verify');
-  for (let i = 0; i < 200 && (await c.getApiKey(reporter.api_key.id)).last_used_at === null; i++) await new Promise((r) => setTimeout(r, 50));
-  expect((await c.getApiKey(reporter.api_key.id)).last_used_at).not.toBeNull();
+  expect((await afterLastUse(c, reporter.api_key.id)).last_used_at).not.toBeNull();
   await opened.close();
 });
 

@@ -4,12 +4,10 @@
  * once, at the field it is about. The rendering in Terraform's output, a key given through an ephemeral
  * variable and a rejected key absent from TF_LOG=trace are in test/e2e/keyplane.provider.test.ts.
  */
-import { type Diagnostic, inProcessProvider } from '../helpers/in-process';
+import { diagnosticText as text, inProcessProvider } from '../helpers/in-process';
 import { type HttpService, startHttpService } from '../helpers/service';
 import { secretFragmentsIn } from '../helpers/keyplane';
 import { faultyProxy } from '../helpers/faulty-proxy';
-
-const text = (ds: Diagnostic[]) => ds.map((d) => `${d.summary}: ${d.detail}`).join('\n');
 
 let service: HttpService;
 beforeAll(async () => {

@@ -5,11 +5,9 @@
  * must keep the object in state. Each type's Terraform story (its example, plan text, `terraform import`,
  * a diagnostic in the CLI) is in test/e2e/keyplane.resources.test.ts.
  */
-import { type Diagnostic, type InProcessProvider, inProcessProvider } from '../helpers/in-process';
+import { type Diagnostic, diagnosticText as text, type InProcessProvider, inProcessProvider } from '../helpers/in-process';
 import { type HttpService, startHttpService } from '../helpers/service';
 import { type Fault, faultyProxy } from '../helpers/faulty-proxy';
-
-const text = (ds: Diagnostic[]) => ds.map((d) => `${d.summary}: ${d.detail}`).join('\n');
 
 let service: HttpService;
 let p: InProcessProvider;

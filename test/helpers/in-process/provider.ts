@@ -49,6 +49,11 @@ export interface Diagnostic {
   path?: PathSteps;
 }
 
+/** Summaries and details, one diagnostic per line: what a test matches a message against. */
+export function diagnosticText(diagnostics: Diagnostic[]): string {
+  return diagnostics.map((d) => `${d.summary}: ${d.detail}`).join('\n');
+}
+
 export interface Outcome {
   diagnostics: Diagnostic[];
   errors: Diagnostic[];
