@@ -35,3 +35,17 @@ export const ROLES_HIGHEST_FIRST: readonly Role[] = [...ROLES].reverse();
 export const ROLE_NAMES_TEXT = ROLES_HIGHEST_FIRST.map((r) => `"${r}"`)
   .join(', ')
   .replace(/, ([^,]*)$/, ' or $1');
+
+/**
+ * The least role that may create, change or delete each kind of object (docs/api/README.md, "Who may do
+ * what", where ownership and role ceilings narrow it further); every role may read. The service refuses a
+ * caller below it; the provider checks its own key against it at plan.
+ */
+export const LEAST_ROLE_TO_MANAGE = {
+  api_keys: 'developer',
+  service_accounts: 'developer',
+  ip_allow_lists: 'developer',
+  secrets: 'developer',
+  users: 'admin',
+  scopes: 'admin',
+} as const satisfies Record<string, Role>;

@@ -5,6 +5,7 @@
  * @module
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { LEAST_ROLE_TO_MANAGE } from '../../contract/roles';
 import { writeAudit } from '../audit/audit-log';
 import type { ServiceContext } from '../context';
 import type { IpAllowListsTable } from '../db/tables';
@@ -50,7 +51,7 @@ export function allowListRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox 
       '/ip-allow-lists',
       { schema: { tags, summary: 'Create an IP allow list', body: CreateAllowListBody, response: { 201: IpAllowList, ...errorResponses } } },
       async (request, reply) => {
-        requireRole(request, 'developer', 'creating an IP allow list');
+        requireRole(request, LEAST_ROLE_TO_MANAGE.ip_allow_lists, 'creating an IP allow list');
         const now = new Date().toISOString();
         const row: IpAllowListsTable = {
           id: newId('allowList'),
@@ -121,7 +122,7 @@ export function allowListRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox 
         },
       },
       async (request) => {
-        requireRole(request, 'developer', 'changing an IP allow list');
+        requireRole(request, LEAST_ROLE_TO_MANAGE.ip_allow_lists, 'changing an IP allow list');
         const existing = await load(request.params.id);
         const body = request.body;
         const cidrs = body.cidrs === undefined ? undefined : normaliseCidrs(body.cidrs);
@@ -149,7 +150,7 @@ export function allowListRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox 
       '/ip-allow-lists/:id',
       { schema: { tags, summary: 'Delete an IP allow list no key uses', params: IdParams, response: { 204: NoContent, ...errorResponses } } },
       async (request, reply) => {
-        requireRole(request, 'developer', 'deleting an IP allow list');
+        requireRole(request, LEAST_ROLE_TO_MANAGE.ip_allow_lists, 'deleting an IP allow list');
         const existing = await load(request.params.id);
         await inTransaction(ctx, async (trx) => {
           // Lock the list before looking for keys: a key being written with it holds it FOR SHARE (see

@@ -15,7 +15,7 @@ import { decodePageToken, page } from '../http/pagination';
 import { IdParams, NoContent, errorResponses } from '../../contract/api/common';
 import { OPTIONAL_BODY } from '../http/openapi';
 import { newId } from '../ids';
-import { atLeast, lowerRole } from '../../contract/roles';
+import { atLeast, LEAST_ROLE_TO_MANAGE, lowerRole } from '../../contract/roles';
 
 import { assertAllowListsExist, assertMayManageKey, assertScopesGrantable, futureExpiry, lockKeyReferences, resolveNewKeyOwner } from './rules';
 import { ApiKey, ApiKeyList, CreateApiKeyBody, CreatedApiKey, ListApiKeysQuery, RevokeApiKeyBody, UpdateApiKeyBody } from '../../contract/api/api-keys';
@@ -37,7 +37,7 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       '/api-keys',
       { schema: { tags, summary: 'Create an API key', body: CreateApiKeyBody, response: { 201: CreatedApiKey, ...errorResponses } } },
       async (request, reply) => {
-        requireRole(request, 'developer', 'creating an API key');
+        requireRole(request, LEAST_ROLE_TO_MANAGE.api_keys, 'creating an API key');
         const body = request.body;
         const owner = await resolveNewKeyOwner(db, request, body);
         const ceiling = lowerRole(request.auth.role, owner.role);

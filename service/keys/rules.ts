@@ -11,7 +11,7 @@ import type { StoreDialect } from '../db/connect';
 import type { ApiKeysTable, Database, Role } from '../db/tables';
 import { ApiError, invalidArgument, permissionDenied } from '../errors';
 import { isAdmin, isPrincipal, requireRole } from '../http/auth';
-import { atLeast } from '../../contract/roles';
+import { atLeast, LEAST_ROLE_TO_MANAGE } from '../../contract/roles';
 import { TIME_EXAMPLE, expiryProblem, storedTime } from '../../contract/time';
 import { BUILTIN_PREFIX } from '../scopes/builtin';
 
@@ -20,7 +20,7 @@ export async function serviceAccountRole(db: Kysely<Database>, id: string): Prom
 }
 
 export async function assertMayManageKey(db: Kysely<Database>, request: FastifyRequest, key: ApiKeysTable): Promise<void> {
-  requireRole(request, 'developer', 'changing an API key');
+  requireRole(request, LEAST_ROLE_TO_MANAGE.api_keys, 'changing an API key');
   if (isAdmin(request)) return;
   const role = request.auth.role;
   if (!atLeast(role, key.role)) throw permissionDenied(`key ${key.id} has the ${key.role} role, above this key's ${role} role`);

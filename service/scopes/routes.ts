@@ -4,6 +4,7 @@
  * @module
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { LEAST_ROLE_TO_MANAGE } from '../../contract/roles';
 import { writeAudit } from '../audit/audit-log';
 import type { ServiceContext } from '../context';
 import { forUpdate, inTransaction, isUniqueViolation } from '../db/transaction';
@@ -28,7 +29,7 @@ export function scopeRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       '/scopes',
       { schema: { tags, summary: 'Register a custom scope (admin)', body: CreateScopeBody, response: { 201: Scope, ...errorResponses } } },
       async (request, reply) => {
-        requireRole(request, 'admin', 'registering a scope');
+        requireRole(request, LEAST_ROLE_TO_MANAGE.scopes, 'registering a scope');
         if (request.body.name.startsWith(BUILTIN_PREFIX))
           throw invalidArgument('name', `names starting with ${BUILTIN_PREFIX} are reserved for built-in scopes`);
         const row = { name: request.body.name, description: request.body.description, builtin: 0, created_at: new Date().toISOString() };
@@ -55,7 +56,7 @@ export function scopeRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       '/scopes/:name',
       { schema: { tags, summary: 'Delete a custom scope no key holds (admin)', params: ScopeNameParams, response: { 204: NoContent, ...errorResponses } } },
       async (request, reply) => {
-        requireRole(request, 'admin', 'deleting a scope');
+        requireRole(request, LEAST_ROLE_TO_MANAGE.scopes, 'deleting a scope');
         const name = request.params.name;
         const row = await db.selectFrom('scopes').selectAll().where('name', '=', name).executeTakeFirst();
         if (!row) throw notFound('scope', name);

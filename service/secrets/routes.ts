@@ -9,6 +9,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
+import { LEAST_ROLE_TO_MANAGE } from '../../contract/roles';
 import { writeAudit } from '../audit/audit-log';
 import type { ServiceContext } from '../context';
 import type { SecretsTable, SecretVersionsTable } from '../db/tables';
@@ -66,7 +67,7 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
   };
   const nameTaken = (name: string) => new ApiError('already_exists', `a secret named ${name} exists`, 'name');
   const assertOwnerOrAdmin = (request: FastifyRequest, s: SecretsTable, what: string) => {
-    requireRole(request, 'developer', what);
+    requireRole(request, LEAST_ROLE_TO_MANAGE.secrets, what);
     if (!isAdmin(request) && !isPrincipal(request, s.owner_type, s.owner_id))
       throw permissionDenied(`${what} needs the admin role or ownership of secret ${s.id}`);
   };
@@ -94,7 +95,7 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       '/secrets',
       { schema: { tags, summary: 'Create a secret (a container of versions)', body: CreateSecretBody, response: { 201: Secret, ...errorResponses } } },
       async (request, reply) => {
-        requireRole(request, 'developer', 'creating a secret');
+        requireRole(request, LEAST_ROLE_TO_MANAGE.secrets, 'creating a secret');
         const owner = await resolveNewKeyOwner(db, request, { service_account_id: request.body.service_account_id });
         const now = new Date().toISOString();
         const row: SecretsTable = {

@@ -22,7 +22,7 @@ import {
 } from '../../contract/api/service-accounts';
 import { newId } from '../ids';
 import { revokeKeysOf } from '../keys/revoke-owned';
-import { DEFAULT_ROLE, atLeast } from '../../contract/roles';
+import { DEFAULT_ROLE, atLeast, LEAST_ROLE_TO_MANAGE } from '../../contract/roles';
 
 const tags = ['service-accounts'];
 
@@ -57,7 +57,7 @@ export function serviceAccountRoutes(ctx: ServiceContext): FastifyPluginAsyncTyp
       '/service-accounts',
       { schema: { tags, summary: 'Create a service account', body: CreateServiceAccountBody, response: { 201: ServiceAccount, ...errorResponses } } },
       async (request, reply) => {
-        requireRole(request, 'developer', 'creating a service account');
+        requireRole(request, LEAST_ROLE_TO_MANAGE.service_accounts, 'creating a service account');
         const role = request.body.role ?? DEFAULT_ROLE;
         assertRoleWithin(request, role);
         const now = new Date().toISOString();
@@ -139,7 +139,7 @@ export function serviceAccountRoutes(ctx: ServiceContext): FastifyPluginAsyncTyp
         },
       },
       async (request) => {
-        requireRole(request, 'developer', 'changing a service account');
+        requireRole(request, LEAST_ROLE_TO_MANAGE.service_accounts, 'changing a service account');
         const existing = await load(request.params.id);
         assertRoleWithin(request, existing.role);
         const body = request.body;
@@ -174,7 +174,7 @@ export function serviceAccountRoutes(ctx: ServiceContext): FastifyPluginAsyncTyp
       '/service-accounts/:id',
       { schema: { tags, summary: 'Delete a service account and revoke its keys', params: IdParams, response: { 204: NoContent, ...errorResponses } } },
       async (request, reply) => {
-        requireRole(request, 'developer', 'deleting a service account');
+        requireRole(request, LEAST_ROLE_TO_MANAGE.service_accounts, 'deleting a service account');
         const existing = await load(request.params.id);
         assertRoleWithin(request, existing.role);
         await inTransaction(ctx, async (trx) => {

@@ -5,6 +5,7 @@
  * @module
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { LEAST_ROLE_TO_MANAGE } from '../../contract/roles';
 import { writeAudit } from '../audit/audit-log';
 import type { ServiceContext } from '../context';
 import type { Transaction } from 'kysely';
@@ -37,7 +38,7 @@ export function userRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       '/users',
       { schema: { tags, summary: 'Create a user (admin)', body: CreateUserBody, response: { 201: User, ...errorResponses } } },
       async (request, reply) => {
-        requireRole(request, 'admin', 'creating a user');
+        requireRole(request, LEAST_ROLE_TO_MANAGE.users, 'creating a user');
         const now = new Date().toISOString();
         const row: UsersTable = { id: newId('user'), ...request.body, email: request.body.email.toLowerCase(), disabled: 0, created_at: now, updated_at: now };
         try {
@@ -95,7 +96,7 @@ export function userRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       '/users/:id',
       { schema: { tags, summary: 'Change a user (admin)', params: IdParams, body: UpdateUserBody, response: { 200: User, ...errorResponses } } },
       async (request) => {
-        requireRole(request, 'admin', 'changing a user');
+        requireRole(request, LEAST_ROLE_TO_MANAGE.users, 'changing a user');
         const body = request.body;
         const existing = await load(request.params.id);
         const losesAdmin = existing.role === 'admin' && ((body.role !== undefined && body.role !== 'admin') || body.disabled === true);
@@ -137,7 +138,7 @@ export function userRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        requireRole(request, 'admin', 'deleting a user');
+        requireRole(request, LEAST_ROLE_TO_MANAGE.users, 'deleting a user');
         const existing = await load(request.params.id);
         await inTransaction(ctx, async (trx) => {
           if (existing.role === 'admin') await assertAnotherAdmin(ctx, trx, existing.id);

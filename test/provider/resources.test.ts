@@ -5,6 +5,7 @@
  * must keep the object in state. Each type's Terraform story (its example, plan text, `terraform import`,
  * a diagnostic in the CLI) is in test/e2e/keyplane.resources.test.ts.
  */
+import { KeyplaneClient } from '../../client';
 import { type Diagnostic, diagnosticText as text, type InProcessProvider, inProcessProvider } from '../helpers/in-process';
 import { type HttpService, startHttpService } from '../helpers/service';
 import { type Fault, faultyProxy } from '../helpers/faulty-proxy';
@@ -86,6 +87,17 @@ describe('keyplane_service_account', () => {
     await sa.apply(config);
     expect((await sa.plan(config)).action).toBe('no-op');
     await sa.destroy();
+  });
+
+  test('a viewer key may manage no service account: the plan fails at role, as the service would refuse it', async () => {
+    const user = await service.client.createUser({ email: 'viewer@example.com', name: 'Viewer', role: 'viewer' });
+    const key = await service.client.createApiKey({ name: 'viewer', user_id: user.id, role: 'viewer' });
+    const viewer = await inProcessProvider(service, { apiKey: key.secret });
+    const failed = await viewer.resource('keyplane_service_account', 'sa').plan({ name: 'by-viewer', role: 'viewer' }, { expectError: true });
+    expect(failed.errors[0]).toMatchObject({ summary: 'Role Too Low To Manage Service Accounts', attribute: 'role' });
+    expect(failed.errors[0]!.detail).toMatch(/acts as viewer; .* needs the developer role or higher/);
+    const asViewer = new KeyplaneClient({ endpoint: service.endpoint, apiKey: key.secret, retries: 0 });
+    await expect(asViewer.createServiceAccount({ name: 'by-viewer' })).rejects.toMatchObject({ status: 403, code: 'permission_denied' });
   });
 });
 

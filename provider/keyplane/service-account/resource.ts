@@ -26,7 +26,7 @@ import {
 } from '../../sdk';
 import { ConfiguredByProvider } from '../provider-data';
 import { addClientError, isNotFound } from '../client-errors';
-import { DEFAULT_ROLE, atLeast, isRole } from '../../../contract/roles';
+import { DEFAULT_ROLE, atLeast, isRole, LEAST_ROLE_TO_MANAGE } from '../../../contract/roles';
 import { DESCRIPTION_TEXT, NAME_RANGE_TEXT, ROLE_NAMES_TEXT, descriptionLength, nameLength, roleChoice } from '../limits';
 
 export const serviceAccountSchema = resourceSchema({
@@ -70,7 +70,7 @@ export class ServiceAccountResource extends ConfiguredByProvider implements Reso
 
   /**
    * The service lets a key manage only accounts whose role is not above the key's own (and needs at least
-   * developer for any change; service/service-accounts/routes.ts). The provider knows its key's effective
+   * LEAST_ROLE_TO_MANAGE.service_accounts for any change; contract/roles.ts). The provider knows its key's effective
    * role from configure's whoami, so a plan that apply would refuse fails here, at role.
    */
   modifyPlan(req: ModifyPlanRequest<Schema>, resp: ModifyPlanResponse<Schema>): void {
@@ -81,11 +81,12 @@ export class ServiceAccountResource extends ConfiguredByProvider implements Reso
     const changing = resp.plan === null || req.state === null || !resp.plan.value.equals(req.rawState);
     if (!changing) return;
     const path = [{ attr: 'role' }];
-    if (!atLeast(acting, 'developer')) {
+    const least = LEAST_ROLE_TO_MANAGE.service_accounts;
+    if (!atLeast(acting, least)) {
       resp.diagnostics.addAttributeError(
         path,
         'Role Too Low To Manage Service Accounts',
-        `The provider's key acts as ${acting}; creating, changing or deleting a service account needs developer or admin. Use a key with a higher role.`,
+        `The provider's key acts as ${acting}; creating, changing or deleting a service account needs the ${least} role or higher. Use a key with a higher role.`,
       );
       return;
     }
