@@ -1,5 +1,5 @@
 /**
- * @module cty/msgpack/arbitraries
+ * @module cty/msgpack/arbitraries.test-support
  * fast-check arbitraries for the codec property tests (msgpack here, JSON in ../json): types of every kind,
  * nested, with optional-attribute markers and dynamic slots; and values conforming to a type, with nulls and
  * (refined) unknowns at every level, numbers beyond 2^64, decimals no float holds, ±Infinity, sets given
