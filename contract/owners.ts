@@ -1,6 +1,6 @@
 /**
  * Who owns a key, secret or other resource: a user or a service account. Ids carry their kind in a prefix
- * (contract/ids.ts).
+ * (service/ids.ts).
  * @module
  */
 export const OWNER_TYPES = ['user', 'service_account'] as const;

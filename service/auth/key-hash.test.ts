@@ -1,5 +1,5 @@
 /**
- * Key hashing and the pieces of the key format the table tests in key-format.test.ts leave to properties:
+ * Key hashing and the pieces of the key format the table tests in contract/key-format.test.ts leave to properties:
  * base62 round trips, typos the checksum must catch, and the constant-time comparison.
  */
 import * as crypto from 'node:crypto';

@@ -2,8 +2,8 @@
  * The ephemeral resources under the real terraform against a real `keyplane server`: keyplane_secret_version
  * reads a secret's entries into another provider's configuration and into another provider's write-only
  * argument; keyplane_api_key makes a key for each walk and revokes it when Terraform closes it. Every saved
- * plan and state is scanned: the values never appear in them. Open, renew and close, and every check of the
- * two, are tested in process in test/provider/ephemeral.test.ts.
+ * plan and state is scanned: the values never appear in them. Open and close, and every check of the two,
+ * are tested in process in test/provider/ephemeral.test.ts; renew in provider/keyplane/ephemeral/api-key.test.ts.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';

@@ -5,8 +5,9 @@
  * `terraform init` uses, apply examples/quickstart, and prove the state holds no secret; this test checks
  * each claim itself, from the files and the service. Run again it reuses the service and changes nothing;
  * with port 7420 taken it moves, unless the port was chosen (--port, KEYPLANE_QUICKSTART_PORT): then it
- * refuses; a leftover service that does not answer is restarted; quickstart-clean.sh stops the service and
- * removes the data dir.
+ * refuses; a leftover service that does not answer is restarted; `npm run quickstart:clean`
+ * (scripts/quickstart-clean.sh, the wrapper of scripts/quickstart/clean.ts) stops the service and removes
+ * the data dir.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';

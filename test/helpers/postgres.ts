@@ -3,10 +3,11 @@
  * database. initdb refuses to run as root, so when the tests run as root the server runs as the `postgres`
  * (or else `nobody`) user through `runuser`, in a temp dir chowned to that user.
  *
- * Missing server binaries fail the run in CI (CI set) and skip loudly elsewhere: use `describePostgres`
- * (alias `describeWithPostgres`) in place of `describe`, and `describeSqlite` for the SQLite half of a file
- * that tests both stores (the halves run in different Jest projects: jest.config.js). The binaries are looked for on PATH, then in
- * /usr/lib/postgresql/<newest>/bin; KEYPLANE_TEST_POSTGRES_BIN overrides (`none`: act as if missing).
+ * Missing server binaries fail the run in CI (CI set) and skip loudly elsewhere: use `describePostgres` in
+ * place of `describe`, and `describeSqlite` for the SQLite half of a file that tests both stores (the halves
+ * run in different Jest projects: jest.config.js, which finds the PostgreSQL files by the name
+ * `describePostgres(`). The binaries are looked for on PATH, then in /usr/lib/postgresql/<newest>/bin;
+ * KEYPLANE_TEST_POSTGRES_BIN overrides (`none`: act as if missing).
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
@@ -73,6 +74,10 @@ export function describePostgres(name: string, fn: () => void): void {
   describe.skip(name, fn);
 }
 
+/**
+ * Nothing calls it, and nothing should: jest.config.js picks the postgres project's files by `describePostgres(`,
+ * so outside test/e2e a file calling only this alias would never run its PostgreSQL half.
+ */
 export const describeWithPostgres = describePostgres;
 
 /**

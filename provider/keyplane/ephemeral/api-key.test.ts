@@ -1,7 +1,7 @@
 /**
- * The ephemeral key's renew and close against a real `keyplane server` over HTTP: Terraform renews only
- * runs longer than two thirds of the ttl, which the end-to-end tests (test/e2e/keyplane.ephemeral) do not
- * wait for, so renew is driven here directly.
+ * The ephemeral key's renew and close against a real service over HTTP (test/helpers/service.ts): Terraform
+ * renews only runs longer than two thirds of the ttl, which neither test/e2e/keyplane.ephemeral.test.ts nor
+ * test/provider/ephemeral.test.ts waits for, so renew is driven here directly.
  */
 import { Diagnostics, PrivateState, StateWriter, Value } from '../../sdk';
 import { type HttpService, startHttpService } from '../../../test/helpers/service';

@@ -29,7 +29,7 @@ import { PLAIN_UNKNOWN, encodeUnknown } from './unknown';
 /** What the walk hands to @msgpack/msgpack: a JS value it writes as the msgpack we mean. */
 type Tree = null | boolean | number | bigint | string | Uint8Array | ExtData | Tree[] | { [k: string]: Tree };
 
-// useBigInt64 lets bigints through as int64/uint64 (without it the library refuses them, pitfall 10).
+// useBigInt64 lets bigints through as int64/uint64 (without it the library refuses them: docs/sdk/node-pitfalls.md#numbers).
 // maxDepth: the library's default of 100 is too shallow for nested blocks inside dynamic wrappers.
 const encoder = new Encoder({ useBigInt64: true, maxDepth: 2000 });
 

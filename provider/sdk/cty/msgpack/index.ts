@@ -10,7 +10,7 @@
  *
  * Files: encode.ts and decode.ts walk the type; unknown.ts holds unknowns and refinements (extension 0x0c);
  * dynamic.ts the `[type, value]` wrapper; reader.ts the byte-level reader; conformance.ts the checks both
- * codecs share; arbitraries.ts the fast-check generators the property tests (here and in ../json) use.
+ * codecs share; arbitraries.test-support.ts the fast-check generators the property tests (here and in ../json) use.
  */
 export { encodeMsgpack } from './encode';
 export { decodeMsgpack } from './decode';

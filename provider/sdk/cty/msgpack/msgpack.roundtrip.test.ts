@@ -1,5 +1,5 @@
 /**
- * Properties over arbitrary types and values (arbitraries.ts): the round trip is exact, what we write is
+ * Properties over arbitrary types and values (arbitraries.test-support.ts): the round trip is exact, what we write is
  * well-formed msgpack to an independent decoder (@msgpack/msgpack), and writing is deterministic.
  * Run counts keep each property to a second or two on a 2-core machine.
  */
