@@ -75,12 +75,6 @@ export function describePostgres(name: string, fn: () => void): void {
 }
 
 /**
- * Nothing calls it, and nothing should: jest.config.js picks the postgres project's files by `describePostgres(`,
- * so outside test/e2e a file calling only this alias would never run its PostgreSQL half.
- */
-export const describeWithPostgres = describePostgres;
-
-/**
  * `describe` for the SQLite half of a file that also calls describePostgres: the unit project runs it, the
  * postgres project (which runs the PostgreSQL half) leaves it out, so no test runs twice.
  */
