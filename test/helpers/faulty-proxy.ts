@@ -20,10 +20,7 @@ export interface FaultyProxy {
   close(): Promise<void>;
 }
 
-/**
- * An HTTP proxy in front of the real service that answers chosen requests with a fault (a 503 from an
- * overloaded store, a 401), passing everything else through: how the tests make one step fail for real.
- */
+/** Starts a proxy in front of `service`; every request passes through until `fail` says otherwise. */
 export async function faultyProxy(service: { endpoint: string }): Promise<FaultyProxy> {
   const faults = new Map<string, { method: string; path: string | RegExp; fault: Fault; left: number }>();
   const counts = new Map<string, number>();
