@@ -26,7 +26,7 @@ export const LIMITS = {
   page: { sizeMin: 1, sizeMax: 200, sizeDefault: 50, tokenMax: 200 },
   /** A time given as text (expires_at, since, until). */
   timeText: { max: 64 },
-  secretEntries: { max: 256, keyPattern: '^[A-Za-z0-9_.-]{1,128}$', valueMax: 65536 },
+  secretEntries: { max: 256, keyPattern: '^[A-Za-z0-9_.-]{1,128}$', keyText: '1 to 128 letters, digits, _ . or -', valueMax: 65536 },
   /** Secret versions are PostgreSQL integers. */
   secretVersion: { min: 1, max: 2147483647 },
   /** The key given to verify. */

@@ -35,4 +35,4 @@ export function choicesText(values: readonly string[]): string {
 }
 
 /** Names of secret entries. */
-export const entryKey = () => matchesRegex(new RegExp(LIMITS.secretEntries.keyPattern), 'must be 1 to 128 letters, digits, _ . or -');
+export const entryKey = () => matchesRegex(new RegExp(LIMITS.secretEntries.keyPattern), LIMITS.secretEntries.keyText);

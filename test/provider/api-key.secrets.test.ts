@@ -89,6 +89,16 @@ test('pgp_key with output_to_secret_store is refused at plan', async () => {
   expect(text(failed.errors)).toMatch(/Conflicting Secret Outputs/);
 });
 
+test('output_to_secret_store: an entry_key the store would refuse fails at validate, at entry_key, saying what it may hold', async () => {
+  const secret = await service.client.createSecret({ name: 'entry-key-check' });
+  const failed = await p
+    .resource('keyplane_api_key', 'k')
+    .plan({ name: 'bad-entry', output_to_secret_store: { secret_id: secret.id, entry_key: 'api key!' } }, { expectError: true });
+  expect(failed.errors).toHaveLength(1);
+  expect(failed.errors[0]).toMatchObject({ summary: 'Invalid Attribute Value', attribute: 'output_to_secret_store.entry_key' });
+  expect(failed.errors[0]!.detail).toBe('"api key!" is not valid: it must be 1 to 128 letters, digits, _ . or -.');
+});
+
 test('output_to_secret_store: the version holds a key that authenticates, moving it keeps the key, removing the block replaces it, destroy destroys the version', async () => {
   const a = await service.client.createSecret({ name: 'store-a' });
   const b = await service.client.createSecret({ name: 'store-b' });
