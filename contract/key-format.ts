@@ -54,3 +54,9 @@ export function isWellFormedKey(candidate: string): boolean {
 export function displayPrefix(key: string): string {
   return `${key.slice(0, KEY_PREFIX.length + 4)}…${key.slice(-4)}`;
 }
+
+/**
+ * Anything shaped like a key, whole or truncated or with a wrong character after its first eight: what logs
+ * must never print (service/http/log-safety.ts).
+ */
+export const KEY_SHAPED = /kp_[0-9A-Za-z]{8,}/g;

@@ -7,11 +7,13 @@
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { LoggerOptions } from 'pino';
 import { auditRoutes } from './audit/routes';
 import { allowListRoutes } from './allow-lists/routes';
 import type { ServiceContext } from './context';
 import { bearerAuth } from './http/auth';
 import { installErrorHandler } from './http/error-handler';
+import { safeLoggerOptions } from './http/log-safety';
 import { ErrorResponse } from '../contract/api/common';
 import { type OpenApiDocument, markOptionalBodies } from './http/openapi';
 import { rejectNulCharacters, validatorCompiler } from './http/validation';
@@ -24,13 +26,10 @@ import { userRoutes } from './users/routes';
 
 export const BODY_LIMIT = 1024 * 1024;
 
-/** Paths and headers pino must never print: keys travel in the Authorization header and in verify bodies. */
-export const LOG_REDACT = ['req.headers.authorization', 'req.headers.cookie', 'req.body', 'res.body'];
-
 export interface AppOptions {
   /**
-   * Pino options (LOG_REDACT is applied unless they name their own `redact`), or a pino logger built by the
-   * caller, which should redact LOG_REDACT itself as the server's does.
+   * Pino options (they get LOG_SAFETY, service/http/log-safety.ts), or a pino logger built by the caller,
+   * which should carry LOG_SAFETY itself as the server's does.
    */
   logger?: FastifyServerOptions['logger'] | FastifyBaseLogger;
   /** A pino logger built by the caller; the same as passing it as `logger`. */
@@ -50,15 +49,13 @@ function isLogger(value: unknown): value is FastifyBaseLogger {
   );
 }
 
-/** Fastify 5 takes a logger instance only as `loggerInstance`; options get the redaction the server uses. */
+/** Fastify 5 takes a logger instance only as `loggerInstance`; options get the safety the server's logger has. */
 function loggerOptions(options: AppOptions): Pick<FastifyServerOptions, 'logger' | 'loggerInstance'> {
   const logger = options.loggerInstance ?? options.logger;
   if (isLogger(logger)) return { loggerInstance: logger };
   if (!logger) return { logger: false };
   const given = logger === true ? {} : (logger as Exclude<FastifyServerOptions['logger'], boolean | undefined>);
-  return {
-    logger: { ...given, redact: (given as { redact?: unknown }).redact ?? { paths: LOG_REDACT, censor: '[redacted]' } } as FastifyServerOptions['logger'],
-  };
+  return { logger: safeLoggerOptions(given as LoggerOptions) as FastifyServerOptions['logger'] };
 }
 
 export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): Promise<FastifyInstance> {

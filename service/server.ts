@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import pino from 'pino';
-import { LOG_REDACT, buildApp } from './app';
+import { buildApp } from './app';
+import { LOG_SAFETY } from './http/log-safety';
 import { isInitialised } from './bootstrap';
 import { type ServiceContext, createContext } from './context';
 import { MASTER_KEY_FILE, readMasterKeyFile } from './crypto/master-key';
@@ -74,7 +75,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { host, port } = parseListen(options.listen);
   const paths = storePaths(options);
   checkTrustedProxies(options.trustedProxies ?? []);
-  const logger = pino({ level: options.logLevel ?? 'info', redact: { paths: LOG_REDACT, censor: '[redacted]' } });
+  const logger = pino({ level: options.logLevel ?? 'info', ...LOG_SAFETY });
   const https = options.tlsCert || options.tlsKey ? loadTls(options.tlsCert, options.tlsKey) : undefined;
   const ctx: ServiceContext = await createContext({
     databaseUrl: options.databaseUrl,

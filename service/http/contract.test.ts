@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { LOG_REDACT } from '../app';
+import { LOG_SAFETY } from './log-safety';
 import { ERROR_CODES } from '../errors';
 import { startTestService, type TestService } from '../../test/helpers/service';
 
@@ -111,7 +111,7 @@ test('no key or secret value reaches the log at trace level', async () => {
       done();
     },
   });
-  const logger = pino({ level: 'trace', redact: { paths: LOG_REDACT, censor: '[redacted]' } }, sink);
+  const logger = pino({ level: 'trace', ...LOG_SAFETY }, sink);
   const svc = await startTestService({ app: { loggerInstance: logger } });
   try {
     const created = (await svc.call('POST', '/v1/api-keys', { name: 'logged', scopes: ['keyplane.keys.verify'] })).body.secret as string;

@@ -4,7 +4,7 @@
  */
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { LOG_REDACT } from '../app';
+import { LOG_SAFETY } from './log-safety';
 import { startTestService, type TestService } from '../../test/helpers/service';
 
 function sink() {
@@ -36,6 +36,7 @@ async function fullFlow(svc: TestService): Promise<string[]> {
   await svc.request({ method: 'POST', url: '/v1/keys/verify', body: `{"key":"${other}",`, key: created, headers: { 'content-type': 'application/json' } }); // invalid JSON
   await svc.request({ method: 'POST', url: '/v1/keys/verify', body: `key=${other}`, key: created, headers: { 'content-type': 'text/plain' } }); // 415
   await svc.call('GET', '/v1/whoami', undefined, `${created.slice(0, -1)}x`); // 401
+  await svc.request({ method: 'GET', url: `/v1/api-keys?name_prefix=${other}` }); // a key pasted into a URL
   const secretId = (await svc.call('POST', '/v1/secrets', { name: 'logged-secret' })).body.id as string;
   const value = 'entry-value-5d1e2b7a9c44f0';
   await svc.call('POST', `/v1/secrets/${secretId}/versions`, { entries: { password: value } });
@@ -61,7 +62,7 @@ async function fullFlow(svc: TestService): Promise<string[]> {
 
 test('a pino logger passed as `logger` at trace level sees the flow but no key or secret', async () => {
   const out = sink();
-  const logger = pino({ level: 'trace', redact: { paths: LOG_REDACT, censor: '[redacted]' } }, out.stream);
+  const logger = pino({ level: 'trace', ...LOG_SAFETY }, out.stream);
   const svc = await startTestService({ app: { logger } });
   try {
     const secrets = await fullFlow(svc);
@@ -74,7 +75,7 @@ test('a pino logger passed as `logger` at trace level sees the flow but no key o
   }
 });
 
-test('pino options get LOG_REDACT, even with a serializer that prints headers and bodies', async () => {
+test('pino options get LOG_SAFETY, even with a serializer that prints headers and bodies', async () => {
   const out = sink();
   const svc = await startTestService({
     app: {
@@ -98,6 +99,24 @@ test('pino options get LOG_REDACT, even with a serializer that prints headers an
     expect(log).toContain('[redacted]'); // the authorization header was there to redact
     expect(log).toContain('"url":"/v1/whoami"');
     expectAbsent(log, secrets);
+  } finally {
+    await svc.close();
+  }
+});
+
+test('a key placed in a URL, in its path or its query, is not logged at info level, whole or in part', async () => {
+  const out = sink();
+  const logger = pino({ level: 'info', ...LOG_SAFETY }, out.stream);
+  const svc = await startTestService({ app: { logger } });
+  try {
+    const key = (await svc.call('POST', '/v1/api-keys', { name: 'in-a-url' })).body.secret as string;
+    await svc.request({ method: 'GET', url: `/v1/api-keys?name_prefix=${key}` });
+    await svc.request({ method: 'GET', url: `/v1/api-keys/${key}` });
+    await svc.request({ method: 'GET', url: `/v1/whoami?api_key=${key}`, key: null });
+    await svc.request({ method: 'GET', url: `/v1/nowhere/${key.slice(0, -2)}` }); // truncated, on a 404 route
+    const log = out.text();
+    expect(log).toContain('"url":"/v1/api-keys?name_prefix='); // the requests were logged
+    expectAbsent(log, [key]);
   } finally {
     await svc.close();
   }
