@@ -56,6 +56,7 @@ export async function initialise(ctx: ServiceContext, admin: { email: string; na
         revoke_reason: null,
         last_used_at: null,
         last_used_ip: null,
+        last_used_claimed_ip: null,
       })
       .execute();
     await writeAudit(trx, { action: 'server.init', target: { type: 'user', id: userId }, details: { key_id: keyId } });

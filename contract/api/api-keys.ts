@@ -48,7 +48,13 @@ export const ApiKey = Type.Object(
     revoked_at: NullableTimestamp,
     revoke_reason: Type.Union([Type.String(), Type.Null()]),
     last_used_at: NullableTimestamp,
-    last_used_ip: Type.Union([Type.String(), Type.Null()]),
+    last_used_ip: Type.Union([Type.String(), Type.Null()], {
+      description: 'The address Keyplane saw the last use come from: the key’s own caller, or for a use through POST /v1/keys/verify the verifying service.',
+    }),
+    last_used_claimed_ip: Type.Union([Type.String(), Type.Null()], {
+      description:
+        'For a last use through POST /v1/keys/verify, the client_ip the verifying service reported (its claim, not checked by Keyplane); otherwise null.',
+    }),
   },
   { $id: 'ApiKey' },
 );

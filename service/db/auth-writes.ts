@@ -20,7 +20,7 @@ export const AUTH_TABLES: readonly (keyof Database)[] = ['api_keys', 'users', 's
 /** Columns of those tables that verification does not read: writing only these changes nothing it caches. */
 const NOT_AUTH_COLUMNS: Partial<Record<keyof Database, readonly string[]>> = {
   // Written in batches after verifications (service/keys/last-used.ts).
-  api_keys: ['last_used_at', 'last_used_ip'],
+  api_keys: ['last_used_at', 'last_used_ip', 'last_used_claimed_ip'],
 };
 
 export class AuthWriteOutsideTransactionError extends Error {

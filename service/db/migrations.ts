@@ -142,6 +142,17 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  '0002_last_used_claimed_ip': {
+    // biome-ignore lint/suspicious/noExplicitAny: a migration sees the schema of its time, not today's
+    async up(db: Kysely<any>) {
+      // A verifying service's client_ip claim, kept apart from the address Keyplane saw (last_used_ip).
+      await db.schema.alterTable('api_keys').addColumn('last_used_claimed_ip', 'text').execute();
+    },
+    // biome-ignore lint/suspicious/noExplicitAny: a migration sees the schema of its time, not today's
+    async down(db: Kysely<any>) {
+      await db.schema.alterTable('api_keys').dropColumn('last_used_claimed_ip').execute();
+    },
+  },
 };
 
 class StaticProvider implements MigrationProvider {

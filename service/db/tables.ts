@@ -50,6 +50,7 @@ export interface ApiKeysTable {
   revoke_reason: string | null;
   last_used_at: string | null;
   last_used_ip: string | null;
+  last_used_claimed_ip: string | null;
 }
 
 export interface ApiKeyAllowListsTable {

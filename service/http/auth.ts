@@ -44,7 +44,7 @@ export function bearerAuth(ctx: ServiceContext) {
       await audit(ctx, request, 'missing', undefined);
       throw new ApiError('unauthenticated', 'send an API key as "Authorization: Bearer kp_…"');
     }
-    const outcome = await ctx.verifier.verify({ key: match[1]!, clientIp: request.ip });
+    const outcome = await ctx.verifier.verify({ key: match[1]!, seenIp: request.ip });
     if (!outcome.valid) {
       await audit(ctx, request, outcome.reason, outcome.record?.keyId);
       if (outcome.reason === 'ip_not_allowed') throw new ApiError('permission_denied', FAILURE_MESSAGES.ip_not_allowed);

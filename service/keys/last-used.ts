@@ -1,5 +1,6 @@
 /**
- * Last-used time and address, recorded for every successful verification but written in batches, so
+ * Last-used time and addresses (the one Keyplane saw, and the one a verifying service claimed), recorded for
+ * every successful verification but written in batches, so
  * verification does no database write per request. Pending records are flushed on an interval and at
  * shutdown; a later use of the same key replaces an earlier pending one.
  * @module
@@ -7,8 +8,14 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables';
 
+interface Use {
+  at: string;
+  seenIp: string | null;
+  claimedIp: string | null;
+}
+
 export class LastUsedRecorder {
-  private pending = new Map<string, { at: string; ip: string | null }>();
+  private pending = new Map<string, Use>();
   private timer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -23,8 +30,8 @@ export class LastUsedRecorder {
     this.timer.unref();
   }
 
-  record(keyId: string, ip: string | null): void {
-    this.pending.set(keyId, { at: new Date().toISOString(), ip });
+  record(keyId: string, from: Omit<Use, 'at'>): void {
+    this.pending.set(keyId, { at: new Date().toISOString(), ...from });
   }
 
   /** Writes what is pending; concurrent calls queue behind each other. */
@@ -47,7 +54,7 @@ export class LastUsedRecorder {
         for (const [id, use] of batch) {
           await trx
             .updateTable('api_keys')
-            .set({ last_used_at: use.at, last_used_ip: use.ip })
+            .set({ last_used_at: use.at, last_used_ip: use.seenIp, last_used_claimed_ip: use.claimedIp })
             .where('id', '=', id)
             .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', use.at)]))
             .execute();

@@ -78,6 +78,7 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
               revoke_reason: null,
               last_used_at: null,
               last_used_ip: null,
+              last_used_claimed_ip: null,
             })
             .execute();
           if (allowListIds.length)

@@ -25,7 +25,14 @@ export type VerifyOutcome = { valid: true; record: AuthRecord } | { valid: false
 
 export interface VerifyInput {
   key: string;
-  clientIp?: string;
+  /** The address Keyplane saw the request come from (the socket, or a trusted proxy's X-Forwarded-For). */
+  seenIp: string;
+  /**
+   * Set by POST /v1/keys/verify only: where the verifying service says the key was presented (its
+   * client_ip; null when it gave none). Allow lists are then checked against this claim, and it is recorded
+   * apart from seenIp. Absent when the key itself calls the API: allow lists are checked against seenIp.
+   */
+  claimedIp?: string | null;
   requiredScopes?: string[];
 }
 
@@ -57,13 +64,14 @@ export class Verifier {
     if (record.expiresAt !== null && record.expiresAt <= this.now()) return { valid: false, reason: 'expired', record };
     if (record.ownerDisabled) return { valid: false, reason: 'owner_disabled', record };
     if (record.ranges) {
-      const address = input.clientIp ? parseAddress(input.clientIp) : undefined;
+      const checked = input.claimedIp === undefined ? input.seenIp : input.claimedIp;
+      const address = checked ? parseAddress(checked) : undefined;
       // No address with a restricted key fails closed: the caller must say where the key was presented.
       if (!address || !addressInRanges(address, record.ranges)) return { valid: false, reason: 'ip_not_allowed', record };
     }
     const missing = (input.requiredScopes ?? []).filter((s) => !record.scopes.includes(s));
     if (missing.length > 0) return { valid: false, reason: 'scope_missing', record, missingScopes: missing };
-    this.lastUsed.record(record.keyId, input.clientIp ?? null);
+    this.lastUsed.record(record.keyId, { seenIp: input.seenIp, claimedIp: input.claimedIp ?? null });
     return { valid: true, record };
   }
 

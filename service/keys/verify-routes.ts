@@ -35,7 +35,12 @@ export function verifyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         // A mistyped key is a caller error, reported without a lookup (the checksum catches it).
         if (!isWellFormedKey(body.key)) throw invalidArgument('key', 'key is not a well-formed Keyplane key (kp_…, checksum mismatch or wrong length)');
         if (body.client_ip !== undefined && !parseAddress(body.client_ip)) throw invalidArgument('client_ip', 'client_ip is not an IPv4 or IPv6 address');
-        const outcome = await ctx.verifier.verify({ key: body.key, clientIp: body.client_ip, requiredScopes: body.required_scopes });
+        const outcome = await ctx.verifier.verify({
+          key: body.key,
+          seenIp: request.ip,
+          claimedIp: body.client_ip ?? null,
+          requiredScopes: body.required_scopes,
+        });
         if (!outcome.valid && (outcome.reason === 'unknown' || !outcome.record)) return { valid: false, reason: 'unknown' };
         const r = outcome.record!;
         const identity = {

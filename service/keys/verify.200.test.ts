@@ -185,7 +185,7 @@ describe('400 and 403', () => {
 });
 
 describe('last use', () => {
-  test('appears after the batched flush, with the address verified from', async () => {
+  test('appears after the batched flush, with the address the key was verified for', async () => {
     const k = await make();
     // Hold the interval's flush while checking nothing was written yet, so the check cannot race it.
     const held = jest.spyOn(svc.ctx.lastUsed, 'flush').mockImplementation(() => Promise.resolve());
@@ -201,8 +201,25 @@ describe('last use', () => {
       await new Promise((r) => setTimeout(r, 25));
       row = (await svc.call('GET', `/v1/api-keys/${k.api_key.id}`)).body;
     } while (row.last_used_at === null && Date.now() < deadline);
-    expect(row.last_used_ip).toBe('2001:db8::7');
+    expect(row).toMatchObject({ last_used_ip: '127.0.0.1', last_used_claimed_ip: '2001:db8::7' });
     expect(Date.now() - Date.parse(row.last_used_at)).toBeLessThan(5000);
+  });
+
+  test('through verify, the address Keyplane saw and the verifier’s claim are recorded apart', async () => {
+    const k = await make();
+    await svc.request({
+      method: 'POST',
+      url: '/v1/keys/verify',
+      body: { key: k.secret, client_ip: '192.0.2.77' },
+      key: verifier.key,
+      remoteAddress: '198.51.100.5',
+    });
+    await svc.ctx.lastUsed.flush();
+    expect((await svc.call('GET', `/v1/api-keys/${k.api_key.id}`)).body).toMatchObject({ last_used_ip: '198.51.100.5', last_used_claimed_ip: '192.0.2.77' });
+    // A later use over the API itself has no claim.
+    await svc.request({ method: 'GET', url: '/v1/whoami', key: k.secret, remoteAddress: '203.0.113.8' });
+    await svc.ctx.lastUsed.flush();
+    expect((await svc.call('GET', `/v1/api-keys/${k.api_key.id}`)).body).toMatchObject({ last_used_ip: '203.0.113.8', last_used_claimed_ip: null });
   });
 
   test('a key used over the API records the peer address', async () => {
@@ -234,7 +251,7 @@ describe('last use', () => {
       expect(during).toBe(before);
       await svc.ctx.lastUsed.flush();
       expect(version()).toBeGreaterThan(before);
-      expect((await svc.call('GET', `/v1/api-keys/${k.api_key.id}`)).body.last_used_ip).toBe('192.0.2.99');
+      expect((await svc.call('GET', `/v1/api-keys/${k.api_key.id}`)).body.last_used_claimed_ip).toBe('192.0.2.99');
     } finally {
       watcher.close();
     }

@@ -89,6 +89,6 @@ test('last use is recorded in batches, not by each verification', async () => {
   expect(writes).toEqual([]);
   await svc.ctx.lastUsed.flush();
   const row = (await svc.call('GET', `/v1/api-keys/${k.api_key.id}`)).body;
-  expect(row.last_used_ip).toBe('192.0.2.1');
+  expect(row).toMatchObject({ last_used_ip: '127.0.0.1', last_used_claimed_ip: '192.0.2.1' });
   expect(Date.parse(row.last_used_at)).toBeGreaterThan(Date.now() - 10_000);
 });

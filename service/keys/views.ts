@@ -51,6 +51,7 @@ export async function toApiKeys(db: Kysely<Database>, rows: ApiKeysTable[]): Pro
       revoke_reason: r.revoke_reason,
       last_used_at: r.last_used_at,
       last_used_ip: r.last_used_ip,
+      last_used_claimed_ip: r.last_used_claimed_ip,
     };
   });
 }

@@ -74,7 +74,7 @@ describePostgres('the service on PostgreSQL', () => {
     });
     // The last-used record of the successful verification reached PostgreSQL.
     await svc.ctx.lastUsed.flush();
-    expect((await svc.call('GET', `/v1/api-keys/${created.api_key.id}`)).body.last_used_ip).toBe('192.0.2.1');
+    expect((await svc.call('GET', `/v1/api-keys/${created.api_key.id}`)).body).toMatchObject({ last_used_ip: '127.0.0.1', last_used_claimed_ip: '192.0.2.1' });
   });
 
   test('secrets: versions merge, remove, check-and-set, destroy', async () => {

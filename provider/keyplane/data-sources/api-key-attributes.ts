@@ -28,7 +28,14 @@ export const apiKeyComputedAttributes = {
     computed: true,
     description: 'When the key last authenticated a request (RFC 3339), or null if never. Recorded with a short delay.',
   }),
-  last_used_ip: stringAttr({ computed: true, description: 'The client address of that request, or null.' }),
+  last_used_ip: stringAttr({
+    computed: true,
+    description: 'The address Keyplane saw that request come from (for a key checked through verify, the verifying service), or null.',
+  }),
+  last_used_claimed_ip: stringAttr({
+    computed: true,
+    description: 'For a last use through verify, the client address the verifying service reported (its claim), or null.',
+  }),
 } as const;
 
 export function apiKeyValues(k: ApiKey) {
@@ -52,5 +59,6 @@ export function apiKeyValues(k: ApiKey) {
     revoke_reason: k.revoke_reason,
     last_used_at: k.last_used_at,
     last_used_ip: k.last_used_ip,
+    last_used_claimed_ip: k.last_used_claimed_ip,
   };
 }

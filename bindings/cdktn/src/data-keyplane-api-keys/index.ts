@@ -140,6 +140,11 @@ export class DataKeyplaneApiKeysApiKeysOutputReference extends cdktn.ComplexObje
     return this.getStringAttribute('last_used_at');
   }
 
+  // last_used_claimed_ip - computed: true, optional: false, required: false
+  public get lastUsedClaimedIp() {
+    return this.getStringAttribute('last_used_claimed_ip');
+  }
+
   // last_used_ip - computed: true, optional: false, required: false
   public get lastUsedIp() {
     return this.getStringAttribute('last_used_ip');
