@@ -20,6 +20,7 @@ import { atLeast, LEAST_ROLE_TO_MANAGE, lowerRole } from '../../contract/roles';
 import { assertAllowListsExist, assertMayManageKey, assertScopesGrantable, futureExpiry, lockKeyReferences, resolveNewKeyOwner } from './rules';
 import { ApiKey, ApiKeyList, CreateApiKeyBody, CreatedApiKey, ListApiKeysQuery, RevokeApiKeyBody, UpdateApiKeyBody } from '../../contract/api/api-keys';
 import { toApiKey, toApiKeys } from './views';
+import { assertAnotherWorkingAdminKey } from './last-admin-key';
 
 const tags = ['api-keys'];
 
@@ -209,6 +210,7 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         const existing = await loadKey(request.params.id);
         await assertMayManageKey(db, request, existing);
         const row = await inTransaction(ctx, async (trx) => {
+          await assertAnotherWorkingAdminKey(ctx, trx, existing.id);
           const now = new Date().toISOString();
           // Revoking twice keeps the first time and reason: the tombstone records when the key died.
           const updated = await trx
@@ -240,6 +242,7 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         const existing = await loadKey(request.params.id);
         await assertMayManageKey(db, request, existing);
         await inTransaction(ctx, async (trx) => {
+          await assertAnotherWorkingAdminKey(ctx, trx, existing.id);
           await trx.deleteFrom('api_key_allow_lists').where('key_id', '=', existing.id).execute();
           await trx.deleteFrom('api_keys').where('id', '=', existing.id).execute();
           await writeAudit(trx, {

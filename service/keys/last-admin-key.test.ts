@@ -1,0 +1,82 @@
+/**
+ * The last working admin key cannot be revoked or deleted through the API: nobody could administer the
+ * service after (keyplane server init made the first one; only the data dir could make another). Two admin
+ * keys revoking each other at once: exactly one succeeds, on both stores.
+ */
+import { startTestService, type TestService } from '../../test/helpers/service';
+import { describePostgres, describeSqlite, startPostgres, type PostgresServer } from '../../test/helpers/postgres';
+
+function lastAdminKeyTests(start: () => Promise<TestService>, stop: () => Promise<void> = async () => undefined) {
+  let svc: TestService;
+  beforeAll(async () => {
+    svc = await start();
+  }, 60_000);
+  afterAll(async () => {
+    await svc?.close();
+    await stop();
+  });
+
+  /** Ids of the active keys acting as admin, as `key` sees them. */
+  const working = async (key: string) =>
+    (await svc.call('GET', '/v1/api-keys?status=active&page_size=100', undefined, key)).body.api_keys
+      .filter((k: { effective_role: string }) => k.effective_role === 'admin')
+      .map((k: { id: string }) => k.id);
+  /** The one working admin key left by the tests so far. */
+  let lastAdmin = { id: '', secret: '' };
+  const adminKeyId = async () => (await svc.call('GET', '/v1/whoami')).body.api_key.id as string;
+
+  test('revoking or deleting the only working admin key is a 409 naming why, and the key keeps working', async () => {
+    const id = await adminKeyId();
+    for (const [method, url] of [
+      ['POST', `/v1/api-keys/${id}/revoke`],
+      ['DELETE', `/v1/api-keys/${id}`],
+    ] as const) {
+      const r = await svc.call(method, url);
+      expect([method, r.status, r.body.error?.code]).toEqual([method, 409, 'conflict']);
+      expect(r.body.error.message).toMatch(/last working admin key/);
+    }
+    expect((await svc.call('GET', '/v1/whoami')).status).toBe(200);
+  });
+
+  test('with a second working admin key, either may go; the one left then may not', async () => {
+    const second = (await svc.call('POST', '/v1/api-keys', { name: 'second-admin', role: 'admin' })).body;
+    const thirdKey = (await svc.call('POST', '/v1/api-keys', { name: 'third-admin', role: 'admin' })).body;
+    expect((await svc.call('DELETE', `/v1/api-keys/${thirdKey.api_key.id}`)).status).toBe(204);
+    // Keys below admin, revoked or expired ones do not count as a way back.
+    await svc.call('POST', '/v1/api-keys', { name: 'dev-key', role: 'developer' });
+    expect((await svc.call('POST', `/v1/api-keys/${await adminKeyId()}/revoke`, {}, second.secret)).status).toBe(200);
+    const r = await svc.call('POST', `/v1/api-keys/${second.api_key.id}/revoke`, {}, second.secret);
+    expect([r.status, r.body.error?.code]).toEqual([409, 'conflict']);
+    expect(await working(second.secret)).toEqual([second.api_key.id]);
+    lastAdmin = { id: second.api_key.id, secret: second.secret };
+    expect((await svc.call('GET', '/v1/whoami', undefined, second.secret)).status).toBe(200);
+  });
+
+  test('two admin keys revoking each other at once: exactly one succeeds, one working admin key remains', async () => {
+    for (let round = 0; round < 3; round++) {
+      const other = (await svc.call('POST', '/v1/api-keys', { name: `rival-${round}`, role: 'admin' }, lastAdmin.secret)).body;
+      const results = await Promise.all([
+        svc.call('POST', `/v1/api-keys/${other.api_key.id}/revoke`, {}, lastAdmin.secret),
+        svc.call('POST', `/v1/api-keys/${lastAdmin.id}/revoke`, {}, other.secret),
+      ]);
+      // The loser saw the winner's revocation while counting (409), or was authenticated after it committed (401).
+      expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+      expect(results.map((r) => r.body?.error?.code).filter(Boolean)).toEqual([expect.stringMatching(/^(conflict|unauthenticated)$/)]);
+      if (results[1]!.status === 200) lastAdmin = { id: other.api_key.id, secret: other.secret };
+      expect(await working(lastAdmin.secret)).toEqual([lastAdmin.id]);
+    }
+  });
+}
+
+describeSqlite('on SQLite', () => lastAdminKeyTests(() => startTestService()));
+
+describePostgres('on PostgreSQL', () => {
+  let pg: PostgresServer;
+  lastAdminKeyTests(
+    async () => {
+      pg = await startPostgres();
+      return startTestService({ databaseUrl: pg.url });
+    },
+    () => pg.stop(),
+  );
+});
