@@ -4,7 +4,9 @@
  * never repeats the URL, which may hold a key. The URL cases go over real HTTP as well: a Node HTTP server
  * refuses some requests before Fastify sees them, and inject() takes a path Node would not.
  */
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { LIMITS } from '../../contract/limits';
 import { startHttpService, type HttpService } from '../../test/helpers/service';
@@ -84,6 +86,10 @@ describe('nesting', () => {
   test('nesting at the limit is parsed, and validation names the field', async () => {
     const res = await svc.request({ method: 'POST', url: '/v1/api-keys', body: `{"name":"n","labels":{"team":${arrays(max - 2)}}}`, headers: json });
     expect(res.body).toEqual({ error: { code: 'invalid_argument', message: 'labels.team must be of type string', field: 'labels.team' } });
+  });
+
+  test('docs/api/errors.md states the limit LIMITS defines', () => {
+    expect(readFileSync(join(__dirname, '../../docs/api/errors.md'), 'utf8')).toContain(`nest deeper than ${max} levels`);
   });
 
   test('over real HTTP, on verify too', async () => {
