@@ -34,4 +34,9 @@ export const LIMITS = {
   clientIp: { max: 64 },
   auditAction: { max: 64 },
   auditTarget: { max: 128 },
+  /**
+   * How deeply a request body's arrays and objects may nest (the body itself is level 1). No request needs
+   * more than 3; the limit exists so a body of 8,000 nested arrays is a 400, not work for every recursive check.
+   */
+  jsonDepth: { max: 32 },
 } as const;

@@ -13,10 +13,12 @@ import { allowListRoutes } from './allow-lists/routes';
 import type { ServiceContext } from './context';
 import { bearerAuth } from './http/auth';
 import { installErrorHandler } from './http/error-handler';
+import { FRAMEWORK_ERROR_OPTIONS } from './http/framework-errors';
 import { safeLoggerOptions } from './http/log-safety';
 import { ErrorResponse } from '../contract/api/common';
 import { type OpenApiDocument, markOptionalBodies } from './http/openapi';
-import { rejectNulCharacters, validatorCompiler } from './http/validation';
+import { installRequestParsing } from './http/request-parsing';
+import { validatorCompiler } from './http/validation';
 import { verifyRoutes } from './keys/verify-routes';
 import { apiKeyRoutes } from './keys/routes';
 import { scopeRoutes } from './scopes/routes';
@@ -68,13 +70,12 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
     genReqId: () => `req_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`,
     ajv: { customOptions: { removeAdditional: false } },
     return503OnClosing: true,
+    ...FRAMEWORK_ERROR_OPTIONS,
   } as FastifyServerOptions).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  // Fastify also parses text/plain by default; the API takes JSON only, so anything else is a 415.
-  app.removeContentTypeParser('text/plain');
+  installRequestParsing(app);
   app.addSchema(ErrorResponse);
   installErrorHandler(app);
-  app.addHook('preValidation', rejectNulCharacters);
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });

@@ -124,3 +124,65 @@ test('any query string on the list routes gets a non-5xx answer', async () => {
     { numRuns: 150 },
   );
 });
+
+/** A body nested `depth` levels deep, built inside the property so a failure prints the depth, not the body. */
+const nested = ({ depth, objects }: { depth: number; objects: boolean }) =>
+  objects ? `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}` : `${'['.repeat(depth)}${']'.repeat(depth)}`;
+
+test.each(routes)(
+  '%s %s: nesting past the limit and lone surrogates get a 400, bytes that are not UTF-8 a non-5xx, in the error shape',
+  async (method, url) => {
+    const path = url.replace(/\{(\w+)\}/g, (_m, k: string) => ids[k]!);
+    // JSON text with a lone surrogate written as an escape.
+    const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((unit) => `\\u${unit.toString(16)}`);
+    const withSurrogate = fc.tuple(fc.dictionary(fieldName, value, { maxKeys: 3 }), fieldName, loneSurrogate).map(([b, k, s]) => {
+      // Without k in the rest: a later duplicate key would replace the surrogate.
+      const text = JSON.stringify({ ...b, [k]: undefined });
+      return text === '{}' ? `{"${k}":"${s}"}` : `{"${k}":"x${s}",${text.slice(1)}`;
+    });
+    const payload = fc.oneof(
+      fc.record({ depth: fc.integer({ min: 33, max: 20_000 }), objects: fc.boolean() }),
+      withSurrogate,
+      fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes)),
+      fc.tuple(body, fc.uint8Array({ minLength: 1, maxLength: 4 })).map(([b, bytes]) => {
+        const text = Buffer.from(JSON.stringify(b) ?? 'null');
+        const at = Math.floor(text.length / 2);
+        return Buffer.concat([text.subarray(0, at), Buffer.from(bytes), text.subarray(at)]);
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(payload, async (p) => {
+        const sent = Buffer.isBuffer(p) || typeof p === 'string' ? p : nested(p);
+        const res = await svc.app.inject({
+          method: method as never,
+          url: path,
+          payload: sent,
+          headers: { authorization: `Bearer ${svc.adminKey}`, 'content-type': 'application/json' },
+        });
+        // Text payloads (deep nesting, a lone surrogate) are always refused; random bytes may happen to be JSON.
+        expect(typeof sent === 'string' ? res.statusCode === 400 : res.statusCode < 500).toBe(true);
+        if (res.statusCode >= 400) expect(res.json()).toEqual({ error: expect.objectContaining({ code: expect.any(String), message: expect.any(String) }) });
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 60) },
+    );
+  },
+);
+
+test('any bytes, percent-encoded, in a path parameter or a query string: a non-5xx answer, in the error shape when refused', async () => {
+  // Any byte, percent-encoded, so malformed UTF-8 and lone surrogates (as %ED%A0%80) appear.
+  const escaped = fc.uint8Array({ maxLength: 12 }).map((bytes) => [...bytes].map((b) => `%${b.toString(16).padStart(2, '0')}`).join(''));
+  await fc.assert(
+    fc.asyncProperty(
+      fc.constantFrom('/v1/api-keys/', '/v1/secrets/', '/v1/users/', '/v1/api-keys?name_prefix=', '/v1/audit-events?action='),
+      escaped,
+      async (prefix, tail) => {
+        const res = await svc.call('GET', `${prefix}${tail}`);
+        expect([tail, res.status < 500]).toEqual([tail, true]);
+        expect(res.body).toEqual(
+          res.status < 400 ? expect.anything() : { error: expect.objectContaining({ code: expect.any(String), message: expect.any(String) }) },
+        );
+      },
+    ),
+    { numRuns: 150 },
+  );
+});

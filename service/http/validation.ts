@@ -9,6 +9,7 @@ import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 import { SECRET } from '../../contract/api/common';
 import { ApiError } from '../errors';
+import { findInJson } from './json-walk';
 
 function makeAjv(coerce: boolean): Ajv {
   const ajv = new Ajv({
@@ -99,39 +100,23 @@ export function validationErrorToApiError(errors: ErrorObject[], part: string): 
 }
 
 /**
- * The first string under `value` holding a NUL character, as a field path, or undefined. PostgreSQL text
- * cannot hold NUL (SQLite can), so without this check one such character in a name, an email, a filter or
- * a path parameter was a 500 on PostgreSQL only. Secret entry values may hold anything: they are stored
- * encrypted, as base64.
+ * The first string under `value` holding a NUL character, as a field path (an object key's is the object's), or
+ * undefined. PostgreSQL text cannot hold NUL (SQLite can), so without this check one such character in a name,
+ * an email, a filter or a path parameter was a 500 on PostgreSQL only. Secret entries are left alone: their
+ * names are checked by their pattern, and their values may hold anything, being stored encrypted, as base64.
  */
-export function nulField(value: unknown, path = ''): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
-  if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) {
-      const found = nulField(v, `${path}[${i}]`);
-      if (found !== undefined) return found;
-    }
-    return undefined;
-  }
-  if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      const at = path ? `${path}.${k}` : k;
-      if (k.includes('\u0000')) return at;
-      if (path === '' && k === 'entries') {
-        // entry names are checked by their pattern; their values are opaque
-        continue;
-      }
-      const found = nulField(v, at);
-      if (found !== undefined) return found;
-    }
-  }
-  return undefined;
+export function nulField(value: unknown): string | undefined {
+  return findInJson(value, (text) => text.includes('\u0000'), { skip: (path) => path === 'entries' })?.path;
 }
 
 /** preValidation hook: a NUL character anywhere in the parameters, query or body is a 400 naming the field. */
 export async function rejectNulCharacters(request: { params: unknown; query: unknown; body: unknown }): Promise<void> {
-  for (const part of [request.params, request.query, request.body]) {
+  for (const [part, whole] of [
+    [request.params, 'path'],
+    [request.query, 'query'],
+    [request.body, 'body'],
+  ] as const) {
     const field = nulField(part);
-    if (field !== undefined) throw new ApiError('invalid_argument', `${field || 'body'} must not contain a NUL character`, field || 'body');
+    if (field !== undefined) throw new ApiError('invalid_argument', `${field || whole} must not contain a NUL character`, field || whole);
   }
 }
