@@ -1,7 +1,8 @@
 /**
- * Runs the service: opens the store, refuses one that was never initialised, and listens. `close()` (which
- * the CLI calls on SIGTERM or SIGINT) stops accepting connections, lets in-flight requests finish (up to
- * `drainTimeoutMs`), flushes pending last-used writes and closes the database, in that order, so nothing
+ * Runs the service: takes a SQLite data dir for this process alone (service/db/data-dir-lock.ts), opens the
+ * store, refuses one that was never initialised, and listens. `close()` (which the CLI calls on SIGTERM or
+ * SIGINT) stops accepting connections, lets in-flight requests finish (up to `drainTimeoutMs`), flushes
+ * pending last-used writes, closes the database and gives the data dir up, in that order, so nothing
  * acknowledged is lost.
  * @module
  */
@@ -15,6 +16,7 @@ import { isInitialised } from './bootstrap';
 import { type ServiceContext, createContext } from './context';
 import { MASTER_KEY_FILE, readMasterKeyFile } from './crypto/master-key';
 import { isPostgresUrl } from './db/connect';
+import { type DataDirLock, lockDataDir } from './db/data-dir-lock';
 
 export interface ServerOptions {
   dataDir?: string;
@@ -44,6 +46,15 @@ export function storePaths(options: { dataDir?: string; databaseUrl?: string; ma
     masterKeyFile: options.masterKeyFile ?? join(options.dataDir!, MASTER_KEY_FILE),
     sqlitePath: options.dataDir ? join(options.dataDir, 'keyplane.db') : undefined,
   };
+}
+
+/**
+ * Takes the data dir for this process when the store is SQLite in it, else (PostgreSQL, shared by several
+ * nodes by design) does nothing. Every process that opens a SQLite data dir takes it, before opening it.
+ */
+export async function lockSqliteDataDir(options: { dataDir?: string; databaseUrl?: string }): Promise<DataDirLock | undefined> {
+  if (!options.dataDir || isPostgresUrl(options.databaseUrl)) return undefined;
+  return lockDataDir(options.dataDir);
 }
 
 export function parseListen(listen: string): { host: string; port: number } {
@@ -77,27 +88,30 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   checkTrustedProxies(options.trustedProxies ?? []);
   const logger = pino({ level: options.logLevel ?? 'info', ...LOG_SAFETY });
   const https = options.tlsCert || options.tlsKey ? loadTls(options.tlsCert, options.tlsKey) : undefined;
-  const ctx: ServiceContext = await createContext({
-    databaseUrl: options.databaseUrl,
-    sqlitePath: paths.sqlitePath,
-    masterKey: readMasterKeyFile(paths.masterKeyFile),
-    lastUsedFlushMs: options.lastUsedFlushMs,
-    onBackgroundError: (err) => logger.error({ err }, 'background write failed'),
-  });
-  if (!(await isInitialised(ctx))) {
-    await ctx.close();
-    throw new Error('this store is not initialised: run `keyplane server init` first');
-  }
+  const masterKey = readMasterKeyFile(paths.masterKeyFile);
+  const lock = await lockSqliteDataDir(options);
+  let ctx: ServiceContext | undefined;
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   try {
+    ctx = await createContext({
+      databaseUrl: options.databaseUrl,
+      sqlitePath: paths.sqlitePath,
+      masterKey,
+      lastUsedFlushMs: options.lastUsedFlushMs,
+      onBackgroundError: (err) => logger.error({ err }, 'background write failed'),
+    });
+    if (!(await isInitialised(ctx))) throw new Error('this store is not initialised: run `keyplane server init` first');
     app = await buildApp(ctx, { loggerInstance: logger, trustedProxies: options.trustedProxies, https, version: options.version });
     await app.listen({ host, port });
   } catch (err) {
-    // A port in use or a bad certificate must not leave the database open behind an in-process caller.
+    // A port in use or a bad certificate must not leave the database open, nor the dir taken, behind an
+    // in-process caller.
     await app?.close();
-    await ctx.close();
+    await ctx?.close();
+    lock?.release();
     throw err;
   }
+  const started = { ctx, app }; // both set here, as the closure below sees them
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const url = `${https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
@@ -108,10 +122,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     close() {
       closing ??= (async () => {
         // Waits for in-flight requests; a client that never finishes its request is cut off after the drain.
-        const cut = setTimeout(() => app.server.closeAllConnections(), options.drainTimeoutMs ?? 30_000);
+        const cut = setTimeout(() => started.app.server.closeAllConnections(), options.drainTimeoutMs ?? 30_000);
         cut.unref();
-        await app.close().finally(() => clearTimeout(cut));
-        await ctx.close(); // flushes last-used, stops the listener, closes the store
+        await started.app.close().finally(() => clearTimeout(cut));
+        await started.ctx.close(); // flushes last-used, stops the listener, closes the store
+        lock?.release(); // only once the store is closed: the next process may open it now
         logger.info('keyplane service stopped');
         logger.flush?.();
       })();

@@ -46,10 +46,7 @@ function storeOptions(command: Command, masterKeyHelp: string): Command {
 }
 
 async function init(o: InitFlags): Promise<void> {
-  const { storePaths } = await import('../../service/server');
-  const { createMasterKeyFile, readMasterKeyFile } = await import('../../service/crypto/master-key');
-  const { createContext } = await import('../../service/context');
-  const { initialise, AlreadyInitialisedError } = await import('../../service/bootstrap');
+  const { lockSqliteDataDir, storePaths } = await import('../../service/server');
 
   let paths: ReturnType<typeof storePaths>;
   try {
@@ -60,6 +57,19 @@ async function init(o: InitFlags): Promise<void> {
   // The service's Email schema (service/users/routes.ts); initialise() itself does not check it.
   if (!/^[^\s@]+@[^\s@]+$/.test(o.adminEmail)) throw new UsageError(`--admin-email ${o.adminEmail} is not an email address`);
   if (o.data) mkdirSync(o.data, { recursive: true, mode: 0o700 });
+  // A dir a running service uses is left alone, its master key included.
+  const lock = await lockSqliteDataDir({ dataDir: o.data, databaseUrl: o.databaseUrl });
+  try {
+    await initLocked(o, paths);
+  } finally {
+    lock?.release();
+  }
+}
+
+async function initLocked(o: InitFlags, paths: { masterKeyFile: string; sqlitePath?: string }): Promise<void> {
+  const { createMasterKeyFile, readMasterKeyFile } = await import('../../service/crypto/master-key');
+  const { createContext } = await import('../../service/context');
+  const { initialise, AlreadyInitialisedError } = await import('../../service/bootstrap');
   // Reserved before the key exists: a bad --key-file must fail now, not after the one admin key was minted.
   const keyFile = o.keyFile === undefined ? undefined : SecretFile.reserve(o.keyFile, '--key-file');
 

@@ -130,8 +130,11 @@ test('init and start name what is missing or malformed, with exit 2', () => {
 test('start exits 1 when its port is taken, and 0 after SIGTERM', async () => {
   const svc = await startCliService();
   const port = new URL(svc.endpoint).port;
+  // Another data dir: the same one would be refused before the port is tried.
+  const other = join(tempDir(), 'data');
+  expect(keyplane(['server', 'init', '--data', other, '--key-file', join(other, 'admin.key')]).status).toBe(0);
   const clash = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-    const c = spawn(process.execPath, [CLI, 'server', 'start', '--data', svc.dir, '--listen', `127.0.0.1:${port}`, '--log-level', 'silent']);
+    const c = spawn(process.execPath, [CLI, 'server', 'start', '--data', other, '--listen', `127.0.0.1:${port}`, '--log-level', 'silent']);
     let stderr = '';
     c.stderr.on('data', (d) => (stderr += d));
     c.on('close', (code) => resolve({ code, stderr }));
@@ -139,4 +142,95 @@ test('start exits 1 when its port is taken, and 0 after SIGTERM', async () => {
   expect(clash.code).toBe(1);
   expect(clash.stderr).toMatch(/^error: .*EADDRINUSE/m);
   expect(await svc.stop('SIGTERM')).toBe(0);
+}, 30_000);
+
+/** The refusal of a data dir that the process `pid` serves. */
+const inUseBy = (data: string, pid: number | undefined) =>
+  `error: the data dir ${data} is in use by keyplane process ${pid}: a SQLite data dir serves one process at a time (several nodes share a PostgreSQL --database-url instead)\n`;
+
+test('a second start on a data dir in use exits 1 naming the pid that serves it; once that one is SIGKILLed a start runs', async () => {
+  const svc = await startCliService();
+  let next: Awaited<ReturnType<typeof start>> | undefined;
+  try {
+    const second = keyplane(['server', 'start', '--data', svc.dir, '--listen', `127.0.0.1:${await freePort()}`, '--log-level', 'warn']);
+    expect(second.status).toBe(1);
+    expect(second.stderr).toBe(inUseBy(svc.dir, svc.process.pid));
+    expect(second.stdout).toBe('');
+    expect((await fetch(`${svc.endpoint}/healthz`)).ok).toBe(true);
+
+    // Killed outright, the first leaves its pid file behind; the next start is not held up by it.
+    svc.process.kill('SIGKILL');
+    await new Promise((r) => svc.process.once('exit', r));
+    expect(readFileSync(join(svc.dir, 'keyplane.pid'), 'utf8')).toBe(`${svc.process.pid}\n`);
+    next = await start(svc.dir);
+    const whoami = await fetch(`${next.endpoint}/v1/whoami`, { headers: { authorization: `Bearer ${svc.adminKey}` } });
+    expect(whoami.status).toBe(200);
+    const third = keyplane(['server', 'start', '--data', svc.dir, '--listen', `127.0.0.1:${await freePort()}`]);
+    expect(third.status).toBe(1);
+    expect(third.stderr).toBe(inUseBy(svc.dir, next.child.pid));
+
+    next.child.kill('SIGTERM');
+    expect(await next.exited).toBe(0);
+    expect(existsSync(join(svc.dir, 'keyplane.pid'))).toBe(false);
+  } finally {
+    next?.child.kill('SIGKILL');
+    await svc.stop('SIGKILL');
+  }
+}, 60_000);
+
+test('of two starts at the same moment on one data dir, one serves and the other exits 1 naming it', async () => {
+  const data = join(tempDir(), 'data');
+  expect(keyplane(['server', 'init', '--data', data, '--key-file', join(data, 'admin.key')]).status).toBe(0);
+  const launch = async () => {
+    const endpoint = `http://127.0.0.1:${await freePort()}`;
+    const child = spawn(process.execPath, [CLI, 'server', 'start', '--data', data, '--listen', endpoint.slice(7), '--log-level', 'warn'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    return { child, endpoint, exited, stderr: () => stderr };
+  };
+  const both = await Promise.all([launch(), launch()]);
+  /** 'serving' once /healthz answers, else the exit code. */
+  const outcome = async (l: (typeof both)[number]) => {
+    for (let i = 0; i < 150; i++) {
+      const up = await fetch(`${l.endpoint}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (up) return 'serving';
+      if (l.child.exitCode !== null) return l.child.exitCode;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return 'neither';
+  };
+  try {
+    const outcomes = await Promise.all(both.map(outcome));
+    expect([...outcomes].sort()).toEqual([1, 'serving']);
+    const winner = both[outcomes.indexOf('serving')]!;
+    const loser = both[outcomes.indexOf(1)]!;
+    expect(loser.stderr()).toBe(inUseBy(data, winner.child.pid));
+    winner.child.kill('SIGTERM');
+    expect(await winner.exited).toBe(0);
+  } finally {
+    for (const l of both) l.child.kill('SIGKILL');
+  }
+}, 60_000);
+
+test('init on a data dir a running service uses is refused naming its pid, and changes nothing', async () => {
+  const svc = await startCliService();
+  let code: number | null;
+  try {
+    const masterKey = readFileSync(join(svc.dir, 'master.key'), 'utf8');
+    const init = keyplane(['server', 'init', '--data', svc.dir, '--key-file', join(svc.dir, 'second.key')]);
+    expect(init.status).toBe(1);
+    expect(init.stdout).toBe('');
+    expect(init.stderr).toBe(inUseBy(svc.dir, svc.process.pid));
+    expect(existsSync(join(svc.dir, 'second.key'))).toBe(false);
+    expect(readFileSync(join(svc.dir, 'master.key'), 'utf8')).toBe(masterKey);
+  } finally {
+    code = await svc.stop();
+  }
+  expect(code).toBe(0);
 }, 30_000);

@@ -18,7 +18,7 @@ import { initialise } from '../../service/bootstrap';
 import { createContext } from '../../service/context';
 import { createMasterKeyFile } from '../../service/crypto/master-key';
 import { built } from '../helpers/build';
-import { checkTrustedProxies, parseListen, type RunningServer, type ServerOptions, startServer } from '../../service/server';
+import { checkTrustedProxies, lockSqliteDataDir, parseListen, type RunningServer, type ServerOptions, startServer } from '../../service/server';
 
 let FIXTURE: string;
 
@@ -275,7 +275,9 @@ describe('X-Forwarded-For over real sockets', () => {
   let secret: string;
   let keyId: string;
   const open: RunningServer[] = [];
+  // One server at a time: the data dir serves one (service/db/data-dir-lock.ts).
   const start = async (trustedProxies?: string[]) => {
+    for (const s of open.splice(0)) await s.close();
     const s = await startServer({ dataDir: dir, listen: '127.0.0.1:0', logLevel: 'silent', trustedProxies, lastUsedFlushMs: 20 });
     open.push(s);
     return s;
@@ -393,6 +395,31 @@ test('an uninitialised store is refused, and the refusal leaves nothing listenin
   } finally {
     await new Promise((r) => blocker.close(r));
   }
+});
+
+test('a data dir serves one startServer at a time: a failed start and close() give it up; PostgreSQL takes no lock', async () => {
+  const { dir } = await initDir();
+  const port = await freePort();
+  const blocker = createServer();
+  await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', r));
+  try {
+    await expect(startServer({ dataDir: dir, listen: `127.0.0.1:${port}`, logLevel: 'silent' })).rejects.toThrow(/EADDRINUSE/);
+  } finally {
+    await new Promise((r) => blocker.close(r));
+  }
+  const s = await startServer({ dataDir: dir, listen: '127.0.0.1:0', logLevel: 'silent' });
+  try {
+    await expect(startServer({ dataDir: dir, listen: '127.0.0.1:0', logLevel: 'silent' })).rejects.toThrow(
+      `the data dir ${dir} is in use by keyplane process ${process.pid}: `,
+    );
+    // With a PostgreSQL store the data dir holds only the master key, and several nodes share the database.
+    expect(await lockSqliteDataDir({ dataDir: dir, databaseUrl: 'postgres://localhost/keyplane' })).toBeUndefined();
+  } finally {
+    await s.close();
+  }
+  const again = await startServer({ dataDir: dir, listen: '127.0.0.1:0', logLevel: 'silent' });
+  expect((await fetch(`${again.url}/healthz`)).ok).toBe(true);
+  await again.close();
 });
 
 test('close() cuts a client that never finishes its request once the drain timeout passes', async () => {
