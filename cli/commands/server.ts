@@ -24,6 +24,11 @@ interface InitFlags extends StoreFlags {
   keyFile?: string;
 }
 
+interface RecoverFlags extends StoreFlags {
+  email?: string;
+  keyFile?: string;
+}
+
 interface StartFlags extends StoreFlags {
   listen: string;
   tlsCert?: string;
@@ -115,6 +120,55 @@ async function initLocked(o: InitFlags, paths: { masterKeyFile: string; sqlitePa
   }
 }
 
+/**
+ * A new admin key from the store itself, for when no working admin key is left. It needs the data dir (or
+ * database) and the master key, which is the proof of who may do it; on SQLite it runs only while no server
+ * holds the dir. Running nodes on PostgreSQL hear of the new key like any other change.
+ */
+async function recoverAdminCommand(o: RecoverFlags): Promise<void> {
+  const { lockSqliteDataDir, storePaths } = await import('../../service/server');
+  let paths: ReturnType<typeof storePaths>;
+  try {
+    paths = storePaths({ dataDir: o.data, databaseUrl: o.databaseUrl, masterKeyFile: o.masterKeyFile });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (o.email !== undefined && !/^[^\s@]+@[^\s@]+$/.test(o.email)) throw new UsageError(`--email ${o.email} is not an email address`);
+  if (!existsSync(paths.masterKeyFile)) throw new UsageError(`the master key ${paths.masterKeyFile} is missing: recovery needs it (--master-key-file)`);
+  const keyFile = o.keyFile === undefined ? undefined : SecretFile.reserve(o.keyFile, '--key-file');
+  const lock = await lockSqliteDataDir({ dataDir: o.data, databaseUrl: o.databaseUrl });
+  let result: Awaited<ReturnType<typeof import('../../service/bootstrap').recoverAdmin>>;
+  try {
+    const { readMasterKeyFile } = await import('../../service/crypto/master-key');
+    const { createContext } = await import('../../service/context');
+    const { recoverAdmin, RecoveryError } = await import('../../service/bootstrap');
+    const ctx = await createContext({ databaseUrl: o.databaseUrl, sqlitePath: paths.sqlitePath, masterKey: readMasterKeyFile(paths.masterKeyFile) });
+    try {
+      result = await recoverAdmin(ctx, { email: o.email });
+    } catch (err) {
+      if (err instanceof RecoveryError) throw new Error(`${storeName(o)}: ${err.message}`);
+      throw err;
+    } finally {
+      await ctx.close();
+    }
+  } catch (err) {
+    keyFile?.discard();
+    throw err;
+  } finally {
+    lock?.release();
+  }
+  note(
+    `Recovered ${storeName(o)}: admin ${result.email} (${result.userId})${result.promoted ? ', made an enabled admin,' : ''} has a new API key ${result.keyId}; the audit log records it (server.recover_admin).`,
+  );
+  if (keyFile) {
+    keyFile.commit(result.secret);
+    printLine(`admin API key written to ${keyFile.path} (mode 0600)`);
+  } else {
+    note('warning: the admin API key is shown only this once and cannot be retrieved again; store it now (or use --key-file).');
+    printLine(result.secret);
+  }
+}
+
 async function start(o: StartFlags): Promise<void> {
   const { parseListen, startServer, storePaths } = await import('../../service/server');
   try {
@@ -172,6 +226,14 @@ export function register(program: Command): void {
     .option('--admin-name <name>', 'name of the first admin', 'Administrator')
     .option('--key-file <file>', 'write the admin API key to this file (mode 0600) instead of printing it')
     .action(action(init));
+
+  storeOptions(
+    group.command('recover-admin').description('Issue a new admin API key from the store itself, when no working admin key is left (needs the master key)'),
+    'master key file (default DATA/master.key)',
+  )
+    .option('--email <email>', 'the user to issue it for, made an enabled admin if needed (default: the longest-standing enabled admin)')
+    .option('--key-file <file>', 'write the admin API key to this file (mode 0600) instead of printing it')
+    .action(action(recoverAdminCommand));
 
   storeOptions(group.command('start').description('Serve the API until SIGTERM or Ctrl-C'), 'master key file (default DATA/master.key)')
     .option('--listen <host:port>', 'address to listen on, e.g. 127.0.0.1:7420 or [::1]:7420', '127.0.0.1:7420')

@@ -234,3 +234,43 @@ test('init on a data dir a running service uses is refused naming its pid, and c
   }
   expect(code).toBe(0);
 }, 30_000);
+
+test('recover-admin: refused while a server holds the dir; stopped, it writes a new admin key that works and is in the audit log', async () => {
+  const data = tempDir();
+  expect(keyplane(['server', 'init', '--data', data, '--key-file', join(data, 'admin.key')]).status).toBe(0);
+  const first = await start(data);
+  let code: number | null;
+  try {
+    const refused = keyplane(['server', 'recover-admin', '--data', data, '--key-file', join(data, 'recovered.key')]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toBe(inUseBy(data, first.child.pid!));
+    expect(existsSync(join(data, 'recovered.key'))).toBe(false);
+  } finally {
+    first.child.kill('SIGTERM');
+    code = await first.exited;
+  }
+  expect(code).toBe(0);
+
+  const bad = keyplane(['server', 'recover-admin', '--data', data, '--email', 'not-an-email']);
+  expect([bad.status, bad.stderr]).toEqual([2, expect.stringMatching(/--email not-an-email is not an email address/)]);
+  const recovered = keyplane(['server', 'recover-admin', '--data', data, '--key-file', join(data, 'recovered.key')]);
+  expect(recovered.status).toBe(0);
+  expect(recovered.stderr).toMatch(/Recovered .*: admin admin@localhost \(usr_\w+\) has a new API key key_\w+; the audit log records it/);
+  expect(recovered.stdout).toBe(`admin API key written to ${join(data, 'recovered.key')} (mode 0600)\n`);
+  expect(statSync(join(data, 'recovered.key')).mode & 0o777).toBe(0o600);
+
+  const again = await start(data);
+  try {
+    const key = readFileSync(join(data, 'recovered.key'), 'utf8').trim();
+    const env = { KEYPLANE_ENDPOINT: again.endpoint, KEYPLANE_API_KEY: key };
+    const me = keyplane(['whoami', '-o', 'json'], env);
+    expect(me.status).toBe(0);
+    expect(JSON.parse(me.stdout)).toMatchObject({ effective_role: 'admin', api_key: { name: 'recovered admin key' } });
+    const audit = keyplane(['audit', 'list', '--action', 'server.recover_admin', '-o', 'json'], env);
+    expect(audit.status).toBe(0);
+    expect(JSON.stringify(JSON.parse(audit.stdout))).toContain(JSON.parse(me.stdout).api_key.id);
+  } finally {
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
+  }
+}, 60_000);
