@@ -5,12 +5,14 @@
  * @module
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { LEAST_ROLE_TO_MANAGE } from '../../contract/roles';
+import type { FastifyRequest } from 'fastify';
+import type { Transaction } from 'kysely';
+import { atLeast, LEAST_ROLE_TO_MANAGE, ROLES_HIGHEST_FIRST } from '../../contract/roles';
 import { writeAudit } from '../audit/audit-log';
 import type { ServiceContext } from '../context';
-import type { IpAllowListsTable } from '../db/tables';
+import type { Database, IpAllowListsTable } from '../db/tables';
 import { forUpdate, inTransaction } from '../db/transaction';
-import { ApiError, invalidArgument, notFound } from '../errors';
+import { ApiError, invalidArgument, notFound, permissionDenied } from '../errors';
 import { requireRole } from '../http/auth';
 import { decodePageToken, page } from '../http/pagination';
 import { AllowListList, CreateAllowListBody, IpAllowList, ListAllowListsQuery, UpdateAllowListBody } from '../../contract/api/allow-lists';
@@ -127,6 +129,7 @@ export function allowListRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox 
         const body = request.body;
         const cidrs = body.cidrs === undefined ? undefined : normaliseCidrs(body.cidrs);
         const row = await inTransaction(ctx, async (trx) => {
+          await assertMayChangeForKeysUsingIt(ctx, trx, request, existing.id);
           const changes: Partial<IpAllowListsTable> = { updated_at: new Date().toISOString() };
           if (body.name !== undefined) changes.name = body.name;
           if (body.description !== undefined) changes.description = body.description;
@@ -182,4 +185,30 @@ export function allowListRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox 
       },
     );
   };
+}
+
+/**
+ * A list protects the keys that use it: changing it (its addresses, or even its name, which people go by)
+ * needs at least the highest role among its unrevoked keys, so nobody widens or empties the list an admin key
+ * relies on. The list is locked first: a key being attached to it holds it FOR SHARE (lockKeyReferences), so
+ * that key is either committed and counted here, or waits for this change.
+ */
+async function assertMayChangeForKeysUsingIt(ctx: ServiceContext, trx: Transaction<Database>, request: FastifyRequest, listId: string): Promise<void> {
+  if (!(await forUpdate(ctx, trx.selectFrom('ip_allow_lists').select('id').where('id', '=', listId)).executeTakeFirst()))
+    throw notFound('IP allow list', listId);
+  const roles = await trx
+    .selectFrom('api_key_allow_lists')
+    .innerJoin('api_keys', 'api_keys.id', 'api_key_allow_lists.key_id')
+    .select('api_keys.role')
+    .distinct()
+    .where('api_key_allow_lists.allow_list_id', '=', listId)
+    .where('api_keys.revoked_at', 'is', null)
+    .execute();
+  const highest = ROLES_HIGHEST_FIRST.find((r) => roles.some((k) => k.role === r));
+  if (highest && !atLeast(request.auth.role, highest)) {
+    const a = /^[aeiou]/.test(highest) ? 'an' : 'a';
+    throw permissionDenied(
+      `changing IP allow list ${listId} needs the ${highest} role: ${a} ${highest} key uses it, and this key acts as ${request.auth.role}`,
+    );
+  }
 }
