@@ -50,6 +50,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     // An idle connection that dies (server restart, terminated backend) is dropped by the pool and replaced on
     // the next query; without a listener its 'error' event would crash the whole process.
     pool.on('error', () => undefined);
+    // A connection a request holds reports its death on the client too: the request's query fails with the
+    // error (and answers 503, service/db/unavailable.ts), so the event itself must not crash the process.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     base = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     store = { ...handles(base), dialect: 'postgres', postgresUrl: options.databaseUrl, close: () => base.destroy() };
   } else {

@@ -7,6 +7,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { ApiError } from '../errors';
 import { validationErrorToApiError } from './validation';
+import { isDatabaseUnavailable } from '../db/unavailable';
 
 /** Fastify's refusals of a body, by code. */
 const BODY_REFUSALS: Record<string, () => ApiError> = {
@@ -24,6 +25,10 @@ function toApiError(error: FastifyError | ApiError, request: FastifyRequest): Ap
   if (refusal) return refusal();
   if (error instanceof SyntaxError) return new ApiError('invalid_argument', 'the request body is not valid JSON', 'body');
   if (error.statusCode === 503) return new ApiError('unavailable', 'the service is not available; retry later');
+  if (isDatabaseUnavailable(error)) {
+    request.log.warn({ code: (error as { code?: unknown }).code }, 'database unavailable');
+    return new ApiError('unavailable', 'the database cannot be reached right now; retry later');
+  }
   if (error.statusCode && error.statusCode < 500) {
     // Another refusal by Fastify or Node; its message may quote the request, so it goes to the log only.
     request.log.info({ code: error.code, statusCode: error.statusCode }, 'request refused');
@@ -37,6 +42,8 @@ function toApiError(error: FastifyError | ApiError, request: FastifyRequest): Ap
 export function sendApiError(request: FastifyRequest, reply: FastifyReply, apiError: ApiError): void {
   const body: { code: string; message: string; field?: string } = { code: apiError.code, message: apiError.message };
   if (apiError.field) body.field = apiError.field;
+  // RFC 9110 section 10.2.3: when to come back; a second is long enough for the pool to reconnect.
+  if (apiError.status === 503) void reply.header('retry-after', '1');
   if (apiError.status === 401) {
     // RFC 9110 section 15.5.2: a 401 names the scheme to use; RFC 6750 section 3.1 adds why a presented
     // bearer token was refused.
