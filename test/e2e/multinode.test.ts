@@ -2,7 +2,8 @@
  * Two service nodes (real `startServer`, real HTTP on loopback) sharing one real PostgreSQL server and one
  * master key file: keys cross nodes, a revocation on one node is refused by the other on its very next
  * request although that node had the key cached, concurrent writers lose nothing, and a node that loses its
- * LISTEN connection stops trusting its cache and comes back.
+ * LISTEN connection stops trusting its cache and comes back; a PostgreSQL restart under load leaves both
+ * nodes up and serving.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -221,4 +222,27 @@ describePostgres('two nodes on one PostgreSQL', () => {
     expect((await revoke(a, again.id)).status).toBe(200);
     expect((await whoami(b, again.secret)).status).toBe(401);
   });
+
+  test('PostgreSQL restarted under load: both nodes stay up answering 201 or 503, then serve and hear revocations again', async () => {
+    sqlClient.on('error', () => undefined); // the restart cuts the test's own connection too
+    const answers: { status: number; code?: string }[] = [];
+    const load = Array.from({ length: 40 }, (_, i) =>
+      new Promise((r) => setTimeout(r, i * 10))
+        .then(() => call(i % 2 ? a : b, 'POST', '/v1/api-keys', { name: `pg-restart-${i}` }))
+        .then((r) => answers.push({ status: r.status, code: r.body?.error?.code })),
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    pg.restart();
+    await Promise.all(load);
+    expect(answers.filter((x) => !(x.status === 201 || (x.status === 503 && x.code === 'unavailable')))).toEqual([]);
+
+    await until('both nodes to serve', async () => (await whoami(a, admin)).status === 200 && (await whoami(b, admin)).status === 200);
+    sqlClient = new Client({ connectionString: pg.url });
+    await sqlClient.connect();
+    await until('both listeners to reconnect', async () => (await listenerPids()).length === 2);
+    const k = await create(a, 'after-pg-restart');
+    for (let i = 0; i < 3; i++) expect((await whoami(b, k.secret)).status).toBe(200);
+    expect((await revoke(a, k.id)).status).toBe(200);
+    expect((await whoami(b, k.secret)).status).toBe(401);
+  }, 60_000);
 });
