@@ -24,6 +24,8 @@ function toApiError(error: FastifyError | ApiError, request: FastifyRequest): Ap
   if (refusal) return refusal();
   if (error instanceof SyntaxError) return new ApiError('invalid_argument', 'the request body is not valid JSON', 'body');
   if (error.statusCode === 503) return new ApiError('unavailable', 'the service is not available; retry later');
+  // @fastify/rate-limit's refusal; it has set Retry-After on the reply already.
+  if (error.statusCode === 429) return new ApiError('rate_limited', 'too many requests; retry later');
   if (error.statusCode && error.statusCode < 500) {
     // Another refusal by Fastify or Node; its message may quote the request, so it goes to the log only.
     request.log.info({ code: error.code, statusCode: error.statusCode }, 'request refused');
