@@ -14,6 +14,10 @@ export const ERROR_CODES = {
   version_mismatch: { status: 409, meaning: 'A check-and-set write named a version that is no longer the latest.' },
   payload_too_large: { status: 413, meaning: 'The request body is larger than the service accepts (1 MiB).' },
   unsupported_media_type: { status: 415, meaning: 'The request body is not JSON.' },
+  rate_limited: {
+    status: 429,
+    meaning: 'Too many failed authentications from the client address; `Retry-After` says in how many seconds to try again.',
+  },
   internal: { status: 500, meaning: 'An unexpected failure inside the service; the log holds the detail under the request id.' },
   unavailable: { status: 503, meaning: 'The service is shutting down or cannot reach its database; retry later.' },
 } as const;

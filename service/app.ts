@@ -11,8 +11,10 @@ import type { LoggerOptions } from 'pino';
 import { auditRoutes } from './audit/routes';
 import { allowListRoutes } from './allow-lists/routes';
 import type { ServiceContext } from './context';
+import { type AbuseLimitsOptions, abuseLimits } from './http/abuse-limits';
 import { bearerAuth } from './http/auth';
 import { installErrorHandler } from './http/error-handler';
+import { installFailedAuthLimit } from './http/failed-auth-limit';
 import { FRAMEWORK_ERROR_OPTIONS } from './http/framework-errors';
 import { safeLoggerOptions } from './http/log-safety';
 import { ErrorResponse } from '../contract/api/common';
@@ -40,6 +42,8 @@ export interface AppOptions {
   trustedProxies?: string[];
   https?: { cert: Buffer; key: Buffer };
   version?: string;
+  /** Only `failedAuth` is read here; the context takes the rest (service/context.ts). */
+  abuseLimits?: AbuseLimitsOptions;
 }
 
 function isLogger(value: unknown): value is FastifyBaseLogger {
@@ -80,6 +84,8 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
     void reply.header('x-request-id', request.id);
   });
 
+  const failedAuthLimit = await installFailedAuthLimit(app, abuseLimits(options.abuseLimits).failedAuth);
+
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -99,7 +105,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
 
   await app.register(
     async (v1) => {
-      v1.addHook('onRequest', bearerAuth(ctx));
+      v1.addHook('onRequest', bearerAuth(ctx, failedAuthLimit));
       // Answers may hold a key or secret entries, and all are per caller: no cache may keep them.
       v1.addHook('onSend', async (_request, reply) => {
         void reply.header('cache-control', 'no-store');

@@ -1,12 +1,15 @@
 /**
  * Everything a request handler needs, built once per process: the store, the hasher and sealed box keyed by
- * the master key, the verifier with its cache, the last-used recorder and the change feed.
+ * the master key, the verifier with its cache, the last-used and failed-authentication recorders and the change
+ * feed.
  * @module
  */
+import { FailedAuthRecorder } from './audit/failed-auth';
 import { KeyHasher } from './auth/key-hash';
 import { ChangeFeed } from './changes';
 import { SealedBox } from './crypto/sealed-box';
 import { type Store, type StoreOptions, openStore } from './db/connect';
+import { type AbuseLimitsOptions, abuseLimits } from './http/abuse-limits';
 import { LastUsedRecorder } from './keys/last-used';
 import { Verifier } from './keys/verifier';
 import { seedBuiltinScopes } from './scopes/builtin';
@@ -17,6 +20,7 @@ export interface ServiceContext {
   box: SealedBox;
   changes: ChangeFeed;
   lastUsed: LastUsedRecorder;
+  failedAuth: FailedAuthRecorder;
   verifier: Verifier;
   close(): Promise<void>;
 }
@@ -24,6 +28,8 @@ export interface ServiceContext {
 export interface ContextOptions extends StoreOptions {
   masterKey: Buffer;
   lastUsedFlushMs?: number;
+  /** Only `failedAuthAudit` is read here; the app takes the rest (service/app.ts). */
+  abuseLimits?: AbuseLimitsOptions;
   onBackgroundError?: (err: unknown) => void;
 }
 
@@ -36,6 +42,8 @@ export async function createContext(options: ContextOptions): Promise<ServiceCon
     await changes.start();
     const lastUsed = new LastUsedRecorder(store.db, options.lastUsedFlushMs, options.onBackgroundError);
     lastUsed.start();
+    const failedAuth = new FailedAuthRecorder(store.db, abuseLimits(options.abuseLimits).failedAuthAudit, options.onBackgroundError);
+    failedAuth.start();
     const verifier = new Verifier(store.db, hasher, changes, lastUsed);
     return {
       store,
@@ -43,10 +51,13 @@ export async function createContext(options: ContextOptions): Promise<ServiceCon
       box: new SealedBox(options.masterKey),
       changes,
       lastUsed,
+      failedAuth,
       verifier,
       async close() {
-        // Order matters: pending last-used writes need the database, the listener must stop before it closes.
+        // Order matters: pending last-used and failed-auth writes need the database, the listener must stop
+        // before it closes.
         await lastUsed.stop();
+        await failedAuth.stop();
         await changes.close();
         await store.close();
       },

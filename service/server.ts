@@ -2,7 +2,7 @@
  * Runs the service: takes a SQLite data dir for this process alone (service/db/data-dir-lock.ts), opens the
  * store, refuses one that was never initialised, and listens. `close()` (which the CLI calls on SIGTERM or
  * SIGINT) stops accepting connections, lets in-flight requests finish (up to `drainTimeoutMs`), flushes
- * pending last-used writes, closes the database and gives the data dir up, in that order, so nothing
+ * pending last-used writes and failed-authentication counts, closes the database and gives the data dir up, in that order, so nothing
  * acknowledged is lost.
  * @module
  */
@@ -16,6 +16,7 @@ import { isInitialised } from './bootstrap';
 import { type ServiceContext, createContext } from './context';
 import { MASTER_KEY_FILE, readMasterKeyFile } from './crypto/master-key';
 import { isPostgresUrl } from './db/connect';
+import type { AbuseLimitsOptions } from './http/abuse-limits';
 import { type DataDirLock, lockDataDir } from './db/data-dir-lock';
 
 export interface ServerOptions {
@@ -29,6 +30,8 @@ export interface ServerOptions {
   logLevel?: string;
   version?: string;
   lastUsedFlushMs?: number;
+  /** Failed-authentication limits and audit windows (service/http/abuse-limits.ts has the defaults). */
+  abuseLimits?: AbuseLimitsOptions;
   /** How long `close()` waits for in-flight requests before it cuts their connections; 30 s by default. */
   drainTimeoutMs?: number;
 }
@@ -98,10 +101,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       sqlitePath: paths.sqlitePath,
       masterKey,
       lastUsedFlushMs: options.lastUsedFlushMs,
+      abuseLimits: options.abuseLimits,
       onBackgroundError: (err) => logger.error({ err }, 'background write failed'),
     });
     if (!(await isInitialised(ctx))) throw new Error('this store is not initialised: run `keyplane server init` first');
-    app = await buildApp(ctx, { loggerInstance: logger, trustedProxies: options.trustedProxies, https, version: options.version });
+    app = await buildApp(ctx, {
+      loggerInstance: logger,
+      trustedProxies: options.trustedProxies,
+      https,
+      version: options.version,
+      abuseLimits: options.abuseLimits,
+    });
     await app.listen({ host, port });
   } catch (err) {
     // A port in use or a bad certificate must not leave the database open, nor the dir taken, behind an
@@ -125,7 +135,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         const cut = setTimeout(() => started.app.server.closeAllConnections(), options.drainTimeoutMs ?? 30_000);
         cut.unref();
         await started.app.close().finally(() => clearTimeout(cut));
-        await started.ctx.close(); // flushes last-used, stops the listener, closes the store
+        await started.ctx.close(); // flushes last-used and failed-auth counts, stops the listener, closes the store
         lock?.release(); // only once the store is closed: the next process may open it now
         logger.info('keyplane service stopped');
         logger.flush?.();

@@ -37,6 +37,9 @@ export function auditRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       async (request) => {
         if (!isAdmin(request) && !hasScope(request, 'keyplane.audit.read'))
           throw permissionDenied('reading the audit log needs the admin role or the keyplane.audit.read scope');
+        // This node's failed authentications not yet written (service/audit/failed-auth.ts) are written
+        // first, so its own audit log is never behind.
+        await ctx.failedAuth.flush();
         const q = request.query;
         const size = q.page_size ?? 50;
         const before = decodePageToken(q.page_token);

@@ -109,29 +109,34 @@ test('each refusal is audited with the reason, the key id when the key is known,
   await svc.request({ method: 'GET', url: '/v1/whoami', key: unknown, remoteAddress: '2001:db8::4' });
   await svc.request({ method: 'DELETE', url: '/v1/secrets/sec_0000000000000000000a', key: null, remoteAddress: '192.0.2.4' });
   const events = (await svc.call('GET', '/v1/audit-events?action=auth.failed&page_size=3')).body.audit_events;
+  // Failures are counted per source (address, reason, key id); each source here failed once.
+  const once = { count: 1, first_at: expect.any(String), last_at: expect.any(String) };
   expect(events).toEqual([
     expect.objectContaining({
       outcome: 'failure',
       actor_id: null,
       key_id: null,
       address: '192.0.2.4',
-      details: { reason: 'missing', method: 'DELETE', path: '/v1/secrets/sec_0000000000000000000a' },
+      details: { reason: 'missing', method: 'DELETE', path: '/v1/secrets/sec_0000000000000000000a', ...once },
     }),
     expect.objectContaining({
       outcome: 'failure',
       actor_id: null,
       key_id: null,
       address: '2001:db8::4',
-      details: { reason: 'unknown', method: 'GET', path: '/v1/whoami' },
+      details: { reason: 'unknown', method: 'GET', path: '/v1/whoami', ...once },
     }),
     expect.objectContaining({
       outcome: 'failure',
       key_id: k.api_key.id,
       address: '198.51.100.4',
-      details: { reason: 'revoked', method: 'GET', path: '/v1/api-keys' },
+      details: { reason: 'revoked', method: 'GET', path: '/v1/api-keys', ...once },
     }),
   ]);
-  for (const e of events) expect(Date.now() - Date.parse(e.time)).toBeLessThan(60_000);
+  for (const e of events) {
+    expect(Date.now() - Date.parse(e.time)).toBeLessThan(60_000);
+    expect([e.details.first_at, e.details.last_at]).toEqual([e.time, e.time]);
+  }
   const all = JSON.stringify((await svc.call('GET', '/v1/audit-events?page_size=200')).body);
   for (const s of [k.secret, unknown]) expect(all).not.toContain(s.slice(3, 20));
 });

@@ -2,16 +2,19 @@
  * Bearer authentication for every `/v1` route but the public ones. The presented key goes through the same
  * verifier as `POST /v1/keys/verify`, with the client address taken from the socket (or from
  * X-Forwarded-For when the peer is a trusted proxy, which Fastify's trustProxy decides).
- * Failures are audited with the key id when the key is known, never with the key.
+ * Failures are audited with the key id when the key is known, never with the key, as counts per source
+ * (service/audit/failed-auth.ts); and counted per client address, which past its limit is answered 429
+ * `rate_limited` with `Retry-After` instead (service/http/failed-auth-limit.ts).
  * @module
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type AuditActor, writeAudit } from '../audit/audit-log';
+import type { AuditActor } from '../audit/audit-log';
 import type { ServiceContext } from '../context';
 import type { Role } from '../db/tables';
 import { ApiError } from '../errors';
 import type { AuthRecord } from '../keys/auth-record';
 import type { VerifyFailure } from '../keys/verifier';
+import type { FailedAuthLimit } from './failed-auth-limit';
 import { atLeast } from '../../contract/roles';
 
 export interface RequestAuth {
@@ -36,19 +39,29 @@ const FAILURE_MESSAGES: Record<VerifyFailure, string> = {
   scope_missing: 'the API key lacks a required scope',
 };
 
-export function bearerAuth(ctx: ServiceContext) {
-  return async function authenticate(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+export function bearerAuth(ctx: ServiceContext, limit: FailedAuthLimit) {
+  /** Records the failure; the refusal to throw is a 429 instead of `refusal` once the address is over its limit. */
+  async function failed(request: FastifyRequest, reply: FastifyReply, reason: string, keyId: string | undefined, refusal: ApiError): Promise<ApiError> {
+    ctx.failedAuth.record({ address: request.ip, reason, keyId, method: request.method, path: request.url.split('?')[0]!, requestId: request.id });
+    const limited = await limit(request);
+    if (!limited.exceeded) return refusal;
+    void reply.header('retry-after', String(limited.retryAfterSeconds));
+    return new ApiError('rate_limited', `too many failed authentications from this address; retry in ${limited.retryAfterSeconds} s`);
+  }
+
+  return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match) {
-      await audit(ctx, request, 'missing', undefined);
-      throw new ApiError('unauthenticated', 'send an API key as "Authorization: Bearer kp_…"');
+      throw await failed(request, reply, 'missing', undefined, new ApiError('unauthenticated', 'send an API key as "Authorization: Bearer kp_…"'));
     }
     const outcome = await ctx.verifier.verify({ key: match[1]!, seenIp: request.ip });
     if (!outcome.valid) {
-      await audit(ctx, request, outcome.reason, outcome.record?.keyId);
-      if (outcome.reason === 'ip_not_allowed') throw new ApiError('permission_denied', FAILURE_MESSAGES.ip_not_allowed);
-      throw new ApiError('unauthenticated', FAILURE_MESSAGES[outcome.reason]);
+      const refusal =
+        outcome.reason === 'ip_not_allowed'
+          ? new ApiError('permission_denied', FAILURE_MESSAGES.ip_not_allowed)
+          : new ApiError('unauthenticated', FAILURE_MESSAGES[outcome.reason]);
+      throw await failed(request, reply, outcome.reason, outcome.record?.keyId, refusal);
     }
     const record = outcome.record;
     request.auth = {
@@ -58,17 +71,6 @@ export function bearerAuth(ctx: ServiceContext) {
       scopes: record.scopes,
     };
   };
-}
-
-async function audit(ctx: ServiceContext, request: FastifyRequest, reason: string, keyId: string | undefined): Promise<void> {
-  await writeAudit(ctx.store.db, {
-    action: 'auth.failed',
-    outcome: 'failure',
-    keyId,
-    address: request.ip,
-    requestId: request.id,
-    details: { reason, method: request.method, path: request.url.split('?')[0] },
-  });
 }
 
 /** Throws 403 unless the caller's effective role reaches `role`. */

@@ -29,6 +29,8 @@ function toApiError(error: FastifyError | ApiError, request: FastifyRequest): Ap
     request.log.warn({ code: (error as { code?: unknown }).code }, 'database unavailable');
     return new ApiError('unavailable', 'the database cannot be reached right now; retry later');
   }
+  // @fastify/rate-limit's refusal; it has set Retry-After on the reply already.
+  if (error.statusCode === 429) return new ApiError('rate_limited', 'too many requests; retry later');
   if (error.statusCode && error.statusCode < 500) {
     // Another refusal by Fastify or Node; its message may quote the request, so it goes to the log only.
     request.log.info({ code: error.code, statusCode: error.statusCode }, 'request refused');

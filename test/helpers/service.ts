@@ -13,6 +13,7 @@ import { KeyplaneClient } from '../../client';
 import { buildApp, type AppOptions } from '../../service/app';
 import { initialise } from '../../service/bootstrap';
 import { createContext, type ServiceContext } from '../../service/context';
+import type { AbuseLimitsOptions } from '../../service/http/abuse-limits';
 
 export interface TestService {
   app: FastifyInstance;
@@ -48,16 +49,26 @@ export interface Person {
   keyId: string;
 }
 
-export async function startTestService(options: { databaseUrl?: string; masterKey?: Buffer; app?: AppOptions } = {}): Promise<TestService> {
+/**
+ * Tests of other things fail to authenticate from 127.0.0.1 many times over in one service, so the limit on
+ * failed authentications per address is out of their way unless a test sets it (`abuseLimits`).
+ */
+const TEST_ABUSE_LIMITS: AbuseLimitsOptions = { failedAuth: { max: 1_000_000 } };
+
+export async function startTestService(
+  options: { databaseUrl?: string; masterKey?: Buffer; app?: AppOptions; abuseLimits?: AbuseLimitsOptions } = {},
+): Promise<TestService> {
+  const limits = options.abuseLimits ?? TEST_ABUSE_LIMITS;
   const dir = mkdtempSync(join(tmpdir(), 'keyplane-test-'));
   const ctx = await createContext({
     databaseUrl: options.databaseUrl,
     sqlitePath: join(dir, 'keyplane.db'),
     masterKey: options.masterKey ?? randomBytes(32),
     lastUsedFlushMs: 50,
+    abuseLimits: limits,
   });
   const { secret, userId } = await initialise(ctx, { email: 'admin@example.com', name: 'Admin' });
-  const app = await buildApp(ctx, options.app);
+  const app = await buildApp(ctx, { abuseLimits: limits, ...options.app });
   let people = 0;
   const request = async ({ method, url, body, key = secret, headers = {}, remoteAddress }: RequestOptions) => {
     const res = await app.inject({
