@@ -60,3 +60,8 @@ export function displayPrefix(key: string): string {
  * must never print (service/http/log-safety.ts).
  */
 export const KEY_SHAPED = /kp_[0-9A-Za-z]{8,}/g;
+
+/** `text` with everything shaped like a key replaced: for logs, and for request paths kept in the audit log. */
+export function withoutKeys(text: string): string {
+  return text.replace(KEY_SHAPED, 'kp_[redacted]');
+}

@@ -140,3 +140,13 @@ test('each refusal is audited with the reason, the key id when the key is known,
   const all = JSON.stringify((await svc.call('GET', '/v1/audit-events?page_size=200')).body);
   for (const s of [k.secret, unknown]) expect(all).not.toContain(s.slice(3, 20));
 });
+
+test('a key pasted into the path of a refused request is not kept in the audit log', async () => {
+  const pasted = (await svc.call('POST', '/v1/api-keys', { name: 'pasted-in-path' })).body.secret as string;
+  expect((await svc.request({ method: 'GET', url: `/v1/api-keys/${pasted}`, key: null })).status).toBe(401);
+  // The failure was recorded (reading the audit log writes the pending counts first), with the path's shape.
+  const events = (await svc.call('GET', '/v1/audit-events?action=auth.failed&page_size=100')).body.audit_events;
+  expect(events.some((e: { details: { path: string } }) => e.details.path === '/v1/api-keys/kp_[redacted]')).toBe(true);
+  const rows = await svc.ctx.store.db.selectFrom('audit_events').select('details').execute();
+  expect(rows.map((r) => r.details).join('\n')).not.toContain(pasted.slice(0, 20));
+});

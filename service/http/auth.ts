@@ -16,6 +16,7 @@ import type { AuthRecord } from '../keys/auth-record';
 import type { VerifyFailure } from '../keys/verifier';
 import type { FailedAuthLimit } from './failed-auth-limit';
 import { atLeast } from '../../contract/roles';
+import { withoutKeys } from '../../contract/key-format';
 
 export interface RequestAuth {
   record: AuthRecord;
@@ -42,7 +43,7 @@ const FAILURE_MESSAGES: Record<VerifyFailure, string> = {
 export function bearerAuth(ctx: ServiceContext, limit: FailedAuthLimit) {
   /** Records the failure; the refusal to throw is a 429 instead of `refusal` once the address is over its limit. */
   async function failed(request: FastifyRequest, reply: FastifyReply, reason: string, keyId: string | undefined, refusal: ApiError): Promise<ApiError> {
-    ctx.failedAuth.record({ address: request.ip, reason, keyId, method: request.method, path: request.url.split('?')[0]!, requestId: request.id });
+    ctx.failedAuth.record({ address: request.ip, reason, keyId, method: request.method, path: withoutKeys(request.url.split('?')[0]!), requestId: request.id });
     const limited = await limit(request);
     if (!limited.exceeded) return refusal;
     void reply.header('retry-after', String(limited.retryAfterSeconds));

@@ -5,15 +5,10 @@
  * @module
  */
 import type { LoggerOptions } from 'pino';
-import { KEY_SHAPED } from '../../contract/key-format';
+import { withoutKeys } from '../../contract/key-format';
 
 /** Paths pino must never print: keys travel in the Authorization header and in verify bodies. */
 export const LOG_REDACT = ['req.headers.authorization', 'req.headers.cookie', 'req.body', 'res.body'];
-
-/** A log line (JSON) with every key-shaped string replaced: the last step before it is written. */
-export function withoutKeys(line: string): string {
-  return line.replace(KEY_SHAPED, 'kp_[redacted]');
-}
 
 /** The pino options every logger of the service carries. */
 export const LOG_SAFETY = {
