@@ -72,6 +72,7 @@ function adminKeyRow(
     last_used_at: null,
     last_used_ip: null,
     last_used_claimed_ip: null,
+    created_by_key: null,
   };
 }
 

@@ -35,6 +35,9 @@ export const ApiKey = Type.Object(
     owner_id: Type.String(),
     service_account_id: Type.Union([Type.String(), Type.Null()], { description: 'The owning service account, or null for a user-owned key.' }),
     created_by: Type.String({ description: 'Id of the user or service account whose key created this key.' }),
+    created_by_key: Type.Union([Type.String(), Type.Null()], {
+      description: 'The key that created this key (null for keys made from the store itself, and keys made before it was recorded).',
+    }),
     role: Role,
     effective_role: Role,
     scopes: Type.Array(Type.String()),

@@ -153,6 +153,18 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('api_keys').dropColumn('last_used_claimed_ip').execute();
     },
   },
+  '0003_created_by_key': {
+    // biome-ignore lint/suspicious/noExplicitAny: a migration sees the schema of its time, not today's
+    async up(db: Kysely<any>) {
+      // The key that minted each key, so a key answers to every principal up its chain (service/keys/chain.ts).
+      // Keys made before it have none: they answer to their own owner and creator, as they always did.
+      await db.schema.alterTable('api_keys').addColumn('created_by_key', 'text').execute();
+    },
+    // biome-ignore lint/suspicious/noExplicitAny: a migration sees the schema of its time, not today's
+    async down(db: Kysely<any>) {
+      await db.schema.alterTable('api_keys').dropColumn('created_by_key').execute();
+    },
+  },
 };
 
 class StaticProvider implements MigrationProvider {

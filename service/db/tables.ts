@@ -51,6 +51,8 @@ export interface ApiKeysTable {
   last_used_at: string | null;
   last_used_ip: string | null;
   last_used_claimed_ip: string | null;
+  /** The key that minted this one; null for keys made from the store itself (init, recover-admin). */
+  created_by_key: string | null;
 }
 
 export interface ApiKeyAllowListsTable {

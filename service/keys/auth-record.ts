@@ -7,6 +7,8 @@ import type { Kysely } from 'kysely';
 import { type ParsedCidr, parseNormalisedCidr } from '../../contract/cidr';
 import type { Database, OwnerType, Role } from '../db/tables';
 import { lowerRole } from '../../contract/roles';
+import { chainsOf } from './chain';
+import { ID_PREFIXES } from '../ids';
 
 export interface Principal {
   type: OwnerType;
@@ -20,27 +22,33 @@ export interface AuthRecord {
   owner: Principal;
   createdBy: Principal;
   role: Role;
-  /** The role the key acts with: the lowest of its own, its owner's and its creator's current roles. */
+  /** The role the key acts with: the lowest of its own and the current roles of every principal up its chain. */
   effectiveRole: Role;
   scopes: string[];
   expiresAt: number | null;
   revoked: boolean;
-  /** The owner or the creator is disabled or gone. */
+  /** A principal up its chain (its owner and creator among them) is disabled or gone, or a key above it is. */
   ownerDisabled: boolean;
   /** Null when no allow list is attached: any address may use the key. */
   ranges: ParsedCidr[] | null;
 }
 
 export function principalOf(id: string): Principal {
-  return { type: id.startsWith('sa_') ? 'service_account' : 'user', id };
+  return { type: id.startsWith(`${ID_PREFIXES.serviceAccount}_`) ? 'service_account' : 'user', id };
 }
 
-async function principalState(db: Kysely<Database>, p: Principal): Promise<{ role: Role; disabled: boolean } | undefined> {
-  const row =
-    p.type === 'user'
-      ? await db.selectFrom('users').select(['role', 'disabled']).where('id', '=', p.id).executeTakeFirst()
-      : await db.selectFrom('service_accounts').select(['role', 'disabled']).where('id', '=', p.id).executeTakeFirst();
-  return row && { role: row.role, disabled: row.disabled === 1 };
+/** Role and state of each principal that exists, by id. */
+export async function principalStates(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, { role: Role; disabled: boolean }>> {
+  const states = new Map<string, { role: Role; disabled: boolean }>();
+  const users = ids.filter((id) => principalOf(id).type === 'user');
+  const accounts = ids.filter((id) => principalOf(id).type === 'service_account');
+  if (users.length > 0)
+    for (const r of await db.selectFrom('users').select(['id', 'role', 'disabled']).where('id', 'in', users).execute())
+      states.set(r.id, { role: r.role, disabled: r.disabled === 1 });
+  if (accounts.length > 0)
+    for (const r of await db.selectFrom('service_accounts').select(['id', 'role', 'disabled']).where('id', 'in', accounts).execute())
+      states.set(r.id, { role: r.role, disabled: r.disabled === 1 });
+  return states;
 }
 
 export async function loadAuthRecord(db: Kysely<Database>, keyHash: string): Promise<AuthRecord | undefined> {
@@ -48,9 +56,8 @@ export async function loadAuthRecord(db: Kysely<Database>, keyHash: string): Pro
   if (!key) return undefined;
   const owner: Principal = { type: key.owner_type, id: key.owner_id };
   const createdBy = principalOf(key.created_by);
-  const [ownerState, creatorState, lists] = await Promise.all([
-    principalState(db, owner),
-    principalState(db, createdBy),
+  const [chain, lists] = await Promise.all([
+    chainsOf(db, [key.id]).then((c) => c.get(key.id)),
     db
       .selectFrom('api_key_allow_lists')
       .innerJoin('ip_allow_lists', 'ip_allow_lists.id', 'api_key_allow_lists.allow_list_id')
@@ -58,9 +65,9 @@ export async function loadAuthRecord(db: Kysely<Database>, keyHash: string): Pro
       .where('api_key_allow_lists.key_id', '=', key.id)
       .execute(),
   ]);
-  const roles: Role[] = [key.role];
-  if (ownerState) roles.push(ownerState.role);
-  if (creatorState) roles.push(creatorState.role);
+  const principals = chain?.principals ?? [key.owner_id, key.created_by];
+  const states = await principalStates(db, principals);
+  const roles: Role[] = [key.role, ...principals.flatMap((p) => states.get(p)?.role ?? [])];
   return {
     keyId: key.id,
     name: key.name,
@@ -72,7 +79,7 @@ export async function loadAuthRecord(db: Kysely<Database>, keyHash: string): Pro
     scopes: JSON.parse(key.scopes) as string[],
     expiresAt: key.expires_at ? Date.parse(key.expires_at) : null,
     revoked: key.revoked_at !== null,
-    ownerDisabled: !ownerState || ownerState.disabled || !creatorState || creatorState.disabled,
+    ownerDisabled: !chain || chain.broken || principals.some((p) => !states.get(p) || states.get(p)!.disabled),
     ranges: lists.length === 0 ? null : lists.flatMap((l) => (JSON.parse(l.cidrs) as string[]).map(parseNormalisedCidr)),
   };
 }

@@ -80,6 +80,7 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
               last_used_at: null,
               last_used_ip: null,
               last_used_claimed_ip: null,
+              created_by_key: request.auth.actor.keyId,
             })
             .execute();
           if (allowListIds.length)

@@ -7,16 +7,9 @@ import type { Kysely } from 'kysely';
 import type { ApiKeysTable, Database, Role } from '../db/tables';
 import { keyStatus } from '../../contract/key-status';
 import { lowerRole } from '../../contract/roles';
+import { principalStates } from './auth-record';
+import { chainsOf } from './chain';
 import type { ApiKey } from '../../contract/api/api-keys';
-
-export async function principalRoles(db: Kysely<Database>, ids: string[]): Promise<Map<string, Role>> {
-  const roles = new Map<string, Role>();
-  const users = ids.filter((id) => id.startsWith('usr_'));
-  const sas = ids.filter((id) => id.startsWith('sa_'));
-  if (users.length) for (const r of await db.selectFrom('users').select(['id', 'role']).where('id', 'in', users).execute()) roles.set(r.id, r.role);
-  if (sas.length) for (const r of await db.selectFrom('service_accounts').select(['id', 'role']).where('id', 'in', sas).execute()) roles.set(r.id, r.role);
-  return roles;
-}
 
 export async function toApiKeys(db: Kysely<Database>, rows: ApiKeysTable[]): Promise<ApiKey[]> {
   if (rows.length === 0) return [];
@@ -24,10 +17,13 @@ export async function toApiKeys(db: Kysely<Database>, rows: ApiKeysTable[]): Pro
   const links = await db.selectFrom('api_key_allow_lists').selectAll().where('key_id', 'in', ids).orderBy('allow_list_id').execute();
   const lists = new Map<string, string[]>();
   for (const l of links) lists.set(l.key_id, [...(lists.get(l.key_id) ?? []), l.allow_list_id]);
-  const roles = await principalRoles(db, [...new Set(rows.flatMap((r) => [r.owner_id, r.created_by]))]);
+  const chains = await chainsOf(db, ids);
+  const states = await principalStates(db, [...new Set([...chains.values()].flatMap((c) => c.principals))]);
   const now = Date.now();
   return rows.map((r) => {
-    const caps = [r.role, roles.get(r.owner_id), roles.get(r.created_by)].filter((x): x is Role => !!x);
+    const chain = chains.get(r.id);
+    const principals = chain?.principals ?? [r.owner_id, r.created_by];
+    const usable = !!chain && !chain.broken && principals.every((p) => states.has(p));
     return {
       id: r.id,
       name: r.name,
@@ -36,9 +32,10 @@ export async function toApiKeys(db: Kysely<Database>, rows: ApiKeysTable[]): Pro
       owner_id: r.owner_id,
       service_account_id: r.owner_type === 'service_account' ? r.owner_id : null,
       created_by: r.created_by,
+      created_by_key: r.created_by_key,
       role: r.role,
-      // A missing owner or creator leaves the key unusable; viewer is the honest floor to show.
-      effective_role: caps.length === 3 ? lowerRole(...caps) : 'viewer',
+      // A principal or key gone from its chain leaves the key unusable; viewer is the honest floor to show.
+      effective_role: usable ? lowerRole(r.role, ...principals.map((p) => states.get(p)!.role)) : 'viewer',
       scopes: JSON.parse(r.scopes) as string[],
       expires_at: r.expires_at,
       allow_list_ids: lists.get(r.id) ?? [],
