@@ -1,7 +1,7 @@
 /**
  * The last working admin key cannot be revoked or deleted through the API: without one nobody can administer
  * the service, and only the data dir could make another. A working admin key is active (neither revoked nor
- * expired), has the admin role, and so do its owner and its creator, both enabled: the key acts as admin.
+ * expired), has the admin role, and so does every principal it answers to, all enabled: the key acts as admin.
  * @module
  */
 import type { Transaction } from 'kysely';
@@ -9,6 +9,8 @@ import type { ServiceContext } from '../context';
 import type { Database } from '../db/tables';
 import { forUpdate } from '../db/transaction';
 import { ApiError } from '../errors';
+import { principalStates } from './auth-record';
+import { chainsOf } from './chain';
 
 /** Throws 409 when `keyId` is a working admin key and no other is left. Call inside the write's transaction. */
 export async function assertAnotherWorkingAdminKey(ctx: ServiceContext, trx: Transaction<Database>, keyId: string): Promise<void> {
@@ -21,25 +23,16 @@ export async function assertAnotherWorkingAdminKey(ctx: ServiceContext, trx: Tra
   const now = new Date().toISOString();
   const live = candidates.filter((k) => k.expires_at === null || k.expires_at > now);
   if (!live.some((k) => k.id === keyId)) return;
-  const principals = [...new Set(live.flatMap((k) => [k.owner_id, k.created_by]))];
-  const admins = new Set<string>();
-  const users = principals.filter((id) => id.startsWith('usr_'));
-  const accounts = principals.filter((id) => id.startsWith('sa_'));
-  if (users.length > 0) {
-    for (const u of await trx.selectFrom('users').select('id').where('id', 'in', users).where('role', '=', 'admin').where('disabled', '=', 0).execute())
-      admins.add(u.id);
-  }
-  if (accounts.length > 0) {
-    const rows = await trx
-      .selectFrom('service_accounts')
-      .select('id')
-      .where('id', 'in', accounts)
-      .where('role', '=', 'admin')
-      .where('disabled', '=', 0)
-      .execute();
-    for (const a of rows) admins.add(a.id);
-  }
-  const working = live.filter((k) => admins.has(k.owner_id) && admins.has(k.created_by));
+  // Acting as admin: every principal the key answers to, up its chain, is an enabled admin (service/keys/chain.ts).
+  const chains = await chainsOf(
+    trx,
+    live.map((k) => k.id),
+  );
+  const states = await principalStates(trx, [...new Set([...chains.values()].flatMap((c) => c.principals))]);
+  const working = live.filter((k) => {
+    const chain = chains.get(k.id);
+    return !!chain && !chain.broken && chain.principals.every((p) => states.get(p)?.role === 'admin' && !states.get(p)!.disabled);
+  });
   if (working.some((k) => k.id === keyId) && !working.some((k) => k.id !== keyId)) {
     throw new ApiError(
       'conflict',
