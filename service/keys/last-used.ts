@@ -9,7 +9,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/tables';
 
 interface Use {
-  at: string;
+  /** Milliseconds: formatted only when written, not on every verification. */
+  at: number;
   seenIp: string | null;
   claimedIp: string | null;
 }
@@ -31,7 +32,7 @@ export class LastUsedRecorder {
   }
 
   record(keyId: string, from: Omit<Use, 'at'>): void {
-    this.pending.set(keyId, { at: new Date().toISOString(), ...from });
+    this.pending.set(keyId, { at: Date.now(), ...from });
   }
 
   /** Writes what is pending; concurrent calls queue behind each other. */
@@ -52,11 +53,12 @@ export class LastUsedRecorder {
     try {
       await this.db.transaction().execute(async (trx) => {
         for (const [id, use] of batch) {
+          const at = new Date(use.at).toISOString();
           await trx
             .updateTable('api_keys')
-            .set({ last_used_at: use.at, last_used_ip: use.seenIp, last_used_claimed_ip: use.claimedIp })
+            .set({ last_used_at: at, last_used_ip: use.seenIp, last_used_claimed_ip: use.claimedIp })
             .where('id', '=', id)
-            .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', use.at)]))
+            .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', at)]))
             .execute();
         }
       });
