@@ -7,6 +7,7 @@
  * @module
  */
 import type { Kysely } from 'kysely';
+import { BatchedWriter } from '../db/batched-writer';
 import type { Database } from '../db/tables';
 import { type AuditEntry, writeAuditBatch } from './audit-log';
 
@@ -34,20 +35,13 @@ export interface FailedAuthOptions {
   maxSources: number;
 }
 
-export class FailedAuthRecorder {
-  private pending = new Map<string, Source>();
-  private timer?: NodeJS.Timeout;
-  private flushing: Promise<void> = Promise.resolve();
-
+export class FailedAuthRecorder extends BatchedWriter<Source> {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly options: FailedAuthOptions,
-    private readonly onError: (err: unknown) => void = () => undefined,
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => void this.flush(), this.options.windowMs);
-    this.timer.unref();
+    onError?: (err: unknown) => void,
+  ) {
+    super(options.windowMs, onError);
   }
 
   record(failure: FailedAuth): void {
@@ -76,31 +70,13 @@ export class FailedAuthRecorder {
     return n;
   }
 
-  /** Writes what is pending; concurrent calls queue behind each other. */
-  flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.write()).catch(this.onError);
-    return this.flushing;
+  protected async write(batch: ReadonlyMap<string, Source>): Promise<void> {
+    await writeAuditBatch(this.db, [...batch.values()].map(toEntry));
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.flush();
-  }
-
-  private async write(): Promise<void> {
-    if (this.pending.size === 0) return;
-    const batch = this.pending;
-    this.pending = new Map();
-    try {
-      await writeAuditBatch(this.db, [...batch.values()].map(toEntry));
-    } catch (err) {
-      // Nothing is lost: the counts go back, merged with those made meanwhile, for the next attempt.
-      for (const [id, source] of batch) {
-        const later = this.pending.get(id);
-        this.pending.set(id, later ? { ...source, count: source.count + later.count, lastAt: later.lastAt } : source);
-      }
-      throw err;
-    }
+  /** Counts of a failed write are added to those made since: none is lost. */
+  protected restore(failed: Source, since: Source | undefined): Source {
+    return since ? { ...failed, count: failed.count + since.count, lastAt: since.lastAt } : failed;
   }
 }
 
