@@ -11,6 +11,7 @@ import { SecretFile } from '../files';
 import { collect } from '../options';
 import { note, printLine } from '../output';
 import { packageVersion } from '../version';
+import { LIMITS } from '../../contract/limits';
 
 interface StoreFlags {
   data?: string;
@@ -43,6 +44,30 @@ function storeName(o: StoreFlags): string {
   return o.data ?? 'the store';
 }
 
+/** The store's paths from the flags; a bad combination is a usage error. */
+function checkedStorePaths(storePaths: typeof import('../../service/server').storePaths, o: StoreFlags) {
+  try {
+    return storePaths({ dataDir: o.data, databaseUrl: o.databaseUrl, masterKeyFile: o.masterKeyFile });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+function checkEmail(flag: string, email: string): void {
+  if (!new RegExp(LIMITS.email.pattern).test(email)) throw new UsageError(`${flag} ${email} is not an email address`);
+}
+
+/** An admin key made from the store: into --key-file (mode 0600), or printed this once. */
+function deliverAdminKey(keyFile: SecretFile | undefined, secret: string): void {
+  if (keyFile) {
+    keyFile.commit(secret);
+    printLine(`admin API key written to ${keyFile.path} (mode 0600)`);
+  } else {
+    note('warning: the admin API key is shown only this once and cannot be retrieved again; store it now (or use --key-file).');
+    printLine(secret);
+  }
+}
+
 function storeOptions(command: Command, masterKeyHelp: string): Command {
   return command
     .option('--data <dir>', 'data directory: the SQLite database and the master key')
@@ -52,15 +77,9 @@ function storeOptions(command: Command, masterKeyHelp: string): Command {
 
 async function init(o: InitFlags): Promise<void> {
   const { lockSqliteDataDir, storePaths } = await import('../../service/server');
-
-  let paths: ReturnType<typeof storePaths>;
-  try {
-    paths = storePaths({ dataDir: o.data, databaseUrl: o.databaseUrl, masterKeyFile: o.masterKeyFile });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  // The service's Email schema (service/users/routes.ts); initialise() itself does not check it.
-  if (!/^[^\s@]+@[^\s@]+$/.test(o.adminEmail)) throw new UsageError(`--admin-email ${o.adminEmail} is not an email address`);
+  const paths = checkedStorePaths(storePaths, o);
+  // The API's rule for an email (contract/limits.ts); initialise() itself does not check it.
+  checkEmail('--admin-email', o.adminEmail);
   if (o.data) mkdirSync(o.data, { recursive: true, mode: 0o700 });
   // A dir a running service uses is left alone, its master key included.
   const lock = await lockSqliteDataDir({ dataDir: o.data, databaseUrl: o.databaseUrl });
@@ -111,13 +130,7 @@ async function initLocked(o: InitFlags, paths: { masterKeyFile: string; sqlitePa
   note(
     `Initialised ${storeName(o)}: admin ${o.adminEmail} (${result.userId}) with API key ${result.keyId}.${createdMasterKey ? ` Master key: ${paths.masterKeyFile} (mode 0600; back it up, every node needs it).` : ''}`,
   );
-  if (keyFile) {
-    keyFile.commit(result.secret);
-    printLine(`admin API key written to ${keyFile.path} (mode 0600)`);
-  } else {
-    note('warning: the admin API key is shown only this once and cannot be retrieved again; store it now (or use --key-file).');
-    printLine(result.secret);
-  }
+  deliverAdminKey(keyFile, result.secret);
 }
 
 /**
@@ -127,13 +140,8 @@ async function initLocked(o: InitFlags, paths: { masterKeyFile: string; sqlitePa
  */
 async function recoverAdminCommand(o: RecoverFlags): Promise<void> {
   const { lockSqliteDataDir, storePaths } = await import('../../service/server');
-  let paths: ReturnType<typeof storePaths>;
-  try {
-    paths = storePaths({ dataDir: o.data, databaseUrl: o.databaseUrl, masterKeyFile: o.masterKeyFile });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  if (o.email !== undefined && !/^[^\s@]+@[^\s@]+$/.test(o.email)) throw new UsageError(`--email ${o.email} is not an email address`);
+  const paths = checkedStorePaths(storePaths, o);
+  if (o.email !== undefined) checkEmail('--email', o.email);
   if (!existsSync(paths.masterKeyFile)) throw new UsageError(`the master key ${paths.masterKeyFile} is missing: recovery needs it (--master-key-file)`);
   const keyFile = o.keyFile === undefined ? undefined : SecretFile.reserve(o.keyFile, '--key-file');
   const lock = await lockSqliteDataDir({ dataDir: o.data, databaseUrl: o.databaseUrl });
@@ -160,13 +168,7 @@ async function recoverAdminCommand(o: RecoverFlags): Promise<void> {
   note(
     `Recovered ${storeName(o)}: admin ${result.email} (${result.userId})${result.promoted ? ', made an enabled admin,' : ''} has a new API key ${result.keyId}; the audit log records it (server.recover_admin).`,
   );
-  if (keyFile) {
-    keyFile.commit(result.secret);
-    printLine(`admin API key written to ${keyFile.path} (mode 0600)`);
-  } else {
-    note('warning: the admin API key is shown only this once and cannot be retrieved again; store it now (or use --key-file).');
-    printLine(result.secret);
-  }
+  deliverAdminKey(keyFile, result.secret);
 }
 
 async function start(o: StartFlags): Promise<void> {
