@@ -4,24 +4,19 @@
  * never 500 and never a crash, and the node serves again at once. Every write it acknowledged is stored.
  */
 import { Client } from 'pg';
-import { startTestService, type TestService } from '../../test/helpers/service';
-import { describePostgres, startPostgres, type PostgresServer } from '../../test/helpers/postgres';
+import { startTestServiceOnPostgres, type TestService } from '../../test/helpers/service';
+import { describePostgres, type PostgresServer } from '../../test/helpers/postgres';
 
 describePostgres('on PostgreSQL', () => {
-  let pg: PostgresServer;
-  let svc: TestService;
+  let svc: TestService & { pg: PostgresServer };
   beforeAll(async () => {
-    pg = await startPostgres();
-    svc = await startTestService({ databaseUrl: pg.url });
+    svc = await startTestServiceOnPostgres();
   }, 60_000);
-  afterAll(async () => {
-    await svc?.close();
-    await pg?.stop();
-  });
+  afterAll(() => svc?.close());
 
   /** Terminates every other backend of the database, the node's checked-out and idle connections alike. */
   async function terminateBackends(): Promise<number> {
-    const admin = new Client({ connectionString: pg.url });
+    const admin = new Client({ connectionString: svc.pg.url });
     await admin.connect();
     try {
       const r = await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
@@ -75,7 +70,7 @@ describePostgres('on PostgreSQL', () => {
         }),
     );
     await new Promise((r) => setTimeout(r, 50));
-    pg.restart();
+    svc.pg.restart();
     await Promise.all(load);
     expect([...statuses].every((s) => s === 201 || s === 503)).toBe(true);
     let serving = false;

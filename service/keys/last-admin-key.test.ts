@@ -3,8 +3,8 @@
  * service after (keyplane server init made the first one; only the data dir could make another). Two admin
  * keys revoking each other at once: exactly one succeeds, on both stores.
  */
-import { startTestService, type TestService } from '../../test/helpers/service';
-import { describePostgres, describeSqlite, startPostgres, type PostgresServer } from '../../test/helpers/postgres';
+import { startTestService, startTestServiceOnPostgres, type TestService } from '../../test/helpers/service';
+import { describePostgres, describeSqlite } from '../../test/helpers/postgres';
 
 function lastAdminKeyTests(start: () => Promise<TestService>, stop: () => Promise<void> = async () => undefined) {
   let svc: TestService;
@@ -70,13 +70,4 @@ function lastAdminKeyTests(start: () => Promise<TestService>, stop: () => Promis
 
 describeSqlite('on SQLite', () => lastAdminKeyTests(() => startTestService()));
 
-describePostgres('on PostgreSQL', () => {
-  let pg: PostgresServer;
-  lastAdminKeyTests(
-    async () => {
-      pg = await startPostgres();
-      return startTestService({ databaseUrl: pg.url });
-    },
-    () => pg.stop(),
-  );
-});
+describePostgres('on PostgreSQL', () => lastAdminKeyTests(() => startTestServiceOnPostgres()));

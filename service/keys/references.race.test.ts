@@ -3,8 +3,8 @@
  * is created, the delete is a 409) or the delete wins (the key is a 400 naming the field). Never a 500, and
  * never a key holding a scope or list that no longer exists.
  */
-import { startTestService, type TestService } from '../../test/helpers/service';
-import { describePostgres, describeSqlite, startPostgres, type PostgresServer } from '../../test/helpers/postgres';
+import { startTestService, startTestServiceOnPostgres, type TestService } from '../../test/helpers/service';
+import { describePostgres, describeSqlite } from '../../test/helpers/postgres';
 
 const ROUNDS = 15;
 
@@ -61,13 +61,4 @@ function tests(start: () => Promise<TestService>, stop: () => Promise<void> = as
 
 describeSqlite('on SQLite', () => tests(() => startTestService()));
 
-describePostgres('on PostgreSQL', () => {
-  let pg: PostgresServer;
-  tests(
-    async () => {
-      pg = await startPostgres();
-      return startTestService({ databaseUrl: pg.url });
-    },
-    async () => pg?.stop(),
-  );
-});
+describePostgres('on PostgreSQL', () => tests(() => startTestServiceOnPostgres()));

@@ -2,8 +2,8 @@
  * Two admins demoting (or deleting) each other at the same moment: exactly one succeeds and one admin is
  * left. SQLite runs one transaction at a time; PostgreSQL needs the admin rows locked before counting them.
  */
-import { startTestService, type TestService } from '../../test/helpers/service';
-import { describePostgres, describeSqlite, startPostgres, type PostgresServer } from '../../test/helpers/postgres';
+import { startTestService, startTestServiceOnPostgres, type TestService } from '../../test/helpers/service';
+import { describePostgres, describeSqlite } from '../../test/helpers/postgres';
 import { inTransaction } from '../db/transaction';
 
 function raceTests(start: () => Promise<TestService>, stop: () => Promise<void> = async () => undefined) {
@@ -66,13 +66,4 @@ function raceTests(start: () => Promise<TestService>, stop: () => Promise<void> 
 
 describeSqlite('on SQLite', () => raceTests(() => startTestService()));
 
-describePostgres('on PostgreSQL', () => {
-  let pg: PostgresServer;
-  raceTests(
-    async () => {
-      pg = await startPostgres();
-      return startTestService({ databaseUrl: pg.url });
-    },
-    async () => pg?.stop(),
-  );
-});
+describePostgres('on PostgreSQL', () => raceTests(() => startTestServiceOnPostgres()));

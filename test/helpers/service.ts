@@ -14,6 +14,7 @@ import { buildApp, type AppOptions } from '../../service/app';
 import { initialise } from '../../service/bootstrap';
 import { createContext, type ServiceContext } from '../../service/context';
 import type { AbuseLimitsOptions } from '../../service/http/abuse-limits';
+import { type PostgresServer, startPostgres } from './postgres';
 
 export interface TestService {
   app: FastifyInstance;
@@ -134,4 +135,28 @@ export async function startHttpService(options: Parameters<typeof startTestServi
     env: { KEYPLANE_ENDPOINT: endpoint, KEYPLANE_API_KEY: svc.adminKey },
     stop: () => svc.close(),
   });
+}
+
+/** A test service on a PostgreSQL server of its own (test/helpers/postgres.ts); close() stops both. */
+export async function startTestServiceOnPostgres(
+  options: Omit<Parameters<typeof startTestService>[0], 'databaseUrl'> = {},
+): Promise<TestService & { pg: PostgresServer }> {
+  const pg = await startPostgres();
+  try {
+    const svc = await startTestService({ ...options, databaseUrl: pg.url });
+    const close = svc.close.bind(svc);
+    return Object.assign(svc, {
+      pg,
+      async close() {
+        try {
+          await close();
+        } finally {
+          await pg.stop();
+        }
+      },
+    });
+  } catch (err) {
+    await pg.stop();
+    throw err;
+  }
 }
