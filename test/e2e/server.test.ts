@@ -371,6 +371,17 @@ test('--listen must be HOST:PORT', async () => {
   await expect(startServer({ dataDir: dir, listen: 'nowhere' })).rejects.toThrow(/is not HOST:PORT/);
 });
 
+/** Runs `fn` while something else listens on 127.0.0.1:`port`. */
+async function whilePortTaken(port: number, fn: () => Promise<unknown>): Promise<void> {
+  const blocker = createServer();
+  await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', r));
+  try {
+    await fn();
+  } finally {
+    await new Promise((r) => blocker.close(r));
+  }
+}
+
 test('an uninitialised store is refused, and the refusal leaves nothing listening', async () => {
   // No master key at all.
   const empty = mkdtempSync(join(tmpdir(), 'keyplane-empty-'));
@@ -393,25 +404,13 @@ test('an uninitialised store is refused, and the refusal leaves nothing listenin
   expect(res.stderr).toMatch(/not initialised/);
   // Neither is a port in use taken for a start: the store is closed again and the error says why.
   const { dir } = await initDir();
-  const blocker = createServer();
-  await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', r));
-  try {
-    await expect(startServer({ dataDir: dir, listen: `127.0.0.1:${port}`, logLevel: 'silent' })).rejects.toThrow(/EADDRINUSE/);
-  } finally {
-    await new Promise((r) => blocker.close(r));
-  }
+  await whilePortTaken(port, () => expect(startServer({ dataDir: dir, listen: `127.0.0.1:${port}`, logLevel: 'silent' })).rejects.toThrow(/EADDRINUSE/));
 });
 
 test('a data dir serves one startServer at a time: a failed start and close() give it up; PostgreSQL takes no lock', async () => {
   const { dir } = await initDir();
   const port = await freePort();
-  const blocker = createServer();
-  await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', r));
-  try {
-    await expect(startServer({ dataDir: dir, listen: `127.0.0.1:${port}`, logLevel: 'silent' })).rejects.toThrow(/EADDRINUSE/);
-  } finally {
-    await new Promise((r) => blocker.close(r));
-  }
+  await whilePortTaken(port, () => expect(startServer({ dataDir: dir, listen: `127.0.0.1:${port}`, logLevel: 'silent' })).rejects.toThrow(/EADDRINUSE/));
   const s = await startServer({ dataDir: dir, listen: '127.0.0.1:0', logLevel: 'silent' });
   try {
     await expect(startServer({ dataDir: dir, listen: '127.0.0.1:0', logLevel: 'silent' })).rejects.toThrow(
