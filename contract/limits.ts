@@ -13,6 +13,8 @@ export const LIMITS = {
   id: { min: 1, max: 64 },
   /** Lists of ids a body names (allow lists of a key). */
   idList: { max: 64 },
+  /** Users named as managers of one service account (its owner is one more). */
+  serviceAccountManagers: { max: 32 },
   scopeName: { min: 1, max: 128, pattern: '^[a-z][a-z0-9_-]*(\\.[a-z0-9_*-]+)*$' },
   /** Scopes one key holds or one verify call requires. */
   scopesPerKey: { max: 100 },

@@ -1,13 +1,13 @@
 /**
  * `keyplane service-account create|list|get|update|delete`: identities for machines, which own keys and
- * secrets. Deleting one revokes its keys.
+ * secrets. Each has an owner and managers, who with admins may act for it. Deleting one revokes its keys.
  * @module
  */
 import { type Command, Option } from 'commander';
 import type { ServiceAccount, UpdateServiceAccountBody } from '../../client';
 import { clientFor, globals, listPages } from '../context';
 import { action, UsageError } from '../errors';
-import { pagingOptions, type PagingFlags, roleOption } from '../options';
+import { collect, pagingOptions, type PagingFlags, roleOption } from '../options';
 import { printDeleted, printList, printObject } from '../output';
 
 interface UpdateFlags {
@@ -16,6 +16,10 @@ interface UpdateFlags {
   role?: ServiceAccount['role'];
   disable?: boolean;
   enable?: boolean;
+  owner?: string;
+  clearOwner?: boolean;
+  manager?: string[];
+  clearManagers?: boolean;
 }
 
 export function register(program: Command): void {
@@ -27,9 +31,20 @@ export function register(program: Command): void {
     .requiredOption('--name <name>', 'unique name')
     .option('--description <text>', 'what it is for')
     .addOption(roleOption('highest role its keys may have (default viewer)'))
+    .option('--owner <user-id>', 'the owning user (default: you; only admins name someone else)')
+    .option('--manager <user-id>', 'a user who may act for it too (repeatable)', collect)
     .action(
-      action(async (o: { name: string; description?: string; role?: ServiceAccount['role'] }, cmd: Command) =>
-        printObject(globals(cmd).output, await clientFor(cmd).createServiceAccount({ name: o.name, description: o.description, role: o.role })),
+      action(async (o: { name: string; description?: string; role?: ServiceAccount['role']; owner?: string; manager?: string[] }, cmd: Command) =>
+        printObject(
+          globals(cmd).output,
+          await clientFor(cmd).createServiceAccount({
+            name: o.name,
+            description: o.description,
+            role: o.role,
+            owner_user_id: o.owner,
+            manager_user_ids: o.manager,
+          }),
+        ),
       ),
     );
 
@@ -43,7 +58,7 @@ export function register(program: Command): void {
     action(async (o: PagingFlags & { name?: string; namePrefix?: string }, cmd: Command) => {
       const client = clientFor(cmd);
       const items = await listPages(client, client.listServiceAccounts, { name: o.name, name_prefix: o.namePrefix }, o);
-      printList(globals(cmd).output, items, ['id', 'name', 'role', 'disabled', 'description'], 'no service accounts found');
+      printList(globals(cmd).output, items, ['id', 'name', 'role', 'disabled', 'owner_user_id', 'description'], 'no service accounts found');
     }),
   );
 
@@ -60,6 +75,10 @@ export function register(program: Command): void {
     .addOption(roleOption('new role; its keys follow at once'))
     .option('--disable', 'disable it: its keys stop working until it is enabled')
     .addOption(new Option('--enable', 'enable it again').conflicts('disable'))
+    .option('--owner <user-id>', 'hand it to another user (admins and its owner)')
+    .addOption(new Option('--clear-owner', 'leave it to admins alone (admins and its owner)').conflicts('owner'))
+    .option('--manager <user-id>', 'the managers, replacing the current ones (repeatable; admins and its owner)', collect)
+    .addOption(new Option('--clear-managers', 'remove every manager').conflicts('manager'))
     .action(
       action(async (id: string, o: UpdateFlags, cmd: Command) => {
         const body: UpdateServiceAccountBody = {};
@@ -68,6 +87,10 @@ export function register(program: Command): void {
         if (o.role !== undefined) body.role = o.role;
         if (o.disable) body.disabled = true;
         if (o.enable) body.disabled = false;
+        if (o.owner !== undefined) body.owner_user_id = o.owner;
+        if (o.clearOwner) body.owner_user_id = null;
+        if (o.manager !== undefined) body.manager_user_ids = o.manager;
+        if (o.clearManagers) body.manager_user_ids = [];
         if (Object.keys(body).length === 0) throw new UsageError('nothing to change: give at least one option (see --help)');
         printObject(globals(cmd).output, await clientFor(cmd).updateServiceAccount(id, body));
       }),

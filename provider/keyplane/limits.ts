@@ -8,7 +8,7 @@ import { KEY_STATUSES } from '../../contract/key-status';
 import { LIMITS } from '../../contract/limits';
 import { OWNER_TYPES } from '../../contract/owners';
 import { ROLE_NAMES_TEXT, ROLES_HIGHEST_FIRST } from '../../contract/roles';
-import { matchesRegex, oneOf, stringLength } from '../sdk';
+import { type Validator, matchesRegex, oneOf, stringLength } from '../sdk';
 
 export { LIMITS, ROLE_NAMES_TEXT };
 
@@ -21,6 +21,19 @@ export const DESCRIPTION_TEXT = `up to ${LIMITS.description.max} characters`;
 
 /** Ids given in configuration (key_…, sa_…, sec_…). */
 export const idLength = () => stringLength(LIMITS.id.min, LIMITS.id.max);
+
+/** The users named as managers of one service account. */
+export function managerCount(): Validator {
+  const max = LIMITS.serviceAccountManagers.max;
+  return {
+    description: `at most ${max} elements`,
+    validate({ path, value }, diags) {
+      if (!value.isKnown() || value.isNull() || value.length() <= max) return;
+      diags.addAttributeError(path, 'Too Many Managers', `manager_user_ids has ${value.length()} elements; a service account has at most ${max} managers.`);
+    },
+  };
+}
+export const MANAGERS_TEXT = `at most ${LIMITS.serviceAccountManagers.max} users`;
 
 export const roleChoice = () => oneOf(...ROLES_HIGHEST_FIRST);
 export const ownerTypeChoice = () => oneOf(...OWNER_TYPES);

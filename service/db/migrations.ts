@@ -165,12 +165,46 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('api_keys').dropColumn('created_by_key').execute();
     },
   },
+  '0004_service_account_owners': {
+    // biome-ignore lint/suspicious/noExplicitAny: a migration sees the schema of its time, not today's
+    async up(db: Kysely<any>) {
+      // Who may act for a service account besides admins (service/service-accounts/stewards.ts). An account
+      // made before it is owned by the user who created it, if a user did; otherwise by no one (admins only).
+      await db.schema.alterTable('service_accounts').addColumn('owner_user_id', 'text').execute();
+      await db
+        .updateTable('service_accounts')
+        .set((eb) => ({ owner_user_id: eb.ref('created_by') }))
+        .where((eb) => eb('created_by', 'in', eb.selectFrom('users').select('id')))
+        .execute();
+      await db.schema.createIndex('service_accounts_owner').on('service_accounts').column('owner_user_id').execute();
+      await db.schema
+        .createTable('service_account_managers')
+        .addColumn('service_account_id', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('service_account_managers_pk', ['service_account_id', 'user_id'])
+        .execute();
+      await db.schema.createIndex('service_account_managers_user').on('service_account_managers').column('user_id').execute();
+    },
+    // biome-ignore lint/suspicious/noExplicitAny: a migration sees the schema of its time, not today's
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('service_account_managers').execute();
+      await db.schema.dropIndex('service_accounts_owner').execute();
+      await db.schema.alterTable('service_accounts').dropColumn('owner_user_id').execute();
+    },
+  },
 };
 
 class StaticProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
     return migrations;
   }
+}
+
+/** Brings the schema to a named version: how a test sets up the data a later migration must carry over. */
+// biome-ignore lint/suspicious/noExplicitAny: as below
+export async function migrateTo(db: Kysely<any>, name: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider: new StaticProvider() }).migrateTo(name);
+  if (error) throw error;
 }
 
 /** Brings the schema to the newest version; Kysely's lock table keeps two starting nodes from racing. */

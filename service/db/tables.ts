@@ -26,9 +26,16 @@ export interface ServiceAccountsTable {
   description: string;
   role: Role;
   disabled: number;
+  /** A user; null once that user is deleted (admins only, then). */
+  owner_user_id: string | null;
   created_by: string;
   created_at: string;
   updated_at: string;
+}
+
+export interface ServiceAccountManagersTable {
+  service_account_id: string;
+  user_id: string;
 }
 
 export interface ApiKeysTable {
@@ -122,6 +129,7 @@ export interface MetaTable {
 export interface Database {
   users: UsersTable;
   service_accounts: ServiceAccountsTable;
+  service_account_managers: ServiceAccountManagersTable;
   api_keys: ApiKeysTable;
   api_key_allow_lists: ApiKeyAllowListsTable;
   ip_allow_lists: IpAllowListsTable;

@@ -81,8 +81,10 @@ describe('developers', () => {
     expect(res.body.error).toMatchObject({ code: 'invalid_argument', field: 'role' });
   });
 
-  test('manage keys of service accounts up to their role, whoever created them', async () => {
+  test('manage keys of service accounts they manage, up to their role, whoever created them', async () => {
     const sa = await makeSa('developer', admin.key);
+    denied(await svc.call('PATCH', `/v1/api-keys/${(await makeKey({ service_account_id: sa.id }, admin.key)).api_key.id}`, { name: 'x' }, dev.key));
+    await svc.call('PATCH', `/v1/service-accounts/${sa.id}`, { manager_user_ids: [dev.id] }, admin.key);
     const byAdmin = await makeKey({ service_account_id: sa.id }, admin.key);
     const id = byAdmin.api_key.id;
     expect((await svc.call('PATCH', `/v1/api-keys/${id}`, { labels: { by: 'dev' } }, dev.key)).body.labels).toEqual({ by: 'dev' });

@@ -37,7 +37,9 @@ describe('developers', () => {
     expect(sa.status).toBe(201);
     const key = await svc.call('POST', '/v1/api-keys', { name: 'sa key', service_account_id: sa.body.id }, dev.key);
     expect(key.status).toBe(201);
-    // another developer may manage service accounts' keys too
+    // another developer may not, until the account's owner names them a manager
+    expect((await svc.call('PATCH', `/v1/api-keys/${key.body.api_key.id}`, { description: 'x' }, otherDev.key)).status).toBe(403);
+    expect((await svc.call('PATCH', `/v1/service-accounts/${sa.body.id}`, { manager_user_ids: [otherDev.id] }, dev.key)).status).toBe(200);
     expect((await svc.call('PATCH', `/v1/api-keys/${key.body.api_key.id}`, { description: 'x' }, otherDev.key)).status).toBe(200);
     const adminSa = await svc.call('POST', '/v1/service-accounts', { name: 'admin-sa', role: 'admin' });
     expect((await svc.call('POST', '/v1/api-keys', { name: 'no', service_account_id: adminSa.body.id }, dev.key)).status).toBe(403);

@@ -73,7 +73,7 @@ describe('label=KEY=VALUE', () => {
 describe('owner, creator and status filters', () => {
   test('by owner, service account and creator', async () => {
     const dev = await svc.person('developer');
-    const sa = (await svc.call('POST', '/v1/service-accounts', { name: 'filter-sa', role: 'developer' })).body;
+    const sa = (await svc.call('POST', '/v1/service-accounts', { name: 'filter-sa', role: 'developer', owner_user_id: dev.id })).body;
     const own = (await svc.call('POST', '/v1/api-keys', { name: 'f-own' }, dev.key)).body.api_key;
     const saKey = (await svc.call('POST', '/v1/api-keys', { name: 'f-sa', service_account_id: sa.id }, dev.key)).body.api_key;
     expect(await names(`owner_id=${dev.id}`)).toEqual([`${dev.email} key`, 'f-own'].sort());

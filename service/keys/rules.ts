@@ -1,6 +1,7 @@
 /**
- * Who may create and manage which key. Admins may do anything. Developers manage keys they own or created
- * and keys of service accounts, never one whose role is above their own. Viewers read only.
+ * Who may create and manage which key. Admins may do anything. Developers manage keys they own or created,
+ * and keys of the service accounts they act for (service/service-accounts/stewards.ts), never one whose role
+ * is above their own. Viewers read only.
  * Scopes and allow lists a key names must exist; a built-in `keyplane.*` scope can be granted only by an
  * admin or by a key that holds it, so no one hands out more than they have.
  * @module
@@ -14,9 +15,10 @@ import { isAdmin, isPrincipal, requireRole } from '../http/auth';
 import { atLeast, LEAST_ROLE_TO_MANAGE } from '../../contract/roles';
 import { TIME_EXAMPLE, expiryProblem, storedTime } from '../../contract/time';
 import { BUILTIN_PREFIX } from '../scopes/builtin';
+import { assertSteward } from '../service-accounts/stewards';
 
-export async function serviceAccountRole(db: Kysely<Database>, id: string): Promise<Role | undefined> {
-  return (await db.selectFrom('service_accounts').select('role').where('id', '=', id).executeTakeFirst())?.role;
+function serviceAccount(db: Kysely<Database>, id: string) {
+  return db.selectFrom('service_accounts').select(['id', 'role', 'owner_user_id']).where('id', '=', id).executeTakeFirst();
 }
 
 export async function assertMayManageKey(db: Kysely<Database>, request: FastifyRequest, key: ApiKeysTable): Promise<void> {
@@ -24,12 +26,14 @@ export async function assertMayManageKey(db: Kysely<Database>, request: FastifyR
   if (isAdmin(request)) return;
   const role = request.auth.role;
   if (!atLeast(role, key.role)) throw permissionDenied(`key ${key.id} has the ${key.role} role, above this key's ${role} role`);
-  if (isPrincipal(request, key.owner_type, key.owner_id) || key.created_by === request.auth.actor.id) return;
   if (key.owner_type === 'service_account') {
-    const saRole = await serviceAccountRole(db, key.owner_id);
-    if (saRole && atLeast(role, saRole)) return;
+    const sa = await serviceAccount(db, key.owner_id);
+    if (!sa) throw permissionDenied(`key ${key.id} belonged to a service account that no longer exists; only admins manage it`);
+    await assertSteward(db, request, sa, 'act', `changing key ${key.id}`);
+    return;
   }
-  throw permissionDenied(`key ${key.id} belongs to someone else; developers manage their own keys and service accounts' keys`);
+  if (isPrincipal(request, key.owner_type, key.owner_id) || key.created_by === request.auth.actor.id) return;
+  throw permissionDenied(`key ${key.id} belongs to someone else; developers manage their own keys and those of service accounts they own or manage`);
 }
 
 export async function assertScopesGrantable(db: Kysely<Database>, request: FastifyRequest, scopes: string[]): Promise<void> {
@@ -80,21 +84,20 @@ export async function lockKeyReferences(
   }
 }
 
-/** The owner a new key gets, and the highest role it may have. */
+/** The owner a new key (or secret: `what` says which) gets, and the highest role it may have. */
 export async function resolveNewKeyOwner(
   db: Kysely<Database>,
   request: FastifyRequest,
   body: { service_account_id?: string; user_id?: string },
+  what = 'a key',
 ): Promise<{ type: 'user' | 'service_account'; id: string; role: Role }> {
   if (body.service_account_id && body.user_id) {
     throw invalidArgument('user_id', 'give service_account_id or user_id, not both');
   }
   if (body.service_account_id) {
-    const sa = await db.selectFrom('service_accounts').select(['id', 'role']).where('id', '=', body.service_account_id).executeTakeFirst();
+    const sa = await serviceAccount(db, body.service_account_id);
     if (!sa) throw invalidArgument('service_account_id', `service account ${body.service_account_id} does not exist`);
-    if (!isAdmin(request) && !atLeast(request.auth.role, sa.role)) {
-      throw permissionDenied(`service account ${sa.id} has the ${sa.role} role, above this key's ${request.auth.role} role`, 'service_account_id');
-    }
+    await assertSteward(db, request, sa, 'act', `creating ${what} for service account ${sa.id}`, 'service_account_id');
     return { type: 'service_account', id: sa.id, role: sa.role };
   }
   if (body.user_id && !isPrincipal(request, 'user', body.user_id)) {

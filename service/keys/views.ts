@@ -4,7 +4,7 @@
  * @module
  */
 import type { Kysely } from 'kysely';
-import type { ApiKeysTable, Database, Role } from '../db/tables';
+import type { ApiKeysTable, Database } from '../db/tables';
 import { keyStatus } from '../../contract/key-status';
 import { lowerRole } from '../../contract/roles';
 import { principalStates } from './auth-record';

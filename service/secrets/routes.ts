@@ -4,7 +4,8 @@
  * so parallel writers of different entries lose nothing. `expected_version` turns a write into
  * check-and-set. Entries are sealed with AES-256-GCM under the master key. Reading entries needs the admin
  * role, ownership of the secret or the `keyplane.secrets.read` scope; writing, ownership or
- * `keyplane.secrets.write`.
+ * `keyplane.secrets.write`. A secret a service account owns is also owned, for these rules, by those who act
+ * for the account: its owner and managers (service/service-accounts/stewards.ts).
  * @module
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -20,6 +21,7 @@ import { decodePageToken, page } from '../http/pagination';
 import { IdParams, NoContent, errorResponses } from '../../contract/api/common';
 import { newId } from '../ids';
 import { resolveNewKeyOwner } from '../keys/rules';
+import { accountsActedFor } from '../service-accounts/stewards';
 import {
   CreateSecretBody,
   ListSecretsQuery,
@@ -35,20 +37,27 @@ import {
 
 const tags = ['secrets'];
 
-function canRead(request: FastifyRequest, s: SecretsTable): boolean {
-  return isAdmin(request) || isPrincipal(request, s.owner_type, s.owner_id) || hasScope(request, 'keyplane.secrets.read');
+/** The caller owns the secret, or acts for the service account that does (`actedFor`, from accountsActedFor). */
+function owns(request: FastifyRequest, s: SecretsTable, actedFor: ReadonlySet<string>): boolean {
+  return isPrincipal(request, s.owner_type, s.owner_id) || (s.owner_type === 'service_account' && actedFor.has(s.owner_id));
 }
-function canWrite(request: FastifyRequest, s: SecretsTable): boolean {
-  return request.auth.role !== 'viewer' && (isAdmin(request) || isPrincipal(request, s.owner_type, s.owner_id) || hasScope(request, 'keyplane.secrets.write'));
+function canRead(request: FastifyRequest, s: SecretsTable, actedFor: ReadonlySet<string>): boolean {
+  return isAdmin(request) || owns(request, s, actedFor) || hasScope(request, 'keyplane.secrets.read');
 }
+function canWrite(request: FastifyRequest, s: SecretsTable, actedFor: ReadonlySet<string>): boolean {
+  return request.auth.role !== 'viewer' && (isAdmin(request) || owns(request, s, actedFor) || hasScope(request, 'keyplane.secrets.write'));
+}
+const NONE: ReadonlySet<string> = new Set();
 const aad = (secretId: string, version: number) => `${secretId}#${version}`;
 
 export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
   const db = ctx.store.db;
-  const toSecret = (request: FastifyRequest, s: SecretsTable): Secret => ({
+  /** Admins need no lookup; anyone else acts for the accounts they own or manage (and a service account for itself). */
+  const actedFor = (request: FastifyRequest) => (isAdmin(request) ? Promise.resolve(NONE) : accountsActedFor(db, request));
+  const toSecret = (request: FastifyRequest, s: SecretsTable, acted: ReadonlySet<string>): Secret => ({
     ...s,
-    caller_can_read: canRead(request, s),
-    caller_can_write: canWrite(request, s),
+    caller_can_read: canRead(request, s, acted),
+    caller_can_write: canWrite(request, s, acted),
   });
   const toVersion = (v: SecretVersionsTable): SecretVersion => ({
     secret_id: v.secret_id,
@@ -66,15 +75,17 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
     return row;
   };
   const nameTaken = (name: string) => new ApiError('already_exists', `a secret named ${name} exists`, 'name');
-  const assertOwnerOrAdmin = (request: FastifyRequest, s: SecretsTable, what: string) => {
+  const assertOwnerOrAdmin = async (request: FastifyRequest, s: SecretsTable, what: string) => {
     requireRole(request, LEAST_ROLE_TO_MANAGE.secrets, what);
-    if (!isAdmin(request) && !isPrincipal(request, s.owner_type, s.owner_id))
-      throw permissionDenied(`${what} needs the admin role or ownership of secret ${s.id}`);
+    const acted = await actedFor(request);
+    if (!isAdmin(request) && !owns(request, s, acted)) throw permissionDenied(`${what} needs the admin role or ownership of secret ${s.id}`);
+    return acted;
   };
 
   async function readVersion(request: FastifyRequest, secretId: string, version: number | 'latest') {
     const secret = await load(secretId);
-    if (!canRead(request, secret)) throw permissionDenied(`reading secret ${secret.id} needs the admin role, its ownership or the keyplane.secrets.read scope`);
+    if (!canRead(request, secret, await actedFor(request)))
+      throw permissionDenied(`reading secret ${secret.id} needs the admin role, its ownership or the keyplane.secrets.read scope`);
     if (version === 'latest' && secret.latest_version === 0) throw new ApiError('not_found', `secret ${secret.id} has no versions yet`);
     const n = version === 'latest' ? secret.latest_version : version;
     const row = await db.selectFrom('secret_versions').selectAll().where('secret_id', '=', secret.id).where('version', '=', n).executeTakeFirst();
@@ -96,7 +107,7 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       { schema: { tags, summary: 'Create a secret (a container of versions)', body: CreateSecretBody, response: { 201: Secret, ...errorResponses } } },
       async (request, reply) => {
         requireRole(request, LEAST_ROLE_TO_MANAGE.secrets, 'creating a secret');
-        const owner = await resolveNewKeyOwner(db, request, { service_account_id: request.body.service_account_id });
+        const owner = await resolveNewKeyOwner(db, request, { service_account_id: request.body.service_account_id }, 'a secret');
         const now = new Date().toISOString();
         const row: SecretsTable = {
           id: newId('secret'),
@@ -125,7 +136,7 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           if (isUniqueViolation(err)) throw nameTaken(row.name);
           throw err;
         }
-        return reply.status(201).send(toSecret(request, row));
+        return reply.status(201).send(toSecret(request, row, await actedFor(request)));
       },
     );
 
@@ -150,14 +161,15 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         if (after) query = query.where('id', '>', after);
         if (request.query.name) query = query.where('name', '=', request.query.name);
         const result = page(await query.execute(), size);
-        return { secrets: result.items.map((s) => toSecret(request, s)), next_page_token: result.next_page_token };
+        const acted = await actedFor(request);
+        return { secrets: result.items.map((s) => toSecret(request, s, acted)), next_page_token: result.next_page_token };
       },
     );
 
     app.get(
       '/secrets/:id',
       { schema: { tags, summary: 'Read a secret (metadata only)', params: IdParams, response: { 200: Secret, ...errorResponses } } },
-      async (request) => toSecret(request, await load(request.params.id)),
+      async (request) => toSecret(request, await load(request.params.id), await actedFor(request)),
     );
 
     app.patch(
@@ -165,7 +177,7 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       { schema: { tags, summary: 'Rename or describe a secret', params: IdParams, body: UpdateSecretBody, response: { 200: Secret, ...errorResponses } } },
       async (request) => {
         const existing = await load(request.params.id);
-        assertOwnerOrAdmin(request, existing, 'changing a secret');
+        const acted = await assertOwnerOrAdmin(request, existing, 'changing a secret');
         try {
           const row = await inTransaction(ctx, async (trx) => {
             await trx
@@ -183,7 +195,7 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
             });
             return trx.selectFrom('secrets').selectAll().where('id', '=', existing.id).executeTakeFirstOrThrow();
           });
-          return toSecret(request, row);
+          return toSecret(request, row, acted);
         } catch (err) {
           if (isUniqueViolation(err)) throw nameTaken(request.body.name ?? '');
           throw err;
@@ -196,7 +208,7 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       { schema: { tags, summary: 'Delete a secret and all its versions', params: IdParams, response: { 204: NoContent, ...errorResponses } } },
       async (request, reply) => {
         const existing = await load(request.params.id);
-        assertOwnerOrAdmin(request, existing, 'deleting a secret');
+        await assertOwnerOrAdmin(request, existing, 'deleting a secret');
         await inTransaction(ctx, async (trx) => {
           await trx.deleteFrom('secret_versions').where('secret_id', '=', existing.id).execute();
           await trx.deleteFrom('secrets').where('id', '=', existing.id).execute();
@@ -244,7 +256,7 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const body = request.body;
         const secret = await load(request.params.id);
-        if (!canWrite(request, secret))
+        if (!canWrite(request, secret, await actedFor(request)))
           throw permissionDenied(`writing secret ${secret.id} needs the admin role, its ownership or the keyplane.secrets.write scope`);
         // Writing and removing one entry in the same version is contradictory; refuse it rather than pick one.
         (body.remove_entries ?? []).forEach((k, i) => {
@@ -326,7 +338,7 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const secret = await load(request.params.id);
-        if (!canWrite(request, secret))
+        if (!canWrite(request, secret, await actedFor(request)))
           throw permissionDenied(`destroying a version of secret ${secret.id} needs the admin role, its ownership or the keyplane.secrets.write scope`);
         const row = await inTransaction(ctx, async (trx) => {
           const v = await trx

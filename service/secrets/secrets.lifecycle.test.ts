@@ -33,7 +33,7 @@ describe('metadata', () => {
   test('a secret is owned by its creator, or by the service account named; its name is unique', async () => {
     const mine = await create(owner.key, { description: 'db password' });
     expect(mine).toMatchObject({ owner_type: 'user', owner_id: owner.id, latest_version: 0, description: 'db password' });
-    const sa = (await svc.call('POST', '/v1/service-accounts', { name: 'secret-sa', role: 'developer' })).body;
+    const sa = (await svc.call('POST', '/v1/service-accounts', { name: 'secret-sa', role: 'developer', manager_user_ids: [owner.id] })).body;
     expect(await create(owner.key, { service_account_id: sa.id })).toMatchObject({ owner_type: 'service_account', owner_id: sa.id });
     const dup = await svc.call('POST', '/v1/secrets', { name: mine.name }, stranger.key);
     expect([dup.status, dup.body.error]).toEqual([409, { code: 'already_exists', message: expect.any(String), field: 'name' }]);
@@ -191,14 +191,18 @@ describe('destroying a version', () => {
 });
 
 describe('service-account secrets', () => {
-  test('the account’s own key reads and writes them; the developer who made them does not', async () => {
+  test('the account’s own key and its owner read and write them; another developer does not', async () => {
     const sa = (await svc.call('POST', '/v1/service-accounts', { name: 'deployer', role: 'developer' }, owner.key)).body;
     const saKey = (await svc.call('POST', '/v1/api-keys', { name: 'deployer key', service_account_id: sa.id }, owner.key)).body.secret as string;
     const s = await create(owner.key, { service_account_id: sa.id });
     expect((await write(s.id, { entries: { a: '1' } }, saKey)).status).toBe(201);
     expect((await svc.call('GET', `/v1/secrets/${s.id}/versions/latest`, undefined, saKey)).body.entries).toEqual({ a: '1' });
     expect((await svc.call('GET', `/v1/secrets/${s.id}`, undefined, saKey)).body).toMatchObject({ caller_can_read: true, caller_can_write: true });
-    expect((await svc.call('GET', `/v1/secrets/${s.id}/versions/latest`, undefined, owner.key)).status).toBe(403);
+    expect((await svc.call('GET', `/v1/secrets/${s.id}/versions/latest`, undefined, owner.key)).body.entries).toEqual({ a: '1' });
+    expect((await svc.call('GET', `/v1/secrets/${s.id}`, undefined, owner.key)).body).toMatchObject({ caller_can_read: true, caller_can_write: true });
+    expect((await svc.call('GET', `/v1/secrets/${s.id}/versions/latest`, undefined, stranger.key)).status).toBe(403);
+    expect((await write(s.id, { entries: { b: '2' } }, stranger.key)).status).toBe(403);
+    expect((await svc.call('GET', `/v1/secrets/${s.id}`, undefined, stranger.key)).body).toMatchObject({ caller_can_read: false, caller_can_write: false });
   });
 });
 

@@ -25,6 +25,8 @@ test('create answers the account, viewer unless a role is given; names are uniqu
     description: 'CI',
     role: 'viewer',
     disabled: false,
+    owner_user_id: dev.id,
+    manager_user_ids: [],
     created_by: dev.id,
     created_at: expect.any(String),
     updated_at: expect.any(String),
@@ -70,8 +72,9 @@ test('PATCH changes only what is sent', async () => {
 });
 
 test('deleting an account revokes the keys it owns and the keys its keys created', async () => {
-  const sa = await create({ name: 'doomed', role: 'developer' });
-  const own = (await svc.call('POST', '/v1/api-keys', { name: 'own', service_account_id: sa.id })).body;
+  // An admin account, so its key may mint keys for any account.
+  const sa = await create({ name: 'doomed', role: 'admin' });
+  const own = (await svc.call('POST', '/v1/api-keys', { name: 'own', service_account_id: sa.id, role: 'admin' })).body;
   const other = await create({ name: 'survivor', role: 'developer' });
   const madeBySa = (await svc.call('POST', '/v1/api-keys', { name: 'made by sa', service_account_id: other.id }, own.secret)).body;
   expect(madeBySa.api_key.created_by).toBe(sa.id);

@@ -143,6 +143,9 @@ export function userRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         await inTransaction(ctx, async (trx) => {
           if (existing.role === 'admin') await assertAnotherAdmin(ctx, trx, existing.id);
           const revoked = await revokeKeysOf(trx, existing.id, 'owner_deleted');
+          // Accounts they owned are left to admins; their management of others ends with them.
+          await trx.updateTable('service_accounts').set({ owner_user_id: null }).where('owner_user_id', '=', existing.id).execute();
+          await trx.deleteFrom('service_account_managers').where('user_id', '=', existing.id).execute();
           await trx.deleteFrom('users').where('id', '=', existing.id).execute();
           await writeAudit(trx, {
             action: 'user.delete',

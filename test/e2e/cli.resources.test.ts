@@ -87,6 +87,19 @@ test('service accounts: create, list, get, update, disable, delete revokes their
   });
   expect(json(['verify', key.secret])).toMatchObject({ valid: false, reason: 'owner_disabled' });
   expect(json(['service-account', 'update', sa.id, '--enable'])).toMatchObject({ disabled: false });
+  // Owner and managers: set, replaced, cleared; a deleted user leaves the account to admins.
+  const ops = json(['user', 'create', '--email', 'ops@example.com', '--name', 'Ops', '--role', 'developer']);
+  expect(json(['service-account', 'update', sa.id, '--owner', ops.id, '--manager', ops.id])).toMatchObject({
+    owner_user_id: ops.id,
+    manager_user_ids: [ops.id],
+  });
+  expect(json(['service-account', 'update', sa.id, '--clear-owner', '--clear-managers'])).toMatchObject({ owner_user_id: null, manager_user_ids: [] });
+  const second = json(['service-account', 'create', '--name', 'batch-2', '--owner', ops.id, '--manager', ops.id]);
+  expect(second).toMatchObject({ owner_user_id: ops.id, manager_user_ids: [ops.id] });
+  expect(kp(['service-account', 'update', sa.id, '--owner', 'usr_nobody']).stderr).toMatch(/\(field: owner_user_id\) \[400 invalid_argument\]/);
+  expect(kp(['user', 'delete', ops.id]).status).toBe(0);
+  expect(json(['service-account', 'get', second.id])).toMatchObject({ owner_user_id: null, manager_user_ids: [] });
+  expect(kp(['service-account', 'delete', second.id]).status).toBe(0);
   expect(kp(['service-account', 'delete', sa.id]).stdout).toBe(`deleted ${sa.id}\n`);
   expect(json(['api-key', 'get', key.api_key.id])).toMatchObject({ status: 'revoked', revoke_reason: 'owner_deleted' });
 });

@@ -106,6 +106,8 @@ test('keyplane_service_account: found by name and by id; a deleted or missing on
     description: '',
     role: 'viewer',
     disabled: false,
+    owner_user_id: remote.owner_user_id,
+    manager_user_ids: [],
     created_by: remote.created_by,
     created_at: remote.created_at,
     updated_at: remote.updated_at,
@@ -115,12 +117,15 @@ test('keyplane_service_account: found by name and by id; a deleted or missing on
   // Destroying the resource above deleted the account.
   const deleted = await p.readData('keyplane_service_account', { id: remote.id }, { expectError: true });
   expect(deleted.errors[0]).toMatchObject({ summary: 'Service Account Not Found', attribute: 'id' });
-  const byId = await service.client.createServiceAccount({ name: 'by-id', description: 'found by id', role: 'developer' });
+  const byId = await service.client.createServiceAccount({ name: 'by-id', description: 'found by id', role: 'developer', owner_user_id: null });
+  await service.client.updateServiceAccount(byId.id, { manager_user_ids: [remote.created_by] });
   expect((await p.readData('keyplane_service_account', { id: byId.id })).state).toMatchObject({
     id: byId.id,
     name: 'by-id',
     description: 'found by id',
     role: 'developer',
+    owner_user_id: null,
+    manager_user_ids: [remote.created_by],
   });
 
   const missing = await p.readData('keyplane_service_account', { name: 'no-such-account' }, { expectError: true });

@@ -58,6 +58,42 @@ describe('keyplane_service_account', () => {
     await expect(service.client.getServiceAccount(recreated.id)).rejects.toMatchObject({ status: 404 });
   });
 
+  test('owner and managers: the creator owns it by default, managers change in place and drift back, an unknown user fails at its attribute', async () => {
+    const ops = await service.client.createUser({ email: 'ops@example.com', name: 'Ops', role: 'developer' });
+    const sa = p.resource('keyplane_service_account', 'owned');
+    const created = (await sa.apply({ name: 'owned' })).state;
+    const admin = (await service.client.getServiceAccount(created.id)).owner_user_id;
+    expect(admin).toMatch(/^usr_/);
+    expect(created).toMatchObject({ owner_user_id: admin, manager_user_ids: [] });
+    expect((await sa.plan({ name: 'owned' })).action).toBe('no-op');
+
+    const managed = { name: 'owned', manager_user_ids: [ops.id] };
+    const update = await sa.plan(managed);
+    expect([update.action, update.after.owner_user_id]).toEqual(['update', admin]);
+    await sa.apply(update);
+    expect(await service.client.getServiceAccount(created.id)).toMatchObject({ owner_user_id: admin, manager_user_ids: [ops.id] });
+    expect((await sa.plan(managed)).action).toBe('no-op');
+
+    // A manager added outside Terraform is planned away: the configuration is the list.
+    await service.client.updateServiceAccount(created.id, { manager_user_ids: [ops.id, admin!] });
+    const drift = await sa.plan(managed);
+    expect(drift.action).toBe('update');
+    await sa.apply(drift);
+    expect((await service.client.getServiceAccount(created.id)).manager_user_ids).toEqual([ops.id]);
+
+    const handed = { ...managed, owner_user_id: ops.id };
+    await sa.apply(handed);
+    expect((await service.client.getServiceAccount(created.id)).owner_user_id).toBe(ops.id);
+
+    const unknown = await sa.apply({ ...handed, manager_user_ids: ['usr_nobody'] }, { expectError: true });
+    expect(unknown.errors[0]).toMatchObject({ summary: 'Cannot Update Service Account', attribute: 'manager_user_ids' });
+    expect((await service.client.getServiceAccount(created.id)).manager_user_ids).toEqual([ops.id]);
+    const tooMany = await sa.plan({ ...handed, manager_user_ids: Array.from({ length: 33 }, (_, i) => `usr_${i}`) }, { expectError: true });
+    expect(tooMany.errors[0]).toMatchObject({ summary: 'Too Many Managers', attribute: 'manager_user_ids' });
+    await sa.destroy();
+    await service.client.deleteUser(ops.id);
+  });
+
   test('a role outside the three is refused at plan, naming role', async () => {
     const failed = await p.resource('keyplane_service_account', 'sa').plan({ name: 'x', role: 'owner' }, { expectError: true });
     expect(failed.errors[0]).toMatchObject({ summary: 'Invalid Attribute Value', attribute: 'role' });

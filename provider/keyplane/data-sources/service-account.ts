@@ -11,7 +11,9 @@ import {
   boolAttr,
   dataSourceSchema,
   isUnknown,
+  setAttr,
   stringAttr,
+  types as T,
 } from '../../sdk';
 import { ConfiguredByProvider } from '../provider-data';
 import { addClientError, isNotFound } from '../client-errors';
@@ -25,6 +27,11 @@ export const serviceAccountDataSourceSchema = dataSourceSchema({
     description: stringAttr({ computed: true, description: "The service account's free-text description; empty when none was given." }),
     role: stringAttr({ computed: true, description: 'The highest role its keys can act with: "admin", "developer" or "viewer".' }),
     disabled: boolAttr({ computed: true, description: 'Whether the account is disabled (its keys then fail verification).' }),
+    owner_user_id: stringAttr({ computed: true, description: 'The user (usr_…) who owns the account; null when no one does (admins only).' }),
+    manager_user_ids: setAttr(T.string, {
+      computed: true,
+      description: 'Users (usr_…) who, like the owner, may change the account, mint keys for it and act on its secrets.',
+    }),
     created_by: stringAttr({ computed: true, description: 'Id of the user or service account that created it.' }),
     created_at: stringAttr({ computed: true, description: 'When it was created (RFC 3339).' }),
     updated_at: stringAttr({ computed: true, description: 'When it last changed (RFC 3339).' }),
@@ -81,6 +88,8 @@ export class ServiceAccountDataSource extends ConfiguredByProvider implements Da
       description: sa.description,
       role: sa.role,
       disabled: sa.disabled,
+      owner_user_id: sa.owner_user_id,
+      manager_user_ids: sa.manager_user_ids,
       created_by: sa.created_by,
       created_at: sa.created_at,
       updated_at: sa.updated_at,

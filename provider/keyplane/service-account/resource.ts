@@ -1,7 +1,7 @@
 /**
- * `keyplane_service_account`: an identity for machines that API keys can belong to. Name, description and
- * role change in place (PATCH); deleting the account revokes its keys (the service does that). Importable by
- * id.
+ * `keyplane_service_account`: an identity for machines that API keys can belong to. Name, description,
+ * role, owner and managers change in place (PATCH); deleting the account revokes its keys (the service does
+ * that). Importable by id.
  */
 import type { ServiceAccount } from '../../../client';
 import {
@@ -21,13 +21,25 @@ import {
   type UpdateResponse,
   importStatePassthroughId,
   resourceSchema,
+  setAttr,
   stringAttr,
+  types as T,
   useStateForUnknown,
 } from '../../sdk';
 import { ConfiguredByProvider } from '../provider-data';
 import { addClientError, isNotFound } from '../client-errors';
 import { DEFAULT_ROLE, atLeast, isRole, LEAST_ROLE_TO_MANAGE } from '../../../contract/roles';
-import { DESCRIPTION_TEXT, NAME_RANGE_TEXT, ROLE_NAMES_TEXT, descriptionLength, nameLength, roleChoice } from '../limits';
+import {
+  DESCRIPTION_TEXT,
+  MANAGERS_TEXT,
+  NAME_RANGE_TEXT,
+  ROLE_NAMES_TEXT,
+  descriptionLength,
+  idLength,
+  managerCount,
+  nameLength,
+  roleChoice,
+} from '../limits';
 
 export const serviceAccountSchema = resourceSchema({
   description: 'A Keyplane service account: an identity for machines that API keys belong to. Deleting it revokes its keys.',
@@ -52,6 +64,21 @@ export const serviceAccountSchema = resourceSchema({
       validators: [roleChoice()],
       description: `The highest role its keys can act with: ${ROLE_NAMES_TEXT} ("${DEFAULT_ROLE}" by default). Changes in place and demotes or promotes its keys at once; the provider's key needs a role at least as high.`,
     }),
+    owner_user_id: stringAttr({
+      optional: true,
+      computed: true,
+      validators: [idLength()],
+      planModifiers: [useStateForUnknown()],
+      description:
+        "The user (usr_…) who owns the account: with admins, the only one who may change its owner or managers, or delete it. By default the user whose key creates it (or that key's service account's owner); only an admin may name someone else. Changes in place.",
+    }),
+    manager_user_ids: setAttr(T.string, {
+      optional: true,
+      computed: true,
+      default: [],
+      validators: [managerCount()],
+      description: `Users (usr_…, ${MANAGERS_TEXT}) who, like the owner, may change the account, mint keys for it and act on its secrets, within their own role. Only an admin or the owner may change this list. Changes in place.`,
+    }),
     created_by: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'Id of the user or service account that created it.' }),
     created_at: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'When it was created (RFC 3339).' }),
   },
@@ -61,7 +88,16 @@ type Schema = typeof serviceAccountSchema;
 const ATTRIBUTES = Object.keys(serviceAccountSchema.object.attributes);
 
 export function serviceAccountState(sa: ServiceAccount): StateOf<Schema> {
-  return { id: sa.id, name: sa.name, description: sa.description, role: sa.role, created_by: sa.created_by, created_at: sa.created_at };
+  return {
+    id: sa.id,
+    name: sa.name,
+    description: sa.description,
+    role: sa.role,
+    owner_user_id: sa.owner_user_id,
+    manager_user_ids: sa.manager_user_ids,
+    created_by: sa.created_by,
+    created_at: sa.created_at,
+  };
 }
 
 export class ServiceAccountResource extends ConfiguredByProvider implements Resource<Schema> {
@@ -102,9 +138,15 @@ export class ServiceAccountResource extends ConfiguredByProvider implements Reso
   }
 
   async create(req: CreateRequest<Schema>, resp: CreateResponse<Schema>): Promise<void> {
-    const { name, description, role } = req.config;
+    const { name, description, role, owner_user_id, manager_user_ids } = req.config;
     try {
-      const sa = await this.client.createServiceAccount({ name, description: description ?? '', role: (role ?? DEFAULT_ROLE) as ServiceAccount['role'] });
+      const sa = await this.client.createServiceAccount({
+        name,
+        description: description ?? '',
+        role: (role ?? DEFAULT_ROLE) as ServiceAccount['role'],
+        ...(owner_user_id !== null ? { owner_user_id } : {}),
+        manager_user_ids: manager_user_ids ?? [],
+      });
       resp.state.set(serviceAccountState(sa));
     } catch (err) {
       addClientError(resp.diagnostics, 'Cannot Create Service Account', `creating service account ${JSON.stringify(name)}`, err, { attributes: ATTRIBUTES });
@@ -123,9 +165,17 @@ export class ServiceAccountResource extends ConfiguredByProvider implements Reso
 
   async update(req: UpdateRequest<Schema>, resp: UpdateResponse<Schema>): Promise<void> {
     const id = req.state.id!;
-    const { name, description, role } = req.config;
+    const { name, description, role, owner_user_id, manager_user_ids } = req.config;
     try {
-      const sa = await this.client.updateServiceAccount(id, { name, description: description ?? '', role: (role ?? DEFAULT_ROLE) as ServiceAccount['role'] });
+      // The service counts a field sent with its current value as no change, so sending the whole
+      // configuration needs no more rights than what really changes.
+      const sa = await this.client.updateServiceAccount(id, {
+        name,
+        description: description ?? '',
+        role: (role ?? DEFAULT_ROLE) as ServiceAccount['role'],
+        ...(owner_user_id !== null ? { owner_user_id } : {}),
+        manager_user_ids: manager_user_ids ?? [],
+      });
       resp.state.set(serviceAccountState(sa));
     } catch (err) {
       addClientError(resp.diagnostics, 'Cannot Update Service Account', `changing service account ${id}`, err, { attributes: ATTRIBUTES });

@@ -117,6 +117,11 @@ export class DataKeyplaneServiceAccount extends cdktf.TerraformDataSource {
     return this._id;
   }
 
+  // manager_user_ids - computed: true, optional: false, required: false
+  public get managerUserIds() {
+    return cdktf.Fn.tolist(this.getListAttribute('manager_user_ids'));
+  }
+
   // name - computed: true, optional: true, required: false
   private _name?: string; 
   public get name() {
@@ -131,6 +136,11 @@ export class DataKeyplaneServiceAccount extends cdktf.TerraformDataSource {
   // Temporarily expose input value. Use with caution.
   public get nameInput() {
     return this._name;
+  }
+
+  // owner_user_id - computed: true, optional: false, required: false
+  public get ownerUserId() {
+    return this.getStringAttribute('owner_user_id');
   }
 
   // role - computed: true, optional: false, required: false

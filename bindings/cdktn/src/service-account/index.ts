@@ -14,11 +14,23 @@ export interface ServiceAccountConfig extends cdktn.TerraformMetaArguments {
   */
   readonly description?: string;
   /**
+  * Users (usr_…, at most 32 users) who, like the owner, may change the account, mint keys for it and act on its secrets, within their own role. Only an admin or the owner may change this list. Changes in place.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/service_account#manager_user_ids ServiceAccount#manager_user_ids}
+  */
+  readonly managerUserIds?: string[];
+  /**
   * Unique name of the service account (1 to 128 characters). Changes in place.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/service_account#name ServiceAccount#name}
   */
   readonly name: string;
+  /**
+  * The user (usr_…) who owns the account: with admins, the only one who may change its owner or managers, or delete it. By default the user whose key creates it (or that key's service account's owner); only an admin may name someone else. Changes in place.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/service_account#owner_user_id ServiceAccount#owner_user_id}
+  */
+  readonly ownerUserId?: string;
   /**
   * The highest role its keys can act with: "admin", "developer" or "viewer" ("viewer" by default). Changes in place and demotes or promotes its keys at once; the provider's key needs a role at least as high.
   *
@@ -77,7 +89,9 @@ export class ServiceAccount extends cdktn.TerraformResource {
       forEach: config.forEach
     });
     this._description = config.description;
+    this._managerUserIds = config.managerUserIds;
     this._name = config.name;
+    this._ownerUserId = config.ownerUserId;
     this._role = config.role;
   }
 
@@ -116,6 +130,22 @@ export class ServiceAccount extends cdktn.TerraformResource {
     return this.getStringAttribute('id');
   }
 
+  // manager_user_ids - computed: true, optional: true, required: false
+  private _managerUserIds?: string[]; 
+  public get managerUserIds() {
+    return cdktn.Fn.tolist(this.getListAttribute('manager_user_ids'));
+  }
+  public set managerUserIds(value: string[]) {
+    this._managerUserIds = value;
+  }
+  public resetManagerUserIds() {
+    this._managerUserIds = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get managerUserIdsInput() {
+    return this._managerUserIds;
+  }
+
   // name - computed: false, optional: false, required: true
   private _name?: string; 
   public get name() {
@@ -127,6 +157,22 @@ export class ServiceAccount extends cdktn.TerraformResource {
   // Temporarily expose input value. Use with caution.
   public get nameInput() {
     return this._name;
+  }
+
+  // owner_user_id - computed: true, optional: true, required: false
+  private _ownerUserId?: string; 
+  public get ownerUserId() {
+    return this.getStringAttribute('owner_user_id');
+  }
+  public set ownerUserId(value: string) {
+    this._ownerUserId = value;
+  }
+  public resetOwnerUserId() {
+    this._ownerUserId = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get ownerUserIdInput() {
+    return this._ownerUserId;
   }
 
   // role - computed: true, optional: true, required: false
@@ -152,7 +198,9 @@ export class ServiceAccount extends cdktn.TerraformResource {
   protected synthesizeAttributes(): { [name: string]: any } {
     return {
       description: cdktn.stringToTerraform(this._description),
+      manager_user_ids: cdktn.listMapper(cdktn.stringToTerraform, false)(this._managerUserIds),
       name: cdktn.stringToTerraform(this._name),
+      owner_user_id: cdktn.stringToTerraform(this._ownerUserId),
       role: cdktn.stringToTerraform(this._role),
     };
   }
@@ -165,8 +213,20 @@ export class ServiceAccount extends cdktn.TerraformResource {
         type: "simple",
         storageClassType: "string",
       },
+      manager_user_ids: {
+        value: cdktn.listMapperHcl(cdktn.stringToHclTerraform, false)(this._managerUserIds),
+        isBlock: false,
+        type: "set",
+        storageClassType: "stringList",
+      },
       name: {
         value: cdktn.stringToHclTerraform(this._name),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      owner_user_id: {
+        value: cdktn.stringToHclTerraform(this._ownerUserId),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
