@@ -142,7 +142,12 @@ describePostgres('the service on PostgreSQL', () => {
         .selectFrom('kysely_migration' as never)
         .select('name' as never)
         .execute();
-      expect(migrations.map((m) => (m as { name: string }).name)).toEqual(['0001_initial', '0002_last_used_claimed_ip', '0003_created_by_key']);
+      expect(migrations.map((m) => (m as { name: string }).name)).toEqual([
+        '0001_initial',
+        '0002_last_used_claimed_ip',
+        '0003_created_by_key',
+        '0004_service_account_owners',
+      ]);
       const admins = await again.db.selectFrom('users').select(['email', 'role']).where('role', '=', 'admin').execute();
       expect(admins).toEqual([{ email: 'admin@example.com', role: 'admin' }]);
     } finally {
