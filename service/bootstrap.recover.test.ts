@@ -14,10 +14,15 @@ afterEach(async () => {
   await svc?.close();
 });
 
-test('locked out (the only admin with a key deleted themselves): the recovered key acts as the admin left, and the audit log says so', async () => {
+test('locked out (the only admin with a key is gone, a way the API refuses): the recovered key acts as the admin left, and the audit log says so', async () => {
   const other = await svc.call('POST', '/v1/users', { email: 'second@example.com', name: 'Second', role: 'admin' });
-  expect((await svc.call('DELETE', `/v1/users/${svc.adminUserId}`)).status).toBe(204);
-  expect((await svc.call('GET', '/v1/whoami')).status).toBe(401); // every admin key went with its owner
+  // The API refuses to delete them while their key is the last working admin key; the store does not.
+  expect((await svc.call('DELETE', `/v1/users/${svc.adminUserId}`)).status).toBe(409);
+  await inTransaction(svc.ctx, async (trx) => {
+    await trx.updateTable('api_keys').set({ revoked_at: new Date().toISOString(), revoke_reason: 'owner_deleted' }).execute();
+    await trx.deleteFrom('users').where('id', '=', svc.adminUserId).execute();
+  });
+  expect((await svc.call('GET', '/v1/whoami')).status).toBe(401);
 
   const recovered = await recoverAdmin(svc.ctx);
   expect(recovered).toMatchObject({ userId: other.body.id, email: 'second@example.com', promoted: false });

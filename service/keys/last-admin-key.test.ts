@@ -66,6 +66,49 @@ function lastAdminKeyTests(start: () => Promise<TestService>, stop: () => Promis
       expect(await working(lastAdmin.secret)).toEqual([lastAdmin.id]);
     }
   });
+
+  test('disabling, demoting or deleting the admin account whose key is the last working admin key is a 409, and nothing changes', async () => {
+    const sa = (await svc.call('POST', '/v1/service-accounts', { name: 'break-glass', role: 'admin' }, lastAdmin.secret)).body;
+    const saKey = (await svc.call('POST', '/v1/api-keys', { name: 'break-glass key', service_account_id: sa.id, role: 'admin' }, lastAdmin.secret)).body;
+    expect((await svc.call('POST', `/v1/api-keys/${lastAdmin.id}/revoke`, {}, saKey.secret)).status).toBe(200);
+    for (const [method, body] of [
+      ['PATCH', { disabled: true }],
+      ['PATCH', { role: 'developer' }],
+      ['DELETE', undefined],
+    ] as const) {
+      const r = await svc.call(method, `/v1/service-accounts/${sa.id}`, body, saKey.secret);
+      expect([method, body, r.status, r.body.error?.code]).toEqual([method, body, 409, 'conflict']);
+      expect(r.body.error.message).toMatch(new RegExp(`would stop the last working admin key \\(${saKey.api_key.id}\\)`));
+    }
+    expect((await svc.call('GET', `/v1/service-accounts/${sa.id}`, undefined, saKey.secret)).body).toMatchObject({ role: 'admin', disabled: false });
+    expect(await working(saKey.secret)).toEqual([saKey.api_key.id]);
+    // A change that stops no admin key still goes through.
+    expect((await svc.call('PATCH', `/v1/service-accounts/${sa.id}`, { description: 'for emergencies' }, saKey.secret)).status).toBe(200);
+    lastAdmin = { id: saKey.api_key.id, secret: saKey.secret };
+  });
+
+  test('demoting or deleting a user up the last working admin key’s chain is a 409, though another admin user remains', async () => {
+    // The new admin's key answers to them, to the account whose key minted it, and to that key's makers.
+    const bootstrapAdmin = (await svc.call('GET', '/v1/users?role=admin', undefined, lastAdmin.secret)).body.users[0].id as string;
+    const other = (await svc.call('POST', '/v1/users', { email: 'second-admin@example.com', name: 'Second', role: 'admin' }, lastAdmin.secret)).body;
+    const otherKey = (await svc.call('POST', '/v1/api-keys', { name: 'second admin key', user_id: other.id, role: 'admin' }, lastAdmin.secret)).body;
+    expect((await svc.call('POST', `/v1/api-keys/${lastAdmin.id}/revoke`, {}, otherKey.secret)).status).toBe(200);
+    expect(await working(otherKey.secret)).toEqual([otherKey.api_key.id]);
+    for (const [method, body] of [
+      ['PATCH', { role: 'developer' }],
+      ['PATCH', { disabled: true }],
+      ['DELETE', undefined],
+    ] as const) {
+      const r = await svc.call(method, `/v1/users/${bootstrapAdmin}`, body, otherKey.secret);
+      expect([method, body, r.status, r.body.error?.code]).toEqual([method, body, 409, 'conflict']);
+      expect(r.body.error.message).toMatch(/would stop the last working admin key/);
+    }
+    expect(await working(otherKey.secret)).toEqual([otherKey.api_key.id]);
+    // Once another admin key answers only to people who stay, the user may go.
+    const fresh = (await svc.call('POST', '/v1/api-keys', { name: 'own admin key', user_id: other.id, role: 'admin' }, otherKey.secret)).body;
+    expect((await svc.call('PATCH', `/v1/users/${bootstrapAdmin}`, { role: 'developer' }, fresh.secret)).status).toBe(200);
+    expect(await working(fresh.secret)).toEqual([fresh.api_key.id]);
+  });
 }
 
 describeSqlite('on SQLite', () => lastAdminKeyTests(() => startTestService()));

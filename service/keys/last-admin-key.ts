@@ -12,31 +12,63 @@ import { ApiError } from '../errors';
 import { principalStates } from './auth-record';
 import { chainsOf } from './chain';
 
-/** Throws 409 when `keyId` is a working admin key and no other is left. Call inside the write's transaction. */
-export async function assertAnotherWorkingAdminKey(ctx: ServiceContext, trx: Transaction<Database>, keyId: string): Promise<void> {
-  // Lock every unrevoked admin key, in id order, before counting: on PostgreSQL two admin keys revoking each
-  // other at once would otherwise each still see the other and both succeed. The second waits, then re-reads.
+/**
+ * The working admin keys, read inside the write's transaction. Every unrevoked admin key is locked first, in id
+ * order: on PostgreSQL two writes that each stop one admin key (two keys revoking each other, an admin account
+ * disabled while the last admin user is demoted) would otherwise each still see the other's key and both
+ * succeed. The second waits, then re-reads.
+ */
+async function workingAdminKeys(ctx: ServiceContext, trx: Transaction<Database>): Promise<string[]> {
   const candidates = await forUpdate(
     ctx,
     trx.selectFrom('api_keys').select(['id', 'owner_id', 'created_by', 'expires_at']).where('role', '=', 'admin').where('revoked_at', 'is', null).orderBy('id'),
   ).execute();
   const now = new Date().toISOString();
   const live = candidates.filter((k) => k.expires_at === null || k.expires_at > now);
-  if (!live.some((k) => k.id === keyId)) return;
+  if (live.length === 0) return [];
   // Acting as admin: every principal the key answers to, up its chain, is an enabled admin (service/keys/chain.ts).
   const chains = await chainsOf(
     trx,
     live.map((k) => k.id),
   );
   const states = await principalStates(trx, [...new Set([...chains.values()].flatMap((c) => c.principals))]);
-  const working = live.filter((k) => {
-    const chain = chains.get(k.id);
-    return !!chain && !chain.broken && chain.principals.every((p) => states.get(p)?.role === 'admin' && !states.get(p)!.disabled);
-  });
-  if (working.some((k) => k.id === keyId) && !working.some((k) => k.id !== keyId)) {
+  return live
+    .filter((k) => {
+      const chain = chains.get(k.id);
+      return !!chain && !chain.broken && chain.principals.every((p) => states.get(p)?.role === 'admin' && !states.get(p)!.disabled);
+    })
+    .map((k) => k.id);
+}
+
+/** Throws 409 when `keyId` is a working admin key and no other is left. Call inside the write's transaction. */
+export async function assertAnotherWorkingAdminKey(ctx: ServiceContext, trx: Transaction<Database>, keyId: string): Promise<void> {
+  const working = await workingAdminKeys(ctx, trx);
+  if (working.includes(keyId) && working.length === 1) {
     throw new ApiError(
       'conflict',
       `API key ${keyId} is the last working admin key: without it nobody could administer the service; issue another admin key first`,
     );
   }
+}
+
+/**
+ * Runs `write` inside the transaction, and throws 409 (rolling it back) when the write left no working admin
+ * key where there was one: demoting, disabling or deleting a principal stops every key that answers to it, so
+ * the guard checks what the write did rather than what it names. `what` says what was refused.
+ */
+export async function keepingAdminAccess<T>(ctx: ServiceContext, trx: Transaction<Database>, what: string, write: () => Promise<T>): Promise<T> {
+  const before = await workingAdminKeys(ctx, trx);
+  const result = await write();
+  if (before.length > 0 && (await workingAdminKeys(ctx, trx)).length === 0) {
+    throw new ApiError(
+      'conflict',
+      `${what} would stop the last working admin key (${before.join(', ')}): without one nobody could administer the service; issue another admin key first`,
+    );
+  }
+  return result;
+}
+
+/** The same call shape as keepingAdminAccess, for a write that cannot stop an admin key. */
+export function withoutGuard<T>(_ctx: ServiceContext, _trx: Transaction<Database>, _what: string, write: () => Promise<T>): Promise<T> {
+  return write();
 }

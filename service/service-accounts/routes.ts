@@ -25,6 +25,7 @@ import {
   UpdateServiceAccountBody,
 } from '../../contract/api/service-accounts';
 import { newId } from '../ids';
+import { keepingAdminAccess, withoutGuard } from '../keys/last-admin-key';
 import { revokeKeysOf } from '../keys/revoke-owned';
 import { DEFAULT_ROLE, atLeast, LEAST_ROLE_TO_MANAGE } from '../../contract/roles';
 import { assertSteward } from './stewards';
@@ -231,29 +232,34 @@ export function serviceAccountRoutes(ctx: ServiceContext): FastifyPluginAsyncTyp
         if (body.role) assertRoleWithin(request, body.role);
         await assertUsersExist(db, ownerChanges ? body.owner_user_id : undefined, managersChange ? body.manager_user_ids : undefined);
         try {
-          const row = await inTransaction(ctx, async (trx) => {
-            const changes: Partial<ServiceAccountsTable> = { updated_at: new Date().toISOString() };
-            if (body.name !== undefined) changes.name = body.name;
-            if (body.description !== undefined) changes.description = body.description;
-            if (body.role !== undefined) changes.role = body.role;
-            if (body.disabled !== undefined) changes.disabled = body.disabled ? 1 : 0;
-            if (ownerChanges) changes.owner_user_id = body.owner_user_id;
-            await trx.updateTable('service_accounts').set(changes).where('id', '=', existing.id).execute();
-            if (managersChange) await replaceManagers(trx, existing.id, body.manager_user_ids!);
-            await writeAudit(trx, {
-              action: 'service_account.update',
-              actor: request.auth.actor,
-              target: { type: 'service_account', id: existing.id },
-              address: request.ip,
-              requestId: request.id,
-              details: {
-                fields: Object.keys(body),
-                ...(ownerChanges ? { owner_user_id: { from: existing.owner_user_id, to: body.owner_user_id } } : {}),
-                ...(managersChange ? { manager_user_ids: { from: [...currentManagers].sort(), to: [...body.manager_user_ids!].sort() } } : {}),
-              },
-            });
-            return view(await trx.selectFrom('service_accounts').selectAll().where('id', '=', existing.id).executeTakeFirstOrThrow(), trx);
-          });
+          // An admin account's keys (and the keys they made) may be the last that act as admin.
+          const losesAdmin = existing.role === 'admin' && ((body.role !== undefined && body.role !== 'admin') || body.disabled === true);
+          const guard = losesAdmin ? keepingAdminAccess : withoutGuard;
+          const row = await inTransaction(ctx, (trx) =>
+            guard(ctx, trx, `demoting or disabling service account ${existing.id}`, async () => {
+              const changes: Partial<ServiceAccountsTable> = { updated_at: new Date().toISOString() };
+              if (body.name !== undefined) changes.name = body.name;
+              if (body.description !== undefined) changes.description = body.description;
+              if (body.role !== undefined) changes.role = body.role;
+              if (body.disabled !== undefined) changes.disabled = body.disabled ? 1 : 0;
+              if (ownerChanges) changes.owner_user_id = body.owner_user_id;
+              await trx.updateTable('service_accounts').set(changes).where('id', '=', existing.id).execute();
+              if (managersChange) await replaceManagers(trx, existing.id, body.manager_user_ids!);
+              await writeAudit(trx, {
+                action: 'service_account.update',
+                actor: request.auth.actor,
+                target: { type: 'service_account', id: existing.id },
+                address: request.ip,
+                requestId: request.id,
+                details: {
+                  fields: Object.keys(body),
+                  ...(ownerChanges ? { owner_user_id: { from: existing.owner_user_id, to: body.owner_user_id } } : {}),
+                  ...(managersChange ? { manager_user_ids: { from: [...currentManagers].sort(), to: [...body.manager_user_ids!].sort() } } : {}),
+                },
+              });
+              return view(await trx.selectFrom('service_accounts').selectAll().where('id', '=', existing.id).executeTakeFirstOrThrow(), trx);
+            }),
+          );
           return row;
         } catch (err) {
           if (isUniqueViolation(err)) throw nameTaken(body.name ?? '');
@@ -269,19 +275,22 @@ export function serviceAccountRoutes(ctx: ServiceContext): FastifyPluginAsyncTyp
         requireRole(request, LEAST_ROLE_TO_MANAGE.service_accounts, 'deleting a service account');
         const existing = await load(request.params.id);
         await assertSteward(db, request, existing, 'steward', `deleting service account ${existing.id}`);
-        await inTransaction(ctx, async (trx) => {
-          const revoked = await revokeKeysOf(trx, existing.id, 'owner_deleted');
-          await trx.deleteFrom('service_account_managers').where('service_account_id', '=', existing.id).execute();
-          await trx.deleteFrom('service_accounts').where('id', '=', existing.id).execute();
-          await writeAudit(trx, {
-            action: 'service_account.delete',
-            actor: request.auth.actor,
-            target: { type: 'service_account', id: existing.id },
-            address: request.ip,
-            requestId: request.id,
-            details: { name: existing.name, revoked_keys: revoked },
-          });
-        });
+        const guard = existing.role === 'admin' ? keepingAdminAccess : withoutGuard;
+        await inTransaction(ctx, (trx) =>
+          guard(ctx, trx, `deleting service account ${existing.id}`, async () => {
+            const revoked = await revokeKeysOf(trx, existing.id, 'owner_deleted');
+            await trx.deleteFrom('service_account_managers').where('service_account_id', '=', existing.id).execute();
+            await trx.deleteFrom('service_accounts').where('id', '=', existing.id).execute();
+            await writeAudit(trx, {
+              action: 'service_account.delete',
+              actor: request.auth.actor,
+              target: { type: 'service_account', id: existing.id },
+              address: request.ip,
+              requestId: request.id,
+              details: { name: existing.name, revoked_keys: revoked },
+            });
+          }),
+        );
         return reply.status(204).send(null);
       },
     );

@@ -17,6 +17,7 @@ import { decodePageToken, page } from '../http/pagination';
 import { IdParams, NoContent, errorResponses } from '../../contract/api/common';
 import { CreateUserBody, ListUsersQuery, UpdateUserBody, User, UserList } from '../../contract/api/users';
 import { newId } from '../ids';
+import { keepingAdminAccess, withoutGuard } from '../keys/last-admin-key';
 import { revokeKeysOf } from '../keys/revoke-owned';
 
 const tags = ['users'];
@@ -103,21 +104,24 @@ export function userRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         try {
           const row = await inTransaction(ctx, async (trx) => {
             if (losesAdmin) await assertAnotherAdmin(ctx, trx, existing.id);
-            const changes: Partial<UsersTable> = { updated_at: new Date().toISOString() };
-            if (body.email !== undefined) changes.email = body.email.toLowerCase();
-            if (body.name !== undefined) changes.name = body.name;
-            if (body.role !== undefined) changes.role = body.role;
-            if (body.disabled !== undefined) changes.disabled = body.disabled ? 1 : 0;
-            await trx.updateTable('users').set(changes).where('id', '=', existing.id).execute();
-            await writeAudit(trx, {
-              action: 'user.update',
-              actor: request.auth.actor,
-              target: { type: 'user', id: existing.id },
-              address: request.ip,
-              requestId: request.id,
-              details: { fields: Object.keys(body), role: body.role },
+            const guard = losesAdmin ? keepingAdminAccess : withoutGuard;
+            return guard(ctx, trx, `demoting or disabling user ${existing.id}`, async () => {
+              const changes: Partial<UsersTable> = { updated_at: new Date().toISOString() };
+              if (body.email !== undefined) changes.email = body.email.toLowerCase();
+              if (body.name !== undefined) changes.name = body.name;
+              if (body.role !== undefined) changes.role = body.role;
+              if (body.disabled !== undefined) changes.disabled = body.disabled ? 1 : 0;
+              await trx.updateTable('users').set(changes).where('id', '=', existing.id).execute();
+              await writeAudit(trx, {
+                action: 'user.update',
+                actor: request.auth.actor,
+                target: { type: 'user', id: existing.id },
+                address: request.ip,
+                requestId: request.id,
+                details: { fields: Object.keys(body), role: body.role },
+              });
+              return trx.selectFrom('users').selectAll().where('id', '=', existing.id).executeTakeFirstOrThrow();
             });
-            return trx.selectFrom('users').selectAll().where('id', '=', existing.id).executeTakeFirstOrThrow();
           });
           return toUser(row);
         } catch (err) {
@@ -142,18 +146,21 @@ export function userRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         const existing = await load(request.params.id);
         await inTransaction(ctx, async (trx) => {
           if (existing.role === 'admin') await assertAnotherAdmin(ctx, trx, existing.id);
-          const revoked = await revokeKeysOf(trx, existing.id, 'owner_deleted');
-          // Accounts they owned are left to admins; their management of others ends with them.
-          await trx.updateTable('service_accounts').set({ owner_user_id: null }).where('owner_user_id', '=', existing.id).execute();
-          await trx.deleteFrom('service_account_managers').where('user_id', '=', existing.id).execute();
-          await trx.deleteFrom('users').where('id', '=', existing.id).execute();
-          await writeAudit(trx, {
-            action: 'user.delete',
-            actor: request.auth.actor,
-            target: { type: 'user', id: existing.id },
-            address: request.ip,
-            requestId: request.id,
-            details: { email: existing.email, revoked_keys: revoked },
+          const guard = existing.role === 'admin' ? keepingAdminAccess : withoutGuard;
+          await guard(ctx, trx, `deleting user ${existing.id}`, async () => {
+            const revoked = await revokeKeysOf(trx, existing.id, 'owner_deleted');
+            // Accounts they owned are left to admins; their management of others ends with them.
+            await trx.updateTable('service_accounts').set({ owner_user_id: null }).where('owner_user_id', '=', existing.id).execute();
+            await trx.deleteFrom('service_account_managers').where('user_id', '=', existing.id).execute();
+            await trx.deleteFrom('users').where('id', '=', existing.id).execute();
+            await writeAudit(trx, {
+              action: 'user.delete',
+              actor: request.auth.actor,
+              target: { type: 'user', id: existing.id },
+              address: request.ip,
+              requestId: request.id,
+              details: { email: existing.email, revoked_keys: revoked },
+            });
           });
         });
         return reply.status(204).send(null);
