@@ -8,10 +8,11 @@ import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { action, EXIT_FAILURE, EXIT_OK, UsageError } from '../errors';
 import { SecretFile } from '../files';
-import { collect } from '../options';
+import { collect, integer } from '../options';
 import { note, printLine } from '../output';
 import { packageVersion } from '../version';
 import { LIMITS } from '../../contract/limits';
+import { DEFAULT_ABUSE_LIMITS } from '../../service/http/abuse-limits';
 
 interface StoreFlags {
   data?: string;
@@ -36,6 +37,8 @@ interface StartFlags extends StoreFlags {
   tlsKey?: string;
   trustedProxy?: string[];
   logLevel: string;
+  failedAuthLimit?: number;
+  failedAuthWindow?: number;
 }
 
 /** Where the store is, for messages: the data dir, or the database URL without its credentials. */
@@ -206,6 +209,12 @@ async function start(o: StartFlags): Promise<void> {
     tlsKey: o.tlsKey,
     trustedProxies: o.trustedProxy,
     logLevel: o.logLevel,
+    abuseLimits: {
+      failedAuth: {
+        ...(o.failedAuthLimit !== undefined ? { max: o.failedAuthLimit } : {}),
+        ...(o.failedAuthWindow !== undefined ? { windowMs: o.failedAuthWindow * 1000 } : {}),
+      },
+    },
     version: packageVersion(),
   });
   note(`keyplane service listening on ${server.url} (SIGTERM or Ctrl-C stops it)`);
@@ -242,6 +251,16 @@ export function register(program: Command): void {
     .option('--tls-cert <file>', 'serve HTTPS with this certificate chain (PEM)')
     .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
     .option('--trusted-proxy <cidr>', 'believe X-Forwarded-For from peers in this CIDR (repeatable)', collect)
+    .option(
+      '--failed-auth-limit <n>',
+      `failed authentications one client address may make per window before it is answered 429 (default ${DEFAULT_ABUSE_LIMITS.failedAuth.max})`,
+      integer(1),
+    )
+    .option(
+      '--failed-auth-window <seconds>',
+      `the window of --failed-auth-limit (default ${DEFAULT_ABUSE_LIMITS.failedAuth.windowMs / 1000})`,
+      integer(1, 86_400),
+    )
     .addOption(
       new Option('--log-level <level>', 'log level (logs are JSON lines on stdout)')
         .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

@@ -125,6 +125,29 @@ test('init and start name what is missing or malformed, with exit 2', () => {
   const tls = keyplane(['server', 'start', '--data', data, '--listen', '127.0.0.1:0', '--tls-cert', 'cert.pem']);
   expect(tls.status).toBe(2);
   expect(tls.stderr).toMatch(/--tls-cert and --tls-key go together/);
+  const limit = keyplane(['server', 'start', '--data', data, '--failed-auth-limit', '0']);
+  expect(limit.status).toBe(2);
+  expect(limit.stderr).toMatch(/--failed-auth-limit/);
+});
+
+test('--failed-auth-limit and --failed-auth-window set when an address is answered 429', async () => {
+  const svc = await startCliService(['--failed-auth-limit', '2', '--failed-auth-window', '30']);
+  try {
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${svc.endpoint}/v1/whoami`, { headers: { authorization: 'Bearer kp_wrong' } });
+      statuses.push(res.status);
+      retryAfter = res.headers.get('retry-after');
+    }
+    expect(statuses).toEqual([401, 401, 429]);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+    expect(Number(retryAfter)).toBeLessThanOrEqual(30);
+    // A valid key is never refused for an address's failures.
+    expect((await fetch(`${svc.endpoint}/v1/whoami`, { headers: { authorization: `Bearer ${svc.adminKey}` } })).status).toBe(200);
+  } finally {
+    await svc.stop();
+  }
 });
 
 test('start exits 1 when its port is taken, and 0 after SIGTERM', async () => {
