@@ -181,7 +181,7 @@ export class ChangeFeed extends EventEmitter {
         waiting.expected = pids;
         settle(waiting);
       },
-      // Unknown listeners: wait out the lease.
+      // Not listening, or the query failed: acknowledgements cannot be counted, so wait out the lease.
       () => undefined,
     );
     let timer: NodeJS.Timeout | undefined;
@@ -214,11 +214,17 @@ export class ChangeFeed extends EventEmitter {
     await this.listener?.client.end().catch(() => undefined);
   }
 
+  /**
+   * The backend pids of the listening connections, asked on this node's own listening connection (no pool
+   * connection to wait for, and acknowledgements could not arrive without it anyway).
+   */
   private async listenerPids(): Promise<number[]> {
-    const { rows } = await sql<{ pid: number }>`
-      select pid from pg_stat_activity
-       where application_name = ${LISTENER_APPLICATION_NAME} and datname = current_database()`.execute(this.store.db);
-    return rows.map((r) => Number(r.pid));
+    const listener = this.listener;
+    if (!listener) throw new Error('not listening');
+    const result = (await listener.run('select pid from pg_stat_activity where application_name = $1 and datname = current_database()', [
+      LISTENER_APPLICATION_NAME,
+    ])) as { rows: { pid: number }[] };
+    return result.rows.map((r) => Number(r.pid));
   }
 
   private async connect(): Promise<void> {
