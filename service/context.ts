@@ -6,7 +6,7 @@
  */
 import { FailedAuthRecorder } from './audit/failed-auth';
 import { KeyHasher } from './auth/key-hash';
-import { ChangeFeed } from './changes';
+import { ChangeFeed, type ChangeFeedOptions } from './changes';
 import { SealedBox } from './crypto/sealed-box';
 import { type Store, type StoreOptions, openStore } from './db/connect';
 import { type AbuseLimitsOptions, abuseLimits } from './http/abuse-limits';
@@ -28,6 +28,8 @@ export interface ServiceContext {
 export interface ContextOptions extends StoreOptions {
   masterKey: Buffer;
   lastUsedFlushMs?: number;
+  /** The lease and heartbeat of the change feed (service/changes.ts has the defaults); the same on every node. */
+  changeFeed?: ChangeFeedOptions;
   /** Only `failedAuthAudit` is read here; the app takes the rest (service/app.ts). */
   abuseLimits?: AbuseLimitsOptions;
   onBackgroundError?: (err: unknown) => void;
@@ -38,7 +40,7 @@ export async function createContext(options: ContextOptions): Promise<ServiceCon
   try {
     await seedBuiltinScopes(store.db);
     const hasher = new KeyHasher(options.masterKey);
-    const changes = new ChangeFeed(store);
+    const changes = new ChangeFeed(store, options.changeFeed);
     await changes.start();
     const lastUsed = new LastUsedRecorder(store.db, options.lastUsedFlushMs, options.onBackgroundError);
     lastUsed.start();

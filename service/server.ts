@@ -11,6 +11,7 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import pino from 'pino';
 import { buildApp } from './app';
+import type { ChangeFeedOptions } from './changes';
 import { LOG_SAFETY } from './http/log-safety';
 import { isInitialised } from './bootstrap';
 import { type ServiceContext, createContext } from './context';
@@ -30,6 +31,8 @@ export interface ServerOptions {
   logLevel?: string;
   version?: string;
   lastUsedFlushMs?: number;
+  /** The change feed's lease and heartbeat (service/changes.ts has the defaults); the same on every node. */
+  changeFeed?: ChangeFeedOptions;
   /** Failed-authentication limits and audit windows (service/http/abuse-limits.ts has the defaults). */
   abuseLimits?: AbuseLimitsOptions;
   /** How long `close()` waits for in-flight requests before it cuts their connections; 30 s by default. */
@@ -101,6 +104,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       sqlitePath: paths.sqlitePath,
       masterKey,
       lastUsedFlushMs: options.lastUsedFlushMs,
+      changeFeed: options.changeFeed,
       abuseLimits: options.abuseLimits,
       onBackgroundError: (err) => logger.error({ err }, 'background write failed'),
     });
