@@ -262,3 +262,18 @@ test('moving a key to a service account that does not exist fails at plan too (t
   expect((await service.client.getApiKey(id)).status).toBe('active');
   await k.destroy();
 });
+
+test('a service account the provider key neither owns nor manages fails at plan, at service_account_id; once a manager, the key applies', async () => {
+  const user = await service.client.createUser({ email: 'steward@example.com', name: 'Steward', role: 'developer' });
+  const key = await service.client.createApiKey({ name: 'steward', user_id: user.id, role: 'developer' });
+  const dev = await inProcessProvider(service, { apiKey: key.secret });
+  const sa = await service.client.createServiceAccount({ name: 'not-yet-yours', role: 'developer' });
+  const k = dev.resource('keyplane_api_key', 'k');
+  const failed = await k.plan({ name: 'for-sa', service_account_id: sa.id }, { expectError: true });
+  expect(failed.errors[0]).toMatchObject({ summary: 'Not A Steward Of The Service Account', attribute: 'service_account_id' });
+  expect(failed.errors[0]!.detail).toMatch(new RegExp(`acts for user ${user.id} as developer.*add ${user.id} to manager_user_ids`));
+  await service.client.updateServiceAccount(sa.id, { manager_user_ids: [user.id] });
+  const applied = (await k.apply({ name: 'for-sa', service_account_id: sa.id })).state;
+  expect(applied.service_account_id).toBe(sa.id);
+  await k.destroy();
+});

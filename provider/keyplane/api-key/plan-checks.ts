@@ -4,7 +4,8 @@
  * way through apply: pgp_key (at plan, when new or changed; no service needed), pgp_key with output_to_secret_store, expiry in the
  * future, scopes in the catalogue, allow lists and the owning service account existing, the secret writable.
  */
-import type { KeyplaneClient } from '../../../client';
+import type { KeyplaneClient, Whoami } from '../../../client';
+import { stewardRefusal } from '../../../contract/stewardship';
 import { expiryProblem } from '../../../contract/time';
 import { type Diagnostics, isUnknown } from '../../sdk';
 import { addClientError, isNotFound } from '../client-errors';
@@ -71,15 +72,33 @@ export async function checkAllowLists(client: KeyplaneClient, ids: string[], dia
   }
 }
 
-export async function checkServiceAccount(client: KeyplaneClient, id: string, diags: Diagnostics): Promise<void> {
+/**
+ * The owning service account exists, and the provider's key may mint keys for it: an admin key, the
+ * account's own key, or a key of its owner or one of its managers, within the account's role
+ * (contract/stewardship.ts, the rule the service applies).
+ */
+export async function checkServiceAccount(client: KeyplaneClient, id: string, diags: Diagnostics, whoami?: Whoami): Promise<void> {
+  let sa: Awaited<ReturnType<KeyplaneClient['getServiceAccount']>> | undefined;
   await checkExists(
     diags,
     'service_account_id',
     `service account ${JSON.stringify(id)}`,
-    () => client.getServiceAccount(id),
+    async () => {
+      sa = await client.getServiceAccount(id);
+    },
     'Unknown Service Account',
     'keyplane_service_account',
   );
+  if (!sa || !whoami) return;
+  const caller = { role: whoami.effective_role, principal: whoami.principal };
+  const refusal = stewardRefusal(caller, sa, sa.manager_user_ids.includes(whoami.principal.id), 'act');
+  if (refusal) {
+    diags.addAttributeError(
+      at('service_account_id'),
+      'Not A Steward Of The Service Account',
+      `The provider's key acts for ${whoami.principal.type === 'user' ? 'user' : 'service account'} ${whoami.principal.id} as ${whoami.effective_role}, and ${refusal}, so the service would refuse to mint this key. Use such a key, or have the account's owner add ${whoami.principal.id} to manager_user_ids.`,
+    );
+  }
 }
 
 /** An id the configuration refers to must exist: a 404 is the user's error, anything else a failed check. */
