@@ -154,7 +154,8 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
         lists.filter((id) => !(state?.allow_list_ids ?? []).includes(id)),
         resp.diagnostics,
       );
-    if (state === null && typeof config.service_account_id === 'string') await checkServiceAccount(client, config.service_account_id, resp.diagnostics, this.configuredData?.whoami);
+    if (state === null && typeof config.service_account_id === 'string')
+      await checkServiceAccount(client, config.service_account_id, resp.diagnostics, this.configuredData?.whoami);
     const out = planned.output_to_secret_store;
     if (out !== null && !isUnknown(out) && typeof out.secret_id === 'string' && (state === null || state.output_to_secret_store?.secret_id !== out.secret_id)) {
       await checkSecretWritable(client, out.secret_id, resp.diagnostics);
