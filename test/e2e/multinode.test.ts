@@ -15,6 +15,7 @@ import { createContext } from '../../service/context';
 import { createMasterKeyFile, readMasterKeyFile } from '../../service/crypto/master-key';
 import { type RunningServer, startServer } from '../../service/server';
 import { describePostgres, startPostgres, type PostgresServer } from '../helpers/postgres';
+import { callApi } from '../helpers/service';
 
 interface Created {
   id: string;
@@ -29,15 +30,7 @@ describePostgres('two nodes on one PostgreSQL', () => {
   let admin: string;
   let sqlClient: Client;
 
-  const call = async (node: RunningServer, method: string, path: string, body?: unknown, key = admin) => {
-    const res = await fetch(`${node.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const call = (node: RunningServer, method: string, path: string, body?: unknown, key = admin) => callApi(node.url, key, method, path, body);
   const create = async (node: RunningServer, name: string, extra: Record<string, unknown> = {}): Promise<Created> => {
     const res = await call(node, 'POST', '/v1/api-keys', { name, ...extra });
     expect(res.status).toBe(201);

@@ -18,6 +18,7 @@ import { initialise } from '../../service/bootstrap';
 import { createContext } from '../../service/context';
 import { createMasterKeyFile } from '../../service/crypto/master-key';
 import { built } from '../helpers/build';
+import { callApi } from '../helpers/service';
 import { checkTrustedProxies, lockSqliteDataDir, parseListen, type RunningServer, type ServerOptions, startServer } from '../../service/server';
 
 let FIXTURE: string;
@@ -79,15 +80,7 @@ function serve(options: Partial<ServerOptions> & { dataDir: string }): Promise<C
   });
 }
 
-const api = async (url: string, key: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-};
+const api = callApi;
 
 /** Reads the store directly, as a restart would: no server involved. */
 function storedKeys(dir: string, prefix: string): { id: string; last_used_at: string | null; last_used_ip: string | null }[] {

@@ -16,6 +16,7 @@ import { createContext } from '../../service/context';
 import { createMasterKeyFile, readMasterKeyFile } from '../../service/crypto/master-key';
 import { type RunningServer, startServer } from '../../service/server';
 import { describePostgres, startPostgres, type PostgresServer } from '../helpers/postgres';
+import { callApi } from '../helpers/service';
 
 /** What a writer waits at most for a silent node (service/changes.ts, with its default lease). */
 const WRITER_WAIT_MS = Math.ceil(DEFAULT_LEASE_MS * (1 + CLOCK_RATE_MARGIN));
@@ -30,15 +31,7 @@ describePostgres('a node whose listening connection is stalled', () => {
   /** The backend pid of B's listening connection. */
   let bListener: number;
 
-  const call = async (node: RunningServer, method: string, path: string, body?: unknown, key = admin) => {
-    const res = await fetch(`${node.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const call = (node: RunningServer, method: string, path: string, body?: unknown, key = admin) => callApi(node.url, key, method, path, body);
   const create = async (node: RunningServer, name: string) => {
     const res = await call(node, 'POST', '/v1/api-keys', { name });
     expect(res.status).toBe(201);

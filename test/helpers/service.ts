@@ -160,3 +160,15 @@ export async function startTestServiceOnPostgres(
     throw err;
   }
 }
+
+/** One API call over HTTP as `key`, with a JSON body when given; the answer's status and parsed body. */
+export async function callApi(url: string, key: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever the API answered
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as any };
+}
