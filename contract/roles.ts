@@ -24,6 +24,10 @@ export function lowerRole(...roles: Role[]): Role {
   return roles.reduce((a, b) => (roleRank(a) <= roleRank(b) ? a : b));
 }
 
+export function higherRole(...roles: Role[]): Role {
+  return roles.reduce((a, b) => (roleRank(a) >= roleRank(b) ? a : b));
+}
+
 export function atLeast(role: Role, required: Role): boolean {
   return roleRank(role) >= roleRank(required);
 }

@@ -5,7 +5,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { LIMITS } from '../limits';
-import { Description, Name, PageQuery, Timestamp, pageOf } from './common';
+import { Description, Name, PageQuery, Role, Timestamp, pageOf } from './common';
 
 const Cidrs = Type.Array(Type.String({ minLength: 1, maxLength: LIMITS.cidr.textMax }), {
   maxItems: LIMITS.cidrsPerList.max,
@@ -18,6 +18,8 @@ export const IpAllowList = Type.Object(
     name: Type.String(),
     description: Type.String(),
     cidrs: Type.Array(Type.String()),
+    /** The role a key needs to change the list: the highest role among the unrevoked keys that use it, and at least developer. */
+    least_role_to_change: Role,
     created_by: Type.String(),
     created_at: Timestamp,
     updated_at: Timestamp,

@@ -29,6 +29,7 @@ test('create stores CIDRs normalised, de-duplicated and sorted, and reads return
     name: 'office',
     description: 'HQ',
     cidrs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.1.7/32', '2001:db8::/32'],
+    least_role_to_change: 'developer',
     created_by: dev.id,
     created_at: expect.any(String),
     updated_at: expect.any(String),

@@ -18,6 +18,10 @@ test("a developer may not change a list an admin key uses, not even its name; th
   const dev = await svc.person('developer');
   const id = await list('admin-office');
   const adminKey = (await svc.call('POST', '/v1/api-keys', { name: 'fenced-admin', role: 'admin', allow_list_ids: [id] })).body;
+  // Every read says what changing the list needs, so a client can tell before it tries.
+  expect((await svc.call('GET', `/v1/ip-allow-lists/${id}`, undefined, dev.key)).body.least_role_to_change).toBe('admin');
+  const listed = (await svc.call('GET', '/v1/ip-allow-lists?page_size=200', undefined, dev.key)).body.ip_allow_lists;
+  expect(listed.find((l: { id: string }) => l.id === id).least_role_to_change).toBe('admin');
   for (const body of [{ cidrs: ['0.0.0.0/0'] }, { cidrs: [] }, { name: 'renamed' }]) {
     const r = await svc.call('PATCH', `/v1/ip-allow-lists/${id}`, body, dev.key);
     expect([JSON.stringify(body), r.status, r.body.error?.code]).toEqual([JSON.stringify(body), 403, 'permission_denied']);
@@ -28,7 +32,8 @@ test("a developer may not change a list an admin key uses, not even its name; th
   // An admin may; once the admin key is revoked, the developer may too.
   expect((await svc.call('PATCH', `/v1/ip-allow-lists/${id}`, { cidrs: ['203.0.113.0/24', '198.51.100.0/24'] })).status).toBe(200);
   await svc.call('POST', `/v1/api-keys/${adminKey.api_key.id}/revoke`);
-  expect((await svc.call('PATCH', `/v1/ip-allow-lists/${id}`, { name: 'free-now' }, dev.key)).status).toBe(200);
+  const freed = await svc.call('PATCH', `/v1/ip-allow-lists/${id}`, { name: 'free-now' }, dev.key);
+  expect([freed.status, freed.body.least_role_to_change]).toEqual([200, 'developer']);
 });
 
 test('a developer may change a list only developer and viewer keys use', async () => {

@@ -6,8 +6,8 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import type { Transaction } from 'kysely';
-import { atLeast, LEAST_ROLE_TO_MANAGE, ROLES_HIGHEST_FIRST } from '../../contract/roles';
+import type { Kysely, Transaction } from 'kysely';
+import { atLeast, higherRole, LEAST_ROLE_TO_MANAGE, type Role } from '../../contract/roles';
 import { writeAudit } from '../audit/audit-log';
 import type { ServiceContext } from '../context';
 import type { Database, IpAllowListsTable } from '../db/tables';
@@ -29,16 +29,37 @@ export function normaliseCidrs(cidrs: string[]): string[] {
   return set.cidrs;
 }
 
-export function toAllowList(r: IpAllowListsTable): IpAllowList {
+export function toAllowList(r: IpAllowListsTable, leastRoleToChange: Role): IpAllowList {
   return {
     id: r.id,
     name: r.name,
     description: r.description,
     cidrs: JSON.parse(r.cidrs) as string[],
+    least_role_to_change: leastRoleToChange,
     created_by: r.created_by,
     created_at: r.created_at,
     updated_at: r.updated_at,
   };
+}
+
+/**
+ * A list protects the keys that use it: changing it (its addresses, or even its name, which people go by)
+ * needs at least the highest role among its unrevoked keys, so nobody widens or empties the list an admin key
+ * relies on; and never less than managing lists needs. Read for each list in `ids` with one query.
+ */
+async function leastRolesToChange(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, Role>> {
+  const least = new Map<string, Role>(ids.map((id) => [id, LEAST_ROLE_TO_MANAGE.ip_allow_lists]));
+  if (ids.length === 0) return least;
+  const rows = await db
+    .selectFrom('api_key_allow_lists')
+    .innerJoin('api_keys', 'api_keys.id', 'api_key_allow_lists.key_id')
+    .select(['api_key_allow_lists.allow_list_id as list', 'api_keys.role'])
+    .distinct()
+    .where('api_key_allow_lists.allow_list_id', 'in', ids)
+    .where('api_keys.revoked_at', 'is', null)
+    .execute();
+  for (const { list, role } of rows) least.set(list, higherRole(least.get(list)!, role));
+  return least;
 }
 
 export function allowListRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
@@ -48,6 +69,7 @@ export function allowListRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox 
     if (!row) throw notFound('IP allow list', id);
     return row;
   };
+  const view = async (row: IpAllowListsTable, from: Kysely<Database> = db) => toAllowList(row, (await leastRolesToChange(from, [row.id])).get(row.id)!);
   return async (app) => {
     app.post(
       '/ip-allow-lists',
@@ -75,7 +97,7 @@ export function allowListRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox 
             details: { name: row.name },
           });
         });
-        return reply.status(201).send(toAllowList(row));
+        return reply.status(201).send(toAllowList(row, LEAST_ROLE_TO_MANAGE.ip_allow_lists));
       },
     );
 
@@ -102,14 +124,18 @@ export function allowListRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox 
           .limit(size + 1);
         if (after) query = query.where('id', '>', after);
         const result = page(await query.execute(), size);
-        return { ip_allow_lists: result.items.map(toAllowList), next_page_token: result.next_page_token };
+        const least = await leastRolesToChange(
+          db,
+          result.items.map((r) => r.id),
+        );
+        return { ip_allow_lists: result.items.map((r) => toAllowList(r, least.get(r.id)!)), next_page_token: result.next_page_token };
       },
     );
 
     app.get(
       '/ip-allow-lists/:id',
       { schema: { tags, summary: 'Read an IP allow list', params: IdParams, response: { 200: IpAllowList, ...errorResponses } } },
-      async (request) => toAllowList(await load(request.params.id)),
+      async (request) => view(await load(request.params.id)),
     );
 
     app.patch(
@@ -143,9 +169,9 @@ export function allowListRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox 
             requestId: request.id,
             details: { fields: Object.keys(body) },
           });
-          return trx.selectFrom('ip_allow_lists').selectAll().where('id', '=', existing.id).executeTakeFirstOrThrow();
+          return view(await trx.selectFrom('ip_allow_lists').selectAll().where('id', '=', existing.id).executeTakeFirstOrThrow(), trx);
         });
-        return toAllowList(row);
+        return row;
       },
     );
 
@@ -188,24 +214,15 @@ export function allowListRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox 
 }
 
 /**
- * A list protects the keys that use it: changing it (its addresses, or even its name, which people go by)
- * needs at least the highest role among its unrevoked keys, so nobody widens or empties the list an admin key
- * relies on. The list is locked first: a key being attached to it holds it FOR SHARE (lockKeyReferences), so
- * that key is either committed and counted here, or waits for this change.
+ * Changing a list needs its least_role_to_change (leastRolesToChange). The list is locked first: a key being
+ * attached to it holds it FOR SHARE (lockKeyReferences), so that key is either committed and counted here, or
+ * waits for this change.
  */
 async function assertMayChangeForKeysUsingIt(ctx: ServiceContext, trx: Transaction<Database>, request: FastifyRequest, listId: string): Promise<void> {
   if (!(await forUpdate(ctx, trx.selectFrom('ip_allow_lists').select('id').where('id', '=', listId)).executeTakeFirst()))
     throw notFound('IP allow list', listId);
-  const roles = await trx
-    .selectFrom('api_key_allow_lists')
-    .innerJoin('api_keys', 'api_keys.id', 'api_key_allow_lists.key_id')
-    .select('api_keys.role')
-    .distinct()
-    .where('api_key_allow_lists.allow_list_id', '=', listId)
-    .where('api_keys.revoked_at', 'is', null)
-    .execute();
-  const highest = ROLES_HIGHEST_FIRST.find((r) => roles.some((k) => k.role === r));
-  if (highest && !atLeast(request.auth.role, highest)) {
+  const highest = (await leastRolesToChange(trx, [listId])).get(listId)!;
+  if (!atLeast(request.auth.role, highest)) {
     const a = /^[aeiou]/.test(highest) ? 'an' : 'a';
     throw permissionDenied(
       `changing IP allow list ${listId} needs the ${highest} role: ${a} ${highest} key uses it, and this key acts as ${request.auth.role}`,

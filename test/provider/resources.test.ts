@@ -140,6 +140,29 @@ describe('keyplane_service_account', () => {
 describe('keyplane_ip_allow_list', () => {
   const normalised = ['198.51.100.7/32', '2001:db8:1234::/48', '203.0.113.0/24'];
 
+  test("a change the provider key's role may not make fails at plan, at the changed attribute; once the admin key goes, it applies", async () => {
+    const user = await service.client.createUser({ email: 'lists@example.com', name: 'Lists', role: 'developer' });
+    const key = await service.client.createApiKey({ name: 'lists', user_id: user.id, role: 'developer' });
+    const dev = await inProcessProvider(service, { apiKey: key.secret });
+    const l = dev.resource('keyplane_ip_allow_list', 'fence');
+    const config = { name: 'fence', cidrs: ['203.0.113.0/24'] };
+    expect((await l.apply(config)).state).toMatchObject({ least_role_to_change: 'developer' });
+    const adminKey = await service.client.createApiKey({ name: 'fenced admin', role: 'admin', allow_list_ids: [l.state!.id] });
+    // Refresh reads the new requirement; an unchanged configuration still plans nothing.
+    const same = await l.plan(config);
+    expect([same.action, same.after.least_role_to_change]).toEqual(['no-op', 'admin']);
+    const widened = await l.plan({ ...config, cidrs: ['0.0.0.0/0'] }, { expectError: true });
+    expect(widened.errors[0]).toMatchObject({ summary: 'Role Too Low To Change This List', attribute: 'cidrs' });
+    expect(widened.errors[0]!.detail).toMatch(/used by a key with the admin role.*acts as developer/);
+    const renamed = await l.plan({ ...config, name: 'fence-2' }, { expectError: true });
+    expect(renamed.errors[0]).toMatchObject({ summary: 'Role Too Low To Change This List', attribute: 'name' });
+    expect((await service.client.getAllowList(l.state!.id)).cidrs).toEqual(['203.0.113.0/24']);
+
+    await service.client.revokeApiKey(adminKey.api_key.id);
+    expect((await l.apply({ ...config, cidrs: ['198.51.100.0/24'] })).state).toMatchObject({ cidrs: ['198.51.100.0/24'], least_role_to_change: 'developer' });
+    await l.destroy();
+  });
+
   test('the plan holds the normalised set, spelling does not diff, CIDRs change in place, drift is planned back, import, re-creation, destroy', async () => {
     const l = p.resource('keyplane_ip_allow_list', 'office');
     const config = { name: 'office', description: 'Office network and VPN egress', cidrs: ['203.0.113.0/24', '198.51.100.7', '2001:db8:1234::/48'] };

@@ -2,7 +2,9 @@
  * `keyplane_ip_allow_list`: a named set of CIDRs that API keys attach to; a key with lists works only from
  * addresses inside one of them. Name, description and CIDRs change in place, and attached keys follow at
  * once. The service refuses to delete a list a live key still uses (409), so destroying one never silently
- * widens where a key works. Importable by id.
+ * widens where a key works. Changing a list needs the highest role among the keys that use it
+ * (`least_role_to_change`, read from the service), which the plan checks against the provider's key.
+ * Importable by id.
  *
  * CIDRs are validated at plan with the service's own rules (contract/cidr.ts), and the normalised set
  * the service will store is planned in `normalised_cidrs` (see ip-allow-list/plan.ts for why not in `cidrs`).
@@ -33,6 +35,7 @@ import type { IpAllowList } from '../../../client';
 import { ConfiguredByProvider } from '../provider-data';
 import { addClientError, isNotFound } from '../client-errors';
 import { normaliseCidrSet, sameCidrSet } from '../../../contract/cidr';
+import { atLeast, isRole } from '../../../contract/roles';
 import { allowListCidrs, keepEquivalentCidrs } from './plan';
 import { DESCRIPTION_TEXT, NAME_RANGE_TEXT, descriptionLength, nameLength } from '../limits';
 
@@ -61,6 +64,12 @@ export const ipAllowListSchema = resourceSchema({
       description:
         'The CIDRs as the service stores and enforces them: host bits cleared, canonical address text, single addresses as /32 or /128, duplicates removed. Known at plan.',
     }),
+    least_role_to_change: stringAttr({
+      computed: true,
+      planModifiers: [useStateForUnknown()],
+      description:
+        'The role a key needs to change the list: the highest role among the unrevoked keys that use it, and at least "developer". A plan that changes the list fails when the provider\'s key acts with a lower role.',
+    }),
     created_by: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'Id of the user or service account that created it.' }),
     created_at: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'When it was created (RFC 3339).' }),
   },
@@ -73,9 +82,25 @@ export class IpAllowListResource extends ConfiguredByProvider implements Resourc
   readonly typeName = 'keyplane_ip_allow_list';
   readonly schema = ipAllowListSchema;
 
-  /** Plans `normalised_cidrs` from the configuration, so the plan shows what the service will enforce. */
-  modifyPlan(_req: ModifyPlanRequest<Schema>, resp: ModifyPlanResponse<Schema>): void {
+  /**
+   * Plans `normalised_cidrs` from the configuration, so the plan shows what the service will enforce; and
+   * fails a change the service would refuse because a key of a higher role than the provider's uses the list.
+   */
+  modifyPlan(req: ModifyPlanRequest<Schema>, resp: ModifyPlanResponse<Schema>): void {
     if (resp.plan === null) return;
+    const acting = this.configuredData?.whoami.effective_role;
+    const needed = req.state?.least_role_to_change;
+    if (acting !== undefined && isRole(needed) && !atLeast(acting, needed) && !resp.plan.value.equals(req.rawState)) {
+      const changed = (['cidrs', 'name', 'description'] as const).find((a) => {
+        const planned = resp.plan!.get()[a];
+        return isUnknown(planned) || JSON.stringify(planned) !== JSON.stringify(req.state![a]);
+      });
+      resp.diagnostics.addAttributeError(
+        [{ attr: changed ?? 'cidrs' }],
+        'Role Too Low To Change This List',
+        `IP allow list ${req.state!.id} is used by a key with the ${needed} role, so changing it needs that role; the provider's key acts as ${acting}. Use a key with the ${needed} role, or detach the list from the ${needed} keys first.`,
+      );
+    }
     const cidrs = resp.plan.get().cidrs;
     if (isUnknown(cidrs) || cidrs.some(isUnknown)) return;
     const normalised = normaliseCidrSet(cidrs as string[]);
@@ -136,5 +161,11 @@ export class IpAllowListResource extends ConfiguredByProvider implements Resourc
 }
 
 function computedOf(list: IpAllowList) {
-  return { id: list.id, normalised_cidrs: list.cidrs, created_by: list.created_by, created_at: list.created_at };
+  return {
+    id: list.id,
+    normalised_cidrs: list.cidrs,
+    least_role_to_change: list.least_role_to_change,
+    created_by: list.created_by,
+    created_at: list.created_at,
+  };
 }

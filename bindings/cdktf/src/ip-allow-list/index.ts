@@ -129,6 +129,11 @@ export class IpAllowList extends cdktf.TerraformResource {
     return this.getStringAttribute('id');
   }
 
+  // least_role_to_change - computed: true, optional: false, required: false
+  public get leastRoleToChange() {
+    return this.getStringAttribute('least_role_to_change');
+  }
+
   // name - computed: false, optional: false, required: true
   private _name?: string; 
   public get name() {
