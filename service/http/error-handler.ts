@@ -1,13 +1,15 @@
 /**
  * Turns every failure into `{"error":{"code","message","field"?}}`. Unexpected errors are logged with their
  * detail and answered with a generic message, so internal state never reaches a client. Fastify's own refusals
- * are worded here too: theirs repeat the URL or the content type, which may hold a key.
+ * are worded here too: theirs repeat the URL or the content type, which may hold a key. Anything shaped like a
+ * key is taken out of every message.
  * @module
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { ApiError } from '../errors';
 import { validationErrorToApiError } from './validation';
 import { isDatabaseUnavailable } from '../db/unavailable';
+import { withoutKeys } from '../../contract/key-format';
 
 /** Fastify's refusals of a body, by code. */
 const BODY_REFUSALS: Record<string, () => ApiError> = {
@@ -42,7 +44,9 @@ function toApiError(error: FastifyError | ApiError, request: FastifyRequest): Ap
 
 /** Answers `apiError` in the error shape. */
 export function sendApiError(request: FastifyRequest, reply: FastifyReply, apiError: ApiError): void {
-  const body: { code: string; message: string; field?: string } = { code: apiError.code, message: apiError.message };
+  // A message may quote what the client sent (an id that does not exist, say); a key pasted there is not
+  // repeated back, so no error message, nor a provider diagnostic built from it, ever carries one.
+  const body: { code: string; message: string; field?: string } = { code: apiError.code, message: withoutKeys(apiError.message) };
   if (apiError.field) body.field = apiError.field;
   // RFC 9110 section 10.2.3: when to come back; a second is long enough for the pool to reconnect.
   if (apiError.status === 503) void reply.header('retry-after', '1');

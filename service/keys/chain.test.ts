@@ -58,6 +58,17 @@ function chainTests(start: () => Promise<TestService>) {
     for (const k of keys) expect((await whoami(k.secret)).status).toBe(401);
   });
 
+  test('revoking a link stops the keys below it, at once: a leaked account key cannot leave keys behind', async () => {
+    const { dev, keys } = await chain(3);
+    expect((await whoami(keys[2]!.secret)).status).toBe(200);
+    expect((await svc.call('POST', `/v1/api-keys/${keys[1]!.id}/revoke`, { reason: 'leaked' }, dev.key)).status).toBe(200);
+    expect((await whoami(keys[2]!.secret)).status).toBe(401);
+    expect((await svc.call('POST', '/v1/keys/verify', { key: keys[2]!.secret })).body).toMatchObject({ valid: false });
+    expect((await svc.call('GET', `/v1/api-keys/${keys[2]!.id}`)).body.effective_role).toBe('viewer');
+    // The key above the revoked one is untouched.
+    expect((await whoami(keys[0]!.secret)).status).toBe(200);
+  });
+
   test('a link deleted from the chain stops the keys below it; a key a person made with their own key answers to that person', async () => {
     const { keys } = await chain(3);
     // Deleting the middle key's row (its tombstone) leaves the last key with no way to its human.

@@ -92,8 +92,9 @@ function lastAdminKeyTests(start: () => Promise<TestService>, stop: () => Promis
     const bootstrapAdmin = (await svc.call('GET', '/v1/users?role=admin', undefined, lastAdmin.secret)).body.users[0].id as string;
     const other = (await svc.call('POST', '/v1/users', { email: 'second-admin@example.com', name: 'Second', role: 'admin' }, lastAdmin.secret)).body;
     const otherKey = (await svc.call('POST', '/v1/api-keys', { name: 'second admin key', user_id: other.id, role: 'admin' }, lastAdmin.secret)).body;
-    expect((await svc.call('POST', `/v1/api-keys/${lastAdmin.id}/revoke`, {}, otherKey.secret)).status).toBe(200);
-    expect(await working(otherKey.secret)).toEqual([otherKey.api_key.id]);
+    // Both working admin keys answer to the first admin: the account's key (its maker) and the key it minted.
+    const both = [lastAdmin.id, otherKey.api_key.id].sort();
+    expect((await working(otherKey.secret)).sort()).toEqual(both);
     for (const [method, body] of [
       ['PATCH', { role: 'developer' }],
       ['PATCH', { disabled: true }],
@@ -103,11 +104,32 @@ function lastAdminKeyTests(start: () => Promise<TestService>, stop: () => Promis
       expect([method, body, r.status, r.body.error?.code]).toEqual([method, body, 409, 'conflict']);
       expect(r.body.error.message).toMatch(/would stop the last working admin key/);
     }
-    expect(await working(otherKey.secret)).toEqual([otherKey.api_key.id]);
+    expect((await working(otherKey.secret)).sort()).toEqual(both);
     // Once another admin key answers only to people who stay, the user may go.
     const fresh = (await svc.call('POST', '/v1/api-keys', { name: 'own admin key', user_id: other.id, role: 'admin' }, otherKey.secret)).body;
     expect((await svc.call('PATCH', `/v1/users/${bootstrapAdmin}`, { role: 'developer' }, fresh.secret)).status).toBe(200);
     expect(await working(fresh.secret)).toEqual([fresh.api_key.id]);
+    lastAdmin = { id: fresh.api_key.id, secret: fresh.secret };
+  });
+
+  test('revoking or deleting an account key above the last working admin key is a 409: the keys it minted would stop with it', async () => {
+    const sa = (await svc.call('POST', '/v1/service-accounts', { name: 'relay', role: 'admin' }, lastAdmin.secret)).body;
+    const k1 = (await svc.call('POST', '/v1/api-keys', { name: 'relay key', service_account_id: sa.id, role: 'admin' }, lastAdmin.secret)).body;
+    const k2 = (await svc.call('POST', '/v1/api-keys', { name: 'relayed key', service_account_id: sa.id, role: 'admin' }, k1.secret)).body;
+    // Every other admin key goes, so k1 and the key it minted are the working ones.
+    for (const id of await working(k2.secret)) {
+      if (id !== k1.api_key.id && id !== k2.api_key.id) expect((await svc.call('POST', `/v1/api-keys/${id}/revoke`, {}, k2.secret)).status).toBe(200);
+    }
+    expect((await working(k2.secret)).sort()).toEqual([k1.api_key.id, k2.api_key.id].sort());
+    for (const [method, url] of [
+      ['POST', `/v1/api-keys/${k1.api_key.id}/revoke`],
+      ['DELETE', `/v1/api-keys/${k1.api_key.id}`],
+    ] as const) {
+      const r = await svc.call(method, url, method === 'POST' ? {} : undefined, k2.secret);
+      expect([method, r.status, r.body.error?.code]).toEqual([method, 409, 'conflict']);
+      expect(r.body.error.message).toMatch(/would stop the last working admin key/);
+    }
+    expect((await working(k2.secret)).sort()).toEqual([k1.api_key.id, k2.api_key.id].sort());
   });
 }
 

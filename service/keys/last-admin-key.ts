@@ -1,7 +1,10 @@
 /**
- * The last working admin key cannot be revoked or deleted through the API: without one nobody can administer
- * the service, and only the data dir could make another. A working admin key is active (neither revoked nor
- * expired), has the admin role, and so does every principal it answers to, all enabled: the key acts as admin.
+ * The last working admin key cannot be stopped through the API: not revoked or deleted, nor stopped through
+ * a principal or a key it answers to (service/keys/chain.ts). Without one nobody can administer the service,
+ * and only the data dir could make another. A working admin key is active (neither revoked nor expired), has
+ * the admin role, and so does every principal it answers to, all enabled: the key acts as admin. Expiry and
+ * allow lists are not part of it: an admin may fence or time-limit their own key, and recover-admin is the
+ * way back from that.
  * @module
  */
 import type { Transaction } from 'kysely';
@@ -38,17 +41,6 @@ async function workingAdminKeys(ctx: ServiceContext, trx: Transaction<Database>)
       return !!chain && !chain.broken && chain.principals.every((p) => states.get(p)?.role === 'admin' && !states.get(p)!.disabled);
     })
     .map((k) => k.id);
-}
-
-/** Throws 409 when `keyId` is a working admin key and no other is left. Call inside the write's transaction. */
-export async function assertAnotherWorkingAdminKey(ctx: ServiceContext, trx: Transaction<Database>, keyId: string): Promise<void> {
-  const working = await workingAdminKeys(ctx, trx);
-  if (working.includes(keyId) && working.length === 1) {
-    throw new ApiError(
-      'conflict',
-      `API key ${keyId} is the last working admin key: without it nobody could administer the service; issue another admin key first`,
-    );
-  }
 }
 
 /**

@@ -20,7 +20,7 @@ import { atLeast, LEAST_ROLE_TO_MANAGE, lowerRole } from '../../contract/roles';
 import { assertAllowListsExist, assertMayManageKey, assertScopesGrantable, futureExpiry, lockKeyReferences, resolveNewKeyOwner } from './rules';
 import { ApiKey, ApiKeyList, CreateApiKeyBody, CreatedApiKey, ListApiKeysQuery, RevokeApiKeyBody, UpdateApiKeyBody } from '../../contract/api/api-keys';
 import { toApiKey, toApiKeys } from './views';
-import { assertAnotherWorkingAdminKey } from './last-admin-key';
+import { keepingAdminAccess, withoutGuard } from './last-admin-key';
 
 const tags = ['api-keys'];
 
@@ -210,28 +210,31 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       async (request) => {
         const existing = await loadKey(request.params.id);
         await assertMayManageKey(db, request, existing);
-        const row = await inTransaction(ctx, async (trx) => {
-          await assertAnotherWorkingAdminKey(ctx, trx, existing.id);
-          const now = new Date().toISOString();
-          // Revoking twice keeps the first time and reason: the tombstone records when the key died.
-          const updated = await trx
-            .updateTable('api_keys')
-            .set({ revoked_at: now, revoke_reason: request.body?.reason ?? 'revoked', updated_at: now })
-            .where('id', '=', existing.id)
-            .where('revoked_at', 'is', null)
-            .executeTakeFirst();
-          if (Number(updated.numUpdatedRows) > 0) {
-            await writeAudit(trx, {
-              action: 'api_key.revoke',
-              actor: request.auth.actor,
-              target: { type: 'api_key', id: existing.id },
-              address: request.ip,
-              requestId: request.id,
-              details: { reason: request.body?.reason ?? 'revoked' },
-            });
-          }
-          return trx.selectFrom('api_keys').selectAll().where('id', '=', existing.id).executeTakeFirstOrThrow();
-        });
+        // Only an admin key can be, or be above, a working admin key (a link acting below admin mints nothing admin).
+        const guard = existing.role === 'admin' ? keepingAdminAccess : withoutGuard;
+        const row = await inTransaction(ctx, (trx) =>
+          guard(ctx, trx, `revoking API key ${existing.id}`, async () => {
+            const now = new Date().toISOString();
+            // Revoking twice keeps the first time and reason: the tombstone records when the key died.
+            const updated = await trx
+              .updateTable('api_keys')
+              .set({ revoked_at: now, revoke_reason: request.body?.reason ?? 'revoked', updated_at: now })
+              .where('id', '=', existing.id)
+              .where('revoked_at', 'is', null)
+              .executeTakeFirst();
+            if (Number(updated.numUpdatedRows) > 0) {
+              await writeAudit(trx, {
+                action: 'api_key.revoke',
+                actor: request.auth.actor,
+                target: { type: 'api_key', id: existing.id },
+                address: request.ip,
+                requestId: request.id,
+                details: { reason: request.body?.reason ?? 'revoked' },
+              });
+            }
+            return trx.selectFrom('api_keys').selectAll().where('id', '=', existing.id).executeTakeFirstOrThrow();
+          }),
+        );
         return toApiKey(db, row);
       },
     );
@@ -242,19 +245,21 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const existing = await loadKey(request.params.id);
         await assertMayManageKey(db, request, existing);
-        await inTransaction(ctx, async (trx) => {
-          await assertAnotherWorkingAdminKey(ctx, trx, existing.id);
-          await trx.deleteFrom('api_key_allow_lists').where('key_id', '=', existing.id).execute();
-          await trx.deleteFrom('api_keys').where('id', '=', existing.id).execute();
-          await writeAudit(trx, {
-            action: 'api_key.delete',
-            actor: request.auth.actor,
-            target: { type: 'api_key', id: existing.id },
-            address: request.ip,
-            requestId: request.id,
-            details: { name: existing.name },
-          });
-        });
+        const guard = existing.role === 'admin' ? keepingAdminAccess : withoutGuard;
+        await inTransaction(ctx, (trx) =>
+          guard(ctx, trx, `deleting API key ${existing.id}`, async () => {
+            await trx.deleteFrom('api_key_allow_lists').where('key_id', '=', existing.id).execute();
+            await trx.deleteFrom('api_keys').where('id', '=', existing.id).execute();
+            await writeAudit(trx, {
+              action: 'api_key.delete',
+              actor: request.auth.actor,
+              target: { type: 'api_key', id: existing.id },
+              address: request.ip,
+              requestId: request.id,
+              details: { name: existing.name },
+            });
+          }),
+        );
         return reply.status(204).send(null);
       },
     );
