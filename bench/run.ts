@@ -2,8 +2,10 @@
  * Benchmarks, outside the test suite. Build first (`npm run build`), then:
  *
  *   node dist/bench/run.js [verify|create|provider|terraform|all] [--duration S] [--connections N] [--rounds R] [--rate RPS]
- *                          [--create-seconds S] [--clients N] [--runs N] [--executable PATH] [--no-pin]
+ *                          [--create-seconds S] [--clients N] [--runs N] [--executable PATH] [--no-pin] [--cpu-prof DIR]
  *
+ * --cpu-prof DIR: each Keyplane service process writes a V8 CPU profile into DIR when it stops;
+ * `node dist/bench/profile-top.js DIR/<file>.cpuprofile` lists where its time went.
  * --rate takes a comma-separated list (default 1000,5000).
  *
  * verify: POST /v1/keys/verify over loopback, driven by autocannon (in this process) against the embedded
@@ -62,9 +64,12 @@ interface Proc {
   url: string;
 }
 
-/** Starts `node script json` (on the server CPU when pinning) and waits for its `{"url": …}` line. */
-function startProcess(script: string, options?: unknown): Promise<Proc> {
-  const args = [script, ...(options === undefined ? [] : [JSON.stringify(options)])];
+/** `--cpu-prof DIR`: the Keyplane service process writes a V8 CPU profile there when it stops (bench/profile-top.ts reads it). */
+const CPU_PROF_DIR = process.argv.includes('--cpu-prof') ? process.argv[process.argv.indexOf('--cpu-prof') + 1] : undefined;
+
+/** Starts `node [nodeFlags] script json` (on the server CPU when pinning) and waits for its `{"url": …}` line. */
+function startProcess(script: string, options?: unknown, nodeFlags: string[] = []): Promise<Proc> {
+  const args = [...nodeFlags, script, ...(options === undefined ? [] : [JSON.stringify(options)])];
   const child = PIN
     ? spawn('taskset', ['-c', SERVER_CPU, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
     : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -111,7 +116,8 @@ async function newStore(databaseUrl?: string): Promise<Store> {
 }
 
 function startService(store: Store): Promise<Proc> {
-  return startProcess(join(DIST, 'bench/serve.js'), { ...store.server, listen: '127.0.0.1:0' });
+  const profile = CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR] : [];
+  return startProcess(join(DIST, 'bench/serve.js'), { ...store.server, listen: '127.0.0.1:0' }, profile);
 }
 
 async function api(url: string, key: string, method: string, path: string, body?: unknown): Promise<any> {
