@@ -85,8 +85,11 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   installRequestParsing(app);
   app.addSchema(ErrorResponse);
   installErrorHandler(app);
-  app.addHook('onSend', async (request, reply) => {
+  // Set as the request arrives, not in onSend: headers set then stay on every answer, errors included, and an
+  // onSend hook costs every request a pass through the hook runner on the way out.
+  app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
+    done();
   });
 
   const failedAuthLimit = await installFailedAuthLimit(app, abuseLimits(options.abuseLimits).failedAuth);
@@ -110,10 +113,11 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
 
   await app.register(
     async (v1) => {
-      v1.addHook('onRequest', bearerAuth(ctx, failedAuthLimit));
-      // Answers may hold a key or secret entries, and all are per caller: no cache may keep them.
-      v1.addHook('onSend', async (_request, reply) => {
+      const authenticate = bearerAuth(ctx, failedAuthLimit);
+      v1.addHook('onRequest', (request, reply) => {
+        // Answers may hold a key or secret entries, and all are per caller: no cache may keep them.
         void reply.header('cache-control', 'no-store');
+        return authenticate(request, reply);
       });
       await v1.register(apiKeyRoutes(ctx));
       await v1.register(verifyRoutes(ctx));
