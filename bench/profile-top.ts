@@ -3,7 +3,10 @@
  * self time by function and source line, and by where the code lives (a package under node_modules, Node's
  * internals, the service's own code), as shares of the busy time (all samples but idle ones).
  *
- *   node dist/bench/profile-top.js FILE.cpuprofile [--top N]
+ *   node dist/bench/profile-top.js FILE.cpuprofile [--top N] [--requests N]
+ *
+ * --requests: how many requests the profiled process served, to show times per request (bench/run.js writes
+ * its counts to bench/results/latest.json; the profile also covers start-up and set-up).
  */
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -47,7 +50,8 @@ function frameName(frame: CallFrame): string {
   return `${frame.functionName || '(anonymous)'} ${shown ? `${shown}:${frame.lineNumber + 1}` : ''}`.trim();
 }
 
-export function summarise(profile: Profile, top = 25): string {
+/** `requests`: also show each share as microseconds per request. */
+export function summarise(profile: Profile, top = 25, requests?: number): string {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -76,7 +80,7 @@ export function summarise(profile: Profile, top = 25): string {
     selfByPlace.set(where, (selfByPlace.get(where) ?? 0) + dt);
   }
   const busy = total - idle;
-  const pct = (us: number) => `${((100 * us) / busy).toFixed(1).padStart(5)}%`;
+  const pct = (us: number) => `${((100 * us) / busy).toFixed(1).padStart(5)}%${requests ? `  ${(us / requests).toFixed(2).padStart(6)} us/req` : ''}`;
   const lines = [
     `profile: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy (${((100 * busy) / total).toFixed(0)}%); shares of busy time`,
   ];
@@ -92,8 +96,7 @@ export function summarise(profile: Profile, top = 25): string {
 
 if (require.main === module) {
   const file = process.argv[2];
-  if (!file) throw new Error('usage: node dist/bench/profile-top.js FILE.cpuprofile [--top N]');
-  const i = process.argv.indexOf('--top');
-  const top = i > 0 ? Number(process.argv[i + 1]) : 25;
-  console.log(summarise(JSON.parse(readFileSync(file, 'utf8')) as Profile, top));
+  if (!file) throw new Error('usage: node dist/bench/profile-top.js FILE.cpuprofile [--top N] [--requests N]');
+  const option = (name: string) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : undefined);
+  console.log(summarise(JSON.parse(readFileSync(file, 'utf8')) as Profile, option('--top') ?? 25, option('--requests')));
 }
