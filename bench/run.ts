@@ -3,6 +3,7 @@
  *
  *   node dist/bench/run.js [verify|create|provider|terraform|all] [--duration S] [--connections N] [--rounds R] [--rate RPS]
  *                          [--create-seconds S] [--clients N] [--runs N] [--executable PATH] [--no-pin] [--cpu-prof DIR]
+ *                          [--log-level LEVEL]
  *
  * --cpu-prof DIR: each Keyplane service process writes a V8 CPU profile into DIR when it stops;
  * `node dist/bench/profile-top.js DIR/<file>.cpuprofile` lists where its time went.
@@ -64,6 +65,8 @@ interface Proc {
   url: string;
 }
 
+const LOG_LEVEL = process.argv.includes('--log-level') ? process.argv[process.argv.indexOf('--log-level') + 1]! : 'info';
+
 /** `--cpu-prof DIR`: the Keyplane service process writes a V8 CPU profile there when it stops (bench/profile-top.ts reads it). */
 const CPU_PROF_DIR = process.argv.includes('--cpu-prof') ? process.argv[process.argv.indexOf('--cpu-prof') + 1] : undefined;
 
@@ -76,11 +79,18 @@ function startProcess(script: string, options?: unknown, nodeFlags: string[] = [
   let out = '';
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
+  let listening = false;
   return new Promise((resolve, reject) => {
+    // Read to the end (a full pipe would stall the server), keeping nothing once it listens: at info level
+    // the service's log lines come this way too, and they are JSON as well.
     child.stdout!.on('data', (d) => {
+      if (listening) return;
       out += d;
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve({ child, url: JSON.parse(line).url });
+      const line = out.split('\n').find((l) => l.startsWith('{"url"'));
+      if (!line) return;
+      listening = true;
+      out = '';
+      resolve({ child, url: JSON.parse(line).url });
     });
     child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before listening: ${err}`)));
   });
@@ -108,8 +118,10 @@ async function newStore(databaseUrl?: string): Promise<Store> {
   const ctx = await createContext({ databaseUrl, sqlitePath: join(dir, 'keyplane.db'), masterKey });
   try {
     const { secret } = await initialise(ctx, { email: 'bench@example.com', name: 'Bench' });
-    // Request logging at info would make this a benchmark of the log pipe; production runs at info or warn.
-    return { dir, admin: secret, server: databaseUrl ? { databaseUrl, masterKeyFile, logLevel: 'warn' } : { dataDir: dir, logLevel: 'warn' } };
+    // The service's default level unless --log-level says otherwise. Verification writes no line per request
+    // at info (service/app.ts); key creation does, as in production.
+    const logLevel = LOG_LEVEL;
+    return { dir, admin: secret, server: databaseUrl ? { databaseUrl, masterKeyFile, logLevel } : { dataDir: dir, logLevel } };
   } finally {
     await ctx.close();
   }
