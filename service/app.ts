@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { LoggerOptions } from 'pino';
 import { auditRoutes } from './audit/routes';
 import { allowListRoutes } from './allow-lists/routes';
@@ -50,6 +50,23 @@ export interface AppOptions {
   abuseLimits?: AbuseLimitsOptions;
 }
 
+/**
+ * Verification is the hot path: another service calls it for each request it serves. Its per-request lines
+ * ("incoming request", "request completed") are written only at debug level, where every other route writes
+ * them at info; errors are logged either way (service/http/error-handler.ts). Fastify asks before routing
+ * hooks run, so the route is told by its method and path, the request's own.
+ */
+const QUIET_ROUTE = { method: 'POST', url: '/v1/keys/verify' };
+
+function quietRequestLogging(request: FastifyRequest): boolean {
+  const url = request.raw.url;
+  if (request.raw.method !== QUIET_ROUTE.method || !url?.startsWith(QUIET_ROUTE.url)) return false;
+  if (url.length > QUIET_ROUTE.url.length && url[QUIET_ROUTE.url.length] !== '?') return false;
+  // Without a logger (logger: false) there is nothing to write either way.
+  const log = request.log as FastifyBaseLogger & { isLevelEnabled?: (level: string) => boolean };
+  return !(log.isLevelEnabled?.('debug') ?? false);
+}
+
 function isLogger(value: unknown): value is FastifyBaseLogger {
   return (
     typeof value === 'object' &&
@@ -75,6 +92,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
     trustProxy: options.trustedProxies && options.trustedProxies.length > 0 ? options.trustedProxies : false,
     ...(options.https ? { https: options.https } : {}),
     requestIdHeader: false,
+    logController: new LogController({ disableRequestLogging: quietRequestLogging }),
     // Unique per process by its random prefix, and cheap: a counter, not a clock read and a random draw per request.
     genReqId: () => `req_${REQUEST_ID_PREFIX}${(++requestCount).toString(36)}`,
     ajv: { customOptions: { removeAdditional: false } },
@@ -85,8 +103,11 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   installRequestParsing(app);
   app.addSchema(ErrorResponse);
   installErrorHandler(app);
-  app.addHook('onSend', async (request, reply) => {
+  // Set as the request arrives, not in onSend: headers set then stay on every answer, errors included, and an
+  // onSend hook costs every request a pass through the hook runner on the way out.
+  app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
+    done();
   });
 
   const failedAuthLimit = await installFailedAuthLimit(app, abuseLimits(options.abuseLimits).failedAuth);
@@ -110,10 +131,11 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
 
   await app.register(
     async (v1) => {
-      v1.addHook('onRequest', bearerAuth(ctx, failedAuthLimit));
-      // Answers may hold a key or secret entries, and all are per caller: no cache may keep them.
-      v1.addHook('onSend', async (_request, reply) => {
+      const authenticate = bearerAuth(ctx, failedAuthLimit);
+      v1.addHook('onRequest', (request, reply) => {
+        // Answers may hold a key or secret entries, and all are per caller: no cache may keep them.
         void reply.header('cache-control', 'no-store');
+        return authenticate(request, reply);
       });
       await v1.register(apiKeyRoutes(ctx));
       await v1.register(verifyRoutes(ctx));

@@ -24,8 +24,8 @@ export class LastUsedRecorder extends BatchedWriter<Use> {
     super(intervalMs, onError);
   }
 
-  record(keyId: string, from: Omit<Use, 'at'>): void {
-    this.pending.set(keyId, { at: Date.now(), ...from });
+  record(keyId: string, seenIp: string | null, claimedIp: string | null): void {
+    this.pending.set(keyId, { at: Date.now(), seenIp, claimedIp });
   }
 
   protected async write(batch: ReadonlyMap<string, Use>): Promise<void> {

@@ -1,10 +1,16 @@
 /**
  * Key verification, shared by `POST /v1/keys/verify` and by the API's own bearer authentication.
  *
- * Stages, cheapest first and side effects last: format and checksum (no lookup for a mistyped key), lookup
- * by hash through a cache, constant-time hash comparison, revoked, expired, owner or creator disabled, client
- * address against the allow lists, required scopes, and finally the batched last-used record. A failed
- * verification is an outcome, not an exception; only system faults throw.
+ * Stages, side effects last: the key's length, its hash, the record through a cache; on a cache miss the
+ * format and checksum first (no lookup for a mistyped key) and a constant-time comparison of the stored hash;
+ * then on every request revoked, expired, owner or creator disabled, client address against the allow lists,
+ * required scopes, and finally the batched last-used record. A failed verification is an outcome, not an
+ * exception; only system faults throw.
+ *
+ * The cache holds records by the hash they were looked up by, and only records of well-formed keys whose
+ * stored hash compared equal to it, so a hit stands for both checks: a key whose hash is in the cache is that
+ * well-formed key (HMAC-SHA256 does not collide). That keeps the checksum (base62 of a CRC) off the path a
+ * known caller takes on every request.
  *
  * The cache is invalidated by the change feed. A lookup that started before an invalidation is not cached,
  * so a revocation committed during a lookup cannot be overwritten by the stale row it raced with.
@@ -12,7 +18,7 @@
  */
 import type { Kysely } from 'kysely';
 import { addressInRanges, parseAddress } from '../../contract/cidr';
-import { isWellFormedKey } from '../../contract/key-format';
+import { isWellFormedKey, KEY_LENGTH } from '../../contract/key-format';
 import { type KeyHasher, sameHash } from '../auth/key-hash';
 import type { ChangeFeed } from '../changes';
 import type { Database } from '../db/tables';
@@ -38,6 +44,8 @@ export interface VerifyInput {
 
 const CACHE_LIMIT = 10_000;
 
+const UNKNOWN: VerifyOutcome = Object.freeze({ valid: false, reason: 'unknown' });
+
 export class Verifier {
   private cache = new Map<string, AuthRecord | null>();
   private generation = 0;
@@ -56,10 +64,12 @@ export class Verifier {
   }
 
   async verify(input: VerifyInput): Promise<VerifyOutcome> {
-    if (!isWellFormedKey(input.key)) return { valid: false, reason: 'unknown' };
+    // Not even hashed: a string of another length (a header may be kilobytes long) is no key.
+    if (input.key.length !== KEY_LENGTH) return UNKNOWN;
     const hash = this.hasher.hash(input.key);
-    const record = await this.lookup(hash);
-    if (!record || !sameHash(hash, record.keyHash)) return { valid: false, reason: 'unknown' };
+    const cached = this.trustedCache(hash);
+    const record = cached === undefined ? await this.lookup(input.key, hash) : cached;
+    if (!record) return UNKNOWN;
     if (record.revoked) return { valid: false, reason: 'revoked', record };
     if (record.expiresAt !== null && record.expiresAt <= this.now()) return { valid: false, reason: 'expired', record };
     if (record.ownerDisabled) return { valid: false, reason: 'owner_disabled', record };
@@ -69,20 +79,30 @@ export class Verifier {
       // No address with a restricted key fails closed: the caller must say where the key was presented.
       if (!address || !addressInRanges(address, record.ranges)) return { valid: false, reason: 'ip_not_allowed', record };
     }
-    const missing = (input.requiredScopes ?? []).filter((s) => !record.scopes.includes(s));
-    if (missing.length > 0) return { valid: false, reason: 'scope_missing', record, missingScopes: missing };
-    this.lastUsed.record(record.keyId, { seenIp: input.seenIp, claimedIp: input.claimedIp ?? null });
+    const required = input.requiredScopes;
+    if (required && required.length > 0) {
+      const missing = required.filter((s) => !record.scopes.includes(s));
+      if (missing.length > 0) return { valid: false, reason: 'scope_missing', record, missingScopes: missing };
+    }
+    this.lastUsed.record(record.keyId, input.seenIp, input.claimedIp ?? null);
     return { valid: true, record };
   }
 
-  private async lookup(hash: string): Promise<AuthRecord | undefined> {
+  /** The cached record (null: no such key) while the change feed is trusted; undefined when it must be looked up. */
+  private trustedCache(hash: string): AuthRecord | null | undefined {
+    return this.changes.trustworthy ? this.cache.get(hash) : undefined;
+  }
+
+  private async lookup(key: string, hash: string): Promise<AuthRecord | null> {
+    // A mistyped key is not looked up, nor cached: only well-formed keys' hashes are (see above).
+    if (!isWellFormedKey(key)) return null;
     const trusted = this.changes.trustworthy;
-    if (trusted && this.cache.has(hash)) return this.cache.get(hash) ?? undefined;
     const generation = this.generation;
-    const record = await loadAuthRecord(this.db, hash);
+    const loaded = await loadAuthRecord(this.db, hash);
+    const record = loaded && sameHash(hash, loaded.keyHash) ? loaded : null;
     if (trusted && this.changes.trustworthy && generation === this.generation) {
       if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
-      this.cache.set(hash, record ?? null);
+      this.cache.set(hash, record);
     }
     return record;
   }

@@ -14,6 +14,10 @@ import { VerifyBody, VerifyResponse, Whoami } from '../../contract/api/verify';
 import { parseAddress } from '../../contract/cidr';
 import { toApiKey } from './views';
 
+function checkKeyFormat(key: string): void {
+  if (!isWellFormedKey(key)) throw invalidArgument('key', 'key is not a well-formed Keyplane key (kp_…, checksum mismatch or wrong length)');
+}
+
 export function verifyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
   const db = ctx.store.db;
   return async (app) => {
@@ -32,16 +36,22 @@ export function verifyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           throw permissionDenied('verifying keys needs the admin role or the keyplane.keys.verify scope');
         }
         const body = request.body;
-        // A mistyped key is a caller error, reported without a lookup (the checksum catches it).
-        if (!isWellFormedKey(body.key)) throw invalidArgument('key', 'key is not a well-formed Keyplane key (kp_…, checksum mismatch or wrong length)');
-        if (body.client_ip !== undefined && !parseAddress(body.client_ip)) throw invalidArgument('client_ip', 'client_ip is not an IPv4 or IPv6 address');
+        if (body.client_ip !== undefined && !parseAddress(body.client_ip)) {
+          checkKeyFormat(body.key); // the key's error first, as when both are wrong
+          throw invalidArgument('client_ip', 'client_ip is not an IPv4 or IPv6 address');
+        }
         const outcome = await ctx.verifier.verify({
           key: body.key,
           seenIp: request.ip,
           claimedIp: body.client_ip ?? null,
           requiredScopes: body.required_scopes,
         });
-        if (!outcome.valid && (outcome.reason === 'unknown' || !outcome.record)) return { valid: false, reason: 'unknown' };
+        if (!outcome.valid && (outcome.reason === 'unknown' || !outcome.record)) {
+          // A mistyped key is a caller error. The verifier did not look it up (the checksum caught it); asked
+          // only here, since a key the verifier knew is well-formed (service/keys/verifier.ts).
+          checkKeyFormat(body.key);
+          return { valid: false, reason: 'unknown' };
+        }
         const r = outcome.record!;
         const identity = {
           key_id: r.keyId,
