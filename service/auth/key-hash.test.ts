@@ -114,30 +114,3 @@ describe('key hashes', () => {
     expect(a.hash(key)).not.toContain(key.slice(3, 15));
   });
 });
-
-describe('the HMAC', () => {
-  test('is HMAC-SHA256 under the key derived from the master key, for any text, however long', () => {
-    const master = crypto.randomBytes(32);
-    const hmacKey = Buffer.from(crypto.hkdfSync('sha256', master, Buffer.alloc(0), 'keyplane api-key hash v1', 32));
-    const hasher = new KeyHasher(master);
-    const reference = (text: string) => crypto.createHmac('sha256', hmacKey).update(text, 'utf8').digest('base64url');
-    // Long strings (multi-byte ones first) grow the buffer, and the shorter ones after must not see their bytes.
-    for (const text of ['', 'é'.repeat(200), 'x'.repeat(5000), generateKey(), '\u{1F511}'.repeat(100), 'lone \ud800 surrogate', generateKey().slice(0, 10)]) {
-      expect([text.length, hasher.hash(text)]).toEqual([text.length, reference(text)]);
-    }
-    fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary', maxLength: 400 }), fc.constantFrom(generateKey(), generateKey())), (text) => {
-        expect(hasher.hash(text)).toBe(reference(text));
-      }),
-      { numRuns: 2000 },
-    );
-  });
-});
-
-test('hashing leaves no copy of the key in the buffers the hasher keeps', () => {
-  const hasher = new KeyHasher(crypto.randomBytes(32));
-  const key = generateKey();
-  hasher.hash(key);
-  for (const kept of Object.values(hasher).filter(Buffer.isBuffer)) expect(kept.includes(key.slice(3))).toBe(false);
-  expect(Object.values(hasher).filter(Buffer.isBuffer)).toHaveLength(2);
-});
