@@ -91,6 +91,13 @@ describe('401: who is not let in', () => {
     expect(late.status).toBe(401);
     expect(late.body.error.message).toMatch(/expired/);
     expect((await svc.call('GET', `/v1/api-keys/${expiring.api_key.id}`)).body.status).toBe('expired');
+    // Its expiry cannot be moved to bring it back (409 at expires_at); its name and labels still change.
+    for (const expires_at of [null, new Date(Date.now() + 3_600_000).toISOString()]) {
+      const revived = await svc.call('PATCH', `/v1/api-keys/${expiring.api_key.id}`, { expires_at });
+      expect([revived.status, revived.body.error?.code, revived.body.error?.field]).toEqual([409, 'conflict', 'expires_at']);
+    }
+    expect((await svc.call('GET', '/v1/whoami', undefined, expiring.secret)).status).toBe(401);
+    expect((await svc.call('PATCH', `/v1/api-keys/${expiring.api_key.id}`, { description: 'expired on schedule' })).status).toBe(200);
   });
 
   test('failed authentications are audited with the key id and address, never the key', async () => {

@@ -160,6 +160,14 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           const current = await forUpdate(ctx, trx.selectFrom('api_keys').selectAll().where('id', '=', existing.id)).executeTakeFirst();
           if (!current) throw notFound('API key', existing.id);
           if (current.revoked_at) throw new ApiError('conflict', `API key ${existing.id} is revoked and cannot be changed`);
+          // An expired key stays expired: moving its expiry would bring a key back that everyone took for dead.
+          if (expiresAt !== undefined && current.expires_at !== null && current.expires_at <= new Date().toISOString()) {
+            throw new ApiError(
+              'conflict',
+              `API key ${existing.id} expired at ${current.expires_at}; an expired key is not brought back: create a new one`,
+              'expires_at',
+            );
+          }
           await lockKeyReferences(ctx.store.dialect, trx, body.scopes, body.allow_list_ids);
           const changes: Record<string, unknown> = { updated_at: new Date().toISOString() };
           if (body.name !== undefined) changes.name = body.name;
