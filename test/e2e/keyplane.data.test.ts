@@ -116,10 +116,13 @@ describeTerraform('keyplane data sources', () => {
       description: '',
       role: 'viewer',
       disabled: false,
+      owner_user_id: remote.owner_user_id,
+      manager_user_ids: [],
       created_by: remote.created_by,
       created_at: remote.created_at,
       updated_at: remote.updated_at,
     });
+    expect(remote.owner_user_id).toMatch(/^usr_/);
     expect((await ws.planIsEmpty()).empty).toBe(true);
     await ws.terraform(['destroy', '-auto-approve']);
   });
