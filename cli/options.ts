@@ -22,6 +22,17 @@ export function integer(min: number, max = Number.MAX_SAFE_INTEGER): (value: str
   };
 }
 
+/** `--rate-limit 100/60`: uses per window of seconds, within the service's limits (contract/limits.ts). */
+export function rateLimit(value: string): { limit: number; window_seconds: number } {
+  const m = /^(\d+)\/(\d+)s?$/.exec(value);
+  const { max, windowMinSeconds, windowMaxSeconds } = LIMITS.keyRateLimit;
+  const limit = Number(m?.[1]);
+  const window = Number(m?.[2]);
+  if (!m || limit < 1 || limit > max || window < windowMinSeconds || window > windowMaxSeconds)
+    throw new InvalidArgumentError(`expected USES/SECONDS, e.g. 100/60: 1 to ${max} uses per ${windowMinSeconds} to ${windowMaxSeconds} seconds`);
+  return { limit, window_seconds: window };
+}
+
 /** `--label env=prod` (repeatable) as a record; `option` names the flag in the message. */
 export function keyValues(pairs: string[] | undefined, option: string): Record<string, string> | undefined {
   if (!pairs) return undefined;

@@ -13,6 +13,8 @@ export const LIMITS = {
   id: { min: 1, max: 64 },
   /** Lists of ids a body names (allow lists of a key). */
   idList: { max: 64 },
+  /** A key's own rate limit: at most `max` uses per window of 1 s to 1 day, counted on each node. */
+  keyRateLimit: { max: 1_000_000, windowMinSeconds: 1, windowMaxSeconds: 86_400 },
   /** Users named as managers of one service account (its owner is one more). */
   serviceAccountManagers: { max: 32 },
   scopeName: { min: 1, max: 128, pattern: '^[a-z][a-z0-9_-]*(\\.[a-z0-9_*-]+)*$' },

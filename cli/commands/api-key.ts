@@ -10,7 +10,7 @@ import { action, UsageError } from '../errors';
 import { withSecretFile } from '../files';
 import { KEY_STATUSES } from '../../contract/key-status';
 import { OWNER_TYPES } from '../../contract/owners';
-import { collect, keyValueFilters, keyValues, pagingOptions, type PagingFlags, roleOption } from '../options';
+import { collect, keyValueFilters, keyValues, pagingOptions, type PagingFlags, rateLimit, roleOption } from '../options';
 import { note, printDeleted, printLine, printList, printObject } from '../output';
 
 const LIST_COLUMNS = ['id', 'name', 'status', 'role', 'owner_id', 'display_prefix', 'expires_at'];
@@ -26,6 +26,7 @@ interface CreateFlags {
   allowList?: string[];
   label?: string[];
   secretFile?: string;
+  rateLimit?: { limit: number; window_seconds: number };
 }
 
 interface ListFlags extends PagingFlags {
@@ -49,6 +50,8 @@ interface UpdateFlags {
   clearAllowLists?: boolean;
   label?: string[];
   clearLabels?: boolean;
+  rateLimit?: { limit: number; window_seconds: number };
+  clearRateLimit?: boolean;
 }
 
 /** The PATCH body: exactly the fields the flags name, so everything else keeps its value. */
@@ -64,6 +67,8 @@ export function updateBody(o: UpdateFlags): UpdateApiKeyBody {
   if (o.clearAllowLists) body.allow_list_ids = [];
   if (o.label !== undefined) body.labels = keyValues(o.label, '--label');
   if (o.clearLabels) body.labels = {};
+  if (o.rateLimit !== undefined) body.rate_limit = o.rateLimit;
+  if (o.clearRateLimit) body.rate_limit = null;
   return body;
 }
 
@@ -82,6 +87,7 @@ export function register(program: Command): void {
     .option('--expires-at <time>', 'RFC 3339 expiry, e.g. 2030-01-31T00:00:00Z (default: never)')
     .option('--allow-list <id>', 'an IP allow list the key is limited to (repeatable)', collect)
     .option('--label <key=value>', 'a label (repeatable)', collect)
+    .option('--rate-limit <uses/seconds>', 'limit the key to USES per window of SECONDS, e.g. 100/60 (default: none)', rateLimit)
     .option('--secret-file <file>', 'write the secret to this file (mode 0600) instead of printing it')
     .action(
       action(async (o: CreateFlags, cmd: Command) => {
@@ -101,6 +107,7 @@ export function register(program: Command): void {
               expires_at: o.expiresAt,
               allow_list_ids: o.allowList,
               labels,
+              rate_limit: o.rateLimit,
             }),
           (c) => c.secret,
         );
@@ -166,6 +173,8 @@ export function register(program: Command): void {
     .addOption(new Option('--clear-allow-lists', 'detach every allow list').conflicts('allowList'))
     .option('--label <key=value>', 'the labels, replacing the current ones (repeatable)', collect)
     .addOption(new Option('--clear-labels', 'remove every label').conflicts('label'))
+    .option('--rate-limit <uses/seconds>', 'new rate limit, e.g. 100/60', rateLimit)
+    .addOption(new Option('--clear-rate-limit', 'remove the rate limit').conflicts('rateLimit'))
     .action(
       action(async (id: string, o: UpdateFlags, cmd: Command) => {
         const body = updateBody(o);

@@ -26,6 +26,21 @@ import {
 
 export const KeyStatus = literals(KEY_STATUSES);
 
+/** A key's own rate limit (`null`: none). */
+export const RateLimit = Type.Object(
+  {
+    limit: Type.Integer({ minimum: 1, maximum: LIMITS.keyRateLimit.max, description: 'Uses allowed per window, on each node.' }),
+    window_seconds: Type.Integer({
+      minimum: LIMITS.keyRateLimit.windowMinSeconds,
+      maximum: LIMITS.keyRateLimit.windowMaxSeconds,
+      description: 'The window, in seconds; windows start at whole multiples of it.',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type RateLimit = Static<typeof RateLimit>;
+const OptionalRateLimit = Type.Optional(Type.Union([RateLimit, Type.Null()]));
+
 export const ApiKey = Type.Object(
   {
     id: Type.String(),
@@ -44,6 +59,9 @@ export const ApiKey = Type.Object(
     expires_at: NullableTimestamp,
     allow_list_ids: Type.Array(Type.String()),
     labels: Type.Record(Type.String(), Type.String()),
+    rate_limit: Type.Union([RateLimit, Type.Null()], {
+      description: 'Uses allowed per window; past it, the key is answered 429 rate_limited, and verify says rate_limited. null: no limit.',
+    }),
     status: KeyStatus,
     display_prefix: Type.String({ description: 'The first and last characters of the key, for recognising it.' }),
     created_at: Timestamp,
@@ -76,6 +94,7 @@ export const CreateApiKeyBody = Type.Object(
     expires_at: Type.Optional(Type.Union([Type.String({ maxLength: LIMITS.timeText.max }), Type.Null()])),
     allow_list_ids: Type.Optional(IdList),
     labels: Type.Optional(Labels),
+    rate_limit: OptionalRateLimit,
   },
   { additionalProperties: false },
 );
@@ -95,6 +114,7 @@ export const UpdateApiKeyBody = Type.Object(
     expires_at: Type.Optional(Type.Union([Type.String({ maxLength: LIMITS.timeText.max }), Type.Null()])),
     allow_list_ids: Type.Optional(IdList),
     labels: Type.Optional(Labels),
+    rate_limit: OptionalRateLimit,
   },
   { additionalProperties: false },
 );

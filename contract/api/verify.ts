@@ -30,6 +30,7 @@ export const VerifyResponse = Type.Object({
       Type.Literal('ip_not_allowed'),
       Type.Literal('scope_missing'),
       Type.Literal('owner_disabled'),
+      Type.Literal('rate_limited'),
     ]),
   ),
   key_id: Type.Optional(Type.String()),
@@ -40,6 +41,7 @@ export const VerifyResponse = Type.Object({
   scopes: Type.Optional(Type.Array(Type.String())),
   expires_at: Type.Optional(NullableTimestamp),
   missing_scopes: Type.Optional(Type.Array(Type.String())),
+  retry_after_seconds: Type.Optional(Type.Integer({ description: 'With rate_limited: when the key may be used again.' })),
 });
 export type VerifyResponse = Static<typeof VerifyResponse>;
 

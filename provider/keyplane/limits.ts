@@ -22,6 +22,19 @@ export const DESCRIPTION_TEXT = `up to ${LIMITS.description.max} characters`;
 /** Ids given in configuration (key_…, sa_…, sec_…). */
 export const idLength = () => stringLength(LIMITS.id.min, LIMITS.id.max);
 
+/** A whole number from `min` to `max`, as the service's schema wants it. */
+export function integerBetween(min: number, max: number): Validator {
+  return {
+    description: `a whole number from ${min} to ${max}`,
+    validate({ path, value }, diags) {
+      if (!value.isKnown() || value.isNull()) return;
+      const n = Number(value.asNumber());
+      if (!Number.isInteger(n) || n < min || n > max)
+        diags.addAttributeError(path, 'Invalid Attribute Value', `Expected a whole number from ${min} to ${max}, got ${value.asNumber()}.`);
+    },
+  };
+}
+
 /** The users named as managers of one service account. */
 export function managerCount(): Validator {
   const max = LIMITS.serviceAccountManagers.max;

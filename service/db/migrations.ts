@@ -192,6 +192,19 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('service_accounts').dropColumn('owner_user_id').execute();
     },
   },
+  '0005_key_rate_limits': {
+    // biome-ignore lint/suspicious/noExplicitAny: a migration sees the schema of its time, not today's
+    async up(db: Kysely<any>) {
+      // A key's own limit on its uses per window (service/keys/rate-limit.ts); keys made before it have none.
+      await db.schema.alterTable('api_keys').addColumn('rate_limit_max', 'integer').execute();
+      await db.schema.alterTable('api_keys').addColumn('rate_limit_window_s', 'integer').execute();
+    },
+    // biome-ignore lint/suspicious/noExplicitAny: a migration sees the schema of its time, not today's
+    async down(db: Kysely<any>) {
+      await db.schema.alterTable('api_keys').dropColumn('rate_limit_window_s').execute();
+      await db.schema.alterTable('api_keys').dropColumn('rate_limit_max').execute();
+    },
+  },
 };
 
 class StaticProvider implements MigrationProvider {

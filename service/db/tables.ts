@@ -60,6 +60,9 @@ export interface ApiKeysTable {
   last_used_claimed_ip: string | null;
   /** The key that minted this one; null for keys made from the store itself (init, recover-admin). */
   created_by_key: string | null;
+  /** The key's own rate limit, both set or both null (service/keys/rate-limit.ts). */
+  rate_limit_max: number | null;
+  rate_limit_window_s: number | null;
 }
 
 export interface ApiKeyAllowListsTable {

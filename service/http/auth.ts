@@ -38,6 +38,7 @@ const FAILURE_MESSAGES: Record<VerifyFailure, string> = {
   owner_disabled: 'the owner or creator of the API key is disabled',
   ip_not_allowed: 'the API key may not be used from this address',
   scope_missing: 'the API key lacks a required scope',
+  rate_limited: 'the API key is over its rate limit',
 };
 
 export function bearerAuth(ctx: ServiceContext, limit: FailedAuthLimit) {
@@ -57,6 +58,15 @@ export function bearerAuth(ctx: ServiceContext, limit: FailedAuthLimit) {
       throw await failed(request, reply, 'missing', undefined, new ApiError('unauthenticated', 'send an API key as "Authorization: Bearer kp_…"'));
     }
     const outcome = await ctx.verifier.verify({ key: match[1]!, seenIp: request.ip });
+    if (!outcome.valid && outcome.reason === 'rate_limited') {
+      // The key is good and its holder is who they say: not a failed authentication, just too many uses.
+      const limit = outcome.record!.rateLimit!;
+      void reply.header('retry-after', String(outcome.retryAfterSeconds));
+      throw new ApiError(
+        'rate_limited',
+        `API key ${outcome.record!.keyId} is over its rate limit of ${limit.max} uses per ${limit.windowMs / 1000} s; retry in ${outcome.retryAfterSeconds} s`,
+      );
+    }
     if (!outcome.valid) {
       const refusal =
         outcome.reason === 'ip_not_allowed'

@@ -3,6 +3,7 @@
  * of its owner and creator, and the ranges of its allow lists.
  * @module
  */
+import type { KeyRateLimit } from './rate-limit';
 import type { Kysely } from 'kysely';
 import { type ParsedCidr, parseNormalisedCidr } from '../../contract/cidr';
 import type { Database, OwnerType, Role } from '../db/tables';
@@ -31,6 +32,8 @@ export interface AuthRecord {
   ownerDisabled: boolean;
   /** Null when no allow list is attached: any address may use the key. */
   ranges: ParsedCidr[] | null;
+  /** The key's own limit on uses per window, or null (service/keys/rate-limit.ts). */
+  rateLimit: KeyRateLimit | null;
 }
 
 export function principalOf(id: string): Principal {
@@ -81,5 +84,6 @@ export async function loadAuthRecord(db: Kysely<Database>, keyHash: string): Pro
     revoked: key.revoked_at !== null,
     ownerDisabled: !chain || chain.broken || principals.some((p) => !states.get(p) || states.get(p)!.disabled),
     ranges: lists.length === 0 ? null : lists.flatMap((l) => (JSON.parse(l.cidrs) as string[]).map(parseNormalisedCidr)),
+    rateLimit: key.rate_limit_max === null || key.rate_limit_window_s === null ? null : { max: key.rate_limit_max, windowMs: key.rate_limit_window_s * 1000 },
   };
 }

@@ -18,11 +18,25 @@ import { newId } from '../ids';
 import { atLeast, LEAST_ROLE_TO_MANAGE, lowerRole } from '../../contract/roles';
 
 import { assertAllowListsExist, assertMayManageKey, assertScopesGrantable, futureExpiry, lockKeyReferences, resolveNewKeyOwner } from './rules';
-import { ApiKey, ApiKeyList, CreateApiKeyBody, CreatedApiKey, ListApiKeysQuery, RevokeApiKeyBody, UpdateApiKeyBody } from '../../contract/api/api-keys';
+import {
+  ApiKey,
+  ApiKeyList,
+  CreateApiKeyBody,
+  CreatedApiKey,
+  ListApiKeysQuery,
+  type RateLimit,
+  RevokeApiKeyBody,
+  UpdateApiKeyBody,
+} from '../../contract/api/api-keys';
 import { toApiKey, toApiKeys } from './views';
 import { keepingAdminAccess, withoutGuard } from './last-admin-key';
 
 const tags = ['api-keys'];
+
+/** A key's rate limit as stored: both columns set, or both null. */
+function rateLimitColumns(limit: RateLimit | null): { rate_limit_max: number | null; rate_limit_window_s: number | null } {
+  return { rate_limit_max: limit?.limit ?? null, rate_limit_window_s: limit?.window_seconds ?? null };
+}
 
 export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
   const db = ctx.store.db;
@@ -81,6 +95,7 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
               last_used_ip: null,
               last_used_claimed_ip: null,
               created_by_key: request.auth.actor.keyId,
+              ...rateLimitColumns(body.rate_limit ?? null),
             })
             .execute();
           if (allowListIds.length)
@@ -175,6 +190,7 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           if (body.scopes !== undefined) changes.scopes = JSON.stringify(body.scopes);
           if (body.labels !== undefined) changes.labels = JSON.stringify(body.labels);
           if (expiresAt !== undefined) changes.expires_at = expiresAt;
+          if (body.rate_limit !== undefined) Object.assign(changes, rateLimitColumns(body.rate_limit));
           await trx.updateTable('api_keys').set(changes).where('id', '=', existing.id).execute();
           if (body.allow_list_ids !== undefined) {
             await trx.deleteFrom('api_key_allow_lists').where('key_id', '=', existing.id).execute();

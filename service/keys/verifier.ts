@@ -16,6 +16,7 @@
  * so a revocation committed during a lookup cannot be overwritten by the stale row it raced with.
  * @module
  */
+import { KeyRateLimiter } from './rate-limit';
 import type { Kysely } from 'kysely';
 import { addressInRanges, parseAddress } from '../../contract/cidr';
 import { isWellFormedKey, KEY_LENGTH } from '../../contract/key-format';
@@ -25,9 +26,11 @@ import type { Database } from '../db/tables';
 import { type AuthRecord, loadAuthRecord } from './auth-record';
 import type { LastUsedRecorder } from './last-used';
 
-export type VerifyFailure = 'unknown' | 'revoked' | 'expired' | 'ip_not_allowed' | 'scope_missing' | 'owner_disabled';
+export type VerifyFailure = 'unknown' | 'revoked' | 'expired' | 'ip_not_allowed' | 'scope_missing' | 'owner_disabled' | 'rate_limited';
 
-export type VerifyOutcome = { valid: true; record: AuthRecord } | { valid: false; reason: VerifyFailure; record?: AuthRecord; missingScopes?: string[] };
+export type VerifyOutcome =
+  | { valid: true; record: AuthRecord }
+  | { valid: false; reason: VerifyFailure; record?: AuthRecord; missingScopes?: string[]; retryAfterSeconds?: number };
 
 export interface VerifyInput {
   key: string;
@@ -49,6 +52,7 @@ const UNKNOWN: VerifyOutcome = Object.freeze({ valid: false, reason: 'unknown' }
 export class Verifier {
   private cache = new Map<string, AuthRecord | null>();
   private generation = 0;
+  private readonly rateLimits = new KeyRateLimiter();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -83,6 +87,11 @@ export class Verifier {
     if (required && required.length > 0) {
       const missing = required.filter((s) => !record.scopes.includes(s));
       if (missing.length > 0) return { valid: false, reason: 'scope_missing', record, missingScopes: missing };
+    }
+    // Counted last: only a use that would otherwise succeed spends the key's allowance.
+    if (record.rateLimit) {
+      const retryAfterSeconds = this.rateLimits.take(record.keyId, record.rateLimit, this.now());
+      if (retryAfterSeconds !== undefined) return { valid: false, reason: 'rate_limited', record, retryAfterSeconds };
     }
     this.lastUsed.record(record.keyId, input.seenIp, input.claimedIp ?? null);
     return { valid: true, record };

@@ -63,7 +63,13 @@ export function verifyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           expires_at: r.expiresAt === null ? null : new Date(r.expiresAt).toISOString(),
         };
         if (outcome.valid) return { valid: true, ...identity };
-        return { valid: false, reason: outcome.reason, ...identity, ...(outcome.missingScopes ? { missing_scopes: outcome.missingScopes } : {}) };
+        return {
+          valid: false,
+          reason: outcome.reason,
+          ...identity,
+          ...(outcome.missingScopes ? { missing_scopes: outcome.missingScopes } : {}),
+          ...(outcome.retryAfterSeconds !== undefined ? { retry_after_seconds: outcome.retryAfterSeconds } : {}),
+        };
       },
     );
 

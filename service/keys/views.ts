@@ -40,6 +40,7 @@ export async function toApiKeys(db: Kysely<Database>, rows: ApiKeysTable[]): Pro
       expires_at: r.expires_at,
       allow_list_ids: lists.get(r.id) ?? [],
       labels: JSON.parse(r.labels) as Record<string, string>,
+      rate_limit: r.rate_limit_max === null || r.rate_limit_window_s === null ? null : { limit: r.rate_limit_max, window_seconds: r.rate_limit_window_s },
       status: keyStatus(r, now),
       display_prefix: r.display_prefix,
       created_at: r.created_at,

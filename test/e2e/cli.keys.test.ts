@@ -132,6 +132,10 @@ test('a key through its whole life: list, get, update, revoke (verify and 401), 
     labels: { env: 'prod' },
   });
   expect(tableField(kp(['api-key', 'update', id, '--name', 'life-2']).stdout, 'name')).toBe('life-2');
+  expect(json(['api-key', 'update', id, '--rate-limit', '100/60'])).toMatchObject({ rate_limit: { limit: 100, window_seconds: 60 } });
+  expect(json(['api-key', 'update', id, '--clear-rate-limit'])).toMatchObject({ rate_limit: null });
+  const badLimit = kp(['api-key', 'update', id, '--rate-limit', '100']);
+  expect([badLimit.status, badLimit.stderr]).toEqual([2, expect.stringMatching(/--rate-limit.*USES\/SECONDS/)]);
 
   // the key works, then is revoked: verify says so and the API refuses it with 401
   const asKey = { ...svc.env, KEYPLANE_API_KEY: created.secret };

@@ -147,6 +147,7 @@ describePostgres('the service on PostgreSQL', () => {
         '0002_last_used_claimed_ip',
         '0003_created_by_key',
         '0004_service_account_owners',
+        '0005_key_rate_limits',
       ]);
       const admins = await again.db.selectFrom('users').select(['email', 'role']).where('role', '=', 'admin').execute();
       expect(admins).toEqual([{ email: 'admin@example.com', role: 'admin' }]);

@@ -277,3 +277,37 @@ test('a service account the provider key neither owns nor manages fails at plan,
   expect(applied.service_account_id).toBe(sa.id);
   await k.destroy();
 });
+
+test('rate_limit: set, changed in place, drift planned back, removed; a bad number fails at plan at its attribute', async () => {
+  const k = p.resource('keyplane_api_key', 'limited');
+  const config = { name: 'limited', role: 'viewer', rate_limit: { limit: 100, window_seconds: 60 } };
+  const created = (await k.apply(config)).state;
+  expect(created.rate_limit).toEqual({ limit: 100, window_seconds: 60 });
+  expect((await service.client.getApiKey(created.id)).rate_limit).toEqual({ limit: 100, window_seconds: 60 });
+  expect((await k.plan(config)).action).toBe('no-op');
+
+  const raised = { ...config, rate_limit: { limit: 1000, window_seconds: 60 } };
+  const update = await k.plan(raised);
+  expect(update.action).toBe('update');
+  const after = (await k.apply(update)).state;
+  expect(after.id).toBe(created.id);
+  expect((await service.client.getApiKey(created.id)).rate_limit).toEqual({ limit: 1000, window_seconds: 60 });
+
+  await service.client.updateApiKey(created.id, { rate_limit: null });
+  const drift = await k.plan(raised);
+  expect(drift.action).toBe('update');
+  await k.apply(drift);
+  expect((await service.client.getApiKey(created.id)).rate_limit).toEqual({ limit: 1000, window_seconds: 60 });
+
+  await k.apply({ name: 'limited', role: 'viewer' });
+  expect((await service.client.getApiKey(created.id)).rate_limit).toBeNull();
+
+  for (const [block, attr] of [
+    [{ limit: 0, window_seconds: 60 }, 'limit'],
+    [{ limit: 10, window_seconds: 86_401 }, 'window_seconds'],
+  ] as const) {
+    const bad = await k.plan({ name: 'limited', role: 'viewer', rate_limit: block }, { expectError: true });
+    expect(bad.errors[0]).toMatchObject({ summary: 'Invalid Attribute Value', attribute: `rate_limit.${attr}` });
+  }
+  await k.destroy();
+});

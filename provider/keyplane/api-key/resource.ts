@@ -179,6 +179,7 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
       ...(c.service_account_id === null ? {} : { service_account_id: c.service_account_id }),
       ...(c.role === null ? {} : { role: c.role as CreateApiKeyBody['role'] }),
       ...(c.expires_at === null ? {} : { expires_at: c.expires_at }),
+      ...(c.rate_limit ? { rate_limit: rateLimitOf(c.rate_limit) } : {}),
     };
     let created;
     try {
@@ -245,6 +246,8 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
     if (!sameSet(c.allow_list_ids ?? [], s.allow_list_ids ?? [])) body.allow_list_ids = c.allow_list_ids ?? [];
     if (JSON.stringify(sortedEntries(c.labels ?? {})) !== JSON.stringify(sortedEntries(s.labels ?? {}))) body.labels = c.labels ?? {};
     if (!sameInstant(c.expires_at, s.expires_at)) body.expires_at = c.expires_at;
+    if (JSON.stringify(c.rate_limit ? rateLimitOf(c.rate_limit) : null) !== JSON.stringify(s.rate_limit ? rateLimitOf(s.rate_limit) : null))
+      body.rate_limit = c.rate_limit ? rateLimitOf(c.rate_limit) : null;
     let key: ApiKey | undefined;
     if (Object.keys(body).length > 0) {
       try {
@@ -348,11 +351,17 @@ function stateOf(k: ApiKey, spelling: string | null): Partial<ApiKeyState> {
     expires_at: spelling !== null && sameInstant(spelling, k.expires_at) ? spelling : k.expires_at,
     allow_list_ids: [...k.allow_list_ids],
     labels: { ...k.labels },
+    rate_limit: k.rate_limit ? { limit: k.rate_limit.limit, window_seconds: k.rate_limit.window_seconds } : null,
     display_prefix: k.display_prefix,
     created_at: k.created_at,
     created_by: k.created_by,
     status: k.status,
   };
+}
+
+/** The block as the API takes it. */
+function rateLimitOf(block: { limit: number | null; window_seconds: number | null }): { limit: number; window_seconds: number } {
+  return { limit: Number(block.limit), window_seconds: Number(block.window_seconds) };
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

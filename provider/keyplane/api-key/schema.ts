@@ -9,6 +9,7 @@ import {
   mapAttr,
   requiresReplace,
   requiresReplaceIf,
+  numberAttr,
   resourceSchema,
   rfc3339,
   setAttr,
@@ -17,7 +18,7 @@ import {
   useStateForUnknown,
   type StateOf,
 } from '../../sdk';
-import { entryKey, nameLength, roleChoice } from '../limits';
+import { LIMITS, entryKey, integerBetween, nameLength, roleChoice } from '../limits';
 
 export const DEFAULT_ENTRY_KEY = 'api_key';
 
@@ -110,6 +111,26 @@ export const apiKeySchema = resourceSchema({
     }),
   },
   blocks: {
+    rate_limit: singleBlock(
+      {
+        attributes: {
+          limit: numberAttr({
+            required: true,
+            validators: [integerBetween(1, LIMITS.keyRateLimit.max)],
+            description: `Uses allowed per window, on each node of the service (1 to ${LIMITS.keyRateLimit.max}).`,
+          }),
+          window_seconds: numberAttr({
+            required: true,
+            validators: [integerBetween(LIMITS.keyRateLimit.windowMinSeconds, LIMITS.keyRateLimit.windowMaxSeconds)],
+            description: `The window in seconds (${LIMITS.keyRateLimit.windowMinSeconds} to ${LIMITS.keyRateLimit.windowMaxSeconds}); windows start at whole multiples of it.`,
+          }),
+        },
+      },
+      {
+        description:
+          'Limit the key to `limit` uses per window: past it, the service answers the key 429 rate_limited and verify answers rate_limited until the window ends. Counted on each node. Changed in place; removing the block removes the limit.',
+      },
+    ),
     output_to_secret_store: singleBlock(
       {
         attributes: {

@@ -3,7 +3,7 @@
  * The attributes of one API key as the data sources show it (everything the service returns except the
  * secret, which it never returns), and the conversion from the client's `ApiKey`.
  */
-import { types as T, listAttr, mapAttr, stringAttr } from '../../sdk';
+import { types as T, listAttr, mapAttr, stringAttr, typedAttr } from '../../sdk';
 import type { ApiKey } from '../../../client';
 
 export const apiKeyComputedAttributes = {
@@ -19,6 +19,10 @@ export const apiKeyComputedAttributes = {
   expires_at: stringAttr({ computed: true, description: 'When the key expires (RFC 3339), or null for never.' }),
   allow_list_ids: listAttr(T.string, { computed: true, description: 'IP allow lists the key is restricted to; empty for none.' }),
   labels: mapAttr(T.string, { computed: true, description: 'Labels of the key (string keys and values).' }),
+  rate_limit: typedAttr(T.object({ limit: T.number, window_seconds: T.number }), {
+    computed: true,
+    description: "The key's own rate limit: `limit` uses per `window_seconds`, on each node; null for none.",
+  }),
   status: stringAttr({ computed: true, description: '"active", "revoked" or "expired".' }),
   display_prefix: stringAttr({ computed: true, description: 'The first and last characters of the key, for recognising it (never the key).' }),
   created_at: stringAttr({ computed: true, description: 'When the key was created (RFC 3339).' }),
@@ -52,6 +56,7 @@ export function apiKeyValues(k: ApiKey) {
     expires_at: k.expires_at,
     allow_list_ids: [...k.allow_list_ids].sort(),
     labels: k.labels,
+    rate_limit: k.rate_limit ? { limit: k.rate_limit.limit, window_seconds: k.rate_limit.window_seconds } : null,
     status: k.status,
     display_prefix: k.display_prefix,
     created_at: k.created_at,

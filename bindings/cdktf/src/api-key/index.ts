@@ -73,6 +73,12 @@ export interface ApiKeyConfig extends cdktf.TerraformMetaArguments {
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key#output_to_secret_store ApiKey#output_to_secret_store}
   */
   readonly outputToSecretStore?: ApiKeyOutputToSecretStore;
+  /**
+  * rate_limit block
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key#rate_limit ApiKey#rate_limit}
+  */
+  readonly rateLimit: ApiKeyRateLimit;
 }
 export interface ApiKeyOutputToSecretStore {
   /**
@@ -202,6 +208,131 @@ export class ApiKeyOutputToSecretStoreOutputReference extends cdktf.ComplexObjec
     return this._secretId;
   }
 }
+export interface ApiKeyRateLimit {
+  /**
+  * Uses allowed per window, on each node of the service (1 to 1000000).
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key#limit ApiKey#limit}
+  */
+  readonly limit: number;
+  /**
+  * The window in seconds (1 to 86400); windows start at whole multiples of it.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key#window_seconds ApiKey#window_seconds}
+  */
+  readonly windowSeconds: number;
+}
+
+export function apiKeyRateLimitToTerraform(struct?: ApiKeyRateLimit | cdktf.IResolvable): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  return {
+    limit: cdktf.numberToTerraform(struct!.limit),
+    window_seconds: cdktf.numberToTerraform(struct!.windowSeconds),
+  }
+}
+
+
+export function apiKeyRateLimitToHclTerraform(struct?: ApiKeyRateLimit | cdktf.IResolvable): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  const attrs = {
+    limit: {
+      value: cdktf.numberToHclTerraform(struct!.limit),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "number",
+    },
+    window_seconds: {
+      value: cdktf.numberToHclTerraform(struct!.windowSeconds),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "number",
+    },
+  };
+
+  // remove undefined attributes
+  return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined));
+}
+
+export class ApiKeyRateLimitOutputReference extends cdktf.ComplexObject {
+  private isEmptyObject = false;
+  private resolvableValue?: cdktf.IResolvable;
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  */
+  public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string) {
+    super(terraformResource, terraformAttribute, false);
+  }
+
+  public get internalValue(): ApiKeyRateLimit | cdktf.IResolvable | undefined {
+    if (this.resolvableValue) {
+      return this.resolvableValue;
+    }
+    let hasAnyValues = this.isEmptyObject;
+    const internalValueResult: any = {};
+    if (this._limit !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.limit = this._limit;
+    }
+    if (this._windowSeconds !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.windowSeconds = this._windowSeconds;
+    }
+    return hasAnyValues ? internalValueResult : undefined;
+  }
+
+  public set internalValue(value: ApiKeyRateLimit | cdktf.IResolvable | undefined) {
+    if (value === undefined) {
+      this.isEmptyObject = false;
+      this.resolvableValue = undefined;
+      this._limit = undefined;
+      this._windowSeconds = undefined;
+    }
+    else if (cdktf.Tokenization.isResolvable(value)) {
+      this.isEmptyObject = false;
+      this.resolvableValue = value;
+    }
+    else {
+      this.isEmptyObject = Object.keys(value).length === 0;
+      this.resolvableValue = undefined;
+      this._limit = value.limit;
+      this._windowSeconds = value.windowSeconds;
+    }
+  }
+
+  // limit - computed: false, optional: false, required: true
+  private _limit?: number; 
+  public get limit() {
+    return this.getNumberAttribute('limit');
+  }
+  public set limit(value: number) {
+    this._limit = value;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get limitInput() {
+    return this._limit;
+  }
+
+  // window_seconds - computed: false, optional: false, required: true
+  private _windowSeconds?: number; 
+  public get windowSeconds() {
+    return this.getNumberAttribute('window_seconds');
+  }
+  public set windowSeconds(value: number) {
+    this._windowSeconds = value;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get windowSecondsInput() {
+    return this._windowSeconds;
+  }
+}
 
 /**
 * Represents a {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key keyplane_api_key}
@@ -263,6 +394,7 @@ export class ApiKey extends cdktf.TerraformResource {
     this._scopes = config.scopes;
     this._serviceAccountId = config.serviceAccountId;
     this._outputToSecretStore.internalValue = config.outputToSecretStore;
+    this._rateLimit.internalValue = config.rateLimit;
   }
 
   // ==========
@@ -487,6 +619,19 @@ export class ApiKey extends cdktf.TerraformResource {
     return this._outputToSecretStore.internalValue;
   }
 
+  // rate_limit - computed: false, optional: false, required: true
+  private _rateLimit = new ApiKeyRateLimitOutputReference(this, "rate_limit");
+  public get rateLimit() {
+    return this._rateLimit;
+  }
+  public putRateLimit(value: ApiKeyRateLimit) {
+    this._rateLimit.internalValue = value;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get rateLimitInput() {
+    return this._rateLimit.internalValue;
+  }
+
   // =========
   // SYNTHESIS
   // =========
@@ -504,6 +649,7 @@ export class ApiKey extends cdktf.TerraformResource {
       scopes: cdktf.listMapper(cdktf.stringToTerraform, false)(this._scopes),
       service_account_id: cdktf.stringToTerraform(this._serviceAccountId),
       output_to_secret_store: apiKeyOutputToSecretStoreToTerraform(this._outputToSecretStore.internalValue),
+      rate_limit: apiKeyRateLimitToTerraform(this._rateLimit.internalValue),
     };
   }
 
@@ -574,6 +720,12 @@ export class ApiKey extends cdktf.TerraformResource {
         isBlock: true,
         type: "struct",
         storageClassType: "ApiKeyOutputToSecretStore",
+      },
+      rate_limit: {
+        value: apiKeyRateLimitToHclTerraform(this._rateLimit.internalValue),
+        isBlock: true,
+        type: "struct",
+        storageClassType: "ApiKeyRateLimit",
       },
     };
 

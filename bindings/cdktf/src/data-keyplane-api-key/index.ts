@@ -17,6 +17,65 @@ export interface DataKeyplaneApiKeyConfig extends cdktf.TerraformMetaArguments {
   */
   readonly id: string;
 }
+export interface DataKeyplaneApiKeyRateLimit {
+}
+
+export function dataKeyplaneApiKeyRateLimitToTerraform(struct?: DataKeyplaneApiKeyRateLimit): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  return {
+  }
+}
+
+
+export function dataKeyplaneApiKeyRateLimitToHclTerraform(struct?: DataKeyplaneApiKeyRateLimit): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  const attrs = {
+  };
+  return attrs;
+}
+
+export class DataKeyplaneApiKeyRateLimitOutputReference extends cdktf.ComplexObject {
+  private isEmptyObject = false;
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  */
+  public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string) {
+    super(terraformResource, terraformAttribute, false);
+  }
+
+  public get internalValue(): DataKeyplaneApiKeyRateLimit | undefined {
+    let hasAnyValues = this.isEmptyObject;
+    const internalValueResult: any = {};
+    return hasAnyValues ? internalValueResult : undefined;
+  }
+
+  public set internalValue(value: DataKeyplaneApiKeyRateLimit | undefined) {
+    if (value === undefined) {
+      this.isEmptyObject = false;
+    }
+    else {
+      this.isEmptyObject = Object.keys(value).length === 0;
+    }
+  }
+
+  // limit - computed: true, optional: false, required: false
+  public get limit() {
+    return this.getNumberAttribute('limit');
+  }
+
+  // window_seconds - computed: true, optional: false, required: false
+  public get windowSeconds() {
+    return this.getNumberAttribute('window_seconds');
+  }
+}
 
 /**
 * Represents a {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/data-sources/api_key keyplane_api_key}
@@ -156,6 +215,12 @@ export class DataKeyplaneApiKey extends cdktf.TerraformDataSource {
   // owner_type - computed: true, optional: false, required: false
   public get ownerType() {
     return this.getStringAttribute('owner_type');
+  }
+
+  // rate_limit - computed: true, optional: false, required: false
+  private _rateLimit = new DataKeyplaneApiKeyRateLimitOutputReference(this, "rate_limit");
+  public get rateLimit() {
+    return this._rateLimit;
   }
 
   // revoke_reason - computed: true, optional: false, required: false

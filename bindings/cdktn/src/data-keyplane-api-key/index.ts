@@ -17,6 +17,65 @@ export interface DataKeyplaneApiKeyConfig extends cdktn.TerraformMetaArguments {
   */
   readonly id: string;
 }
+export interface DataKeyplaneApiKeyRateLimit {
+}
+
+export function dataKeyplaneApiKeyRateLimitToTerraform(struct?: DataKeyplaneApiKeyRateLimit): any {
+  if (!cdktn.canInspect(struct) || cdktn.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktn.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdktn.io/docs/concepts/resources#references");
+  }
+  return {
+  }
+}
+
+
+export function dataKeyplaneApiKeyRateLimitToHclTerraform(struct?: DataKeyplaneApiKeyRateLimit): any {
+  if (!cdktn.canInspect(struct) || cdktn.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktn.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdktn.io/docs/concepts/resources#references");
+  }
+  const attrs = {
+  };
+  return attrs;
+}
+
+export class DataKeyplaneApiKeyRateLimitOutputReference extends cdktn.ComplexObject {
+  private isEmptyObject = false;
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  */
+  public constructor(terraformResource: cdktn.IInterpolatingParent, terraformAttribute: string) {
+    super(terraformResource, terraformAttribute, false);
+  }
+
+  public get internalValue(): DataKeyplaneApiKeyRateLimit | undefined {
+    let hasAnyValues = this.isEmptyObject;
+    const internalValueResult: any = {};
+    return hasAnyValues ? internalValueResult : undefined;
+  }
+
+  public set internalValue(value: DataKeyplaneApiKeyRateLimit | undefined) {
+    if (value === undefined) {
+      this.isEmptyObject = false;
+    }
+    else {
+      this.isEmptyObject = Object.keys(value).length === 0;
+    }
+  }
+
+  // limit - computed: true, optional: false, required: false
+  public get limit() {
+    return this.getNumberAttribute('limit');
+  }
+
+  // window_seconds - computed: true, optional: false, required: false
+  public get windowSeconds() {
+    return this.getNumberAttribute('window_seconds');
+  }
+}
 
 /**
 * Represents a {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/data-sources/api_key keyplane_api_key}
@@ -156,6 +215,12 @@ export class DataKeyplaneApiKey extends cdktn.TerraformDataSource {
   // owner_type - computed: true, optional: false, required: false
   public get ownerType() {
     return this.getStringAttribute('owner_type');
+  }
+
+  // rate_limit - computed: true, optional: false, required: false
+  private _rateLimit = new DataKeyplaneApiKeyRateLimitOutputReference(this, "rate_limit");
+  public get rateLimit() {
+    return this._rateLimit;
   }
 
   // revoke_reason - computed: true, optional: false, required: false

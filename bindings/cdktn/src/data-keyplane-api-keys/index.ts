@@ -38,6 +38,65 @@ export interface DataKeyplaneApiKeysConfig extends cdktn.TerraformMetaArguments 
   */
   readonly status?: string;
 }
+export interface DataKeyplaneApiKeysApiKeysRateLimit {
+}
+
+export function dataKeyplaneApiKeysApiKeysRateLimitToTerraform(struct?: DataKeyplaneApiKeysApiKeysRateLimit): any {
+  if (!cdktn.canInspect(struct) || cdktn.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktn.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdktn.io/docs/concepts/resources#references");
+  }
+  return {
+  }
+}
+
+
+export function dataKeyplaneApiKeysApiKeysRateLimitToHclTerraform(struct?: DataKeyplaneApiKeysApiKeysRateLimit): any {
+  if (!cdktn.canInspect(struct) || cdktn.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktn.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdktn.io/docs/concepts/resources#references");
+  }
+  const attrs = {
+  };
+  return attrs;
+}
+
+export class DataKeyplaneApiKeysApiKeysRateLimitOutputReference extends cdktn.ComplexObject {
+  private isEmptyObject = false;
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  */
+  public constructor(terraformResource: cdktn.IInterpolatingParent, terraformAttribute: string) {
+    super(terraformResource, terraformAttribute, false);
+  }
+
+  public get internalValue(): DataKeyplaneApiKeysApiKeysRateLimit | undefined {
+    let hasAnyValues = this.isEmptyObject;
+    const internalValueResult: any = {};
+    return hasAnyValues ? internalValueResult : undefined;
+  }
+
+  public set internalValue(value: DataKeyplaneApiKeysApiKeysRateLimit | undefined) {
+    if (value === undefined) {
+      this.isEmptyObject = false;
+    }
+    else {
+      this.isEmptyObject = Object.keys(value).length === 0;
+    }
+  }
+
+  // limit - computed: true, optional: false, required: false
+  public get limit() {
+    return this.getNumberAttribute('limit');
+  }
+
+  // window_seconds - computed: true, optional: false, required: false
+  public get windowSeconds() {
+    return this.getNumberAttribute('window_seconds');
+  }
+}
 export interface DataKeyplaneApiKeysApiKeys {
 }
 
@@ -163,6 +222,12 @@ export class DataKeyplaneApiKeysApiKeysOutputReference extends cdktn.ComplexObje
   // owner_type - computed: true, optional: false, required: false
   public get ownerType() {
     return this.getStringAttribute('owner_type');
+  }
+
+  // rate_limit - computed: true, optional: false, required: false
+  private _rateLimit = new DataKeyplaneApiKeysApiKeysRateLimitOutputReference(this, "rate_limit");
+  public get rateLimit() {
+    return this._rateLimit;
   }
 
   // revoke_reason - computed: true, optional: false, required: false
