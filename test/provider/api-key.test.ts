@@ -301,6 +301,9 @@ test('rate_limit: set, changed in place, drift planned back, removed; a bad numb
 
   await k.apply({ name: 'limited', role: 'viewer' });
   expect((await service.client.getApiKey(created.id)).rate_limit).toBeNull();
+  // The window defaults to a minute.
+  expect((await k.apply({ name: 'limited', role: 'viewer', rate_limit: { limit: 5 } })).state.rate_limit).toEqual({ limit: 5, window_seconds: 60 });
+  expect((await service.client.getApiKey(created.id)).rate_limit).toEqual({ limit: 5, window_seconds: 60 });
 
   for (const [block, attr] of [
     [{ limit: 0, window_seconds: 60 }, 'limit'],

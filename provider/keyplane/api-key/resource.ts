@@ -40,7 +40,7 @@ import {
 // Expiry compared as the service stores it (milliseconds), so another spelling of the same time plans no change.
 import { sameInstant } from '../../../contract/time';
 import { encryptTo, parsePgpKey } from './pgp';
-import { type ApiKeySchema, type ApiKeyState, DEFAULT_ENTRY_KEY, apiKeySchema, secretUndelivered } from './schema';
+import { type ApiKeySchema, type ApiKeyState, DEFAULT_ENTRY_KEY, DEFAULT_RATE_LIMIT_WINDOW_SECONDS, apiKeySchema, secretUndelivered } from './schema';
 import { type SecretOutput, destroyVersion, readKey, writeKey } from './secret-output';
 
 type S = ApiKeySchema;
@@ -361,7 +361,7 @@ function stateOf(k: ApiKey, spelling: string | null): Partial<ApiKeyState> {
 
 /** The block as the API takes it. */
 function rateLimitOf(block: { limit: number | null; window_seconds: number | null }): { limit: number; window_seconds: number } {
-  return { limit: Number(block.limit), window_seconds: Number(block.window_seconds) };
+  return { limit: Number(block.limit), window_seconds: Number(block.window_seconds ?? DEFAULT_RATE_LIMIT_WINDOW_SECONDS) };
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

@@ -21,6 +21,7 @@ import {
 import { LIMITS, entryKey, integerBetween, nameLength, roleChoice } from '../limits';
 
 export const DEFAULT_ENTRY_KEY = 'api_key';
+export const DEFAULT_RATE_LIMIT_WINDOW_SECONDS = 60;
 
 export const apiKeySchema = resourceSchema({
   description: 'A Keyplane API key. Its secret is shown once, at creation: keep it out of state with pgp_key or output_to_secret_store.',
@@ -119,10 +120,13 @@ export const apiKeySchema = resourceSchema({
             validators: [integerBetween(1, LIMITS.keyRateLimit.max)],
             description: `Uses allowed per window, on each node of the service (1 to ${LIMITS.keyRateLimit.max}).`,
           }),
+          // Optional with a default: a block whose attributes are all required is a required block in CDK bindings.
           window_seconds: numberAttr({
-            required: true,
+            optional: true,
+            computed: true,
+            default: DEFAULT_RATE_LIMIT_WINDOW_SECONDS,
             validators: [integerBetween(LIMITS.keyRateLimit.windowMinSeconds, LIMITS.keyRateLimit.windowMaxSeconds)],
-            description: `The window in seconds (${LIMITS.keyRateLimit.windowMinSeconds} to ${LIMITS.keyRateLimit.windowMaxSeconds}); windows start at whole multiples of it.`,
+            description: `The window in seconds (${LIMITS.keyRateLimit.windowMinSeconds} to ${LIMITS.keyRateLimit.windowMaxSeconds}, default ${DEFAULT_RATE_LIMIT_WINDOW_SECONDS}); windows start at whole multiples of it.`,
           }),
         },
       },

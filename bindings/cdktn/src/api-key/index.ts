@@ -78,7 +78,7 @@ export interface ApiKeyConfig extends cdktn.TerraformMetaArguments {
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key#rate_limit ApiKey#rate_limit}
   */
-  readonly rateLimit: ApiKeyRateLimit;
+  readonly rateLimit?: ApiKeyRateLimit;
 }
 export interface ApiKeyOutputToSecretStore {
   /**
@@ -216,11 +216,11 @@ export interface ApiKeyRateLimit {
   */
   readonly limit: number;
   /**
-  * The window in seconds (1 to 86400); windows start at whole multiples of it.
+  * The window in seconds (1 to 86400, default 60); windows start at whole multiples of it.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key#window_seconds ApiKey#window_seconds}
   */
-  readonly windowSeconds: number;
+  readonly windowSeconds?: number;
 }
 
 export function apiKeyRateLimitToTerraform(struct?: ApiKeyRateLimit | cdktn.IResolvable): any {
@@ -320,13 +320,16 @@ export class ApiKeyRateLimitOutputReference extends cdktn.ComplexObject {
     return this._limit;
   }
 
-  // window_seconds - computed: false, optional: false, required: true
+  // window_seconds - computed: true, optional: true, required: false
   private _windowSeconds?: number; 
   public get windowSeconds() {
     return this.getNumberAttribute('window_seconds');
   }
   public set windowSeconds(value: number) {
     this._windowSeconds = value;
+  }
+  public resetWindowSeconds() {
+    this._windowSeconds = undefined;
   }
   // Temporarily expose input value. Use with caution.
   public get windowSecondsInput() {
@@ -619,13 +622,16 @@ export class ApiKey extends cdktn.TerraformResource {
     return this._outputToSecretStore.internalValue;
   }
 
-  // rate_limit - computed: false, optional: false, required: true
+  // rate_limit - computed: false, optional: true, required: false
   private _rateLimit = new ApiKeyRateLimitOutputReference(this, "rate_limit");
   public get rateLimit() {
     return this._rateLimit;
   }
   public putRateLimit(value: ApiKeyRateLimit) {
     this._rateLimit.internalValue = value;
+  }
+  public resetRateLimit() {
+    this._rateLimit.internalValue = undefined;
   }
   // Temporarily expose input value. Use with caution.
   public get rateLimitInput() {
