@@ -15,6 +15,7 @@ import { createContext } from '../../service/context';
 import { createMasterKeyFile, readMasterKeyFile } from '../../service/crypto/master-key';
 import { type RunningServer, startServer } from '../../service/server';
 import { describePostgres, startPostgres, type PostgresServer } from '../helpers/postgres';
+import { listenerPids as listenerPidsIn, revokeSilently as revokeSilentlyIn, until as waitUntil } from '../helpers/nodes';
 import { callApi } from '../helpers/service';
 
 interface Created {
@@ -39,18 +40,9 @@ describePostgres('two nodes on one PostgreSQL', () => {
   const whoami = (node: RunningServer, key: string) => call(node, 'GET', '/v1/whoami', undefined, key);
   const verify = (node: RunningServer, key: string) => call(node, 'POST', '/v1/keys/verify', { key });
   const revoke = (node: RunningServer, id: string) => call(node, 'POST', `/v1/api-keys/${id}/revoke`, { reason: 'test' });
-  /** Revokes behind every node's back: a plain UPDATE sends no notification. */
-  const revokeSilently = (id: string) =>
-    sqlClient.query("update api_keys set revoked_at = $1, revoke_reason = 'silent' where id = $2", [new Date().toISOString(), id]);
-  const listenerPids = async (): Promise<number[]> =>
-    (await sqlClient.query('select pid from pg_stat_activity where application_name = $1', [LISTENER_APPLICATION_NAME])).rows.map((r) => r.pid as number);
-  const until = async (what: string, check: () => Promise<boolean>, ms = 10_000) => {
-    const end = Date.now() + ms;
-    while (!(await check())) {
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
+  const revokeSilently = (id: string) => revokeSilentlyIn(sqlClient, id);
+  const listenerPids = () => listenerPidsIn(sqlClient);
+  const until = (what: string, check: () => Promise<boolean>, ms = 10_000) => waitUntil(what, check, ms);
 
   beforeAll(async () => {
     pg = await startPostgres();

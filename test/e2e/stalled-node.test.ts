@@ -16,6 +16,7 @@ import { createContext } from '../../service/context';
 import { createMasterKeyFile, readMasterKeyFile } from '../../service/crypto/master-key';
 import { type RunningServer, startServer } from '../../service/server';
 import { describePostgres, startPostgres, type PostgresServer } from '../helpers/postgres';
+import { listenerPids as listenerPidsIn, revokeSilently as revokeSilentlyIn, until as waitUntil } from '../helpers/nodes';
 import { callApi } from '../helpers/service';
 
 /** What a writer waits at most for a silent node (service/changes.ts, with its default lease). */
@@ -45,18 +46,9 @@ describePostgres('a node whose listening connection is stalled', () => {
     const res = await call(a, 'POST', `/v1/api-keys/${id}/revoke`, { reason: 'test' });
     return { status: res.status, took: performance.now() - started };
   };
-  /** Revokes behind every node's back: a plain UPDATE sends no notification, so only a cache hides it. */
-  const revokeSilently = (id: string) =>
-    sqlClient.query("update api_keys set revoked_at = $1, revoke_reason = 'silent' where id = $2", [new Date().toISOString(), id]);
-  const listenerPids = async (): Promise<number[]> =>
-    (await sqlClient.query('select pid from pg_stat_activity where application_name = $1', [LISTENER_APPLICATION_NAME])).rows.map((r) => r.pid as number);
-  const until = async (what: string, check: () => Promise<boolean>, ms = 15_000) => {
-    const end = Date.now() + ms;
-    while (!(await check())) {
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
+  const revokeSilently = (id: string) => revokeSilentlyIn(sqlClient, id);
+  const listenerPids = () => listenerPidsIn(sqlClient);
+  const until = (what: string, check: () => Promise<boolean>, ms = 15_000) => waitUntil(what, check, ms);
   /** Whether B answers for a key from its cache: a silent revocation goes unseen only there. */
   const bServesFromCache = async () => {
     const k = await create(a, 'cache-probe');
