@@ -15,6 +15,7 @@ import { ApiError } from '../errors';
 import type { AuthRecord } from '../keys/auth-record';
 import type { VerifyFailure } from '../keys/verifier';
 import type { FailedAuthLimit } from './failed-auth-limit';
+import { CallerHashes } from './caller-hash';
 import { atLeast } from '../../contract/roles';
 import { withoutKeys } from '../../contract/key-format';
 
@@ -42,6 +43,7 @@ const FAILURE_MESSAGES: Record<VerifyFailure, string> = {
 };
 
 export function bearerAuth(ctx: ServiceContext, limit: FailedAuthLimit) {
+  const callerHashes = new CallerHashes(ctx.hasher);
   /** Records the failure; the refusal to throw is a 429 instead of `refusal` once the address is over its limit. */
   async function failed(request: FastifyRequest, reply: FastifyReply, reason: string, keyId: string | undefined, refusal: ApiError): Promise<ApiError> {
     ctx.failedAuth.record({ address: request.ip, reason, keyId, method: request.method, path: withoutKeys(request.url.split('?')[0]!), requestId: request.id });
@@ -57,7 +59,8 @@ export function bearerAuth(ctx: ServiceContext, limit: FailedAuthLimit) {
     if (!match) {
       throw await failed(request, reply, 'missing', undefined, new ApiError('unauthenticated', 'send an API key as "Authorization: Bearer kp_…"'));
     }
-    const outcome = await ctx.verifier.verify({ key: match[1]!, seenIp: request.ip });
+    const key = match[1]!;
+    const outcome = await ctx.verifier.verify({ key, seenIp: request.ip, hash: callerHashes.hashOf(request.raw.socket, key) });
     if (!outcome.valid && outcome.reason === 'rate_limited') {
       // The key is good and its holder is who they say: not a failed authentication, just too many uses.
       const limit = outcome.record!.rateLimit!;

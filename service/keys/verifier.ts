@@ -43,6 +43,8 @@ export interface VerifyInput {
    */
   claimedIp?: string | null;
   requiredScopes?: string[];
+  /** The key's hash, when the caller has it already (service/http/caller-hash.ts). */
+  hash?: string;
 }
 
 const CACHE_LIMIT = 10_000;
@@ -70,7 +72,7 @@ export class Verifier {
   async verify(input: VerifyInput): Promise<VerifyOutcome> {
     // Not even hashed: a string of another length (a header may be kilobytes long) is no key.
     if (input.key.length !== KEY_LENGTH) return UNKNOWN;
-    const hash = this.hasher.hash(input.key);
+    const hash = input.hash ?? this.hasher.hash(input.key);
     const cached = this.trustedCache(hash);
     const record = cached === undefined ? await this.lookup(input.key, hash) : cached;
     if (!record) return UNKNOWN;

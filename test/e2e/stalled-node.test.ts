@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { initialise } from '../../service/bootstrap';
-import { DEFAULT_LEASE_MS, CLOCK_RATE_MARGIN, LISTENER_APPLICATION_NAME } from '../../service/changes';
+import { DEFAULT_LEASE_MS, CLOCK_RATE_MARGIN } from '../../service/changes';
 import { createContext } from '../../service/context';
 import { createMasterKeyFile, readMasterKeyFile } from '../../service/crypto/master-key';
 import { type RunningServer, startServer } from '../../service/server';
