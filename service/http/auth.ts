@@ -32,14 +32,14 @@ declare module 'fastify' {
   }
 }
 
-const FAILURE_MESSAGES: Record<VerifyFailure, string> = {
+/** Refusals that are failed authentications; `rate_limited` is not one (it answers 429, below). */
+const FAILURE_MESSAGES: Record<Exclude<VerifyFailure, 'rate_limited'>, string> = {
   unknown: 'the API key is not known to this service',
   revoked: 'the API key has been revoked',
   expired: 'the API key has expired',
   owner_disabled: 'the owner or creator of the API key is disabled',
   ip_not_allowed: 'the API key may not be used from this address',
   scope_missing: 'the API key lacks a required scope',
-  rate_limited: 'the API key is over its rate limit',
 };
 
 export function bearerAuth(ctx: ServiceContext, limit: FailedAuthLimit) {
@@ -61,21 +61,22 @@ export function bearerAuth(ctx: ServiceContext, limit: FailedAuthLimit) {
     }
     const key = match[1]!;
     const outcome = await ctx.verifier.verify({ key, seenIp: request.ip, hash: callerHashes.hashOf(request.raw.socket, key) });
-    if (!outcome.valid && outcome.reason === 'rate_limited') {
-      // The key is good and its holder is who they say: not a failed authentication, just too many uses.
-      const limit = outcome.record!.rateLimit!;
-      void reply.header('retry-after', String(outcome.retryAfterSeconds));
-      throw new ApiError(
-        'rate_limited',
-        `API key ${outcome.record!.keyId} is over its rate limit of ${limit.max} uses per ${limit.windowMs / 1000} s; retry in ${outcome.retryAfterSeconds} s`,
-      );
-    }
     if (!outcome.valid) {
+      const { reason } = outcome;
+      if (reason === 'rate_limited') {
+        // The key is good and its holder is who they say: not a failed authentication, just too many uses.
+        const limit = outcome.record!.rateLimit!;
+        void reply.header('retry-after', String(outcome.retryAfterSeconds));
+        throw new ApiError(
+          'rate_limited',
+          `API key ${outcome.record!.keyId} is over its rate limit of ${limit.max} uses per ${limit.windowMs / 1000} s; retry in ${outcome.retryAfterSeconds} s`,
+        );
+      }
       const refusal =
-        outcome.reason === 'ip_not_allowed'
+        reason === 'ip_not_allowed'
           ? new ApiError('permission_denied', FAILURE_MESSAGES.ip_not_allowed)
-          : new ApiError('unauthenticated', FAILURE_MESSAGES[outcome.reason]);
-      throw await failed(request, reply, outcome.reason, outcome.record?.keyId, refusal);
+          : new ApiError('unauthenticated', FAILURE_MESSAGES[reason]);
+      throw await failed(request, reply, reason, outcome.record?.keyId, refusal);
     }
     const record = outcome.record;
     request.auth = {

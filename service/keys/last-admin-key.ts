@@ -9,7 +9,7 @@
  */
 import type { Transaction } from 'kysely';
 import type { ServiceContext } from '../context';
-import type { Database } from '../db/tables';
+import type { Database, Role } from '../db/tables';
 import { forUpdate } from '../db/transaction';
 import { ApiError } from '../errors';
 import { principalStates } from './auth-record';
@@ -44,11 +44,20 @@ async function workingAdminKeys(ctx: ServiceContext, trx: Transaction<Database>)
 }
 
 /**
- * Runs `write` inside the transaction, and throws 409 (rolling it back) when the write left no working admin
+ * Runs `write` inside the transaction, and, when `guard.when` says the write may stop an admin key, throws 409 (rolling it back) when the write left no working admin
  * key where there was one: demoting, disabling or deleting a principal stops every key that answers to it, so
  * the guard checks what the write did rather than what it names. `what` says what was refused.
  */
-export async function keepingAdminAccess<T>(ctx: ServiceContext, trx: Transaction<Database>, what: string, write: () => Promise<T>): Promise<T> {
+export async function keepingAdminAccess<T>(
+  ctx: ServiceContext,
+  trx: Transaction<Database>,
+  guard: { what: string; when: boolean },
+  write: () => Promise<T>,
+): Promise<T> {
+  // Only an admin principal or an admin key can be, or be above, a working admin key: other writes skip the
+  // check, and the lock on every admin key it takes.
+  if (!guard.when) return write();
+  const { what } = guard;
   const before = await workingAdminKeys(ctx, trx);
   const result = await write();
   if (before.length > 0 && (await workingAdminKeys(ctx, trx)).length === 0) {
@@ -60,7 +69,7 @@ export async function keepingAdminAccess<T>(ctx: ServiceContext, trx: Transactio
   return result;
 }
 
-/** The same call shape as keepingAdminAccess, for a write that cannot stop an admin key. */
-export function withoutGuard<T>(_ctx: ServiceContext, _trx: Transaction<Database>, _what: string, write: () => Promise<T>): Promise<T> {
-  return write();
+/** A change to an admin principal that takes its admin role away or disables it: keys answering to it stop acting as admin. */
+export function takesAdminAway(current: Role, change: { role?: Role; disabled?: boolean }): boolean {
+  return current === 'admin' && ((change.role !== undefined && change.role !== 'admin') || change.disabled === true);
 }

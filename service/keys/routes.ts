@@ -29,7 +29,7 @@ import {
   UpdateApiKeyBody,
 } from '../../contract/api/api-keys';
 import { toApiKey, toApiKeys } from './views';
-import { keepingAdminAccess, withoutGuard } from './last-admin-key';
+import { keepingAdminAccess } from './last-admin-key';
 
 const tags = ['api-keys'];
 
@@ -234,10 +234,8 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       async (request) => {
         const existing = await loadKey(request.params.id);
         await assertMayManageKey(db, request, existing);
-        // Only an admin key can be, or be above, a working admin key (a link acting below admin mints nothing admin).
-        const guard = existing.role === 'admin' ? keepingAdminAccess : withoutGuard;
         const row = await inTransaction(ctx, (trx) =>
-          guard(ctx, trx, `revoking API key ${existing.id}`, async () => {
+          keepingAdminAccess(ctx, trx, { what: `revoking API key ${existing.id}`, when: existing.role === 'admin' }, async () => {
             const now = new Date().toISOString();
             // Revoking twice keeps the first time and reason: the tombstone records when the key died.
             const updated = await trx
@@ -269,9 +267,8 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const existing = await loadKey(request.params.id);
         await assertMayManageKey(db, request, existing);
-        const guard = existing.role === 'admin' ? keepingAdminAccess : withoutGuard;
         await inTransaction(ctx, (trx) =>
-          guard(ctx, trx, `deleting API key ${existing.id}`, async () => {
+          keepingAdminAccess(ctx, trx, { what: `deleting API key ${existing.id}`, when: existing.role === 'admin' }, async () => {
             await trx.deleteFrom('api_key_allow_lists').where('key_id', '=', existing.id).execute();
             await trx.deleteFrom('api_keys').where('id', '=', existing.id).execute();
             await writeAudit(trx, {

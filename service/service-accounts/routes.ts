@@ -25,7 +25,7 @@ import {
   UpdateServiceAccountBody,
 } from '../../contract/api/service-accounts';
 import { newId } from '../ids';
-import { keepingAdminAccess, withoutGuard } from '../keys/last-admin-key';
+import { keepingAdminAccess, takesAdminAway } from '../keys/last-admin-key';
 import { revokeKeysOf } from '../keys/revoke-owned';
 import { DEFAULT_ROLE, atLeast, LEAST_ROLE_TO_MANAGE } from '../../contract/roles';
 import { assertSteward } from './stewards';
@@ -233,10 +233,9 @@ export function serviceAccountRoutes(ctx: ServiceContext): FastifyPluginAsyncTyp
         await assertUsersExist(db, ownerChanges ? body.owner_user_id : undefined, managersChange ? body.manager_user_ids : undefined);
         try {
           // An admin account's keys (and the keys they made) may be the last that act as admin.
-          const losesAdmin = existing.role === 'admin' && ((body.role !== undefined && body.role !== 'admin') || body.disabled === true);
-          const guard = losesAdmin ? keepingAdminAccess : withoutGuard;
+          const losesAdmin = takesAdminAway(existing.role, body);
           const row = await inTransaction(ctx, (trx) =>
-            guard(ctx, trx, `demoting or disabling service account ${existing.id}`, async () => {
+            keepingAdminAccess(ctx, trx, { what: `demoting or disabling service account ${existing.id}`, when: losesAdmin }, async () => {
               const changes: Partial<ServiceAccountsTable> = { updated_at: new Date().toISOString() };
               if (body.name !== undefined) changes.name = body.name;
               if (body.description !== undefined) changes.description = body.description;
@@ -275,9 +274,8 @@ export function serviceAccountRoutes(ctx: ServiceContext): FastifyPluginAsyncTyp
         requireRole(request, LEAST_ROLE_TO_MANAGE.service_accounts, 'deleting a service account');
         const existing = await load(request.params.id);
         await assertSteward(db, request, existing, 'steward', `deleting service account ${existing.id}`);
-        const guard = existing.role === 'admin' ? keepingAdminAccess : withoutGuard;
         await inTransaction(ctx, (trx) =>
-          guard(ctx, trx, `deleting service account ${existing.id}`, async () => {
+          keepingAdminAccess(ctx, trx, { what: `deleting service account ${existing.id}`, when: existing.role === 'admin' }, async () => {
             const revoked = await revokeKeysOf(trx, existing.id, 'owner_deleted');
             await trx.deleteFrom('service_account_managers').where('service_account_id', '=', existing.id).execute();
             await trx.deleteFrom('service_accounts').where('id', '=', existing.id).execute();

@@ -5,7 +5,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import { type StewardCaller, type StewardLevel, type Stewardship, stewardRefusal, stewardshipOf } from '../../contract/stewardship';
+import { type StewardCaller, type StewardLevel, stewardRefusal, stewardshipOf } from '../../contract/stewardship';
 import type { Database, ServiceAccountsTable } from '../db/tables';
 import { permissionDenied } from '../errors';
 
@@ -62,5 +62,3 @@ export async function assertSteward(
   const refusal = stewardRefusal(caller, sa, needsList && (await isManager(db, request, sa.id)), level);
   if (refusal) throw permissionDenied(`${what}: ${refusal}`, field);
 }
-
-export type { Stewardship };

@@ -17,7 +17,7 @@ import { decodePageToken, page } from '../http/pagination';
 import { IdParams, NoContent, errorResponses } from '../../contract/api/common';
 import { CreateUserBody, ListUsersQuery, UpdateUserBody, User, UserList } from '../../contract/api/users';
 import { newId } from '../ids';
-import { keepingAdminAccess, withoutGuard } from '../keys/last-admin-key';
+import { keepingAdminAccess, takesAdminAway } from '../keys/last-admin-key';
 import { revokeKeysOf } from '../keys/revoke-owned';
 
 const tags = ['users'];
@@ -100,12 +100,11 @@ export function userRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         requireRole(request, LEAST_ROLE_TO_MANAGE.users, 'changing a user');
         const body = request.body;
         const existing = await load(request.params.id);
-        const losesAdmin = existing.role === 'admin' && ((body.role !== undefined && body.role !== 'admin') || body.disabled === true);
+        const losesAdmin = takesAdminAway(existing.role, body);
         try {
           const row = await inTransaction(ctx, async (trx) => {
             if (losesAdmin) await assertAnotherAdmin(ctx, trx, existing.id);
-            const guard = losesAdmin ? keepingAdminAccess : withoutGuard;
-            return guard(ctx, trx, `demoting or disabling user ${existing.id}`, async () => {
+            return keepingAdminAccess(ctx, trx, { what: `demoting or disabling user ${existing.id}`, when: losesAdmin }, async () => {
               const changes: Partial<UsersTable> = { updated_at: new Date().toISOString() };
               if (body.email !== undefined) changes.email = body.email.toLowerCase();
               if (body.name !== undefined) changes.name = body.name;
@@ -146,8 +145,7 @@ export function userRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         const existing = await load(request.params.id);
         await inTransaction(ctx, async (trx) => {
           if (existing.role === 'admin') await assertAnotherAdmin(ctx, trx, existing.id);
-          const guard = existing.role === 'admin' ? keepingAdminAccess : withoutGuard;
-          await guard(ctx, trx, `deleting user ${existing.id}`, async () => {
+          await keepingAdminAccess(ctx, trx, { what: `deleting user ${existing.id}`, when: existing.role === 'admin' }, async () => {
             const revoked = await revokeKeysOf(trx, existing.id, 'owner_deleted');
             // Accounts they owned are left to admins; their management of others ends with them.
             await trx.updateTable('service_accounts').set({ owner_user_id: null }).where('owner_user_id', '=', existing.id).execute();
