@@ -1,8 +1,8 @@
 /**
  * The whole permission model as one table: every route of the API, called by each role (admin, developer,
  * viewer) through each kind of principal (a user's key, a service account's key), on objects in each relation
- * to the caller. Every cell says allowed (Y: a 2xx) or refused (N: 403 permission_denied); `-` marks a
- * relation that cannot exist for that kind of caller. A route the service serves but the table lacks fails
+ * to the caller. Every cell says allowed (Y: a 2xx) or refused (N: 403 permission_denied; U: 401, the
+ * caller's own key no longer authenticates); `-` marks a relation that cannot exist for that kind of caller. A route the service serves but the table lacks fails
  * the test, so a new route must take its place here.
  *
  * Relations, for routes on an owned object (a key, a secret, a service account):
@@ -165,11 +165,10 @@ const OWNED: OwnedRoute[] = [
     freshCaller: true,
     call: async (c, id) => {
       await ok(admin('PATCH', `/v1/service-accounts/${id}`, { disabled: true }), 'disabling the target');
-      const res = await as(c, 'PATCH', `/v1/service-accounts/${id}`, { disabled: false });
-      // A disabled account's own key cannot even authenticate: the account cannot re-enable itself.
-      return res.status === 401 ? { status: 403, body: { error: { code: 'permission_denied' } } } : res;
+      return as(c, 'PATCH', `/v1/service-accounts/${id}`, { disabled: false });
     },
-    expect: { admin: '-YYY|N--Y', developer: '-YYN|N--N', viewer: '-NNN|N--N' },
+    // A disabled account's own key cannot even authenticate (U), so the account cannot re-enable itself.
+    expect: { admin: '-YYY|U--Y', developer: '-YYN|U--N', viewer: '-NNN|U--N' },
   },
   {
     route: 'PATCH /v1/service-accounts/{id} (managers)',
@@ -359,6 +358,7 @@ function cell(expect: Record<Role, string>, role: Role, kind: Kind, index: numbe
 function outcome(res: Res): string {
   if (res.status >= 200 && res.status < 300) return 'Y';
   if (res.status === 403 && res.body?.error?.code === 'permission_denied') return 'N';
+  if (res.status === 401 && res.body?.error?.code === 'unauthenticated') return 'U';
   return `${res.status} ${JSON.stringify(res.body)}`;
 }
 
