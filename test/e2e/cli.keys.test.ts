@@ -106,8 +106,9 @@ describe('api-key create shows the secret once', () => {
 
 test('a key through its whole life: list, get, update, revoke (verify and 401), delete', () => {
   const sa = json(['service-account', 'create', '--name', 'deployer', '--role', 'developer']);
-  const created = json(['api-key', 'create', '--name', 'life', '--service-account', sa.id, '--label', 'env=staging']);
+  const created = json(['api-key', 'create', '--name', 'life', '--service-account', sa.id, '--label', 'env=staging', '--rate-limit', '1000/60']);
   const id = created.api_key.id;
+  expect(created.api_key.rate_limit).toEqual({ limit: 1000, window_seconds: 60 });
 
   // list, filtered, in each format
   expect(json(['api-key', 'list', '--service-account', sa.id]).map((k: { id: string }) => k.id)).toEqual([id]);
