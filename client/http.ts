@@ -40,6 +40,8 @@ export interface RequestOptions {
    * but POST. A few POSTs are idempotent and say so (verify reads; revoking twice keeps the first revocation).
    */
   idempotent?: boolean;
+  /** Extra request headers (an `idempotency-key`, say). */
+  headers?: Record<string, string>;
 }
 
 interface RawResponse {
@@ -112,7 +114,7 @@ export class Transport {
       const attempts = attempt + 1;
       let res: RawResponse;
       try {
-        res = await this.once(options.method, url, payload, idempotent);
+        res = await this.once(options.method, url, payload, idempotent, options.headers);
       } catch (err) {
         const code = errorCode(err);
         if (attempt < this.#retries && shouldRetry({ kind: 'transport', code }, idempotent)) {
@@ -196,9 +198,9 @@ export class Transport {
     return body as T;
   }
 
-  private once(method: string, url: URL, payload: string | undefined, idempotent: boolean): Promise<RawResponse> {
+  private once(method: string, url: URL, payload: string | undefined, idempotent: boolean, extra?: Record<string, string>): Promise<RawResponse> {
     const lib = url.protocol === 'https:' ? https : http;
-    const headers: http.OutgoingHttpHeaders = { accept: 'application/json', 'user-agent': this.#userAgent };
+    const headers: http.OutgoingHttpHeaders = { ...extra, accept: 'application/json', 'user-agent': this.#userAgent };
     if (this.#apiKey) headers.authorization = `Bearer ${this.#apiKey}`;
     if (payload !== undefined) {
       headers['content-type'] = 'application/json';

@@ -32,6 +32,7 @@ import type {
   Page,
   PageParams,
   RevokeApiKeyBody,
+  RotateApiKeyBody,
   Scope,
   ScopeList,
   Secret,
@@ -107,8 +108,17 @@ export class KeyplaneClient {
   // --- API keys: /v1/api-keys -------------------------------------------------------------------------
 
   /** Creates a key. The answer holds its `secret`, which the service never returns again. */
-  createApiKey(body: CreateApiKeyBody): Promise<CreatedApiKey> {
-    return this.#t.request({ method: 'POST', path: '/v1/api-keys', body });
+  /**
+   * Creates a key. With an `idempotencyKey` the request is safe to resend: the client retries a lost answer
+   * with the same key, and the service answers a repeat with the first key (`replayed: true`, no `secret`).
+   */
+  createApiKey(body: CreateApiKeyBody, options: IdempotencyOptions = {}): Promise<CreatedApiKey> {
+    return this.#t.request({ method: 'POST', path: '/v1/api-keys', body, ...idempotency(options) });
+  }
+
+  /** Gives the key a new secret, delivered as `body.delivery` says; the previous one works for `overlap_seconds`. */
+  rotateApiKey(id: string, body: RotateApiKeyBody = {}, options: IdempotencyOptions = {}): Promise<CreatedApiKey> {
+    return this.#t.request({ method: 'POST', path: `/v1/api-keys/${seg(id)}/rotate`, body: definedOnly(body), ...idempotency(options) });
   }
 
   /** `label` filters are `KEY=VALUE` strings; several must all match. */
@@ -298,4 +308,27 @@ export class KeyplaneClient {
 /** Drops undefined fields, so a PATCH sends exactly the fields the caller set (null stays: it clears). */
 function definedOnly<T extends object>(body: T): T {
   return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as T;
+}
+
+export interface IdempotencyOptions {
+  /** Sent as `Idempotency-Key`: the same key and body within the service's window make one key, never two. */
+  idempotencyKey?: string;
+}
+
+function idempotency(options: IdempotencyOptions): { headers?: Record<string, string>; idempotent?: boolean } {
+  return options.idempotencyKey === undefined ? {} : { headers: { 'idempotency-key': options.idempotencyKey }, idempotent: true };
+}
+
+/**
+ * The plaintext secret of a create or rotation whose secret was delivered in the response. It is absent when
+ * the secret went to the secret store or a PGP key, and in a replayed answer: that is an error here, since
+ * the caller counted on holding the secret.
+ */
+export function plaintextSecret(created: CreatedApiKey): string {
+  if (created.secret !== undefined) return created.secret;
+  throw new Error(
+    created.replayed
+      ? `key ${created.api_key.id} was created by an earlier request with this Idempotency-Key; its secret was shown then and is not shown again`
+      : `key ${created.api_key.id}'s secret was delivered to ${created.delivery.mode}, not returned`,
+  );
 }

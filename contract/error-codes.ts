@@ -12,6 +12,10 @@ export const ERROR_CODES = {
   already_exists: { status: 409, meaning: 'A resource with the same unique name or email exists.' },
   conflict: { status: 409, meaning: 'The resource is in use or in a state that forbids the request (for example deleting an allow list keys still use).' },
   version_mismatch: { status: 409, meaning: 'A check-and-set write named a version that is no longer the latest.' },
+  idempotency_key_reused: {
+    status: 409,
+    meaning: 'An Idempotency-Key was sent again with a different request (another route, key or body) within its window; use a new key.',
+  },
   payload_too_large: { status: 413, meaning: 'The request body is larger than the service accepts (1 MiB).' },
   unsupported_media_type: { status: 415, meaning: 'The request body is not JSON.' },
   rate_limited: {

@@ -11,3 +11,10 @@ export function keyStatus(key: { revoked_at: string | null; expires_at: string |
   if (key.expires_at && Date.parse(key.expires_at) <= now) return 'expired';
   return 'active';
 }
+
+/**
+ * Which of a key's secrets a request presented. After a rotation with an overlap a key has two: the current
+ * one, and the previous one until `previous_secret_expires_at`.
+ */
+export const MATCHED_SECRETS = ['current', 'previous'] as const;
+export type MatchedSecret = (typeof MATCHED_SECRETS)[number];

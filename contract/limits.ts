@@ -33,6 +33,15 @@ export const LIMITS = {
   secretEntries: { max: 256, keyPattern: '^[A-Za-z0-9_.-]{1,128}$', keyText: '1 to 128 letters, digits, _ . or -', valueMax: 65536 },
   /** Secret versions are PostgreSQL integers. */
   secretVersion: { min: 1, max: 2147483647 },
+  /** Rotation: how long the previous secret keeps working after a rotation (0: not at all). */
+  rotationOverlap: { maxSeconds: 7 * 86_400 },
+  /**
+   * `Idempotency-Key` header of creates and rotations: printable ASCII; a key is remembered per principal for
+   * `windowSeconds`, and a request repeating it within the window gets the first answer (never a second key).
+   */
+  idempotencyKey: { min: 1, max: 255, pattern: '^[\\x21-\\x7e]+$', windowSeconds: 86_400 },
+  /** An OpenPGP public key given for delivery (armored or base64 of the binary key). */
+  pgpPublicKey: { max: 65_536 },
   /** The key given to verify. */
   presentedKey: { max: 256 },
   clientIp: { max: 64 },

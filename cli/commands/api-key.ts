@@ -4,7 +4,7 @@
  * @module
  */
 import { type Command, Option } from 'commander';
-import type { ApiKey, UpdateApiKeyBody } from '../../client';
+import { type ApiKey, type UpdateApiKeyBody, plaintextSecret } from '../../client';
 import { clientFor, globals, listPages } from '../context';
 import { action, UsageError } from '../errors';
 import { withSecretFile } from '../files';
@@ -109,7 +109,7 @@ export function register(program: Command): void {
               labels,
               rate_limit: o.rateLimit,
             }),
-          (c) => c.secret,
+          (c) => plaintextSecret(c),
         );
         const format = globals(cmd).output;
         if (o.secretFile) {

@@ -23,6 +23,7 @@ import {
   literals,
   pageOf,
 } from './common';
+import { Delivered, Delivery } from './delivery';
 
 export const KeyStatus = literals(KEY_STATUSES);
 
@@ -95,14 +96,26 @@ export const CreateApiKeyBody = Type.Object(
     allow_list_ids: Type.Optional(IdList),
     labels: Type.Optional(Labels),
     rate_limit: OptionalRateLimit,
+    delivery: Type.Optional(Delivery),
   },
   { additionalProperties: false },
 );
 export type CreateApiKeyBody = Static<typeof CreateApiKeyBody>;
 
+/**
+ * The answer of a create or a rotation. `secret` is present only when the secret is delivered in the response,
+ * and only in the first answer: a replay of the same `Idempotency-Key` says `replayed: true` and omits it.
+ */
 export const CreatedApiKey = Type.Object({
   api_key: ApiKey,
-  secret: Type.String({ [SECRET]: true, description: 'The key itself. Returned by this response only, never again.' }),
+  secret: Type.Optional(
+    Type.String({
+      [SECRET]: true,
+      description: 'The key itself, when no delivery was asked for. Returned by this response only, never again (not by a replay either).',
+    }),
+  ),
+  delivery: Delivered,
+  replayed: Type.Boolean({ description: 'True when this answer repeats an earlier request with the same Idempotency-Key.' }),
 });
 export type CreatedApiKey = Static<typeof CreatedApiKey>;
 
@@ -119,6 +132,21 @@ export const UpdateApiKeyBody = Type.Object(
   { additionalProperties: false },
 );
 export type UpdateApiKeyBody = Static<typeof UpdateApiKeyBody>;
+
+export const RotateApiKeyBody = Type.Object(
+  {
+    overlap_seconds: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: LIMITS.rotationOverlap.maxSeconds,
+        description: 'How long the previous secret keeps working; 0 (the default) ends it at once.',
+      }),
+    ),
+    delivery: Type.Optional(Delivery),
+  },
+  { additionalProperties: false },
+);
+export type RotateApiKeyBody = Static<typeof RotateApiKeyBody>;
 
 export const RevokeApiKeyBody = Type.Object(
   { reason: Type.Optional(Type.String({ minLength: LIMITS.revokeReason.min, maxLength: LIMITS.revokeReason.max })) },

@@ -6,7 +6,8 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { LIMITS } from '../limits';
 import { ApiKey } from './api-keys';
-import { NullableTimestamp, OwnerType, Role, SECRET, ScopeNames } from './common';
+import { NullableTimestamp, OwnerType, Role, SECRET, ScopeNames, literals } from './common';
+import { MATCHED_SECRETS } from '../key-status';
 
 export const VerifyBody = Type.Object(
   {
@@ -19,6 +20,10 @@ export const VerifyBody = Type.Object(
   { additionalProperties: false },
 );
 export type VerifyBody = Static<typeof VerifyBody>;
+
+export const MatchedSecret = literals(MATCHED_SECRETS, {
+  description: 'Which of the key’s secrets was presented: the current one, or the previous one during a rotation’s overlap.',
+});
 
 export const VerifyResponse = Type.Object({
   valid: Type.Boolean(),
@@ -42,6 +47,7 @@ export const VerifyResponse = Type.Object({
   expires_at: Type.Optional(NullableTimestamp),
   missing_scopes: Type.Optional(Type.Array(Type.String())),
   retry_after_seconds: Type.Optional(Type.Integer({ description: 'With rate_limited: when the key may be used again.' })),
+  matched_secret: Type.Optional(MatchedSecret),
 });
 export type VerifyResponse = Static<typeof VerifyResponse>;
 

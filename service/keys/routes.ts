@@ -113,7 +113,7 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           });
           return trx.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
         });
-        return reply.status(201).send({ api_key: await toApiKey(db, row), secret });
+        return reply.status(201).send({ api_key: await toApiKey(db, row), secret, delivery: { mode: 'response' as const }, replayed: false });
       },
     );
 

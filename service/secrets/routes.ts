@@ -14,12 +14,14 @@ import { LEAST_ROLE_TO_MANAGE } from '../../contract/roles';
 import { writeAudit } from '../audit/audit-log';
 import type { ServiceContext } from '../context';
 import type { SecretsTable, SecretVersionsTable } from '../db/tables';
-import { forUpdate, inTransaction, isUniqueViolation } from '../db/transaction';
-import { ApiError, invalidArgument, notFound, permissionDenied } from '../errors';
-import { hasScope, isAdmin, isPrincipal, requireRole } from '../http/auth';
+import { inTransaction, isUniqueViolation } from '../db/transaction';
+import { ApiError, notFound, permissionDenied } from '../errors';
+import { isAdmin, requireRole } from '../http/auth';
 import { decodePageToken, page } from '../http/pagination';
 import { IdParams, NoContent, errorResponses } from '../../contract/api/common';
 import { newId } from '../ids';
+import { canRead, canWrite, owns } from './access';
+import { openVersion, writeEntries } from './store';
 import { resolveNewKeyOwner } from '../keys/rules';
 import { accountsActedFor } from '../service-accounts/stewards';
 import {
@@ -37,18 +39,7 @@ import {
 
 const tags = ['secrets'];
 
-/** The caller owns the secret, or acts for the service account that does (`actedFor`, from accountsActedFor). */
-function owns(request: FastifyRequest, s: SecretsTable, actedFor: ReadonlySet<string>): boolean {
-  return isPrincipal(request, s.owner_type, s.owner_id) || (s.owner_type === 'service_account' && actedFor.has(s.owner_id));
-}
-function canRead(request: FastifyRequest, s: SecretsTable, actedFor: ReadonlySet<string>): boolean {
-  return isAdmin(request) || owns(request, s, actedFor) || hasScope(request, 'keyplane.secrets.read');
-}
-function canWrite(request: FastifyRequest, s: SecretsTable, actedFor: ReadonlySet<string>): boolean {
-  return request.auth.role !== 'viewer' && (isAdmin(request) || owns(request, s, actedFor) || hasScope(request, 'keyplane.secrets.write'));
-}
 const NONE: ReadonlySet<string> = new Set();
-const aad = (secretId: string, version: number) => `${secretId}#${version}`;
 
 export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
   const db = ctx.store.db;
@@ -67,8 +58,7 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
     created_at: v.created_at,
     destroyed_at: v.destroyed_at,
   });
-  const open = (v: SecretVersionsTable): Record<string, string> | null =>
-    v.entries_sealed === null ? null : (JSON.parse(ctx.box.open(v.entries_sealed, aad(v.secret_id, v.version))) as Record<string, string>);
+  const open = (v: SecretVersionsTable) => openVersion(ctx, v);
   const load = async (id: string) => {
     const row = await db.selectFrom('secrets').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('secret', id);
@@ -258,56 +248,15 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         const secret = await load(request.params.id);
         if (!canWrite(request, secret, await actedFor(request)))
           throw permissionDenied(`writing secret ${secret.id} needs the admin role, its ownership or the keyplane.secrets.write scope`);
-        // Writing and removing one entry in the same version is contradictory; refuse it rather than pick one.
-        (body.remove_entries ?? []).forEach((k, i) => {
-          if (body.entries && Object.hasOwn(body.entries, k))
-            throw invalidArgument(`remove_entries[${i}]`, `entry "${k}" is both written and removed; do one or the other`);
-        });
-        const row = await inTransaction(ctx, async (trx) => {
-          // The row lock serialises writers of one secret on PostgreSQL; SQLite runs transactions one at a time.
-          const locked = await forUpdate(ctx, trx.selectFrom('secrets').selectAll().where('id', '=', secret.id)).executeTakeFirst();
-          if (!locked) throw notFound('secret', secret.id);
-          if (body.expected_version !== undefined && body.expected_version !== locked.latest_version) {
-            throw new ApiError('version_mismatch', `expected version ${body.expected_version}, but the latest is ${locked.latest_version}`, 'expected_version');
-          }
-          let entries: Record<string, string> = {};
-          if (!body.replace && locked.latest_version > 0) {
-            const latest = await trx
-              .selectFrom('secret_versions')
-              .selectAll()
-              .where('secret_id', '=', secret.id)
-              .where('version', '=', locked.latest_version)
-              .executeTakeFirstOrThrow();
-            // A destroyed latest version carries nothing over: destroying is how a leaked value is purged.
-            entries = open(latest) ?? {};
-          }
-          entries = { ...entries, ...(body.entries ?? {}) };
-          for (const k of body.remove_entries ?? []) delete entries[k];
-          const version = locked.latest_version + 1;
-          const now = new Date().toISOString();
-          const keys = Object.keys(entries).sort();
-          const sorted = Object.fromEntries(keys.map((k) => [k, entries[k]!]));
-          const created: SecretVersionsTable = {
-            secret_id: secret.id,
-            version,
-            entries_sealed: ctx.box.seal(JSON.stringify(sorted), aad(secret.id, version)),
-            entry_keys: JSON.stringify(keys),
-            created_by: request.auth.actor.id,
-            created_at: now,
-            destroyed_at: null,
-          };
-          await trx.insertInto('secret_versions').values(created).execute();
-          await trx.updateTable('secrets').set({ latest_version: version, updated_at: now }).where('id', '=', secret.id).execute();
-          await writeAudit(trx, {
-            action: 'secret.version.create',
-            actor: request.auth.actor,
-            target: { type: 'secret', id: secret.id },
-            address: request.ip,
-            requestId: request.id,
-            details: { version, written: Object.keys(body.entries ?? {}), removed: body.remove_entries ?? [] },
-          });
-          return created;
-        });
+        const row = await inTransaction(ctx, (trx) =>
+          writeEntries(ctx, trx, request, {
+            secretId: secret.id,
+            entries: body.entries,
+            remove: body.remove_entries,
+            expectedVersion: body.expected_version,
+            replace: body.replace,
+          }),
+        );
         return reply.status(201).send(toVersion(row));
       },
     );

@@ -51,7 +51,7 @@ describeTerraform('keyplane ephemeral resources', () => {
     const c = service.client;
     const reporter = await c.createApiKey({ name: 'reporter', role: 'viewer' });
     const secret = await c.createSecret({ name: 'reporter-credentials' });
-    await c.writeSecretVersion(secret.id, { entries: { api_key: reporter.secret } });
+    await c.writeSecretVersion(secret.id, { entries: { api_key: reporter.secret! } });
 
     const ws = await workspace();
     ws.writeConfig(example('ephemeral-resources/keyplane_secret_version/ephemeral-resource.tf'));
@@ -64,7 +64,7 @@ describeTerraform('keyplane ephemeral resources', () => {
     const reads = (await c.listAuditEvents({ action: 'secret.read', target_id: secret.id })).items;
     expect(reads.length).toBeGreaterThanOrEqual(1);
 
-    expect(secretFragmentsIn(await everythingKept(ws), reporter.secret)).toEqual([]);
+    expect(secretFragmentsIn(await everythingKept(ws), reporter.secret!)).toEqual([]);
     expect((await ws.planIsEmpty()).empty).toBe(true);
     await ws.terraform(['destroy', '-auto-approve']);
   });

@@ -36,7 +36,7 @@ describeTerraform('keyplane provider configuration under Terraform', () => {
       const r = await ws.terraform(['plan'], { expectCode: [1], env: { TF_VAR_kp_key: made.secret, TF_LOG: 'trace', TF_LOG_PATH: log } });
       expect(r.output.match(/Keyplane API Key Rejected/g)).toHaveLength(1);
       expect(r.output).toMatch(/has not been revoked or\s+expired/);
-      expect(secretFragmentsIn(r.output + readFileSync(log, 'utf8'), made.secret)).toEqual([]);
+      expect(secretFragmentsIn(r.output + readFileSync(log, 'utf8'), made.secret!)).toEqual([]);
     } finally {
       ws.remove();
     }

@@ -49,7 +49,7 @@ test('keyplane_api_key: status and when and where the key was last used, never t
   expect((await p.readData('keyplane_api_key', { id })).state).toEqual(state);
 
   // Checked through verify, the key's last use holds the verifier's address and, apart, the client it reported.
-  await service.client.verify({ key: created.secret, client_ip: '192.0.2.15' });
+  await service.client.verify({ key: created.secret!, client_ip: '192.0.2.15' });
   await service.ctx.lastUsed.flush();
   expect((await p.readData('keyplane_api_key', { id })).state).toMatchObject({ last_used_ip: '127.0.0.1', last_used_claimed_ip: '192.0.2.15' });
 

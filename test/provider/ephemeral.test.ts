@@ -41,7 +41,7 @@ test('keyplane_secret_version: a stored key configures another provider instance
   const c = service.client;
   const reporter = await c.createApiKey({ name: 'reporter', role: 'viewer' });
   const secret = await c.createSecret({ name: 'reporter-credentials' });
-  await c.writeSecretVersion(secret.id, { entries: { api_key: reporter.secret } });
+  await c.writeSecretVersion(secret.id, { entries: { api_key: reporter.secret! } });
   const opened = await p.open('keyplane_secret_version', { secret_id: secret.id });
   const asReporter = await inProcessProvider(service, { apiKey: opened.result.entries.api_key });
   expect((await asReporter.readData('keyplane_scopes', {})).state.names).toContain('keyplane.keys.verify');

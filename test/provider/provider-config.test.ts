@@ -72,7 +72,7 @@ test('a rejected key is reported once, naming what to check, and never shown or 
   expect(failed.errors.map((e) => e.summary)).toEqual(['Keyplane API Key Rejected']);
   expect(failed.errors[0]!.attribute).toBe('api_key');
   expect(text(failed.errors)).toMatch(/has not been revoked or\s+expired/);
-  expect(secretFragmentsIn(text(failed.diagnostics) + p.logText(), made.secret)).toEqual([]);
+  expect(secretFragmentsIn(text(failed.diagnostics) + p.logText(), made.secret!)).toEqual([]);
 });
 
 test.each([

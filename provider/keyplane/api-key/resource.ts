@@ -5,7 +5,7 @@
  * error is returned, so no live key is left whose secret nobody has. Read reports a deleted key as gone (to be
  * created again) and a revoked or expired one as it is, which plan turns into a replacement that says why.
  */
-import { type ApiKey, type CreateApiKeyBody, KeyplaneApiError, type UpdateApiKeyBody } from '../../../client';
+import { type ApiKey, type CreateApiKeyBody, KeyplaneApiError, type UpdateApiKeyBody, plaintextSecret } from '../../../client';
 import {
   type CreateRequest,
   type CreateResponse,
@@ -199,10 +199,10 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
     const delivered: Partial<ApiKeyState> = { secret: null, encrypted_secret: null, key_fingerprint: null, secret_store_version_id: null };
     try {
       if (pgp?.ok) {
-        delivered.encrypted_secret = await encryptTo(pgp.key, created.secret);
+        delivered.encrypted_secret = await encryptTo(pgp.key, plaintextSecret(created));
         delivered.key_fingerprint = pgp.fingerprint;
       } else if (out) {
-        delivered.secret_store_version_id = await writeKey(this.client, out, created.secret);
+        delivered.secret_store_version_id = await writeKey(this.client, out, plaintextSecret(created));
       } else {
         delivered.secret = created.secret;
       }
