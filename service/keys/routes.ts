@@ -30,6 +30,7 @@ import {
 } from '../../contract/api/api-keys';
 import { toApiKey, toApiKeys } from './views';
 import { keepingAdminAccess } from './last-admin-key';
+import { deliver, prepareDelivery } from './delivery';
 
 const tags = ['api-keys'];
 
@@ -68,9 +69,10 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         const expiresAt = body.expires_at == null ? null : futureExpiry('expires_at', body.expires_at);
 
         const secret = generateKey();
+        const prepared = await prepareDelivery(ctx, request, body.delivery, secret);
         const now = new Date().toISOString();
         const id = newId('apiKey');
-        const row = await inTransaction(ctx, async (trx) => {
+        const made = await inTransaction(ctx, async (trx) => {
           await lockKeyReferences(ctx.store.dialect, trx, scopes, allowListIds);
           await trx
             .insertInto('api_keys')
@@ -109,11 +111,13 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
             target: { type: 'api_key', id },
             address: request.ip,
             requestId: request.id,
-            details: { name: body.name, role, owner_type: owner.type, owner_id: owner.id, scopes },
+            details: { name: body.name, role, owner_type: owner.type, owner_id: owner.id, scopes, delivery: prepared.mode },
           });
-          return trx.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+          // After the key row: a secret-store write that fails rolls the key back with it.
+          const delivered = await deliver(ctx, trx, request, prepared);
+          return { ...delivered, row: await trx.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirstOrThrow() };
         });
-        return reply.status(201).send({ api_key: await toApiKey(db, row), secret, delivery: { mode: 'response' as const }, replayed: false });
+        return reply.status(201).send({ api_key: await toApiKey(db, made.row), secret: made.secret, delivery: made.delivery, replayed: false });
       },
     );
 
