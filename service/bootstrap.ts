@@ -4,6 +4,7 @@
  * when every admin key is gone is recoverAdmin, which only holders of the store and master key can run.
  * @module
  */
+import { FIRST_SECRET_COLUMNS } from './keys/delivery';
 import { writeAudit } from './audit/audit-log';
 import { displayPrefix, generateKey } from '../contract/key-format';
 import type { ServiceContext } from './context';
@@ -73,6 +74,7 @@ function adminKeyRow(
     last_used_ip: null,
     last_used_claimed_ip: null,
     created_by_key: null,
+    ...FIRST_SECRET_COLUMNS,
   };
 }
 

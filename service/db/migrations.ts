@@ -205,6 +205,55 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('api_keys').dropColumn('rate_limit_max').execute();
     },
   },
+  '0006_key_delivery_and_rotation': {
+    // biome-ignore lint/suspicious/noExplicitAny: a migration sees the schema of its time, not today's
+    async up(db: Kysely<any>) {
+      // Where the service delivered the current secret (service/keys/delivery.ts): deleting the key removes
+      // that secret-store entry if it still holds this key's value.
+      await db.schema.alterTable('api_keys').addColumn('delivered_secret_id', 'text').execute();
+      await db.schema.alterTable('api_keys').addColumn('delivered_entry_key', 'text').execute();
+      await db.schema.alterTable('api_keys').addColumn('delivered_version', 'integer').execute();
+      // Rotation: the current secret's number, and the previous secret while its overlap lasts.
+      await db.schema
+        .alterTable('api_keys')
+        .addColumn('secret_version', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
+      await db.schema.alterTable('api_keys').addColumn('rotated_at', 'text').execute();
+      await db.schema.alterTable('api_keys').addColumn('previous_key_hash', 'text').execute();
+      await db.schema.alterTable('api_keys').addColumn('previous_display_prefix', 'text').execute();
+      await db.schema.alterTable('api_keys').addColumn('previous_secret_expires_at', 'text').execute();
+      await db.schema.createIndex('api_keys_previous_key_hash').on('api_keys').column('previous_key_hash').execute();
+      // Idempotency-Key records: one per principal and key, with the first answer (never a plaintext secret).
+      await db.schema
+        .createTable('idempotency_keys')
+        .addColumn('principal_id', 'text', (c) => c.notNull())
+        .addColumn('idempotency_key', 'text', (c) => c.notNull())
+        .addColumn('request_hash', 'text', (c) => c.notNull())
+        .addColumn('api_key_id', 'text', (c) => c.notNull())
+        .addColumn('status', 'integer', (c) => c.notNull())
+        .addColumn('response', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('idempotency_keys_pk', ['principal_id', 'idempotency_key'])
+        .execute();
+      await db.schema.createIndex('idempotency_keys_created_at').on('idempotency_keys').column('created_at').execute();
+    },
+    // biome-ignore lint/suspicious/noExplicitAny: a migration sees the schema of its time, not today's
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('idempotency_keys').execute();
+      await db.schema.dropIndex('api_keys_previous_key_hash').execute();
+      for (const c of [
+        'previous_secret_expires_at',
+        'previous_display_prefix',
+        'previous_key_hash',
+        'rotated_at',
+        'secret_version',
+        'delivered_version',
+        'delivered_entry_key',
+        'delivered_secret_id',
+      ])
+        await db.schema.alterTable('api_keys').dropColumn(c).execute();
+    },
+  },
 };
 
 class StaticProvider implements MigrationProvider {

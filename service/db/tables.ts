@@ -63,6 +63,17 @@ export interface ApiKeysTable {
   /** The key's own rate limit, both set or both null (service/keys/rate-limit.ts). */
   rate_limit_max: number | null;
   rate_limit_window_s: number | null;
+  /** Where the service delivered the current secret, when it went to the secret store (service/keys/delivery.ts). */
+  delivered_secret_id: string | null;
+  delivered_entry_key: string | null;
+  delivered_version: number | null;
+  /** 1 at creation; each rotation adds 1. */
+  secret_version: number;
+  rotated_at: string | null;
+  /** The previous secret's hash and prefix while it still works, until previous_secret_expires_at. */
+  previous_key_hash: string | null;
+  previous_display_prefix: string | null;
+  previous_secret_expires_at: string | null;
 }
 
 export interface ApiKeyAllowListsTable {
@@ -129,6 +140,18 @@ export interface MetaTable {
   value: string;
 }
 
+/** An `Idempotency-Key` and the first answer it got (without any plaintext secret). */
+export interface IdempotencyKeysTable {
+  principal_id: string;
+  idempotency_key: string;
+  /** SHA-256 of the route, target and body: a repeat must be the same request. */
+  request_hash: string;
+  api_key_id: string;
+  status: number;
+  response: string; // JSON of the answer, `secret` removed
+  created_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   service_accounts: ServiceAccountsTable;
@@ -140,5 +163,6 @@ export interface Database {
   secrets: SecretsTable;
   secret_versions: SecretVersionsTable;
   audit_events: AuditEventsTable;
+  idempotency_keys: IdempotencyKeysTable;
   keyplane_meta: MetaTable;
 }

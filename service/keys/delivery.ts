@@ -57,3 +57,15 @@ export async function deliver(
       return { delivery: { mode: 'pgp', pgp: { encrypted_secret: prepared.encrypted, key_fingerprint: prepared.fingerprint } } };
   }
 }
+
+/** The secret columns of a key as first inserted: first secret, no rotation, nothing delivered yet. */
+export const FIRST_SECRET_COLUMNS = {
+  delivered_secret_id: null,
+  delivered_entry_key: null,
+  delivered_version: null,
+  secret_version: 1,
+  rotated_at: null,
+  previous_key_hash: null,
+  previous_display_prefix: null,
+  previous_secret_expires_at: null,
+} as const;

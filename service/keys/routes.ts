@@ -30,7 +30,7 @@ import {
 } from '../../contract/api/api-keys';
 import { toApiKey, toApiKeys } from './views';
 import { keepingAdminAccess } from './last-admin-key';
-import { deliver, prepareDelivery } from './delivery';
+import { FIRST_SECRET_COLUMNS, deliver, prepareDelivery } from './delivery';
 
 const tags = ['api-keys'];
 
@@ -98,6 +98,7 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
               last_used_claimed_ip: null,
               created_by_key: request.auth.actor.keyId,
               ...rateLimitColumns(body.rate_limit ?? null),
+              ...FIRST_SECRET_COLUMNS,
             })
             .execute();
           if (allowListIds.length)
