@@ -163,6 +163,14 @@ export const ListApiKeysQuery = Type.Object(
     created_by: Type.Optional(IdFilter),
     status: Type.Optional(KeyStatus),
     name_prefix: Type.Optional(NameFilter),
+    idempotency_key: Type.Optional(
+      Type.String({
+        minLength: LIMITS.idempotencyKey.min,
+        maxLength: LIMITS.idempotencyKey.max,
+        pattern: LIMITS.idempotencyKey.pattern,
+        description: 'The key the calling principal created with this Idempotency-Key (within its window), if any.',
+      }),
+    ),
     label: Type.Optional(
       Type.Array(Type.String({ pattern: '^[^=]+=.*$', maxLength: LIMITS.labelFilters.textMax }), {
         maxItems: LIMITS.labelFilters.max,
