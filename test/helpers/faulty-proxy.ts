@@ -5,8 +5,12 @@
  */
 import { createServer, request } from 'node:http';
 
-/** A canned answer for requests a `faultyProxy` intercepts, or 'reset': the connection dropped unanswered. */
-export type Fault = { status: number; code: string; message: string } | 'reset';
+/**
+ * A canned answer for requests a `faultyProxy` intercepts; 'reset': the connection dropped unanswered, before
+ * the service saw the request; 'lose-answer': the request reaches the service, which acts, and the connection
+ * drops before its answer comes back.
+ */
+export type Fault = { status: number; code: string; message: string } | 'reset' | 'lose-answer';
 
 export interface FaultyProxy {
   endpoint: string;
@@ -35,6 +39,15 @@ export async function faultyProxy(service: { endpoint: string }): Promise<Faulty
       hit.left -= 1;
       if (hit.fault === 'reset') {
         req.socket.destroy();
+        return;
+      }
+      if (hit.fault === 'lose-answer') {
+        const fwd = request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
+          up.resume();
+          up.on('end', () => req.socket.destroy());
+        });
+        fwd.on('error', () => req.socket.destroy());
+        req.pipe(fwd);
         return;
       }
       req.resume();

@@ -1,10 +1,11 @@
 /**
  * keyplane_api_key's secret outputs, in process (test/helpers/in-process) against a real service over HTTP:
- * pgp_key (encrypted_secret decrypts, with the test's private key, to a key that authenticates; bad,
- * corrupt, signing-only, expired and private keys fail at plan naming pgp_key, with no key created) and
- * output_to_secret_store (the version holds a key that authenticates; moving the block keeps the key,
- * removing it replaces the key, destroy destroys the version; an unwritable secret fails at plan; a store
- * failure during apply leaves no live key). The secret is never in a diagnostic or a provider log line.
+ * pgp_key (the service encrypts; encrypted_secret decrypts, with the test's private key, to a key that
+ * authenticates; bad, corrupt, signing-only, expired and private keys fail at plan naming pgp_key, with no
+ * key created) and output_to_secret_store (the service writes the entry with the key; moving or removing the
+ * block replaces the key; destroy removes only the key's entry; an unwritable secret fails at plan; a create
+ * whose answer is lost leaves no key the state does not know). The provider never sees the plaintext in
+ * those modes: it is never in a diagnostic or a provider log line.
  * That it stays out of the state file, `show -json` and TF_LOG=trace is shown under Terraform, in
  * test/e2e/keyplane.api-key.secrets.test.ts.
  */
@@ -99,7 +100,7 @@ test('output_to_secret_store: an entry_key the store would refuse fails at valid
   expect(failed.errors[0]!.detail).toBe('"api key!" is not valid: it must be 1 to 128 letters, digits, _ . or -.');
 });
 
-test('output_to_secret_store: the version holds a key that authenticates, moving it keeps the key, removing the block replaces it, destroy destroys the version', async () => {
+test('output_to_secret_store: the service writes the entry with the key; moving or removing the block replaces the key; destroy removes only its entry', async () => {
   const a = await service.client.createSecret({ name: 'store-a' });
   const b = await service.client.createSecret({ name: 'store-b' });
   const k = p.resource('keyplane_api_key', 'k');
@@ -111,29 +112,49 @@ test('output_to_secret_store: the version holds a key that authenticates, moving
   const v = created.state;
   expect(v.secret).toBeNull();
   expect(v.secret_store_version_id).toBe(`${a.id}/1`);
+  expect(v.secret_version).toBe(1);
   const stored = (await service.client.readSecretVersion(a.id, 1)).entries!.api_key!;
   expect(await authenticates(stored)).toBe(v.id);
+  // The provider asked for delivery and never held the key: not in state, diagnostics or its log.
   expect(secretFragmentsIn(JSON.stringify(v) + text(created.diagnostics) + p.logText(), stored)).toEqual([]);
   expect((await k.plan(cfg(a.id))).action).toBe('no-op');
 
-  // Moving: a new version at the new place, the old one destroyed, the same key.
+  // Moving: the provider cannot move a secret it never sees, so a new key is written to the new place and the
+  // old key deleted; its entry goes with it.
   const move = await k.plan(cfg(b.id, 'token'));
-  expect(move.action).toBe('update');
+  expect(move.action).toBe('replace');
+  expect(move.replacePaths).toEqual([['output_to_secret_store']]);
   const moved = (await k.apply(move)).state;
-  expect(moved.id).toBe(v.id);
+  expect(moved.id).not.toBe(v.id);
   expect(moved.secret_store_version_id).toBe(`${b.id}/1`);
-  expect((await service.client.readSecretVersion(b.id, 1)).entries).toEqual({ token: stored });
-  expect((await service.client.readSecretVersion(a.id, 1)).entries).toBeNull();
-  expect(secretFragmentsIn(JSON.stringify(moved) + p.logText(), stored)).toEqual([]);
+  const token = (await service.client.readSecretVersion(b.id, 'latest')).entries!.token!;
+  expect(await authenticates(token)).toBe(moved.id);
+  await expect(service.client.getApiKey(v.id)).rejects.toMatchObject({ status: 404 });
+  expect((await service.client.readSecretVersion(a.id, 'latest')).entries ?? {}).not.toHaveProperty('api_key');
+  expect(secretFragmentsIn(JSON.stringify(moved) + p.logText(), token)).toEqual([]);
   expect((await k.plan(cfg(b.id, 'token'))).action).toBe('no-op');
 
   // Removing the block never copies the secret into state: a new key.
   expect((await k.plan({ name: 'stored' })).action).toBe('replace');
 
-  // Destroy deletes the key and destroys the version it wrote.
+  // Destroy deletes the key, and the service removes its entry (a new version without it); a hand-written
+  // entry of the same secret stays.
+  await service.client.writeSecretVersion(b.id, { entries: { other: 'kept' } });
   await k.destroy();
-  await expect(service.client.getApiKey(v.id)).rejects.toMatchObject({ status: 404 });
-  expect((await service.client.readSecretVersion(b.id, 1)).entries).toBeNull();
+  await expect(service.client.getApiKey(moved.id)).rejects.toMatchObject({ status: 404 });
+  expect((await service.client.readSecretVersion(b.id, 'latest')).entries).toEqual({ other: 'kept' });
+});
+
+test("keys sharing a secret: destroying one leaves every other key's entry in latest", async () => {
+  const shared = await service.client.createSecret({ name: 'shared' });
+  const keys = ['a', 'b', 'c'].map((n) => ({ n, r: p.resource('keyplane_api_key', n) }));
+  const ids: Record<string, string> = {};
+  for (const { n, r } of keys) ids[n] = (await r.apply({ name: `shared-${n}`, output_to_secret_store: { secret_id: shared.id, entry_key: n } })).state.id;
+  await keys[0]!.r.destroy();
+  const latest = (await service.client.readSecretVersion(shared.id, 'latest')).entries!;
+  expect(Object.keys(latest).sort()).toEqual(['b', 'c']);
+  for (const n of ['b', 'c']) expect(await authenticates(latest[n]!)).toBe(ids[n]);
+  for (const { r } of keys.slice(1)) await r.destroy();
 });
 
 test('a secret the provider key may not write fails at plan, naming secret_id, and no key is created', async () => {
@@ -149,20 +170,64 @@ test('a secret the provider key may not write fails at plan, naming secret_id, a
   expect((await service.client.listApiKeys({ created_by: user.id })).items.map((k) => k.name)).toEqual([]);
 });
 
-test('a secret-store failure during apply deletes the new key: no live key, nothing in state', async () => {
-  const failing = await service.client.createSecret({ name: 'failing-store' });
-  // The real service behind a proxy whose secret store fails writes to this secret, as an overloaded or
-  // broken store would.
+test('a create whose answer is lost is retried with its Idempotency-Key: one key, delivered once', async () => {
+  const secret = await service.client.createSecret({ name: 'lost-answer' });
   const proxy = await faultyProxy(service);
-  proxy.fail('POST', `/v1/secrets/${failing.id}/versions`, { status: 503, code: 'unavailable', message: 'the secret store is unavailable' });
+  // The request reaches the service, which commits; the answer is dropped on its way back, once.
+  proxy.fail('POST', '/v1/api-keys', 'lose-answer', 1);
   try {
     const via = await inProcessProvider(service, { endpoint: proxy.endpoint });
     const k = via.resource('keyplane_api_key', 'k');
-    const failed = await k.apply({ name: 'orphan-check', output_to_secret_store: { secret_id: failing.id } }, { expectError: true });
-    expect(text(failed.errors)).toMatch(/Cannot Deliver The API Key Secret/);
-    expect(text(failed.errors)).toMatch(/The new key\s+was\s+deleted/);
-    expect((await service.client.listApiKeys({ name_prefix: 'orphan-check' })).items).toEqual([]);
+    const v = (await k.apply({ name: 'lost-answer', output_to_secret_store: { secret_id: secret.id } })).state;
+    expect(proxy.hits('POST', '/v1/api-keys')).toBe(2);
+    expect((await service.client.listApiKeys({ name_prefix: 'lost-answer' })).items.map((x) => x.id)).toEqual([v.id]);
+    expect(await authenticates((await service.client.readSecretVersion(secret.id, 'latest')).entries!.api_key!)).toBe(v.id);
+  } finally {
+    await proxy.close();
+  }
+});
+
+test('a create that ends without an answer leaves a tainted instance; the next plan finds the key it made and the replacement deletes it', async () => {
+  const secret = await service.client.createSecret({ name: 'no-answer' });
+  const proxy = await faultyProxy(service);
+  proxy.fail('POST', '/v1/api-keys', 'lose-answer');
+  try {
+    const via = await inProcessProvider(service, { endpoint: proxy.endpoint, config: { max_retries: 1 } });
+    const k = via.resource('keyplane_api_key', 'k');
+    const config = { name: 'no-answer', output_to_secret_store: { secret_id: secret.id } };
+    const failed = await k.apply(config, { expectError: true });
+    expect(text(failed.errors)).toMatch(/Cannot Create API Key/);
+    expect(text(failed.errors)).toMatch(/tainted/);
+    expect(text(failed.errors)).not.toMatch(/bug in the provider/);
+    // Partial state: the instance exists without an id (Terraform keeps it tainted).
+    expect(k.state).toMatchObject({ id: null, name: 'no-answer' });
+    const made = (await service.client.listApiKeys({ name_prefix: 'no-answer' })).items;
+    expect(made).toHaveLength(1);
+
+    proxy.fail('POST', '/v1/api-keys', null);
+    // Terraform plans a tainted instance as a replacement; the refresh finds the key the lost create made.
+    const plan = await k.plan(config, { replace: true });
+    expect(plan.before).toMatchObject({ id: made[0]!.id });
+    expect(plan.warnings.map((w) => w.summary)).toContain('API Key Found After A Lost Answer');
+    const v = (await k.apply(plan)).state;
+    expect((await service.client.listApiKeys({ name_prefix: 'no-answer', status: 'active' })).items.map((x) => x.id)).toEqual([v.id]);
+    expect(await authenticates((await service.client.readSecretVersion(secret.id, 'latest')).entries!.api_key!)).toBe(v.id);
+    await k.destroy();
+  } finally {
+    await proxy.close();
+  }
+});
+
+test('a create refused before it reached the service leaves nothing: no instance, no key', async () => {
+  const proxy = await faultyProxy(service);
+  proxy.fail('POST', '/v1/api-keys', { status: 400, code: 'invalid_argument', message: 'refused by the test' });
+  try {
+    const via = await inProcessProvider(service, { endpoint: proxy.endpoint });
+    const k = via.resource('keyplane_api_key', 'k');
+    const failed = await k.apply({ name: 'refused' }, { expectError: true });
+    expect(text(failed.errors)).toMatch(/refused by the test/);
     expect(k.state).toBeNull();
+    expect((await service.client.listApiKeys({ name_prefix: 'refused' })).items).toEqual([]);
   } finally {
     await proxy.close();
   }

@@ -2,7 +2,7 @@
  * @module keyplane/api-key/pgp
  * pgp_key: one OpenPGP public key, ASCII-armored or base64 of the binary key. It is parsed and checked at
  * plan, when new or changed (an encryption-capable subkey or primary key, valid now), so a bad key fails
- * before any Keyplane key exists. openpgp is loaded only here, only when a pgp_key is configured: it is a large module
+ * before any Keyplane key exists; the service encrypts the secret to it. openpgp is loaded only here, only when a pgp_key is configured: it is a large module
  * and most runs never need it.
  */
 import type { Key, PublicKey } from 'openpgp';
@@ -79,7 +79,7 @@ export async function parsePgpKey(text: string, now = new Date()): Promise<Parse
   return { ok: true, key: key as PublicKey, fingerprint: key.getFingerprint().toUpperCase() };
 }
 
-/** The secret as an ASCII-armored OpenPGP message to `key`. */
+/** The secret as an ASCII-armored OpenPGP message to `key` (what the service's PGP delivery returns; tests use it). */
 export async function encryptTo(key: PublicKey, secret: string): Promise<string> {
   const pgp = openpgp();
   return (await pgp.encrypt({ message: await pgp.createMessage({ text: secret }), encryptionKeys: key, format: 'armored' })) as string;

@@ -2,7 +2,8 @@ import { sameInstant, storedTime } from '../../../contract/time';
 import { Diagnostics } from '../../sdk';
 import { checkExpiryInFuture, checkPgpOrStore } from './plan-checks';
 import { parsePgpKey } from './pgp';
-import { parseVersionId, versionId } from './secret-output';
+import { rotationDue } from './rotation';
+import { deliveryOf, outputsOf } from './secret-output';
 
 describe('expires_at is compared as an instant', () => {
   test.each([
@@ -40,9 +41,64 @@ test('the service stores sub-millisecond expiries the way sameInstant reads them
   expect(sameInstant('2099-01-02T15:04:05.001Z', storedTime('2099-01-02T15:04:05.002Z')!)).toBe(false);
 });
 
-test('a secret version id round-trips', () => {
-  expect(parseVersionId(versionId('sec_abc', 7))).toEqual({ secretId: 'sec_abc', version: 7 });
-  expect(parseVersionId('nonsense')).toBeUndefined();
+test("the configuration becomes the service's delivery, and its answer the secret outputs (SECRET_ID/VERSION for the store)", () => {
+  expect(deliveryOf({ pgp_key: 'PGP', output_to_secret_store: null })).toEqual({ pgp_public_key: 'PGP' });
+  expect(deliveryOf({ pgp_key: null, output_to_secret_store: { secret_id: 'sec_a', entry_key: null } })).toEqual({
+    secret_store: { secret_id: 'sec_a', entry_key: 'api_key' },
+  });
+  expect(deliveryOf({ pgp_key: null, output_to_secret_store: null })).toBeUndefined();
+  const key = { id: 'key_1' } as never;
+  const none = { secret: null, encrypted_secret: null, key_fingerprint: null, secret_store_version_id: null };
+  expect(
+    outputsOf({ api_key: key, replayed: false, delivery: { mode: 'secret_store', secret_store: { secret_id: 'sec_a', entry_key: 'x', version: 7 } } }),
+  ).toEqual({
+    ...none,
+    secret_store_version_id: 'sec_a/7',
+  });
+  expect(outputsOf({ api_key: key, replayed: false, delivery: { mode: 'pgp', pgp: { encrypted_secret: 'MSG', key_fingerprint: 'FP' } } })).toEqual({
+    ...none,
+    encrypted_secret: 'MSG',
+    key_fingerprint: 'FP',
+  });
+  expect(outputsOf({ api_key: key, replayed: false, secret: 'kp_x', delivery: { mode: 'response' } })).toEqual({ ...none, secret: 'kp_x' });
+  // A replay does not repeat the secret: nothing to deliver, so create rotates for a fresh one.
+  expect(outputsOf({ api_key: key, replayed: true, delivery: { mode: 'response' } })).toBeUndefined();
+});
+
+describe('rotationDue', () => {
+  const created = '2026-01-01T00:00:00.000Z';
+  const now = Date.parse('2026-01-31T00:00:00.000Z');
+  const state = (over: object = {}) => ({
+    rotation: { triggers: { v: '1' }, overlap: '24h', rotate_after: null },
+    created_at: created,
+    rotated_at: null,
+    secret_version: 1,
+    ...over,
+  });
+  test('nothing changed: no rotation', () => {
+    expect(rotationDue({ triggers: { v: '1' }, rotate_after: null }, state(), 1, now)).toBeUndefined();
+    expect(rotationDue(null, state({ rotation: null }), 1, now)).toBeUndefined();
+  });
+  test('a trigger changed, appeared or went away: rotation', () => {
+    expect(rotationDue({ triggers: { v: '2' }, rotate_after: null }, state(), 1, now)).toEqual({ why: 'triggers' });
+    expect(rotationDue({ triggers: { v: '1', w: '1' }, rotate_after: null }, state(), 1, now)).toEqual({ why: 'triggers' });
+    expect(rotationDue(null, state(), 1, now)).toEqual({ why: 'triggers' });
+  });
+  test('rotate_after counts from rotated_at, or created_at before the first rotation', () => {
+    expect(rotationDue({ triggers: { v: '1' }, rotate_after: '720h' }, state(), 1, now)).toEqual({ why: 'age', since: created, after: '720h' });
+    expect(rotationDue({ triggers: { v: '1' }, rotate_after: '721h' }, state(), 1, now)).toBeUndefined();
+    expect(
+      rotationDue({ triggers: { v: '1' }, rotate_after: '720h' }, state({ rotated_at: '2026-01-30T00:00:00.000Z', secret_version: 2 }), 2, now),
+    ).toBeUndefined();
+  });
+  test('a secret_version Terraform did not deliver: rotation, saying so; unknown delivered version: not judged', () => {
+    expect(rotationDue({ triggers: { v: '1' }, rotate_after: null }, state({ secret_version: 3 }), 2, now)).toEqual({
+      why: 'outside',
+      delivered: 2,
+      current: 3,
+    });
+    expect(rotationDue({ triggers: { v: '1' }, rotate_after: null }, state({ secret_version: 3 }), undefined, now)).toBeUndefined();
+  });
 });
 
 test('a pgp_key that is not base64 nor armored is refused without throwing', async () => {

@@ -1,11 +1,15 @@
 /**
  * @module keyplane/api-key/resource
- * `keyplane_api_key`. Create checks what it can, makes the key, then delivers its secret to exactly one place
- * (state, encrypted_secret, or a secret-store version); when delivery fails the new key is deleted before the
- * error is returned, so no live key is left whose secret nobody has. Read reports a deleted key as gone (to be
- * created again) and a revoked or expired one as it is, which plan turns into a replacement that says why.
+ * `keyplane_api_key`. Create asks the service to make the key and deliver its secret to exactly one place
+ * (the answer, a PGP public key, or a secret-store entry written in the key's own transaction), so in the two
+ * delivered modes the provider never holds the plaintext and nothing needs undoing when delivery fails. Each
+ * create carries an Idempotency-Key kept in private state: the client retries a lost answer with it, and a
+ * create that still ends without an answer leaves a tainted instance (id null) whose next read finds the key
+ * that request made. Read reports a deleted key as gone (to be created again) and a revoked or expired one as
+ * it is, which plan turns into a replacement that says why. Rotation (rotation.ts) is an in-place update.
  */
-import { type ApiKey, type CreateApiKeyBody, KeyplaneApiError, type UpdateApiKeyBody, plaintextSecret } from '../../../client';
+import { randomUUID } from 'node:crypto';
+import { type ApiKey, type CreateApiKeyBody, type CreatedApiKey, KeyplaneApiError, KeyplaneConnectionError, type UpdateApiKeyBody } from '../../../client';
 import {
   type CreateRequest,
   type CreateResponse,
@@ -15,6 +19,7 @@ import {
   type ImportStateResponse,
   type ModifyPlanRequest,
   type ModifyPlanResponse,
+  type Path,
   type ReadRequest,
   type ReadResponse,
   type Resource,
@@ -39,9 +44,19 @@ import {
 } from './plan-checks';
 // Expiry compared as the service stores it (milliseconds), so another spelling of the same time plans no change.
 import { sameInstant } from '../../../contract/time';
-import { encryptTo, parsePgpKey } from './pgp';
-import { type ApiKeySchema, type ApiKeyState, DEFAULT_ENTRY_KEY, DEFAULT_RATE_LIMIT_WINDOW_SECONDS, apiKeySchema, secretUndelivered } from './schema';
-import { type SecretOutput, destroyVersion, readKey, writeKey } from './secret-output';
+import { parseDurationSeconds } from '../../../contract/duration';
+import { parsePgpKey } from './pgp';
+import {
+  type ApiKeySchema,
+  type ApiKeyState,
+  DEFAULT_ENTRY_KEY,
+  DEFAULT_RATE_LIMIT_WINDOW_SECONDS,
+  DEFAULT_ROTATION_OVERLAP,
+  apiKeySchema,
+  secretUndelivered,
+} from './schema';
+import { type SecretOutputs, deliveryOf, outputsOf } from './secret-output';
+import { PRIVATE, type RotationReason, rotationDue, rotationFactsOf } from './rotation';
 
 type S = ApiKeySchema;
 
@@ -79,12 +94,7 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
     const block = config.output_to_secret_store;
     if (state === null && !isUnknown(pgp) && !isUnknown(block)) {
       const toState = pgp === null && block === null;
-      plan.set({
-        secret: toState ? Unknown : null,
-        encrypted_secret: pgp === null ? null : Unknown,
-        key_fingerprint: pgp === null ? null : Unknown,
-        secret_store_version_id: block === null ? null : Unknown,
-      });
+      plan.set(unknownOutputs(pgp, block));
       if (toState) {
         resp.diagnostics.addAttributeWarning(
           [{ attr: 'secret' }],
@@ -104,6 +114,10 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
         encrypted_secret: state.encrypted_secret,
         key_fingerprint: state.key_fingerprint,
         secret_store_version_id: state.secret_store_version_id,
+        // Null before a first rotation, so useStateForUnknown would leave them unknown; a rotation unsets them below.
+        secret_version: state.secret_version,
+        rotated_at: state.rotated_at,
+        previous_secret_expires_at: state.previous_secret_expires_at,
       });
       const undelivered = secretUndelivered(req.rawState);
       if (
@@ -117,21 +131,10 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
           `Key ${state.id} was imported, so its secret cannot be encrypted to pgp_key or written to the secret store: those settings apply to the keys that replace it. To rotate it now, run terraform apply -replace on this resource.`,
         );
       }
-      // The block appearing or going away moves the secret between state and the store: a new key. Removing
-      // it never copies the secret back into state.
-      if (!undelivered && !isUnknown(block) && (block === null) !== (state.output_to_secret_store === null))
+      // The provider never sees a delivered secret, so it cannot move it: the block appearing, going away or
+      // pointing elsewhere makes a new key, delivered to the new place (deleting the old key removes its entry).
+      if (!undelivered && !isUnknown(block) && movesSecret(planned.output_to_secret_store, state.output_to_secret_store))
         resp.requiresReplace.push([{ attr: 'output_to_secret_store' }]);
-      else if (block !== null && !isUnknown(block) && state.output_to_secret_store !== null) {
-        const p = planned.output_to_secret_store;
-        const moved =
-          isUnknown(p) ||
-          p === null ||
-          isUnknown(p.secret_id) ||
-          isUnknown(p.entry_key) ||
-          p.secret_id !== state.output_to_secret_store.secret_id ||
-          p.entry_key !== state.output_to_secret_store.entry_key;
-        if (moved) plan.set({ secret_store_version_id: Unknown });
-      }
       // Revoked or expired outside Terraform: the key no longer works, so a new one replaces it.
       if (state.status !== null && state.status !== 'active') {
         plan.set({ status: 'active' });
@@ -141,6 +144,15 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
           state.status === 'revoked' ? 'Key Revoked Outside Terraform' : 'Key Expired Outside Terraform',
           `API key ${state.id} is ${state.status} in the Keyplane service, so it no longer authenticates; Terraform will replace it with a new key.${state.status === 'expired' ? ' Set expires_at to a future time for the new key.' : ''}`,
         );
+      } else if (state.id !== null && !isUnknown(config.rotation) && !isUnknown(pgp) && !isUnknown(block)) {
+        const r = config.rotation;
+        const known = r === null || (!isUnknown(r.triggers) && !isUnknown(r.rotate_after));
+        const due = known ? rotationDue(r as Parameters<typeof rotationDue>[0], state, req.private.get<number>(PRIVATE.deliveredVersion)) : undefined;
+        if (due) {
+          plan.set({ ...unknownOutputs(pgp, block), secret_version: Unknown, rotated_at: Unknown, previous_secret_expires_at: Unknown });
+          if (due.why === 'outside')
+            resp.diagnostics.addAttributeWarning([{ attr: 'secret_version' }], 'Key Rotated Outside Terraform', outsideText(state.id, due));
+        }
       }
     }
 
@@ -165,11 +177,10 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
   async create(req: CreateRequest<S>, resp: CreateResponse<S>): Promise<void> {
     const c = req.config;
     const diags = resp.diagnostics;
-    // Everything checkable again, before the key exists: apply may run long after plan.
+    // Checked again before the key exists (apply may run long after plan), so the error names pgp_key.
     const pgp = c.pgp_key === null ? undefined : await parsePgpKey(c.pgp_key);
     if (pgp && !pgp.ok) return diags.addAttributeError([{ attr: 'pgp_key' }], pgp.summary, pgp.detail);
-    // The secret's writability was checked at plan; a write that fails now deletes the new key (below).
-    const out = outputOf(c);
+    const delivery = deliveryOf(c);
     const body: CreateApiKeyBody = {
       name: c.name,
       description: c.description ?? '',
@@ -180,51 +191,63 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
       ...(c.role === null ? {} : { role: c.role as CreateApiKeyBody['role'] }),
       ...(c.expires_at === null ? {} : { expires_at: c.expires_at }),
       ...(c.rate_limit ? { rate_limit: rateLimitOf(c.rate_limit) } : {}),
+      ...(delivery ? { delivery } : {}),
     };
-    let created;
+    const idempotencyKey = randomUUID();
+    resp.private.set(PRIVATE.idempotencyKey, idempotencyKey);
+    let created: CreatedApiKey;
     try {
-      created = await this.client.createApiKey(body);
+      created = await this.client.createApiKey(body, { idempotencyKey });
     } catch (err) {
-      // A lost answer (timeout, reset, 5xx after the commit) may hide a created key: the client does not resend
-      // a create, so say where to look instead of claiming nothing happened.
-      const ambiguous = !(err instanceof KeyplaneApiError) || err.status >= 500;
+      if (mayHaveActed(err)) {
+        // A written state makes Terraform keep the instance, tainted, with this private state: the next
+        // refresh looks up the key this request made (read), and the planned replacement deletes it.
+        resp.state.set({ id: null, ...NO_OUTPUTS, secret_version: null, rotated_at: null, previous_secret_expires_at: null });
+      }
       return addClientError(diags, 'Cannot Create API Key', `creating API key ${JSON.stringify(c.name)}`, err, {
         attributes: ATTRIBUTES,
-        hint: ambiguous
-          ? `The service may have created the key before the answer was lost: look for it with \`keyplane api-key list\` (name ${JSON.stringify(c.name)}) and delete it if it is there, then apply again.`
+        at: deliveryPath(err),
+        hint: mayHaveActed(err)
+          ? "The service may have created the key before the answer was lost. Terraform keeps this instance as tainted: the next plan looks the key up by the request's Idempotency-Key and replaces it (deleting it) if it exists, or creates it if not, so no key is left that the state does not know."
           : undefined,
       });
     }
-    const key = created.api_key;
-    const delivered: Partial<ApiKeyState> = { secret: null, encrypted_secret: null, key_fingerprint: null, secret_store_version_id: null };
-    try {
-      if (pgp?.ok) {
-        delivered.encrypted_secret = await encryptTo(pgp.key, plaintextSecret(created));
-        delivered.key_fingerprint = pgp.fingerprint;
-      } else if (out) {
-        delivered.secret_store_version_id = await writeKey(this.client, out, plaintextSecret(created));
-      } else {
-        delivered.secret = created.secret;
+    let outputs = outputsOf(created);
+    if (!outputs) {
+      // A replayed answer to a retried create (the first answer was lost) does not repeat the secret, and
+      // nobody saw it: a rotation with no overlap gives the key a secret Terraform delivers.
+      try {
+        created = await this.client.rotateApiKey(
+          created.api_key.id,
+          { overlap_seconds: 0, ...(delivery ? { delivery } : {}) },
+          { idempotencyKey: randomUUID() },
+        );
+        outputs = outputsOf(created);
+      } catch (err) {
+        resp.state.set({ ...stateOf(created.api_key, c.expires_at), ...rotationFactsOf(created.api_key), ...NO_OUTPUTS });
+        return addClientError(
+          diags,
+          'Cannot Deliver The API Key Secret',
+          `rotating API key ${created.api_key.id}, whose first secret was lost with the answer`,
+          err,
+          {
+            hint: 'Terraform keeps the key as tainted and replaces it at the next apply.',
+          },
+        );
       }
-    } catch (err) {
-      const step = pgp?.ok ? 'Encrypting it to pgp_key' : `Writing it to secret ${out?.secret_id}`;
-      const cleanup = await this.discard(key.id);
+    }
+    resp.state.set({ ...stateOf(created.api_key, c.expires_at), ...rotationFactsOf(created.api_key), ...(outputs ?? NO_OUTPUTS) });
+    if (outputs) resp.private.set(PRIVATE.deliveredVersion, rotationFactsOf(created.api_key).secret_version);
+    else
       diags.addError(
         'Cannot Deliver The API Key Secret',
-        `Keyplane created key ${key.id}, but ${step.charAt(0).toLowerCase()}${step.slice(1)} failed: ${messageOf(err)}. ${cleanup} Fix the cause and apply again.`,
+        `The service answered the create of key ${created.api_key.id} without its secret. Terraform keeps the key as tainted and replaces it at the next apply.`,
       );
-      return;
-    }
-    resp.state.set({ ...stateOf(key, c.expires_at), ...delivered, output_to_secret_store: out ?? null });
   }
 
   async read(req: ReadRequest<S>, resp: ReadResponse<S>): Promise<void> {
     const id = req.state.id;
-    if (id === null)
-      return resp.diagnostics.addError(
-        'API Key Without Id',
-        'The state of this keyplane_api_key holds no id. Remove it from state (terraform state rm) and import the key by id.',
-      );
+    if (id === null) return this.readLostCreate(req, resp);
     let key: ApiKey;
     try {
       key = await this.client.getApiKey(id);
@@ -233,7 +256,38 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
       if (isNotFound(err)) return resp.removeResource();
       return addClientError(resp.diagnostics, 'Cannot Read API Key', `reading API key ${id}`, err);
     }
-    resp.state.set(stateOf(key, req.state.expires_at));
+    resp.state.set({ ...stateOf(key, req.state.expires_at), ...rotationFactsOf(key) });
+  }
+
+  /**
+   * The instance of a create whose answer was lost (tainted, id null): the key that request made, found by
+   * its Idempotency-Key, is filled in, so the planned replacement deletes it; with none, the instance is gone.
+   */
+  private async readLostCreate(req: ReadRequest<S>, resp: ReadResponse<S>): Promise<void> {
+    const idempotencyKey = req.private.get<string>(PRIVATE.idempotencyKey);
+    if (typeof idempotencyKey !== 'string')
+      return resp.diagnostics.addError(
+        'API Key Without Id',
+        'The state of this keyplane_api_key holds no id. Remove it from state (terraform state rm) and import the key by id.',
+      );
+    let found: ApiKey[];
+    try {
+      found = (await this.client.listApiKeys({ idempotency_key: idempotencyKey })).items;
+    } catch (err) {
+      return addClientError(resp.diagnostics, 'Cannot Read API Key', 'looking up the key made by a create whose answer was lost', err);
+    }
+    if (found.length === 0) return resp.removeResource();
+    if (found.length > 1)
+      return resp.diagnostics.addError(
+        'Cannot Read API Key',
+        `Looking up the key made by a create whose answer was lost, the service answered ${found.length} keys for one Idempotency-Key; it should answer at most one. Upgrade the service, or delete the key named ${JSON.stringify(req.state.name)} by hand and remove this instance from state.`,
+      );
+    const key = found[0]!;
+    resp.state.set({ ...stateOf(key, req.state.expires_at), ...rotationFactsOf(key) });
+    resp.diagnostics.addWarning(
+      'API Key Found After A Lost Answer',
+      `A create whose answer was lost made key ${key.id}. Terraform has it as tainted and will replace it: the replacement deletes it (and any secret-store entry it wrote) and creates the key again.`,
+    );
   }
 
   async update(req: UpdateRequest<S>, resp: UpdateResponse<S>): Promise<void> {
@@ -257,56 +311,45 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
       }
     }
     const expiresAt = sameInstant(c.expires_at, s.expires_at) ? s.expires_at : c.expires_at;
-    if (key) resp.state.set(stateOf(key, expiresAt));
+    if (key) resp.state.set({ ...stateOf(key, expiresAt), ...rotationFactsOf(key) });
     else resp.state.set({ expires_at: expiresAt });
+    // The plan leaves secret_version unknown exactly when it rotates (modifyPlan).
+    if (isUnknown(req.plan.secret_version)) await this.rotate(id, c, resp);
+  }
 
-    const out = outputOf(c);
-    const prior = s.output_to_secret_store;
-    if (out && prior && (out.secret_id !== prior.secret_id || out.entry_key !== prior.entry_key) && s.secret_store_version_id) {
-      let written: string | undefined;
-      try {
-        const secret = await readKey(this.client, s.secret_store_version_id, prior.entry_key ?? DEFAULT_ENTRY_KEY);
-        if (secret === undefined)
-          throw new Error(`version ${s.secret_store_version_id} no longer holds entry ${prior.entry_key}; replace the key instead (terraform apply -replace)`);
-        written = await writeKey(this.client, out, secret);
-        await destroyVersion(this.client, s.secret_store_version_id);
-        resp.state.set({ secret_store_version_id: written, output_to_secret_store: out });
-      } catch (err) {
-        // The error keeps the prior state, which does not know the new copy: destroy it, or name it.
-        let leftover = '';
-        if (written !== undefined) {
-          try {
-            await destroyVersion(this.client, written);
-          } catch (cleanupErr) {
-            leftover = ` The copy written to ${written} could not be destroyed (${messageOf(cleanupErr)}): it holds the live key, so destroy that version by hand (keyplane secret destroy-version).`;
-          }
-        }
-        resp.diagnostics.addAttributeError(
-          [{ attr: 'output_to_secret_store' }],
-          'Cannot Move The API Key Secret',
-          `Moving key ${id} from ${s.secret_store_version_id} to secret ${out.secret_id} failed: ${messageOf(err)}. The key is unchanged and still stored at ${s.secret_store_version_id}.${leftover}`,
-        );
-      }
-    } else {
-      resp.state.set({ secret_store_version_id: s.secret_store_version_id });
+  /** Rotates in place, delivering the new secret as the configuration says; the previous one works for overlap. */
+  private async rotate(id: string, c: ApiKeyState, resp: UpdateResponse<S>): Promise<void> {
+    const delivery = deliveryOf(c);
+    const overlap = parseDurationSeconds(c.rotation?.overlap ?? DEFAULT_ROTATION_OVERLAP) ?? 0;
+    let rotated: CreatedApiKey;
+    try {
+      rotated = await this.client.rotateApiKey(id, { overlap_seconds: overlap, ...(delivery ? { delivery } : {}) }, { idempotencyKey: randomUUID() });
+    } catch (err) {
+      return addClientError(resp.diagnostics, 'Cannot Rotate API Key', `rotating API key ${id}`, err, {
+        at: deliveryPath(err),
+        hint: mayHaveActed(err)
+          ? 'If the service rotated the key before the answer was lost, the next plan sees a secret version Terraform did not deliver and rotates it again.'
+          : undefined,
+      });
     }
+    const outputs = outputsOf(rotated);
+    if (!outputs)
+      return resp.diagnostics.addError(
+        'Cannot Rotate API Key',
+        `The service rotated key ${id} but its answer holds no secret (a replay of a lost answer). The next plan rotates it again.`,
+      );
+    resp.state.set({ ...stateOf(rotated.api_key, resp.state.get().expires_at as string | null), ...rotationFactsOf(rotated.api_key), ...outputs });
+    resp.private.set(PRIVATE.deliveredVersion, rotationFactsOf(rotated.api_key).secret_version);
   }
 
   async delete(req: DeleteRequest<S>, resp: DeleteResponse): Promise<void> {
-    const { id, secret_store_version_id: version } = req.state;
+    // The service removes the secret-store entry the key wrote in the same transaction (if it still holds
+    // this key's value): other keys' entries in the same secret stay.
+    const { id } = req.state;
     try {
       if (id) await this.client.deleteApiKey(id);
     } catch (err) {
       if (!isNotFound(err)) return addClientError(resp.diagnostics, 'Cannot Delete API Key', `deleting API key ${id}`, err);
-    }
-    if (!version) return;
-    try {
-      await destroyVersion(this.client, version);
-    } catch (err) {
-      resp.diagnostics.addError(
-        'Cannot Destroy The Secret Version',
-        `Key ${id} is deleted, but destroying secret version ${version} that held it failed: ${messageOf(err)}. The key no longer works; destroy the version by hand (keyplane secret).`,
-      );
     }
   }
 
@@ -314,29 +357,56 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
     resp.state.set({ id: req.id });
     resp.diagnostics.addWarning(
       'API Key Secret Cannot Be Recovered',
-      `Keyplane shows a key's secret only once, when it is created, so the imported ${req.id} has a null secret in state, and pgp_key or output_to_secret_store in the configuration are adopted without delivering it. If you need the secret, replace the key (terraform apply -replace).`,
+      `Keyplane shows a key's secret only once, when it is created, so the imported ${req.id} has a null secret in state, and pgp_key or output_to_secret_store in the configuration are adopted without delivering it. If you need the secret, replace the key (terraform apply -replace), or rotate it (the rotation block).`,
     );
-  }
-
-  /** Deletes a key whose secret could not be delivered; says what happened, for the error. */
-  private async discard(id: string): Promise<string> {
-    try {
-      await this.client.deleteApiKey(id);
-      return `The new key was deleted, so nothing is left behind.`;
-    } catch (err) {
-      try {
-        await this.client.revokeApiKey(id, { reason: 'terraform: secret not delivered' });
-        return `Deleting the new key failed (${messageOf(err)}); it was revoked instead.`;
-      } catch {
-        return `Deleting the new key failed too (${messageOf(err)}): delete ${id} by hand (keyplane api-key delete ${id}).`;
-      }
-    }
   }
 }
 
-function outputOf(c: ApiKeyState): SecretOutput | undefined {
-  const o = c.output_to_secret_store;
-  return o ? { secret_id: o.secret_id, entry_key: o.entry_key ?? DEFAULT_ENTRY_KEY } : undefined;
+const NO_OUTPUTS: SecretOutputs = { secret: null, encrypted_secret: null, key_fingerprint: null, secret_store_version_id: null };
+
+/** The secret outputs a delivery to this configuration sets, unknown until apply; the others null. */
+function unknownOutputs(pgp: unknown, block: unknown): { [K in keyof SecretOutputs]: null | typeof Unknown } {
+  return {
+    secret: pgp === null && block === null ? Unknown : null,
+    encrypted_secret: pgp === null ? null : Unknown,
+    key_fingerprint: pgp === null ? null : Unknown,
+    secret_store_version_id: block === null ? null : Unknown,
+  };
+}
+
+/** True when the planned block sends the secret somewhere else than the prior one (or may: unknown parts). */
+function movesSecret(p: unknown, prior: ApiKeyState['output_to_secret_store']): boolean {
+  if (p === null || prior === null) return (p === null) !== (prior === null);
+  if (isUnknown(p)) return true;
+  const b = p as { secret_id: unknown; entry_key: unknown };
+  if (isUnknown(b.secret_id) || isUnknown(b.entry_key)) return true;
+  return b.secret_id !== prior.secret_id || (b.entry_key ?? DEFAULT_ENTRY_KEY) !== (prior.entry_key ?? DEFAULT_ENTRY_KEY);
+}
+
+function outsideText(id: string, due: Extract<RotationReason, { why: 'outside' }>): string {
+  return `API key ${id}'s current secret is version ${due.current}, but the secret Terraform delivered is version ${due.delivered}: the key was rotated outside Terraform, so the secret where this configuration delivers it stops working when its overlap ends. Terraform will rotate the key again and deliver the new secret there.`;
+}
+
+/**
+ * Whether a failed create or rotation may have acted: only a refusal (4xx) or a connection never made says
+ * it did not. The client's transport retries with the Idempotency-Key first, so this is what remained.
+ */
+function mayHaveActed(err: unknown): boolean {
+  if (err instanceof KeyplaneApiError) return err.status >= 500 || err.status === 429;
+  if (err instanceof KeyplaneConnectionError) {
+    const flagged = (err as { mayHaveActed?: unknown }).mayHaveActed;
+    if (typeof flagged === 'boolean') return flagged;
+    return !(err.code === 'ECONNREFUSED' && err.attempts === 1);
+  }
+  return true;
+}
+
+/** The attribute a refused delivery belongs to: the service names the request field (delivery.…). */
+function deliveryPath(err: unknown): Path | undefined {
+  if (!(err instanceof KeyplaneApiError) || !err.field?.startsWith('delivery')) return undefined;
+  if (err.field.startsWith('delivery.pgp_public_key')) return [{ attr: 'pgp_key' }];
+  if (err.field.startsWith('delivery.secret_store')) return [{ attr: 'output_to_secret_store' }];
+  return undefined;
 }
 
 /** What the service knows about a key, in state form; expires_at keeps `spelling` when it is the same instant. */
@@ -373,7 +443,3 @@ function sortedEntries(m: Record<string, string>): [string, string][] {
 }
 
 const ATTRIBUTES = Object.keys(apiKeySchema.object.attributes);
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

@@ -1,7 +1,8 @@
 /**
  * @module keyplane/api-key/schema
  * The `keyplane_api_key` schema. Plan behaviour is declared here: what replaces the key (owner, role,
- * keepers, pgp_key), what keeps its value once set (id, creation facts, the secret and its encrypted form).
+ * keepers, pgp_key, where the secret goes), what keeps its value once set (id, creation facts, the secret and
+ * its delivered forms). Rotation (the rotation block, secret_version) is planned in resource.ts's modifyPlan.
  */
 import {
   types as T,
@@ -19,12 +20,16 @@ import {
   type StateOf,
 } from '../../sdk';
 import { LIMITS, entryKey, integerBetween, nameLength, roleChoice } from '../limits';
+import { duration } from '../ephemeral/duration';
 
 export const DEFAULT_ENTRY_KEY = 'api_key';
 export const DEFAULT_RATE_LIMIT_WINDOW_SECONDS = 60;
+export const DEFAULT_ROTATION_OVERLAP = '24h';
+const OVERLAP_MAX_HOURS = LIMITS.rotationOverlap.maxSeconds / 3600;
 
 export const apiKeySchema = resourceSchema({
-  description: 'A Keyplane API key. Its secret is shown once, at creation: keep it out of state with pgp_key or output_to_secret_store.',
+  description:
+    'A Keyplane API key. The service delivers its secret once, at creation or rotation, to exactly one place: the state (secret), a PGP public key (encrypted_secret) or a secret-store entry. With pgp_key or output_to_secret_store the provider never sees the plaintext. Each create carries an Idempotency-Key kept in private state, so a lost answer is retried without a second key, and a create that still ends without an answer leaves a tainted instance whose next refresh finds the key it may have made (and the replacement deletes it).',
   attributes: {
     id: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'The key id (key_…); import takes it.' }),
     name: stringAttr({ required: true, validators: [nameLength()], description: 'Name of the key. Changed in place.' }),
@@ -75,7 +80,7 @@ export const apiKeySchema = resourceSchema({
       optional: true,
       planModifiers: [replacesUnlessUndelivered()],
       description:
-        'One OpenPGP public key, ASCII-armored or base64 of the binary key. The secret is then stored only encrypted to it (encrypted_secret). Checked at plan; changing it replaces the key (an imported key adopts it in place: its secret cannot be delivered).',
+        'One OpenPGP public key, ASCII-armored or base64 of the binary key. The service encrypts the secret to it and returns only the encrypted message (encrypted_secret); the plaintext never reaches Terraform. Checked at plan; changing it replaces the key, since the provider cannot re-encrypt a secret it never sees (an imported key adopts it in place: its secret cannot be delivered).',
     }),
     display_prefix: stringAttr({
       computed: true,
@@ -108,7 +113,24 @@ export const apiKeySchema = resourceSchema({
     secret_store_version_id: stringAttr({
       computed: true,
       planModifiers: [useStateForUnknown()],
-      description: 'With output_to_secret_store: the secret version holding the key, as SECRET_ID/VERSION.',
+      description:
+        'With output_to_secret_store: the secret version that first held the key (written by the service with the key, in one transaction), as SECRET_ID/VERSION. Deleting the key removes its entry from the secret (a new version without it; other entries stay).',
+    }),
+    secret_version: numberAttr({
+      computed: true,
+      planModifiers: [useStateForUnknown()],
+      description:
+        'Which secret of the key is current: 1 at creation, one more at each rotation. Unknown in a plan that rotates. A rotation done outside Terraform shows here at refresh and plans a rotation, so the delivered secret is again one Terraform knows.',
+    }),
+    rotated_at: stringAttr({
+      computed: true,
+      planModifiers: [useStateForUnknown()],
+      description: 'When the key was last rotated (RFC 3339, UTC); null before its first rotation.',
+    }),
+    previous_secret_expires_at: stringAttr({
+      computed: true,
+      planModifiers: [useStateForUnknown()],
+      description: 'Until when the secret before the last rotation still works (the rotation overlap); null when no previous secret works.',
     }),
   },
   blocks: {
@@ -153,7 +175,35 @@ export const apiKeySchema = resourceSchema({
       },
       {
         description:
-          'Write the key to a new version of a Keyplane secret instead of state. Changing it moves the key (a new version there, the old one destroyed); removing it replaces the key. Conflicts with pgp_key.',
+          'The service writes the key as one entry of a Keyplane secret (a new version), in the same transaction as the key, instead of returning it: the plaintext never reaches Terraform. Keys sharing a secret each write their own entry_key; deleting a key removes only its entry. Changing secret_id or entry_key, adding or removing the block replaces the key (a new key written to the new place; the old key, and with it its entry, deleted), since the provider cannot move a secret it never sees. Conflicts with pgp_key.',
+      },
+    ),
+    rotation: singleBlock(
+      {
+        attributes: {
+          triggers: mapAttr(T.string, {
+            optional: true,
+            description:
+              'Arbitrary values kept in state; any change rotates the key in place (same id, a new secret delivered where this key delivers), unlike keepers, which replace it.',
+          }),
+          overlap: stringAttr({
+            optional: true,
+            computed: true,
+            default: DEFAULT_ROTATION_OVERLAP,
+            validators: [duration(0, LIMITS.rotationOverlap.maxSeconds * 1000, `must be from 0s to ${OVERLAP_MAX_HOURS}h`)],
+            description: `How long the previous secret keeps working after a rotation, as "24h" or "90m" (0s to ${OVERLAP_MAX_HOURS}h, default "${DEFAULT_ROTATION_OVERLAP}"): consumers have that long to pick up the new one.`,
+          }),
+          rotate_after: stringAttr({
+            optional: true,
+            validators: [duration(60_000, Number.MAX_SAFE_INTEGER, 'must be at least 1m')],
+            description:
+              'Rotate at the first plan after the current secret is this old (from rotated_at, or created_at before the first rotation), as "720h"; unset, only triggers rotate.',
+          }),
+        },
+      },
+      {
+        description:
+          'Rotation in place: the key keeps its id and settings and gets a new secret, delivered like the first (state, pgp_key or output_to_secret_store); the previous one works for overlap. The plan shows an update with the secret outputs and secret_version unknown.',
       },
     ),
   },

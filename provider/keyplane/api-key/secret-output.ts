@@ -1,24 +1,44 @@
 /**
  * @module keyplane/api-key/secret-output
- * output_to_secret_store: the key goes into a new version of a Keyplane secret, never into state. The version
- * is named SECRET_ID/VERSION in state so destroy and a move can destroy exactly the version this key wrote.
+ * Where a key's secret goes, as the service takes it (contract/api/delivery.ts) and as the state shows it.
+ * The service delivers: with pgp_key it returns only the encrypted message, with output_to_secret_store it
+ * writes the entry in the key's own transaction, so the provider never holds the plaintext in those modes
+ * and has nothing to undo when a delivery fails.
  */
 import { KeyplaneApiError, type KeyplaneClient } from '../../../client';
-import { isNotFound } from '../client-errors';
-
-export interface SecretOutput {
-  secret_id: string;
-  entry_key: string;
-}
+import type { CreatedApiKey } from '../../../contract/api/api-keys';
+import type { Delivery } from '../../../contract/api/delivery';
+import { DEFAULT_ENTRY_KEY, type ApiKeyState } from './schema';
 
 export function versionId(secretId: string, version: number): string {
   return `${secretId}/${version}`;
 }
 
-export function parseVersionId(id: string): { secretId: string; version: number } | undefined {
-  const i = id.lastIndexOf('/');
-  const version = Number(id.slice(i + 1));
-  return i > 0 && Number.isInteger(version) && version > 0 ? { secretId: id.slice(0, i), version } : undefined;
+/** The `delivery` of a create or a rotation for this configuration; undefined: the secret in the answer. */
+export function deliveryOf(c: Pick<ApiKeyState, 'pgp_key' | 'output_to_secret_store'>): Delivery | undefined {
+  if (c.pgp_key !== null) return { pgp_public_key: c.pgp_key };
+  const o = c.output_to_secret_store;
+  if (o) return { secret_store: { secret_id: o.secret_id, entry_key: o.entry_key ?? DEFAULT_ENTRY_KEY } };
+  return undefined;
+}
+
+export type SecretOutputs = Pick<ApiKeyState, 'secret' | 'encrypted_secret' | 'key_fingerprint' | 'secret_store_version_id'>;
+
+/**
+ * The state's secret outputs from the service's answer. A response-mode answer without the secret (a replay:
+ * the first answer was lost) has none to give: undefined, and the caller gets a fresh one by rotating.
+ */
+export function outputsOf(created: CreatedApiKey): SecretOutputs | undefined {
+  const d = created.delivery;
+  const none: SecretOutputs = { secret: null, encrypted_secret: null, key_fingerprint: null, secret_store_version_id: null };
+  switch (d.mode) {
+    case 'pgp':
+      return d.pgp ? { ...none, encrypted_secret: d.pgp.encrypted_secret, key_fingerprint: d.pgp.key_fingerprint } : undefined;
+    case 'secret_store':
+      return d.secret_store ? { ...none, secret_store_version_id: versionId(d.secret_store.secret_id, d.secret_store.version) } : undefined;
+    case 'response':
+      return created.secret === undefined ? undefined : { ...none, secret: created.secret };
+  }
 }
 
 /** Why the provider's key cannot write the secret, or undefined when it can. Other errors are thrown. */
@@ -31,32 +51,6 @@ export async function cannotWrite(client: KeyplaneClient, secretId: string): Pro
   } catch (err) {
     if (err instanceof KeyplaneApiError && (err.status === 404 || err.status === 403))
       return `Secret ${secretId} does not exist or the provider's key may not see it (${err.message}). Create it first (keyplane_secret) and give its id.`;
-    throw err;
-  }
-}
-
-/** Writes the key as a new version; resolves with its version id. */
-export async function writeKey(client: KeyplaneClient, out: SecretOutput, secret: string): Promise<string> {
-  const v = await client.writeSecretVersion(out.secret_id, { entries: { [out.entry_key]: secret } });
-  return versionId(out.secret_id, v.version);
-}
-
-/** The key as the given version holds it (for moving it), or undefined when the version no longer has it. */
-export async function readKey(client: KeyplaneClient, id: string, entryKey: string): Promise<string | undefined> {
-  const parsed = parseVersionId(id);
-  if (!parsed) return undefined;
-  const v = await client.readSecretVersion(parsed.secretId, parsed.version);
-  return v.entries?.[entryKey] ?? undefined;
-}
-
-/** Destroys the version; one already gone (or its secret deleted) is fine. */
-export async function destroyVersion(client: KeyplaneClient, id: string): Promise<void> {
-  const parsed = parseVersionId(id);
-  if (!parsed) return;
-  try {
-    await client.destroySecretVersion(parsed.secretId, parsed.version);
-  } catch (err) {
-    if (isNotFound(err)) return;
     throw err;
   }
 }
