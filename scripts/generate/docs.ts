@@ -40,23 +40,30 @@ resource for a second, aliased provider instance.
 
 ## Keeping secrets out of state
 
-Keyplane shows an API key's secret once, in the answer that creates it, and stores only a hash. The
-\`keyplane_api_key\` resource therefore delivers the secret to exactly one place, chosen in its configuration:
+Keyplane shows an API key's secret once, when it is created or rotated, and stores only a hash. The
+\`keyplane_api_key\` resource has the service deliver the secret to exactly one place, chosen in its
+configuration:
 
-- \`output_to_secret_store\` writes it into a new version of a Keyplane secret (see \`keyplane_secret\`),
-  under \`entry_key\` (\`api_key\` by default); state keeps only \`secret_store_version_id\`. The provider's key
-  must be allowed to write that secret (the admin role, ownership of the secret, or the
-  \`keyplane.secrets.write\` scope), which is checked at plan.
-- \`pgp_key\` encrypts it to an OpenPGP public key; state keeps only \`encrypted_secret\`, an ASCII-armored
-  message that only the holder of the private key can decrypt, and the recipient's \`key_fingerprint\`.
+- \`output_to_secret_store\`: the service writes it as one entry of a Keyplane secret (see \`keyplane_secret\`),
+  under \`entry_key\` (\`api_key\` by default), in the same transaction as the key: both exist, or neither.
+  State keeps only \`secret_store_version_id\`. Keys sharing a secret each own their entry; deleting a key
+  removes only its entry. The provider's key must be allowed to write that secret (the admin role, ownership
+  of the secret, or the \`keyplane.secrets.write\` scope), which is checked at plan.
+- \`pgp_key\`: the service encrypts it to an OpenPGP public key and returns only the encrypted message; state
+  keeps \`encrypted_secret\`, which only the holder of the private key can decrypt, and the recipient's
+  \`key_fingerprint\`.
 - With neither, the secret is stored in plaintext in the sensitive \`secret\` attribute, readable by anyone who
   can read the state, and the plan that creates the key warns about it.
 
-The two settings conflict. When delivering the secret fails after the key was created, the provider deletes
-the new key (or, failing that, revokes it) before it reports the error, so no live key is left whose secret
-nobody has. An imported key has no secret in state and cannot be given one: replace it
-(\`terraform apply -replace\`) for a key whose secret you can read. A key kept in the secret store can be used
-without entering state by reading it with the \`keyplane_secret_version\` ephemeral resource.`;
+In the first two modes the plaintext never reaches the provider, so there is nothing to clean up when a
+delivery fails: the key and its delivery commit together. The two settings conflict, and since the provider
+cannot move a secret it never sees, changing either replaces the key. Each create carries an
+\`Idempotency-Key\`, so an answer lost on the way back is retried without making a second key; a create that
+still ends without an answer leaves the instance tainted, and the next plan finds the key that request made
+(and replaces it) or creates it anew. A \`rotation\` block gives the same key a new secret in place, delivered
+the same way, with an overlap during which the previous secret still works. An imported key has no secret in
+state and cannot be given one: replace it (\`terraform apply -replace\`) or rotate it for a secret you can
+read. A key kept in the secret store can be used without entering state by reading it with the \`keyplane_secret_version\` ephemeral resource.`;
 
 /** The pages, from `document` (by default the running provider's schema) and examples/, each type needing one. */
 export async function generateDocs(document?: SchemaJSONDocument, examples = EXAMPLES_DIR): Promise<Generated> {

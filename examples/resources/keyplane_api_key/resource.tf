@@ -1,5 +1,6 @@
-# A key for the billing service's deploy pipeline, written straight into Keyplane's secret store: the
-# secret never enters Terraform state. Changing output_to_secret_store moves it; the key stays.
+# A key for the billing service's deploy pipeline. The service writes its secret straight into Keyplane's
+# secret store, in the same transaction as the key: it never reaches Terraform. Deleting the key removes its
+# entry; other entries of the secret stay.
 resource "keyplane_service_account" "deployer" {
   name = "billing-deployer"
   role = "developer"
@@ -23,13 +24,18 @@ resource "keyplane_api_key" "deployer" {
     entry_key = "KEYPLANE_API_KEY"
   }
 
-  # Change a keeper to rotate the key.
-  keepers = {
-    rotation = "2026-q4"
+  # Rotated in place every 30 days, or when a trigger changes: the same key id gets a new secret in the
+  # same entry, and the previous one keeps working for 24 hours while consumers pick up the new one.
+  rotation {
+    triggers = {
+      rotation = "2026-q4"
+    }
+    overlap      = "24h"
+    rotate_after = "720h"
   }
 }
 
-# A key handed to a person: only the holder of the PGP private key can read encrypted_secret
+# A key handed to a person: the service encrypts it, and only the holder of the PGP private key can read encrypted_secret
 # (terraform output -raw oncall_encrypted_secret | gpg --decrypt, or without gpg:
 # ... | keyplane pgp decrypt --private-key private.asc; keyplane pgp generate-key makes a pair).
 resource "keyplane_api_key" "oncall" {

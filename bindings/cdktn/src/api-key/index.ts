@@ -44,7 +44,7 @@ export interface ApiKeyConfig extends cdktn.TerraformMetaArguments {
   */
   readonly name: string;
   /**
-  * One OpenPGP public key, ASCII-armored or base64 of the binary key. The secret is then stored only encrypted to it (encrypted_secret). Checked at plan; changing it replaces the key (an imported key adopts it in place: its secret cannot be delivered).
+  * One OpenPGP public key, ASCII-armored or base64 of the binary key. The service encrypts the secret to it and returns only the encrypted message (encrypted_secret); the plaintext never reaches Terraform. Checked at plan; changing it replaces the key, since the provider cannot re-encrypt a secret it never sees (an imported key adopts it in place: its secret cannot be delivered).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key#pgp_key ApiKey#pgp_key}
   */
@@ -79,6 +79,12 @@ export interface ApiKeyConfig extends cdktn.TerraformMetaArguments {
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key#rate_limit ApiKey#rate_limit}
   */
   readonly rateLimit?: ApiKeyRateLimit;
+  /**
+  * rotation block
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key#rotation ApiKey#rotation}
+  */
+  readonly rotation?: ApiKeyRotation;
 }
 export interface ApiKeyOutputToSecretStore {
   /**
@@ -336,6 +342,172 @@ export class ApiKeyRateLimitOutputReference extends cdktn.ComplexObject {
     return this._windowSeconds;
   }
 }
+export interface ApiKeyRotation {
+  /**
+  * How long the previous secret keeps working after a rotation, as "24h" or "90m" (0s to 168h, default "24h"): consumers have that long to pick up the new one.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key#overlap ApiKey#overlap}
+  */
+  readonly overlap?: string;
+  /**
+  * Rotate at the first plan after the current secret is this old (from rotated_at, or created_at before the first rotation), as "720h"; unset, only triggers rotate.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key#rotate_after ApiKey#rotate_after}
+  */
+  readonly rotateAfter?: string;
+  /**
+  * Arbitrary values kept in state; any change rotates the key in place (same id, a new secret delivered where this key delivers), unlike keepers, which replace it.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key#triggers ApiKey#triggers}
+  */
+  readonly triggers?: { [key: string]: string };
+}
+
+export function apiKeyRotationToTerraform(struct?: ApiKeyRotation | cdktn.IResolvable): any {
+  if (!cdktn.canInspect(struct) || cdktn.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktn.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdktn.io/docs/concepts/resources#references");
+  }
+  return {
+    overlap: cdktn.stringToTerraform(struct!.overlap),
+    rotate_after: cdktn.stringToTerraform(struct!.rotateAfter),
+    triggers: cdktn.hashMapper(cdktn.stringToTerraform)(struct!.triggers),
+  }
+}
+
+
+export function apiKeyRotationToHclTerraform(struct?: ApiKeyRotation | cdktn.IResolvable): any {
+  if (!cdktn.canInspect(struct) || cdktn.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktn.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdktn.io/docs/concepts/resources#references");
+  }
+  const attrs = {
+    overlap: {
+      value: cdktn.stringToHclTerraform(struct!.overlap),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+    rotate_after: {
+      value: cdktn.stringToHclTerraform(struct!.rotateAfter),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+    triggers: {
+      value: cdktn.hashMapperHcl(cdktn.stringToHclTerraform)(struct!.triggers),
+      isBlock: false,
+      type: "map",
+      storageClassType: "stringMap",
+    },
+  };
+
+  // remove undefined attributes
+  return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined));
+}
+
+export class ApiKeyRotationOutputReference extends cdktn.ComplexObject {
+  private isEmptyObject = false;
+  private resolvableValue?: cdktn.IResolvable;
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  */
+  public constructor(terraformResource: cdktn.IInterpolatingParent, terraformAttribute: string) {
+    super(terraformResource, terraformAttribute, false);
+  }
+
+  public get internalValue(): ApiKeyRotation | cdktn.IResolvable | undefined {
+    if (this.resolvableValue) {
+      return this.resolvableValue;
+    }
+    let hasAnyValues = this.isEmptyObject;
+    const internalValueResult: any = {};
+    if (this._overlap !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.overlap = this._overlap;
+    }
+    if (this._rotateAfter !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.rotateAfter = this._rotateAfter;
+    }
+    if (this._triggers !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.triggers = this._triggers;
+    }
+    return hasAnyValues ? internalValueResult : undefined;
+  }
+
+  public set internalValue(value: ApiKeyRotation | cdktn.IResolvable | undefined) {
+    if (value === undefined) {
+      this.isEmptyObject = false;
+      this.resolvableValue = undefined;
+      this._overlap = undefined;
+      this._rotateAfter = undefined;
+      this._triggers = undefined;
+    }
+    else if (cdktn.Tokenization.isResolvable(value)) {
+      this.isEmptyObject = false;
+      this.resolvableValue = value;
+    }
+    else {
+      this.isEmptyObject = Object.keys(value).length === 0;
+      this.resolvableValue = undefined;
+      this._overlap = value.overlap;
+      this._rotateAfter = value.rotateAfter;
+      this._triggers = value.triggers;
+    }
+  }
+
+  // overlap - computed: true, optional: true, required: false
+  private _overlap?: string; 
+  public get overlap() {
+    return this.getStringAttribute('overlap');
+  }
+  public set overlap(value: string) {
+    this._overlap = value;
+  }
+  public resetOverlap() {
+    this._overlap = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get overlapInput() {
+    return this._overlap;
+  }
+
+  // rotate_after - computed: false, optional: true, required: false
+  private _rotateAfter?: string; 
+  public get rotateAfter() {
+    return this.getStringAttribute('rotate_after');
+  }
+  public set rotateAfter(value: string) {
+    this._rotateAfter = value;
+  }
+  public resetRotateAfter() {
+    this._rotateAfter = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get rotateAfterInput() {
+    return this._rotateAfter;
+  }
+
+  // triggers - computed: false, optional: true, required: false
+  private _triggers?: { [key: string]: string }; 
+  public get triggers() {
+    return this.getStringMapAttribute('triggers');
+  }
+  public set triggers(value: { [key: string]: string }) {
+    this._triggers = value;
+  }
+  public resetTriggers() {
+    this._triggers = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get triggersInput() {
+    return this._triggers;
+  }
+}
 
 /**
 * Represents a {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key keyplane_api_key}
@@ -398,6 +570,7 @@ export class ApiKey extends cdktn.TerraformResource {
     this._serviceAccountId = config.serviceAccountId;
     this._outputToSecretStore.internalValue = config.outputToSecretStore;
     this._rateLimit.internalValue = config.rateLimit;
+    this._rotation.internalValue = config.rotation;
   }
 
   // ==========
@@ -543,6 +716,11 @@ export class ApiKey extends cdktn.TerraformResource {
     return this._pgpKey;
   }
 
+  // previous_secret_expires_at - computed: true, optional: false, required: false
+  public get previousSecretExpiresAt() {
+    return this.getStringAttribute('previous_secret_expires_at');
+  }
+
   // role - computed: true, optional: true, required: false
   private _role?: string; 
   public get role() {
@@ -557,6 +735,11 @@ export class ApiKey extends cdktn.TerraformResource {
   // Temporarily expose input value. Use with caution.
   public get roleInput() {
     return this._role;
+  }
+
+  // rotated_at - computed: true, optional: false, required: false
+  public get rotatedAt() {
+    return this.getStringAttribute('rotated_at');
   }
 
   // scopes - computed: true, optional: true, required: false
@@ -583,6 +766,11 @@ export class ApiKey extends cdktn.TerraformResource {
   // secret_store_version_id - computed: true, optional: false, required: false
   public get secretStoreVersionId() {
     return this.getStringAttribute('secret_store_version_id');
+  }
+
+  // secret_version - computed: true, optional: false, required: false
+  public get secretVersion() {
+    return this.getNumberAttribute('secret_version');
   }
 
   // service_account_id - computed: false, optional: true, required: false
@@ -638,6 +826,22 @@ export class ApiKey extends cdktn.TerraformResource {
     return this._rateLimit.internalValue;
   }
 
+  // rotation - computed: false, optional: true, required: false
+  private _rotation = new ApiKeyRotationOutputReference(this, "rotation");
+  public get rotation() {
+    return this._rotation;
+  }
+  public putRotation(value: ApiKeyRotation) {
+    this._rotation.internalValue = value;
+  }
+  public resetRotation() {
+    this._rotation.internalValue = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get rotationInput() {
+    return this._rotation.internalValue;
+  }
+
   // =========
   // SYNTHESIS
   // =========
@@ -656,6 +860,7 @@ export class ApiKey extends cdktn.TerraformResource {
       service_account_id: cdktn.stringToTerraform(this._serviceAccountId),
       output_to_secret_store: apiKeyOutputToSecretStoreToTerraform(this._outputToSecretStore.internalValue),
       rate_limit: apiKeyRateLimitToTerraform(this._rateLimit.internalValue),
+      rotation: apiKeyRotationToTerraform(this._rotation.internalValue),
     };
   }
 
@@ -732,6 +937,12 @@ export class ApiKey extends cdktn.TerraformResource {
         isBlock: true,
         type: "struct",
         storageClassType: "ApiKeyRateLimit",
+      },
+      rotation: {
+        value: apiKeyRotationToHclTerraform(this._rotation.internalValue),
+        isBlock: true,
+        type: "struct",
+        storageClassType: "ApiKeyRotation",
       },
     };
 
