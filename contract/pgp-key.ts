@@ -30,6 +30,9 @@ export async function parsePgpPublicKey(text: string, field: string, now = new D
   } as const;
   const pgp = openpgp();
   let keys: Key[];
+  // readKeys reads only the first of several armored blocks pasted together: count them here.
+  const blocks = text.match(new RegExp(PUBLIC_ARMOR.source, 'g'))?.length ?? 0;
+  if (blocks > 1) return severalKeys(field, blocks);
   try {
     if (PUBLIC_ARMOR.test(text)) {
       keys = await pgp.readKeys({ armoredKeys: text });
@@ -53,12 +56,7 @@ export async function parsePgpPublicKey(text: string, field: string, now = new D
       detail: `${field} could not be read as an OpenPGP public key: ${(err as Error).message}. Export it again with gpg --export --armor KEYID.`,
     };
   }
-  if (keys.length !== 1)
-    return {
-      ok: false,
-      summary: 'Several PGP Keys',
-      detail: `${field} holds ${keys.length} keys; give exactly one public key, whose owner decrypts the secret.`,
-    };
+  if (keys.length !== 1) return severalKeys(field, keys.length);
   const key = keys[0]!;
   if (key.isPrivate()) return privateGiven;
   const fingerprint = key.getFingerprint().toUpperCase();
@@ -76,6 +74,10 @@ export async function parsePgpPublicKey(text: string, field: string, now = new D
     };
   }
   return { ok: true, key: key as PublicKey, fingerprint };
+}
+
+function severalKeys(field: string, count: number): ParsedPgpKey {
+  return { ok: false, summary: 'Several PGP Keys', detail: `${field} holds ${count} keys; give exactly one public key, whose owner decrypts the secret.` };
 }
 
 /** `secret` as an ASCII-armored OpenPGP message to `key`. */
