@@ -30,7 +30,20 @@ export const LIMITS = {
   page: { sizeMin: 1, sizeMax: 200, sizeDefault: 50, tokenMax: 200 },
   /** A time given as text (expires_at, since, until). */
   timeText: { max: 64 },
-  secretEntries: { max: 256, keyPattern: '^[A-Za-z0-9_.-]{1,128}$', keyText: '1 to 128 letters, digits, _ . or -', valueMax: 65536 },
+  /**
+   * The secret store, checked at write (service/secrets/store.ts) so that no read refuses what a write took:
+   * `perWrite` entries set (or removed) by one write, `valueMax` characters a value, `perSecret` entries live
+   * in a secret and `bytesPerSecret` UTF-8 bytes of their names and values. The largest version read (values
+   * JSON-escaped at worst 6 bytes a byte) stays well under the client's 64 MiB answer limit (client/http.ts).
+   */
+  secretEntries: {
+    perWrite: 256,
+    keyPattern: '^[A-Za-z0-9_.-]{1,128}$',
+    keyText: '1 to 128 letters, digits, _ . or -',
+    valueMax: 65536,
+    perSecret: 10_000,
+    bytesPerSecret: 4 * 1024 * 1024,
+  },
   /** Secret versions are PostgreSQL integers. */
   secretVersion: { min: 1, max: 2147483647 },
   /** Rotation: how long the previous secret keeps working after a rotation (0: not at all). */

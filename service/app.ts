@@ -24,6 +24,7 @@ import { installRequestParsing } from './http/request-parsing';
 import { validatorCompiler } from './http/validation';
 import { verifyRoutes } from './keys/verify-routes';
 import { apiKeyRoutes } from './keys/routes';
+import { rotateApiKeyRoute } from './keys/rotate-route';
 import { scopeRoutes } from './scopes/routes';
 import { secretRoutes } from './secrets/routes';
 import { serviceAccountRoutes } from './service-accounts/routes';
@@ -138,6 +139,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
         return authenticate(request, reply);
       });
       await v1.register(apiKeyRoutes(ctx));
+      await v1.register(rotateApiKeyRoute(ctx));
       await v1.register(verifyRoutes(ctx));
       await v1.register(serviceAccountRoutes(ctx));
       await v1.register(userRoutes(ctx));

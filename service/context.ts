@@ -13,6 +13,7 @@ import { type AbuseLimitsOptions, abuseLimits } from './http/abuse-limits';
 import { LastUsedRecorder } from './keys/last-used';
 import { Verifier } from './keys/verifier';
 import { seedBuiltinScopes } from './scopes/builtin';
+import { convertSecretSnapshots } from './secrets/convert';
 
 export interface ServiceContext {
   store: Store;
@@ -39,6 +40,9 @@ export async function createContext(options: ContextOptions): Promise<ServiceCon
   const store = await openStore(options);
   try {
     await seedBuiltinScopes(store.db);
+    const box = new SealedBox(options.masterKey);
+    // After the migrations: secret-store snapshots from before entries need the master key to convert.
+    await convertSecretSnapshots({ store, box });
     const hasher = new KeyHasher(options.masterKey);
     const changes = new ChangeFeed(store, options.changeFeed);
     await changes.start();
@@ -50,7 +54,7 @@ export async function createContext(options: ContextOptions): Promise<ServiceCon
     return {
       store,
       hasher,
-      box: new SealedBox(options.masterKey),
+      box,
       changes,
       lastUsed,
       failedAuth,

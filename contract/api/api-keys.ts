@@ -77,6 +77,15 @@ export const ApiKey = Type.Object(
       description:
         'For a last use through POST /v1/keys/verify, the client_ip the verifying service reported (its claim, not checked by Keyplane); otherwise null.',
     }),
+    secret_version: Type.Integer({ minimum: 1, description: 'Which secret the key is on: 1 at creation, one more at each rotation.' }),
+    rotated_at: Type.Union([Timestamp, Type.Null()], { description: 'When the key was last rotated; null if it never was.' }),
+    previous_secret_expires_at: Type.Union([Timestamp, Type.Null()], {
+      description:
+        'While the previous secret still works after a rotation with an overlap: the instant it stops (refused from that instant on). null when there is no previous secret, or its overlap is over.',
+    }),
+    previous_display_prefix: Type.Union([Type.String(), Type.Null()], {
+      description: 'The display_prefix of the previous secret while it still works (see previous_secret_expires_at); otherwise null.',
+    }),
   },
   { $id: 'ApiKey' },
 );

@@ -7,11 +7,15 @@ import { LIMITS } from '../limits';
 import { Description, Id, Name, NameFilter, NullableTimestamp, OwnerType, PageQuery, SECRET, Timestamp, pageOf } from './common';
 
 const EntryKey = Type.String({ pattern: LIMITS.secretEntries.keyPattern });
-const Entries = Type.Record(EntryKey, Type.String({ maxLength: LIMITS.secretEntries.valueMax, [SECRET]: true }), {
-  maxProperties: LIMITS.secretEntries.max,
+const EntryValue = Type.String({ maxLength: LIMITS.secretEntries.valueMax, [SECRET]: true });
+const entriesDescription = 'Entry names and values; keys are 1-128 characters of letters, digits and _.-';
+/** The entries one write sets: at most `perWrite`. */
+const WrittenEntries = Type.Record(EntryKey, EntryValue, {
+  maxProperties: LIMITS.secretEntries.perWrite,
   additionalProperties: false,
-  description: 'Entry names and values; keys are 1-128 characters of letters, digits and _.-',
+  description: `${entriesDescription}; at most ${LIMITS.secretEntries.perWrite} in one write.`,
 });
+const EntryNames = (description: string) => Type.Array(Type.String(), { description });
 
 export const Secret = Type.Object(
   {
@@ -22,6 +26,10 @@ export const Secret = Type.Object(
     owner_id: Type.String(),
     created_by: Type.String(),
     latest_version: Type.Integer({ description: '0 until the first version is written.' }),
+    entry_count: Type.Integer({ description: `Entries the latest version holds (at most ${LIMITS.secretEntries.perSecret}).` }),
+    entry_bytes: Type.Integer({
+      description: `UTF-8 bytes of the latest version's entry names and values (at most ${LIMITS.secretEntries.bytesPerSecret}).`,
+    }),
     created_at: Timestamp,
     updated_at: Timestamp,
     caller_can_read: Type.Boolean({ description: 'Whether the calling key may read entries.' }),
@@ -47,11 +55,15 @@ export type ListSecretsQuery = Static<typeof ListSecretsQuery>;
 export const SecretList = pageOf('secrets', Secret);
 export type SecretList = Static<typeof SecretList>;
 
+/** A version's metadata: what it changed, never the entries it holds (that list grows with the secret). */
 export const SecretVersion = Type.Object(
   {
     secret_id: Type.String(),
     version: Type.Integer(),
-    entry_keys: Type.Array(Type.String(), { description: 'Entry names; values are returned only by the version read endpoints.' }),
+    written: EntryNames('Entry names this version set (added, or given a new value), sorted.'),
+    removed: EntryNames('Entry names this version removed (remove_entries that were present), sorted.'),
+    replaced: Type.Boolean({ description: 'Whether this version started from no entries (a write with replace): it holds only what it wrote.' }),
+    entry_count: Type.Integer({ description: 'How many entries this version holds.' }),
     created_by: Type.String(),
     created_at: Timestamp,
     destroyed_at: NullableTimestamp,
@@ -60,16 +72,29 @@ export const SecretVersion = Type.Object(
 );
 export type SecretVersion = Static<typeof SecretVersion>;
 
+export const DestroyedSecretVersion = Type.Object({
+  ...SecretVersion.properties,
+  destroyed_entries: EntryNames(
+    'Entry names whose values this version wrote and destroying it erased, from this version and every later one still showing them, sorted.',
+  ),
+});
+export type DestroyedSecretVersion = Static<typeof DestroyedSecretVersion>;
+
 export const SecretVersionWithEntries = Type.Object({
   ...SecretVersion.properties,
-  entries: Type.Union([Entries, Type.Null()], { description: 'Null once the version is destroyed.' }),
+  entry_keys: EntryNames('Entry names this version holds, sorted, including those whose values were destroyed.'),
+  entries: Type.Record(EntryKey, EntryValue, {
+    additionalProperties: false,
+    description: 'Entry names and values this version holds, without those whose values were destroyed.',
+  }),
+  destroyed_entries: EntryNames('Entry names this version holds whose values were erased by destroying the version that wrote them, sorted.'),
 });
 export type SecretVersionWithEntries = Static<typeof SecretVersionWithEntries>;
 
 export const WriteVersionBody = Type.Object(
   {
-    entries: Type.Optional(Entries),
-    remove_entries: Type.Optional(Type.Array(EntryKey, { maxItems: LIMITS.secretEntries.max, uniqueItems: true })),
+    entries: Type.Optional(WrittenEntries),
+    remove_entries: Type.Optional(Type.Array(EntryKey, { maxItems: LIMITS.secretEntries.perWrite, uniqueItems: true })),
     expected_version: Type.Optional(
       Type.Integer({
         minimum: 0,
@@ -83,7 +108,9 @@ export const WriteVersionBody = Type.Object(
 );
 export type WriteVersionBody = Static<typeof WriteVersionBody>;
 
-export const SecretVersionList = Type.Object({ versions: Type.Array(SecretVersion) });
+export const ListSecretVersionsQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });
+export type ListSecretVersionsQuery = Static<typeof ListSecretVersionsQuery>;
+export const SecretVersionList = pageOf('versions', SecretVersion);
 export type SecretVersionList = Static<typeof SecretVersionList>;
 
 // Versions are PostgreSQL integers: a larger number in a path is a 400, not an out-of-range database error.

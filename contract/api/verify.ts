@@ -61,5 +61,6 @@ export const Whoami = Type.Object({
     role: Role,
   }),
   effective_role: Role,
+  matched_secret: MatchedSecret,
 });
 export type Whoami = Static<typeof Whoami>;

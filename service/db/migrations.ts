@@ -3,7 +3,7 @@
  * types both dialects share. Applied at every start; a migration once released is never edited.
  * @module
  */
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': {
@@ -252,6 +252,70 @@ const migrations: Record<string, Migration> = {
         'delivered_secret_id',
       ])
         await db.schema.alterTable('api_keys').dropColumn(c).execute();
+    },
+  },
+  '0007_secret_entries': {
+    // biome-ignore lint/suspicious/noExplicitAny: a migration sees the schema of its time, not today's
+    async up(db: Kysely<any>) {
+      // The secret store keeps entries, not snapshots (service/secrets/store.ts). The old sealed snapshots
+      // stay in secret_snapshots until the service converts them at start (service/secrets/convert.ts):
+      // opening them needs the master key, which SQL does not have.
+      await db.schema.alterTable('secret_versions').renameTo('secret_snapshots').execute();
+      // What each version changed; a version's entries are the secret_entries rows live at it.
+      await db.schema
+        .createTable('secret_versions')
+        .addColumn('secret_id', 'text', (c) => c.notNull().references('secrets.id').onDelete('cascade'))
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('written', 'text', (c) => c.notNull())
+        .addColumn('removed', 'text', (c) => c.notNull())
+        .addColumn('replaced', 'integer', (c) => c.notNull())
+        .addColumn('entry_count', 'integer', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('destroyed_at', 'text')
+        // Not secret_versions_pk: on PostgreSQL that index name still belongs to secret_snapshots.
+        .addPrimaryKeyConstraint('secret_version_changes_pk', ['secret_id', 'version'])
+        .execute();
+      // One sealed value per row, live over [set_in_version, ended_in_version); ended_in_version is null while live.
+      await db.schema
+        .createTable('secret_entries')
+        .addColumn('secret_id', 'text', (c) => c.notNull().references('secrets.id').onDelete('cascade'))
+        .addColumn('entry_key', 'text', (c) => c.notNull())
+        .addColumn('set_in_version', 'integer', (c) => c.notNull())
+        .addColumn('ended_in_version', 'integer')
+        .addColumn('value_sealed', 'text')
+        .addColumn('value_bytes', 'integer', (c) => c.notNull())
+        // Serves "the rows a version wrote" (destroy) and "the rows set by version N" (reading an old version).
+        .addPrimaryKeyConstraint('secret_entries_pk', ['secret_id', 'set_in_version', 'entry_key'])
+        .execute();
+      // At most one live value per entry name; and the index every write and every read of the latest uses.
+      await db.schema
+        .createIndex('secret_entries_live')
+        .on('secret_entries')
+        .columns(['secret_id', 'entry_key'])
+        .unique()
+        .where(sql.ref('ended_in_version'), 'is', null)
+        .execute();
+      // Reading an old version: the rows that ended after it.
+      await db.schema.createIndex('secret_entries_ended').on('secret_entries').columns(['secret_id', 'ended_in_version']).execute();
+      // Limits are checked against these at write, in constant time (contract/limits.ts secretEntries).
+      await db.schema
+        .alterTable('secrets')
+        .addColumn('live_entries', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable('secrets')
+        .addColumn('live_bytes', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+    // biome-ignore lint/suspicious/noExplicitAny: a migration sees the schema of its time, not today's
+    async down(db: Kysely<any>) {
+      // Snapshots already converted are gone: going down keeps only those not yet converted.
+      await db.schema.alterTable('secrets').dropColumn('live_bytes').execute();
+      await db.schema.alterTable('secrets').dropColumn('live_entries').execute();
+      await db.schema.dropTable('secret_entries').execute();
+      await db.schema.dropTable('secret_versions').execute();
+      await db.schema.alterTable('secret_snapshots').renameTo('secret_versions').execute();
     },
   },
 };

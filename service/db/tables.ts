@@ -106,15 +106,42 @@ export interface SecretsTable {
   owner_id: string;
   created_by: string;
   latest_version: number;
+  /** Entries live at the latest version, and the UTF-8 bytes of their names and values (destroyed values count 0). */
+  live_entries: number;
+  live_bytes: number;
   created_at: string;
   updated_at: string;
 }
 
+/** What one version changed (service/secrets/store.ts); its entries are the secret_entries rows live at it. */
 export interface SecretVersionsTable {
   secret_id: string;
   version: number;
+  written: string; // JSON string[]: entry names this version set
+  removed: string; // JSON string[]: live entry names this version removed
+  replaced: number; // 1 when the write started from no entries
+  entry_count: number;
+  created_by: string;
+  created_at: string;
+  destroyed_at: string | null;
+}
+
+/** One entry value, live over versions [set_in_version, ended_in_version); ended_in_version null while live. */
+export interface SecretEntriesTable {
+  secret_id: string;
+  entry_key: string;
+  set_in_version: number;
+  ended_in_version: number | null;
+  value_sealed: string | null; // null once the version that set it is destroyed
+  value_bytes: number; // UTF-8 bytes of the value; 0 once destroyed
+}
+
+/** Snapshots written before entries (migration 0007), kept until converted at start (service/secrets/convert.ts). */
+export interface SecretSnapshotsTable {
+  secret_id: string;
+  version: number;
   entries_sealed: string | null; // null once destroyed
-  entry_keys: string; // JSON string[]: names are not secret, values are
+  entry_keys: string; // JSON string[]
   created_by: string;
   created_at: string;
   destroyed_at: string | null;
@@ -162,6 +189,8 @@ export interface Database {
   scopes: ScopesTable;
   secrets: SecretsTable;
   secret_versions: SecretVersionsTable;
+  secret_entries: SecretEntriesTable;
+  secret_snapshots: SecretSnapshotsTable;
   audit_events: AuditEventsTable;
   idempotency_keys: IdempotencyKeysTable;
   keyplane_meta: MetaTable;

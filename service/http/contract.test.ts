@@ -26,6 +26,7 @@ describe('OpenAPI document', () => {
         'PATCH /v1/api-keys/{id}',
         'DELETE /v1/api-keys/{id}',
         'POST /v1/api-keys/{id}/revoke',
+        'POST /v1/api-keys/{id}/rotate',
         'POST /v1/keys/verify',
         'GET /v1/whoami',
         'GET /v1/service-accounts',
@@ -85,6 +86,7 @@ describe('OpenAPI document', () => {
     expect(summary).toEqual(
       [
         '/v1/api-keys/post responses/201 .secret',
+        '/v1/api-keys/{id}/rotate/post responses/200 .secret',
         '/v1/keys/verify/post requestBody .key',
         '/v1/secrets/{id}/versions/post requestBody .entries',
         '/v1/secrets/{id}/versions/latest/get responses/200 .entries',

@@ -42,19 +42,19 @@ async function fullFlow(svc: TestService): Promise<string[]> {
   await svc.call('POST', `/v1/secrets/${secretId}/versions`, { entries: { password: value } });
   await svc.call('POST', `/v1/secrets/${secretId}/versions`, { entries: { password: value, 'bad key': value } }); // 400
   await svc.call('GET', `/v1/secrets/${secretId}/versions/latest`);
-  // A 500: a version row that no longer opens under its own secret and version.
+  // A 500: an entry value that no longer opens under its own secret, name and version.
   await svc.call('POST', `/v1/secrets/${secretId}/versions`, { entries: { password: `${value}-2` } });
   const v1 = await svc.ctx.store.db
-    .selectFrom('secret_versions')
-    .select('entries_sealed')
+    .selectFrom('secret_entries')
+    .select('value_sealed')
     .where('secret_id', '=', secretId)
-    .where('version', '=', 1)
+    .where('set_in_version', '=', 1)
     .executeTakeFirstOrThrow();
   await svc.ctx.store.db
-    .updateTable('secret_versions')
-    .set({ entries_sealed: v1.entries_sealed })
+    .updateTable('secret_entries')
+    .set({ value_sealed: v1.value_sealed })
     .where('secret_id', '=', secretId)
-    .where('version', '=', 2)
+    .where('set_in_version', '=', 2)
     .execute();
   expect((await svc.call('GET', `/v1/secrets/${secretId}/versions/2`)).status).toBe(500);
   return [created, other, svc.adminKey, value];

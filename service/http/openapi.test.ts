@@ -60,11 +60,11 @@ test('authenticated answers, errors included, may not be cached; the document ma
   expect((await svc.request({ method: 'GET', url: '/v1/openapi.json', key: null })).headers['cache-control']).toBeUndefined();
 });
 
-test('only the revoke body is optional', () => {
+test('only the revoke and rotate bodies are optional', () => {
   const optional = operations()
     .filter(({ op }) => op.requestBody && op.requestBody.required !== true)
     .map(({ route }) => route);
-  expect(optional).toEqual(['POST /v1/api-keys/{id}/revoke']);
+  expect(optional.sort()).toEqual(['POST /v1/api-keys/{id}/revoke', 'POST /v1/api-keys/{id}/rotate']);
   expect(JSON.stringify(doc)).not.toContain('x-keyplane-optional-body');
 });
 
@@ -83,6 +83,7 @@ test('the secret marker sits on exactly these schema locations', () => {
   expect(marked.sort()).toEqual(
     [
       '#/paths/~1v1~1api-keys/post/responses/201/content/application~1json/schema/properties/secret',
+      '#/paths/~1v1~1api-keys~1{id}~1rotate/post/responses/200/content/application~1json/schema/properties/secret',
       '#/paths/~1v1~1keys~1verify/post/requestBody/content/application~1json/schema/properties/key',
       '#/paths/~1v1~1secrets~1{id}~1versions/post/requestBody/content/application~1json/schema/properties/entries/additionalProperties',
       '#/paths/~1v1~1secrets~1{id}~1versions~1latest/get/responses/200/content/application~1json/schema/properties/entries/anyOf/0/additionalProperties',

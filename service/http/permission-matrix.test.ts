@@ -142,6 +142,12 @@ const OWNED: OwnedRoute[] = [
     expect: { admin: 'YYYY|Y--Y', developer: 'YYYN|Y--N', viewer: 'NNNN|N--N' },
   },
   {
+    route: 'POST /v1/api-keys/{id}/rotate',
+    target: 'key',
+    call: (c, id) => as(c, 'POST', `/v1/api-keys/${id}/rotate`, { overlap_seconds: 60 }),
+    expect: { admin: 'YYYY|Y--Y', developer: 'YYYN|Y--N', viewer: 'NNNN|N--N' },
+  },
+  {
     route: 'DELETE /v1/api-keys/{id}',
     target: 'key',
     call: (c, id) => as(c, 'DELETE', `/v1/api-keys/${id}`),

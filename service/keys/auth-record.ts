@@ -1,12 +1,15 @@
 /**
  * What verification needs to know about a key, loaded in one place: the key row, the current role and state
- * of its owner and creator, and the ranges of its allow lists.
+ * of its owner and creator, and the ranges of its allow lists. A record is loaded by the hash of a presented
+ * secret and says which of the key's secrets that was: the current one, or the previous one while a
+ * rotation's overlap lasts (service/keys/rotate-route.ts).
  * @module
  */
 import type { KeyRateLimit } from './rate-limit';
 import type { Kysely } from 'kysely';
 import { type ParsedCidr, parseNormalisedCidr } from '../../contract/cidr';
-import type { Database, OwnerType, Role } from '../db/tables';
+import type { ApiKeysTable, Database, OwnerType, Role } from '../db/tables';
+import type { MatchedSecret } from '../../contract/key-status';
 import { lowerRole } from '../../contract/roles';
 import { chainsOf } from './chain';
 import { ID_PREFIXES } from '../ids';
@@ -19,7 +22,14 @@ export interface Principal {
 export interface AuthRecord {
   keyId: string;
   name: string;
+  /** The stored hash of the secret this record was loaded by (the current or the previous one). */
   keyHash: string;
+  matched: MatchedSecret;
+  /**
+   * For the previous secret: when it stops working (ms since the epoch; refused from that instant on).
+   * Null for the current secret, which lives as long as the key.
+   */
+  secretEndsAt: number | null;
   owner: Principal;
   createdBy: Principal;
   role: Role;
@@ -54,9 +64,23 @@ export async function principalStates(db: Kysely<Database>, ids: readonly string
   return states;
 }
 
+/**
+ * The key whose current secret has this hash, or else whose previous one has it. The second (indexed) query
+ * runs only when the first finds nothing, so a key that was never rotated costs what it did before.
+ */
+async function keyByHash(db: Kysely<Database>, keyHash: string): Promise<{ key: ApiKeysTable; matched: MatchedSecret } | undefined> {
+  const current = await db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
+  if (current) return { key: current, matched: 'current' };
+  const previous = await db.selectFrom('api_keys').selectAll().where('previous_key_hash', '=', keyHash).executeTakeFirst();
+  // A previous hash always comes with its end (rotate-route.ts writes the three together); one without is not trusted.
+  if (previous?.previous_secret_expires_at) return { key: previous, matched: 'previous' };
+  return undefined;
+}
+
 export async function loadAuthRecord(db: Kysely<Database>, keyHash: string): Promise<AuthRecord | undefined> {
-  const key = await db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
-  if (!key) return undefined;
+  const found = await keyByHash(db, keyHash);
+  if (!found) return undefined;
+  const { key, matched } = found;
   const owner: Principal = { type: key.owner_type, id: key.owner_id };
   const createdBy = principalOf(key.created_by);
   const [chain, lists] = await Promise.all([
@@ -74,7 +98,9 @@ export async function loadAuthRecord(db: Kysely<Database>, keyHash: string): Pro
   return {
     keyId: key.id,
     name: key.name,
-    keyHash: key.key_hash,
+    keyHash: matched === 'current' ? key.key_hash : key.previous_key_hash!,
+    matched,
+    secretEndsAt: matched === 'current' ? null : Date.parse(key.previous_secret_expires_at!),
     owner,
     createdBy,
     role: key.role,

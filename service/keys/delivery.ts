@@ -7,6 +7,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Transaction } from 'kysely';
 import { DEFAULT_DELIVERY_ENTRY_KEY, type Delivered, type Delivery } from '../../contract/api/delivery';
+import { encryptToPgpKey, parsePgpPublicKey } from '../../contract/pgp-key';
 import type { ServiceContext } from '../context';
 import type { Database } from '../db/tables';
 import { invalidArgument, notFound } from '../errors';
@@ -35,7 +36,11 @@ export async function prepareDelivery(
     await assertMayWriteSecret(ctx.store.db, request, row, `${field}.secret_store.secret_id`);
     return { mode: 'secret_store', secret, secretId: target.secret_id, entryKey: target.entry_key ?? DEFAULT_DELIVERY_ENTRY_KEY };
   }
-  if (delivery?.pgp_public_key !== undefined) throw invalidArgument(`${field}.pgp_public_key`, 'PGP delivery is not available yet');
+  if (delivery?.pgp_public_key !== undefined) {
+    const parsed = await parsePgpPublicKey(delivery.pgp_public_key, `${field}.pgp_public_key`);
+    if (!parsed.ok) throw invalidArgument(`${field}.pgp_public_key`, parsed.detail);
+    return { mode: 'pgp', encrypted: await encryptToPgpKey(parsed.key, secret), fingerprint: parsed.fingerprint };
+  }
   return { mode: 'response', secret };
 }
 
@@ -56,6 +61,19 @@ export async function deliver(
     case 'pgp':
       return { delivery: { mode: 'pgp', pgp: { encrypted_secret: prepared.encrypted, key_fingerprint: prepared.fingerprint } } };
   }
+}
+
+/**
+ * The key row's record of where its current secret went: the secret-store entry (so deleting the key can
+ * remove it, service/keys/routes.ts), or nulls for the other modes.
+ */
+export function deliveredColumns(delivered: Delivered): {
+  delivered_secret_id: string | null;
+  delivered_entry_key: string | null;
+  delivered_version: number | null;
+} {
+  const to = delivered.secret_store;
+  return { delivered_secret_id: to?.secret_id ?? null, delivered_entry_key: to?.entry_key ?? null, delivered_version: to?.version ?? null };
 }
 
 /** The secret columns of a key as first inserted: first secret, no rotation, nothing delivered yet. */

@@ -4,6 +4,7 @@
  * @module
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { writeAudit } from '../audit/audit-log';
 import { displayPrefix, generateKey } from '../../contract/key-format';
 import type { ServiceContext } from '../context';
@@ -30,7 +31,8 @@ import {
 } from '../../contract/api/api-keys';
 import { toApiKey, toApiKeys } from './views';
 import { keepingAdminAccess } from './last-admin-key';
-import { FIRST_SECRET_COLUMNS, deliver, prepareDelivery } from './delivery';
+import { FIRST_SECRET_COLUMNS, deliver, deliveredColumns, prepareDelivery } from './delivery';
+import { type IdempotencyRecord, idempotently, keyMadeWith } from './idempotency';
 
 const tags = ['api-keys'];
 
@@ -51,76 +53,94 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post(
       '/api-keys',
-      { schema: { tags, summary: 'Create an API key', body: CreateApiKeyBody, response: { 201: CreatedApiKey, ...errorResponses } } },
+      {
+        schema: {
+          tags,
+          summary: 'Create an API key',
+          description:
+            'With an Idempotency-Key header, a repeat of the same request within 24 hours answers 200 with the first answer (replayed: true, no secret) instead of making another key.',
+          body: CreateApiKeyBody,
+          // A replay answers 200 with this same schema; the document lists one success status per operation.
+          response: { 201: CreatedApiKey, ...errorResponses },
+        },
+      },
       async (request, reply) => {
         requireRole(request, LEAST_ROLE_TO_MANAGE.api_keys, 'creating an API key');
-        const body = request.body;
-        const owner = await resolveNewKeyOwner(db, request, body);
-        const ceiling = lowerRole(request.auth.role, owner.role);
-        const role = body.role ?? ceiling;
-        if (!atLeast(request.auth.role, role)) {
-          throw permissionDenied(`a key acting as ${request.auth.role} cannot create a key with the ${role} role`, 'role');
-        }
-        if (!atLeast(owner.role, role)) throw invalidArgument('role', `role ${role} is above the owner's ${owner.role} role`);
-        const scopes = body.scopes ?? [];
-        await assertScopesGrantable(db, request, scopes);
-        const allowListIds = body.allow_list_ids ?? [];
-        await assertAllowListsExist(db, allowListIds);
-        const expiresAt = body.expires_at == null ? null : futureExpiry('expires_at', body.expires_at);
-
-        const secret = generateKey();
-        const prepared = await prepareDelivery(ctx, request, body.delivery, secret);
-        const now = new Date().toISOString();
-        const id = newId('apiKey');
-        const made = await inTransaction(ctx, async (trx) => {
-          await lockKeyReferences(ctx.store.dialect, trx, scopes, allowListIds);
-          await trx
-            .insertInto('api_keys')
-            .values({
-              id,
-              name: body.name,
-              description: body.description ?? '',
-              owner_type: owner.type,
-              owner_id: owner.id,
-              created_by: request.auth.actor.id,
-              role,
-              scopes: JSON.stringify(scopes),
-              labels: JSON.stringify(body.labels ?? {}),
-              expires_at: expiresAt,
-              key_hash: ctx.hasher.hash(secret),
-              display_prefix: displayPrefix(secret),
-              created_at: now,
-              updated_at: now,
-              revoked_at: null,
-              revoke_reason: null,
-              last_used_at: null,
-              last_used_ip: null,
-              last_used_claimed_ip: null,
-              created_by_key: request.auth.actor.keyId,
-              ...rateLimitColumns(body.rate_limit ?? null),
-              ...FIRST_SECRET_COLUMNS,
-            })
-            .execute();
-          if (allowListIds.length)
-            await trx
-              .insertInto('api_key_allow_lists')
-              .values(allowListIds.map((l) => ({ key_id: id, allow_list_id: l })))
-              .execute();
-          await writeAudit(trx, {
-            action: 'api_key.create',
-            actor: request.auth.actor,
-            target: { type: 'api_key', id },
-            address: request.ip,
-            requestId: request.id,
-            details: { name: body.name, role, owner_type: owner.type, owner_id: owner.id, scopes, delivery: prepared.mode },
-          });
-          // After the key row: a secret-store write that fails rolls the key back with it.
-          const delivered = await deliver(ctx, trx, request, prepared);
-          return { ...delivered, row: await trx.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirstOrThrow() };
-        });
-        return reply.status(201).send({ api_key: await toApiKey(db, made.row), secret: made.secret, delivery: made.delivery, replayed: false });
+        return idempotently(ctx, request, reply, 201, (record) => createKey(request, request.body, record));
       },
     );
+
+    /** The create itself, run once per Idempotency-Key. */
+    async function createKey(request: FastifyRequest, body: CreateApiKeyBody, record: IdempotencyRecord): Promise<CreatedApiKey> {
+      const owner = await resolveNewKeyOwner(db, request, body);
+      const ceiling = lowerRole(request.auth.role, owner.role);
+      const role = body.role ?? ceiling;
+      if (!atLeast(request.auth.role, role)) {
+        throw permissionDenied(`a key acting as ${request.auth.role} cannot create a key with the ${role} role`, 'role');
+      }
+      if (!atLeast(owner.role, role)) throw invalidArgument('role', `role ${role} is above the owner's ${owner.role} role`);
+      const scopes = body.scopes ?? [];
+      await assertScopesGrantable(db, request, scopes);
+      const allowListIds = body.allow_list_ids ?? [];
+      await assertAllowListsExist(db, allowListIds);
+      const expiresAt = body.expires_at == null ? null : futureExpiry('expires_at', body.expires_at);
+
+      const secret = generateKey();
+      const prepared = await prepareDelivery(ctx, request, body.delivery, secret);
+      const now = new Date().toISOString();
+      const id = newId('apiKey');
+      return inTransaction(ctx, async (trx) => {
+        await record.claim(trx, id);
+        await lockKeyReferences(ctx.store.dialect, trx, scopes, allowListIds);
+        await trx
+          .insertInto('api_keys')
+          .values({
+            id,
+            name: body.name,
+            description: body.description ?? '',
+            owner_type: owner.type,
+            owner_id: owner.id,
+            created_by: request.auth.actor.id,
+            role,
+            scopes: JSON.stringify(scopes),
+            labels: JSON.stringify(body.labels ?? {}),
+            expires_at: expiresAt,
+            key_hash: ctx.hasher.hash(secret),
+            display_prefix: displayPrefix(secret),
+            created_at: now,
+            updated_at: now,
+            revoked_at: null,
+            revoke_reason: null,
+            last_used_at: null,
+            last_used_ip: null,
+            last_used_claimed_ip: null,
+            created_by_key: request.auth.actor.keyId,
+            ...rateLimitColumns(body.rate_limit ?? null),
+            ...FIRST_SECRET_COLUMNS,
+          })
+          .execute();
+        if (allowListIds.length)
+          await trx
+            .insertInto('api_key_allow_lists')
+            .values(allowListIds.map((l) => ({ key_id: id, allow_list_id: l })))
+            .execute();
+        await writeAudit(trx, {
+          action: 'api_key.create',
+          actor: request.auth.actor,
+          target: { type: 'api_key', id },
+          address: request.ip,
+          requestId: request.id,
+          details: { name: body.name, role, owner_type: owner.type, owner_id: owner.id, scopes, delivery: prepared.mode },
+        });
+        // After the key row: a secret-store write that fails rolls the key back with it.
+        const delivered = await deliver(ctx, trx, request, prepared);
+        if (delivered.delivery.secret_store) await trx.updateTable('api_keys').set(deliveredColumns(delivered.delivery)).where('id', '=', id).execute();
+        const row = await trx.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+        const answer: CreatedApiKey = { api_key: await toApiKey(trx, row), secret: delivered.secret, delivery: delivered.delivery, replayed: false };
+        await record.complete(trx, answer);
+        return answer;
+      });
+    }
 
     app.get(
       '/api-keys',
@@ -140,6 +160,12 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         if (q.owner_id) query = query.where('owner_id', '=', q.owner_id);
         if (q.service_account_id) query = query.where('owner_type', '=', 'service_account').where('owner_id', '=', q.service_account_id);
         if (q.created_by) query = query.where('created_by', '=', q.created_by);
+        if (q.idempotency_key !== undefined) {
+          // The caller's own key made with it: how a client whose create lost its answer finds what it made.
+          const made = await keyMadeWith(db, request, q.idempotency_key);
+          if (made === undefined) return { api_keys: [], next_page_token: null };
+          query = query.where('id', '=', made);
+        }
         if (q.name_prefix) query = query.where(startsWith('name', q.name_prefix));
         if (q.status === 'revoked') query = query.where('revoked_at', 'is not', null);
         if (q.status === 'expired') query = query.where('revoked_at', 'is', null).where('expires_at', '<=', now);

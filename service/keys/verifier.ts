@@ -14,6 +14,11 @@
  *
  * The cache is invalidated by the change feed. A lookup that started before an invalidation is not cached,
  * so a revocation committed during a lookup cannot be overwritten by the stale row it raced with.
+ *
+ * After a rotation with an overlap a key has two secrets, and a record is cached under the hash of either
+ * (service/keys/auth-record.ts). The previous secret's end is a time, checked against the clock on every
+ * verification, cached or not: its overlap ends on every node at that instant, with nothing to invalidate.
+ * A rotation itself, and a revocation or deletion during an overlap, are writes the change feed carries.
  * @module
  */
 import { KeyRateLimiter } from './rate-limit';
@@ -76,6 +81,8 @@ export class Verifier {
     const cached = this.trustedCache(hash);
     const record = cached === undefined ? await this.lookup(input.key, hash) : cached;
     if (!record) return UNKNOWN;
+    // A previous secret past its overlap is no secret of the key's any more; the record names the key to the audit.
+    if (record.secretEndsAt !== null && record.secretEndsAt <= this.now()) return { valid: false, reason: 'unknown', record };
     if (record.revoked) return { valid: false, reason: 'revoked', record };
     if (record.expiresAt !== null && record.expiresAt <= this.now()) return { valid: false, reason: 'expired', record };
     if (record.ownerDisabled) return { valid: false, reason: 'owner_disabled', record };

@@ -62,7 +62,7 @@ export function verifyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           scopes: r.scopes,
           expires_at: r.expiresAt === null ? null : new Date(r.expiresAt).toISOString(),
         };
-        if (outcome.valid) return { valid: true, ...identity };
+        if (outcome.valid) return { valid: true, ...identity, matched_secret: r.matched };
         return {
           valid: false,
           reason: outcome.reason,
@@ -83,7 +83,12 @@ export function verifyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           actor.type === 'user'
             ? await db.selectFrom('users').select(['id', 'name', 'email', 'role']).where('id', '=', actor.id).executeTakeFirstOrThrow()
             : { ...(await db.selectFrom('service_accounts').select(['id', 'name', 'role']).where('id', '=', actor.id).executeTakeFirstOrThrow()), email: null };
-        return { api_key: await toApiKey(db, key), principal: { type: actor.type, ...principal }, effective_role: request.auth.role };
+        return {
+          api_key: await toApiKey(db, key),
+          principal: { type: actor.type, ...principal },
+          effective_role: request.auth.role,
+          matched_secret: request.auth.record.matched,
+        };
       },
     );
   };

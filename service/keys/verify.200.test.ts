@@ -52,6 +52,7 @@ describe('valid keys', () => {
       role: 'developer',
       scopes: ['orders.read', 'orders.write'],
       expires_at: '2098-12-31T23:00:00.000Z',
+      matched_secret: 'current',
     });
   });
 

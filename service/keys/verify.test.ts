@@ -25,6 +25,7 @@ test('a valid key answers its identity, role and scopes', async () => {
     role: 'developer',
     scopes: ['billing.read'],
     expires_at: null,
+    matched_secret: 'current',
   });
 });
 

@@ -24,6 +24,10 @@ export async function toApiKeys(db: Kysely<Database>, rows: ApiKeysTable[]): Pro
     const chain = chains.get(r.id);
     const principals = chain?.principals ?? [r.owner_id, r.created_by];
     const usable = !!chain && !chain.broken && principals.every((p) => states.has(p));
+    const status = keyStatus(r, now);
+    // The previous secret is shown while it works: not past its end, and not once the key stopped (revoke, expiry).
+    const previousLive =
+      status === 'active' && r.previous_key_hash !== null && r.previous_secret_expires_at !== null && Date.parse(r.previous_secret_expires_at) > now;
     return {
       id: r.id,
       name: r.name,
@@ -41,7 +45,7 @@ export async function toApiKeys(db: Kysely<Database>, rows: ApiKeysTable[]): Pro
       allow_list_ids: lists.get(r.id) ?? [],
       labels: JSON.parse(r.labels) as Record<string, string>,
       rate_limit: r.rate_limit_max === null || r.rate_limit_window_s === null ? null : { limit: r.rate_limit_max, window_seconds: r.rate_limit_window_s },
-      status: keyStatus(r, now),
+      status,
       display_prefix: r.display_prefix,
       created_at: r.created_at,
       updated_at: r.updated_at,
@@ -50,6 +54,10 @@ export async function toApiKeys(db: Kysely<Database>, rows: ApiKeysTable[]): Pro
       last_used_at: r.last_used_at,
       last_used_ip: r.last_used_ip,
       last_used_claimed_ip: r.last_used_claimed_ip,
+      secret_version: r.secret_version,
+      rotated_at: r.rotated_at,
+      previous_secret_expires_at: previousLive ? r.previous_secret_expires_at : null,
+      previous_display_prefix: previousLive ? r.previous_display_prefix : null,
     };
   });
 }

@@ -1,8 +1,9 @@
 /**
  * `/v1/secrets`: the versioned secret store. A version is immutable; writing entries makes a new version that
- * carries over the latest one's entries, merged on the server inside one transaction that locks the secret,
- * so parallel writers of different entries lose nothing. `expected_version` turns a write into
- * check-and-set. Entries are sealed with AES-256-GCM under the master key. Reading entries needs the admin
+ * holds the latest one's entries with the write's changes (service/secrets/store.ts has the storage model),
+ * inside one transaction that locks the secret, so parallel writers of different entries lose nothing.
+ * `expected_version` turns a write into check-and-set. Each entry value is sealed with AES-256-GCM under the
+ * master key. Reading entries needs the admin
  * role, ownership of the secret or the `keyplane.secrets.read` scope; writing, ownership or
  * `keyplane.secrets.write`. A secret a service account owns is also owned, for these rules, by those who act
  * for the account: its owner and managers (service/service-accounts/stewards.ts).
@@ -13,19 +14,22 @@ import type { FastifyRequest } from 'fastify';
 import { LEAST_ROLE_TO_MANAGE } from '../../contract/roles';
 import { writeAudit } from '../audit/audit-log';
 import type { ServiceContext } from '../context';
-import type { SecretsTable, SecretVersionsTable } from '../db/tables';
+import type { SecretsTable } from '../db/tables';
 import { inTransaction, isUniqueViolation } from '../db/transaction';
 import { ApiError, notFound, permissionDenied } from '../errors';
 import { isAdmin, requireRole } from '../http/auth';
 import { decodePageToken, page } from '../http/pagination';
+import { LIMITS } from '../../contract/limits';
 import { IdParams, NoContent, errorResponses } from '../../contract/api/common';
 import { newId } from '../ids';
 import { canRead, canWrite, owns } from './access';
-import { openVersion, writeEntries } from './store';
+import { destroyVersion, readEntries, toVersion, writeEntries } from './store';
 import { resolveNewKeyOwner } from '../keys/rules';
 import { accountsActedFor } from '../service-accounts/stewards';
 import {
   CreateSecretBody,
+  DestroyedSecretVersion,
+  ListSecretVersionsQuery,
   ListSecretsQuery,
   Secret,
   SecretList,
@@ -45,20 +49,16 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
   const db = ctx.store.db;
   /** Admins need no lookup; anyone else acts for the accounts they own or manage (and a service account for itself). */
   const actedFor = (request: FastifyRequest) => (isAdmin(request) ? Promise.resolve(NONE) : accountsActedFor(db, request));
-  const toSecret = (request: FastifyRequest, s: SecretsTable, acted: ReadonlySet<string>): Secret => ({
-    ...s,
-    caller_can_read: canRead(request, s, acted),
-    caller_can_write: canWrite(request, s, acted),
-  });
-  const toVersion = (v: SecretVersionsTable): SecretVersion => ({
-    secret_id: v.secret_id,
-    version: v.version,
-    entry_keys: JSON.parse(v.entry_keys) as string[],
-    created_by: v.created_by,
-    created_at: v.created_at,
-    destroyed_at: v.destroyed_at,
-  });
-  const open = (v: SecretVersionsTable) => openVersion(ctx, v);
+  const toSecret = (request: FastifyRequest, s: SecretsTable, acted: ReadonlySet<string>): Secret => {
+    const { live_entries, live_bytes, ...rest } = s;
+    return {
+      ...rest,
+      entry_count: live_entries,
+      entry_bytes: live_bytes,
+      caller_can_read: canRead(request, s, acted),
+      caller_can_write: canWrite(request, s, acted),
+    };
+  };
   const load = async (id: string) => {
     const row = await db.selectFrom('secrets').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('secret', id);
@@ -88,7 +88,7 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       requestId: request.id,
       details: { version: n },
     });
-    return { ...toVersion(row), entries: open(row) };
+    return { ...toVersion(row), ...(await readEntries(ctx, db, row)) };
   }
 
   return async (app) => {
@@ -107,6 +107,8 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           owner_id: owner.id,
           created_by: request.auth.actor.id,
           latest_version: 0,
+          live_entries: 0,
+          live_bytes: 0,
           created_at: now,
           updated_at: now,
         };
@@ -200,6 +202,7 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         const existing = await load(request.params.id);
         await assertOwnerOrAdmin(request, existing, 'deleting a secret');
         await inTransaction(ctx, async (trx) => {
+          await trx.deleteFrom('secret_entries').where('secret_id', '=', existing.id).execute();
           await trx.deleteFrom('secret_versions').where('secret_id', '=', existing.id).execute();
           await trx.deleteFrom('secrets').where('id', '=', existing.id).execute();
           await writeAudit(trx, {
@@ -220,15 +223,27 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
-          summary: 'List versions, newest first (no entry values)',
+          summary: 'List versions, newest first: what each changed, no entry values',
           params: IdParams,
+          querystring: ListSecretVersionsQuery,
           response: { 200: SecretVersionList, ...errorResponses },
         },
       },
       async (request) => {
         const secret = await load(request.params.id);
-        const rows = await db.selectFrom('secret_versions').selectAll().where('secret_id', '=', secret.id).orderBy('version', 'desc').execute();
-        return { versions: rows.map(toVersion) };
+        const size = request.query.page_size ?? LIMITS.page.sizeDefault;
+        const before = decodeVersionToken(request.query.page_token);
+        let query = db
+          .selectFrom('secret_versions')
+          .selectAll()
+          .where('secret_id', '=', secret.id)
+          .orderBy('version', 'desc')
+          .limit(size + 1);
+        if (before !== undefined) query = query.where('version', '<', before);
+        const rows = await query.execute();
+        const items = rows.slice(0, size);
+        const next = rows.length > size ? Buffer.from(String(items[items.length - 1]!.version), 'utf8').toString('base64url') : null;
+        return { versions: items.map(toVersion), next_page_token: next };
       },
     );
 
@@ -248,7 +263,7 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         const secret = await load(request.params.id);
         if (!canWrite(request, secret, await actedFor(request)))
           throw permissionDenied(`writing secret ${secret.id} needs the admin role, its ownership or the keyplane.secrets.write scope`);
-        const row = await inTransaction(ctx, (trx) =>
+        const created = await inTransaction(ctx, (trx) =>
           writeEntries(ctx, trx, request, {
             secretId: secret.id,
             entries: body.entries,
@@ -257,7 +272,7 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
             replace: body.replace,
           }),
         );
-        return reply.status(201).send(toVersion(row));
+        return reply.status(201).send(created);
       },
     );
 
@@ -280,43 +295,28 @@ export function secretRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
-          summary: 'Destroy a version: its entries are erased for good',
+          summary: 'Destroy a version: the values it wrote are erased for good, from every version showing them',
           params: VersionParams,
-          response: { 200: SecretVersion, ...errorResponses },
+          response: { 200: DestroyedSecretVersion, ...errorResponses },
         },
       },
       async (request) => {
         const secret = await load(request.params.id);
         if (!canWrite(request, secret, await actedFor(request)))
           throw permissionDenied(`destroying a version of secret ${secret.id} needs the admin role, its ownership or the keyplane.secrets.write scope`);
-        const row = await inTransaction(ctx, async (trx) => {
-          const v = await trx
-            .selectFrom('secret_versions')
-            .selectAll()
-            .where('secret_id', '=', secret.id)
-            .where('version', '=', request.params.version)
-            .executeTakeFirst();
-          if (!v) throw new ApiError('not_found', `secret ${secret.id} has no version ${request.params.version}`);
-          if (v.destroyed_at) return v;
-          const now = new Date().toISOString();
-          await trx
-            .updateTable('secret_versions')
-            .set({ entries_sealed: null, destroyed_at: now })
-            .where('secret_id', '=', secret.id)
-            .where('version', '=', v.version)
-            .execute();
-          await writeAudit(trx, {
-            action: 'secret.version.destroy',
-            actor: request.auth.actor,
-            target: { type: 'secret', id: secret.id },
-            address: request.ip,
-            requestId: request.id,
-            details: { version: v.version },
-          });
-          return { ...v, entries_sealed: null, destroyed_at: now };
-        });
-        return toVersion(row);
+        const done = await inTransaction(ctx, (trx) => destroyVersion(ctx, trx, request, secret.id, request.params.version));
+        if (!done) throw new ApiError('not_found', `secret ${secret.id} has no version ${request.params.version}`);
+        return { ...toVersion(done.version), destroyed_entries: done.destroyedEntries };
       },
     );
   };
+}
+
+/** A page token of the version listing: the last version of the previous page, opaque to clients. */
+function decodeVersionToken(token: string | undefined): number | undefined {
+  if (!token) return undefined;
+  const text = Buffer.from(token, 'base64url').toString('utf8');
+  if (!/^[1-9]\d{0,9}$/.test(text) || Number(text) > LIMITS.secretVersion.max)
+    throw new ApiError('invalid_argument', 'page_token is not a token this service issued', 'page_token');
+  return Number(text);
 }

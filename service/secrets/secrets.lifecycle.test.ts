@@ -3,7 +3,9 @@
  * versions, who may do each, validation of writes, and what is (not) stored and audited in the clear.
  */
 import { randomBytes } from 'node:crypto';
+import { LIMITS } from '../../contract/limits';
 import { SealedBox } from '../crypto/sealed-box';
+import { entryAad } from './store';
 import { startTestService, type Person, type TestService } from '../../test/helpers/service';
 
 let svc: TestService;
@@ -78,8 +80,19 @@ describe('metadata', () => {
     ];
     for (const v of views) expect(v.status).toBe(200);
     expect(views[2]!.body.versions).toEqual([
-      { secret_id: s.id, version: 1, entry_keys: ['token'], created_by: owner.id, created_at: expect.any(String), destroyed_at: null },
+      {
+        secret_id: s.id,
+        version: 1,
+        written: ['token'],
+        removed: [],
+        replaced: false,
+        entry_count: 1,
+        created_by: owner.id,
+        created_at: expect.any(String),
+        destroyed_at: null,
+      },
     ]);
+    expect(views[2]!.body.next_page_token).toBeNull();
     expect(JSON.stringify(views.map((v) => v.body))).not.toContain('metadata-only-value-91');
     expect((await svc.call('GET', `/v1/secrets?name=${s.name}`)).body.secrets.map((x: { id: string }) => x.id)).toEqual([s.id]);
   });
@@ -97,7 +110,16 @@ describe('writing versions', () => {
     ['entries not an object', { entries: 'a=1' }, 'entries'],
     ['entry name with a slash', { entries: { 'a/b': '1' } }, 'entries.a/b'],
     ['entry value over 64 KiB', { entries: { a: 'x'.repeat(65537) } }, 'entries.a'],
-    ['more than 256 entries', { entries: Object.fromEntries(Array.from({ length: 257 }, (_, i) => [`e${i}`, 'v'])) }, 'entries'],
+    [
+      `more than ${LIMITS.secretEntries.perWrite} entries in one write`,
+      { entries: Object.fromEntries(Array.from({ length: LIMITS.secretEntries.perWrite + 1 }, (_, i) => [`e${i}`, 'v'])) },
+      'entries',
+    ],
+    [
+      `more than ${LIMITS.secretEntries.perWrite} removals in one write`,
+      { remove_entries: Array.from({ length: LIMITS.secretEntries.perWrite + 1 }, (_, i) => `e${i}`) },
+      'remove_entries',
+    ],
     ['negative expected_version', { expected_version: -1 }, 'expected_version'],
     ['fractional expected_version', { expected_version: 1.5 }, 'expected_version'],
     ['expected_version as text', { expected_version: '0' }, 'expected_version'],
@@ -134,10 +156,11 @@ describe('writing versions', () => {
   test('replace with removals starts empty; a write of nothing copies the latest', async () => {
     const s = await create(owner.key);
     await write(s.id, { entries: { a: '1', b: '2' } }, owner.key);
-    expect((await write(s.id, {}, owner.key)).body).toMatchObject({ version: 2, entry_keys: ['a', 'b'] });
-    expect((await write(s.id, { replace: true }, owner.key)).body).toMatchObject({ version: 3, entry_keys: [] });
-    expect(await latest(s.id)).toMatchObject({ version: 3, entries: {} });
-    expect((await svc.call('GET', `/v1/secrets/${s.id}/versions/2`)).body.entries).toEqual({ a: '1', b: '2' });
+    expect((await write(s.id, {}, owner.key)).body).toMatchObject({ version: 2, written: [], removed: [], entry_count: 2 });
+    expect((await write(s.id, { replace: true }, owner.key)).body).toMatchObject({ version: 3, written: [], replaced: true, entry_count: 0 });
+    expect(await latest(s.id)).toMatchObject({ version: 3, entries: {}, entry_keys: [] });
+    expect((await svc.call('GET', `/v1/secrets/${s.id}/versions/2`)).body).toMatchObject({ entries: { a: '1', b: '2' }, entry_keys: ['a', 'b'] });
+    expect((await svc.call('GET', `/v1/secrets/${s.id}`)).body).toMatchObject({ latest_version: 3, entry_count: 0, entry_bytes: 0 });
   });
 
   test('the version path parameter must be a positive integer, and exist', async () => {
@@ -167,16 +190,16 @@ describe('destroying a version', () => {
       destroyed_at: expect.any(String),
     });
     expect((await svc.call('POST', `/v1/secrets/${s.id}/versions/2/destroy`, {}, owner.key)).body.destroyed_at).not.toBeNull();
-    expect((await svc.call('GET', `/v1/secrets/${s.id}/versions/2`)).body).toMatchObject({ entries: null, entry_keys: ['v'] });
+    expect((await svc.call('GET', `/v1/secrets/${s.id}/versions/2`)).body).toMatchObject({ entries: {}, entry_keys: ['v'], destroyed_entries: ['v'] });
     // older versions going does not touch the latest
-    expect(await latest(s.id)).toMatchObject({ version: 3, entries: { v: 'value-2' }, destroyed_at: null });
+    expect(await latest(s.id)).toMatchObject({ version: 3, entries: { v: 'value-2' }, destroyed_entries: [], destroyed_at: null });
     const row = await svc.ctx.store.db
-      .selectFrom('secret_versions')
+      .selectFrom('secret_entries')
       .selectAll()
       .where('secret_id', '=', s.id)
-      .where('version', '=', 1)
+      .where('set_in_version', '=', 1)
       .executeTakeFirstOrThrow();
-    expect(row.entries_sealed).toBeNull();
+    expect(row).toMatchObject({ value_sealed: null, value_bytes: 0 });
   });
 
   test('destroying twice keeps the first time and audits once; an unknown version is 404', async () => {
@@ -207,26 +230,33 @@ describe('service-account secrets', () => {
 });
 
 describe('at rest and in the audit log', () => {
-  test('a version row holds only ciphertext bound to its secret and version', async () => {
+  test('an entry row holds only ciphertext bound to its secret, entry name and version', async () => {
     const s = await create(owner.key);
     const value = `row-check-${randomBytes(8).toString('hex')}`;
     await write(s.id, { entries: { password: value } }, owner.key);
     await write(s.id, { entries: { other: 'x' } }, owner.key);
-    const rows = await svc.ctx.store.db.selectFrom('secret_versions').selectAll().where('secret_id', '=', s.id).orderBy('version').execute();
+    await write(s.id, { entries: { password: `${value}-2` } }, owner.key);
+    const rows = await svc.ctx.store.db.selectFrom('secret_entries').selectAll().where('secret_id', '=', s.id).orderBy('set_in_version').execute();
+    expect(rows.map((r) => [r.entry_key, r.set_in_version, r.ended_in_version])).toEqual([
+      ['password', 1, 3],
+      ['other', 2, null],
+      ['password', 3, null],
+    ]);
     for (const row of rows) {
       expect(JSON.stringify(row)).not.toContain(value);
-      expect(Buffer.from(row.entries_sealed!, 'base64').toString('latin1')).not.toContain(value);
+      expect(Buffer.from(row.value_sealed!, 'base64').toString('latin1')).not.toContain(value);
     }
-    // The sealed box opens with its own secret id and version only, and not under another master key.
-    expect(JSON.parse(svc.ctx.box.open(rows[0]!.entries_sealed!, `${s.id}#1`))).toEqual({ password: value });
-    expect(() => svc.ctx.box.open(rows[0]!.entries_sealed!, `${s.id}#2`)).toThrow();
-    expect(() => new SealedBox(randomBytes(32)).open(rows[0]!.entries_sealed!, `${s.id}#1`)).toThrow();
-    // A row copied over another inside the database fails to open rather than showing the other's entries.
+    // The sealed box opens with its own secret id, entry name and version only, and not under another master key.
+    expect(svc.ctx.box.open(rows[0]!.value_sealed!, entryAad(s.id, 'password', 1))).toBe(value);
+    expect(() => svc.ctx.box.open(rows[0]!.value_sealed!, entryAad(s.id, 'password', 3))).toThrow();
+    expect(() => svc.ctx.box.open(rows[0]!.value_sealed!, entryAad(s.id, 'other', 1))).toThrow();
+    expect(() => new SealedBox(randomBytes(32)).open(rows[0]!.value_sealed!, entryAad(s.id, 'password', 1))).toThrow();
+    // A value copied over another inside the database fails to open rather than showing the other's value.
     await svc.ctx.store.db
-      .updateTable('secret_versions')
-      .set({ entries_sealed: rows[0]!.entries_sealed })
+      .updateTable('secret_entries')
+      .set({ value_sealed: rows[0]!.value_sealed })
       .where('secret_id', '=', s.id)
-      .where('version', '=', 2)
+      .where('entry_key', '=', 'other')
       .execute();
     const swapped = await svc.call('GET', `/v1/secrets/${s.id}/versions/2`);
     expect(swapped.status).toBe(500);

@@ -18,7 +18,7 @@ test('versions merge, remove, replace, and check-and-set', async () => {
   const id = await newSecret('app');
   const v1 = await svc.call('POST', `/v1/secrets/${id}/versions`, { entries: { a: '1', b: '2' }, expected_version: 0 });
   expect(v1.status).toBe(201);
-  expect(v1.body).toMatchObject({ version: 1, entry_keys: ['a', 'b'] });
+  expect(v1.body).toMatchObject({ version: 1, written: ['a', 'b'], removed: [], replaced: false, entry_count: 2 });
   expect(JSON.stringify(v1.body)).not.toContain('"1"');
   await svc.call('POST', `/v1/secrets/${id}/versions`, { entries: { c: '3' }, remove_entries: ['a'] });
   expect((await svc.call('GET', `/v1/secrets/${id}/versions/latest`)).body).toMatchObject({ version: 2, entries: { b: '2', c: '3' } });
@@ -37,10 +37,16 @@ test('a destroyed version keeps its metadata and loses its entries for good', as
   await svc.call('POST', `/v1/secrets/${id}/versions`, { entries: { token: 'leaked-value-123' } });
   const d = await svc.call('POST', `/v1/secrets/${id}/versions/1/destroy`, {});
   expect(d.body.destroyed_at).not.toBeNull();
-  expect((await svc.call('GET', `/v1/secrets/${id}/versions/1`)).body).toMatchObject({ version: 1, entries: null, entry_keys: ['token'] });
-  // The next write carries nothing over from a destroyed latest version.
+  expect((await svc.call('GET', `/v1/secrets/${id}/versions/1`)).body).toMatchObject({
+    version: 1,
+    entries: {},
+    entry_keys: ['token'],
+    destroyed_entries: ['token'],
+  });
+  // The next write carries no destroyed value over: the name stays listed as destroyed until written or removed.
   await svc.call('POST', `/v1/secrets/${id}/versions`, { entries: { fresh: 'y' } });
-  expect((await svc.call('GET', `/v1/secrets/${id}/versions/latest`)).body.entries).toEqual({ fresh: 'y' });
+  expect((await svc.call('GET', `/v1/secrets/${id}/versions/latest`)).body).toMatchObject({ entries: { fresh: 'y' }, destroyed_entries: ['token'] });
+  expect(JSON.stringify((await svc.call('GET', `/v1/secrets/${id}/versions/latest`)).body)).not.toContain('leaked-value-123');
 });
 
 test('20 parallel writers of different entries lose nothing', async () => {

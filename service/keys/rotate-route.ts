@@ -1,0 +1,119 @@
+/**
+ * `POST /v1/api-keys/{id}/rotate`: a new secret for the same key (id, metadata, owner, role unchanged),
+ * delivered like a create's (service/keys/delivery.ts). The secret it replaces keeps working for
+ * `overlap_seconds` (0: not at all), until `previous_secret_expires_at`. A key holds at most two live secrets:
+ * a rotation during an overlap ends the older one at once. Revoking or deleting the key ends both.
+ *
+ * Everything happens in one transaction on the locked key row, which the change feed announces to every node
+ * (service/db/transaction.ts), so once the rotation has answered no node answers from what it cached before:
+ * with overlap 0 the old secret is refused everywhere from then on.
+ * @module
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { CreatedApiKey, RotateApiKeyBody } from '../../contract/api/api-keys';
+import { IdParams, errorResponses } from '../../contract/api/common';
+import { displayPrefix, generateKey } from '../../contract/key-format';
+import { writeAudit } from '../audit/audit-log';
+import type { ServiceContext } from '../context';
+import type { ApiKeysTable } from '../db/tables';
+import { forUpdate, inTransaction } from '../db/transaction';
+import { ApiError, notFound } from '../errors';
+import { OPTIONAL_BODY } from '../http/openapi';
+import { deliver, prepareDelivery } from './delivery';
+import { assertMayManageKey } from './rules';
+import { toApiKey } from './views';
+
+/** 409 when the key cannot take a new secret: a revoked or expired key stays stopped. */
+function assertRotatable(key: ApiKeysTable, now: number): void {
+  if (key.revoked_at) throw new ApiError('conflict', `API key ${key.id} is revoked (${key.revoke_reason ?? 'revoked'}) and cannot be rotated`);
+  if (key.expires_at !== null && Date.parse(key.expires_at) <= now) {
+    throw new ApiError('conflict', `API key ${key.id} expired at ${key.expires_at} and cannot be rotated: an expired key is not brought back`);
+  }
+}
+
+export function rotateApiKeyRoute(ctx: ServiceContext): FastifyPluginAsyncTypebox {
+  const db = ctx.store.db;
+  return async (app) => {
+    app.post(
+      '/api-keys/:id/rotate',
+      {
+        schema: {
+          tags: ['api-keys'],
+          summary: 'Give the key a new secret; the previous one works for overlap_seconds more',
+          params: IdParams,
+          body: RotateApiKeyBody,
+          response: { 200: CreatedApiKey, ...errorResponses },
+          [OPTIONAL_BODY]: true,
+        },
+        // `POST …/rotate` with no body rotates with no overlap and the secret in the response.
+        preValidation: async (request) => {
+          if (request.body === undefined || request.body === null) request.body = {};
+        },
+      },
+      async (request) => {
+        const body = request.body ?? {};
+        const existing = await db.selectFrom('api_keys').selectAll().where('id', '=', request.params.id).executeTakeFirst();
+        if (!existing) throw notFound('API key', request.params.id);
+        await assertMayManageKey(db, request, existing);
+        assertRotatable(existing, Date.now());
+        const overlapSeconds = body.overlap_seconds ?? 0;
+        const secret = generateKey();
+        const prepared = await prepareDelivery(ctx, request, body.delivery, secret);
+        const made = await inTransaction(ctx, async (trx) => {
+          const current = await forUpdate(ctx, trx.selectFrom('api_keys').selectAll().where('id', '=', existing.id)).executeTakeFirst();
+          if (!current) throw notFound('API key', existing.id);
+          const now = Date.now();
+          assertRotatable(current, now);
+          const at = new Date(now).toISOString();
+          // The current secret becomes the previous one; whatever was previous (a rotation during an overlap) ends now.
+          const previous =
+            overlapSeconds > 0
+              ? {
+                  previous_key_hash: current.key_hash,
+                  previous_display_prefix: current.display_prefix,
+                  previous_secret_expires_at: new Date(now + overlapSeconds * 1000).toISOString(),
+                }
+              : { previous_key_hash: null, previous_display_prefix: null, previous_secret_expires_at: null };
+          const secretVersion = current.secret_version + 1;
+          await trx
+            .updateTable('api_keys')
+            .set({
+              key_hash: ctx.hasher.hash(secret),
+              display_prefix: displayPrefix(secret),
+              secret_version: secretVersion,
+              rotated_at: at,
+              updated_at: at,
+              ...previous,
+            })
+            .where('id', '=', current.id)
+            .execute();
+          await writeAudit(trx, {
+            action: 'api_key.rotate',
+            actor: request.auth.actor,
+            target: { type: 'api_key', id: current.id },
+            address: request.ip,
+            requestId: request.id,
+            details: {
+              secret_version: secretVersion,
+              overlap_seconds: overlapSeconds,
+              previous_secret_expires_at: previous.previous_secret_expires_at,
+              delivery: prepared.mode,
+            },
+          });
+          // After the key row: a secret-store write that fails rolls the rotation back with it.
+          const delivered = await deliver(ctx, trx, request, prepared);
+          if (delivered.delivery.mode === 'secret_store' && delivered.delivery.secret_store) {
+            const to = delivered.delivery.secret_store;
+            await trx
+              .updateTable('api_keys')
+              .set({ delivered_secret_id: to.secret_id, delivered_entry_key: to.entry_key, delivered_version: to.version })
+              .where('id', '=', current.id)
+              .execute();
+          }
+          return { ...delivered, row: await trx.selectFrom('api_keys').selectAll().where('id', '=', current.id).executeTakeFirstOrThrow() };
+        });
+        return { api_key: await toApiKey(db, made.row), secret: made.secret, delivery: made.delivery, replayed: false };
+      },
+    );
+  };
+}
