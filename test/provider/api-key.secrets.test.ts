@@ -11,7 +11,7 @@
  */
 import * as openpgp from 'openpgp';
 import { KeyplaneClient } from '../../client';
-import { diagnosticText as text, type InProcessProvider, inProcessProvider } from '../helpers/in-process';
+import { diagnosticText as text, type InProcessProvider, inProcessProvider, unknown } from '../helpers/in-process';
 import { type HttpService, startHttpService } from '../helpers/service';
 import { secretFragmentsIn } from '../helpers/keyplane';
 import { faultyProxy } from '../helpers/faulty-proxy';
@@ -231,4 +231,74 @@ test('a create refused before it reached the service leaves nothing: no instance
   } finally {
     await proxy.close();
   }
+});
+
+test('rotation: a changed trigger rotates in place (same id, new secret at the same entry); both verify during the overlap', async () => {
+  const secret = await service.client.createSecret({ name: 'rotated' });
+  const k = p.resource('keyplane_api_key', 'k');
+  const cfg = (trigger: string) => ({
+    name: 'rotated',
+    output_to_secret_store: { secret_id: secret.id },
+    rotation: { triggers: { v: trigger }, overlap: '1h' },
+  });
+  const v = (await k.apply(cfg('1'))).state;
+  expect(v).toMatchObject({ secret_version: 1, rotated_at: null, previous_secret_expires_at: null });
+  const first = (await service.client.readSecretVersion(secret.id, 'latest')).entries!.api_key!;
+  expect((await k.plan(cfg('1'))).action).toBe('no-op');
+
+  const plan = await k.plan(cfg('2'));
+  expect(plan.action).toBe('update');
+  expect(plan.after).toMatchObject({ id: v.id, secret_version: unknown, secret_store_version_id: unknown, rotated_at: unknown, secret: null });
+  const rotated = (await k.apply(plan)).state;
+  expect(rotated.id).toBe(v.id);
+  expect(rotated.secret_version).toBe(2);
+  expect(rotated.secret_store_version_id).not.toBe(v.secret_store_version_id);
+  expect(Date.parse(rotated.previous_secret_expires_at) - Date.parse(rotated.rotated_at)).toBe(3_600_000);
+  const second = (await service.client.readSecretVersion(secret.id, 'latest')).entries!.api_key!;
+  expect(second).not.toBe(first);
+  expect(await authenticates(second)).toBe(v.id);
+  expect(await authenticates(first)).toBe(v.id);
+  expect(secretFragmentsIn(JSON.stringify(rotated) + p.logText(), second)).toEqual([]);
+  expect((await k.plan(cfg('2'))).action).toBe('no-op');
+
+  // Rotated outside Terraform: the refresh sees a secret version Terraform did not deliver, and the plan
+  // rotates again with a warning that says so.
+  await service.client.rotateApiKey(v.id, { overlap_seconds: 60 });
+  const again = await k.plan(cfg('2'));
+  expect(again.action).toBe('update');
+  expect(again.warnings.map((w) => w.summary)).toContain('Key Rotated Outside Terraform');
+  const after = (await k.apply(again)).state;
+  expect(after.secret_version).toBe(4);
+  expect(await authenticates((await service.client.readSecretVersion(secret.id, 'latest')).entries!.api_key!)).toBe(v.id);
+  expect((await k.plan(cfg('2'))).action).toBe('no-op');
+  await k.destroy();
+});
+
+test('rotation with pgp_key and in state: the new secret is delivered the same way, and the old state secret still works in the overlap', async () => {
+  const { publicKey, privateKey } = await pgpKeyPair();
+  const pgp = p.resource('keyplane_api_key', 'pgp');
+  const pcfg = (t: string) => ({ name: 'rot-pgp', pgp_key: publicKey, rotation: { triggers: { v: t } } });
+  const a = (await pgp.apply(pcfg('1'))).state;
+  const b = (await pgp.apply(pcfg('2'))).state;
+  expect(b.id).toBe(a.id);
+  expect(b.encrypted_secret).not.toBe(a.encrypted_secret);
+  const [s1, s2] = [await pgpDecrypt(a.encrypted_secret, privateKey), await pgpDecrypt(b.encrypted_secret, privateKey)];
+  expect(s1).not.toBe(s2);
+  expect(await authenticates(s2)).toBe(a.id);
+  // The default overlap is 24h.
+  expect(await authenticates(s1)).toBe(a.id);
+  expect(Date.parse(b.previous_secret_expires_at) - Date.parse(b.rotated_at)).toBe(86_400_000);
+  await pgp.destroy();
+
+  const st = p.resource('keyplane_api_key', 'st');
+  const scfg = (t: string) => ({ name: 'rot-state', rotation: { triggers: { v: t }, overlap: '0s' } });
+  const x = (await st.apply(scfg('1'))).state;
+  const plan = await st.plan(scfg('2'));
+  expect(plan.after).toMatchObject({ secret: unknown, encrypted_secret: null });
+  const y = (await st.apply(plan)).state;
+  expect(y.secret).not.toBe(x.secret);
+  expect(await authenticates(y.secret)).toBe(x.id);
+  // No overlap: the previous secret ends at once.
+  await expect(authenticates(x.secret)).rejects.toMatchObject({ status: 401 });
+  await st.destroy();
 });

@@ -149,7 +149,13 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
         const known = r === null || (!isUnknown(r.triggers) && !isUnknown(r.rotate_after));
         const due = known ? rotationDue(r as Parameters<typeof rotationDue>[0], state, req.private.get<number>(PRIVATE.deliveredVersion)) : undefined;
         if (due) {
-          plan.set({ ...unknownOutputs(pgp, block), secret_version: Unknown, rotated_at: Unknown, previous_secret_expires_at: Unknown });
+          plan.set({
+            ...unknownOutputs(pgp, block),
+            display_prefix: Unknown,
+            secret_version: Unknown,
+            rotated_at: Unknown,
+            previous_secret_expires_at: Unknown,
+          });
           if (due.why === 'outside')
             resp.diagnostics.addAttributeWarning([{ attr: 'secret_version' }], 'Key Rotated Outside Terraform', outsideText(state.id, due));
         }

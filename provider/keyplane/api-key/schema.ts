@@ -85,7 +85,7 @@ export const apiKeySchema = resourceSchema({
     display_prefix: stringAttr({
       computed: true,
       planModifiers: [useStateForUnknown()],
-      description: 'The first and last characters of the key, for recognising it.',
+      description: 'The first and last characters of the current secret, for recognising it; a rotation changes it.',
     }),
     created_at: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'When the key was created (RFC 3339, UTC).' }),
     created_by: stringAttr({
