@@ -1,9 +1,32 @@
-import { parseDuration, parseDurationSeconds } from './duration';
+import { formatDuration, parseDuration } from './duration';
 
-test('durations as Terraform and Go write them', () => {
-  expect(parseDuration('15m')).toBe(900_000);
-  expect(parseDuration('1h30m')).toBe(5_400_000);
-  expect(parseDurationSeconds('720h')).toBe(2_592_000);
-  expect(parseDurationSeconds('0s')).toBe(0);
-  for (const bad of ['', '15', 'm', '1.5h', '-1m', '1d', '15 m', '24H']) expect(parseDuration(bad)).toBeUndefined();
+test.each([
+  ['0', 0],
+  ['45s', 45],
+  ['90m', 5_400],
+  ['24h', 86_400],
+  ['1h30m', 5_400],
+  ['7d', 604_800],
+  ['1d2h3m4s', 93_784],
+  ['1.5h', 5_400],
+  ['0.5s', undefined],
+  ['', undefined],
+  ['24', undefined],
+  ['h', undefined],
+  ['30m1h', undefined],
+  ['1h1h', undefined],
+  ['-1h', undefined],
+  ['1w', undefined],
+  [' 1h', undefined],
+  ['1H', undefined],
+])('%j is %p seconds', (text, seconds) => {
+  expect(parseDuration(text)).toBe(seconds);
+});
+
+test.each([0, 1, 59, 60, 3_600, 5_400, 86_400, 93_784, 604_800])('%d seconds format as text that reads back', (seconds) => {
+  expect(parseDuration(formatDuration(seconds))).toBe(seconds);
+});
+
+test('formatDuration is the short form', () => {
+  expect([formatDuration(86_400), formatDuration(5_400), formatDuration(0)]).toEqual(['1d', '1h30m', '0']);
 });

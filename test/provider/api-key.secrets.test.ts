@@ -302,3 +302,13 @@ test('rotation with pgp_key and in state: the new secret is delivered the same w
   await expect(authenticates(x.secret)).rejects.toMatchObject({ status: 401 });
   await st.destroy();
 });
+
+test.each([
+  ['overlap', 'soon', 'Invalid Duration'],
+  ['overlap', '8d', 'Duration Out Of Range'],
+  ['rotate_after', '30s', 'Duration Out Of Range'],
+])('rotation.%s = %j fails at validate naming it (%s)', async (attr, value, summary) => {
+  const failed = await p.resource('keyplane_api_key', 'k').plan({ name: 'bad-rotation', rotation: { [attr]: value } }, { expectError: true });
+  expect(failed.errors).toHaveLength(1);
+  expect(failed.errors[0]).toMatchObject({ summary, attribute: `rotation.${attr}` });
+});

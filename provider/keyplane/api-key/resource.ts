@@ -44,7 +44,7 @@ import {
 } from './plan-checks';
 // Expiry compared as the service stores it (milliseconds), so another spelling of the same time plans no change.
 import { sameInstant } from '../../../contract/time';
-import { parseDurationSeconds } from '../../../contract/duration';
+import { parseDuration } from '../../../contract/duration';
 import { parsePgpKey } from './pgp';
 import {
   type ApiKeySchema,
@@ -326,7 +326,7 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
   /** Rotates in place, delivering the new secret as the configuration says; the previous one works for overlap. */
   private async rotate(id: string, c: ApiKeyState, resp: UpdateResponse<S>): Promise<void> {
     const delivery = deliveryOf(c);
-    const overlap = parseDurationSeconds(c.rotation?.overlap ?? DEFAULT_ROTATION_OVERLAP) ?? 0;
+    const overlap = parseDuration(c.rotation?.overlap ?? DEFAULT_ROTATION_OVERLAP) ?? 0;
     let rotated: CreatedApiKey;
     try {
       rotated = await this.client.rotateApiKey(id, { overlap_seconds: overlap, ...(delivery ? { delivery } : {}) }, { idempotencyKey: randomUUID() });

@@ -5,7 +5,8 @@
  * Terraform delivered, which private state keeps), so the secret at the configured place would stop working.
  */
 import type { ApiKey } from '../../../client';
-import { parseDuration } from '../../../contract/duration';
+import { DURATION_EXAMPLES, parseDuration } from '../../../contract/duration';
+import type { Validator } from '../../sdk';
 import type { ApiKeyState } from './schema';
 
 /** Private-state entries of a key instance. */
@@ -48,12 +49,28 @@ export function rotationDue(
   if (!sameMap(config?.triggers ?? {}, state.rotation?.triggers ?? {})) return { why: 'triggers' };
   const after = config?.rotate_after;
   const since = state.rotated_at ?? state.created_at;
-  const ms = after ? parseDuration(after) : undefined;
-  if (after && ms !== undefined && since && now - Date.parse(since) >= ms) return { why: 'age', since, after };
+  const seconds = after ? parseDuration(after) : undefined;
+  if (after && seconds !== undefined && since && now - Date.parse(since) >= seconds * 1000) return { why: 'age', since, after };
   return undefined;
 }
 
 function sameMap(a: Record<string, string>, b: Record<string, string>): boolean {
   const ka = Object.keys(a);
   return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && b[k] === a[k]);
+}
+
+/** A duration attribute of the rotation block (contract/duration.ts, the CLI's rule), from `min` to `max` seconds. */
+export function rotationDuration(min: number, max: number, range: string): Validator {
+  return {
+    description: `a duration such as ${DURATION_EXAMPLES}, ${range}`,
+    validate({ path, value }, diags) {
+      if (!value.isKnown() || value.isNull()) return;
+      const text = value.asString();
+      const seconds = parseDuration(text);
+      if (seconds === undefined)
+        diags.addAttributeError(path, 'Invalid Duration', `${JSON.stringify(text)} is not a duration. Write one such as ${DURATION_EXAMPLES}.`);
+      else if (seconds < min || seconds > max)
+        diags.addAttributeError(path, 'Duration Out Of Range', `${JSON.stringify(text)} is out of range: it must be ${range}.`);
+    },
+  };
 }

@@ -20,7 +20,7 @@ import {
   type StateOf,
 } from '../../sdk';
 import { LIMITS, entryKey, integerBetween, nameLength, roleChoice } from '../limits';
-import { duration } from '../ephemeral/duration';
+import { rotationDuration } from './rotation';
 
 export const DEFAULT_ENTRY_KEY = 'api_key';
 export const DEFAULT_RATE_LIMIT_WINDOW_SECONDS = 60;
@@ -190,12 +190,12 @@ export const apiKeySchema = resourceSchema({
             optional: true,
             computed: true,
             default: DEFAULT_ROTATION_OVERLAP,
-            validators: [duration(0, LIMITS.rotationOverlap.maxSeconds * 1000, `must be from 0s to ${OVERLAP_MAX_HOURS}h`)],
-            description: `How long the previous secret keeps working after a rotation, as "24h" or "90m" (0s to ${OVERLAP_MAX_HOURS}h, default "${DEFAULT_ROTATION_OVERLAP}"): consumers have that long to pick up the new one.`,
+            validators: [rotationDuration(0, LIMITS.rotationOverlap.maxSeconds, `from 0 to ${OVERLAP_MAX_HOURS}h`)],
+            description: `How long the previous secret keeps working after a rotation, as "24h", "90m" or "7d" (0 to ${OVERLAP_MAX_HOURS}h, default "${DEFAULT_ROTATION_OVERLAP}"): consumers have that long to pick up the new one.`,
           }),
           rotate_after: stringAttr({
             optional: true,
-            validators: [duration(60_000, Number.MAX_SAFE_INTEGER, 'must be at least 1m')],
+            validators: [rotationDuration(60, Number.MAX_SAFE_INTEGER, 'at least 1m')],
             description:
               'Rotate at the first plan after the current secret is this old (from rotated_at, or created_at before the first rotation), as "720h"; unset, only triggers rotate.',
           }),

@@ -1,12 +1,19 @@
 /**
  * @module keyplane/ephemeral/duration
  * Durations written as Terraform and Go write them ("90s", "15m", "1h30m"), for the lifetime of an
- * ephemeral key and a key's rotation (parsed by contract/duration.ts, which the CLI shares).
+ * ephemeral key.
  */
-import { parseDuration } from '../../../contract/duration';
 import type { Validator } from '../../sdk';
 
-export { parseDuration };
+const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000 };
+
+/** Milliseconds of a duration such as "1h30m", or undefined when the text is not one. */
+export function parseDuration(text: string): number | undefined {
+  if (!/^(\d+[hms])+$/.test(text)) return undefined;
+  let ms = 0;
+  for (const [, n, unit] of text.matchAll(/(\d+)([hms])/g)) ms += Number(n) * UNIT_MS[unit!]!;
+  return ms;
+}
 
 export function duration(minMs: number, maxMs: number, label: string): Validator {
   return {

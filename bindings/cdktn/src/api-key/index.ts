@@ -344,7 +344,7 @@ export class ApiKeyRateLimitOutputReference extends cdktn.ComplexObject {
 }
 export interface ApiKeyRotation {
   /**
-  * How long the previous secret keeps working after a rotation, as "24h" or "90m" (0s to 168h, default "24h"): consumers have that long to pick up the new one.
+  * How long the previous secret keeps working after a rotation, as "24h", "90m" or "7d" (0 to 168h, default "24h"): consumers have that long to pick up the new one.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key#overlap ApiKey#overlap}
   */
