@@ -123,7 +123,7 @@ test('output_to_secret_store: the version holds a key that authenticates, moving
   expect(moved.id).toBe(v.id);
   expect(moved.secret_store_version_id).toBe(`${b.id}/1`);
   expect((await service.client.readSecretVersion(b.id, 1)).entries).toEqual({ token: stored });
-  expect((await service.client.readSecretVersion(a.id, 1)).entries).toBeNull();
+  expect(await service.client.readSecretVersion(a.id, 1)).toMatchObject({ entries: {}, destroyed_entries: ['api_key'] });
   expect(secretFragmentsIn(JSON.stringify(moved) + p.logText(), stored)).toEqual([]);
   expect((await k.plan(cfg(b.id, 'token'))).action).toBe('no-op');
 
@@ -133,7 +133,7 @@ test('output_to_secret_store: the version holds a key that authenticates, moving
   // Destroy deletes the key and destroys the version it wrote.
   await k.destroy();
   await expect(service.client.getApiKey(v.id)).rejects.toMatchObject({ status: 404 });
-  expect((await service.client.readSecretVersion(b.id, 1)).entries).toBeNull();
+  expect(await service.client.readSecretVersion(b.id, 1)).toMatchObject({ entries: {}, destroyed_entries: ['token'] });
 });
 
 test('a secret the provider key may not write fails at plan, naming secret_id, and no key is created', async () => {
