@@ -39,6 +39,8 @@ import type {
   SecretList,
   SecretVersion,
   SecretVersionList,
+  ListSecretVersionsQuery,
+  DestroyedSecretVersion,
   SecretVersionWithEntries,
   ServiceAccount,
   ServiceAccountList,
@@ -263,13 +265,13 @@ export class KeyplaneClient {
     await this.#t.request({ method: 'DELETE', path: `/v1/secrets/${seg(id)}` });
   }
 
-  /** Versions newest first, without entry values. */
-  async listSecretVersions(id: string): Promise<SecretVersion[]> {
-    return (await this.#t.request<SecretVersionList>({ method: 'GET', path: `/v1/secrets/${seg(id)}/versions` })).versions;
+  /** Versions newest first: what each changed, without entry values. */
+  listSecretVersions(id: string, query: ListSecretVersionsQuery = {}): Promise<Page<SecretVersion>> {
+    return this.page<SecretVersionList, 'versions'>('versions', `/v1/secrets/${seg(id)}/versions`, query);
   }
 
   /**
-   * Writes a new version: `entries` are merged over the latest version's (unless `replace`), `remove_entries`
+   * Writes a new version: `entries` are set over the latest version's (unless `replace`), `remove_entries`
    * are dropped, and `expected_version` makes the write check-and-set (409 `version_mismatch` otherwise).
    * Not retried after it may have reached the service: a second write would be a second version.
    */
@@ -277,13 +279,13 @@ export class KeyplaneClient {
     return this.#t.request({ method: 'POST', path: `/v1/secrets/${seg(id)}/versions`, body: definedOnly(body) });
   }
 
-  /** A version with its entries: the latest by default, or version `n` (`entries` is null once destroyed). */
+  /** A version with its entries: the latest by default, or version `n` (destroyed values: `destroyed_entries`). */
   readSecretVersion(id: string, version: number | 'latest' = 'latest'): Promise<SecretVersionWithEntries> {
     return this.#t.request({ method: 'GET', path: `/v1/secrets/${seg(id)}/versions/${version === 'latest' ? 'latest' : seg(String(version))}` });
   }
 
-  /** Erases a version's entries for good; destroying it again is a no-op, so a retry is harmless. */
-  destroySecretVersion(id: string, version: number): Promise<SecretVersion> {
+  /** Erases the values a version wrote, for good; destroying it again is a no-op, so a retry is harmless. */
+  destroySecretVersion(id: string, version: number): Promise<DestroyedSecretVersion> {
     return this.#t.request({ method: 'POST', path: `/v1/secrets/${seg(id)}/versions/${seg(String(version))}/destroy`, idempotent: true });
   }
 

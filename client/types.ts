@@ -39,6 +39,8 @@ export type {
   SecretVersion,
   SecretVersionList,
   SecretVersionWithEntries,
+  ListSecretVersionsQuery,
+  DestroyedSecretVersion,
   ServiceAccount,
   ServiceAccountList,
   UpdateAllowListBody,

@@ -1,12 +1,13 @@
 /**
  * `keyplane secret …`: the versioned secret store. A secret is a named container; `write` makes a new
- * immutable version (merged over the latest unless --replace), `read` prints one with its entries.
+ * immutable version (the latest one's entries with the write's changes, or only the write's with --replace),
+ * `read` prints one with its entries.
  * Values given with --entry end up in shell history; --entry-file and --from-json keep them out of it.
  * @module
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { SecretVersionWithEntries, UpdateSecretBody, WriteVersionBody } from '../../client';
+import type { PageParams, SecretVersionWithEntries, UpdateSecretBody, WriteVersionBody } from '../../client';
 import { clientFor, globals, listPages } from '../context';
 import { action, UsageError } from '../errors';
 import { collect, integer, keyValues, pagingOptions, type PagingFlags } from '../options';
@@ -65,10 +66,7 @@ function printVersion(format: Format, v: SecretVersionWithEntries): void {
     return;
   }
   printObject(format, { secret_id: v.secret_id, version: v.version, created_by: v.created_by, created_at: v.created_at, destroyed_at: v.destroyed_at });
-  if (v.entries === null) {
-    printLine('(this version is destroyed: its entries are gone)');
-    return;
-  }
+  if (v.destroyed_entries.length > 0) printLine(`(destroyed, values gone for good: ${v.destroyed_entries.join(', ')})`);
   printLine('');
   printList(
     format,
@@ -157,30 +155,28 @@ export function register(program: Command): void {
       action(async (id: string, version: string | undefined, o: { entry?: string }, cmd: Command) => {
         const v = await clientFor(cmd).readSecretVersion(id, parseVersion(version));
         if (o.entry === undefined) return printVersion(globals(cmd).output, v);
-        if (v.entries === null) throw new Error(`version ${v.version} of secret ${id} is destroyed: its entries are gone`);
+        if (v.destroyed_entries.includes(o.entry))
+          throw new Error(`entry "${o.entry}" of version ${v.version} of secret ${id} is destroyed: its value is gone for good`);
         if (!Object.hasOwn(v.entries, o.entry))
           throw new Error(`version ${v.version} of secret ${id} has no entry "${o.entry}" (it has: ${Object.keys(v.entries).join(', ') || 'none'})`);
         process.stdout.write(`${v.entries[o.entry]}\n`);
       }),
     );
 
-  group
-    .command('versions <id>')
-    .description("List a secret's versions, newest first (without values)")
-    .action(
-      action(async (id: string, _o: object, cmd: Command) =>
-        printList(
-          globals(cmd).output,
-          await clientFor(cmd).listSecretVersions(id),
-          ['version', 'entry_keys', 'created_by', 'created_at', 'destroyed_at'],
-          'no versions yet',
-        ),
-      ),
-    );
+  pagingOptions(group.command('versions <id>').description("List a secret's versions, newest first: what each changed (no values)")).action(
+    action(async (id: string, o: PagingFlags, cmd: Command) => {
+      const client = clientFor(cmd);
+      const items = await listPages(client, (q: PageParams) => client.listSecretVersions(id, q), {}, o);
+      const format = globals(cmd).output;
+      // A table shows counts (a version may write hundreds of entries); json and yaml show the names.
+      const rows = format === 'table' ? items.map((v) => ({ ...v, written: v.written.length, removed: v.replaced ? 'all' : v.removed.length })) : items;
+      printList(format, rows, ['version', 'entry_count', 'written', 'removed', 'created_by', 'created_at', 'destroyed_at'], 'no versions yet');
+    }),
+  );
 
   group
     .command('destroy-version <id> <version>')
-    .description("Erase a version's entries for good (the version number stays, empty)")
+    .description('Erase the values a version wrote, for good, from every version showing them (entries other versions wrote stay)')
     .action(
       action(async (id: string, version: string, _o: object, cmd: Command) => {
         const n = parseVersion(version);

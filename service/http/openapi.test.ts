@@ -86,8 +86,8 @@ test('the secret marker sits on exactly these schema locations', () => {
       '#/paths/~1v1~1api-keys~1{id}~1rotate/post/responses/200/content/application~1json/schema/properties/secret',
       '#/paths/~1v1~1keys~1verify/post/requestBody/content/application~1json/schema/properties/key',
       '#/paths/~1v1~1secrets~1{id}~1versions/post/requestBody/content/application~1json/schema/properties/entries/additionalProperties',
-      '#/paths/~1v1~1secrets~1{id}~1versions~1latest/get/responses/200/content/application~1json/schema/properties/entries/anyOf/0/additionalProperties',
-      '#/paths/~1v1~1secrets~1{id}~1versions~1{version}/get/responses/200/content/application~1json/schema/properties/entries/anyOf/0/additionalProperties',
+      '#/paths/~1v1~1secrets~1{id}~1versions~1latest/get/responses/200/content/application~1json/schema/properties/entries/additionalProperties',
+      '#/paths/~1v1~1secrets~1{id}~1versions~1{version}/get/responses/200/content/application~1json/schema/properties/entries/additionalProperties',
     ]
       .map((p) => p.replace(/~1/g, '/'))
       .sort(),

@@ -31,10 +31,16 @@ describe('secrets', () => {
 
     expect(json(['secret', 'write', secret.id, '--entry', 'user=app', '--entry-file', `password=${file}`])).toMatchObject({
       version: 1,
-      entry_keys: ['password', 'user'],
+      written: ['password', 'user'],
+      entry_count: 2,
     });
     expect(json(['secret', 'write', secret.id, '--from-json', '-'], '{"host":"db.internal","user":"app2"}')).toMatchObject({ version: 2 });
-    expect(json(['secret', 'write', secret.id, '--remove', 'host', '--expected-version', '2'])).toMatchObject({ version: 3, entry_keys: ['password', 'user'] });
+    expect(json(['secret', 'write', secret.id, '--remove', 'host', '--expected-version', '2'])).toMatchObject({
+      version: 3,
+      removed: ['host'],
+      entry_count: 2,
+    });
+    expect(json(['secret', 'read', secret.id])).toMatchObject({ version: 3, entry_keys: ['password', 'user'] });
 
     expect(kp(['secret', 'read', secret.id, '--entry', 'password'])).toMatchObject({ status: 0, stdout: 'hunter2\n' });
     expect(json(['secret', 'read', secret.id])).toMatchObject({ version: 3, entries: { password: 'hunter2', user: 'app2' } });
@@ -46,14 +52,15 @@ describe('secrets', () => {
     expect(tableField(table, 'version')).toBe('3');
 
     expect(json(['secret', 'versions', secret.id]).map((v: { version: number }) => v.version)).toEqual([3, 2, 1]);
-    expect(json(['secret', 'destroy-version', secret.id, '1']).destroyed_at).not.toBeNull();
-    expect(json(['secret', 'read', secret.id, '1']).entries).toBeNull();
+    expect(json(['secret', 'destroy-version', secret.id, '1'])).toMatchObject({ destroyed_at: expect.any(String), destroyed_entries: ['password', 'user'] });
+    expect(json(['secret', 'read', secret.id, '1'])).toMatchObject({ entries: {}, destroyed_entries: ['password', 'user'] });
     const destroyed = kp(['secret', 'read', secret.id, '1', '--entry', 'user']);
     expect(destroyed.status).toBe(1);
     expect(destroyed.stderr).toMatch(/version 1 of secret .* is destroyed/);
     const missing = kp(['secret', 'read', secret.id, '--entry', 'nope']);
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toMatch(/has no entry "nope" \(it has: password, user\)/);
+    // password was written in version 1: destroying it erased that value from the latest too; user (version 2) stays.
+    expect(missing.stderr).toMatch(/has no entry "nope" \(it has: user\)/);
 
     const stale = kp(['secret', 'write', secret.id, '--entry', 'x=y', '--expected-version', '1']);
     expect(stale.status).toBe(1);

@@ -82,7 +82,7 @@ describePostgres('the service on PostgreSQL', () => {
     expect(secret).toMatchObject({ name: 'pg-secret', latest_version: 0 });
     const v1 = await svc.call('POST', `/v1/secrets/${secret.id}/versions`, { entries: { user: 'app', password: 'hunter2' }, expected_version: 0 });
     expect(v1.status).toBe(201);
-    expect(v1.body).toMatchObject({ version: 1, entry_keys: ['password', 'user'] });
+    expect(v1.body).toMatchObject({ version: 1, written: ['password', 'user'], entry_count: 2 });
     const v2 = await svc.call('POST', `/v1/secrets/${secret.id}/versions`, {
       entries: { password: 'correct horse' },
       remove_entries: ['user'],
@@ -109,9 +109,9 @@ describePostgres('the service on PostgreSQL', () => {
     const client = new Client({ connectionString: pg.url });
     await client.connect();
     try {
-      const rows = await client.query('select entries_sealed from secret_versions where secret_id = $1', [secret.id]);
-      expect(rows.rows).toHaveLength(2);
-      expect(rows.rows.map((r) => String(r.entries_sealed)).join('')).not.toMatch(/correct horse|hunter2/);
+      const rows = await client.query('select value_sealed from secret_entries where secret_id = $1', [secret.id]);
+      expect(rows.rows).toHaveLength(3);
+      expect(rows.rows.map((r) => String(r.value_sealed)).join('')).not.toMatch(/correct horse|hunter2/);
     } finally {
       await client.end();
     }

@@ -165,7 +165,7 @@ test('an imported key adopts output_to_secret_store in place instead of being ro
     output_to_secret_store: { secret_id: secret.id, entry_key: 'api_key' },
   });
   expect((await service.client.getApiKey(made.api_key.id)).status).toBe('active');
-  expect(await service.client.listSecretVersions(secret.id)).toEqual([]);
+  expect((await service.client.listSecretVersions(secret.id)).items).toEqual([]);
   expect((await k.plan(config)).action).toBe('no-op');
 });
 

@@ -27,8 +27,12 @@ export const secretVersionSchema = ephemeralResourceSchema({
   attributes: {
     secret_id: stringAttr({ required: true, validators: [idLength()], description: 'The secret to read (sec_…).' }),
     version: numberAttr({ optional: true, computed: true, description: 'The version to read; the latest when not given. Set to the version read.' }),
-    entries: mapAttr(T.string, { computed: true, sensitive: true, description: 'Entry names and values of that version.' }),
-    entry_keys: listAttr(T.string, { computed: true, description: 'Entry names of that version, sorted.' }),
+    entries: mapAttr(T.string, {
+      computed: true,
+      sensitive: true,
+      description: 'Entry names and values of that version (without values erased by destroying the version that wrote them).',
+    }),
+    entry_keys: listAttr(T.string, { computed: true, description: 'Entry names in entries, sorted.' }),
     created_at: stringAttr({ computed: true, description: 'When the version was written (RFC 3339).' }),
   },
 });
@@ -55,15 +59,17 @@ export class SecretVersionEphemeralResource extends ConfiguredByProvider impleme
     const which = version ?? 'latest';
     try {
       const v = await this.client.readSecretVersion(id, which);
-      if (v.entries === null) {
+      // Values erased by destroying the version that wrote them are left out; with none left, there is nothing to read.
+      const names = Object.keys(v.entries).sort();
+      if (names.length === 0 && v.destroyed_entries.length > 0) {
         resp.diagnostics.addAttributeError(
           [{ attr: 'version' }],
           'Secret Version Destroyed',
-          `Version ${v.version} of secret ${id} was destroyed: its entries are gone for good. Read another version, or omit version to read the latest.`,
+          `The values of version ${v.version} of secret ${id} were destroyed: ${v.destroyed_entries.join(', ')} are gone for good. Read another version, or omit version to read the latest.`,
         );
         return;
       }
-      resp.result.set({ version: v.version, entries: v.entries, entry_keys: [...v.entry_keys].sort(), created_at: v.created_at });
+      resp.result.set({ version: v.version, entries: v.entries, entry_keys: names, created_at: v.created_at });
     } catch (err) {
       if (isNotFound(err)) {
         resp.diagnostics.addAttributeError(
