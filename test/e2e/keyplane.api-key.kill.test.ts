@@ -136,13 +136,15 @@ describeTerraform('keyplane_api_key: the service killed mid-apply', () => {
         // Every delivered secret works and is its key's.
         const latest = (await admin.readSecretVersion(store.id, 'latest')).entries!;
         const whoIs = async (secret: string) => (await new KeyplaneClient({ endpoint: service.endpoint, apiKey: secret, retries: 0 }).whoami()).api_key.id;
+        const wrong: string[] = [];
         for (const i of state) {
           const a = i.attributes;
-          const secret = a.encrypted_secret
-            ? await pgpDecrypt(a.encrypted_secret as string, privateKey)
-            : latest[String(a.output_to_secret_store?.[0]?.entry_key)];
-          expect(await whoIs(secret!)).toBe(a.id);
+          const entry = String(a.output_to_secret_store?.entry_key);
+          const secret = a.encrypted_secret ? await pgpDecrypt(a.encrypted_secret as string, privateKey) : latest[entry];
+          const who = secret === undefined ? 'no secret' : await whoIs(secret).catch((err: Error) => err.message);
+          if (who !== a.id) wrong.push(`${a.name} (${a.id}, ${a.encrypted_secret ? 'pgp' : `entry ${entry} of ${a.secret_store_version_id}`}): ${who}`);
         }
+        expect(wrong).toEqual([]);
         expect((await ws.planIsEmpty()).empty).toBe(true);
         await ws.terraform(['destroy', '-auto-approve']);
         expect(await activeIds()).toEqual([]);
