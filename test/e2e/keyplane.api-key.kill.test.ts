@@ -122,12 +122,13 @@ describeTerraform('keyplane_api_key: the service killed mid-apply', () => {
         const first = await apply;
         const tainted = (readState(ws.stateFileText()).filter((i) => i.status === 'tainted') ?? []).length;
 
-        await ws.apply();
+        const second = await ws.apply();
         const state = readState(ws.stateFileText());
         const stateIds = state.map((i) => i.attributes.id as string).sort();
         const active = await activeIds();
         lines.push(
-          `run ${run}: killed at ${madeAtKill} made (target ${killAt}), restarted after ${pauseMs} ms; first apply exit ${first.code}, tainted after it ${tainted}; ` +
+          `run ${run}: killed at ${madeAtKill} made (target ${killAt}), restarted after ${pauseMs} ms; first apply exit ${first.code}, tainted after it ${tainted}, \"bug in the provider\" ${count(first.output, /bug in the provider/g)}; ` +
+            `second apply found ${count(second.output, /API Key Found After A Lost Answer/g)} keys made by lost creates; ` +
             `after the second apply: state ${stateIds.length}, active in service ${active.length}`,
         );
         expect(stateIds).toHaveLength(KEYS);
@@ -163,4 +164,8 @@ type Instance = { status?: string; attributes: Record<string, any> };
 function readState(text: string): Instance[] {
   const state = JSON.parse(text) as { resources: { type: string; instances: Instance[] }[] };
   return state.resources.filter((r) => r.type === 'keyplane_api_key').flatMap((r) => r.instances);
+}
+
+function count(text: string, pattern: RegExp): number {
+  return (text.match(pattern) ?? []).length;
 }

@@ -187,6 +187,23 @@ test('a create whose answer is lost is retried with its Idempotency-Key: one key
   }
 });
 
+test('a secret shown only in a lost answer: the replay has none, so the provider rotates once for a secret it can put in state', async () => {
+  const proxy = await faultyProxy(service);
+  proxy.fail('POST', '/v1/api-keys', 'lose-answer', 1);
+  try {
+    const via = await inProcessProvider(service, { endpoint: proxy.endpoint });
+    const v = (await via.resource('keyplane_api_key', 'k').apply({ name: 'lost-plaintext' })).state;
+    expect(proxy.hits('POST', '/v1/api-keys')).toBe(2);
+    expect(v.secret_version).toBe(2);
+    expect(await authenticates(v.secret)).toBe(v.id);
+    expect((await service.client.listApiKeys({ name_prefix: 'lost-plaintext' })).items.map((x) => x.id)).toEqual([v.id]);
+    // The first secret was never seen by anyone: no overlap keeps it alive.
+    expect(v.previous_secret_expires_at).toBeNull();
+  } finally {
+    await proxy.close();
+  }
+});
+
 test('a create that ends without an answer leaves a tainted instance; the next plan finds the key it made and the replacement deletes it', async () => {
   const secret = await service.client.createSecret({ name: 'no-answer' });
   const proxy = await faultyProxy(service);
