@@ -127,7 +127,7 @@ describeTerraform('keyplane_api_key: the service killed mid-apply', () => {
         const stateIds = state.map((i) => i.attributes.id as string).sort();
         const active = await activeIds();
         lines.push(
-          `run ${run}: killed at ${madeAtKill} made (target ${killAt}), restarted after ${pauseMs} ms; first apply exit ${first.code}, tainted after it ${tainted}, \"bug in the provider\" ${count(first.output, /bug in the provider/g)}; ` +
+          `run ${run}: killed at ${madeAtKill} made (target ${killAt}), restarted after ${pauseMs} ms; first apply exit ${first.code}, tainted after it ${tainted}, "bug in the provider" ${count(first.output, /bug in the provider/g)}; ` +
             `second apply found ${count(second.output, /API Key Found After A Lost Answer/g)} keys made by lost creates; ` +
             `after the second apply: state ${stateIds.length}, active in service ${active.length}`,
         );
