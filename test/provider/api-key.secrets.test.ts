@@ -329,3 +329,17 @@ test.each([
   expect(failed.errors).toHaveLength(1);
   expect(failed.errors[0]).toMatchObject({ summary, attribute: `rotation.${attr}` });
 });
+
+test('adding or removing the rotation block changes settings only: no rotation', async () => {
+  const k = p.resource('keyplane_api_key', 'k');
+  const v = (await k.apply({ name: 'rot-settings' })).state;
+  const add = await k.plan({ name: 'rot-settings', rotation: { triggers: { v: '1' } } });
+  expect(add.action).toBe('update');
+  expect(add.after).toMatchObject({ secret_version: 1, secret: v.secret });
+  const added = (await k.apply(add)).state;
+  expect(added).toMatchObject({ secret_version: 1, secret: v.secret, rotation: { triggers: { v: '1' }, overlap: '24h' } });
+  const remove = await k.plan({ name: 'rot-settings' });
+  expect(remove.after).toMatchObject({ secret_version: 1, secret: v.secret });
+  expect((await k.apply(remove)).state.secret).toBe(v.secret);
+  await k.destroy();
+});

@@ -79,10 +79,13 @@ describe('rotationDue', () => {
     expect(rotationDue({ triggers: { v: '1' }, rotate_after: null }, state(), 1, now)).toBeUndefined();
     expect(rotationDue(null, state({ rotation: null }), 1, now)).toBeUndefined();
   });
-  test('a trigger changed, appeared or went away: rotation', () => {
+  test('a trigger changed, appeared or went away under a kept block: rotation', () => {
     expect(rotationDue({ triggers: { v: '2' }, rotate_after: null }, state(), 1, now)).toEqual({ why: 'triggers' });
     expect(rotationDue({ triggers: { v: '1', w: '1' }, rotate_after: null }, state(), 1, now)).toEqual({ why: 'triggers' });
-    expect(rotationDue(null, state(), 1, now)).toEqual({ why: 'triggers' });
+  });
+  test('adding or removing the block does not rotate', () => {
+    expect(rotationDue(null, state(), 1, now)).toBeUndefined();
+    expect(rotationDue({ triggers: { v: '1' }, rotate_after: null }, state({ rotation: null }), 1, now)).toBeUndefined();
   });
   test('rotate_after counts from rotated_at, or created_at before the first rotation', () => {
     expect(rotationDue({ triggers: { v: '1' }, rotate_after: '720h' }, state(), 1, now)).toEqual({ why: 'age', since: created, after: '720h' });

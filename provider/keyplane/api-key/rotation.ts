@@ -46,7 +46,8 @@ export function rotationDue(
 ): RotationReason | undefined {
   if (delivered !== undefined && state.secret_version !== null && state.secret_version !== delivered)
     return { why: 'outside', delivered, current: state.secret_version };
-  if (!sameMap(config?.triggers ?? {}, state.rotation?.triggers ?? {})) return { why: 'triggers' };
+  // Adding or removing the block only changes settings: a rotation needs a trigger changed under a kept block.
+  if (config && state.rotation && !sameMap(config.triggers ?? {}, state.rotation.triggers ?? {})) return { why: 'triggers' };
   const after = config?.rotate_after;
   const since = state.rotated_at ?? state.created_at;
   const seconds = after ? parseDuration(after) : undefined;

@@ -74,7 +74,8 @@ export const apiKeySchema = resourceSchema({
     keepers: mapAttr(T.string, {
       optional: true,
       planModifiers: [requiresReplace()],
-      description: 'Arbitrary values kept in state only; any change replaces the key (for rotation).',
+      description:
+        'Arbitrary values kept in state only; any change replaces the key (a new key id). To keep the id and change only the secret, use the rotation block.',
     }),
     pgp_key: stringAttr({
       optional: true,
@@ -184,7 +185,7 @@ export const apiKeySchema = resourceSchema({
           triggers: mapAttr(T.string, {
             optional: true,
             description:
-              'Arbitrary values kept in state; any change rotates the key in place (same id, a new secret delivered where this key delivers), unlike keepers, which replace it.',
+              'Arbitrary values kept in state; any change rotates the key in place (same id, a new secret delivered where this key delivers), unlike keepers, which replace it. Adding or removing the rotation block itself does not rotate.',
           }),
           overlap: stringAttr({
             optional: true,

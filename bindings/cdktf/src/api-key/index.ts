@@ -26,7 +26,7 @@ export interface ApiKeyConfig extends cdktf.TerraformMetaArguments {
   */
   readonly expiresAt?: string;
   /**
-  * Arbitrary values kept in state only; any change replaces the key (for rotation).
+  * Arbitrary values kept in state only; any change replaces the key (a new key id). To keep the id and change only the secret, use the rotation block.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key#keepers ApiKey#keepers}
   */
@@ -356,7 +356,7 @@ export interface ApiKeyRotation {
   */
   readonly rotateAfter?: string;
   /**
-  * Arbitrary values kept in state; any change rotates the key in place (same id, a new secret delivered where this key delivers), unlike keepers, which replace it.
+  * Arbitrary values kept in state; any change rotates the key in place (same id, a new secret delivered where this key delivers), unlike keepers, which replace it. Adding or removing the rotation block itself does not rotate.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key#triggers ApiKey#triggers}
   */
