@@ -4,8 +4,10 @@
  * authenticates; bad, corrupt, signing-only, expired and private keys fail at plan naming pgp_key, with no
  * key created) and output_to_secret_store (the service writes the entry with the key; moving or removing the
  * block replaces the key; destroy removes only the key's entry; an unwritable secret fails at plan; a create
- * whose answer is lost leaves no key the state does not know). The provider never sees the plaintext in
- * those modes: it is never in a diagnostic or a provider log line.
+ * whose answer is lost leaves no key the state does not know), and the rotation block (a trigger rotates in
+ * place with the overlap asked for, delivered like the first secret; a rotation outside Terraform is seen and
+ * redone; bad durations fail at validate). The provider never sees the plaintext in the delivered modes: it
+ * is never in a diagnostic or a provider log line.
  * That it stays out of the state file, `show -json` and TF_LOG=trace is shown under Terraform, in
  * test/e2e/keyplane.api-key.secrets.test.ts.
  */
