@@ -111,6 +111,7 @@ function tests(start: () => Promise<TestService>) {
     test('a secret that does not exist is a 404, and no key is made', async () => {
       const res = await svc.call('POST', CREATE, { name: 'store-404', delivery: { secret_store: { secret_id: 'sec_0000000000000000000a' } } });
       expect(res.status).toBe(404);
+      expect(res.body.error.field).toBe('delivery.secret_store.secret_id');
       expect(await keysNamed('store-404')).toEqual([]);
     });
 

@@ -10,7 +10,7 @@ import { DEFAULT_DELIVERY_ENTRY_KEY, type Delivered, type Delivery } from '../..
 import { encryptToPgpKey, parsePgpPublicKey } from '../../contract/pgp-key';
 import type { ServiceContext } from '../context';
 import type { ApiKeysTable, Database } from '../db/tables';
-import { invalidArgument, notFound } from '../errors';
+import { ApiError, invalidArgument } from '../errors';
 import { isAdmin } from '../http/auth';
 import { assertMayWriteSecret, canWrite } from '../secrets/access';
 import { removeEntryIfWrittenIn, writeEntries } from '../secrets/store';
@@ -34,7 +34,7 @@ export async function prepareDelivery(
   if (delivery?.secret_store) {
     const target = delivery.secret_store;
     const row = await ctx.store.db.selectFrom('secrets').selectAll().where('id', '=', target.secret_id).executeTakeFirst();
-    if (!row) throw notFound('secret', target.secret_id);
+    if (!row) throw new ApiError('not_found', `secret ${target.secret_id} does not exist`, `${field}.secret_store.secret_id`);
     await assertMayWriteSecret(ctx.store.db, request, row, `${field}.secret_store.secret_id`);
     return {
       mode: 'secret_store',
