@@ -281,6 +281,12 @@ describe('secret-store delivery', () => {
     expect(await verify(first)).toMatchObject({ valid: true, key_id: k.api_key.id, matched_secret: 'previous' });
     const row = await svc.ctx.store.db.selectFrom('api_keys').selectAll().where('id', '=', k.api_key.id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ delivered_secret_id: secretId, delivered_entry_key: 'token', delivered_version: version });
+    // Rotated again into the answer: the entry no longer holds the current secret, and the key forgets it.
+    const plain = await rotate(k.api_key.id, { overlap_seconds: 60 });
+    expect(plain.body.delivery).toEqual({ mode: 'response' });
+    const after = await svc.ctx.store.db.selectFrom('api_keys').selectAll().where('id', '=', k.api_key.id).executeTakeFirstOrThrow();
+    expect(after).toMatchObject({ delivered_secret_id: null, delivered_entry_key: null, delivered_version: null, secret_version: 3 });
+    expect((await latest()).entries.token).toBe(stored);
   });
 
   test('a secret the caller may not write is refused before anything changes', async () => {
