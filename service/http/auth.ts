@@ -42,6 +42,18 @@ const FAILURE_MESSAGES: Record<Exclude<VerifyFailure, 'rate_limited'>, string> =
   scope_missing: 'the API key lacks a required scope',
 };
 
+/**
+ * An unknown key that still names a record is a key's previous secret past its overlap
+ * (service/keys/verifier.ts): say so, so its holder knows to fetch the current one. It proves nothing more
+ * than holding a secret that once worked, so the key id stays out, as for every refusal.
+ */
+function refusalMessage(reason: Exclude<VerifyFailure, 'rate_limited' | 'ip_not_allowed'>, record: AuthRecord | undefined): string {
+  if (reason === 'unknown' && record?.secretEndsAt != null) {
+    return `this secret of the API key was replaced by a rotation and stopped working at ${new Date(record.secretEndsAt).toISOString()}; use the key's current secret`;
+  }
+  return FAILURE_MESSAGES[reason];
+}
+
 export function bearerAuth(ctx: ServiceContext, limit: FailedAuthLimit) {
   const callerHashes = new CallerHashes(ctx.hasher);
   /** Records the failure; the refusal to throw is a 429 instead of `refusal` once the address is over its limit. */
@@ -75,7 +87,7 @@ export function bearerAuth(ctx: ServiceContext, limit: FailedAuthLimit) {
       const refusal =
         reason === 'ip_not_allowed'
           ? new ApiError('permission_denied', FAILURE_MESSAGES.ip_not_allowed)
-          : new ApiError('unauthenticated', FAILURE_MESSAGES[reason]);
+          : new ApiError('unauthenticated', refusalMessage(reason, outcome.record));
       throw await failed(request, reply, reason, outcome.record?.keyId, refusal);
     }
     const record = outcome.record;

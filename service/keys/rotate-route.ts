@@ -6,10 +6,12 @@
  *
  * Everything happens in one transaction on the locked key row, which the change feed announces to every node
  * (service/db/transaction.ts), so once the rotation has answered no node answers from what it cached before:
- * with overlap 0 the old secret is refused everywhere from then on.
+ * with overlap 0 the old secret is refused everywhere from then on. An Idempotency-Key makes a repeat replay
+ * the first answer rather than rotate again (service/keys/idempotency.ts).
  * @module
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { CreatedApiKey, RotateApiKeyBody } from '../../contract/api/api-keys';
 import { IdParams, errorResponses } from '../../contract/api/common';
 import { displayPrefix, generateKey } from '../../contract/key-format';
@@ -19,7 +21,8 @@ import type { ApiKeysTable } from '../db/tables';
 import { forUpdate, inTransaction } from '../db/transaction';
 import { ApiError, notFound } from '../errors';
 import { OPTIONAL_BODY } from '../http/openapi';
-import { deliver, prepareDelivery } from './delivery';
+import { deliver, deliveredColumns, prepareDelivery } from './delivery';
+import { type IdempotencyRecord, idempotently } from './idempotency';
 import { assertMayManageKey } from './rules';
 import { toApiKey } from './views';
 
@@ -34,12 +37,77 @@ function assertRotatable(key: ApiKeysTable, now: number): void {
 export function rotateApiKeyRoute(ctx: ServiceContext): FastifyPluginAsyncTypebox {
   const db = ctx.store.db;
   return async (app) => {
+    /** The rotation itself, run once per Idempotency-Key. */
+    async function rotateKey(request: FastifyRequest, body: RotateApiKeyBody, record: IdempotencyRecord): Promise<CreatedApiKey> {
+      const { id } = request.params as { id: string };
+      const existing = await db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!existing) throw notFound('API key', id);
+      await assertMayManageKey(db, request, existing);
+      assertRotatable(existing, Date.now());
+      const overlapSeconds = body.overlap_seconds ?? 0;
+      const secret = generateKey();
+      const prepared = await prepareDelivery(ctx, request, body.delivery, secret);
+      return inTransaction(ctx, async (trx) => {
+        await record.claim(trx, existing.id);
+        const current = await forUpdate(ctx, trx.selectFrom('api_keys').selectAll().where('id', '=', existing.id)).executeTakeFirst();
+        if (!current) throw notFound('API key', existing.id);
+        const now = Date.now();
+        assertRotatable(current, now);
+        const at = new Date(now).toISOString();
+        // The current secret becomes the previous one; whatever was previous (a rotation during an overlap) ends now.
+        const previous =
+          overlapSeconds > 0
+            ? {
+                previous_key_hash: current.key_hash,
+                previous_display_prefix: current.display_prefix,
+                previous_secret_expires_at: new Date(now + overlapSeconds * 1000).toISOString(),
+              }
+            : { previous_key_hash: null, previous_display_prefix: null, previous_secret_expires_at: null };
+        const secretVersion = current.secret_version + 1;
+        await trx
+          .updateTable('api_keys')
+          .set({
+            key_hash: ctx.hasher.hash(secret),
+            display_prefix: displayPrefix(secret),
+            secret_version: secretVersion,
+            rotated_at: at,
+            updated_at: at,
+            ...previous,
+          })
+          .where('id', '=', current.id)
+          .execute();
+        await writeAudit(trx, {
+          action: 'api_key.rotate',
+          actor: request.auth.actor,
+          target: { type: 'api_key', id: current.id },
+          address: request.ip,
+          requestId: request.id,
+          details: {
+            secret_version: secretVersion,
+            overlap_seconds: overlapSeconds,
+            previous_secret_expires_at: previous.previous_secret_expires_at,
+            delivery: prepared.mode,
+          },
+        });
+        // After the key row: a secret-store write that fails rolls the rotation back with it.
+        const delivered = await deliver(ctx, trx, request, prepared);
+        // Where the current secret went: the entry, or nulls (service/keys/delivery.ts).
+        await trx.updateTable('api_keys').set(deliveredColumns(delivered.delivery)).where('id', '=', current.id).execute();
+        const row = await trx.selectFrom('api_keys').selectAll().where('id', '=', current.id).executeTakeFirstOrThrow();
+        const answer: CreatedApiKey = { api_key: await toApiKey(trx, row), secret: delivered.secret, delivery: delivered.delivery, replayed: false };
+        await record.complete(trx, answer);
+        return answer;
+      });
+    }
+
     app.post(
       '/api-keys/:id/rotate',
       {
         schema: {
           tags: ['api-keys'],
           summary: 'Give the key a new secret; the previous one works for overlap_seconds more',
+          description:
+            'With an Idempotency-Key header, a repeat of the same request within 24 hours answers the first answer (replayed: true, no secret) instead of rotating again.',
           params: IdParams,
           body: RotateApiKeyBody,
           response: { 200: CreatedApiKey, ...errorResponses },
@@ -50,70 +118,7 @@ export function rotateApiKeyRoute(ctx: ServiceContext): FastifyPluginAsyncTypebo
           if (request.body === undefined || request.body === null) request.body = {};
         },
       },
-      async (request) => {
-        const body = request.body ?? {};
-        const existing = await db.selectFrom('api_keys').selectAll().where('id', '=', request.params.id).executeTakeFirst();
-        if (!existing) throw notFound('API key', request.params.id);
-        await assertMayManageKey(db, request, existing);
-        assertRotatable(existing, Date.now());
-        const overlapSeconds = body.overlap_seconds ?? 0;
-        const secret = generateKey();
-        const prepared = await prepareDelivery(ctx, request, body.delivery, secret);
-        const made = await inTransaction(ctx, async (trx) => {
-          const current = await forUpdate(ctx, trx.selectFrom('api_keys').selectAll().where('id', '=', existing.id)).executeTakeFirst();
-          if (!current) throw notFound('API key', existing.id);
-          const now = Date.now();
-          assertRotatable(current, now);
-          const at = new Date(now).toISOString();
-          // The current secret becomes the previous one; whatever was previous (a rotation during an overlap) ends now.
-          const previous =
-            overlapSeconds > 0
-              ? {
-                  previous_key_hash: current.key_hash,
-                  previous_display_prefix: current.display_prefix,
-                  previous_secret_expires_at: new Date(now + overlapSeconds * 1000).toISOString(),
-                }
-              : { previous_key_hash: null, previous_display_prefix: null, previous_secret_expires_at: null };
-          const secretVersion = current.secret_version + 1;
-          await trx
-            .updateTable('api_keys')
-            .set({
-              key_hash: ctx.hasher.hash(secret),
-              display_prefix: displayPrefix(secret),
-              secret_version: secretVersion,
-              rotated_at: at,
-              updated_at: at,
-              ...previous,
-            })
-            .where('id', '=', current.id)
-            .execute();
-          await writeAudit(trx, {
-            action: 'api_key.rotate',
-            actor: request.auth.actor,
-            target: { type: 'api_key', id: current.id },
-            address: request.ip,
-            requestId: request.id,
-            details: {
-              secret_version: secretVersion,
-              overlap_seconds: overlapSeconds,
-              previous_secret_expires_at: previous.previous_secret_expires_at,
-              delivery: prepared.mode,
-            },
-          });
-          // After the key row: a secret-store write that fails rolls the rotation back with it.
-          const delivered = await deliver(ctx, trx, request, prepared);
-          if (delivered.delivery.mode === 'secret_store' && delivered.delivery.secret_store) {
-            const to = delivered.delivery.secret_store;
-            await trx
-              .updateTable('api_keys')
-              .set({ delivered_secret_id: to.secret_id, delivered_entry_key: to.entry_key, delivered_version: to.version })
-              .where('id', '=', current.id)
-              .execute();
-          }
-          return { ...delivered, row: await trx.selectFrom('api_keys').selectAll().where('id', '=', current.id).executeTakeFirstOrThrow() };
-        });
-        return { api_key: await toApiKey(db, made.row), secret: made.secret, delivery: made.delivery, replayed: false };
-      },
+      async (request, reply) => idempotently(ctx, request, reply, 200, (record) => rotateKey(request, request.body ?? {}, record)),
     );
   };
 }

@@ -109,6 +109,19 @@ describePostgres('rotation on two nodes of one PostgreSQL', () => {
     expect(await verify(a, third.secret)).toMatchObject({ valid: true, matched_secret: 'current' });
   });
 
+  test('two rotations at once, one on each node: both answer, one after the other; the original secret ends, at most two live', async () => {
+    const k = await create(a);
+    const [onA, onB] = await Promise.all([rotate(a, k.id, { overlap_seconds: 600 }), rotate(b, k.id, { overlap_seconds: 600 })]);
+    expect([onA.api_key.secret_version, onB.api_key.secret_version].sort()).toEqual([2, 3]);
+    const [first, last] = onA.api_key.secret_version === 2 ? [onA, onB] : [onB, onA];
+    expect(last.api_key.previous_display_prefix).toBe(first.api_key.display_prefix);
+    for (const node of [a, b]) {
+      expect(await verify(node, k.secret)).toEqual({ valid: false, reason: 'unknown' });
+      expect(await verify(node, first.secret)).toMatchObject({ valid: true, matched_secret: 'previous' });
+      expect(await verify(node, last.secret)).toMatchObject({ valid: true, matched_secret: 'current' });
+    }
+  });
+
   test('revoked on A during an overlap: B refuses both secrets on its next request', async () => {
     const k = await create(a);
     const rotated = await rotate(a, k.id, { overlap_seconds: 600 });

@@ -1,12 +1,14 @@
 /**
  * POST /v1/api-keys/{id}/rotate on a real SQLite store: the key keeps its identity and takes a new secret; the
  * previous one works for the overlap asked and is refused from its end on; at most two secrets live; revoke
- * and delete end both; a secret-store delivery never hands a reader a secret that does not verify; bad input
+ * and delete end both; a secret-store delivery never hands a reader a secret that does not verify, a PGP one
+ * answers only the message; bad input
  * is a 400 naming the field, a revoked or expired key a 409 saying why.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LIMITS } from '../../contract/limits';
+import { pgpDecrypt, pgpKeyPair } from '../../test/helpers/pgp';
 import { startTestService, type TestService } from '../../test/helpers/service';
 
 let svc: TestService;
@@ -92,6 +94,8 @@ test('after the overlap only the new secret works, on the API and on verify; the
   expect(await verify(k.secret)).toEqual({ valid: false, reason: 'unknown' });
   const refused = await whoami(k.secret);
   expect([refused.status, refused.body.error.code]).toEqual([401, 'unauthenticated']);
+  expect(refused.body.error.message).toMatch(/replaced by a rotation and stopped working at \d{4}-/);
+  expect(refused.body.error.message).not.toContain(k.id);
   expect(await verify(fresh)).toMatchObject({ valid: true, matched_secret: 'current' });
   expect((await whoami(fresh)).body.matched_secret).toBe('current');
   expect((await svc.call('GET', `/v1/api-keys/${k.id}`)).body).toMatchObject({
@@ -277,6 +281,12 @@ describe('secret-store delivery', () => {
     expect(await verify(first)).toMatchObject({ valid: true, key_id: k.api_key.id, matched_secret: 'previous' });
     const row = await svc.ctx.store.db.selectFrom('api_keys').selectAll().where('id', '=', k.api_key.id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ delivered_secret_id: secretId, delivered_entry_key: 'token', delivered_version: version });
+    // Rotated again into the answer: the entry no longer holds the current secret, and the key forgets it.
+    const plain = await rotate(k.api_key.id, { overlap_seconds: 60 });
+    expect(plain.body.delivery).toEqual({ mode: 'response' });
+    const after = await svc.ctx.store.db.selectFrom('api_keys').selectAll().where('id', '=', k.api_key.id).executeTakeFirstOrThrow();
+    expect(after).toMatchObject({ delivered_secret_id: null, delivered_entry_key: null, delivered_version: null, secret_version: 3 });
+    expect((await latest()).entries.token).toBe(stored);
   });
 
   test('a secret the caller may not write is refused before anything changes', async () => {
@@ -316,4 +326,23 @@ describe('secret-store delivery', () => {
     expect(reads).toBeGreaterThan(5);
     expect((await svc.call('GET', `/v1/api-keys/${k.api_key.id}`)).body.secret_version).toBe(6);
   });
+});
+
+test('PGP delivery: the answer holds only the message, which decrypts to the new secret; a bad key changes nothing', async () => {
+  const k = await make();
+  const { publicKey, privateKey } = await pgpKeyPair();
+  const res = await rotate(k.id, { overlap_seconds: 60, delivery: { pgp_public_key: publicKey } });
+  expect(res.status).toBe(200);
+  expect(res.body.secret).toBeUndefined();
+  expect(res.body.delivery.mode).toBe('pgp');
+  const message = res.body.delivery.pgp.encrypted_secret as string;
+  expect(message).toMatch(/^-----BEGIN PGP MESSAGE-----/);
+  const secret = await pgpDecrypt(message, privateKey);
+  expect(await verify(secret)).toMatchObject({ valid: true, key_id: k.id, matched_secret: 'current' });
+  expect(await verify(k.secret)).toMatchObject({ valid: true, matched_secret: 'previous' });
+
+  const bad = await rotate(k.id, { delivery: { pgp_public_key: 'not a key' } });
+  expect([bad.status, bad.body.error.code, bad.body.error.field]).toEqual([400, 'invalid_argument', 'delivery.pgp_public_key']);
+  expect((await svc.call('GET', `/v1/api-keys/${k.id}`)).body.secret_version).toBe(2);
+  expect(await verify(secret)).toMatchObject({ valid: true, matched_secret: 'current' });
 });
