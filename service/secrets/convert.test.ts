@@ -40,7 +40,6 @@ const HISTORIES: Record<string, Snapshot[]> = {
 const PLAINTEXTS = ['hunter2-old-value', 'correct-horse-value', 'wide-value-299', 'leaked-token-value'];
 
 /** Brings `db` to 0006 and writes the secrets of HISTORIES as that version stored them; returns their ids. */
-// biome-ignore lint/suspicious/noExplicitAny: the schema of migration 0006, not today's
 async function seedOldStore(db: Kysely<any>, masterKey: Buffer): Promise<Record<string, string>> {
   await migrateTo(db, '0006_key_delivery_and_rotation');
   const box = new SealedBox(masterKey);
@@ -107,7 +106,11 @@ function storeTests(open: () => Promise<{ db: Kysely<any>; options: { databaseUr
         const ctx = await createContext({ ...store.options, masterKey });
         const key = first ? (await initialise(ctx, { email: 'admin@example.com', name: 'Admin' })).secret : '';
         const app = await buildApp(ctx);
-        const s = { ctx, app, key, close: async () => (await app.close(), await ctx.close()) };
+        const close = async () => {
+          await app.close();
+          await ctx.close();
+        };
+        const s = { ctx, app, key, close };
         started.push(s);
         return s;
       };
