@@ -24,6 +24,8 @@
  *
  * terraform: `terraform plan` on N applied keyplane_secret resources against N terraform_data, the provider
  *         installed by `keyplane provider install` (bench/terraform-plan.ts); --resources (20), --runs (10).
+ * secrets: --entries (1000) secret-store writes into one secret, one entry per version, on SQLite; the median
+ *         latency of the last 50 over the first 50 (bench/secret-writes.ts). Not in `all`.
  *
  * With two or more CPUs the servers run on CPU 0 and the load generator on CPU 1 (taskset), so they do
  * not take turns on one core; --no-pin leaves placement to the kernel.
@@ -39,6 +41,7 @@ import { createContext } from '../service/context';
 import { createMasterKeyFile } from '../service/crypto/master-key';
 import type { ServerOptions } from '../service/server';
 import { benchProviderStartup, describeResult } from './provider-startup';
+import { benchSecretWrites, describeSecretWrites } from './secret-writes';
 import { benchTerraformPlan, describeTerraformPlan } from './terraform-plan';
 
 const ROOT = join(__dirname, '../..');
@@ -499,8 +502,8 @@ function table(rows: string[][]): string {
 
 async function main() {
   const what = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'all';
-  if (!['verify', 'create', 'provider', 'terraform', 'all'].includes(what))
-    throw new Error(`unknown benchmark ${what}: verify, create, provider, terraform or all`);
+  if (!['verify', 'create', 'provider', 'terraform', 'secrets', 'all'].includes(what))
+    throw new Error(`unknown benchmark ${what}: verify, create, provider, terraform, secrets or all`);
   const duration = arg('duration', 20);
   const connections = arg('connections', 50);
   const rounds = arg('rounds', 4);
@@ -591,6 +594,18 @@ async function main() {
     console.log(
       `p99 aim < 5 ms: ${v.fixed_rate.map((f) => `${f.keyplane_verify.p99_ms < 5 ? 'met' : 'missed'} at ${f.rate}/s`).join(', ')}; ${v.keyplane_verify.p99_ms < 5 ? 'met' : 'missed'} saturated (${connections} connections)`,
     );
+  }
+  if (what === 'secrets') {
+    const store = await newStore();
+    const svc = await startService(store);
+    try {
+      const r = await benchSecretWrites({ url: svc.url, admin: store.admin, entries: arg('entries', 1000) });
+      out.secrets = r;
+      console.log(`\n${describeSecretWrites(r)}`);
+    } finally {
+      await stop(svc);
+      rmSync(store.dir, { recursive: true, force: true });
+    }
   }
   if (what === 'create' || what === 'all') {
     const c = await benchCreate(createSeconds, clients);

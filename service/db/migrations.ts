@@ -296,8 +296,8 @@ const migrations: Record<string, Migration> = {
         .unique()
         .where(sql.ref('ended_in_version'), 'is', null)
         .execute();
-      // Reading an old version: the rows that ended after it.
-      await db.schema.createIndex('secret_entries_ended').on('secret_entries').columns(['secret_id', 'ended_in_version']).execute();
+      // Reading version N: the live rows set by N, then the rows that ended after N (none for the latest).
+      await db.schema.createIndex('secret_entries_range').on('secret_entries').columns(['secret_id', 'ended_in_version', 'set_in_version']).execute();
       // Limits are checked against these at write, in constant time (contract/limits.ts secretEntries).
       await db.schema
         .alterTable('secrets')

@@ -1,5 +1,5 @@
 /**
- * Parallel writers of one secret: the server merges each write into the latest version inside a transaction
+ * Parallel writers of one secret: each write makes the next version from the latest inside a transaction
  * that locks the secret, so no write is lost, version numbers never repeat, and check-and-set lets exactly
  * one of several writers of the same expected version win.
  */
@@ -31,7 +31,7 @@ test('20 writers adding and 10 removing at once: every change survives, versions
   const final = await latest(id);
   expect(final.version).toBe(31);
   expect(final.entries).toEqual(Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`new_${i}`, `new-${i}`])));
-  // every version is a superset of the one before, minus what that write removed
+  // every version number from 1 to 31 is listed once
   const versions = (await svc.call('GET', `/v1/secrets/${id}/versions`)).body.versions as { version: number; entry_keys: string[] }[];
   expect(versions.map((v) => v.version)).toEqual(Array.from({ length: 31 }, (_, i) => 31 - i));
 });

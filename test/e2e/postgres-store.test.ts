@@ -148,6 +148,8 @@ describePostgres('the service on PostgreSQL', () => {
         '0003_created_by_key',
         '0004_service_account_owners',
         '0005_key_rate_limits',
+        '0006_key_delivery_and_rotation',
+        '0007_secret_entries',
       ]);
       const admins = await again.db.selectFrom('users').select(['email', 'role']).where('role', '=', 'admin').execute();
       expect(admins).toEqual([{ email: 'admin@example.com', role: 'admin' }]);
