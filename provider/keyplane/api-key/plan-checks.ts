@@ -132,7 +132,12 @@ function lookupFailed(diags: Diagnostics, attribute: string, what: string, err: 
 }
 
 export async function checkSecretWritable(client: KeyplaneClient, secretId: string, diags: Diagnostics): Promise<void> {
-  const why = await cannotWrite(client, secretId);
+  let why: string | undefined;
+  try {
+    why = await cannotWrite(client, secretId);
+  } catch (err) {
+    return lookupFailed(diags, 'output_to_secret_store', `secret ${JSON.stringify(secretId)}`, err);
+  }
   if (why) diags.addAttributeError([{ attr: 'output_to_secret_store' }, { attr: 'secret_id' }], 'Secret Not Writable', why);
 }
 
