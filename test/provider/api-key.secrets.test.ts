@@ -359,3 +359,18 @@ test('a secret that cannot be looked up at plan (the service unreachable) is a p
     await proxy.close();
   }
 });
+
+test('a key whose state predates rotation (no delivered version kept) counts as delivered at version 1: a rotation outside Terraform is still seen', async () => {
+  const secret = await service.client.createSecret({ name: 'old-state' });
+  const k = p.resource('keyplane_api_key', 'k');
+  const config = { name: 'old-state', output_to_secret_store: { secret_id: secret.id } };
+  const v = (await k.apply(config)).state;
+  // What an earlier provider version left: the same state, no private state.
+  (k as unknown as { priv: Uint8Array | undefined }).priv = undefined;
+  expect((await k.plan(config)).action).toBe('no-op');
+  await service.client.rotateApiKey(v.id, { overlap_seconds: 60 });
+  const plan = await k.plan(config);
+  expect(plan.action).toBe('update');
+  expect(plan.warnings.map((w) => w.summary)).toContain('Key Rotated Outside Terraform');
+  await k.destroy();
+});

@@ -263,6 +263,8 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
       return addClientError(resp.diagnostics, 'Cannot Read API Key', `reading API key ${id}`, err);
     }
     resp.state.set({ ...stateOf(key, req.state.expires_at), ...rotationFactsOf(key) });
+    // State written before rotation existed delivered the first secret and recorded no version: it was 1.
+    if (req.private.get(PRIVATE.deliveredVersion) === undefined && !secretUndelivered(req.rawState)) resp.private.set(PRIVATE.deliveredVersion, 1);
   }
 
   /**
