@@ -1,10 +1,20 @@
 /**
- * `keyplane api-key create|list|get|update|revoke|delete`. The secret is printed once, by create (or written
- * to --secret-file), with a warning on stderr; nothing else ever shows it.
+ * `keyplane api-key create|rotate|list|get|update|revoke|delete`. A new secret (create, rotate) goes where the
+ * options say: printed once with a warning on stderr (or written to --secret-file), into a secret-store entry
+ * (--to-secret) or encrypted by the service to an OpenPGP key (--pgp-key); in those two modes nothing secret
+ * is printed. Nothing else ever shows a secret. Every create and rotation carries an Idempotency-Key (made
+ * here unless --idempotency-key gives one), so the client may resend a request whose answer was lost without
+ * making a second key.
  * @module
  */
-import { type Command, Option } from 'commander';
-import { type ApiKey, type UpdateApiKeyBody, plaintextSecret } from '../../client';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type ApiKey, type CreatedApiKey, type UpdateApiKeyBody, plaintextSecret } from '../../client';
+import type { Delivery } from '../../contract/api/delivery';
+import { DURATION_EXAMPLES, parseDuration } from '../../contract/duration';
+import { LIMITS } from '../../contract/limits';
+import { parsePgpPublicKey } from '../../contract/pgp-key';
 import { clientFor, globals, listPages } from '../context';
 import { action, UsageError } from '../errors';
 import { withSecretFile } from '../files';
@@ -15,7 +25,15 @@ import { note, printDeleted, printLine, printList, printObject } from '../output
 
 const LIST_COLUMNS = ['id', 'name', 'status', 'role', 'owner_id', 'display_prefix', 'expires_at'];
 
-interface CreateFlags {
+/** Where a new secret goes, and the request's Idempotency-Key: the options create and rotate share. */
+interface DeliveryFlags {
+  secretFile?: string;
+  toSecret?: { secret_id: string; entry_key?: string };
+  pgpKey?: string;
+  idempotencyKey?: string;
+}
+
+interface CreateFlags extends DeliveryFlags {
   name: string;
   description?: string;
   serviceAccount?: string;
@@ -25,8 +43,11 @@ interface CreateFlags {
   expiresAt?: string;
   allowList?: string[];
   label?: string[];
-  secretFile?: string;
   rateLimit?: { limit: number; window_seconds: number };
+}
+
+interface RotateFlags extends DeliveryFlags {
+  overlap?: number;
 }
 
 interface ListFlags extends PagingFlags {
@@ -72,60 +93,185 @@ export function updateBody(o: UpdateFlags): UpdateApiKeyBody {
   return body;
 }
 
+/** `--to-secret SECRET_ID[:ENTRY]`; without ENTRY the service writes its default entry. */
+export function secretTarget(value: string): { secret_id: string; entry_key?: string } {
+  const at = value.indexOf(':');
+  const secretId = at < 0 ? value : value.slice(0, at);
+  const entry = at < 0 ? undefined : value.slice(at + 1);
+  if (secretId === '') throw new InvalidArgumentError('expected SECRET_ID or SECRET_ID:ENTRY, e.g. sec_abc:api_key');
+  if (entry !== undefined && !new RegExp(LIMITS.secretEntries.keyPattern).test(entry))
+    throw new InvalidArgumentError(`the entry "${entry}" is not a valid entry name: ${LIMITS.secretEntries.keyText}`);
+  return entry === undefined ? { secret_id: secretId } : { secret_id: secretId, entry_key: entry };
+}
+
+/** `--idempotency-key K`, held to the service's rule (contract/limits.ts). */
+export function idempotencyKey(value: string): string {
+  const { min, max, pattern } = LIMITS.idempotencyKey;
+  if (value.length < min || value.length > max || !new RegExp(pattern).test(value))
+    throw new InvalidArgumentError(`expected ${min} to ${max} printable ASCII characters without spaces (a UUID, say)`);
+  return value;
+}
+
+/** `--overlap 24h`: a duration (contract/duration.ts) up to the service's longest overlap. */
+export function overlap(value: string): number {
+  const seconds = parseDuration(value);
+  const max = LIMITS.rotationOverlap.maxSeconds;
+  if (seconds === undefined) throw new InvalidArgumentError(`expected a duration such as ${DURATION_EXAMPLES}`);
+  if (seconds > max) throw new InvalidArgumentError(`at most ${max / 86_400}d (${max} seconds)`);
+  return seconds;
+}
+
+/** The options of create and rotate that say where the new secret goes. */
+function deliveryOptions(command: Command): Command {
+  return command
+    .option('--secret-file <file>', 'write the secret to this file (mode 0600) instead of printing it; with --pgp-key, the encrypted message')
+    .addOption(
+      new Option('--to-secret <secret_id[:entry]>', 'write the secret into this secret-store entry (default entry "api_key"); nothing secret is printed')
+        .argParser(secretTarget)
+        .conflicts(['secretFile', 'pgpKey']),
+    )
+    .option('--pgp-key <file>', 'have the service encrypt the secret to this OpenPGP public key (armored or binary; - is stdin) and print only the message')
+    .option('--idempotency-key <key>', 'resending the same request with this key makes no second key (default: a new random key per run)', idempotencyKey);
+}
+
+/** The public key in --pgp-key FILE as the API takes it (armored text, or base64 of a binary key), checked here first. */
+async function pgpKeyFrom(file: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file === '-' ? 0 : file);
+  } catch (err) {
+    throw new UsageError(`--pgp-key ${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const text = bytes.toString('utf8');
+  const key = /-----BEGIN PGP /.test(text) || /^[A-Za-z0-9+/=\s]+$/.test(text) ? text.trim() : bytes.toString('base64');
+  if (key.length > LIMITS.pgpPublicKey.max)
+    throw new UsageError(`--pgp-key ${file} is larger than a public key may be (${LIMITS.pgpPublicKey.max} characters)`);
+  const parsed = await parsePgpPublicKey(key, `--pgp-key ${file}`);
+  if (!parsed.ok) throw new UsageError(parsed.detail);
+  return key;
+}
+
+async function deliveryFrom(o: DeliveryFlags): Promise<Delivery | undefined> {
+  if (o.toSecret) return { secret_store: o.toSecret };
+  if (o.pgpKey !== undefined) return { pgp_public_key: await pgpKeyFrom(o.pgpKey) };
+  return undefined;
+}
+
+/**
+ * Sends a create or rotation and shows its answer: the metadata always, the secret only in response mode
+ * (printed, or in --secret-file), the armored message with --pgp-key, and on stderr where the secret went.
+ */
+async function deliverAndPrint(cmd: Command, o: DeliveryFlags, what: string, send: (delivery: Delivery | undefined, key: string) => Promise<CreatedApiKey>) {
+  const delivery = await deliveryFrom(o);
+  const key = o.idempotencyKey ?? randomUUID();
+  const format = globals(cmd).output;
+  const sendOnce = async () => {
+    const answer = await send(delivery, key);
+    // A replay of a response-mode request has no secret: its first answer, the only one with it, was lost.
+    if (answer.delivery.mode === 'response' && answer.secret === undefined)
+      throw new Error(
+        `key ${answer.api_key.id} was ${what} by an earlier request with Idempotency-Key ${key}, whose answer (the only one holding the secret) was lost; rotate it (keyplane api-key rotate ${answer.api_key.id}) or delete it`,
+      );
+    return answer;
+  };
+  const created = await withSecretFile(o.secretFile, '--secret-file', sendOnce, (c) =>
+    c.delivery.mode === 'pgp' ? c.delivery.pgp!.encrypted_secret.trimEnd() : plaintextSecret(c),
+  );
+  const id = created.api_key.id;
+  if (created.replayed) note(`Key ${id} was ${what} by an earlier request with Idempotency-Key ${key}; this is that request's answer again.`);
+  switch (created.delivery.mode) {
+    case 'secret_store': {
+      const to = created.delivery.secret_store!;
+      note(`The secret of ${id} is in secret ${to.secret_id}, entry ${to.entry_key} (version ${to.version}); nothing secret was printed.`);
+      printObject(format, format === 'table' ? created.api_key : created);
+      return;
+    }
+    case 'pgp': {
+      const pgp = created.delivery.pgp!;
+      if (o.secretFile) {
+        note(`The secret of ${id}, encrypted to ${pgp.key_fingerprint}, is in ${o.secretFile}.`);
+        printObject(format, created.api_key);
+        return;
+      }
+      note(`The secret of ${id} is encrypted to ${pgp.key_fingerprint}; decrypt it with keyplane pgp decrypt or gpg --decrypt.`);
+      if (format !== 'table') return printObject(format, created);
+      printObject(format, created.api_key);
+      printLine(`key_fingerprint: ${pgp.key_fingerprint}`);
+      printLine(pgp.encrypted_secret.trimEnd());
+      return;
+    }
+    case 'response': {
+      if (o.secretFile) {
+        note(`The secret of ${id} is in ${o.secretFile} (mode 0600); it will not be shown again.`);
+        printObject(format, created.api_key);
+        return;
+      }
+      note('warning: the secret is shown only this once and cannot be retrieved again; store it now (or use --secret-file).');
+      if (format === 'table') {
+        printObject(format, created.api_key);
+        printLine(`secret: ${created.secret}`);
+      } else {
+        printObject(format, created);
+      }
+    }
+  }
+}
+
 export function register(program: Command): void {
   const group = program.command('api-key').description('Issue and manage API keys');
 
-  group
-    .command('create')
-    .description('Create a key; its secret is printed this once (or written to --secret-file)')
-    .requiredOption('--name <name>', 'name of the key')
-    .option('--description <text>', 'what the key is for')
-    .option('--service-account <id>', 'owning service account (default: the calling user)')
-    .addOption(new Option('--user <id>', 'owning user (admins only)').conflicts('serviceAccount'))
-    .addOption(roleOption('role of the key (default: the highest the owner and the caller allow)'))
-    .option('--scope <scope>', 'a scope from the catalogue (repeatable)', collect)
-    .option('--expires-at <time>', 'RFC 3339 expiry, e.g. 2030-01-31T00:00:00Z (default: never)')
-    .option('--allow-list <id>', 'an IP allow list the key is limited to (repeatable)', collect)
-    .option('--label <key=value>', 'a label (repeatable)', collect)
-    .option('--rate-limit <uses/seconds>', 'limit the key to USES per window of SECONDS, e.g. 100/60 (default: none)', rateLimit)
-    .option('--secret-file <file>', 'write the secret to this file (mode 0600) instead of printing it')
-    .action(
-      action(async (o: CreateFlags, cmd: Command) => {
-        const labels = keyValues(o.label, '--label');
-        const client = clientFor(cmd);
-        const created = await withSecretFile(
-          o.secretFile,
-          '--secret-file',
-          () =>
-            client.createApiKey({
-              name: o.name,
-              description: o.description,
-              service_account_id: o.serviceAccount,
-              user_id: o.user,
-              role: o.role,
-              scopes: o.scope,
-              expires_at: o.expiresAt,
-              allow_list_ids: o.allowList,
-              labels,
-              rate_limit: o.rateLimit,
-            }),
-          (c) => plaintextSecret(c),
-        );
-        const format = globals(cmd).output;
-        if (o.secretFile) {
-          note(`The secret of ${created.api_key.id} is in ${o.secretFile} (mode 0600); it will not be shown again.`);
-          printObject(format, created.api_key);
-          return;
-        }
-        note('warning: the secret is shown only this once and cannot be retrieved again; store it now (or use --secret-file).');
-        if (format === 'table') {
-          printObject(format, created.api_key);
-          printLine(`secret: ${created.secret}`);
-        } else {
-          printObject(format, created);
-        }
-      }),
-    );
+  deliveryOptions(
+    group
+      .command('create')
+      .description('Create a key; its secret goes where the options say, or is printed this once')
+      .requiredOption('--name <name>', 'name of the key')
+      .option('--description <text>', 'what the key is for')
+      .option('--service-account <id>', 'owning service account (default: the calling user)')
+      .addOption(new Option('--user <id>', 'owning user (admins only)').conflicts('serviceAccount'))
+      .addOption(roleOption('role of the key (default: the highest the owner and the caller allow)'))
+      .option('--scope <scope>', 'a scope from the catalogue (repeatable)', collect)
+      .option('--expires-at <time>', 'RFC 3339 expiry, e.g. 2030-01-31T00:00:00Z (default: never)')
+      .option('--allow-list <id>', 'an IP allow list the key is limited to (repeatable)', collect)
+      .option('--label <key=value>', 'a label (repeatable)', collect)
+      .option('--rate-limit <uses/seconds>', 'limit the key to USES per window of SECONDS, e.g. 100/60 (default: none)', rateLimit),
+  ).action(
+    action(async (o: CreateFlags, cmd: Command) => {
+      const labels = keyValues(o.label, '--label');
+      const client = clientFor(cmd);
+      await deliverAndPrint(cmd, o, 'created', (delivery, idempotencyKey) =>
+        client.createApiKey(
+          {
+            name: o.name,
+            description: o.description,
+            service_account_id: o.serviceAccount,
+            user_id: o.user,
+            role: o.role,
+            scopes: o.scope,
+            expires_at: o.expiresAt,
+            allow_list_ids: o.allowList,
+            labels,
+            rate_limit: o.rateLimit,
+            delivery,
+          },
+          { idempotencyKey },
+        ),
+      );
+    }),
+  );
+
+  deliveryOptions(
+    group
+      .command('rotate <id>')
+      .description('Give a key a new secret, keeping its id and settings; the previous secret works for --overlap, then stops')
+      .option('--overlap <duration>', `how long the previous secret keeps working: ${DURATION_EXAMPLES} (at most 7d; default 0, it stops at once)`, overlap),
+  ).action(
+    action(async (id: string, o: RotateFlags, cmd: Command) => {
+      const client = clientFor(cmd);
+      await deliverAndPrint(cmd, o, 'rotated', (delivery, idempotencyKey) =>
+        client.rotateApiKey(id, { overlap_seconds: o.overlap, delivery }, { idempotencyKey }),
+      );
+    }),
+  );
 
   pagingOptions(
     group

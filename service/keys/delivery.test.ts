@@ -6,6 +6,7 @@
  */
 import * as openpgp from 'openpgp';
 import { sql } from 'kysely';
+import { LIMITS } from '../../contract/limits';
 import { pgpDecrypt, pgpKeyPair } from '../../test/helpers/pgp';
 import { describePostgres, describeSqlite } from '../../test/helpers/postgres';
 import { startTestService, startTestServiceOnPostgres, type TestService } from '../../test/helpers/service';
@@ -110,6 +111,7 @@ function tests(start: () => Promise<TestService>) {
     test('a secret that does not exist is a 404, and no key is made', async () => {
       const res = await svc.call('POST', CREATE, { name: 'store-404', delivery: { secret_store: { secret_id: 'sec_0000000000000000000a' } } });
       expect(res.status).toBe(404);
+      expect(res.body.error.field).toBe('delivery.secret_store.secret_id');
       expect(await keysNamed('store-404')).toEqual([]);
     });
 
@@ -137,6 +139,121 @@ function tests(start: () => Promise<TestService>) {
       const ok = await svc.call('POST', CREATE, { name: 'store-fault', delivery: { secret_store: { secret_id: id, entry_key: 'mine' } } });
       expect(ok.status).toBe(201);
       expect((await latest(id)).entries).toEqual({ other: 'kept', mine: expect.stringMatching(/^kp_/) });
+    });
+
+    test('a secret already holding as many entries as it may is a 400 naming delivery.secret_store, and no key is made', async () => {
+      const id = await newSecret('store-full');
+      const { perSecret, perWrite } = LIMITS.secretEntries;
+      for (let i = 0; i < perSecret; i += perWrite) {
+        const entries = Object.fromEntries(Array.from({ length: Math.min(perWrite, perSecret - i) }, (_, j) => [`e${i + j}`, 'v']));
+        expect((await svc.call('POST', `/v1/secrets/${id}/versions`, { entries })).status).toBe(201);
+      }
+      const before = (await latest(id)).version;
+      const res = await svc.call('POST', CREATE, { name: 'store-full', delivery: { secret_store: { secret_id: id } } });
+      expect(res.status).toBe(400);
+      expect(res.body.error.field).toBe('delivery.secret_store');
+      expect(res.body.error.message).toMatch(new RegExp(`at most ${perSecret} entries`));
+      expect(await keysNamed('store-full')).toEqual([]);
+      expect((await latest(id)).version).toBe(before);
+    });
+  });
+
+  describe('deleting a key removes the entry its secret was delivered to', () => {
+    const createTo = async (name: string, secretId: string, entryKey?: string, extra: Record<string, unknown> = {}) => {
+      const res = await svc.call('POST', CREATE, {
+        name,
+        ...extra,
+        delivery: { secret_store: { secret_id: secretId, ...(entryKey ? { entry_key: entryKey } : {}) } },
+      });
+      expect(res.status).toBe(201);
+      return res.body as { api_key: { id: string }; delivery: { secret_store: { version: number } } };
+    };
+    const del = (id: string, key?: string) => svc.request({ method: 'DELETE', url: `${CREATE}/${id}`, ...(key ? { key } : {}) });
+    const deleteAudit = async (id: string) =>
+      JSON.parse(
+        (
+          await svc.ctx.store.db
+            .selectFrom('audit_events')
+            .select('details')
+            .where('action', '=', 'api_key.delete')
+            .where('target_id', '=', id)
+            .executeTakeFirstOrThrow()
+        ).details,
+      );
+
+    test('of keys sharing a secret, deleting one leaves the others and hand-written entries readable', async () => {
+      const id = await newSecret('shared');
+      await svc.call('POST', `/v1/secrets/${id}/versions`, { entries: { by_hand: 'x' } });
+      const a = await createTo('shared-a', id, 'a');
+      const b = await createTo('shared-b', id, 'b');
+      const res = await del(a.api_key.id);
+      expect(res.status).toBe(204);
+      const after = await latest(id);
+      expect(Object.keys(after.entries).sort()).toEqual(['b', 'by_hand']);
+      expect(await authenticates(after.entries.b)).toBe(true);
+      expect(res.headers['keyplane-delivered-entry']).toBe(`removed; secret=${id}; entry=a; version=${after.version}`);
+      expect((await deleteAudit(a.api_key.id)).delivered_entry).toEqual({
+        secret_id: id,
+        entry_key: 'a',
+        delivered_version: a.delivery.secret_store.version,
+        outcome: 'removed',
+        version: after.version,
+      });
+      expect((await del(b.api_key.id)).status).toBe(204);
+      expect((await latest(id)).entries).toEqual({ by_hand: 'x' });
+    });
+
+    test('an entry written since by a replacement key stays when the old key is deleted', async () => {
+      const id = await newSecret('replaced');
+      const old = await createTo('replaced-old', id);
+      const replacement = await createTo('replaced-new', id);
+      const before = await latest(id);
+      const res = await del(old.api_key.id);
+      expect(res.status).toBe(204);
+      expect(res.headers['keyplane-delivered-entry']).toBe(`kept; secret=${id}; entry=api_key; reason=not_current`);
+      const after = await latest(id);
+      expect(after.version).toBe(before.version);
+      expect(await authenticates(after.entries.api_key)).toBe(true);
+      expect((await del(replacement.api_key.id)).status).toBe(204);
+      expect((await latest(id)).entries).toEqual({});
+    });
+
+    test('a caller who may delete the key but not write the secret deletes the key; the entry stays, and the answer and audit say so', async () => {
+      const dev = await svc.person('developer');
+      const id = await newSecret('not-writable');
+      const made = await createTo('not-writable', id, 'dev', { user_id: dev.id, role: 'developer' });
+      const res = await del(made.api_key.id, dev.key);
+      expect(res.status).toBe(204);
+      expect(res.headers['keyplane-delivered-entry']).toBe(`kept; secret=${id}; entry=dev; reason=not_writable`);
+      expect((await svc.call('GET', `${CREATE}/${made.api_key.id}`)).status).toBe(404);
+      expect(Object.keys((await latest(id)).entries)).toEqual(['dev']);
+      expect((await deleteAudit(made.api_key.id)).delivered_entry).toMatchObject({ outcome: 'kept', reason: 'not_writable' });
+    });
+
+    test('a key whose secret was deleted is deleted; a key delivered elsewhere has no header', async () => {
+      const id = await newSecret('gone');
+      const made = await createTo('gone', id);
+      expect((await svc.call('DELETE', `/v1/secrets/${id}`)).status).toBe(204);
+      const res = await del(made.api_key.id);
+      expect(res.status).toBe(204);
+      expect(res.headers['keyplane-delivered-entry']).toBe(`kept; secret=${id}; entry=api_key; reason=secret_gone`);
+      const plain = await svc.call('POST', CREATE, { name: 'plain' });
+      const plainDel = await del(plain.body.api_key.id);
+      expect(plainDel.status).toBe(204);
+      expect(plainDel.headers['keyplane-delivered-entry']).toBeUndefined();
+    });
+
+    test('the entry removal commits with the delete, or not at all', async () => {
+      const id = await newSecret('delete-fault');
+      const made = await createTo('delete-fault', id);
+      await injectDeleteFault(svc, true);
+      try {
+        expect((await del(made.api_key.id)).status).toBe(500);
+      } finally {
+        await injectDeleteFault(svc, false);
+      }
+      expect((await svc.call('GET', `${CREATE}/${made.api_key.id}`)).status).toBe(200);
+      expect(Object.keys((await latest(id)).entries)).toEqual(['api_key']);
     });
   });
 }
@@ -166,3 +283,21 @@ async function injectFault(svc: TestService, on: boolean): Promise<void> {
 
 describeSqlite('delivery on SQLite', () => tests(() => startTestService()));
 describePostgres('delivery on PostgreSQL', () => tests(() => startTestServiceOnPostgres()));
+
+/** Makes deleting a key row fail inside the database (after its entry was removed), or stops it. */
+async function injectDeleteFault(svc: TestService, on: boolean): Promise<void> {
+  const db = svc.ctx.store.db;
+  if (svc.ctx.store.dialect === 'postgres') {
+    if (on) {
+      await sql`create or replace function keyplane_test_fault() returns trigger language plpgsql as $$ begin raise exception 'injected fault'; end $$`.execute(
+        db,
+      );
+      await sql`create trigger keyplane_test_delete_fault before delete on api_keys for each row execute function keyplane_test_fault()`.execute(db);
+    } else {
+      await sql`drop trigger keyplane_test_delete_fault on api_keys`.execute(db);
+    }
+    return;
+  }
+  if (on) await sql`create trigger keyplane_test_delete_fault before delete on api_keys begin select raise(abort, 'injected fault'); end`.execute(db);
+  else await sql`drop trigger keyplane_test_delete_fault`.execute(db);
+}

@@ -31,7 +31,15 @@ import {
 } from '../../contract/api/api-keys';
 import { toApiKey, toApiKeys } from './views';
 import { keepingAdminAccess } from './last-admin-key';
-import { FIRST_SECRET_COLUMNS, deliver, deliveredColumns, prepareDelivery } from './delivery';
+import {
+  DELIVERED_ENTRY_HEADER,
+  FIRST_SECRET_COLUMNS,
+  deliver,
+  deliveredColumns,
+  deliveredEntryHeader,
+  prepareDelivery,
+  removeDeliveredEntry,
+} from './delivery';
 import { type IdempotencyRecord, idempotently, keyMadeWith } from './idempotency';
 
 const tags = ['api-keys'];
@@ -298,8 +306,12 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const existing = await loadKey(request.params.id);
         await assertMayManageKey(db, request, existing);
-        await inTransaction(ctx, (trx) =>
+        const entry = await inTransaction(ctx, (trx) =>
           keepingAdminAccess(ctx, trx, { what: `deleting API key ${existing.id}`, when: existing.role === 'admin' }, async () => {
+            const current = await forUpdate(ctx, trx.selectFrom('api_keys').selectAll().where('id', '=', existing.id)).executeTakeFirst();
+            if (!current) throw notFound('API key', existing.id);
+            // The entry its secret was delivered to goes with it, in this transaction (service/keys/delivery.ts).
+            const entry = await removeDeliveredEntry(ctx, trx, request, current);
             await trx.deleteFrom('api_key_allow_lists').where('key_id', '=', existing.id).execute();
             await trx.deleteFrom('api_keys').where('id', '=', existing.id).execute();
             await writeAudit(trx, {
@@ -308,10 +320,12 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
               target: { type: 'api_key', id: existing.id },
               address: request.ip,
               requestId: request.id,
-              details: { name: existing.name },
+              details: { name: existing.name, ...(entry ? { delivered_entry: entry } : {}) },
             });
+            return entry;
           }),
         );
+        if (entry) void reply.header(DELIVERED_ENTRY_HEADER, deliveredEntryHeader(entry));
         return reply.status(204).send(null);
       },
     );
