@@ -29,7 +29,8 @@ function expectAbsent(log: string, secrets: string[]) {
 /** Creates a key, uses it, verifies it, writes and reads a secret, and fails in every way that carries a key. */
 async function fullFlow(svc: TestService): Promise<string[]> {
   const created = (await svc.call('POST', '/v1/api-keys', { name: 'logged', scopes: ['keyplane.keys.verify'] })).body.secret as string;
-  const other = (await svc.call('POST', '/v1/api-keys', { name: 'other' })).body.secret as string;
+  const otherKey = (await svc.call('POST', '/v1/api-keys', { name: 'other' })).body;
+  const other = otherKey.secret as string;
   await svc.call('GET', '/v1/whoami', undefined, created);
   await svc.call('POST', '/v1/keys/verify', { key: other, client_ip: '192.0.2.1' }, created);
   await svc.call('POST', '/v1/keys/verify', { key: `${other.slice(0, -1)}!` }, created); // 400 on the key
@@ -57,7 +58,14 @@ async function fullFlow(svc: TestService): Promise<string[]> {
     .where('set_in_version', '=', 2)
     .execute();
   expect((await svc.call('GET', `/v1/secrets/${secretId}/versions/2`)).status).toBe(500);
-  return [created, other, svc.adminKey, value];
+  // A rotation with an overlap (both secrets used), then one without (the replaced secret refused).
+  const rotated = (await svc.call('POST', `/v1/api-keys/${otherKey.api_key.id}/rotate`, { overlap_seconds: 60 })).body.secret as string;
+  await svc.call('GET', '/v1/whoami', undefined, other);
+  await svc.call('GET', '/v1/whoami', undefined, rotated);
+  const last = (await svc.call('POST', `/v1/api-keys/${otherKey.api_key.id}/rotate`, {})).body.secret as string;
+  expect((await svc.call('GET', '/v1/whoami', undefined, rotated)).status).toBe(401);
+  await svc.call('POST', '/v1/keys/verify', { key: last }, created);
+  return [created, other, svc.adminKey, value, rotated, last];
 }
 
 test('a pino logger passed as `logger` at trace level sees the flow but no key or secret', async () => {
