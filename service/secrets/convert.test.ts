@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import { type PostgresServer, describePostgres, describeSqlite, startPostgres } from '../../test/helpers/postgres';
 import { buildApp } from '../app';
 import { initialise } from '../bootstrap';
@@ -202,8 +202,50 @@ describePostgres('on PostgreSQL', () => {
     pg = await startPostgres();
   });
   afterAll(() => pg?.stop());
+  let databases = 0;
+  /** A fresh database on the server, so that each test starts from an empty store. */
+  const freshDatabase = async () => {
+    const name = `convert_${++databases}`;
+    const admin = new Client({ connectionString: pg.url });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE DATABASE ${name}`);
+    } finally {
+      await admin.end();
+    }
+    return pg.url.replace(/\/keyplane$/, `/${name}`);
+  };
   storeTests(async () => {
-    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: pg.url, max: 2 }) }) });
-    return { db, options: { databaseUrl: pg.url }, done: async () => undefined };
+    const url = await freshDatabase();
+    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: url, max: 2 }) }) });
+    return { db, options: { databaseUrl: url }, done: async () => undefined };
+  });
+
+  test('two nodes starting at once convert each secret once', async () => {
+    const url = await freshDatabase();
+    const masterKey = randomBytes(32);
+    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: url, max: 2 }) }) });
+    const ids = await seedOldStore(db, masterKey);
+    await db.destroy();
+    const nodes = await Promise.all([createContext({ databaseUrl: url, masterKey }), createContext({ databaseUrl: url, masterKey })]);
+    try {
+      const rows = await nodes[0].store.db
+        .selectFrom('secret_versions')
+        .select(['secret_id', 'version'])
+        .where('secret_id', '=', ids.app!)
+        .orderBy('version')
+        .execute();
+      expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5]);
+      const live = await nodes[1].store.db
+        .selectFrom('secret_entries')
+        .select('entry_key')
+        .where('secret_id', '=', ids.wide!)
+        .where('ended_in_version', 'is', null)
+        .execute();
+      expect(live).toHaveLength(300);
+      expect(await nodes[0].store.db.selectFrom('secret_snapshots').selectAll().execute()).toEqual([]);
+    } finally {
+      for (const n of nodes) await n.close();
+    }
   });
 });

@@ -268,6 +268,22 @@ function entryTests(start: () => Promise<TestService>) {
     }
   });
 
+  test('reading an old version while writers overwrite its entries shows it exactly, each name once', async () => {
+    const id = await create();
+    const original = range(20, (i) => [`k${i}`, `original-${i}`]);
+    await write(id, { entries: original });
+    const [writes, reads] = await Promise.all([
+      Promise.all(Array.from({ length: 20 }, (_, i) => write(id, { entries: { [`k${i}`]: `overwritten-${i}` } }))),
+      Promise.all(Array.from({ length: 20 }, () => svc.call('GET', `/v1/secrets/${id}/versions/1`))),
+    ]);
+    expect(writes.map((w) => w.status)).toEqual(Array(20).fill(201));
+    for (const r of reads) {
+      expect(r.status).toBe(200);
+      expect(r.body.entry_keys).toEqual(Object.keys(original).sort());
+      expect(r.body.entries).toEqual(original);
+    }
+  });
+
   test('parallel writers of different entries, removers and a destroyer lose nothing else', async () => {
     const id = await create();
     await write(id, { entries: range(10, (i) => [`old_${i}`, `old-${i}`]) });

@@ -247,9 +247,12 @@ export async function readEntries(
     .select(['entry_key', 'set_in_version', 'value_sealed'])
     .where('secret_id', '=', v.secret_id)
     .where('set_in_version', '<=', v.version);
-  const rows = [...(await live.where('ended_in_version', 'is', null).execute()), ...(await live.where('ended_in_version', '>', v.version).execute())].sort(
-    (a, b) => (a.entry_key < b.entry_key ? -1 : a.entry_key > b.entry_key ? 1 : 0),
-  );
+  // Live rows first: a write committing between the two queries can only move a row from the first answer to
+  // the second (it ends rows; the rows it sets are newer than the version read), so keying by name drops the repeat.
+  const byName = new Map<string, { entry_key: string; set_in_version: number; value_sealed: string | null }>();
+  for (const r of await live.where('ended_in_version', 'is', null).execute()) byName.set(r.entry_key, r);
+  for (const r of await live.where('ended_in_version', '>', v.version).execute()) byName.set(r.entry_key, r);
+  const rows = [...byName.values()].sort((a, b) => (a.entry_key < b.entry_key ? -1 : a.entry_key > b.entry_key ? 1 : 0));
   const entries: Record<string, string> = {};
   const destroyed: string[] = [];
   for (const r of rows) {
