@@ -1,67 +1,20 @@
 /**
  * What the provider says when the service cannot be reached or fails, in process (test/helpers/in-process)
- * against a real service over HTTP behind a gate that can refuse connections (its port closed), drop them
+ * against a real service over HTTP behind a gate (test/helpers/tcp-gate.ts) that can refuse connections (its port closed), drop them
  * after the request arrives, never answer, or answer 503: every plan, apply, refresh, destroy, data source
  * and ephemeral resource reports the failure as what it is (client/errors.ts), never as a provider bug. And
  * what the service would refuse and the provider knows at plan (its key's role, description and label limits
  * from contract/limits.ts) fails the plan at the attribute. The rendering under the real terraform is in
  * test/e2e/keyplane.errors.test.ts.
  */
-import { type Server, type Socket, createConnection, createServer } from 'node:net';
 import { LIMITS } from '../../contract/limits';
 import { LEAST_ROLE_TO_MANAGE } from '../../contract/roles';
 import { type Diagnostic, type InProcessProvider, diagnosticText as text, inProcessProvider } from '../helpers/in-process';
 import { secretFragmentsIn } from '../helpers/keyplane';
 import { type HttpService, startHttpService } from '../helpers/service';
+import { type GateMode, tcpGate } from '../helpers/tcp-gate';
 
-type Mode = 'pass' | 'refuse' | 'reset' | 'hang' | '503';
-
-/** A TCP gate in front of the service: passes connections through, or fails them as `mode` says. */
-async function gate(upstream: string) {
-  const up = new URL(upstream);
-  let mode: Mode = 'pass';
-  let server: Server | undefined;
-  const sockets = new Set<Socket>();
-  let port = 0;
-  const open = () =>
-    new Promise<void>((resolve) => {
-      server = createServer((s) => {
-        sockets.add(s);
-        s.on('close', () => sockets.delete(s));
-        s.on('error', () => undefined);
-        if (mode === 'reset') return void s.once('data', () => s.resetAndDestroy());
-        if (mode === 'hang') return;
-        if (mode === '503')
-          return void s.once('data', () =>
-            s.end(
-              'HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\nx-request-id: req-gate-503\r\nconnection: close\r\n\r\n{"error":{"code":"unavailable","message":"the store is overloaded"}}',
-            ),
-          );
-        const u = createConnection({ host: up.hostname, port: Number(up.port) });
-        u.on('error', () => s.destroy());
-        s.on('close', () => u.destroy());
-        s.pipe(u).pipe(s);
-      });
-      server.listen(port, '127.0.0.1', () => {
-        port = (server!.address() as { port: number }).port;
-        resolve();
-      });
-    });
-  await open();
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    async set(next: Mode) {
-      for (const s of sockets) s.destroy();
-      if (next === 'refuse' && mode !== 'refuse') await new Promise((r) => server!.close(r));
-      else if (next !== 'refuse' && mode === 'refuse') await open();
-      mode = next;
-    },
-    async close() {
-      for (const s of sockets) s.destroy();
-      if (mode !== 'refuse') await new Promise((r) => server!.close(r));
-    },
-  };
-}
+type Mode = GateMode;
 
 let service: HttpService;
 beforeAll(async () => {
@@ -98,7 +51,7 @@ const cases: [Mode, RegExp][] = [
 test.each(cases)(
   'a service that fails with "%s" is reported as such by every operation, never as a provider bug',
   async (mode, expected) => {
-    const g = await gate(service.endpoint);
+    const g = await tcpGate(service.endpoint);
     try {
       // A deadline long enough for a loaded machine, short only where the test waits for it.
       const timeout = mode === 'hang' ? 1 : 10;
