@@ -1,41 +1,51 @@
 /**
  * A service that goes away during `terraform apply`, under the real terraform against a real `keyplane
- * server`: the provider configures, then the service stops answering at the first key it is asked to create
- * (test/helpers/tcp-gate.ts closes its port there, so every later connection is refused). Terraform shows
- * what happened, "cannot reach the Keyplane service … (connection refused): is it running?", and nothing says
- * "bug in the provider". Every fault and every operation is tested in process in test/provider/errors.test.ts.
+ * server`: the provider configures, then the service stops answering (test/helpers/tcp-gate.ts closes its
+ * port at a chosen request, so every later connection is refused), either at the first key it is asked to
+ * create or while apply plans the keys again. Terraform shows what happened, "cannot reach the Keyplane
+ * service … (connection refused): is it running?", and nothing says "bug in the provider". Every fault and
+ * every operation is tested in process in test/provider/errors.test.ts.
  */
 import { describeTerraform } from '../helpers/terraform';
 import { type KeyplaneService, keyplaneWorkspace, secretFragmentsIn, startKeyplaneService } from '../helpers/keyplane';
-import { type TcpGate, tcpGate } from '../helpers/tcp-gate';
+import { tcpGate } from '../helpers/tcp-gate';
 
 jest.setTimeout(240_000);
 
 describeTerraform('a service that stops during apply', () => {
   let service: KeyplaneService;
-  let gate: TcpGate;
   beforeAll(async () => {
     service = await startKeyplaneService();
-    gate = await tcpGate(service.endpoint);
   });
   afterAll(async () => {
-    await gate?.close();
     await service?.stop();
   });
 
-  test('a refused connection during apply is reported as "cannot reach", never as a provider bug', async () => {
-    const secret = await service.client.createSecret({ name: 'errors-e2e' });
+  // Four keys delivered to the secret store (their plan asks the service whether the secret is writable)
+  // and two service accounts.
+  const config = (secretId: string, tag: string) =>
+    `provider "keyplane" {\n  max_retries = 1\n}\n\n` +
+    `resource "keyplane_api_key" "stored" {\n  count = 4\n  name  = "${tag}-\${count.index}"\n  output_to_secret_store {\n    secret_id = "${secretId}"\n    entry_key = "k\${count.index}"\n  }\n}\n\n` +
+    `resource "keyplane_service_account" "sa" {\n  count = 2\n  name  = "${tag}-\${count.index}"\n}\n`;
+
+  test.each([
+    // The first create of a key: that request is dropped, every later one refused.
+    ['at the first create', 'POST /v1/api-keys ', 1],
+    // -auto-approve plans each key once (4 secret lookups), then plans it again just before applying it:
+    // the first of those lookups is dropped, the others refused.
+    ['while apply plans the keys again', 'GET /v1/secrets/', 5],
+  ])('a refused connection during apply (%s) is reported as "cannot reach", never as a provider bug', async (_when, request, nth) => {
+    const tag = `errors-${nth}`;
+    const secret = await service.client.createSecret({ name: tag });
+    const gate = await tcpGate(service.endpoint);
     const ws = keyplaneWorkspace(service, { KEYPLANE_ENDPOINT: gate.endpoint });
     try {
-      ws.writeConfig(
-        `provider "keyplane" {\n  max_retries = 1\n}\n\n` +
-          `resource "keyplane_api_key" "stored" {\n  count = 4\n  name  = "stored-\${count.index}"\n  output_to_secret_store {\n    secret_id = "${secret.id}"\n    entry_key = "k\${count.index}"\n  }\n}\n\n` +
-          `resource "keyplane_service_account" "sa" {\n  count = 2\n  name  = "errors-e2e-\${count.index}"\n}\n`,
-      );
-      gate.closeOnRequest('POST /v1/api-keys ');
+      ws.writeConfig(config(secret.id, tag));
+      gate.closeOnRequest(request, nth);
       const r = await ws.terraform(['apply', '-auto-approve'], { expectCode: [1] });
       await gate.closed();
       const output = r.output.replace(/\s+/g, ' ');
+      expect(output).toMatch(/Apply complete|Creating\.\.\./);
       expect(output).toMatch(
         new RegExp(`Cannot reach the Keyplane service at ${gate.endpoint.replace(/\./g, '\\.')} \\(connection refused\\)[^:]*: is it running\\?`),
       );
@@ -43,6 +53,7 @@ describeTerraform('a service that stops during apply', () => {
       expect(secretFragmentsIn(r.output, service.adminKey)).toEqual([]);
     } finally {
       ws.remove();
+      await gate.close();
     }
   });
 });

@@ -10,9 +10,9 @@ export type GateMode = 'pass' | 'refuse' | 'reset' | 'hang' | '503';
 export interface TcpGate {
   endpoint: string;
   set(mode: GateMode): Promise<void>;
-  /** From now on, the first request whose request line starts with `prefix` (`POST /v1/api-keys `) is
-   * dropped and the gate refuses every connection after it. */
-  closeOnRequest(prefix: string): void;
+  /** From now on, the `nth` request (default the first) whose request line starts with `prefix`
+   * (`POST /v1/api-keys `) is dropped and the gate refuses every connection after it. */
+  closeOnRequest(prefix: string, nth?: number): void;
   /** Resolves once the gate has closed that way. */
   closed(): Promise<void>;
   close(): Promise<void>;
@@ -28,6 +28,7 @@ export async function tcpGate(upstream: string): Promise<TcpGate> {
   const sockets = new Set<Socket>();
   let port = 0;
   let trigger: string | undefined;
+  let left = 0;
   let onClosed: () => void = () => undefined;
   const closedOnce = new Promise<void>((r) => {
     onClosed = r;
@@ -53,7 +54,7 @@ export async function tcpGate(upstream: string): Promise<TcpGate> {
         s.on('close', () => u.destroy());
         u.pipe(s);
         s.on('data', (chunk: Buffer) => {
-          if (trigger !== undefined && chunk.toString('latin1').startsWith(trigger)) {
+          if (trigger !== undefined && chunk.toString('latin1').startsWith(trigger) && --left === 0) {
             trigger = undefined;
             void shut().then(onClosed);
             return;
@@ -75,8 +76,9 @@ export async function tcpGate(upstream: string): Promise<TcpGate> {
       else if (next !== 'refuse' && mode === 'refuse') await open();
       mode = next;
     },
-    closeOnRequest(prefix) {
+    closeOnRequest(prefix, nth = 1) {
       trigger = prefix;
+      left = nth;
     },
     closed: () => closedOnce,
     async close() {
