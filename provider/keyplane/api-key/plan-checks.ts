@@ -11,6 +11,7 @@ import { stewardRefusal } from '../../../contract/stewardship';
 import { expiryProblem } from '../../../contract/time';
 import { type Diagnostics, isUnknown } from '../../sdk';
 import { addClientError, isNotFound } from '../client-errors';
+import { addLabelProblems } from '../limits';
 import { parsePgpKey } from './pgp';
 import { cannotWrite } from './secret-output';
 
@@ -46,29 +47,7 @@ export function checkDescriptionAndLabels(description: unknown, labels: unknown,
       );
   }
   if (labels === null || typeof labels !== 'object' || isUnknown(labels)) return;
-  const entries = Object.entries(labels as Record<string, unknown>);
-  if (entries.length > LIMITS.labels.max)
-    diags.addAttributeError(
-      at('labels'),
-      'Too Many Labels',
-      `labels has ${entries.length} entries; the Keyplane service accepts at most ${LIMITS.labels.max}.`,
-    );
-  const keyPattern = new RegExp(LIMITS.labels.keyPattern);
-  for (const [key, value] of entries) {
-    const path = [{ attr: 'labels' }, { key }];
-    if (!keyPattern.test(key))
-      diags.addAttributeError(
-        path,
-        'Invalid Label Key',
-        `The Keyplane service refuses label key ${JSON.stringify(key)}: label keys must match ${LIMITS.labels.keyPattern}.`,
-      );
-    if (typeof value === 'string' && [...value].length > LIMITS.labels.valueMax)
-      diags.addAttributeError(
-        path,
-        'Label Value Too Long',
-        `The value of label ${JSON.stringify(key)} is ${[...value].length} characters; the Keyplane service accepts at most ${LIMITS.labels.valueMax}.`,
-      );
-  }
+  addLabelProblems(at('labels'), labels as Record<string, unknown>, diags);
 }
 
 /** The PGP key, parsed and checked; an unknown value is skipped (checked again when known). */
