@@ -340,6 +340,15 @@ describe('errors say what happened, and whether the request may have acted', () 
     });
     const read = await failure(client(s.endpoint, { retries: 0 }).whoami());
     expect((read as KeyplaneApiError).toDiagnostic().detail).toMatch(/request id req-42 .*GET \/v1\/whoami only reads, so nothing changed\./);
+    // A proxy's 502 page: no API body, no request id, and the words do not point at a log that has none.
+    const proxy = await serve((_req, res) => {
+      res.writeHead(502, { 'content-type': 'text/html' });
+      res.end('<html>bad gateway</html>');
+    });
+    const gateway = (await failure(client(proxy.endpoint, { retries: 0 }).whoami())) as KeyplaneApiError;
+    expect(gateway.toDiagnostic().detail).toMatch(
+      /failed: no request id \(the answer may come from a proxy in front of it\) \(502 http_error: HTTP 502 Bad Gateway from .*\)\. GET \/v1\/whoami only reads, so nothing changed\. This is likely temporary/,
+    );
   });
 
   test("4xx: the service's refusal, its field and request id; nothing acted", async () => {

@@ -96,11 +96,12 @@ export class KeyplaneApiError extends Error {
   /** The failure in words (`doing`: "creating API key \"ci\"", when the caller knows it). */
   toDiagnostic(doing?: string): FailureText {
     const facts = [`${this.status} ${this.code}`, ...(this.field ? [`field ${this.field}`] : [])];
-    const requestId = this.requestId ? `request id ${this.requestId}` : 'no request id: the answer did not come from the Keyplane service itself';
+    const requestId = this.requestId ? `request id ${this.requestId}` : 'no request id (the answer may come from a proxy in front of it)';
+    const again = `${this.requestId ? ' Its log holds the cause under the request id; this' : ' This'} is likely temporary, so run again when the service is healthy.`;
     if (this.status >= 500) {
       return {
         summary: 'Keyplane Service Failed',
-        detail: `The Keyplane service${this.request ? ` at ${this.request.origin}` : ''} failed${doingText(doing)}: ${requestId} (${facts.join(', ')}: ${this.message}).${consequence(this.request, this.mayHaveActed, 'before failing')} Its log holds the cause under the request id; this is likely temporary, so run again when the service is healthy.`,
+        detail: `The Keyplane service${this.request ? ` at ${this.request.origin}` : ''} failed${doingText(doing)}: ${requestId} (${facts.join(', ')}: ${this.message}).${consequence(this.request, this.mayHaveActed, 'before failing')}${again}`,
       };
     }
     const target = doing ?? (this.request ? `${this.request.method} ${this.request.path}` : 'the request');
