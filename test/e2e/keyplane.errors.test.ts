@@ -42,7 +42,8 @@ describeTerraform('a service that stops during apply', () => {
     try {
       ws.writeConfig(config(secret.id, tag));
       gate.closeOnRequest(request, nth);
-      const r = await ws.terraform(['apply', '-auto-approve'], { expectCode: [1] });
+      // One operation at a time, so the requests after the dropped one open new connections, and are refused.
+      const r = await ws.terraform(['apply', '-auto-approve', '-parallelism=1'], { expectCode: [1] });
       await gate.closed();
       const output = r.output.replace(/\s+/g, ' ');
       expect(output).toMatch(/Apply complete|Creating\.\.\./);
