@@ -288,6 +288,82 @@ describe('what goes on the wire', () => {
   });
 });
 
+describe('errors say what happened, and whether the request may have acted', () => {
+  const refusedEndpoint = async () => {
+    const probe = await serve(() => undefined);
+    await probe.close();
+    servers.splice(servers.indexOf(probe), 1);
+    return probe.endpoint;
+  };
+  const words = (err: Error) => (err as KeyplaneConnectionError | KeyplaneApiError).toDiagnostic('creating API key "ci"');
+
+  test('refused: cannot reach the service, is it running; nothing was sent', async () => {
+    const endpoint = await refusedEndpoint();
+    const err = await failure(client(endpoint, { retries: 1 }).createApiKey({ name: 'ci' }));
+    expect(err).toMatchObject({ failure: 'refused', mayHaveActed: false, attempts: 2 });
+    expect(words(err)).toEqual({
+      summary: 'Cannot Reach The Keyplane Service',
+      detail: `Cannot reach the Keyplane service at ${endpoint} (connection refused) while creating API key "ci": is it running? (2 attempts) POST /v1/api-keys was not sent, so nothing changed.`,
+    });
+  });
+
+  test('dropped after sending: the answer was lost; a create may have acted, a read did not, an idempotent create is safe to repeat', async () => {
+    const s = await serve((_req, res) => res.socket!.destroy());
+    const create = await failure(client(s.endpoint).createApiKey({ name: 'ci' }));
+    expect(create).toMatchObject({ failure: 'lost', mayHaveActed: true });
+    expect(words(create).summary).toBe('No Answer From The Keyplane Service');
+    expect(words(create).detail).toBe(
+      `No usable answer from the Keyplane service at ${s.endpoint} while creating API key "ci": the connection was dropped (ECONNRESET) after POST /v1/api-keys was sent, so the answer was lost. The service may have carried out POST /v1/api-keys before the answer was lost: check whether it took effect before repeating it.`,
+    );
+    const read = await failure(client(s.endpoint, { retries: 0 }).getApiKey('key_1'));
+    expect(read).toMatchObject({ mayHaveActed: false });
+    expect((read as KeyplaneConnectionError).toDiagnostic().detail).toMatch(/GET \/v1\/api-keys\/key_1 only reads, so nothing changed\.$/);
+    const keyed = await failure(client(s.endpoint, { retries: 0 }).createApiKey({ name: 'ci' }, { idempotencyKey: 'k-1' }));
+    expect(words(keyed).detail).toMatch(/may have carried out POST \/v1\/api-keys before the answer was lost; repeating it is safe \(it cannot act twice\)\.$/);
+  });
+
+  test('timed out: the answer was lost, with the deadline', async () => {
+    const s = await serve(() => undefined);
+    const err = await failure(client(s.endpoint, { timeoutMs: 100, retries: 0 }).createApiKey({ name: 'ci' }));
+    expect(err).toMatchObject({ failure: 'timeout', mayHaveActed: true });
+    expect(words(err).detail).toMatch(
+      /POST \/v1\/api-keys timed out \(no complete answer within 100 ms\), so the answer was lost\. The service may have carried out/,
+    );
+  });
+
+  test('5xx: the service failed, with its request id; a create may have acted before failing', async () => {
+    const s = await serve((_req, res) => json(res, 503, unavailable, { 'x-request-id': 'req-42' }));
+    const err = await failure(client(s.endpoint).createApiKey({ name: 'ci' }));
+    expect(words(err)).toEqual({
+      summary: 'Keyplane Service Failed',
+      detail: `The Keyplane service at ${s.endpoint} failed while creating API key "ci": request id req-42 (503 unavailable: the service is not available; retry later). The service may have carried out POST /v1/api-keys before failing: check whether it took effect before repeating it. Its log holds the cause under the request id; this is likely temporary, so run again when the service is healthy.`,
+    });
+    const read = await failure(client(s.endpoint, { retries: 0 }).whoami());
+    expect((read as KeyplaneApiError).toDiagnostic().detail).toMatch(/request id req-42 .*GET \/v1\/whoami only reads, so nothing changed\./);
+    // A proxy's 502 page: no API body, no request id, and the words do not point at a log that has none.
+    const proxy = await serve((_req, res) => {
+      res.writeHead(502, { 'content-type': 'text/html' });
+      res.end('<html>bad gateway</html>');
+    });
+    const gateway = (await failure(client(proxy.endpoint, { retries: 0 }).whoami())) as KeyplaneApiError;
+    expect(gateway.toDiagnostic().detail).toMatch(
+      /failed: no request id \(the answer may come from a proxy in front of it\) \(502 http_error: HTTP 502 Bad Gateway from .*\)\. GET \/v1\/whoami only reads, so nothing changed\. This is likely temporary/,
+    );
+  });
+
+  test("4xx: the service's refusal, its field and request id; nothing acted", async () => {
+    const s = await serve((_req, res) =>
+      json(res, 400, { error: { code: 'invalid_argument', message: 'name must not be empty', field: 'name' } }, { 'x-request-id': 'req-7' }),
+    );
+    const err = await failure(client(s.endpoint).createApiKey({ name: '' }));
+    expect(err).toMatchObject({ mayHaveActed: false, field: 'name' });
+    expect(words(err)).toEqual({
+      summary: 'Invalid Request To The Keyplane Service',
+      detail: 'The Keyplane service refused creating API key "ci": name must not be empty (400 invalid_argument, field name, request req-7).',
+    });
+  });
+});
+
 describe('the API key stays secret', () => {
   test('no error, stack or inspection of the client shows it', async () => {
     const s = await serve((_req, res) => json(res, 401, { error: { code: 'unauthenticated', message: 'the API key has been revoked' } }));
@@ -297,6 +373,7 @@ describe('the API key stays secret', () => {
     expect(apiError).toBeInstanceOf(KeyplaneApiError);
     expect(timeout).toBeInstanceOf(KeyplaneConnectionError);
     expectNoKey(apiError, apiError.stack, timeout, timeout.stack, c, inspect(c, { showHidden: true, depth: 10 }));
+    expectNoKey(JSON.stringify((apiError as KeyplaneApiError).toDiagnostic()), JSON.stringify((timeout as KeyplaneConnectionError).toDiagnostic()));
   });
 });
 

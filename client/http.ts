@@ -7,7 +7,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { isErrorCode, KeyplaneApiError, KeyplaneConnectionError } from './errors';
+import { isErrorCode, KeyplaneApiError, KeyplaneConnectionError, neverSent, type RequestFacts } from './errors';
 import { backoffDelay, retryAfterMs, shouldRetry, type Outcome } from './retry';
 
 export interface TransportOptions {
@@ -108,6 +108,7 @@ export class Transport {
     const url = this.url(options.path, options.query);
     const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
     const idempotent = options.idempotent ?? options.method !== 'POST';
+    const facts: RequestFacts = { origin: this.origin, method: options.method, path: url.pathname, idempotent };
     // Set once an attempt may have reached the service and acted, even though we saw no success.
     let mayHaveActed = false;
     for (let attempt = 0; ; attempt++) {
@@ -117,8 +118,8 @@ export class Transport {
         res = await this.once(options.method, url, payload, idempotent, options.headers);
       } catch (err) {
         const code = errorCode(err);
+        mayHaveActed ||= !neverSent(code);
         if (attempt < this.#retries && shouldRetry({ kind: 'transport', code }, idempotent)) {
-          mayHaveActed ||= code !== 'ECONNREFUSED';
           await sleep(backoffDelay(attempt, this.#backoff));
           continue;
         }
@@ -127,6 +128,8 @@ export class Transport {
           code,
           attempts,
           cause: err,
+          request: facts,
+          mayHaveActed,
         });
       }
       const outcome: Outcome = { kind: 'status', status: res.status };
@@ -138,7 +141,7 @@ export class Transport {
       }
       // An earlier DELETE may have deleted the resource and lost the answer: then "gone" is the success.
       if (options.method === 'DELETE' && res.status === 404 && mayHaveActed) return undefined as T;
-      return this.parse<T>(res, attempts);
+      return this.parse<T>(res, attempts, facts, mayHaveActed);
     }
   }
 
@@ -158,7 +161,8 @@ export class Transport {
     return url;
   }
 
-  private parse<T>(res: RawResponse, attempts: number): T {
+  /** The answer's body, or the error it stands for; `earlier`: an earlier attempt may have acted. */
+  private parse<T>(res: RawResponse, attempts: number, request: RequestFacts, earlier: boolean): T {
     const requestId = res.headers['x-request-id'] as string | undefined;
     let body: unknown;
     let parsed = true;
@@ -179,6 +183,8 @@ export class Transport {
           message: error.message,
           field: typeof error.field === 'string' ? error.field : undefined,
           requestId,
+          request,
+          earlierAttemptMayHaveActed: earlier,
         });
       }
       const reason = http.STATUS_CODES[res.status] ?? 'error';
@@ -187,12 +193,16 @@ export class Transport {
         code: 'http_error',
         message: `HTTP ${res.status} ${reason} from ${this.origin}, without an API error body`,
         requestId,
+        request,
+        earlierAttemptMayHaveActed: earlier,
       });
     }
     if (!parsed) {
       throw new KeyplaneConnectionError(`${this.origin} answered HTTP ${res.status} with a body that is not JSON; is the endpoint a Keyplane service?`, {
         code: 'bad_response',
         attempts,
+        request,
+        mayHaveActed: true,
       });
     }
     return body as T;

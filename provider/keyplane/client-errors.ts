@@ -30,17 +30,20 @@ export interface ClientErrorOptions {
 
 /**
  * Appends an error for a failed client call: `doing` says what was attempted ("reading service account
- * sa_…"). Anything but a client error (a bug) is rethrown, for the framework to report as one.
+ * sa_…"). The detail is the client error's own account (client/errors.ts: cannot reach the service, the
+ * answer was lost and whether the request may have acted, the service failed with its request id, or the
+ * service's refusal), with what to check. Anything but a client error (a bug) is rethrown, for the framework
+ * to report as one.
  */
 export function addClientError(diags: Diagnostics, summary: string, doing: string, err: unknown, options: ClientErrorOptions = {}): void {
   const hint = options.hint ? ` ${options.hint}` : '';
-  let detail: string;
   let path = options.at;
+  let detail: string;
   if (err instanceof KeyplaneApiError) {
-    detail = `The Keyplane service refused ${doing}: ${err.message} (${err.status} ${err.code}${err.field ? `, field ${err.field}` : ''}${err.requestId ? `, request ${err.requestId}` : ''}).${advice(err)}${hint}`;
+    detail = `${err.toDiagnostic(doing).detail}${advice(err)}${hint}`;
     path ??= attributeOf(err, options.attributes ?? []);
   } else if (err instanceof KeyplaneConnectionError) {
-    detail = `No usable answer from the Keyplane service while ${doing}: ${err.message} (${err.code}, after ${err.attempts} attempt${err.attempts === 1 ? '' : 's'}). Check that the service is running and reachable, then run Terraform again.${hint}`;
+    detail = `${err.toDiagnostic(doing).detail}${hint}`;
   } else {
     throw err;
   }
@@ -51,6 +54,5 @@ export function addClientError(diags: Diagnostics, summary: string, doing: strin
 function advice(err: KeyplaneApiError): string {
   if (err.status === 401) return " Check the provider's api_key (or KEYPLANE_API_KEY): it is unknown, revoked or expired.";
   if (err.status === 403) return " The provider's key lacks the role or scope this needs; use a key that has it.";
-  if (err.status >= 500) return ' This is likely temporary; run Terraform again.';
   return '';
 }

@@ -8,7 +8,7 @@ import { KEY_STATUSES } from '../../contract/key-status';
 import { LIMITS } from '../../contract/limits';
 import { OWNER_TYPES } from '../../contract/owners';
 import { ROLE_NAMES_TEXT, ROLES_HIGHEST_FIRST } from '../../contract/roles';
-import { type Validator, matchesRegex, oneOf, stringLength } from '../sdk';
+import { type Diagnostics, type Path, type Validator, matchesRegex, oneOf, stringLength } from '../sdk';
 
 export { LIMITS, ROLE_NAMES_TEXT };
 
@@ -18,6 +18,47 @@ export const NAME_RANGE_TEXT = `${LIMITS.name.min} to ${LIMITS.name.max} charact
 
 export const descriptionLength = () => stringLength(0, LIMITS.description.max);
 export const DESCRIPTION_TEXT = `up to ${LIMITS.description.max} characters`;
+
+/**
+ * Labels as the service's schema takes them (contract/api/common.ts Labels): at most LIMITS.labels.max,
+ * keys matching LIMITS.labels.keyPattern, values up to LIMITS.labels.valueMax characters. Each problem is
+ * reported at `path` (the map) or at its label; `labels` holds the known entries (unknown values skipped).
+ */
+export function addLabelProblems(path: Path, labels: Record<string, unknown>, diags: Diagnostics): void {
+  const entries = Object.entries(labels);
+  if (entries.length > LIMITS.labels.max)
+    diags.addAttributeError(path, 'Too Many Labels', `labels has ${entries.length} entries; the Keyplane service accepts at most ${LIMITS.labels.max}.`);
+  const keyPattern = new RegExp(LIMITS.labels.keyPattern);
+  for (const [key, value] of entries) {
+    const at = [...path, { key }];
+    if (!keyPattern.test(key))
+      diags.addAttributeError(
+        at,
+        'Invalid Label Key',
+        `The Keyplane service refuses label key ${JSON.stringify(key)}: label keys must match ${LIMITS.labels.keyPattern}.`,
+      );
+    const n = typeof value === 'string' ? [...value].length : 0;
+    if (n > LIMITS.labels.valueMax)
+      diags.addAttributeError(
+        at,
+        'Label Value Too Long',
+        `The value of label ${JSON.stringify(key)} is ${n} characters; the Keyplane service accepts at most ${LIMITS.labels.valueMax}.`,
+      );
+  }
+}
+
+/** addLabelProblems as an attribute validator (for a map of strings), so validate refuses them too. */
+export function labelLimits(): Validator {
+  return {
+    description: `at most ${LIMITS.labels.max} labels; keys match ${LIMITS.labels.keyPattern}; values up to ${LIMITS.labels.valueMax} characters`,
+    validate({ path, value }, diags) {
+      if (!value.isKnown() || value.isNull()) return;
+      const known: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value.entries())) known[k] = v.isKnown() && !v.isNull() ? v.asString() : null;
+      addLabelProblems(path, known, diags);
+    },
+  };
+}
 
 /** Ids given in configuration (key_…, sa_…, sec_…). */
 export const idLength = () => stringLength(LIMITS.id.min, LIMITS.id.max);

@@ -143,11 +143,15 @@ async function checkKey(client: KeyplaneClient, fromEnv: boolean, resp: Configur
         `The Keyplane service at ${client.origin} rejected the key from ${source} (${err.code}: ${err.message}). Check that the key is copied whole, has not been revoked or expired, that its owner is still enabled, and that endpoint points at the service that issued it.`,
       );
     } else if (err instanceof KeyplaneConnectionError) {
+      const { summary, detail } = err.toDiagnostic('checking the API key');
       resp.diagnostics.addAttributeError(
         [{ attr: 'endpoint' }],
-        'Cannot Reach The Keyplane Service',
-        `${err.message}. Check endpoint (or ${ENDPOINT_ENV}), that the service is running, and ca_cert_file for an https endpoint with a private CA.`,
+        summary,
+        `${detail} Check endpoint (or ${ENDPOINT_ENV}), that the service is running, and ca_cert_file for an https endpoint with a private CA.`,
       );
+    } else if (err instanceof KeyplaneApiError && err.status >= 500) {
+      const { summary, detail } = err.toDiagnostic('checking the API key');
+      resp.diagnostics.addError(summary, detail);
     } else {
       resp.diagnostics.addError('Keyplane Service Error', `Checking the API key with whoami at ${client.origin} failed: ${(err as Error).message}`);
     }

@@ -5,14 +5,50 @@
  * future, scopes in the catalogue, allow lists and the owning service account existing, the secret writable.
  */
 import type { KeyplaneClient, Whoami } from '../../../client';
+import { LIMITS } from '../../../contract/limits';
+import { LEAST_ROLE_TO_MANAGE, atLeast } from '../../../contract/roles';
 import { stewardRefusal } from '../../../contract/stewardship';
 import { expiryProblem } from '../../../contract/time';
 import { type Diagnostics, isUnknown } from '../../sdk';
 import { addClientError, isNotFound } from '../client-errors';
+import { addLabelProblems } from '../limits';
 import { parsePgpKey } from './pgp';
 import { cannotWrite } from './secret-output';
 
 const at = (name: string) => [{ attr: name }];
+
+/**
+ * The provider's key must hold LEAST_ROLE_TO_MANAGE.api_keys (contract/roles.ts) to create, change or delete
+ * a key, as the service checks; its role is known from configure's whoami, so a plan apply would refuse
+ * fails here (as keyplane_service_account does for its own rule). `changing`: the plan creates or changes.
+ */
+export function checkRoleToManage(whoami: Whoami | undefined, changing: boolean, diags: Diagnostics): void {
+  if (!whoami || !changing) return;
+  const least = LEAST_ROLE_TO_MANAGE.api_keys;
+  if (atLeast(whoami.effective_role, least)) return;
+  diags.addError(
+    'Role Too Low To Manage API Keys',
+    `The provider's key acts for ${whoami.principal.id} as ${whoami.effective_role}; creating or changing an API key needs the ${least} role or higher, so the service would refuse it. Use a key with the ${least} role or higher.`,
+  );
+}
+
+/**
+ * description and labels within the service's limits (contract/limits.ts: the numbers and the label-key
+ * pattern the service's schema uses), each problem at its attribute or label. Unknown values are skipped.
+ */
+export function checkDescriptionAndLabels(description: unknown, labels: unknown, diags: Diagnostics): void {
+  if (typeof description === 'string') {
+    const n = [...description].length;
+    if (n > LIMITS.description.max)
+      diags.addAttributeError(
+        at('description'),
+        'Description Too Long',
+        `description is ${n} characters; the Keyplane service accepts at most ${LIMITS.description.max}.`,
+      );
+  }
+  if (labels === null || typeof labels !== 'object' || isUnknown(labels)) return;
+  addLabelProblems(at('labels'), labels as Record<string, unknown>, diags);
+}
 
 /** The PGP key, parsed and checked; an unknown value is skipped (checked again when known). */
 export async function checkPgpKey(pgpKey: unknown, diags: Diagnostics): Promise<void> {
@@ -132,13 +168,17 @@ function lookupFailed(diags: Diagnostics, attribute: string, what: string, err: 
 }
 
 export async function checkSecretWritable(client: KeyplaneClient, secretId: string, diags: Diagnostics): Promise<void> {
+  const at = [{ attr: 'output_to_secret_store' }, { attr: 'secret_id' }];
   let why: string | undefined;
   try {
     why = await cannotWrite(client, secretId);
   } catch (err) {
-    return lookupFailed(diags, 'output_to_secret_store', `secret ${JSON.stringify(secretId)}`, err);
+    return addClientError(diags, 'Cannot Check The Plan', `looking up secret ${JSON.stringify(secretId)}`, err, {
+      at,
+      hint: "Check that the provider's key may read it and that the service is reachable, then plan again.",
+    });
   }
-  if (why) diags.addAttributeError([{ attr: 'output_to_secret_store' }, { attr: 'secret_id' }], 'Secret Not Writable', why);
+  if (why) diags.addAttributeError(at, 'Secret Not Writable', why);
 }
 
 /** Known strings of a planned set, or undefined while it is unknown. */

@@ -34,9 +34,11 @@ import { ConfiguredByProvider } from '../provider-data';
 import { addClientError, isNotFound } from '../client-errors';
 import {
   checkAllowLists,
+  checkDescriptionAndLabels,
   checkExpiryInFuture,
   checkPgpKey,
   checkPgpOrStore,
+  checkRoleToManage,
   checkScopes,
   checkSecretWritable,
   checkServiceAccount,
@@ -80,6 +82,8 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
     const { config, state } = req;
     const planned = plan.get();
     const client = this.configuredData?.client;
+    checkRoleToManage(this.configuredData?.whoami, state === null || !plan.value.equals(req.rawState), resp.diagnostics);
+    checkDescriptionAndLabels(planned.description, planned.labels, resp.diagnostics);
 
     // expires_at is an instant: another spelling of the prior one keeps the prior (Terraform accepts a prior
     // value planned for a configured one as "functionally equal").

@@ -12,6 +12,7 @@ export * from './schema/schema';
 export { checkSchema, SchemaError, type SchemaCheckOptions } from './schema/validate';
 export { schemaToProto } from './schema/proto';
 export { Diagnostics, type Diagnostic } from './diagnostics';
+export { type DiagnosticError, type ErrorDiagnostic, diagnosticOf } from './error-diagnostic';
 export { PrivateState } from './private-state';
 export { StateWriter, emptyObject } from './state-writer';
 export type * from './resource';

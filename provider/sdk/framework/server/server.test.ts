@@ -48,6 +48,12 @@ class ThingResource implements Resource<typeof thingSchema> {
   async create(req: Parameters<Resource<typeof thingSchema>['create']>[0], resp: Parameters<Resource<typeof thingSchema>['create']>[1]) {
     calls.push(`create token=${req.config.token}`);
     if (req.config.name === 'explode') throw new Error('boom');
+    // Errors that carry their own diagnostic (error-diagnostic.ts); 'malformed' carries one without a summary.
+    if (req.config.name === 'carry')
+      throw Object.assign(new Error('connect ECONNREFUSED'), { toDiagnostic: () => ({ summary: 'Cannot Reach The Service', detail: 'Is it running?' }) });
+    if (req.config.name === 'carry-at')
+      throw Object.assign(new Error('refused'), { toDiagnostic: () => ({ summary: 'Name Taken', detail: 'Choose another.', path: [{ attr: 'name' }] }) });
+    if (req.config.name === 'malformed') throw Object.assign(new Error('odd'), { toDiagnostic: () => ({ detail: 'no summary' }) });
     if (req.config.name === 'leave') return; // leaves id unknown: a provider bug the framework must report
     const id = `t-${store.size + 1}`;
     resp.state.set({ id, revision: 1 });
@@ -308,6 +314,21 @@ describe('ApplyResourceChange', () => {
       }),
     ]);
     expect(out(resp.new_state).isNull()).toBe(true);
+  });
+  it('an error carrying its own diagnostic is reported as it says (at its path when it names one), not as a provider bug', async () => {
+    const planned = (name: string) => thing({ id: Value.unknown(T.string), name: s(name), revision: Value.unknown(T.number), mode: s('fast') });
+    const carried = await apply(thing({ name: s('carry') }), planned('carry'));
+    expect(carried.diagnostics).toEqual([{ severity: 'ERROR', summary: 'Cannot Reach The Service', detail: 'Is it running?' }]);
+    expect(out(carried.new_state).isNull()).toBe(true);
+    const at = await apply(thing({ name: s('carry-at') }), planned('carry-at'));
+    expect(at.diagnostics).toEqual([
+      { severity: 'ERROR', summary: 'Name Taken', detail: 'Choose another.', attribute: { steps: [{ attribute_name: 'name' }] } },
+    ]);
+    // A shape that is not a diagnostic is no excuse: the failure is still a provider bug.
+    const odd = await apply(thing({ name: s('malformed') }), planned('malformed'));
+    expect(odd.diagnostics).toEqual([
+      expect.objectContaining({ summary: 'Unexpected Provider Error', detail: expect.stringContaining('odd. This is a bug in the provider') }),
+    ]);
   });
   it('delete returns null', async () => {
     const created = out((await apply(config)).new_state);

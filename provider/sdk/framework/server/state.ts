@@ -10,6 +10,7 @@ import { Value } from '../../cty/value';
 import { decodeDynamic } from './values';
 import type { DataSource } from '../data-source';
 import { Diagnostics } from '../diagnostics';
+import { diagnosticOf } from '../error-diagnostic';
 import type { EphemeralResource } from '../ephemeral-resource';
 import type { ProviderFunction } from '../function';
 import type { Provider } from '../provider';
@@ -94,14 +95,22 @@ export function requestContext(ctx: CallContext): RequestContext {
 }
 
 /**
- * Runs provider code; an exception that escapes becomes one error diagnostic (a provider bug, said so) and the
- * server keeps serving. A PathError points at its attribute.
+ * Runs provider code; an exception that escapes becomes one error diagnostic and the server keeps serving.
+ * An error that carries its own diagnostic (error-diagnostic.ts: a refused connection, a failed service) is
+ * reported as it says; a PathError points at its attribute; anything else is a provider bug, said so.
  */
 export async function guard(diags: Diagnostics, ctx: CallContext, what: string, fn: () => unknown): Promise<boolean> {
   try {
     await fn();
     return true;
   } catch (err) {
+    const carried = diagnosticOf(err);
+    if (carried) {
+      if (carried.path) diags.addAttributeError(carried.path, carried.summary, carried.detail);
+      else diags.addError(carried.summary, carried.detail);
+      ctx.log.error(`${what} failed`, { summary: carried.summary, detail: carried.detail });
+      return false;
+    }
     if (err instanceof PathError && err.path.length > 0) {
       diags.addAttributeError(
         err.path,
