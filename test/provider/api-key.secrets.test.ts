@@ -346,14 +346,14 @@ test('adding or removing the rotation block changes settings only: no rotation',
   await k.destroy();
 });
 
-test('a secret that cannot be looked up at plan (the service unreachable) is a plan error naming output_to_secret_store, not a provider bug', async () => {
+test('a secret that cannot be looked up at plan (the service unreachable) is a plan error naming output_to_secret_store.secret_id, not a provider bug', async () => {
   const secret = await service.client.createSecret({ name: 'unreachable-at-plan' });
   const proxy = await faultyProxy(service);
   try {
     const via = await inProcessProvider(service, { endpoint: proxy.endpoint, config: { max_retries: 0 } });
     proxy.fail('GET', `/v1/secrets/${secret.id}`, 'reset');
     const failed = await via.resource('keyplane_api_key', 'k').plan({ name: 'x', output_to_secret_store: { secret_id: secret.id } }, { expectError: true });
-    expect(failed.errors.map((e) => [e.summary, e.attribute])).toEqual([['Cannot Check The Plan', 'output_to_secret_store']]);
+    expect(failed.errors.map((e) => [e.summary, e.attribute])).toEqual([['Cannot Check The Plan', 'output_to_secret_store.secret_id']]);
     expect(text(failed.errors)).not.toMatch(/bug in the provider/);
   } finally {
     await proxy.close();

@@ -404,12 +404,8 @@ function outsideText(id: string, due: Extract<RotationReason, { why: 'outside' }
  * it did not. The client's transport retries with the Idempotency-Key first, so this is what remained.
  */
 function mayHaveActed(err: unknown): boolean {
-  if (err instanceof KeyplaneApiError) return err.status >= 500 || err.status === 429;
-  if (err instanceof KeyplaneConnectionError) {
-    const flagged = (err as { mayHaveActed?: unknown }).mayHaveActed;
-    if (typeof flagged === 'boolean') return flagged;
-    return !(err.code === 'ECONNREFUSED' && err.attempts === 1);
-  }
+  // The transport knows whether any attempt reached the service (client/errors.ts); a 429 after a lost answer is covered there too.
+  if (err instanceof KeyplaneApiError || err instanceof KeyplaneConnectionError) return err.mayHaveActed;
   return true;
 }
 
