@@ -164,12 +164,13 @@ describe('what the service would refuse is refused at plan', () => {
       { expectError: true },
     );
     expect(failed.errors.map((e) => [e.summary, e.attribute]).sort()).toEqual([
-      ['Description Too Long', 'description'],
       ['Invalid Label Key', 'labels["has space"]'],
       ['Invalid Label Key', `labels["${'k'.repeat(64)}"]`],
+      // Caught at validate by the attribute's own validator, worded as for every resource's description.
+      ['Invalid String Length', 'description'],
       ['Label Value Too Long', 'labels["ok"]'],
     ]);
-    expect(text(failed.errors)).toMatch(new RegExp(`at most ${LIMITS.description.max}\\.`));
+    expect(text(failed.errors)).toMatch(new RegExp(`between 0 and ${LIMITS.description.max} characters long; it is ${LIMITS.description.max + 1}\\.`));
     const many = await r.plan({ name: 'limits', labels: tooMany }, { expectError: true });
     expect(many.errors.map((e) => [e.summary, e.attribute])).toEqual([['Too Many Labels', 'labels']]);
     // At the limits exactly, the plan passes and the service accepts them.
@@ -184,5 +185,10 @@ describe('what the service would refuse is refused at plan', () => {
     const { state } = await r.apply(atLimit);
     expect(Object.keys(state.labels)).toHaveLength(LIMITS.labels.max);
     await r.destroy();
+    // The ephemeral keyplane_api_key takes labels too: the same rule, before any key is made.
+    const before = (await service.client.listApiKeys({ name_prefix: 'ephemeral-limits' })).items.length;
+    const opened = await p.open('keyplane_api_key', { name: 'ephemeral-limits', labels: { 'has space': 'v' } }, { expectError: true });
+    expect(opened.diagnostics.filter((d) => d.severity === 'error').map((d) => d.summary)).toEqual(['Invalid Label Key']);
+    expect((await service.client.listApiKeys({ name_prefix: 'ephemeral-limits' })).items).toHaveLength(before);
   });
 });

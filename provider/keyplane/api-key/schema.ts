@@ -19,7 +19,7 @@ import {
   useStateForUnknown,
   type StateOf,
 } from '../../sdk';
-import { LIMITS, entryKey, integerBetween, nameLength, roleChoice } from '../limits';
+import { LIMITS, descriptionLength, entryKey, integerBetween, labelLimits, nameLength, roleChoice } from '../limits';
 import { rotationDuration } from './rotation';
 
 export const DEFAULT_ENTRY_KEY = 'api_key';
@@ -33,7 +33,13 @@ export const apiKeySchema = resourceSchema({
   attributes: {
     id: stringAttr({ computed: true, planModifiers: [useStateForUnknown()], description: 'The key id (key_…); import takes it.' }),
     name: stringAttr({ required: true, validators: [nameLength()], description: 'Name of the key. Changed in place.' }),
-    description: stringAttr({ optional: true, computed: true, default: '', description: 'Free text. Changed in place; empty when not given.' }),
+    description: stringAttr({
+      optional: true,
+      computed: true,
+      default: '',
+      validators: [descriptionLength()],
+      description: 'Free text. Changed in place; empty when not given.',
+    }),
     service_account_id: stringAttr({
       optional: true,
       planModifiers: [requiresReplace()],
@@ -68,6 +74,7 @@ export const apiKeySchema = resourceSchema({
       optional: true,
       computed: true,
       default: {},
+      validators: [labelLimits()],
       description:
         'Labels of the key (string keys and values), for finding it: the keyplane_api_keys data source and keyplane api-key list filter by them. Changed in place.',
     }),

@@ -24,7 +24,7 @@ import type { CreateApiKeyBody, Role } from '../../../client';
 import { ConfiguredByProvider } from '../provider-data';
 import { addClientError, isNotFound } from '../client-errors';
 import { duration, parseDuration } from './duration';
-import { DESCRIPTION_TEXT, descriptionLength, idLength, nameLength, roleChoice } from '../limits';
+import { DESCRIPTION_TEXT, descriptionLength, idLength, labelLimits, nameLength, roleChoice } from '../limits';
 
 const DEFAULT_TTL = '15m';
 const MIN_TTL_MS = 60_000;
@@ -48,7 +48,7 @@ export const ephemeralApiKeySchema = ephemeralResourceSchema({
     }),
     scopes: setAttr(T.string, { optional: true, description: 'Scopes the key holds.' }),
     allow_list_ids: setAttr(T.string, { optional: true, description: 'IP allow lists the key is restricted to.' }),
-    labels: mapAttr(T.string, { optional: true, description: 'Labels of the key; the provider adds none.' }),
+    labels: mapAttr(T.string, { optional: true, validators: [labelLimits()], description: 'Labels of the key; the provider adds none.' }),
     ttl: stringAttr({
       optional: true,
       validators: [duration(MIN_TTL_MS, MAX_TTL_MS, 'must be between 1m and 24h')],
