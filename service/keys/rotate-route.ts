@@ -19,11 +19,13 @@ import { writeAudit } from '../audit/audit-log';
 import type { ServiceContext } from '../context';
 import type { ApiKeysTable } from '../db/tables';
 import { forUpdate, inTransaction } from '../db/transaction';
-import { ApiError, notFound } from '../errors';
+import { ApiError, notFound, permissionDenied } from '../errors';
+import { requireRole } from '../http/auth';
+import { LEAST_ROLE_TO_MANAGE } from '../../contract/roles';
 import { OPTIONAL_BODY } from '../http/openapi';
 import { deliver, deliveredColumns, prepareDelivery } from './delivery';
 import { type IdempotencyRecord, idempotently } from './idempotency';
-import { assertMayManageKey } from './rules';
+import { assertMayManageKey, assertScopesGrantable } from './rules';
 import { toApiKey } from './views';
 
 /** 409 when the key cannot take a new secret: a revoked or expired key stays stopped. */
@@ -37,12 +39,29 @@ function assertRotatable(key: ApiKeysTable, now: number): void {
 export function rotateApiKeyRoute(ctx: ServiceContext): FastifyPluginAsyncTypebox {
   const db = ctx.store.db;
   return async (app) => {
-    /** The rotation itself, run once per Idempotency-Key. */
-    async function rotateKey(request: FastifyRequest, body: RotateApiKeyBody, record: IdempotencyRecord): Promise<CreatedApiKey> {
+    /**
+     * Who may obtain a new secret of a key. Checked before an Idempotency-Key is looked at, so a replay is
+     * answered only to a caller who could make the request now. A rotation hands out a working secret, so it
+     * asks what a create of the same key would: the key may be managed by the caller, and its built-in scopes
+     * granted by them. A caller authenticated by a previous secret (alive only for an overlap, typically
+     * because it leaked) may not rotate: it could end the secret that replaced it and keep the only live one.
+     */
+    async function authorise(request: FastifyRequest): Promise<ApiKeysTable> {
+      requireRole(request, LEAST_ROLE_TO_MANAGE.api_keys, 'rotating an API key');
+      if (request.auth.record.matched === 'previous')
+        throw permissionDenied(
+          `rotating needs a key's current secret; the calling key authenticated with a previous secret, which stops working at its overlap's end`,
+        );
       const { id } = request.params as { id: string };
       const existing = await db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
       if (!existing) throw notFound('API key', id);
       await assertMayManageKey(db, request, existing);
+      await assertScopesGrantable(db, request, JSON.parse(existing.scopes) as string[]);
+      return existing;
+    }
+
+    /** The rotation itself, run once per Idempotency-Key. */
+    async function rotateKey(request: FastifyRequest, existing: ApiKeysTable, body: RotateApiKeyBody, record: IdempotencyRecord): Promise<CreatedApiKey> {
       assertRotatable(existing, Date.now());
       const overlapSeconds = body.overlap_seconds ?? 0;
       const secret = generateKey();
@@ -118,7 +137,10 @@ export function rotateApiKeyRoute(ctx: ServiceContext): FastifyPluginAsyncTypebo
           if (request.body === undefined || request.body === null) request.body = {};
         },
       },
-      async (request, reply) => idempotently(ctx, request, reply, 200, (record) => rotateKey(request, request.body ?? {}, record)),
+      async (request, reply) => {
+        const existing = await authorise(request);
+        return idempotently(ctx, request, reply, 200, (record) => rotateKey(request, existing, request.body ?? {}, record));
+      },
     );
   };
 }

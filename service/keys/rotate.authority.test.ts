@@ -15,7 +15,7 @@ afterAll(() => svc.close());
 const rotate = (id: string, body: Record<string, unknown>, key?: string) => svc.call('POST', `/v1/api-keys/${id}/rotate`, body, key);
 const whoami = (key: string) => svc.call('GET', '/v1/whoami', undefined, key);
 
-test.failing("a steward without keyplane.secrets.read cannot rotate an admin-made service-account key holding it and read others' secrets", async () => {
+test("a steward without keyplane.secrets.read cannot rotate an admin-made service-account key holding it and read others' secrets", async () => {
   const dev = await svc.person('developer');
   const sa = (await svc.call('POST', '/v1/service-accounts', { name: 'reader-sa', role: 'developer', owner_user_id: dev.id })).body;
   // A secret of someone else's that only holders of the scope (and admins) may read.
@@ -46,7 +46,7 @@ test.failing("a steward without keyplane.secrets.read cannot rotate an admin-mad
   }
 });
 
-test.failing('a previous secret, alive only for its overlap, cannot rotate the key and end the secret that replaced it', async () => {
+test('a previous secret, alive only for its overlap, cannot rotate the key and end the secret that replaced it', async () => {
   const dev = await svc.person('developer');
   const key = (await svc.call('POST', '/v1/api-keys', { name: 'leaky', role: 'developer' }, dev.key)).body;
   const leaked = key.secret as string;
