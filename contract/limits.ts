@@ -38,8 +38,9 @@ export const LIMITS = {
    */
   secretEntries: {
     perWrite: 256,
-    keyPattern: '^[A-Za-z0-9_.-]{1,128}$',
-    keyText: '1 to 128 letters, digits, _ . or -',
+    // `__proto__` is refused: JSON readers (Fastify's body parser, JavaScript objects) drop or reject it.
+    keyPattern: '^(?!__proto__$)[A-Za-z0-9_.-]{1,128}$',
+    keyText: '1 to 128 letters, digits, _ . or -, other than __proto__',
     valueMax: 65536,
     perSecret: 10_000,
     bytesPerSecret: 4 * 1024 * 1024,

@@ -253,13 +253,14 @@ export async function readEntries(
   for (const r of await live.where('ended_in_version', 'is', null).execute()) byName.set(r.entry_key, r);
   for (const r of await live.where('ended_in_version', '>', v.version).execute()) byName.set(r.entry_key, r);
   const rows = [...byName.values()].sort((a, b) => (a.entry_key < b.entry_key ? -1 : a.entry_key > b.entry_key ? 1 : 0));
-  const entries: Record<string, string> = {};
+  const pairs: [string, string][] = [];
   const destroyed: string[] = [];
   for (const r of rows) {
     if (r.value_sealed === null) destroyed.push(r.entry_key);
-    else entries[r.entry_key] = ctx.box.open(r.value_sealed, entryAad(v.secret_id, r.entry_key, r.set_in_version));
+    else pairs.push([r.entry_key, ctx.box.open(r.value_sealed, entryAad(v.secret_id, r.entry_key, r.set_in_version))]);
   }
-  return { entry_keys: rows.map((r) => r.entry_key), entries, destroyed_entries: destroyed };
+  // fromEntries defines own properties: no name (not even one from data older than the name rule) reaches a prototype.
+  return { entry_keys: rows.map((r) => r.entry_key), entries: Object.fromEntries(pairs), destroyed_entries: destroyed };
 }
 
 /**
