@@ -318,6 +318,20 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('secret_snapshots').renameTo('secret_versions').execute();
     },
   },
+  '0008_key_creation_idempotency_key': {
+    // biome-ignore lint/suspicious/noExplicitAny: a migration sees the schema of its time, not today's
+    async up(db: Kysely<any>) {
+      // The Idempotency-Key a key was created with, kept as long as the key: a client whose create lost its
+      // answer finds the key by it however late it asks (the replay records last 24 hours).
+      await db.schema.alterTable('api_keys').addColumn('creation_idempotency_key', 'text').execute();
+      await db.schema.createIndex('api_keys_creation_idempotency_key').on('api_keys').columns(['created_by', 'creation_idempotency_key']).execute();
+    },
+    // biome-ignore lint/suspicious/noExplicitAny: a migration sees the schema of its time, not today's
+    async down(db: Kysely<any>) {
+      await db.schema.dropIndex('api_keys_creation_idempotency_key').execute();
+      await db.schema.alterTable('api_keys').dropColumn('creation_idempotency_key').execute();
+    },
+  },
 };
 
 class StaticProvider implements MigrationProvider {

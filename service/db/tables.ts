@@ -74,6 +74,8 @@ export interface ApiKeysTable {
   previous_key_hash: string | null;
   previous_display_prefix: string | null;
   previous_secret_expires_at: string | null;
+  /** The Idempotency-Key of the request that created the key, if it sent one (service/keys/idempotency.ts). */
+  creation_idempotency_key?: string | null;
 }
 
 export interface ApiKeyAllowListsTable {

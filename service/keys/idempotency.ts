@@ -1,6 +1,7 @@
 /**
  * `Idempotency-Key` for the requests that make a secret: POST /v1/api-keys and POST /v1/api-keys/{id}/rotate.
- * A key is scoped to the calling principal and remembered for LIMITS.idempotencyKey.windowSeconds. Its record
+ * A key is scoped to the calling principal and remembered for LIMITS.idempotencyKey.windowSeconds (a created key
+ * also keeps it on its row, for keyMadeWith, as long as it exists). Its record
  * is inserted in the same transaction as the key it made, first thing, so a concurrent repeat waits on the
  * primary key (PostgreSQL) or runs after the commit (SQLite's one-at-a-time transactions), fails to insert,
  * rolls back everything it did, and answers as a replay. A repeat of the same request (route, target id and
@@ -170,8 +171,19 @@ function sendReplay<T>(reply: FastifyReply, firstStatus: number, answer: T): T {
   return answer;
 }
 
-/** The id of the key the caller made (or rotated) with `key` within the window, if any. */
+/**
+ * The id of the key the caller made with `key` (for as long as that key exists: the key row keeps the
+ * Idempotency-Key it was created with), or rotated with it within the window, if any.
+ */
 export async function keyMadeWith(db: Kysely<Database>, request: FastifyRequest, key: string): Promise<string | undefined> {
+  const created = await db
+    .selectFrom('api_keys')
+    .select('id')
+    .where('created_by', '=', request.auth.actor.id)
+    .where('creation_idempotency_key', '=', key)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+  if (created) return created.id;
   const row = await db
     .selectFrom('idempotency_keys')
     .select('api_key_id')

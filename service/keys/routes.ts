@@ -40,7 +40,7 @@ import {
   prepareDelivery,
   removeDeliveredEntry,
 } from './delivery';
-import { type IdempotencyRecord, idempotently, keyMadeWith } from './idempotency';
+import { type IdempotencyRecord, idempotencyKeyOf, idempotently, keyMadeWith } from './idempotency';
 
 const tags = ['api-keys'];
 
@@ -109,6 +109,7 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
             owner_type: owner.type,
             owner_id: owner.id,
             created_by: request.auth.actor.id,
+            creation_idempotency_key: idempotencyKeyOf(request) ?? null,
             role,
             scopes: JSON.stringify(scopes),
             labels: JSON.stringify(body.labels ?? {}),

@@ -150,6 +150,7 @@ describePostgres('the service on PostgreSQL', () => {
         '0005_key_rate_limits',
         '0006_key_delivery_and_rotation',
         '0007_secret_entries',
+        '0008_key_creation_idempotency_key',
       ]);
       const admins = await again.db.selectFrom('users').select(['email', 'role']).where('role', '=', 'admin').execute();
       expect(admins).toEqual([{ email: 'admin@example.com', role: 'admin' }]);
