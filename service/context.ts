@@ -41,9 +41,9 @@ export async function createContext(options: ContextOptions): Promise<ServiceCon
   try {
     await seedBuiltinScopes(store.db);
     const box = new SealedBox(options.masterKey);
-    // After the migrations: secret-store snapshots from before entries need the master key to convert.
-    await convertSecretSnapshots({ store, box });
     const hasher = new KeyHasher(options.masterKey);
+    // After the migrations: secret-store snapshots from before entries need the master key to convert.
+    await convertSecretSnapshots({ store, box, hasher });
     const changes = new ChangeFeed(store, options.changeFeed);
     await changes.start();
     const lastUsed = new LastUsedRecorder(store.db, options.lastUsedFlushMs, options.onBackgroundError);
