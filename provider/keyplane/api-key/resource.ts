@@ -58,7 +58,7 @@ import {
   secretUndelivered,
 } from './schema';
 import { type SecretOutputs, deliveryOf, outputsOf } from './secret-output';
-import { PRIVATE, type RotationReason, rotationDue, rotationFactsOf } from './rotation';
+import { PRIVATE, type RotationReason, plannedRotation, rotationFactsOf } from './rotation';
 
 type S = ApiKeySchema;
 
@@ -148,10 +148,10 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
           state.status === 'revoked' ? 'Key Revoked Outside Terraform' : 'Key Expired Outside Terraform',
           `API key ${state.id} is ${state.status} in the Keyplane service, so it no longer authenticates; Terraform will replace it with a new key.${state.status === 'expired' ? ' Set expires_at to a future time for the new key.' : ''}`,
         );
-      } else if (state.id !== null && !isUnknown(config.rotation) && !isUnknown(pgp) && !isUnknown(block)) {
-        const r = config.rotation;
-        const known = r === null || (!isUnknown(r.triggers) && !isUnknown(r.rotate_after));
-        const due = known ? rotationDue(r as Parameters<typeof rotationDue>[0], state, req.private.get<number>(PRIVATE.deliveredVersion)) : undefined;
+      } else if (state.id !== null) {
+        // Decided from the refreshed state and private state only (rotation.ts), so the final plan at apply
+        // decides the same, however long after a saved plan it runs.
+        const due = plannedRotation(config.rotation, state, req.private.get<number>(PRIVATE.deliveredVersion), req.private.get<number>(PRIVATE.readAt));
         if (due) {
           plan.set({
             ...unknownOutputs(pgp, block),
@@ -267,6 +267,8 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
       return addClientError(resp.diagnostics, 'Cannot Read API Key', `reading API key ${id}`, err);
     }
     resp.state.set({ ...stateOf(key, req.state.expires_at), ...rotationFactsOf(key) });
+    // rotate_after is judged at this instant by every plan made from this refresh (rotation.ts).
+    resp.private.set(PRIVATE.readAt, Date.now());
     // State written before rotation existed delivered the first secret and recorded no version: it was 1.
     if (req.private.get(PRIVATE.deliveredVersion) === undefined && !secretUndelivered(req.rawState)) resp.private.set(PRIVATE.deliveredVersion, 1);
   }
@@ -376,10 +378,13 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
 
 const NO_OUTPUTS: SecretOutputs = { secret: null, encrypted_secret: null, key_fingerprint: null, secret_store_version_id: null };
 
-/** The secret outputs a delivery to this configuration sets, unknown until apply; the others null. */
+/**
+ * The secret outputs a delivery to this configuration sets, unknown until apply; the others null. An unknown
+ * pgp_key or block may turn out either way, so the outputs it may set are unknown too.
+ */
 function unknownOutputs(pgp: unknown, block: unknown): { [K in keyof SecretOutputs]: null | typeof Unknown } {
   return {
-    secret: pgp === null && block === null ? Unknown : null,
+    secret: (pgp === null || isUnknown(pgp)) && (block === null || isUnknown(block)) ? Unknown : null,
     encrypted_secret: pgp === null ? null : Unknown,
     key_fingerprint: pgp === null ? null : Unknown,
     secret_store_version_id: block === null ? null : Unknown,

@@ -3,10 +3,17 @@
  * When a plan rotates a key in place (the rotation block): its triggers changed, its current secret is older
  * than rotate_after, or it was rotated outside Terraform (the service's secret_version is not the one
  * Terraform delivered, which private state keeps), so the secret at the configured place would stop working.
+ *
+ * Terraform plans a change twice, at plan and again at apply (the final plan, which must not contradict the
+ * first), possibly much later for a saved plan. Both see the same refreshed state and private state, so the
+ * decision is made from them only: a key's age is taken at the instant read saw the key (kept in private
+ * state, as time_rotating decides at refresh), never from the clock at plan. What the first plan cannot know
+ * (a triggers map or rotate_after known only at apply) plans the rotation outputs unknown, and the final plan
+ * decides.
  */
 import type { ApiKey } from '../../../client';
 import { DURATION_EXAMPLES, parseDuration } from '../../../contract/duration';
-import type { Validator } from '../../sdk';
+import { type Validator, isUnknown } from '../../sdk';
 import type { ApiKeyState } from './schema';
 
 /** Private-state entries of a key instance. */
@@ -15,6 +22,8 @@ export const PRIVATE = {
   idempotencyKey: 'idempotency_key',
   /** The secret_version whose secret Terraform delivered (at create or its own rotation). */
   deliveredVersion: 'delivered_secret_version',
+  /** When read last saw the key (ms since the epoch): the instant its age is judged at, for every plan of that refresh. */
+  readAt: 'read_at',
 } as const;
 
 export interface RotationFacts {
@@ -36,13 +45,14 @@ type RotationBlock = { triggers: Record<string, string> | null; rotate_after: st
 /**
  * Why this plan rotates the key, or undefined. `config` is the configured rotation block (known), `state`
  * the refreshed state, `delivered` the secret_version Terraform delivered (undefined when unknown: an
- * imported key, or state written before rotation existed).
+ * imported key, or state written before rotation existed), `readAt` the instant the key was read (its age is
+ * judged then; undefined: not judged).
  */
 export function rotationDue(
   config: RotationBlock,
   state: Pick<ApiKeyState, 'rotation' | 'created_at' | 'rotated_at' | 'secret_version'>,
   delivered: number | undefined,
-  now = Date.now(),
+  readAt: number | undefined,
 ): RotationReason | undefined {
   if (delivered !== undefined && state.secret_version !== null && state.secret_version !== delivered)
     return { why: 'outside', delivered, current: state.secret_version };
@@ -51,7 +61,38 @@ export function rotationDue(
   const after = config?.rotate_after;
   const since = state.rotated_at ?? state.created_at;
   const seconds = after ? parseDuration(after) : undefined;
-  if (after && seconds !== undefined && since && now - Date.parse(since) >= seconds * 1000) return { why: 'age', since, after };
+  if (after && seconds !== undefined && since && readAt !== undefined && readAt - Date.parse(since) >= seconds * 1000) return { why: 'age', since, after };
+  return undefined;
+}
+
+/** A rotation the plan cannot decide: part of the block is known only at apply, whose final plan decides. */
+export type PlannedRotation = RotationReason | { why: 'unknown' } | undefined;
+
+/**
+ * rotationDue for a configured block that may hold unknown values (the whole block, the triggers map or some
+ * of its values, rotate_after): 'unknown' when the known parts do not rotate but the unknown ones may.
+ */
+export function plannedRotation(
+  config: unknown,
+  state: Pick<ApiKeyState, 'rotation' | 'created_at' | 'rotated_at' | 'secret_version'>,
+  delivered: number | undefined,
+  readAt: number | undefined,
+): PlannedRotation {
+  const block = isUnknown(config) ? { triggers: config, rotate_after: config } : (config as { triggers: unknown; rotate_after: unknown } | null);
+  const triggersUnknown = block !== null && (isUnknown(block.triggers) || Object.values(block.triggers ?? {}).some(isUnknown));
+  const afterUnknown = block !== null && isUnknown(block.rotate_after);
+  // What is known already may decide: unknown parts count as unchanged (triggers) or unset (rotate_after).
+  const known: RotationBlock =
+    block === null
+      ? null
+      : {
+          triggers: triggersUnknown ? (state.rotation?.triggers ?? null) : (block.triggers as Record<string, string> | null),
+          rotate_after: afterUnknown ? null : (block.rotate_after as string | null),
+        };
+  const due = rotationDue(known, state, delivered, readAt);
+  if (due) return due;
+  // Triggers rotate only under a block kept from the prior state; rotate_after only once the key was read.
+  if ((triggersUnknown && state.rotation !== null) || (afterUnknown && readAt !== undefined)) return { why: 'unknown' };
   return undefined;
 }
 

@@ -350,13 +350,13 @@ export interface ApiKeyRotation {
   */
   readonly overlap?: string;
   /**
-  * Rotate at the first plan after the current secret is this old (from rotated_at, or created_at before the first rotation), as "720h"; unset, only triggers rotate.
+  * Rotate once the current secret is this old (from rotated_at, or created_at before the first rotation), as "720h"; unset, only triggers rotate. The age is judged when a plan or apply refreshes the key, as time_rotating does: a saved plan is applied as planned, and a plan with -refresh=false does not rotate by age.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key#rotate_after ApiKey#rotate_after}
   */
   readonly rotateAfter?: string;
   /**
-  * Arbitrary values kept in state; any change rotates the key in place (same id, a new secret delivered where this key delivers), unlike keepers, which replace it. Adding or removing the rotation block itself does not rotate.
+  * Arbitrary values kept in state; any change rotates the key in place (same id, a new secret delivered where this key delivers), unlike keepers, which replace it. Adding or removing the rotation block itself does not rotate. A map known only at apply (built from another resource) plans the secret outputs as unknown, and the apply rotates only if the map then differs.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/resources/api_key#triggers ApiKey#triggers}
   */
