@@ -12,6 +12,7 @@
  * test/e2e/keyplane.api-key.secrets.test.ts.
  */
 import * as openpgp from 'openpgp';
+import { LIMITS } from '../../contract/limits';
 import { KeyplaneClient } from '../../client';
 import { diagnosticText as text, type InProcessProvider, inProcessProvider, unknown } from '../helpers/in-process';
 import { type HttpService, startHttpService } from '../helpers/service';
@@ -99,7 +100,7 @@ test('output_to_secret_store: an entry_key the store would refuse fails at valid
     .plan({ name: 'bad-entry', output_to_secret_store: { secret_id: secret.id, entry_key: 'api key!' } }, { expectError: true });
   expect(failed.errors).toHaveLength(1);
   expect(failed.errors[0]).toMatchObject({ summary: 'Invalid Attribute Value', attribute: 'output_to_secret_store.entry_key' });
-  expect(failed.errors[0]!.detail).toBe('"api key!" is not valid: it must be 1 to 128 letters, digits, _ . or -.');
+  expect(failed.errors[0]!.detail).toBe(`"api key!" is not valid: it must be ${LIMITS.secretEntries.keyText}.`);
 });
 
 test('output_to_secret_store: the service writes the entry with the key; moving or removing the block replaces the key; destroy removes only its entry', async () => {
