@@ -22,6 +22,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { generateServerCertificate } from '../provider/sdk/transport/certificate';
 import { call, dialPlugin, launchPlugin, shutdownPlugin } from '../test/helpers/plugin-client';
+import { median } from './common';
 
 const DIST = join(__dirname, '..');
 const DEFAULT_EXECUTABLE = join(DIST, 'test/fixtures/transport-provider/terraform-provider-transport');
@@ -40,12 +41,6 @@ export interface ProviderStartupResult {
   /** Every run, for the record. */
   samples: { node_e0_ms: number[]; handshake_ms: number[]; first_schema_ms: number[]; warm_schema_ms: number[]; shutdown_to_exit_ms: number[] };
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 const round = (n: number) => Number(n.toFixed(2));
 

@@ -43,6 +43,7 @@ import type { ServerOptions } from '../service/server';
 import { benchProviderStartup, describeResult } from './provider-startup';
 import { benchSecretWrites, describeSecretWrites } from './secret-writes';
 import { benchTerraformPlan, describeTerraformPlan } from './terraform-plan';
+import { api, median } from './common';
 
 const ROOT = join(__dirname, '../..');
 const DIST = join(__dirname, '..');
@@ -133,17 +134,6 @@ async function newStore(databaseUrl?: string): Promise<Store> {
 function startService(store: Store): Promise<Proc> {
   const profile = CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR] : [];
   return startProcess(join(DIST, 'bench/serve.js'), { ...store.server, listen: '127.0.0.1:0' }, profile);
-}
-
-async function api(url: string, key: string, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return JSON.parse(text);
 }
 
 interface LoadResult {
@@ -290,12 +280,6 @@ async function paced(
     errors,
   };
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 function summarise(rounds: LoadResult[]) {
   return {

@@ -8,6 +8,7 @@
  * the secret holds). Then a read of the latest version, which holds every entry.
  */
 import { performance } from 'node:perf_hooks';
+import { api, median } from './common';
 
 export interface SecretWritesResult {
   entries: number;
@@ -28,32 +29,15 @@ export interface SecretWritesResult {
   read_latest_bytes: number;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
-async function call(url: string, key: string, method: string, path: string, body?: unknown): Promise<string> {
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text;
-}
-
 export async function benchSecretWrites(options: { url: string; admin: string; entries: number }): Promise<SecretWritesResult> {
   const { url, admin, entries } = options;
   if (entries < 100) throw new Error('--entries needs at least 100 (the first and last 50 writes are compared)');
-  const newSecret = async (name: string) => (JSON.parse(await call(url, admin, 'POST', '/v1/secrets', { name })) as { id: string }).id;
+  const newSecret = async (name: string) => ((await api(url, admin, 'POST', '/v1/secrets', { name })) as { id: string }).id;
   // A value the size of an API key, under a name like the provider's per-key entries.
   const value = (i: number) => `kp_${i.toString(36).padStart(40, 'x')}`;
   const timed = async (id: string, name: string, i: number) => {
     const t0 = performance.now();
-    await call(url, admin, 'POST', `/v1/secrets/${id}/versions`, { entries: { [name]: value(i) } });
+    await api(url, admin, 'POST', `/v1/secrets/${id}/versions`, { entries: { [name]: value(i) } });
     return performance.now() - t0;
   };
   const growing = await newSecret(`bench-growing-${Date.now()}`);
@@ -65,9 +49,9 @@ export async function benchSecretWrites(options: { url: string; admin: string; e
     base.push(await timed(baseline, 'key', i));
   }
   const t0 = performance.now();
-  const latest = await call(url, admin, 'GET', `/v1/secrets/${growing}/versions/latest`);
+  const latest = (await api(url, admin, 'GET', `/v1/secrets/${growing}/versions/latest`)) as { entries: Record<string, string> };
   const readMs = performance.now() - t0;
-  const held = Object.keys((JSON.parse(latest) as { entries: Record<string, string> }).entries).length;
+  const held = Object.keys(latest.entries).length;
   if (held !== entries) throw new Error(`the latest version holds ${held} entries, not ${entries}`);
   const first = median(times.slice(0, 50));
   const last = median(times.slice(-50));
@@ -85,7 +69,7 @@ export async function benchSecretWrites(options: { url: string; admin: string; e
     ratio_vs_baseline: lastVs / firstVs,
     tenth_medians_ms: Array.from({ length: 10 }, (_, k) => median(times.slice(Math.floor((k * entries) / 10), Math.floor(((k + 1) * entries) / 10)))),
     read_latest_ms: readMs,
-    read_latest_bytes: Buffer.byteLength(latest),
+    read_latest_bytes: Buffer.byteLength(JSON.stringify(latest)),
   };
 }
 

@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { median } from './common';
 
 const DIST = join(__dirname, '..');
 
@@ -23,11 +24,6 @@ export interface TerraformPlanResult {
   terraform_data_apply_ms: number;
   keyplane_apply_ms: number;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 /** Runs terraform, returns its wall time in ms; throws with its output when it fails. */
 function terraform(dir: string, args: string[], env: NodeJS.ProcessEnv): number {
