@@ -5,19 +5,13 @@
  * both secrets on both nodes; a consumer reading the secret store through one node while the key is rotated
  * through the other never holds a secret that does not verify.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { initialise } from '../bootstrap';
-import { createContext } from '../context';
-import { createMasterKeyFile, readMasterKeyFile } from '../crypto/master-key';
-import { type RunningServer, startServer } from '../server';
-import { describePostgres, startPostgres, type PostgresServer } from '../../test/helpers/postgres';
+import type { RunningServer } from '../server';
+import { type TwoNodes, startTwoNodes } from '../../test/helpers/nodes';
+import { describePostgres } from '../../test/helpers/postgres';
 import { callApi } from '../../test/helpers/service';
 
 describePostgres('rotation on two nodes of one PostgreSQL', () => {
-  let pg: PostgresServer;
-  let dir: string;
+  let nodes: TwoNodes;
   let a: RunningServer;
   let b: RunningServer;
   let admin: string;
@@ -42,22 +36,10 @@ describePostgres('rotation on two nodes of one PostgreSQL', () => {
   };
 
   beforeAll(async () => {
-    pg = await startPostgres();
-    dir = mkdtempSync(join(tmpdir(), 'keyplane-rotate-nodes-'));
-    const masterKeyFile = join(dir, 'master.key');
-    createMasterKeyFile(masterKeyFile);
-    const ctx = await createContext({ databaseUrl: pg.url, masterKey: readMasterKeyFile(masterKeyFile) });
-    admin = (await initialise(ctx, { email: 'admin@example.com', name: 'Admin' })).secret;
-    await ctx.close();
-    const node = { databaseUrl: pg.url, masterKeyFile, listen: '127.0.0.1:0', logLevel: 'silent' };
-    [a, b] = await Promise.all([startServer(node), startServer(node)]);
+    nodes = await startTwoNodes('keyplane-rotate-nodes-');
+    ({ a, b, admin } = nodes);
   }, 60_000);
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await pg?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => nodes?.stop());
 
   test('rotated on A with overlap 0: B, which had the old secret cached, refuses it on its next request and accepts the new one', async () => {
     const k = await create(a);

@@ -5,16 +5,10 @@
  * LISTEN connection stops trusting its cache and comes back; a PostgreSQL restart under load leaves both
  * nodes up and serving.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client } from 'pg';
-import { initialise } from '../../service/bootstrap';
-import { createContext } from '../../service/context';
-import { createMasterKeyFile, readMasterKeyFile } from '../../service/crypto/master-key';
-import { type RunningServer, startServer } from '../../service/server';
-import { describePostgres, startPostgres, type PostgresServer } from '../helpers/postgres';
-import { listenerPids as listenerPidsIn, revokeSilently as revokeSilentlyIn, until as waitUntil } from '../helpers/nodes';
+import type { RunningServer } from '../../service/server';
+import { describePostgres, type PostgresServer } from '../helpers/postgres';
+import { type TwoNodes, listenerPids as listenerPidsIn, revokeSilently as revokeSilentlyIn, startTwoNodes, until as waitUntil } from '../helpers/nodes';
 import { callApi } from '../helpers/service';
 
 interface Created {
@@ -23,8 +17,8 @@ interface Created {
 }
 
 describePostgres('two nodes on one PostgreSQL', () => {
+  let nodes: TwoNodes;
   let pg: PostgresServer;
-  let dir: string;
   let a: RunningServer;
   let b: RunningServer;
   let admin: string;
@@ -44,24 +38,14 @@ describePostgres('two nodes on one PostgreSQL', () => {
   const until = (what: string, check: () => Promise<boolean>, ms = 10_000) => waitUntil(what, check, ms);
 
   beforeAll(async () => {
-    pg = await startPostgres();
-    dir = mkdtempSync(join(tmpdir(), 'keyplane-nodes-'));
-    const masterKeyFile = join(dir, 'master.key');
-    createMasterKeyFile(masterKeyFile);
-    const ctx = await createContext({ databaseUrl: pg.url, masterKey: readMasterKeyFile(masterKeyFile) });
-    admin = (await initialise(ctx, { email: 'admin@example.com', name: 'Admin' })).secret;
-    await ctx.close();
-    const node = { databaseUrl: pg.url, masterKeyFile, listen: '127.0.0.1:0', logLevel: 'silent' };
-    [a, b] = await Promise.all([startServer(node), startServer(node)]);
+    nodes = await startTwoNodes('keyplane-nodes-');
+    ({ pg, a, b, admin } = nodes);
     sqlClient = new Client({ connectionString: pg.url });
     await sqlClient.connect();
   }, 60_000);
   afterAll(async () => {
     await sqlClient?.end();
-    await a?.close();
-    await b?.close();
-    await pg?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await nodes?.stop();
   });
 
   test('the nodes are distinct servers, each listening for changes', async () => {
