@@ -6,7 +6,8 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encryptTo, parsePgpKey } from '../../provider/keyplane/api-key/pgp';
+import { encryptToPgpKey as encryptTo } from '../../contract/pgp-key';
+import { parsePgpKey } from '../../provider/keyplane/api-key/pgp';
 import { keyplane } from '../helpers/cli';
 
 jest.setTimeout(60_000);

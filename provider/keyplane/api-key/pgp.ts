@@ -4,14 +4,9 @@
  * changed, so a bad key fails before any Keyplane key exists. The rule is the service's own
  * (contract/pgp-key.ts, which loads openpgp only when a key is parsed); here it speaks of `pgp_key`.
  */
-import { encryptToPgpKey, type ParsedPgpKey, parsePgpPublicKey } from '../../../contract/pgp-key';
-
-export type ParsedKey = ParsedPgpKey;
+import { type ParsedPgpKey, parsePgpPublicKey } from '../../../contract/pgp-key';
 
 /** Parses and checks the key; never throws. */
-export function parsePgpKey(text: string, now = new Date()): Promise<ParsedKey> {
+export function parsePgpKey(text: string, now = new Date()): Promise<ParsedPgpKey> {
   return parsePgpPublicKey(text, 'pgp_key', now);
 }
-
-/** The secret as an ASCII-armored OpenPGP message to `key`. */
-export const encryptTo = encryptToPgpKey;
