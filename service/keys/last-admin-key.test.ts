@@ -130,6 +130,55 @@ function lastAdminKeyTests(start: () => Promise<TestService>, stop: () => Promis
       expect(r.body.error.message).toMatch(/would stop the last working admin key/);
     }
     expect((await working(k2.secret)).sort()).toEqual([k1.api_key.id, k2.api_key.id].sort());
+    lastAdmin = { id: k2.api_key.id, secret: k2.secret };
+  });
+
+  /** A new admin user's key that answers to them alone, left as the one working admin key. */
+  async function soleAdmin(email: string): Promise<{ id: string; secret: string }> {
+    const user = (await svc.call('POST', '/v1/users', { email, name: email, role: 'admin' }, lastAdmin.secret)).body;
+    const first = (await svc.call('POST', '/v1/api-keys', { name: `${email} first`, user_id: user.id, role: 'admin' }, lastAdmin.secret)).body;
+    const own = (await svc.call('POST', '/v1/api-keys', { name: `${email} own`, role: 'admin' }, first.secret)).body;
+    for (const id of await working(own.secret))
+      if (id !== own.api_key.id) expect((await svc.call('POST', `/v1/api-keys/${id}/revoke`, {}, own.secret)).status).toBe(200);
+    expect(await working(own.secret)).toEqual([own.api_key.id]);
+    lastAdmin = { id: own.api_key.id, secret: own.secret };
+    return lastAdmin;
+  }
+
+  test('admin keys that do not act as admin never count, however many sort before the one that does', async () => {
+    // The guard reads admin keys a few at a time in id order and stops at the first that works: 40 keys of a
+    // disabled admin account sort around the working one, which must be found wherever it falls.
+    await soleAdmin('parker@example.com');
+    const parked = (await svc.call('POST', '/v1/service-accounts', { name: 'parked', role: 'admin' }, lastAdmin.secret)).body;
+    for (let i = 0; i < 40; i++)
+      expect((await svc.call('POST', '/v1/api-keys', { name: `parked-${i}`, service_account_id: parked.id, role: 'admin' }, lastAdmin.secret)).status).toBe(
+        201,
+      );
+    expect((await svc.call('PATCH', `/v1/service-accounts/${parked.id}`, { disabled: true }, lastAdmin.secret)).status).toBe(200);
+    const keep = (await svc.call('POST', '/v1/api-keys', { name: 'keeper', role: 'admin' }, lastAdmin.secret)).body;
+    expect((await svc.call('DELETE', `/v1/api-keys/${keep.api_key.id}`, undefined, lastAdmin.secret)).status).toBe(204);
+    const r = await svc.call('DELETE', `/v1/api-keys/${lastAdmin.id}`, undefined, lastAdmin.secret);
+    expect([r.status, r.body.error?.code]).toEqual([409, 'conflict']);
+    expect(r.body.error.message).toMatch(new RegExp(`would stop the last working admin key \\(${lastAdmin.id}\\)`));
+  });
+
+  test('a write that would stop many working admin keys at once names five of them, and says there may be more', async () => {
+    await soleAdmin('crew-chief@example.com');
+    const crew = (await svc.call('POST', '/v1/service-accounts', { name: 'crew', role: 'admin' }, lastAdmin.secret)).body;
+    const keys: { id: string; secret: string }[] = [];
+    for (let i = 0; i < 6; i++) {
+      const k = (await svc.call('POST', '/v1/api-keys', { name: `crew-${i}`, service_account_id: crew.id, role: 'admin' }, lastAdmin.secret)).body;
+      keys.push({ id: k.api_key.id, secret: k.secret });
+    }
+    expect((await svc.call('DELETE', `/v1/api-keys/${lastAdmin.id}`, undefined, keys[0]!.secret)).status).toBe(204);
+    const r = await svc.call('PATCH', `/v1/service-accounts/${crew.id}`, { disabled: true }, keys[0]!.secret);
+    expect([r.status, r.body.error?.code]).toEqual([409, 'conflict']);
+    const named = /would stop the last working admin key \(([^)]*)\)/.exec(r.body.error.message)?.[1] ?? '';
+    expect(named).toMatch(/ and maybe more$/);
+    const ids = named.replace(/ and maybe more$/, '').split(', ');
+    expect(ids).toHaveLength(5);
+    expect(ids.every((id) => keys.some((k) => k.id === id))).toBe(true);
+    expect((await working(keys[0]!.secret)).sort()).toEqual(keys.map((k) => k.id).sort());
   });
 }
 

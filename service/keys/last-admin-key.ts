@@ -16,31 +16,46 @@ import { principalStates } from './auth-record';
 import { chainsOf } from './chain';
 
 /**
- * The working admin keys, read inside the write's transaction. Every unrevoked admin key is locked first, in id
- * order: on PostgreSQL two writes that each stop one admin key (two keys revoking each other, an admin account
+ * Chains are read a few keys at a time, so a check that needs one working admin key reads few chains; the
+ * batch doubles (up to the last) when many admin keys do not work, so that case takes few queries too.
+ */
+const FIRST_BATCH = 8;
+const LAST_BATCH = 256;
+
+/** How many of the keys a refused write would stop its message names. */
+const NAMED = 5;
+
+function named(ids: string[]): string {
+  return ids.length < NAMED ? ids.join(', ') : `${ids.join(', ')} and maybe more`;
+}
+
+/**
+ * Working admin keys, read inside the write's transaction, in id order, stopping once `enough` are found:
+ * the guards need to know that one (or two) exist, and reading every admin key's chain made each write to an
+ * admin key cost as much as there were admin keys. Every unrevoked admin key is locked first, in id order: on
+ * PostgreSQL two writes that each stop one admin key (two keys revoking each other, an admin account
  * disabled while the last admin user is demoted) would otherwise each still see the other's key and both
  * succeed. The second waits, then re-reads.
  */
-async function workingAdminKeys(ctx: ServiceContext, trx: Transaction<Database>): Promise<string[]> {
+async function workingAdminKeys(ctx: ServiceContext, trx: Transaction<Database>, enough: number): Promise<string[]> {
   const candidates = await forUpdate(
     ctx,
-    trx.selectFrom('api_keys').select(['id', 'owner_id', 'created_by', 'expires_at']).where('role', '=', 'admin').where('revoked_at', 'is', null).orderBy('id'),
+    trx.selectFrom('api_keys').select(['id', 'expires_at']).where('role', '=', 'admin').where('revoked_at', 'is', null).orderBy('id'),
   ).execute();
   const now = new Date().toISOString();
-  const live = candidates.filter((k) => k.expires_at === null || k.expires_at > now);
-  if (live.length === 0) return [];
-  // Acting as admin: every principal the key answers to, up its chain, is an enabled admin (service/keys/chain.ts).
-  const chains = await chainsOf(
-    trx,
-    live.map((k) => k.id),
-  );
-  const states = await principalStates(trx, [...new Set([...chains.values()].flatMap((c) => c.principals))]);
-  return live
-    .filter((k) => {
-      const chain = chains.get(k.id);
-      return !!chain && !chain.broken && chain.principals.every((p) => states.get(p)?.role === 'admin' && !states.get(p)!.disabled);
-    })
-    .map((k) => k.id);
+  const live = candidates.filter((k) => k.expires_at === null || k.expires_at > now).map((k) => k.id);
+  const working: string[] = [];
+  for (let i = 0, size = FIRST_BATCH; i < live.length && working.length < enough; i += size, size = Math.min(size * 2, LAST_BATCH)) {
+    const batch = live.slice(i, i + size);
+    // Acting as admin: every principal the key answers to, up its chain, is an enabled admin (service/keys/chain.ts).
+    const chains = await chainsOf(trx, batch);
+    const states = await principalStates(trx, [...new Set([...chains.values()].flatMap((c) => c.principals))]);
+    for (const id of batch) {
+      const chain = chains.get(id);
+      if (chain && !chain.broken && chain.principals.every((p) => states.get(p)?.role === 'admin' && !states.get(p)!.disabled)) working.push(id);
+    }
+  }
+  return working.slice(0, enough);
 }
 
 /**
@@ -58,15 +73,32 @@ export async function keepingAdminAccess<T>(
   // check, and the lock on every admin key it takes.
   if (!guard.when) return write();
   const { what } = guard;
-  const before = await workingAdminKeys(ctx, trx);
+  // Before the write, the keys it could be stopping (a few are enough to name them); after it, whether one is left.
+  const before = await workingAdminKeys(ctx, trx, NAMED);
   const result = await write();
-  if (before.length > 0 && (await workingAdminKeys(ctx, trx)).length === 0) {
+  if (before.length > 0 && (await workingAdminKeys(ctx, trx, 1)).length === 0) {
     throw new ApiError(
       'conflict',
-      `${what} would stop the last working admin key (${before.join(', ')}): without one nobody could administer the service; issue another admin key first`,
+      `${what} would stop the last working admin key (${named(before)}): without one nobody could administer the service; issue another admin key first`,
     );
   }
   return result;
+}
+
+/**
+ * A rotation with no overlap ends the secret in use at once. When the key is the last working admin key and
+ * the new secret goes into the secret store, nobody holds a working admin secret any more: reading the entry
+ * needs a working key. 409 (naming overlap_seconds) then; an overlap lets the caller read the new secret with
+ * the old one first. In the response or encrypted to a PGP key, the secret comes back in the answer.
+ */
+export async function assertRotationKeepsAdminAccess(ctx: ServiceContext, trx: Transaction<Database>, keyId: string): Promise<void> {
+  const working = await workingAdminKeys(ctx, trx, 2);
+  if (working.length !== 1 || working[0] !== keyId) return;
+  throw new ApiError(
+    'conflict',
+    `rotating API key ${keyId} with no overlap into the secret store would leave no working admin secret in hand: it is the last working admin key, its current secret would stop at once, and reading the new one from the secret store needs a working key. Give overlap_seconds (then read the new secret with the current one), deliver the secret in the response, or issue another admin key first`,
+    'overlap_seconds',
+  );
 }
 
 /** A change to an admin principal that takes its admin role away or disables it: keys answering to it stop acting as admin. */

@@ -11,7 +11,7 @@
  * @module
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CreatedApiKey, RotateApiKeyBody } from '../../contract/api/api-keys';
 import { IdParams, errorResponses } from '../../contract/api/common';
 import { displayPrefix, generateKey } from '../../contract/key-format';
@@ -23,8 +23,9 @@ import { ApiError, notFound, permissionDenied } from '../errors';
 import { requireRole } from '../http/auth';
 import { LEAST_ROLE_TO_MANAGE } from '../../contract/roles';
 import { OPTIONAL_BODY } from '../http/openapi';
-import { deliver, deliveredColumns, prepareDelivery } from './delivery';
+import { DELIVERED_ENTRY_HEADER, deliver, deliveredColumns, deliveredEntryHeader, prepareDelivery, removeDeliveredEntry } from './delivery';
 import { type IdempotencyRecord, idempotently } from './idempotency';
+import { assertRotationKeepsAdminAccess } from './last-admin-key';
 import { assertMayManageKey, assertScopesGrantable } from './rules';
 import { toApiKey } from './views';
 
@@ -34,6 +35,13 @@ function assertRotatable(key: ApiKeysTable, now: number): void {
   if (key.expires_at !== null && Date.parse(key.expires_at) <= now) {
     throw new ApiError('conflict', `API key ${key.id} expired at ${key.expires_at} and cannot be rotated: an expired key is not brought back`);
   }
+}
+
+/** Whether the key's secret was in a secret-store entry that the new delivery does not write. */
+function movedAway(key: ApiKeysTable, now: CreatedApiKey['delivery']): boolean {
+  if (key.delivered_secret_id === null) return false;
+  const to = now.secret_store;
+  return !to || to.secret_id !== key.delivered_secret_id || to.entry_key !== key.delivered_entry_key;
 }
 
 export function rotateApiKeyRoute(ctx: ServiceContext): FastifyPluginAsyncTypebox {
@@ -61,7 +69,13 @@ export function rotateApiKeyRoute(ctx: ServiceContext): FastifyPluginAsyncTypebo
     }
 
     /** The rotation itself, run once per Idempotency-Key. */
-    async function rotateKey(request: FastifyRequest, existing: ApiKeysTable, body: RotateApiKeyBody, record: IdempotencyRecord): Promise<CreatedApiKey> {
+    async function rotateKey(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      existing: ApiKeysTable,
+      body: RotateApiKeyBody,
+      record: IdempotencyRecord,
+    ): Promise<CreatedApiKey> {
       assertRotatable(existing, Date.now());
       const overlapSeconds = body.overlap_seconds ?? 0;
       const secret = generateKey();
@@ -72,6 +86,7 @@ export function rotateApiKeyRoute(ctx: ServiceContext): FastifyPluginAsyncTypebo
         if (!current) throw notFound('API key', existing.id);
         const now = Date.now();
         assertRotatable(current, now);
+        if (overlapSeconds === 0 && prepared.mode === 'secret_store' && current.role === 'admin') await assertRotationKeepsAdminAccess(ctx, trx, current.id);
         const at = new Date(now).toISOString();
         // The current secret becomes the previous one; whatever was previous (a rotation during an overlap) ends now.
         const previous =
@@ -95,6 +110,12 @@ export function rotateApiKeyRoute(ctx: ServiceContext): FastifyPluginAsyncTypebo
           })
           .where('id', '=', current.id)
           .execute();
+        // After the key row: a secret-store write that fails rolls the rotation back with it.
+        const delivered = await deliver(ctx, trx, request, prepared);
+        // A key's secret is in one place: delivered elsewhere now, the entry holding the previous secret goes
+        // (if it still holds it). Whoever already read that secret can use it for the overlap.
+        const left = movedAway(current, delivered.delivery) ? await removeDeliveredEntry(ctx, trx, request, current) : undefined;
+        if (left) void reply.header(DELIVERED_ENTRY_HEADER, deliveredEntryHeader(left));
         await writeAudit(trx, {
           action: 'api_key.rotate',
           actor: request.auth.actor,
@@ -106,10 +127,9 @@ export function rotateApiKeyRoute(ctx: ServiceContext): FastifyPluginAsyncTypebo
             overlap_seconds: overlapSeconds,
             previous_secret_expires_at: previous.previous_secret_expires_at,
             delivery: prepared.mode,
+            ...(left ? { previous_entry: left } : {}),
           },
         });
-        // After the key row: a secret-store write that fails rolls the rotation back with it.
-        const delivered = await deliver(ctx, trx, request, prepared);
         // Where the current secret went: the entry, or nulls (service/keys/delivery.ts).
         await trx.updateTable('api_keys').set(deliveredColumns(delivered.delivery)).where('id', '=', current.id).execute();
         const row = await trx.selectFrom('api_keys').selectAll().where('id', '=', current.id).executeTakeFirstOrThrow();
@@ -139,7 +159,7 @@ export function rotateApiKeyRoute(ctx: ServiceContext): FastifyPluginAsyncTypebo
       },
       async (request, reply) => {
         const existing = await authorise(request);
-        return idempotently(ctx, request, reply, 200, (record) => rotateKey(request, existing, request.body ?? {}, record));
+        return idempotently(ctx, request, reply, 200, (record) => rotateKey(request, reply, existing, request.body ?? {}, record));
       },
     );
   };

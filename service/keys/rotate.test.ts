@@ -181,6 +181,33 @@ test("rotating the caller's own key, the only admin key, with overlap 0 answers 
   }
 });
 
+test('the last working admin key is not rotated with overlap 0 into the secret store: nobody could read the new secret', async () => {
+  const alone = await startTestService();
+  try {
+    const me = (await alone.call('GET', '/v1/whoami')).body.api_key.id as string;
+    const secretId = (await alone.call('POST', '/v1/secrets', { name: 'admin-secret' })).body.id as string;
+    const toStore = { delivery: { secret_store: { secret_id: secretId, entry_key: 'admin' } } };
+    const refused = await alone.call('POST', `/v1/api-keys/${me}/rotate`, { overlap_seconds: 0, ...toStore });
+    expect([refused.status, refused.body.error.code, refused.body.error.field]).toEqual([409, 'conflict', 'overlap_seconds']);
+    expect(refused.body.error.message).toMatch(/last working admin key/);
+    // Nothing changed: the secret in use works, nothing was written.
+    expect((await alone.call('GET', '/v1/whoami')).body.api_key).toMatchObject({ id: me, secret_version: 1 });
+    expect((await alone.call('GET', `/v1/secrets/${secretId}/versions/latest`)).body.entries ?? {}).toEqual({});
+    // With another working admin key, or with an overlap to read the new secret in, it goes through.
+    const second = (await alone.call('POST', '/v1/api-keys', { name: 'second admin', role: 'admin' })).body;
+    const withOther = await alone.call('POST', `/v1/api-keys/${me}/rotate`, { overlap_seconds: 0, ...toStore }, second.secret);
+    expect(withOther.status).toBe(200);
+    const mine = (await alone.call('GET', `/v1/secrets/${secretId}/versions/latest`, undefined, second.secret)).body.entries.admin as string;
+    expect((await alone.call('DELETE', `/v1/api-keys/${second.api_key.id}`, undefined, mine)).status).toBe(204);
+    const overlapped = await alone.call('POST', `/v1/api-keys/${me}/rotate`, { overlap_seconds: 60, ...toStore }, mine);
+    expect(overlapped.status).toBe(200);
+    const newest = (await alone.call('GET', `/v1/secrets/${secretId}/versions/latest`, undefined, mine)).body.entries.admin as string;
+    expect((await alone.call('GET', '/v1/whoami', undefined, newest)).body).toMatchObject({ matched_secret: 'current', effective_role: 'admin' });
+  } finally {
+    await alone.close();
+  }
+});
+
 test('bad input is a 400 naming the field, and changes nothing', async () => {
   const k = await make();
   const max = LIMITS.rotationOverlap.maxSeconds;
@@ -281,12 +308,51 @@ describe('secret-store delivery', () => {
     expect(await verify(first)).toMatchObject({ valid: true, key_id: k.api_key.id, matched_secret: 'previous' });
     const row = await svc.ctx.store.db.selectFrom('api_keys').selectAll().where('id', '=', k.api_key.id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ delivered_secret_id: secretId, delivered_entry_key: 'token', delivered_version: version });
-    // Rotated again into the answer: the entry no longer holds the current secret, and the key forgets it.
-    const plain = await rotate(k.api_key.id, { overlap_seconds: 60 });
+    // Rotated again into the answer: a key's secret is in one place, so the entry holding the previous secret
+    // goes in the same transaction (the previous secret still works for the overlap), and the key forgets it.
+    const plain = await svc.request({ method: 'POST', url: `/v1/api-keys/${k.api_key.id}/rotate`, body: { overlap_seconds: 60 } });
     expect(plain.body.delivery).toEqual({ mode: 'response' });
+    const removedIn = (await latest()).version as number;
+    expect(plain.headers['keyplane-delivered-entry']).toBe(`removed; secret=${secretId}; entry=token; version=${removedIn}`);
     const after = await svc.ctx.store.db.selectFrom('api_keys').selectAll().where('id', '=', k.api_key.id).executeTakeFirstOrThrow();
     expect(after).toMatchObject({ delivered_secret_id: null, delivered_entry_key: null, delivered_version: null, secret_version: 3 });
-    expect((await latest()).entries.token).toBe(stored);
+    expect((await latest()).entries).not.toHaveProperty('token');
+    expect(await verify(stored)).toMatchObject({ valid: true, key_id: k.api_key.id, matched_secret: 'previous' });
+    const audit = (await svc.call('GET', `/v1/audit-events?target_id=${k.api_key.id}&action=api_key.rotate`)).body;
+    expect(audit.audit_events[0].details.previous_entry).toEqual({
+      secret_id: secretId,
+      entry_key: 'token',
+      delivered_version: version,
+      outcome: 'removed',
+      version: removedIn,
+    });
+  });
+
+  test('rotated into another entry, the previous entry goes and the other entries of the secret stay; an entry rewritten since stays', async () => {
+    const other = (await svc.call('POST', '/v1/secrets', { name: 'moved-to' })).body.id as string;
+    await svc.call('POST', `/v1/secrets/${other}/versions`, { entries: { keep: 'hand-written' } });
+    const k = (await svc.call('POST', '/v1/api-keys', { name: 'mover', delivery: { secret_store: { secret_id: secretId, entry_key: 'from' } } })).body;
+    await svc.call('POST', `/v1/secrets/${secretId}/versions`, { entries: { neighbour: 'stays' } });
+    const res = await rotate(k.api_key.id, { overlap_seconds: 60, delivery: { secret_store: { secret_id: other, entry_key: 'to' } } });
+    expect(res.status).toBe(200);
+    const moved = (await svc.call('GET', `/v1/secrets/${other}/versions/latest`)).body.entries;
+    expect(moved.keep).toBe('hand-written');
+    expect(await verify(moved.to)).toMatchObject({ valid: true, key_id: k.api_key.id, matched_secret: 'current' });
+    const left = (await latest()).entries;
+    expect(left).not.toHaveProperty('from');
+    expect(left.neighbour).toBe('stays');
+    // Moved within one secret: the same. An entry someone rewrote after the key delivered stays as written.
+    await svc.call('POST', `/v1/secrets/${other}/versions`, { entries: { to: 'rewritten by hand' } });
+    const again = await svc.request({
+      method: 'POST',
+      url: `/v1/api-keys/${k.api_key.id}/rotate`,
+      body: { overlap_seconds: 60, delivery: { secret_store: { secret_id: other, entry_key: 'next' } } },
+    });
+    expect(again.status).toBe(200);
+    expect(again.headers['keyplane-delivered-entry']).toBe(`kept; secret=${other}; entry=to; reason=not_current`);
+    const last = (await svc.call('GET', `/v1/secrets/${other}/versions/latest`)).body.entries;
+    expect(last.to).toBe('rewritten by hand');
+    expect(await verify(last.next)).toMatchObject({ valid: true, key_id: k.api_key.id });
   });
 
   test('a secret the caller may not write is refused before anything changes', async () => {
