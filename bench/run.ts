@@ -1,7 +1,7 @@
 /**
  * Benchmarks, outside the test suite. Build first (`npm run build`), then:
  *
- *   node dist/bench/run.js [verify|create|provider|terraform|all] [--duration S] [--connections N] [--rounds R] [--rate RPS]
+ *   node dist/bench/run.js [verify|create|provider|terraform|secrets|admin-deletes|all] [--duration S] [--connections N] [--rounds R] [--rate RPS]
  *                          [--create-seconds S] [--clients N] [--runs N] [--executable PATH] [--no-pin] [--cpu-prof DIR]
  *                          [--log-level LEVEL]
  *
@@ -26,6 +26,8 @@
  *         installed by `keyplane provider install` (bench/terraform-plan.ts); --resources (20), --runs (10).
  * secrets: --entries (1000) secret-store writes into one secret, one entry per version, on SQLite; the median
  *         latency of the last 50 over the first 50 (bench/secret-writes.ts). Not in `all`.
+ * admin-deletes: with --keys (1000) admin keys in the store, --rounds (100) deletes of an admin key against
+ *         deletes of a viewer key, alternated; the ratio of their medians (bench/admin-deletes.ts). Not in `all`.
  *
  * With two or more CPUs the servers run on CPU 0 and the load generator on CPU 1 (taskset), so they do
  * not take turns on one core; --no-pin leaves placement to the kernel.
@@ -42,6 +44,7 @@ import { createMasterKeyFile } from '../service/crypto/master-key';
 import type { ServerOptions } from '../service/server';
 import { benchProviderStartup, describeResult } from './provider-startup';
 import { benchSecretWrites, describeSecretWrites } from './secret-writes';
+import { benchAdminDeletes, describeAdminDeletes } from './admin-deletes';
 import { benchTerraformPlan, describeTerraformPlan } from './terraform-plan';
 import { api, median } from './common';
 
@@ -486,8 +489,8 @@ function table(rows: string[][]): string {
 
 async function main() {
   const what = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'all';
-  if (!['verify', 'create', 'provider', 'terraform', 'secrets', 'all'].includes(what))
-    throw new Error(`unknown benchmark ${what}: verify, create, provider, terraform, secrets or all`);
+  if (!['verify', 'create', 'provider', 'terraform', 'secrets', 'admin-deletes', 'all'].includes(what))
+    throw new Error(`unknown benchmark ${what}: verify, create, provider, terraform, secrets, admin-deletes or all`);
   const duration = arg('duration', 20);
   const connections = arg('connections', 50);
   const rounds = arg('rounds', 4);
@@ -586,6 +589,18 @@ async function main() {
       const r = await benchSecretWrites({ url: svc.url, admin: store.admin, entries: arg('entries', 1000) });
       out.secrets = r;
       console.log(`\n${describeSecretWrites(r)}`);
+    } finally {
+      await stop(svc);
+      rmSync(store.dir, { recursive: true, force: true });
+    }
+  }
+  if (what === 'admin-deletes') {
+    const store = await newStore();
+    const svc = await startService(store);
+    try {
+      const r = await benchAdminDeletes({ url: svc.url, admin: store.admin, keys: arg('keys', 1000), rounds: arg('rounds', 100) });
+      out.admin_deletes = r;
+      console.log(`\n${describeAdminDeletes(r)}`);
     } finally {
       await stop(svc);
       rmSync(store.dir, { recursive: true, force: true });

@@ -32,21 +32,35 @@ function named(ids: string[]): string {
 /**
  * Working admin keys, read inside the write's transaction, in id order, stopping once `enough` are found:
  * the guards need to know that one (or two) exist, and reading every admin key's chain made each write to an
- * admin key cost as much as there were admin keys. Every unrevoked admin key is locked first, in id order: on
- * PostgreSQL two writes that each stop one admin key (two keys revoking each other, an admin account
+ * admin key cost as much as there were admin keys. On PostgreSQL every unrevoked admin key is locked first,
+ * in id order: two writes that each stop one admin key (two keys revoking each other, an admin account
  * disabled while the last admin user is demoted) would otherwise each still see the other's key and both
- * succeed. The second waits, then re-reads.
+ * succeed; the second waits, then re-reads. SQLite runs one transaction at a time, so it reads a page at a time.
  */
 async function workingAdminKeys(ctx: ServiceContext, trx: Transaction<Database>, enough: number): Promise<string[]> {
-  const candidates = await forUpdate(
-    ctx,
-    trx.selectFrom('api_keys').select(['id', 'expires_at']).where('role', '=', 'admin').where('revoked_at', 'is', null).orderBy('id'),
-  ).execute();
   const now = new Date().toISOString();
-  const live = candidates.filter((k) => k.expires_at === null || k.expires_at > now).map((k) => k.id);
+  const unrevoked = trx.selectFrom('api_keys').select(['id', 'expires_at']).where('role', '=', 'admin').where('revoked_at', 'is', null).orderBy('id');
+  const locked =
+    ctx.store.dialect === 'postgres' ? (await forUpdate(ctx, unrevoked).execute()).filter((k) => k.expires_at === null || k.expires_at > now) : undefined;
+  const page = async (after: string | undefined, size: number): Promise<string[]> => {
+    if (locked)
+      return locked
+        .filter((k) => after === undefined || k.id > after)
+        .slice(0, size)
+        .map((k) => k.id);
+    const rows = await unrevoked
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+      .$if(after !== undefined, (q) => q.where('id', '>', after!))
+      .limit(size)
+      .execute();
+    return rows.map((k) => k.id);
+  };
   const working: string[] = [];
-  for (let i = 0, size = FIRST_BATCH; i < live.length && working.length < enough; i += size, size = Math.min(size * 2, LAST_BATCH)) {
-    const batch = live.slice(i, i + size);
+  let after: string | undefined;
+  for (let size = FIRST_BATCH; working.length < enough; size = Math.min(size * 2, LAST_BATCH)) {
+    const batch = await page(after, size);
+    if (batch.length === 0) break;
+    after = batch[batch.length - 1];
     // Acting as admin: every principal the key answers to, up its chain, is an enabled admin (service/keys/chain.ts).
     const chains = await chainsOf(trx, batch);
     const states = await principalStates(trx, [...new Set([...chains.values()].flatMap((c) => c.principals))]);
