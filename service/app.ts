@@ -29,6 +29,8 @@ import { scopeRoutes } from './scopes/routes';
 import { secretRoutes } from './secrets/routes';
 import { serviceAccountRoutes } from './service-accounts/routes';
 import { userRoutes } from './users/routes';
+import type { ProviderReleases } from './registry/releases';
+import { providerRegistryRoutes } from './registry/routes';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -49,6 +51,8 @@ export interface AppOptions {
   version?: string;
   /** Only `failedAuth` is read here; the context takes the rest (service/context.ts). */
   abuseLimits?: AbuseLimitsOptions;
+  /** Provider releases to serve as a Terraform provider registry (service/registry/). */
+  providerReleases?: ProviderReleases;
 }
 
 /**
@@ -129,6 +133,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  if (options.providerReleases) await app.register(providerRegistryRoutes(options.providerReleases));
 
   await app.register(
     async (v1) => {

@@ -19,6 +19,7 @@ import { MASTER_KEY_FILE, readMasterKeyFile } from './crypto/master-key';
 import { isPostgresUrl } from './db/connect';
 import type { AbuseLimitsOptions } from './http/abuse-limits';
 import { type DataDirLock, lockDataDir } from './db/data-dir-lock';
+import { loadProviderReleases } from './registry/releases';
 
 export interface ServerOptions {
   dataDir?: string;
@@ -37,6 +38,8 @@ export interface ServerOptions {
   abuseLimits?: AbuseLimitsOptions;
   /** How long `close()` waits for in-flight requests before it cuts their connections; 30 s by default. */
   drainTimeoutMs?: number;
+  /** A directory of provider releases to serve as a Terraform provider registry, and the keys that signed them. */
+  providerReleases?: { dir: string; signingKeyFiles: string[] };
 }
 
 export interface RunningServer {
@@ -94,6 +97,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   checkTrustedProxies(options.trustedProxies ?? []);
   const logger = pino({ level: options.logLevel ?? 'info', ...LOG_SAFETY });
   const https = options.tlsCert || options.tlsKey ? loadTls(options.tlsCert, options.tlsKey) : undefined;
+  // Checked before the store is opened: a bad release directory stops the start, naming the file.
+  const providerReleases = options.providerReleases
+    ? await loadProviderReleases(options.providerReleases.dir, options.providerReleases.signingKeyFiles)
+    : undefined;
   const masterKey = readMasterKeyFile(paths.masterKeyFile);
   const lock = await lockSqliteDataDir(options);
   let ctx: ServiceContext | undefined;
@@ -115,6 +122,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       https,
       version: options.version,
       abuseLimits: options.abuseLimits,
+      providerReleases,
     });
     await app.listen({ host, port });
   } catch (err) {

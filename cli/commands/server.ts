@@ -39,6 +39,8 @@ interface StartFlags extends StoreFlags {
   logLevel: string;
   failedAuthLimit?: number;
   failedAuthWindow?: number;
+  providerReleases?: string;
+  providerSigningKey?: string[];
 }
 
 /** Where the store is, for messages: the data dir, or the database URL without its credentials. */
@@ -183,6 +185,8 @@ async function start(o: StartFlags): Promise<void> {
     throw new UsageError((err as Error).message);
   }
   if ((o.tlsCert === undefined) !== (o.tlsKey === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
+  if ((o.providerReleases === undefined) !== (o.providerSigningKey === undefined))
+    throw new UsageError('--provider-releases and --provider-signing-key go together: Terraform verifies each release against the key the registry names');
 
   // Signals are handled from the start: the first one stops the server gracefully (at once if it is up,
   // right after start-up otherwise); a second one, say while a drain or a database connection hangs, means
@@ -216,8 +220,14 @@ async function start(o: StartFlags): Promise<void> {
       },
     },
     version: packageVersion(),
+    ...(o.providerReleases ? { providerReleases: { dir: o.providerReleases, signingKeyFiles: o.providerSigningKey ?? [] } } : {}),
   });
   note(`keyplane service listening on ${server.url} (SIGTERM or Ctrl-C stops it)`);
+  if (o.providerReleases) {
+    note(
+      `serving the provider releases in ${o.providerReleases} as a Terraform registry: source = "${new URL(server.url).host}/keyplane/keyplane"${server.url.startsWith('https:') ? '' : ' (Terraform needs HTTPS for a registry: add --tls-cert and --tls-key)'}`,
+    );
+  }
 
   const signal = await stopped;
   note(`${signal}: finishing in-flight requests, then stopping`);
@@ -251,6 +261,8 @@ export function register(program: Command): void {
     .option('--tls-cert <file>', 'serve HTTPS with this certificate chain (PEM)')
     .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
     .option('--trusted-proxy <cidr>', 'believe X-Forwarded-For from peers in this CIDR (repeatable)', collect)
+    .option('--provider-releases <dir>', 'also serve the provider releases in DIR (npm run release writes them) as a Terraform provider registry')
+    .option('--provider-signing-key <file>', 'the ASCII-armored OpenPGP public key that signed those releases (repeatable)', collect)
     .option(
       '--failed-auth-limit <n>',
       `failed authentications one client address may make per window before it is answered 429 (default ${DEFAULT_ABUSE_LIMITS.failedAuth.max})`,

@@ -1,0 +1,57 @@
+/**
+ * A provider release directory as `npm run release` lays it out (service/registry/releases.ts has the
+ * names), signed by a throwaway OpenPGP key: for the registry's tests. `packages` maps OS_ARCH to the zip's
+ * bytes; the registry never opens a zip, Terraform does.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as openpgp from 'openpgp';
+import { PROVIDER_TYPE } from '../../contract/provider-address';
+
+export const MANIFEST = '{"version":1,"metadata":{"protocol_versions":["6.0"]}}\n';
+
+export interface SigningKeyPair {
+  publicKey: string;
+  privateKey: string;
+}
+
+/** A throwaway signing key (RSA is what the public registry takes; ECC keeps the tests fast and Terraform accepts it). */
+export async function signingKeyPair(): Promise<SigningKeyPair> {
+  const { publicKey, privateKey } = await openpgp.generateKey({
+    type: 'ecc',
+    curve: 'ed25519Legacy',
+    userIDs: [{ name: 'Keyplane Release Test', email: 'release@example.com' }],
+    format: 'armored',
+  });
+  return { publicKey, privateKey };
+}
+
+export async function detachedSignature(data: Uint8Array, privateKey: string): Promise<Uint8Array> {
+  const key = await openpgp.readPrivateKey({ armoredKey: privateKey });
+  return (await openpgp.sign({ message: await openpgp.createMessage({ binary: data }), signingKeys: key, detached: true, format: 'binary' })) as Uint8Array;
+}
+
+const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
+
+export function releaseName(version: string, suffix: string): string {
+  return `terraform-provider-${PROVIDER_TYPE}_${version}_${suffix}`;
+}
+
+/** Writes the release of `version` into `dir`; returns the SHA256SUMS text. */
+export async function writeRelease(dir: string, version: string, packages: Record<string, Uint8Array>, privateKey: string): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  const lines: string[] = [];
+  for (const [platform, bytes] of Object.entries(packages)) {
+    const name = releaseName(version, `${platform}.zip`);
+    writeFileSync(join(dir, name), bytes);
+    lines.push(`${sha256(bytes)}  ${name}`);
+  }
+  const manifest = releaseName(version, 'manifest.json');
+  writeFileSync(join(dir, manifest), MANIFEST);
+  lines.push(`${sha256(MANIFEST)}  ${manifest}`);
+  const sums = `${lines.sort((a, b) => a.slice(66).localeCompare(b.slice(66))).join('\n')}\n`;
+  writeFileSync(join(dir, releaseName(version, 'SHA256SUMS')), sums);
+  writeFileSync(join(dir, releaseName(version, 'SHA256SUMS.sig')), await detachedSignature(Buffer.from(sums), privateKey));
+  return sums;
+}
