@@ -44,7 +44,7 @@ test('before the handshake the executable loads only node built-ins, its address
   const unexpected = files.filter(
     (f) =>
       !isBuiltin(f) &&
-      !['provider/keyplane/main.ts', 'provider/keyplane/address.ts', 'provider/sdk/serve.ts'].includes(f) &&
+      !['provider/keyplane/main.ts', 'provider/keyplane/address.ts', 'contract/provider-address.ts', 'provider/sdk/serve.ts'].includes(f) &&
       !f.startsWith('provider/sdk/transport/'),
   );
   expect(unexpected).toEqual([]);
