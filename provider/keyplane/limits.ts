@@ -16,8 +16,35 @@ export { LIMITS, ROLE_NAMES_TEXT };
 export const nameLength = () => stringLength(LIMITS.name.min, LIMITS.name.max);
 export const NAME_RANGE_TEXT = `${LIMITS.name.min} to ${LIMITS.name.max} characters`;
 
-export const descriptionLength = () => stringLength(0, LIMITS.description.max);
+/**
+ * A text's length as the service's schemas count it: Ajv's maxLength counts Unicode code points, a surrogate
+ * pair one character (node_modules/ajv/dist/runtime/ucs2length.js, used by service/http/validation.ts), as
+ * iterating a string does.
+ */
+export function serviceLength(text: string): number {
+  return [...text].length;
+}
+
+/** A description longer than the service takes (contract/api/common.ts Description), reported at `path`. */
+export function addDescriptionProblem(path: Path, description: unknown, diags: Diagnostics): void {
+  if (typeof description !== 'string') return;
+  const n = serviceLength(description);
+  if (n > LIMITS.description.max)
+    diags.addAttributeError(path, 'Description Too Long', `description is ${n} characters; the Keyplane service accepts at most ${LIMITS.description.max}.`);
+}
+
 export const DESCRIPTION_TEXT = `up to ${LIMITS.description.max} characters`;
+
+/** addDescriptionProblem as an attribute validator, so validate refuses it too. */
+export function descriptionLength(): Validator {
+  return {
+    description: DESCRIPTION_TEXT,
+    validate({ path, value }, diags) {
+      if (!value.isKnown() || value.isNull()) return;
+      addDescriptionProblem(path, value.asString(), diags);
+    },
+  };
+}
 
 /**
  * Labels as the service's schema takes them (contract/api/common.ts Labels): at most LIMITS.labels.max,
@@ -37,7 +64,7 @@ export function addLabelProblems(path: Path, labels: Record<string, unknown>, di
         'Invalid Label Key',
         `The Keyplane service refuses label key ${JSON.stringify(key)}: label keys must match ${LIMITS.labels.keyPattern}.`,
       );
-    const n = typeof value === 'string' ? [...value].length : 0;
+    const n = typeof value === 'string' ? serviceLength(value) : 0;
     if (n > LIMITS.labels.valueMax)
       diags.addAttributeError(
         at,
