@@ -13,7 +13,25 @@ export const EXIT_USAGE = 2;
 /** The command line is wrong: exit 2 before anything is sent. */
 export class UsageError extends Error {}
 
-const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ALTNAME/;
+const MAY_HAVE_ACTED = '; the service may have carried it out: check whether it took effect before repeating the command';
+
+/** What to do about a connection failure, by the client's reading of its code (`failure` in client/errors.ts). */
+function connectionHint(err: KeyplaneConnectionError): string {
+  switch (err.failure) {
+    case 'refused':
+      return '; is the service running there? (--endpoint or KEYPLANE_ENDPOINT)';
+    case 'unreachable':
+      return '; check the host in --endpoint or KEYPLANE_ENDPOINT';
+    case 'tls':
+      return "; pass the CA certificate that signed the service's certificate with --ca-cert FILE";
+    case 'timeout':
+      return `; the service did not answer in time${err.mayHaveActed ? MAY_HAVE_ACTED : ''}`;
+    case 'lost':
+      return err.mayHaveActed ? MAY_HAVE_ACTED : '';
+    default:
+      return '';
+  }
+}
 
 /** The line printed for a failure, and the exit code. Never includes a key: API messages do not hold one. */
 export function describeFailure(err: unknown): { message: string; exitCode: number } {
@@ -23,10 +41,7 @@ export function describeFailure(err: unknown): { message: string; exitCode: numb
     return { message: `${err.message}${field} [${err.status} ${err.code}]`, exitCode: EXIT_FAILURE };
   }
   if (err instanceof KeyplaneConnectionError) {
-    let hint = '';
-    if (err.code === 'ECONNREFUSED') hint = '; is the service running there? (--endpoint or KEYPLANE_ENDPOINT)';
-    else if (TLS_CODES.test(err.code)) hint = "; pass the CA certificate that signed the service's certificate with --ca-cert FILE";
-    return { message: `${err.message}${hint}`, exitCode: EXIT_FAILURE };
+    return { message: `${err.message}${connectionHint(err)}`, exitCode: EXIT_FAILURE };
   }
   return { message: err instanceof Error ? err.message : String(err), exitCode: EXIT_FAILURE };
 }

@@ -16,46 +16,106 @@ export { LIMITS, ROLE_NAMES_TEXT };
 export const nameLength = () => stringLength(LIMITS.name.min, LIMITS.name.max);
 export const NAME_RANGE_TEXT = `${LIMITS.name.min} to ${LIMITS.name.max} characters`;
 
-export const descriptionLength = () => stringLength(0, LIMITS.description.max);
+/**
+ * A text's length as the service's schemas count it: Ajv's maxLength counts Unicode code points, a surrogate
+ * pair one character (node_modules/ajv/dist/runtime/ucs2length.js, used by service/http/validation.ts), as
+ * iterating a string does.
+ */
+export function serviceLength(text: string): number {
+  return [...text].length;
+}
+
+/** A description longer than the service takes (contract/api/common.ts Description), reported at `path`. */
+export function addDescriptionProblem(path: Path, description: unknown, diags: Diagnostics): void {
+  if (typeof description !== 'string') return;
+  const n = serviceLength(description);
+  if (n > LIMITS.description.max)
+    diags.addAttributeError(path, 'Description Too Long', `description is ${n} characters; the Keyplane service accepts at most ${LIMITS.description.max}.`);
+}
+
 export const DESCRIPTION_TEXT = `up to ${LIMITS.description.max} characters`;
 
+/** addDescriptionProblem as an attribute validator, so validate refuses it too. */
+export function descriptionLength(): Validator {
+  return {
+    description: DESCRIPTION_TEXT,
+    validate({ path, value }, diags) {
+      if (!value.isKnown() || value.isNull()) return;
+      addDescriptionProblem(path, value.asString(), diags);
+    },
+  };
+}
+
 /**
- * Labels as the service's schema takes them (contract/api/common.ts Labels): at most LIMITS.labels.max,
- * keys matching LIMITS.labels.keyPattern, values up to LIMITS.labels.valueMax characters. Each problem is
+ * A map of labels and how its problems are worded: labels a request sets (LABELS) or labels a listing filters
+ * on (LABEL_FILTERS). Both hold keys and values a label can have; only the count differs.
+ */
+export interface LabelRule {
+  /** At most this many entries. */
+  max: number;
+  tooManySummary: string;
+  /** What the service does with up to `max` of them: "accepts", "filters on". */
+  takes: string;
+  /** Opens the sentence about a key no label can have. */
+  badKey: string;
+  /** Ends the sentence about a value longer than any label's. */
+  longValue: string;
+}
+
+/** Labels of a key (contract/api/common.ts Labels). */
+export const LABELS: LabelRule = {
+  max: LIMITS.labels.max,
+  tooManySummary: 'Too Many Labels',
+  takes: 'accepts',
+  badKey: 'The Keyplane service refuses label key',
+  longValue: 'the Keyplane service accepts at most',
+};
+
+/**
+ * `label` filters of a listing (contract/api/api-keys.ts, sent as KEY=VALUE): a key no label can have would
+ * match nothing, or, holding "=", be split elsewhere by the service, or, empty, be refused by it.
+ */
+export const LABEL_FILTERS: LabelRule = {
+  max: LIMITS.labelFilters.max,
+  tooManySummary: 'Too Many Label Filters',
+  takes: 'filters on',
+  badKey: 'No label can have key',
+  longValue: 'so it matches nothing: no label value is longer than',
+};
+
+/**
+ * Labels as the service's schema takes them (contract/api/common.ts Labels): at most `rule.max`, keys
+ * matching LIMITS.labels.keyPattern, values up to LIMITS.labels.valueMax characters. Each problem is
  * reported at `path` (the map) or at its label; `labels` holds the known entries (unknown values skipped).
  */
-export function addLabelProblems(path: Path, labels: Record<string, unknown>, diags: Diagnostics): void {
+export function addLabelProblems(path: Path, labels: Record<string, unknown>, diags: Diagnostics, rule: LabelRule = LABELS): void {
   const entries = Object.entries(labels);
-  if (entries.length > LIMITS.labels.max)
-    diags.addAttributeError(path, 'Too Many Labels', `labels has ${entries.length} entries; the Keyplane service accepts at most ${LIMITS.labels.max}.`);
+  if (entries.length > rule.max)
+    diags.addAttributeError(path, rule.tooManySummary, `labels has ${entries.length} entries; the Keyplane service ${rule.takes} at most ${rule.max}.`);
   const keyPattern = new RegExp(LIMITS.labels.keyPattern);
   for (const [key, value] of entries) {
     const at = [...path, { key }];
     if (!keyPattern.test(key))
-      diags.addAttributeError(
-        at,
-        'Invalid Label Key',
-        `The Keyplane service refuses label key ${JSON.stringify(key)}: label keys must match ${LIMITS.labels.keyPattern}.`,
-      );
-    const n = typeof value === 'string' ? [...value].length : 0;
+      diags.addAttributeError(at, 'Invalid Label Key', `${rule.badKey} ${JSON.stringify(key)}: label keys must match ${LIMITS.labels.keyPattern}.`);
+    const n = typeof value === 'string' ? serviceLength(value) : 0;
     if (n > LIMITS.labels.valueMax)
       diags.addAttributeError(
         at,
         'Label Value Too Long',
-        `The value of label ${JSON.stringify(key)} is ${n} characters; the Keyplane service accepts at most ${LIMITS.labels.valueMax}.`,
+        `The value of label ${JSON.stringify(key)} is ${n} characters; ${rule.longValue} ${LIMITS.labels.valueMax}.`,
       );
   }
 }
 
 /** addLabelProblems as an attribute validator (for a map of strings), so validate refuses them too. */
-export function labelLimits(): Validator {
+export function labelLimits(rule: LabelRule = LABELS): Validator {
   return {
-    description: `at most ${LIMITS.labels.max} labels; keys match ${LIMITS.labels.keyPattern}; values up to ${LIMITS.labels.valueMax} characters`,
+    description: `at most ${rule.max} entries; keys match ${LIMITS.labels.keyPattern}; values up to ${LIMITS.labels.valueMax} characters`,
     validate({ path, value }, diags) {
       if (!value.isKnown() || value.isNull()) return;
       const known: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value.entries())) known[k] = v.isKnown() && !v.isNull() ? v.asString() : null;
-      addLabelProblems(path, known, diags);
+      addLabelProblems(path, known, diags, rule);
     },
   };
 }

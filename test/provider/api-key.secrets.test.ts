@@ -282,11 +282,12 @@ test('rotation: a changed trigger rotates in place (same id, new secret at the s
   expect((await k.plan(cfg('2'))).action).toBe('no-op');
 
   // Rotated outside Terraform: the refresh sees a secret version Terraform did not deliver, and the plan
-  // rotates again with a warning that says so.
+  // rotates again with a warning that says so (test/provider/api-key.lost-rotation.test.ts: the same after a
+  // rotation Terraform started whose answer was lost).
   await service.client.rotateApiKey(v.id, { overlap_seconds: 60 });
   const again = await k.plan(cfg('2'));
   expect(again.action).toBe('update');
-  expect(again.warnings.map((w) => w.summary)).toContain('Key Rotated Outside Terraform');
+  expect(again.warnings.map((w) => w.summary)).toContain('Key Rotated Since Terraform Delivered Its Secret');
   const after = (await k.apply(again)).state;
   expect(after.secret_version).toBe(4);
   expect(await authenticates((await service.client.readSecretVersion(secret.id, 'latest')).entries!.api_key!)).toBe(v.id);
@@ -372,6 +373,6 @@ test('a key whose state predates rotation (no delivered version kept) counts as 
   await service.client.rotateApiKey(v.id, { overlap_seconds: 60 });
   const plan = await k.plan(config);
   expect(plan.action).toBe('update');
-  expect(plan.warnings.map((w) => w.summary)).toContain('Key Rotated Outside Terraform');
+  expect(plan.warnings.map((w) => w.summary)).toContain('Key Rotated Since Terraform Delivered Its Secret');
   await k.destroy();
 });

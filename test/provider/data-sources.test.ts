@@ -6,7 +6,10 @@
  * test/e2e/keyplane.data.test.ts.
  */
 import { KeyplaneClient } from '../../client';
-import { diagnosticText as text, type InProcessProvider, inProcessProvider } from '../helpers/in-process';
+import { LIMITS } from '../../contract/limits';
+import { encodeMsgpack } from '../../provider/sdk/cty/msgpack';
+import { diagnosticText as text, type InProcessProvider, type Plain, inProcessProvider, unknown } from '../helpers/in-process';
+import { configValue } from '../helpers/in-process/schema';
 import { type HttpService, startHttpService } from '../helpers/service';
 import { afterLastUse } from '../helpers/last-use';
 
@@ -94,6 +97,67 @@ test('keyplane_api_keys: exactly the keys matching status, name prefix and label
 test('keyplane_api_keys: a status outside the three is refused, naming status', async () => {
   const failed = await p.readData('keyplane_api_keys', { status: 'live' }, { expectError: true });
   expect(failed.errors[0]).toMatchObject({ summary: 'Invalid Attribute Value', attribute: 'status' });
+});
+
+describe('keyplane_api_keys: label filters are held to the label rules (provider/keyplane/limits.ts), each at its key', () => {
+  /**
+   * Filter keys the service would split differently ("team=platform" = "v" is sent as team=platform=v, read as
+   * team = "platform=v"), refuse (empty), or that no label can have (so they would match nothing).
+   */
+  const badKeys = { 'team=platform': 'v', '': 'v', 'has space': 'v', ['k'.repeat(64)]: 'v' };
+  const badPaths = ['labels[""]', 'labels["has space"]', `labels["${'k'.repeat(64)}"]`, 'labels["team=platform"]'];
+
+  /** The data source's configuration as Terraform sends it (msgpack), with `labels` as given. */
+  function config(labels: Plain) {
+    const block = p.schema('data', 'keyplane_api_keys').block;
+    return { msgpack: Buffer.from(encodeMsgpack(configValue(block, { labels }), block.type)) };
+  }
+  const errorsAt = (diags: { severity: string; summary: string; attribute?: { steps: unknown[] } }[] | undefined) =>
+    (diags ?? []).filter((d) => d.severity === 'ERROR').map((d) => [d.summary, JSON.stringify(d.attribute?.steps)]);
+  const keyPath = (key: string) => JSON.stringify([{ attribute_name: 'labels' }, { element_key_string: key }]);
+
+  test('a key no label can have fails the read at that key; a key holding "=" is not read as another split', async () => {
+    const failed = await p.readData('keyplane_api_keys', { labels: { ...badKeys, team: 'platform' } }, { expectError: true });
+    expect(failed.errors.map((e) => [e.summary, e.attribute]).sort()).toEqual(badPaths.map((at) => ['Invalid Label Key', at]));
+    expect(failed.errors.find((e) => e.attribute === 'labels["team=platform"]')!.detail).toContain(LIMITS.labels.keyPattern);
+    // A value no label can hold, and more filters than the service takes, are errors as well.
+    const long = await p.readData('keyplane_api_keys', { labels: { team: 'x'.repeat(LIMITS.labels.valueMax + 1) } }, { expectError: true });
+    expect(long.errors.map((e) => [e.summary, e.attribute])).toEqual([['Label Value Too Long', 'labels["team"]']]);
+    const tooMany = Object.fromEntries(Array.from({ length: LIMITS.labelFilters.max + 1 }, (_, i) => [`l${i}`, 'v']));
+    const many = await p.readData('keyplane_api_keys', { labels: tooMany }, { expectError: true });
+    expect(many.errors.map((e) => [e.summary, e.attribute])).toEqual([['Too Many Label Filters', 'labels']]);
+    expect(many.errors[0]!.detail).toContain(`at most ${LIMITS.labelFilters.max}`);
+    // At the limits the read goes through.
+    const atLimit = Object.fromEntries(Array.from({ length: LIMITS.labelFilters.max }, (_, i) => [`l${i}`, 'x'.repeat(LIMITS.labels.valueMax)]));
+    expect((await p.readData('keyplane_api_keys', { labels: atLimit })).state.ids).toEqual([]);
+  });
+
+  test('validate refuses the keys while the values are still unknown, and read refuses them once known', async () => {
+    const unknownValues = Object.fromEntries(Object.keys(badKeys).map((k) => [k, unknown]));
+    const validated = await p.validator.validateDataResourceConfig(
+      { type_name: 'keyplane_api_keys', config: config({ ...unknownValues, team: unknown }) },
+      p.ctx('ValidateDataResourceConfig'),
+    );
+    expect(errorsAt(validated.diagnostics).sort()).toEqual(
+      Object.keys(badKeys)
+        .sort()
+        .map((k) => ['Invalid Label Key', keyPath(k)]),
+    );
+    // Read checks again what it sends, whatever validate saw (a configuration known only then).
+    const read = await p.server.readDataSource(
+      {
+        type_name: 'keyplane_api_keys',
+        config: config({ ...badKeys, team: 'platform' }),
+        client_capabilities: { deferral_allowed: false, write_only_attributes_allowed: true },
+      },
+      p.ctx('ReadDataSource'),
+    );
+    expect(errorsAt(read.diagnostics).sort()).toEqual(
+      Object.keys(badKeys)
+        .sort()
+        .map((k) => ['Invalid Label Key', keyPath(k)]),
+    );
+  });
 });
 
 test('keyplane_service_account: found by name and by id; a deleted or missing one is an error at the attribute; id and name together are refused', async () => {

@@ -164,13 +164,15 @@ describe('what the service would refuse is refused at plan', () => {
       { expectError: true },
     );
     expect(failed.errors.map((e) => [e.summary, e.attribute]).sort()).toEqual([
+      // Caught at validate by the attribute's validator, the rule and words every resource's description has.
+      ['Description Too Long', 'description'],
       ['Invalid Label Key', 'labels["has space"]'],
       ['Invalid Label Key', `labels["${'k'.repeat(64)}"]`],
-      // Caught at validate by the attribute's own validator, worded as for every resource's description.
-      ['Invalid String Length', 'description'],
       ['Label Value Too Long', 'labels["ok"]'],
     ]);
-    expect(text(failed.errors)).toMatch(new RegExp(`between 0 and ${LIMITS.description.max} characters long; it is ${LIMITS.description.max + 1}\\.`));
+    expect(text(failed.errors)).toContain(
+      `Description Too Long: description is ${LIMITS.description.max + 1} characters; the Keyplane service accepts at most ${LIMITS.description.max}.`,
+    );
     const many = await r.plan({ name: 'limits', labels: tooMany }, { expectError: true });
     expect(many.errors.map((e) => [e.summary, e.attribute])).toEqual([['Too Many Labels', 'labels']]);
     // At the limits exactly, the plan passes and the service accepts them.
@@ -184,6 +186,18 @@ describe('what the service would refuse is refused at plan', () => {
     };
     const { state } = await r.apply(atLimit);
     expect(Object.keys(state.labels)).toHaveLength(LIMITS.labels.max);
+    // Characters are code points, as the service counts them: at the limit in astral characters (twice as
+    // many UTF-16 units) the plan passes and the service takes it; one more fails the plan, and the service
+    // would refuse it too.
+    const astral = (n: number) => '\u{1F511}'.repeat(n);
+    const wide = await r.apply({ name: 'limits', description: astral(LIMITS.description.max) });
+    expect(wide.state.description).toBe(astral(LIMITS.description.max));
+    const overWide = await r.plan({ name: 'limits', description: astral(LIMITS.description.max + 1) }, { expectError: true });
+    expect(overWide.errors.map((e) => [e.summary, e.attribute])).toEqual([['Description Too Long', 'description']]);
+    await expect(service.client.createApiKey({ name: 'limits-astral', description: astral(LIMITS.description.max + 1) })).rejects.toMatchObject({
+      status: 400,
+      field: 'description',
+    });
     await r.destroy();
     // The ephemeral keyplane_api_key takes labels too: the same rule, before any key is made.
     const before = (await service.client.listApiKeys({ name_prefix: 'ephemeral-limits' })).items.length;

@@ -96,7 +96,7 @@ describe('rotationDue', () => {
   });
   test('a secret_version Terraform did not deliver: rotation, saying so; unknown delivered version: not judged', () => {
     expect(rotationDue({ triggers: { v: '1' }, rotate_after: null }, state({ secret_version: 3 }), 2, now)).toEqual({
-      why: 'outside',
+      why: 'undelivered',
       delivered: 2,
       current: 3,
     });

@@ -5,13 +5,12 @@
  * future, scopes in the catalogue, allow lists and the owning service account existing, the secret writable.
  */
 import type { KeyplaneClient, Whoami } from '../../../client';
-import { LIMITS } from '../../../contract/limits';
 import { LEAST_ROLE_TO_MANAGE, atLeast } from '../../../contract/roles';
 import { stewardRefusal } from '../../../contract/stewardship';
 import { expiryProblem } from '../../../contract/time';
 import { type Diagnostics, isUnknown } from '../../sdk';
 import { addClientError, isNotFound } from '../client-errors';
-import { addLabelProblems } from '../limits';
+import { addDescriptionProblem, addLabelProblems } from '../limits';
 import { parsePgpKey } from './pgp';
 import { cannotWrite } from './secret-output';
 
@@ -37,15 +36,7 @@ export function checkRoleToManage(whoami: Whoami | undefined, changing: boolean,
  * pattern the service's schema uses), each problem at its attribute or label. Unknown values are skipped.
  */
 export function checkDescriptionAndLabels(description: unknown, labels: unknown, diags: Diagnostics): void {
-  if (typeof description === 'string') {
-    const n = [...description].length;
-    if (n > LIMITS.description.max)
-      diags.addAttributeError(
-        at('description'),
-        'Description Too Long',
-        `description is ${n} characters; the Keyplane service accepts at most ${LIMITS.description.max}.`,
-      );
-  }
+  addDescriptionProblem(at('description'), description, diags);
   if (labels === null || typeof labels !== 'object' || isUnknown(labels)) return;
   addLabelProblems(at('labels'), labels as Record<string, unknown>, diags);
 }

@@ -160,8 +160,12 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
             rotated_at: Unknown,
             previous_secret_expires_at: Unknown,
           });
-          if (due.why === 'outside')
-            resp.diagnostics.addAttributeWarning([{ attr: 'secret_version' }], 'Key Rotated Outside Terraform', outsideText(state.id, due));
+          if (due.why === 'undelivered')
+            resp.diagnostics.addAttributeWarning(
+              [{ attr: 'secret_version' }],
+              'Key Rotated Since Terraform Delivered Its Secret',
+              undeliveredText(state.id, due),
+            );
         }
       }
     }
@@ -400,8 +404,12 @@ function movesSecret(p: unknown, prior: ApiKeyState['output_to_secret_store']): 
   return b.secret_id !== prior.secret_id || (b.entry_key ?? DEFAULT_ENTRY_KEY) !== (prior.entry_key ?? DEFAULT_ENTRY_KEY);
 }
 
-function outsideText(id: string, due: Extract<RotationReason, { why: 'outside' }>): string {
-  return `API key ${id}'s current secret is version ${due.current}, but the secret Terraform delivered is version ${due.delivered}: the key was rotated outside Terraform, so the secret where this configuration delivers it stops working when its overlap ends. Terraform will rotate the key again and deliver the new secret there.`;
+/**
+ * The service's secret_version is not the one Terraform delivered. Two causes look alike from here: a rotation
+ * outside Terraform, or one Terraform started whose answer was lost (`rotate`'s error path), so both are named.
+ */
+function undeliveredText(id: string, due: Extract<RotationReason, { why: 'undelivered' }>): string {
+  return `API key ${id}'s current secret is version ${due.current}, but the secret Terraform delivered is version ${due.delivered}: either someone rotated it outside Terraform, or a rotation Terraform started reached the service but its answer was lost. Either way the secret where this configuration delivers it stops working when its overlap ends, so Terraform will rotate the key again and deliver the new secret there.`;
 }
 
 /**

@@ -30,7 +30,7 @@ describe('plannedRotation', () => {
   test('what is known already decides first', () => {
     expect(plannedRotation({ triggers: Unknown, rotate_after: '720h' }, state(), 1, readAt)).toEqual({ why: 'age', since: created, after: '720h' });
     expect(plannedRotation({ triggers: Unknown, rotate_after: null }, state({ secret_version: 3 }), 2, readAt)).toEqual({
-      why: 'outside',
+      why: 'undelivered',
       delivered: 2,
       current: 3,
     });

@@ -1,8 +1,9 @@
 /**
  * @module keyplane/api-key/rotation
  * When a plan rotates a key in place (the rotation block): its triggers changed, its current secret is older
- * than rotate_after, or it was rotated outside Terraform (the service's secret_version is not the one
- * Terraform delivered, which private state keeps), so the secret at the configured place would stop working.
+ * than rotate_after, or it was rotated since Terraform delivered its secret (the service's secret_version is
+ * not the one Terraform delivered, which private state keeps: a rotation outside Terraform, or one Terraform
+ * started whose answer was lost), so the secret at the configured place would stop working.
  *
  * Terraform plans a change twice, at plan and again at apply (the final plan, which must not contradict the
  * first), possibly much later for a saved plan. Both see the same refreshed state and private state, so the
@@ -38,7 +39,7 @@ export function rotationFactsOf(k: ApiKey): RotationFacts {
   return { secret_version: r.secret_version ?? 1, rotated_at: r.rotated_at ?? null, previous_secret_expires_at: r.previous_secret_expires_at ?? null };
 }
 
-export type RotationReason = { why: 'triggers' } | { why: 'age'; since: string; after: string } | { why: 'outside'; delivered: number; current: number };
+export type RotationReason = { why: 'triggers' } | { why: 'age'; since: string; after: string } | { why: 'undelivered'; delivered: number; current: number };
 
 type RotationBlock = { triggers: Record<string, string> | null; rotate_after: string | null } | null;
 
@@ -55,7 +56,7 @@ export function rotationDue(
   readAt: number | undefined,
 ): RotationReason | undefined {
   if (delivered !== undefined && state.secret_version !== null && state.secret_version !== delivered)
-    return { why: 'outside', delivered, current: state.secret_version };
+    return { why: 'undelivered', delivered, current: state.secret_version };
   // Adding or removing the block only changes settings: a rotation needs a trigger changed under a kept block.
   if (config && state.rotation && !sameMap(config.triggers ?? {}, state.rotation.triggers ?? {})) return { why: 'triggers' };
   const after = config?.rotate_after;

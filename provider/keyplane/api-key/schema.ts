@@ -128,7 +128,7 @@ export const apiKeySchema = resourceSchema({
       computed: true,
       planModifiers: [useStateForUnknown()],
       description:
-        'Which secret of the key is current: 1 at creation, one more at each rotation. Unknown in a plan that rotates. A rotation done outside Terraform shows here at refresh and plans a rotation, so the delivered secret is again one Terraform knows.',
+        'Which secret of the key is current: 1 at creation, one more at each rotation. Unknown in a plan that rotates. A version other than the one Terraform delivered (a rotation done outside Terraform, or one Terraform started whose answer was lost) shows here at refresh and plans a rotation, so the delivered secret is again one Terraform knows.',
     }),
     rotated_at: stringAttr({
       computed: true,

@@ -17,7 +17,7 @@ import type { ListApiKeysQuery } from '../../../client';
 import { ConfiguredByProvider } from '../provider-data';
 import { addClientError } from '../client-errors';
 import { apiKeyComputedAttributes, apiKeyValues } from './api-key-attributes';
-import { LIMITS, idLength, keyStatusChoice, nameLength, ownerTypeChoice } from '../limits';
+import { LABEL_FILTERS, LIMITS, addLabelProblems, idLength, keyStatusChoice, labelLimits, nameLength, ownerTypeChoice } from '../limits';
 
 export const apiKeysDataSourceSchema = dataSourceSchema({
   description: "Lists Keyplane API keys matching every given filter; with none, every key the provider's key may see. Secrets are never available.",
@@ -36,7 +36,8 @@ export const apiKeysDataSourceSchema = dataSourceSchema({
     name_prefix: stringAttr({ optional: true, validators: [nameLength()], description: 'Only keys whose name starts with this (case-sensitive).' }),
     labels: mapAttr(T.string, {
       optional: true,
-      description: `Only keys carrying every one of these labels with these values (at most ${LIMITS.labelFilters.max}).`,
+      validators: [labelLimits(LABEL_FILTERS)],
+      description: `Only keys carrying every one of these labels with these values (at most ${LIMITS.labelFilters.max}). Each key and value must be one a label can have (keyplane_api_key labels), so no filter silently matches nothing.`,
     }),
     ids: listAttr(T.string, { computed: true, description: 'Ids of the matching keys, ordered by id.' }),
     api_keys: listNestedAttr(
@@ -54,15 +55,10 @@ export class ApiKeysDataSource extends ConfiguredByProvider implements DataSourc
 
   async read(req: ReadDataSourceRequest<Schema>, resp: ReadDataSourceResponse<Schema>): Promise<void> {
     const c = req.config;
+    // Checked again with the values read has: validate may have seen some unknown.
+    addLabelProblems([{ attr: 'labels' }], c.labels ?? {}, resp.diagnostics, LABEL_FILTERS);
+    if (resp.diagnostics.hasError()) return;
     const labels = Object.entries(c.labels ?? {});
-    if (labels.length > LIMITS.labelFilters.max) {
-      resp.diagnostics.addAttributeError(
-        [{ attr: 'labels' }],
-        'Too Many Label Filters',
-        `labels has ${labels.length} entries; the service filters on at most ${LIMITS.labelFilters.max}.`,
-      );
-      return;
-    }
     const query: ListApiKeysQuery = {
       ...(c.owner_type !== null ? { owner_type: c.owner_type as ListApiKeysQuery['owner_type'] } : {}),
       ...(c.owner_id !== null ? { owner_id: c.owner_id } : {}),

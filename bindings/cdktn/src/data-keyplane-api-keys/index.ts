@@ -8,7 +8,7 @@ import * as cdktn from 'cdktn';
 
 export interface DataKeyplaneApiKeysConfig extends cdktn.TerraformMetaArguments {
   /**
-  * Only keys carrying every one of these labels with these values (at most 16).
+  * Only keys carrying every one of these labels with these values (at most 16). Each key and value must be one a label can have (keyplane_api_key labels), so no filter silently matches nothing.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/keyplane/keyplane/latest/docs/data-sources/api_keys#labels DataKeyplaneApiKeys#labels}
   */
