@@ -422,8 +422,10 @@ function mayHaveActed(err: unknown): boolean {
   return true;
 }
 
-/** The attribute a refused delivery belongs to: the service names the request field (delivery.…). */
+/** The attribute a refused rotation or delivery belongs to: the service names the request field (delivery.…, overlap_seconds). */
 function deliveryPath(err: unknown): Path | undefined {
+  // The service refuses a rotation of the last working admin key with no overlap into the secret store there.
+  if (err instanceof KeyplaneApiError && err.field === 'overlap_seconds') return [{ attr: 'rotation' }, { attr: 'overlap' }];
   if (!(err instanceof KeyplaneApiError) || !err.field?.startsWith('delivery')) return undefined;
   if (err.field.startsWith('delivery.pgp_public_key')) return [{ attr: 'pgp_key' }];
   if (err.field.startsWith('delivery.secret_store')) return [{ attr: 'output_to_secret_store' }];
