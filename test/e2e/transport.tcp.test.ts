@@ -207,14 +207,14 @@ const RESOURCE = `resource "keyplane_service_account" "tcp" {
 
 /**
  * What a command's TF_LOG=debug output says of the provider processes it started: how many, and the
- * network and address each said it listened on (serve.ts logs that right after the handshake line).
+ * network and address each said it listened on (`plugin address`, which serve.ts logs right after the handshake line).
  */
 function providerListeners(result: TerraformResult): { started: number; listening: { network: string; address: string }[] } {
   const lines = result.stderr.split('\n');
   const started = lines.filter((l) => /provider: plugin started: path=\S*terraform-provider-keyplane/.test(l)).length;
   const listening = lines
     // The installed executable is terraform-provider-keyplane_vVERSION, and Terraform names its lines after it.
-    .filter((l) => /provider\.terraform-provider-keyplane(_v[\d.]+)?: Plugin server listening:/.test(l))
+    .filter((l) => /provider\.terraform-provider-keyplane(_v[\d.]+)?: plugin address:/.test(l))
     .map((l) => ({ network: /\bnetwork=(\S+)/.exec(l)?.[1] ?? '', address: /\baddress=(\S+)/.exec(l)?.[1] ?? '' }));
   return { started, listening };
 }
@@ -279,6 +279,17 @@ describeTerraform('the Keyplane provider forced onto TCP under terraform', () =>
     expect(destroy.stdout).toMatch(/Destroy complete! Resources: 1 destroyed\./);
     expectAllOnTcp(destroy);
     await expect(service.client.getServiceAccount(id)).rejects.toMatchObject({ status: 404 });
+    expect(processesRunning(executable)).toEqual([]);
+  });
+
+  test('an unknown KEYPLANE_PLUGIN_TRANSPORT fails the command, and Terraform shows why', async () => {
+    const ws = keyplaneWorkspace(service, { KEYPLANE_PLUGIN_TRANSPORT: 'tpc' });
+    workspaces.push(ws);
+    ws.writeConfig(RESOURCE);
+    const res = await ws.run(['validate', '-no-color']);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/Stack trace from the terraform-provider-keyplane plugin:/);
+    expect(res.stderr).toContain('could not start its plugin server: KEYPLANE_PLUGIN_TRANSPORT is "tpc": it must be "tcp" or "unix"');
     expect(processesRunning(executable)).toEqual([]);
   });
 

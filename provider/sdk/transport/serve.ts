@@ -77,7 +77,8 @@ async function serveManaged(ctx: Context): Promise<void> {
   const tls = clientCertificatePem ? { certificate: generateServerCertificate(), clientCertificatePem } : undefined;
   const listener = await listen(chooseNetwork(env, ctx.type), env, { socketGroup: true });
   ctx.writeStdout(handshakeLine({ network: listener.network, address: listener.address, certificateDer: tls?.certificate.der }));
-  ctx.log.debug('Plugin server listening', { network: listener.network, address: listener.address });
+  // The line go-plugin's own servers log, so a TF_LOG=debug output shows where each provider listened.
+  ctx.log.debug('plugin address', { network: listener.network, address: listener.address });
 
   const grpc = startGrpc(ctx, listener, tls, () => {
     // Terraform waits 2 s for the exit after Shutdown, then kills. The reply is on its way; Terraform
