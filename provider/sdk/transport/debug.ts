@@ -6,6 +6,7 @@
  * that variable [verified]. The convention is terraform-plugin-go's WithManagedDebug: print the variable's
  * value on stdout with instructions, serve plaintext, stop on Ctrl-C.
  */
+import type { Network } from './listener';
 
 /** One entry of TF_REATTACH_PROVIDERS, as Terraform's parseReattachProviders reads it. */
 export interface ReattachConfig {
@@ -14,11 +15,25 @@ export interface ReattachConfig {
   Pid: number;
   /** true: Terraform does not own the process and will not stop it. */
   Test: true;
-  Addr: { Network: 'unix' | 'tcp'; String: string };
+  Addr: { Network: Network; String: string };
 }
 
-export function reattachProviders(providerAddress: string, socketPath: string, pid: number, protocolVersion: number): Record<string, ReattachConfig> {
-  return { [providerAddress]: { Protocol: 'grpc', ProtocolVersion: protocolVersion, Pid: pid, Test: true, Addr: { Network: 'unix', String: socketPath } } };
+/** `listener`: where the debug process listens, a unix socket's path or TCP's `127.0.0.1:PORT`. */
+export function reattachProviders(
+  providerAddress: string,
+  listener: { network: Network; address: string },
+  pid: number,
+  protocolVersion: number,
+): Record<string, ReattachConfig> {
+  return {
+    [providerAddress]: {
+      Protocol: 'grpc',
+      ProtocolVersion: protocolVersion,
+      Pid: pid,
+      Test: true,
+      Addr: { Network: listener.network, String: listener.address },
+    },
+  };
 }
 
 /** Shell quoting, loaded only in debug mode: the executable loads nothing before its handshake that it may not need. */

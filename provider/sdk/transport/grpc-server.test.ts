@@ -57,7 +57,7 @@ async function start(provider: Partial<ProviderServer> | (() => Promise<Provider
     providerLog,
     onShutdown: () => harness.shutdowns++,
   });
-  const handshake = parseHandshake(handshakeLine({ network: 'unix', address: listener.path, certificateDer: certificate?.der }));
+  const handshake = parseHandshake(handshakeLine({ network: listener.network, address: listener.address, certificateDer: certificate?.der }));
   const clients = dialPlugin({ handshake, clientCertificate: terraform });
   return Object.assign(harness, {
     clients,

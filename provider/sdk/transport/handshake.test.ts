@@ -23,6 +23,11 @@ describe('handshakeLine', () => {
     expect(handshakeLine({ network: 'unix', address: '/tmp/plugin123' })).toBe('1|6|unix|/tmp/plugin123|grpc|\n');
   });
 
+  it('is 1|6|tcp|127.0.0.1:PORT|grpc|CERT for a TCP listener', () => {
+    const line = handshakeLine({ network: 'tcp', address: '127.0.0.1:10000', certificateDer: Buffer.from([1, 2, 3]) });
+    expect(line).toBe('1|6|tcp|127.0.0.1:10000|grpc|AQID\n');
+  });
+
   it('carries the DER as standard base64 without = padding (go-plugin uses RawStdEncoding)', () => {
     for (const length of [300, 301, 302]) {
       const der = Buffer.alloc(length, 0xfb); // 0xfb... encodes to "+/" characters: standard, not URL-safe

@@ -4,6 +4,7 @@
  * cookie in the environment, a protocol version it offered, and one line on stdout naming the socket and
  * the server certificate. See docs/sdk/plugin-process.md#launch and #handshake.
  */
+import type { Network } from './listener';
 
 /** Terraform's handshake cookie (go-plugin `MagicCookieKey`/`MagicCookieValue` in terraform-plugin-go). */
 export const MAGIC_COOKIE_KEY = 'TF_PLUGIN_MAGIC_COOKIE';
@@ -46,12 +47,12 @@ export function chooseProtocolVersion(offered: string | undefined): ProtocolChoi
 }
 
 /**
- * The handshake line, `1|6|unix|<path>|grpc|<cert>`. Only this first stdout line is read; a space inside a
- * field (" 6") fails integer parsing, and the certificate is the DER in standard base64 *without* `=`
+ * The handshake line, `1|6|unix|<path>|grpc|<cert>` or `1|6|tcp|127.0.0.1:<port>|grpc|<cert>`. Only this
+ * first stdout line is read; a space inside a field (" 6") fails integer parsing, and the certificate is the DER in standard base64 *without* `=`
  * padding (go-plugin decodes it with RawStdEncoding: padding fails with "illegal base64 data"). An empty
  * certificate field means plaintext.
  */
-export function handshakeLine(options: { network: 'unix' | 'tcp'; address: string; certificateDer?: Uint8Array }): string {
+export function handshakeLine(options: { network: Network; address: string; certificateDer?: Uint8Array }): string {
   const cert = options.certificateDer ? Buffer.from(options.certificateDer).toString('base64').replace(/=+$/, '') : '';
   return `${CORE_PROTOCOL_VERSION}|${APP_PROTOCOL_VERSION}|${options.network}|${options.address}|grpc|${cert}\n`;
 }

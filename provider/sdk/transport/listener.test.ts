@@ -30,9 +30,9 @@ describe('listenUnix', () => {
   it('listens on plugin<random> in the directory given', async () => {
     const listener = await listenUnix({ dir });
     try {
-      expect(dirname(listener.path)).toBe(dir);
-      expect(basename(listener.path)).toMatch(/^plugin[0-9a-f]{10}$/);
-      expect(statSync(listener.path).isSocket()).toBe(true);
+      expect(dirname(listener.address)).toBe(dir);
+      expect(basename(listener.address)).toMatch(/^plugin[0-9a-f]{10}$/);
+      expect(statSync(listener.address).isSocket()).toBe(true);
     } finally {
       listener.close();
     }
@@ -41,12 +41,12 @@ describe('listenUnix', () => {
   it('holds connections that arrive before accept, unread, and hands them over intact', async () => {
     const listener = await listenUnix({ dir });
     try {
-      await send(listener.path, 'first');
+      await send(listener.address, 'first');
       await new Promise((r) => setTimeout(r, 20));
       const got: Promise<string>[] = [];
       listener.accept((socket) => got.push(readAll(socket)));
       expect(got).toHaveLength(1);
-      await send(listener.path, 'second');
+      await send(listener.address, 'second');
       await new Promise((r) => setTimeout(r, 20));
       expect(await Promise.all(got)).toEqual(['first', 'second']);
     } finally {
@@ -59,7 +59,7 @@ describe('listenUnix', () => {
     const listener = await listenUnix({ dir });
     expect(process.listenerCount('exit')).toBe(before + 1);
     listener.close();
-    expect(existsSync(listener.path)).toBe(false);
+    expect(existsSync(listener.address)).toBe(false);
     expect(process.listenerCount('exit')).toBe(before);
   });
 
@@ -71,7 +71,7 @@ describe('listenUnix', () => {
     const gid = process.getgid!();
     const listener = await listenUnix({ dir, group: String(gid) });
     try {
-      const stat = statSync(listener.path);
+      const stat = statSync(listener.address);
       expect(stat.gid).toBe(gid);
       expect(stat.mode & 0o777).toBe(0o660);
     } finally {

@@ -1,25 +1,30 @@
 /**
  * @module transport/listener
- * The unix socket Terraform dials, as go-plugin's server makes it on non-Windows hosts: `plugin<random>` in
- * PLUGIN_UNIX_SOCKET_DIR or the temp dir, group-writable for PLUGIN_UNIX_SOCKET_GROUP when that is set,
- * removed when the process exits (docs/sdk/plugin-process.md#transport).
+ * What Terraform dials, and the unix socket it dials on non-Windows hosts, as go-plugin's server makes it:
+ * `plugin<random>` in PLUGIN_UNIX_SOCKET_DIR or the temp dir, group-writable for PLUGIN_UNIX_SOCKET_GROUP when
+ * that is set, removed when the process exits (docs/sdk/plugin-process.md#transport). The TCP listener is
+ * in tcp-listener.ts.
  *
- * It is a plain net.Server, not a gRPC one, so it can listen (and the handshake go out) before grpc-js is
- * even loaded: connections that arrive meanwhile wait, unread, until `accept` hands them to the gRPC
+ * Either is a plain net.Server, not a gRPC one, so it can listen (and the handshake go out) before grpc-js
+ * is even loaded: connections that arrive meanwhile wait, unread, until `accept` hands them to the gRPC
  * server's connection injector.
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, readFileSync, rmSync } from 'node:fs';
-import { type Server, type Socket, createServer } from 'node:net';
+import { type ListenOptions as NetListenOptions, type Server, type Socket, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** go-plugin's two networks, as the handshake line and TF_REATTACH_PROVIDERS name them. */
+export type Network = 'unix' | 'tcp';
+
 export interface Listener {
-  /** The socket's path, for the handshake line. */
-  readonly path: string;
+  readonly network: Network;
+  /** For the handshake line: the socket's path, or `127.0.0.1:PORT`. */
+  readonly address: string;
   /** Hands every connection to `handler`, starting with those that arrived before. */
   accept(handler: (socket: Socket) => void): void;
-  /** Stops listening and removes the socket file. */
+  /** Stops listening (and removes a socket file). */
   close(): void;
 }
 
@@ -33,7 +38,8 @@ export interface ListenOptions {
 /** sun_path holds 108 bytes including the terminating NUL on Linux (104 on macOS). */
 const MAX_SOCKET_PATH = 107;
 
-function listenOn(server: Server, path: string): Promise<void> {
+/** Listens once; rejects with the listen error (EADDRINUSE, …) so the caller may try another address. */
+export function listenOn(server: Server, address: string | NetListenOptions): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => {
       server.off('listening', onListening);
@@ -45,7 +51,8 @@ function listenOn(server: Server, path: string): Promise<void> {
     };
     server.once('error', onError);
     server.once('listening', onListening);
-    server.listen(path);
+    if (typeof address === 'string') server.listen(address);
+    else server.listen(address);
   });
 }
 
@@ -59,8 +66,8 @@ export function groupId(group: string, groupFile = '/etc/group'): number {
   throw new Error(`PLUGIN_UNIX_SOCKET_GROUP names group "${group}", which does not exist`);
 }
 
-export async function listenUnix(options: ListenOptions = {}): Promise<Listener> {
-  const dir = options.dir || tmpdir();
+/** A net.Server that holds each connection, paused and unread, until `accept` gives it a handler. */
+export function holdingServer(): { server: Server; accept(handler: (socket: Socket) => void): void } {
   let handler: ((socket: Socket) => void) | undefined;
   const waiting: Socket[] = [];
   // pauseOnConnect: nothing is read from a waiting socket, so the TLS ClientHello is still in it, intact,
@@ -69,6 +76,18 @@ export async function listenUnix(options: ListenOptions = {}): Promise<Listener>
     if (handler) handler(socket);
     else waiting.push(socket);
   });
+  return {
+    server,
+    accept(h) {
+      handler = h;
+      for (const socket of waiting.splice(0)) h(socket);
+    },
+  };
+}
+
+export async function listenUnix(options: ListenOptions = {}): Promise<Listener> {
+  const dir = options.dir || tmpdir();
+  const { server, accept } = holdingServer();
   let path = '';
   for (let attempt = 0; ; attempt++) {
     path = join(dir, `plugin${randomBytes(5).toString('hex')}`);
@@ -92,11 +111,9 @@ export async function listenUnix(options: ListenOptions = {}): Promise<Listener>
     chmodSync(path, 0o660);
   }
   return {
-    path,
-    accept(h) {
-      handler = h;
-      for (const socket of waiting.splice(0)) h(socket);
-    },
+    network: 'unix',
+    address: path,
+    accept,
     close() {
       server.close();
       remove();

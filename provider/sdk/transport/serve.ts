@@ -4,7 +4,7 @@
  *
  * Start-up is on Terraform's critical path, 3–5 times per command, so the order is deliberate. Before the
  * handshake line only node core modules run: crash handler, stdout/console takeover, cookie and protocol
- * checks, a certificate (node:crypto, a few milliseconds at most), a unix socket listener. Then the line goes out,
+ * checks, a certificate (node:crypto, a few milliseconds at most), a unix socket or TCP listener (node:net). Then the line goes out,
  * and only then is grpc-js loaded, the wire definitions built and the provider's server factory called;
  * connections that arrive meanwhile wait in the listener, and the first RPC waits for the factory.
  */
@@ -14,8 +14,9 @@ import { crash, installCrashHandler } from './crash';
 import { debugInstructions, reattachProviders } from './debug';
 import type * as GrpcServerModule from './grpc-server';
 import { APP_PROTOCOL_VERSION, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, chooseProtocolVersion, handshakeLine, notAPluginMessage } from './handshake';
-import { type Listener, listenUnix } from './listener';
+import type { Listener } from './listener';
 import { type HclogLogger, createLogger, thresholdFromEnv } from './logger';
+import { chooseNetwork, listen } from './network';
 import { exitOnTerminate, ignoreInterrupts, watchParent } from './signals';
 import { takeOverStdout } from './stdio';
 
@@ -39,6 +40,8 @@ interface Context {
   getServer: () => Promise<ProviderServer>;
   writeStdout: (text: string) => void;
   executable: string;
+  /** The provider's type, the last part of its address: `keyplane`. */
+  type: string;
   /** The parent (Terraform) as it was when the process started. */
   parentPid: number;
 }
@@ -72,8 +75,10 @@ async function serveManaged(ctx: Context): Promise<void> {
   // Terraform sends its client certificate exactly when it wants TLS (TF_DISABLE_PLUGIN_TLS unset).
   const clientCertificatePem = env.PLUGIN_CLIENT_CERT;
   const tls = clientCertificatePem ? { certificate: generateServerCertificate(), clientCertificatePem } : undefined;
-  const listener = await listenUnix({ dir: env.PLUGIN_UNIX_SOCKET_DIR, group: env.PLUGIN_UNIX_SOCKET_GROUP });
-  ctx.writeStdout(handshakeLine({ network: 'unix', address: listener.path, certificateDer: tls?.certificate.der }));
+  const listener = await listen(chooseNetwork(env, ctx.type), env, { socketGroup: true });
+  ctx.writeStdout(handshakeLine({ network: listener.network, address: listener.address, certificateDer: tls?.certificate.der }));
+  // The line go-plugin's own servers log, so a TF_LOG=debug output shows where each provider listened.
+  ctx.log.debug('plugin address', { network: listener.network, address: listener.address });
 
   const grpc = startGrpc(ctx, listener, tls, () => {
     // Terraform waits 2 s for the exit after Shutdown, then kills. The reply is on its way; Terraform
@@ -89,7 +94,7 @@ async function serveManaged(ctx: Context): Promise<void> {
 
 /** Started by a developer with --debug: plaintext, reattach instructions, serve until Ctrl-C. */
 async function serveDebug(ctx: Context): Promise<void> {
-  const listener = await listenUnix({ dir: process.env.PLUGIN_UNIX_SOCKET_DIR });
+  const listener = await listen(chooseNetwork(process.env, ctx.type), process.env);
   // Terraform does not send Shutdown to a reattached provider [verified]; if another host does, this
   // process still belongs to the developer, who may attach more runs to it.
   const grpc = startGrpc(ctx, listener, undefined, () => ctx.log.debug('Shutdown ignored in debug mode; stop the provider with Ctrl-C'));
@@ -99,9 +104,7 @@ async function serveDebug(ctx: Context): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  ctx.writeStdout(
-    debugInstructions(ctx.options.providerAddress, reattachProviders(ctx.options.providerAddress, listener.path, process.pid, APP_PROTOCOL_VERSION)),
-  );
+  ctx.writeStdout(debugInstructions(ctx.options.providerAddress, reattachProviders(ctx.options.providerAddress, listener, process.pid, APP_PROTOCOL_VERSION)));
 }
 
 /**
@@ -132,6 +135,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     getServer: () => (server ??= Promise.resolve().then(options.server)),
     writeStdout,
     executable: `terraform-provider-${type}`,
+    type,
     parentPid,
   };
   const debug = (options.argv ?? process.argv.slice(2)).includes('--debug');
