@@ -12,6 +12,7 @@ import type * as openpgp from 'openpgp';
 import { executableName, MANIFEST, manifestName, sha256sums, signatureName, sumsName, zipName } from './artifacts';
 import { executableKind, HEADER_BYTES } from './executable-format';
 import { withoutCodeSignature } from './macho';
+import { withoutAuthenticode } from './pe';
 import { BLOB_MAKERS, nativeTarget, type ReleasePlatform } from './platforms';
 import { runtimeBinary } from './runtime-packages';
 import { bundleForSea, injectBlob, preparationBlob } from './sea';
@@ -74,7 +75,8 @@ export async function buildRelease(options: ReleaseOptions): Promise<Release> {
       const name = executableName(version, os);
       const file = join(work, name);
       const node = runtimeBinary(runtime, cacheDir, log);
-      writeFileSync(file, os === 'darwin' ? withoutCodeSignature(node) : node, { mode: 0o755 });
+      // The runtime's own signature would no longer match once the blob is in: removed first (macho.ts, pe.ts).
+      writeFileSync(file, os === 'darwin' ? withoutCodeSignature(node) : os === 'windows' ? withoutAuthenticode(node) : node, { mode: 0o755 });
       await injectBlob(file, os, blob);
       const executable = readFileSync(file);
       rmSync(file);
