@@ -8,13 +8,13 @@
  * Without a key and without --unsigned it fails before building anything: a release is signed unless
  * someone asked for it not to be. Runtime packages are kept in dist/release-cache (--cache DIR).
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../../cli/version';
 import { buildRelease } from './build';
 import { selectPlatforms } from './platforms';
+import { sourceDate } from './source-date';
 import { readSigningKey, SIGNING_KEY_FILE_ENV, SIGNING_KEY_PASSPHRASE_ENV, signingKeyWarning } from './signing';
 
 const USAGE = `usage: npm run release -- [--signing-key FILE | --unsigned] [--platform OS_ARCH]... [--out DIR] [--cache DIR]
@@ -24,17 +24,6 @@ const USAGE = `usage: npm run release -- [--signing-key FILE | --unsigned] [--pl
   --out DIR           where the release goes (default dist/release; emptied first)
   --cache DIR         where fetched runtime packages are kept (default dist/release-cache)
   SOURCE_DATE_EPOCH   the zip entries' time (default: the time of the commit checked out)`;
-
-/** The time every zip entry carries: SOURCE_DATE_EPOCH when set, else the checked-out commit's time. */
-export function sourceDate(root: string, env: NodeJS.ProcessEnv = process.env): Date {
-  const epoch = env.SOURCE_DATE_EPOCH;
-  if (epoch !== undefined && epoch !== '') {
-    if (!/^\d+$/.test(epoch)) throw new Error(`SOURCE_DATE_EPOCH must be seconds since 1970, not ${JSON.stringify(epoch)}`);
-    return new Date(Number(epoch) * 1000);
-  }
-  const seconds = execFileSync('git', ['log', '-1', '--format=%ct', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-  return new Date(Number(seconds) * 1000);
-}
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
