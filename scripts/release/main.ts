@@ -21,7 +21,7 @@ const USAGE = `usage: npm run release -- [--signing-key FILE | --unsigned] [--pl
   --signing-key FILE  armored OpenPGP private key signing SHA256SUMS (or $${SIGNING_KEY_FILE_ENV}; passphrase in $${SIGNING_KEY_PASSPHRASE_ENV})
   --unsigned          build without a signature: no SHA256SUMS.sig is written
   --platform OS_ARCH  build only this platform (repeatable); default: every platform
-  --out DIR           where the release goes (default dist/release; emptied first)
+  --out DIR           where the release goes (default dist/release; earlier release files there are removed)
   --cache DIR         where fetched runtime packages are kept (default dist/release-cache)
   SOURCE_DATE_EPOCH   the zip entries' time (default: the time of the commit checked out)`;
 
