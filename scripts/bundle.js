@@ -42,6 +42,7 @@ const DEFAULT_ENTRIES = [
 const COMPILED = [
   { entry: 'cli/main.ts', outfile: 'dist/cli/main.js' },
   { entry: 'test/fixtures/serve.ts', outfile: 'dist/test/fixtures/serve.js' },
+  { entry: 'scripts/release/main.ts', outfile: 'dist/scripts/release/main.js' },
 ];
 
 /** Packages tsc compiled as a whole (the CDK bindings): recorded with every file of their sources. */
@@ -53,7 +54,7 @@ const COMPILED_TREES = ['cdktf', 'cdktn'].map((flavour) => ({
 /** openpgp (~650 KB) is needed only for pgp_key; bundled, it added ~15 ms to every start. */
 const LAZY_EXTERNALS = ['openpgp'];
 
-/** esbuild options shared by every provider executable. */
+/** esbuild options shared by every provider executable (the release's SEA bundle starts from them too: scripts/release/sea.ts). */
 function buildOptions(entry, outfile) {
   const source = readFileSync(entry, 'utf8');
   return {
@@ -169,4 +170,4 @@ if (require.main === module) {
   );
 }
 
-module.exports = { bundle, MANIFEST };
+module.exports = { bundle, buildOptions, MANIFEST };

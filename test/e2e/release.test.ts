@@ -1,0 +1,284 @@
+/**
+ * `npm run release` (scripts/release), run as a user runs it, for linux_amd64 (the platform this machine can
+ * run): the release files, the zip's layout and mode bits, SHA256SUMS and its signature checked with the
+ * public key, two builds byte-identical, and the executable run with no Node anywhere on PATH, first by hand
+ * (the go-plugin handshake line), then by terraform init and apply from a filesystem mirror holding the zip.
+ * The other platforms are built once and checked by their executable headers only: nothing here runs them.
+ *
+ * The runtimes come from the npm registry (or dist/release-cache): without it these tests fail in CI
+ * (CI set) and are skipped, loudly, elsewhere.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import * as openpgp from 'openpgp';
+import { KEY_PREFIX } from '../../contract/key-format';
+import { executableKind, HEADER_BYTES } from '../../scripts/release/executable-format';
+import { withoutCodeSignature } from '../../scripts/release/macho';
+import { withoutAuthenticode } from '../../scripts/release/pe';
+import { BLOB_MAKERS, PLATFORMS } from '../../scripts/release/platforms';
+import { sha512Integrity } from '../../scripts/release/runtime-packages';
+import { SEA_FUSE } from '../../scripts/release/sea';
+import { dosDateTime, readZip } from '../../scripts/release/zip';
+import { built } from '../helpers/build';
+import { type CliService, ROOT, startCliService } from '../helpers/cli';
+import { pgpDecrypt, pgpKeyPair } from '../helpers/pgp';
+import { requireBuildProject } from '../helpers/project';
+import { createWorkspace, describeTerraform, TERRAFORM_BIN } from '../helpers/terraform';
+
+jest.setTimeout(600_000);
+
+const { version } = require(join(ROOT, 'package.json')) as { version: string };
+const CACHE = join(ROOT, 'dist', 'release-cache');
+const EXE = `terraform-provider-keyplane_v${version}`;
+const ZIP = `terraform-provider-keyplane_${version}_linux_amd64.zip`;
+const MANIFEST = `terraform-provider-keyplane_${version}_manifest.json`;
+const SUMS = `terraform-provider-keyplane_${version}_SHA256SUMS`;
+const MAGIC_COOKIE = 'd602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2';
+
+/** Every runtime package a full release needs is in the cache, verified, or the registry answers. */
+function runtimesReachable(): boolean {
+  const packages = [...PLATFORMS.map((p) => p.runtime), ...Object.values(BLOB_MAKERS)];
+  const cached = packages.every((p) => {
+    const file = join(CACHE, `${p.name}-${p.version}.tgz`);
+    return existsSync(file) && sha512Integrity(readFileSync(file)) === p.integrity;
+  });
+  if (cached) return true;
+  const pin = PLATFORMS[0]!.runtime;
+  const view = spawnSync('npm', ['view', `${pin.name}@${pin.version}`, 'dist.integrity'], { encoding: 'utf8', timeout: 60_000 });
+  return view.status === 0 && view.stdout.trim() === pin.integrity;
+}
+
+/** describeTerraform when the runtimes can be had; else a failure in CI and a loud skip elsewhere. */
+function describeRelease(name: string, fn: () => void): void {
+  requireBuildProject(`release ("${name}")`);
+  if (runtimesReachable()) {
+    describeTerraform(name, fn);
+    return;
+  }
+  const why = 'the Node runtime packages cannot be fetched from the npm registry (npm view failed) and are not in dist/release-cache';
+  if (process.env.CI) throw new Error(`${why}; CI must run the release tests ("${name}")`);
+  console.warn(`\n!!!!!!!!\n!!! ${why}: SKIPPING the release tests ("${name}")\n!!!!!!!!\n`);
+  describe.skip(name, fn);
+}
+
+/** `node dist/scripts/release/main.js ARGS`, with no signing key from the caller's environment. */
+function release(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+  const base = { ...process.env };
+  delete base.KEYPLANE_RELEASE_SIGNING_KEY_FILE;
+  delete base.SOURCE_DATE_EPOCH;
+  const res = spawnSync(process.execPath, [built('dist/scripts/release/main.js'), ...args], { env: { ...base, ...env }, encoding: 'utf8' });
+  return { status: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+
+const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
+
+/** The first line the executable at `file` prints, started with only `env` (no PATH but `path`), then stopped. */
+function firstLine(file: string, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, [], {
+      env: { PATH: path, TF_PLUGIN_MAGIC_COOKIE: MAGIC_COOKIE, PLUGIN_PROTOCOL_VERSIONS: '6' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.stderr.on('data', (d) => (err += d));
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) child.kill('SIGTERM');
+    });
+    child.on('error', reject);
+    child.on('exit', () => {
+      clearTimeout(timer);
+      if (out.includes('\n')) resolve(out.split('\n')[0]!);
+      else reject(new Error(`no handshake line; stderr: ${err}`));
+    });
+  });
+}
+
+describe('npm run release without a signing key', () => {
+  test('fails before building anything, saying how to give a key or to ask for an unsigned release', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'keyplane-release-nokey-')), 'release');
+    const res = release(['--platform', 'linux_amd64', '--out', out]);
+    expect(res.status).toBe(1);
+    expect(res.stderr).toContain('no signing key: pass --signing-key FILE or set KEYPLANE_RELEASE_SIGNING_KEY_FILE (or --unsigned');
+    expect(existsSync(out)).toBe(false);
+    rmSync(join(out, '..'), { recursive: true, force: true });
+  });
+});
+
+describeRelease('npm run release, linux_amd64', () => {
+  let root: string;
+  let publicKey: string;
+  let commitTime: Date;
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'keyplane-release-'));
+    const key = await openpgp.generateKey({ type: 'rsa', rsaBits: 4096, userIDs: [{ name: 'Keyplane test release' }], format: 'armored' });
+    publicKey = key.publicKey;
+    writeFileSync(join(root, 'release.key.asc'), key.privateKey, { mode: 0o600 });
+    for (const out of ['a', 'b']) {
+      const res = release(['--platform', 'linux_amd64', '--out', join(root, out)], { KEYPLANE_RELEASE_SIGNING_KEY_FILE: join(root, 'release.key.asc') });
+      if (res.status !== 0) throw new Error(`npm run release failed: ${res.stderr}`);
+    }
+    const seconds = spawnSync('git', ['log', '-1', '--format=%ct', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+    commitTime = new Date(Number(seconds) * 1000);
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  const read = (name: string, out = 'a'): Buffer => readFileSync(join(root, out, name));
+
+  test('writes the zip, the manifest, SHA256SUMS over both, and a binary signature that verifies with the public key', async () => {
+    expect(readdirSync(join(root, 'a')).sort()).toEqual([SUMS, `${SUMS}.sig`, MANIFEST, ZIP].sort());
+    expect(JSON.parse(read(MANIFEST).toString())).toEqual({ version: 1, metadata: { protocol_versions: ['6.0'] } });
+    expect(read(SUMS).toString()).toBe(`${sha256(read(ZIP))}  ${ZIP}\n${sha256(read(MANIFEST))}  ${MANIFEST}\n`);
+
+    const signature = read(`${SUMS}.sig`);
+    expect(signature.subarray(0, 5).toString('latin1')).not.toBe('-----');
+    const verify = async (data: Buffer) => {
+      const { signatures } = await openpgp.verify({
+        message: await openpgp.createMessage({ binary: data }),
+        signature: await openpgp.readSignature({ binarySignature: signature }),
+        verificationKeys: await openpgp.readKey({ armoredKey: publicKey }),
+      });
+      return signatures[0]!.verified.then(
+        () => 'verified',
+        (e: Error) => e.message,
+      );
+    };
+    expect(await verify(read(SUMS))).toBe('verified');
+    expect(await verify(Buffer.concat([read(SUMS), Buffer.from('\n')]))).not.toBe('verified');
+  });
+
+  test('the zip holds one executable, mode 0755 made on Unix, dated the commit: a Node 24 SEA for linux amd64', () => {
+    const entries = readZip(read(ZIP));
+    expect(entries.map((e) => ({ name: e.name, unixMode: e.unixMode.toString(8), madeBy: e.madeBy }))).toEqual([{ name: EXE, unixMode: '100755', madeBy: 3 }]);
+    expect(entries[0]!.modified).toEqual(dosDateTime(commitTime));
+    const exe = entries[0]!.data;
+    expect(executableKind(exe.subarray(0, HEADER_BYTES))).toEqual({ format: 'ELF', arch: 'amd64' });
+    expect(exe.includes(`${SEA_FUSE}:1`)).toBe(true);
+  });
+
+  test('two builds of one commit give byte-identical zips and SHA256SUMS', () => {
+    expect(sha256(read(ZIP, 'b'))).toBe(sha256(read(ZIP)));
+    expect(read(SUMS, 'b').equals(read(SUMS))).toBe(true);
+  });
+
+  test('the executable runs with no node on PATH and prints the go-plugin handshake', async () => {
+    const dir = join(root, 'run');
+    mkdirSync(join(dir, 'bin'), { recursive: true });
+    const [entry] = readZip(read(ZIP));
+    writeFileSync(join(dir, EXE), entry!.data, { mode: entry!.mode });
+    expect(readdirSync(join(dir, 'bin'))).toEqual([]);
+    expect(await firstLine(join(dir, EXE), join(dir, 'bin'))).toMatch(/^1\|6\|unix\|\/[^|]+\|grpc\|$/);
+  });
+
+  describe('terraform init and apply from a filesystem mirror, with only terraform on PATH', () => {
+    let service: CliService;
+    beforeAll(async () => {
+      service = await startCliService();
+    });
+    afterAll(async () => {
+      await service?.stop();
+    });
+
+    test('installs the zip, runs the provider (openpgp included) against the service', async () => {
+      const bin = join(root, 'tf-bin');
+      mkdirSync(bin);
+      symlinkSync(TERRAFORM_BIN!, join(bin, 'terraform'));
+      expect(readdirSync(bin)).toEqual(['terraform']);
+      const mirror = join(root, 'mirror');
+      mkdirSync(join(mirror, 'registry.terraform.io/keyplane/keyplane'), { recursive: true });
+      writeFileSync(join(mirror, 'registry.terraform.io/keyplane/keyplane', ZIP), read(ZIP));
+      const home = join(root, 'home');
+      mkdirSync(home);
+      const cliConfig = join(root, 'mirror.tfrc');
+      writeFileSync(cliConfig, `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(mirror)}\n  }\n}\n`);
+      const pgp = await pgpKeyPair();
+      const ws = createWorkspace({
+        name: 'release',
+        env: { ...service.env, PATH: bin, HOME: home, TF_CLI_CONFIG_FILE: cliConfig, HTTPS_PROXY: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1' },
+        files: {
+          'oncall.pub.asc': pgp.publicKey,
+          'main.tf': `terraform {
+  required_providers {
+    keyplane = { source = "keyplane/keyplane", version = "${version}" }
+  }
+}
+
+data "keyplane_scopes" "all" {}
+
+resource "keyplane_api_key" "oncall" {
+  name    = "release-test"
+  role    = "viewer"
+  pgp_key = file("\${path.module}/oncall.pub.asc")
+}
+
+output "scopes" {
+  value = [for s in data.keyplane_scopes.all.scopes : s.name]
+}
+
+output "encrypted" {
+  value = keyplane_api_key.oncall.encrypted_secret
+}
+`,
+        },
+      });
+      try {
+        expect(ws.env.PATH!.split(delimiter)).toEqual([bin]);
+        const init = await ws.run(['init', '-input=false', '-no-color']);
+        expect({ code: init.code, stderr: init.stderr }).toEqual({ code: 0, stderr: '' });
+        expect(init.stdout).toContain(`- Installed keyplane/keyplane v${version} (unauthenticated)`);
+        const installed = join(ws.dir, '.terraform/providers/registry.terraform.io/keyplane/keyplane', version, 'linux_amd64', EXE);
+        expect(readFileSync(installed).equals(readZip(read(ZIP))[0]!.data)).toBe(true);
+
+        await ws.apply();
+        expect(JSON.parse((await ws.terraform(['output', '-json', 'scopes'])).stdout)).toEqual(expect.arrayContaining(['keyplane.keys.verify']));
+        const encrypted = JSON.parse((await ws.terraform(['output', '-json', 'encrypted'])).stdout) as string;
+        expect((await pgpDecrypt(encrypted, pgp.privateKey)).startsWith(KEY_PREFIX)).toBe(true);
+      } finally {
+        ws.remove();
+      }
+    });
+  });
+});
+
+/** The platforms this machine cannot run: built once, checked by their headers. */
+const OTHERS = PLATFORMS.filter((p) => p.target !== 'linux_amd64').map((p) => p.target);
+
+describeRelease('npm run release --unsigned, the other platforms', () => {
+  let out: string;
+  let res: ReturnType<typeof release>;
+  beforeAll(() => {
+    out = join(mkdtempSync(join(tmpdir(), 'keyplane-release-all-')), 'release');
+    res = release(['--unsigned', '--out', out, ...OTHERS.flatMap((t) => ['--platform', t])]);
+  });
+  afterAll(() => rmSync(join(out, '..'), { recursive: true, force: true }));
+
+  test('writes a zip per platform and SHA256SUMS, no signature, and says so', () => {
+    expect({ status: res.status, stderr: res.stderr }).toEqual({ status: 0, stderr: expect.stringContaining('UNSIGNED: no SHA256SUMS.sig was written') });
+    expect(readdirSync(out).sort()).toEqual([...OTHERS.map((t) => `terraform-provider-keyplane_${version}_${t}.zip`), MANIFEST, SUMS].sort());
+    expect(OTHERS).toEqual(['linux_arm64', 'darwin_amd64', 'windows_amd64']);
+  });
+
+  test.each([
+    ['linux_arm64', EXE, { format: 'ELF', arch: 'arm64' }],
+    ['darwin_amd64', EXE, { format: 'Mach-O', arch: 'amd64' }],
+    ['windows_amd64', `${EXE}.exe`, { format: 'PE', arch: 'amd64' }],
+  ])('%s: one executable %s, mode 0755, %o, with the SEA injected', (target, name, kind) => {
+    const entries = readZip(readFileSync(join(out, `terraform-provider-keyplane_${version}_${target}.zip`)));
+    expect(entries.map((e) => ({ name: e.name, unixMode: e.unixMode.toString(8), madeBy: e.madeBy }))).toEqual([{ name, unixMode: '100755', madeBy: 3 }]);
+    const exe = entries[0]!.data;
+    expect(executableKind(exe.subarray(0, HEADER_BYTES))).toEqual(kind);
+    expect(exe.includes(`${SEA_FUSE}:1`)).toBe(true);
+    // No stale signature of the runtime left (removing it again changes nothing); macOS: the blob in its own segment.
+    if (kind.format === 'Mach-O') {
+      expect(withoutCodeSignature(exe)).toBe(exe);
+      expect(exe.subarray(0, HEADER_BYTES).includes('NODE_SEA')).toBe(true);
+    }
+    if (kind.format === 'PE') expect(withoutAuthenticode(exe)).toBe(exe);
+  });
+});
