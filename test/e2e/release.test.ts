@@ -18,60 +18,22 @@ import { KEY_PREFIX } from '../../contract/key-format';
 import { executableKind, HEADER_BYTES } from '../../scripts/release/executable-format';
 import { withoutCodeSignature } from '../../scripts/release/macho';
 import { withoutAuthenticode } from '../../scripts/release/pe';
-import { BLOB_MAKERS, PLATFORMS } from '../../scripts/release/platforms';
-import { sha512Integrity } from '../../scripts/release/runtime-packages';
+import { PLATFORMS } from '../../scripts/release/platforms';
 import { SEA_FUSE } from '../../scripts/release/sea';
 import { dosDateTime, readZip } from '../../scripts/release/zip';
-import { built } from '../helpers/build';
 import { type CliService, ROOT, startCliService } from '../helpers/cli';
 import { pgpDecrypt, pgpKeyPair } from '../helpers/pgp';
-import { requireBuildProject } from '../helpers/project';
-import { createWorkspace, describeTerraform, TERRAFORM_BIN } from '../helpers/terraform';
+import { describeRelease, release } from '../helpers/release';
+import { createWorkspace, TERRAFORM_BIN } from '../helpers/terraform';
 
 jest.setTimeout(600_000);
 
 const { version } = require(join(ROOT, 'package.json')) as { version: string };
-const CACHE = join(ROOT, 'dist', 'release-cache');
 const EXE = `terraform-provider-keyplane_v${version}`;
 const ZIP = `terraform-provider-keyplane_${version}_linux_amd64.zip`;
 const MANIFEST = `terraform-provider-keyplane_${version}_manifest.json`;
 const SUMS = `terraform-provider-keyplane_${version}_SHA256SUMS`;
 const MAGIC_COOKIE = 'd602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2';
-
-/** Every runtime package a full release needs is in the cache, verified, or the registry answers. */
-function runtimesReachable(): boolean {
-  const packages = [...PLATFORMS.map((p) => p.runtime), ...Object.values(BLOB_MAKERS)];
-  const cached = packages.every((p) => {
-    const file = join(CACHE, `${p.name}-${p.version}.tgz`);
-    return existsSync(file) && sha512Integrity(readFileSync(file)) === p.integrity;
-  });
-  if (cached) return true;
-  const pin = PLATFORMS[0]!.runtime;
-  const view = spawnSync('npm', ['view', `${pin.name}@${pin.version}`, 'dist.integrity'], { encoding: 'utf8', timeout: 60_000 });
-  return view.status === 0 && view.stdout.trim() === pin.integrity;
-}
-
-/** describeTerraform when the runtimes can be had; else a failure in CI and a loud skip elsewhere. */
-function describeRelease(name: string, fn: () => void): void {
-  requireBuildProject(`release ("${name}")`);
-  if (runtimesReachable()) {
-    describeTerraform(name, fn);
-    return;
-  }
-  const why = 'the Node runtime packages cannot be fetched from the npm registry (npm view failed) and are not in dist/release-cache';
-  if (process.env.CI) throw new Error(`${why}; CI must run the release tests ("${name}")`);
-  console.warn(`\n!!!!!!!!\n!!! ${why}: SKIPPING the release tests ("${name}")\n!!!!!!!!\n`);
-  describe.skip(name, fn);
-}
-
-/** `node dist/scripts/release/main.js ARGS`, with no signing key from the caller's environment. */
-function release(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
-  const base = { ...process.env };
-  delete base.KEYPLANE_RELEASE_SIGNING_KEY_FILE;
-  delete base.SOURCE_DATE_EPOCH;
-  const res = spawnSync(process.execPath, [built('dist/scripts/release/main.js'), ...args], { env: { ...base, ...env }, encoding: 'utf8' });
-  return { status: res.status, stdout: res.stdout, stderr: res.stderr };
-}
 
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
