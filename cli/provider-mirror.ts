@@ -66,11 +66,17 @@ export interface LauncherTarget {
   version: string;
 }
 
+/** Every launcher says so in its second line: what tells a launcher this command wrote from anything else. */
+export const LAUNCHER_MARK = 'written by `keyplane provider`';
+
+/** The launcher's name in the unpacked layout: Terraform runs the file named terraform-provider-TYPE_… there. */
+export const launcherName = (version: string): string => `terraform-provider-${PROVIDER_TYPE}_v${version}`;
+
 /** The launcher's text. Deterministic, so a second install leaves the file and its hash as they were. */
 export function launcherScript(t: LauncherTarget): string {
   return [
     '#!/bin/sh',
-    `# ${PROVIDER_ADDRESS} ${t.version}, written by \`keyplane provider\`. It runs the provider inside the`,
+    `# ${PROVIDER_ADDRESS} ${t.version}, ${LAUNCHER_MARK}. It runs the provider inside the`,
     '# keyplane package, whose node_modules it loads modules from, so the package must stay where it is.',
     `exec ${shellWords([t.node, t.executable])} "$@"`,
     '',
@@ -152,7 +158,7 @@ export function installMirror(o: LauncherTarget & { dir: string; platform: strin
   const dir = resolve(o.dir);
   const versionDir = prepareDir(dir, join(PROVIDER_ADDRESS, o.version));
   const packageDir = prepareDir(dir, join(PROVIDER_ADDRESS, o.version, o.platform));
-  const name = `terraform-provider-${PROVIDER_TYPE}_v${o.version}`;
+  const name = launcherName(o.version);
   const path = join(packageDir, name);
   let changed: boolean;
   try {
