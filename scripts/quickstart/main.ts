@@ -100,8 +100,8 @@ async function quickstart(chosen: ChosenPort | undefined): Promise<void> {
   Object.assign(process.env, { KEYPLANE_ENDPOINT: endpoint, KEYPLANE_API_KEY: adminKey });
 
   step('Installing the provider into a local filesystem mirror, and a CLI configuration that uses it');
-  show('keyplane', ['provider', 'install', '--dir', `${p.relData}/plugins`, '--cli-config', `${p.relData}/terraformrc`]);
-  const installed = keyplane(p, ['provider', 'install', '--dir', p.plugins, '--cli-config', p.cliConfig], { capture: true });
+  show('keyplane', ['provider', 'install', '--launcher', '--dir', `${p.relData}/plugins`, '--cli-config', `${p.relData}/terraformrc`]);
+  const installed = keyplane(p, ['provider', 'install', '--launcher', '--dir', p.plugins, '--cli-config', p.cliConfig], { capture: true });
   process.stdout.write(installed);
   const launcherHash = /^\s*hash\s+(\S+)/m.exec(installed)?.[1];
   if (!launcherHash?.startsWith('h1:')) fail('provider install printed no h1: hash');

@@ -82,7 +82,7 @@ describeTerraform('keyplane provider install, with terraform init offline', () =
   }
 
   function install(args: string[]): { path: string; hash: string; cli_config: string | null } {
-    const res = keyplane(['provider', 'install', '-o', 'json', ...args], { HOME: home, TF_CLI_CONFIG_FILE: undefined });
+    const res = keyplane(['provider', 'install', '--launcher', '-o', 'json', ...args], { HOME: home, TF_CLI_CONFIG_FILE: undefined });
     expect(res.stderr).toBe('');
     expect(res.status).toBe(0);
     return JSON.parse(res.stdout);

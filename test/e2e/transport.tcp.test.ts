@@ -247,7 +247,7 @@ describeTerraform('the Keyplane provider forced onto TCP under terraform', () =>
     const home = join(scratch, 'home');
     mkdirSync(home);
     const cliConfig = join(scratch, 'keyplane.tfrc');
-    const install = keyplane(['provider', 'install', '-o', 'json', '--dir', join(scratch, 'mirror'), '--cli-config', cliConfig], {
+    const install = keyplane(['provider', 'install', '--launcher', '-o', 'json', '--dir', join(scratch, 'mirror'), '--cli-config', cliConfig], {
       HOME: home,
       TF_CLI_CONFIG_FILE: undefined,
     });
