@@ -38,9 +38,13 @@ export function benchTerraformPlan(opts: { url: string; admin: string; resources
   const root = mkdtempSync(join(tmpdir(), 'keyplane-bench-tf-'));
   try {
     const rc = join(root, 'cli.tfrc');
-    const install = spawnSync(process.execPath, [join(DIST, 'cli/main.js'), 'provider', 'install', '--launcher', '--dir', join(root, 'mirror'), '--cli-config', rc], {
-      encoding: 'utf8',
-    });
+    const install = spawnSync(
+      process.execPath,
+      [join(DIST, 'cli/main.js'), 'provider', 'install', '--launcher', '--dir', join(root, 'mirror'), '--cli-config', rc],
+      {
+        encoding: 'utf8',
+      },
+    );
     if (install.status !== 0) throw new Error(`keyplane provider install failed: ${install.stderr}`);
     const env: NodeJS.ProcessEnv = {
       ...process.env,

@@ -64,7 +64,9 @@ export interface ProviderMirror {
 export function providerMirror(): ProviderMirror {
   const root = mkdtempSync(join(tmpdir(), 'keyplane-mirror-'));
   const cliConfigFile = join(root, 'cli.tfrc');
-  const r = keyplane(['provider', 'install', '--launcher', '--dir', join(root, 'mirror'), '--cli-config', cliConfigFile, '-o', 'json'], { TF_CLI_CONFIG_FILE: undefined });
+  const r = keyplane(['provider', 'install', '--launcher', '--dir', join(root, 'mirror'), '--cli-config', cliConfigFile, '-o', 'json'], {
+    TF_CLI_CONFIG_FILE: undefined,
+  });
   if (r.status !== 0) throw new Error(`keyplane provider install failed (${r.status}): ${r.stderr}`);
   const { hash } = JSON.parse(r.stdout) as { hash: string };
   return { cliConfigFile, hash, remove: () => rmSync(root, { recursive: true, force: true }) };
