@@ -3,10 +3,12 @@
  * self time by function and source line, and by where the code lives (a package under node_modules, Node's
  * internals, the service's own code), as shares of the busy time (all samples but idle ones).
  *
- *   node dist/bench/profile-top.js FILE.cpuprofile [--top N] [--requests N]
+ *   node dist/bench/profile-top.js FILE.cpuprofile [--top N] [--requests N] [--own REGEX]
  *
  * --requests: how many requests the profiled process served, to show times per request (bench/run.js writes
- * its counts to bench/results/latest.json; the profile also covers start-up and set-up).
+ * its counts to bench/results/latest.json; the profile also covers start-up and set-up). --own: which frames the
+ * total-time table lists, by a regular expression on "function file:line" (default: the service's and contract's code;
+ * `main.js` for a bundled provider).
  */
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -51,7 +53,7 @@ function frameName(frame: CallFrame): string {
 }
 
 /** `requests`: also show each share as microseconds per request. */
-export function summarise(profile: Profile, top = 25, requests?: number): string {
+export function summarise(profile: Profile, top = 25, requests?: number, own = / (dist\/)?(service|contract)\//): string {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -86,9 +88,9 @@ export function summarise(profile: Profile, top = 25, requests?: number): string
   ];
   lines.push('', 'self time by function:');
   for (const [name, us] of [...selfByFrame].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`${pct(us)}  ${name}`);
-  lines.push('', "total time (self and callees) by function, the service's own code:");
-  const own = [...totalByFrame].filter(([name]) => / (dist\/)?(service|contract)\//.test(name));
-  for (const [name, us] of own.sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`${pct(us)}  ${name}`);
+  lines.push('', `total time (self and callees) by function, in ${own.source}:`);
+  const ours = [...totalByFrame].filter(([name]) => own.test(name));
+  for (const [name, us] of ours.sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`${pct(us)}  ${name}`);
   lines.push('', 'self time by place:');
   for (const [name, us] of [...selfByPlace].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`${pct(us)}  ${name}`);
   return lines.join('\n');
@@ -98,5 +100,6 @@ if (require.main === module) {
   const file = process.argv[2];
   if (!file) throw new Error('usage: node dist/bench/profile-top.js FILE.cpuprofile [--top N] [--requests N]');
   const option = (name: string) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : undefined);
-  console.log(summarise(JSON.parse(readFileSync(file, 'utf8')) as Profile, option('--top') ?? 25, option('--requests')));
+  const own = process.argv.includes('--own') ? new RegExp(process.argv[process.argv.indexOf('--own') + 1]!) : undefined;
+  console.log(summarise(JSON.parse(readFileSync(file, 'utf8')) as Profile, option('--top') ?? 25, option('--requests'), own));
 }

@@ -1,9 +1,9 @@
 /**
  * Benchmarks, outside the test suite. Build first (`npm run build`), then:
  *
- *   node dist/bench/run.js [verify|create|provider|terraform|secrets|admin-deletes|all] [--duration S] [--connections N] [--rounds R] [--rate RPS]
- *                          [--create-seconds S] [--clients N] [--runs N] [--executable PATH] [--no-pin] [--cpu-prof DIR]
- *                          [--log-level LEVEL]
+ *   node dist/bench/run.js [verify|create|provider|terraform|terraform-keys|secrets|admin-deletes|all] [--duration S] [--connections N]
+ *                          [--rounds R] [--rate RPS] [--create-seconds S] [--clients N] [--runs N] [--resources N] [--executable PATH]
+ *                          [--no-pin] [--cpu-prof DIR] [--provider-cpu-prof DIR] [--tf-log DIR] [--log-level LEVEL]
  *
  * --cpu-prof DIR: each Keyplane service process writes a V8 CPU profile into DIR when it stops;
  * `node dist/bench/profile-top.js DIR/<file>.cpuprofile` lists where its time went.
@@ -22,8 +22,11 @@
  *         --executable to measure another provider than the transport's test one. Never pinned: Terraform
  *         does not pin its providers, and they would inherit this process's CPU.
  *
- * terraform: `terraform plan` on N applied keyplane_secret resources against N terraform_data, the provider
- *         installed by `keyplane provider install` (bench/terraform-plan.ts); --resources (20), --runs (10).
+ * terraform, terraform-keys: `terraform apply`, `plan` and `destroy` of N keyplane_secret (terraform) or
+ *         keyplane_api_key (terraform-keys) resources against N terraform_data, the provider installed by
+ *         `keyplane provider install` (bench/terraform.ts); --resources (20), --runs (10); --provider-cpu-prof DIR
+ *         profiles every provider process, --tf-log DIR keeps TF_LOG=trace of the Keyplane commands (both slow
+ *         the measured side down: for finding where time goes, not for the figures).
  * secrets: --entries (1000) secret-store writes into one secret, one entry per version, on SQLite; the median
  *         latency of the last 50 over the first 50 (bench/secret-writes.ts). Not in `all`.
  * admin-deletes: with --keys (1000) admin keys in the store, --rounds (100) deletes of an admin key against
@@ -35,7 +38,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { initialise } from '../service/bootstrap';
@@ -45,7 +48,7 @@ import type { ServerOptions } from '../service/server';
 import { benchProviderStartup, describeResult } from './provider-startup';
 import { benchSecretWrites, describeSecretWrites } from './secret-writes';
 import { benchAdminDeletes, describeAdminDeletes } from './admin-deletes';
-import { benchTerraformPlan, describeTerraformPlan } from './terraform-plan';
+import { BENCH_SCOPE, benchTerraform, describeTerraform } from './terraform';
 import { api, median } from './common';
 
 const ROOT = join(__dirname, '../..');
@@ -489,8 +492,8 @@ function table(rows: string[][]): string {
 
 async function main() {
   const what = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'all';
-  if (!['verify', 'create', 'provider', 'terraform', 'secrets', 'admin-deletes', 'all'].includes(what))
-    throw new Error(`unknown benchmark ${what}: verify, create, provider, terraform, secrets, admin-deletes or all`);
+  if (!['verify', 'create', 'provider', 'terraform', 'terraform-keys', 'secrets', 'admin-deletes', 'all'].includes(what))
+    throw new Error(`unknown benchmark ${what}: verify, create, provider, terraform, terraform-keys, secrets, admin-deletes or all`);
   const duration = arg('duration', 20);
   const connections = arg('connections', 50);
   const rounds = arg('rounds', 4);
@@ -503,7 +506,8 @@ async function main() {
     node: process.version,
     cpus: cpus().length,
     cpu_model: cpus()[0]?.model,
-    pinned: PIN && what !== 'provider' && what !== 'terraform',
+    pinned: PIN && what !== 'provider' && !what.startsWith('terraform'),
+    loadavg: loadavg(),
     at: new Date().toISOString(),
   };
 
@@ -515,20 +519,37 @@ async function main() {
     console.log(`\n${describeResult(p)}`);
   }
   // Unpinned too: terraform and its provider processes are what is measured. Not in `all`: it needs terraform.
-  if (what === 'terraform') {
+  if (what === 'terraform' || what === 'terraform-keys') {
     const store = await newStore();
     const svc = await startService(store);
     try {
-      const t = benchTerraformPlan({ url: svc.url, admin: store.admin, resources: arg('resources', 20), runs: arg('runs', 10) });
+      const subject = what === 'terraform' ? 'keyplane_secret' : 'keyplane_api_key';
+      if (subject === 'keyplane_api_key') await api(svc.url, store.admin, 'POST', '/v1/scopes', { name: BENCH_SCOPE, description: 'bench' });
+      const dir = (name: string) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : undefined);
+      const t = benchTerraform({
+        url: svc.url,
+        admin: store.admin,
+        subject,
+        resources: arg('resources', 20),
+        runs: arg('runs', 10),
+        providerCpuProf: dir('provider-cpu-prof'),
+        tfLog: dir('tf-log'),
+      });
       out.terraform = t;
-      console.log(`\n${describeTerraformPlan(t)}`);
+      out.loadavg_after = loadavg();
+      console.log(`\n${describeTerraform(t)}`);
+      console.log(
+        `load average before ${(out.loadavg as number[]).map((n) => n.toFixed(2)).join(' ')}, after ${loadavg()
+          .map((n) => n.toFixed(2))
+          .join(' ')}`,
+      );
     } finally {
       await stop(svc);
       rmSync(store.dir, { recursive: true, force: true });
     }
   }
   // The load generator (this process and its threads) on its own CPU.
-  if (PIN && what !== 'provider' && what !== 'terraform') spawnSync('taskset', ['-a', '-p', '-c', LOAD_CPU, String(process.pid)], { stdio: 'ignore' });
+  if (PIN && what !== 'provider' && !what.startsWith('terraform')) spawnSync('taskset', ['-a', '-p', '-c', LOAD_CPU, String(process.pid)], { stdio: 'ignore' });
 
   if (what === 'verify' || what === 'all') {
     const v = await benchVerify(duration, connections, rounds, rates);

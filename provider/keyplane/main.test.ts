@@ -39,12 +39,18 @@ async function loadedAtStart(entry: string): Promise<{ files: string[]; all: str
   return { files: [...seen].sort(), all: Object.keys(inputs) };
 }
 
-test('before the handshake the executable loads only node built-ins, its address and the SDK serve entry with the transport', async () => {
+test('before the handshake the executable loads only node built-ins, its address, its log default and the SDK serve entry with the transport', async () => {
   const { files, all } = await loadedAtStart('provider/keyplane/main.ts');
   const unexpected = files.filter(
     (f) =>
       !isBuiltin(f) &&
-      !['provider/keyplane/main.ts', 'provider/keyplane/address.ts', 'contract/provider-address.ts', 'provider/sdk/serve.ts'].includes(f) &&
+      ![
+        'provider/keyplane/main.ts',
+        'provider/keyplane/address.ts',
+        'provider/keyplane/log-level.ts',
+        'contract/provider-address.ts',
+        'provider/sdk/serve.ts',
+      ].includes(f) &&
       !f.startsWith('provider/sdk/transport/'),
   );
   expect(unexpected).toEqual([]);

@@ -5,7 +5,9 @@
  */
 import { serve } from '../sdk/serve';
 import { PROVIDER_ADDRESS } from './address';
+import { silenceLogsTerraformDrops } from './log-level';
 
+silenceLogsTerraformDrops(process.env, process.argv.slice(2));
 void serve({
   providerAddress: PROVIDER_ADDRESS,
   server: () => (require('./provider') as typeof import('./provider')).createServer(),

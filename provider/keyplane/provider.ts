@@ -10,6 +10,7 @@ import { KeyplaneApiError, KeyplaneClient, KeyplaneConnectionError } from '../..
 import { type ConfigureProviderResponse, type Provider, isUnknown, numberAttr, providerSchema, providerServer, stringAttr, type ProviderServer } from '../sdk';
 import { dataSources, ephemeralResources, resources } from './registration';
 import type { ProviderData } from './provider-data';
+import { PlanLookups } from './plan-lookups';
 
 /** package.json's version: the bundle inlines the first require; tsc's dist/ copy (used by the generators) needs the second. */
 function packageVersion(): string {
@@ -133,7 +134,7 @@ async function checkKey(client: KeyplaneClient, fromEnv: boolean, resp: Configur
   const source = fromEnv ? API_KEY_ENV : 'api_key';
   try {
     const whoami = await client.whoami();
-    const data: ProviderData = { client, whoami };
+    const data: ProviderData = { client, whoami, lookups: new PlanLookups(client) };
     resp.data = data;
   } catch (err) {
     if (err instanceof KeyplaneApiError && (err.status === 401 || err.status === 403)) {

@@ -4,13 +4,14 @@
  * way through apply: pgp_key (at plan, when new or changed; no service needed), pgp_key with output_to_secret_store, expiry in the
  * future, scopes in the catalogue, allow lists and the owning service account existing, the secret writable.
  */
-import type { KeyplaneClient, Whoami } from '../../../client';
+import type { Whoami } from '../../../client';
 import { LEAST_ROLE_TO_MANAGE, atLeast } from '../../../contract/roles';
 import { stewardRefusal } from '../../../contract/stewardship';
 import { expiryProblem } from '../../../contract/time';
 import { type Diagnostics, isUnknown } from '../../sdk';
 import { addClientError, isNotFound } from '../client-errors';
 import { addDescriptionProblem, addLabelProblems } from '../limits';
+import type { PlanLookups } from '../plan-lookups';
 import { parsePgpKey } from './pgp';
 import { cannotWrite } from './secret-output';
 
@@ -67,16 +68,14 @@ export function checkExpiryInFuture(expiresAt: string, diags: Diagnostics, now =
   }
 }
 
-export async function checkScopes(client: KeyplaneClient, scopes: string[], diags: Diagnostics): Promise<void> {
+export async function checkScopes(lookups: PlanLookups, scopes: string[], diags: Diagnostics): Promise<void> {
   if (scopes.length === 0) return;
-  let catalogue;
+  let missing: string[];
   try {
-    catalogue = await client.listScopes();
+    missing = await lookups.missingScopes(scopes);
   } catch (err) {
     return lookupFailed(diags, 'scopes', 'the scope catalogue', err);
   }
-  const known = new Set(catalogue.map((s) => s.name));
-  const missing = scopes.filter((s) => !known.has(s));
   if (missing.length > 0) {
     diags.addAttributeError(
       at('scopes'),
@@ -86,13 +85,13 @@ export async function checkScopes(client: KeyplaneClient, scopes: string[], diag
   }
 }
 
-export async function checkAllowLists(client: KeyplaneClient, ids: string[], diags: Diagnostics): Promise<void> {
+export async function checkAllowLists(lookups: PlanLookups, ids: string[], diags: Diagnostics): Promise<void> {
   for (const id of ids) {
     await checkExists(
       diags,
       'allow_list_ids',
       `IP allow list ${JSON.stringify(id)}`,
-      () => client.getAllowList(id),
+      () => lookups.allowList(id),
       'Unknown IP Allow List',
       'keyplane_ip_allow_list',
     );
@@ -104,14 +103,14 @@ export async function checkAllowLists(client: KeyplaneClient, ids: string[], dia
  * account's own key, or a key of its owner or one of its managers, within the account's role
  * (contract/stewardship.ts, the rule the service applies).
  */
-export async function checkServiceAccount(client: KeyplaneClient, id: string, diags: Diagnostics, whoami?: Whoami): Promise<void> {
-  let sa: Awaited<ReturnType<KeyplaneClient['getServiceAccount']>> | undefined;
+export async function checkServiceAccount(lookups: PlanLookups, id: string, diags: Diagnostics, whoami?: Whoami): Promise<void> {
+  let sa: Awaited<ReturnType<PlanLookups['serviceAccount']>> | undefined;
   await checkExists(
     diags,
     'service_account_id',
     `service account ${JSON.stringify(id)}`,
     async () => {
-      sa = await client.getServiceAccount(id);
+      sa = await lookups.serviceAccount(id);
     },
     'Unknown Service Account',
     'keyplane_service_account',
@@ -158,11 +157,11 @@ function lookupFailed(diags: Diagnostics, attribute: string, what: string, err: 
   });
 }
 
-export async function checkSecretWritable(client: KeyplaneClient, secretId: string, diags: Diagnostics): Promise<void> {
+export async function checkSecretWritable(lookups: PlanLookups, secretId: string, diags: Diagnostics): Promise<void> {
   const at = [{ attr: 'output_to_secret_store' }, { attr: 'secret_id' }];
   let why: string | undefined;
   try {
-    why = await cannotWrite(client, secretId);
+    why = await cannotWrite(lookups, secretId);
   } catch (err) {
     return addClientError(diags, 'Cannot Check The Plan', `looking up secret ${JSON.stringify(secretId)}`, err, {
       at,

@@ -81,7 +81,7 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
     if (plan === null || req.config === null) return;
     const { config, state } = req;
     const planned = plan.get();
-    const client = this.configuredData?.client;
+    const lookups = this.configuredData?.lookups;
     checkRoleToManage(this.configuredData?.whoami, state === null || !plan.value.equals(req.rawState), resp.diagnostics);
     checkDescriptionAndLabels(planned.description, planned.labels, resp.diagnostics);
 
@@ -170,21 +170,21 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
       }
     }
 
-    if (!client) return;
+    if (!lookups) return;
     const scopes = knownStrings(planned.scopes);
-    if (scopes && (state === null || !sameSet(scopes, state.scopes ?? []))) await checkScopes(client, scopes, resp.diagnostics);
+    if (scopes && (state === null || !sameSet(scopes, state.scopes ?? []))) await checkScopes(lookups, scopes, resp.diagnostics);
     const lists = knownStrings(planned.allow_list_ids);
     if (lists)
       await checkAllowLists(
-        client,
+        lookups,
         lists.filter((id) => !(state?.allow_list_ids ?? []).includes(id)),
         resp.diagnostics,
       );
     if (state === null && typeof config.service_account_id === 'string')
-      await checkServiceAccount(client, config.service_account_id, resp.diagnostics, this.configuredData?.whoami);
+      await checkServiceAccount(lookups, config.service_account_id, resp.diagnostics, this.configuredData?.whoami);
     const out = planned.output_to_secret_store;
     if (out !== null && !isUnknown(out) && typeof out.secret_id === 'string' && (state === null || state.output_to_secret_store?.secret_id !== out.secret_id)) {
-      await checkSecretWritable(client, out.secret_id, resp.diagnostics);
+      await checkSecretWritable(lookups, out.secret_id, resp.diagnostics);
     }
   }
 

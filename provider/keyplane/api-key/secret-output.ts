@@ -5,7 +5,8 @@
  * writes the entry in the key's own transaction, so the provider never holds the plaintext in those modes
  * and has nothing to undo when a delivery fails.
  */
-import { KeyplaneApiError, type KeyplaneClient } from '../../../client';
+import { KeyplaneApiError } from '../../../client';
+import type { PlanLookups } from '../plan-lookups';
 import type { CreatedApiKey } from '../../../contract/api/api-keys';
 import type { Delivery } from '../../../contract/api/delivery';
 import { DEFAULT_ENTRY_KEY, type ApiKeyState } from './schema';
@@ -42,9 +43,9 @@ export function outputsOf(created: CreatedApiKey): SecretOutputs | undefined {
 }
 
 /** Why the provider's key cannot write the secret, or undefined when it can. Other errors are thrown. */
-export async function cannotWrite(client: KeyplaneClient, secretId: string): Promise<string | undefined> {
+export async function cannotWrite(lookups: PlanLookups, secretId: string): Promise<string | undefined> {
   try {
-    const s = await client.getSecret(secretId);
+    const s = await lookups.secret(secretId);
     if (!s.caller_can_write)
       return `The provider's key may not write versions of secret ${secretId} (${s.name}). It needs the admin role, ownership of the secret, or the keyplane.secrets.write scope.`;
     return undefined;

@@ -7,6 +7,7 @@ import { Diagnostics, PrivateState, StateWriter, Value } from '../../sdk';
 import { type HttpService, startHttpService } from '../../../test/helpers/service';
 import { ApiKeyEphemeralResource, ephemeralApiKeySchema } from './api-key';
 import { parseDuration } from './duration';
+import { PlanLookups } from '../plan-lookups';
 
 jest.setTimeout(60_000);
 
@@ -24,7 +25,10 @@ describe('ephemeral keyplane_api_key', () => {
   test('open creates a key expiring after ttl, renew pushes the expiry out, close revokes it', async () => {
     const resource = new ApiKeyEphemeralResource();
     const diags = new Diagnostics();
-    resource.configure({ providerData: { client: service.client, whoami: await service.client.whoami() } }, { diagnostics: diags });
+    resource.configure(
+      { providerData: { client: service.client, whoami: await service.client.whoami(), lookups: new PlanLookups(service.client) } },
+      { diagnostics: diags },
+    );
     const config = {
       name: 'renewed',
       description: null,
