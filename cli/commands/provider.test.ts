@@ -56,6 +56,8 @@ test('install --dir --cli-config: the launcher, its hash, the block, the file an
   runs      ${process.execPath} ${join(ROOT, 'dist/provider/keyplane/main.js')}
   hash      ${hash}
 
+This is a development launcher, bound to this machine's paths of Node and of this package: its hash differs on every machine. For a portable provider, the same on every machine: \`npm run release\`, then \`keyplane provider install --release dist/release\`.
+
 This Terraform CLI configuration block makes \`terraform init\` install keyplane from the mirror and every other provider from its registry (Terraform reads one provider_installation block):
 
 ${BLOCK(mirror)}
@@ -96,6 +98,13 @@ test('-o json: {address, version, platform, path, hash, cli_config}', () => {
     path,
     hash: h1(path, LAUNCHER),
     cli_config: null,
+    // No release in this package's dist/release: the development launcher, with no zip.
+    source: 'launcher',
+    release: null,
+    signature_checked: false,
+    zip: null,
+    h1: h1(path, LAUNCHER),
+    zh: null,
   });
   const cli = join(home, 'cli.tfrc');
   const withConfig = run(['install', '--dir', mirror, '--cli-config', cli, '--output', 'json']);
