@@ -104,7 +104,7 @@ describe('api-key create shows the secret once', () => {
   });
 });
 
-test('a key through its whole life: list, get, update, revoke (verify and 401), delete', () => {
+test('a key through its whole life: list, get, update, revoke (verify exits 4, and 401), delete', () => {
   const sa = json(['service-account', 'create', '--name', 'deployer', '--role', 'developer']);
   const created = json(['api-key', 'create', '--name', 'life', '--service-account', sa.id, '--label', 'env=staging', '--rate-limit', '1000/60']);
   const id = created.api_key.id;
@@ -151,7 +151,7 @@ test('a key through its whole life: list, get, update, revoke (verify and 401), 
   expect(tableField(revoked.stdout, 'status')).toBe('revoked');
   expect(tableField(revoked.stdout, 'revoke_reason')).toBe('rotated');
   const verified = kp(['verify', created.secret]);
-  expect(verified.status).toBe(0);
+  expect(verified.status).toBe(4);
   expect(tableField(verified.stdout, 'valid')).toBe('false');
   expect(tableField(verified.stdout, 'reason')).toBe('revoked');
   expect(json(['api-key', 'list', '--status', 'revoked']).map((k: { id: string }) => k.id)).toContain(id);
@@ -222,7 +222,9 @@ test('verify reads the key from a file or stdin, and checks scopes', () => {
   expect(json(['verify', '--key-file', file])).toMatchObject({ valid: true, key_id: created.api_key.id, scopes: ['keyplane.audit.read'] });
   const stdin = keyplane(['verify', '-', '-o', 'json'], svc.env, { input: `${created.secret}\n` });
   expect(JSON.parse(stdin.stdout)).toMatchObject({ valid: true, key_id: created.api_key.id });
-  expect(json(['verify', created.secret, '--scope', 'keyplane.secrets.read'])).toMatchObject({
+  const missing = kp(['verify', created.secret, '--scope', 'keyplane.secrets.read', '-o', 'json']);
+  expect(missing.status).toBe(6);
+  expect(JSON.parse(missing.stdout)).toMatchObject({
     valid: false,
     reason: 'scope_missing',
     missing_scopes: ['keyplane.secrets.read'],
