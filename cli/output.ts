@@ -60,12 +60,13 @@ const PLAIN = {
 };
 const GAP = PLAIN.middle.length;
 
-function cell(value: unknown): string {
+/** A value as table text: `-` for none, lists joined with commas, records as `k=v` pairs. */
+export function cellText(value: unknown): string {
   if (value === null || value === undefined) return '-';
-  if (Array.isArray(value)) return value.length ? value.map(cell).join(', ') : '-';
+  if (Array.isArray(value)) return value.length ? value.map(cellText).join(', ') : '-';
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>);
-    return entries.length ? entries.map(([k, v]) => `${k}=${cell(v)}`).join(', ') : '-';
+    return entries.length ? entries.map(([k, v]) => `${k}=${cellText(v)}`).join(', ') : '-';
   }
   return String(value);
 }
@@ -99,7 +100,7 @@ export function printObject(format: Format, value: object, fields?: string[]): v
   write(
     table(
       undefined,
-      names.map((name) => [name, cell(record[name])]),
+      names.map((name) => [name, cellText(record[name])]),
     ),
   );
 }
@@ -114,7 +115,7 @@ export function printList(format: Format, items: readonly object[], columns: str
     note(empty);
     return;
   }
-  const rows = items.map((item) => columns.map((c) => cell((item as Record<string, unknown>)[c])));
+  const rows = items.map((item) => columns.map((c) => cellText((item as Record<string, unknown>)[c])));
   write(
     table(
       columns.map((c) => c.toUpperCase()),
