@@ -1,7 +1,7 @@
 /**
  * Names for the user and service account ids in a table (a key's owner and creator): a service account's
- * name, a user's email. Each id is looked up once, a few at a time; one the caller may not read (another
- * user, for a non-admin) or that is gone keeps its id.
+ * name, a user's email. Each id is looked up once, a few at a time; one the API will not answer for (a
+ * deleted user, say) keeps its id.
  * @module
  */
 import { KeyplaneApiError, type KeyplaneClient } from '../client';
