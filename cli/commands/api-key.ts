@@ -4,7 +4,8 @@
  * (--to-secret) or encrypted by the service to an OpenPGP key (--pgp-key); in those two modes nothing secret
  * is printed. Nothing else ever shows a secret. Every create and rotation carries an Idempotency-Key (made
  * here unless --idempotency-key gives one), so the client may resend a request whose answer was lost without
- * making a second key.
+ * making a second key. With -o json or yaml, create and rotate print one shape whatever the delivery
+ * (`printedCreate`); `list` prints the table of cli/commands/api-key-table.ts.
  * @module
  */
 import { randomUUID } from 'node:crypto';
