@@ -16,11 +16,15 @@ export interface GlobalOptions {
   endpoint?: string;
   apiKey?: string;
   caCert?: string;
+  /** `-o wide` is the table format, with `wide` set. */
   output: Format;
+  /** `-o wide`: the table with every column in full (cli/output.ts `printTable`). */
+  wide: boolean;
 }
 
 export function globals(cmd: Command): GlobalOptions {
-  return cmd.optsWithGlobals() as GlobalOptions;
+  const o = cmd.optsWithGlobals() as Omit<GlobalOptions, 'output' | 'wide'> & { output: Format | 'wide' };
+  return { ...o, output: o.output === 'wide' ? 'table' : o.output, wide: o.output === 'wide' };
 }
 
 /** Rejects a malformed key by its format and checksum (contract/key-format.ts), naming where it came from. */

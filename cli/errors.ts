@@ -1,14 +1,31 @@
 /**
  * Exit codes and how failures are reported: 0 ok, 1 the API refused or could not be reached (or a local
- * file operation failed), 2 usage (a bad flag, a missing endpoint, a malformed key). Every message goes to
- * stderr, prefixed `error:`; stdout stays for results.
+ * file operation failed), 2 usage (a bad flag, a missing endpoint, a malformed key), and for `keyplane
+ * verify` 3 to 6, a key that does not pass. Every message goes to stderr, prefixed `error:`; stdout stays for
+ * results.
  * @module
  */
 import { KeyplaneApiError, KeyplaneConnectionError } from '../client';
+import type { VerifyFailure } from '../contract/verify-failures';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+
+/**
+ * `keyplane verify` of a key that does not pass, by the service's reason: a script can tell a key to forget
+ * (unknown, revoked, expired) from one refused for this use only. 1 and 2 keep their meaning: the answer
+ * could not be had.
+ */
+export const VERIFY_EXIT_CODES: Readonly<Record<VerifyFailure, number>> = {
+  unknown: 3,
+  revoked: 4,
+  expired: 5,
+  ip_not_allowed: 6,
+  scope_missing: 6,
+  owner_disabled: 6,
+  rate_limited: 6,
+};
 
 /** The command line is wrong: exit 2 before anything is sent. */
 export class UsageError extends Error {}

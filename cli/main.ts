@@ -20,7 +20,7 @@ import { register as server } from './commands/server';
 import { register as serviceAccount } from './commands/service-account';
 import { register as user } from './commands/user';
 import { EXIT_OK, EXIT_USAGE } from './errors';
-import { FORMATS } from './output';
+import { endQuietlyWhenStdoutCloses, OUTPUT_CHOICES } from './output';
 import { packageVersion } from './version';
 
 export function buildProgram(): Command {
@@ -30,15 +30,23 @@ export function buildProgram(): Command {
     .option('--endpoint <url>', 'service URL (default: $KEYPLANE_ENDPOINT)')
     .option('--api-key <key>', 'API key to call with (default: $KEYPLANE_API_KEY, which keeps it out of ps and history)')
     .option('--ca-cert <file>', 'PEM CA certificate to trust for an https endpoint')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(FORMATS).default('table'))
+    .addOption(
+      new Option('-o, --output <format>', 'output format; wide: the table with every column in full (api-key list)').choices(OUTPUT_CHOICES).default('table'),
+    )
     .addHelpText(
       'after',
       `
 Environment:
   KEYPLANE_ENDPOINT, KEYPLANE_API_KEY   used when --endpoint / --api-key are not given
 
+Output:
+  Tables fit the terminal (100 columns when stdout is not one, or $COLUMNS): dates are relative
+  ("3d ago", "in 2h"), long names end in "…". -o wide shows every column in full; -o json and -o yaml
+  print the API's objects. When the reader of stdout goes away (| head -1) the command ends quietly, exit 0.
+
 Exit codes:
   0 ok, 1 the API refused the request or could not be reached, 2 usage error
+  (keyplane verify adds 3 to 6 for a key that does not pass: see keyplane verify --help)
 
 Example:
   keyplane server init --data ./data --key-file ./admin.key
@@ -55,6 +63,7 @@ Example:
 
 /** Runs the command line; resolves with the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  endQuietlyWhenStdoutCloses();
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {

@@ -1,11 +1,44 @@
 /**
  * Results go to stdout as a table (the default), JSON or YAML; diagnostics go to stderr (see `note`). Tables
- * are borderless columns, kubectl style, so they stay narrow and grep well. JSON and YAML print the API's
- * objects unchanged, so scripts see the same field names as the API reference.
+ * are borderless columns, kubectl style, so they stay narrow and grep well. A list with a shaped view (see
+ * `printTable`) fits its table to the terminal (100 columns when stdout is not one), kubectl and gh style:
+ * dates relative, long names cut with an ellipsis; `-o wide` shows every column in full. JSON and YAML print
+ * the API's objects unchanged, so scripts see the same field names as the API reference.
+ *
+ * Every byte of stdout passes through `write` here, which is also where a reader that went away
+ * (`keyplane audit list --all | head -1`) is handled, once for every command.
  * @module
  */
+import { EXIT_OK } from './errors';
+
 export type Format = 'table' | 'json' | 'yaml';
 export const FORMATS: readonly Format[] = ['table', 'json', 'yaml'];
+/** What `-o` accepts: the formats, and `wide`, the table with every column in full. */
+export const OUTPUT_CHOICES: readonly string[] = [...FORMATS, 'wide'];
+/** The table width when stdout is not a terminal and $COLUMNS is not set. */
+export const DEFAULT_WIDTH = 100;
+
+let guarded = false;
+
+/**
+ * When the reader of stdout has gone (`| head -1`), the result is no longer wanted: end at once with exit 0,
+ * as git and gh do, instead of Node's unhandled-EPIPE stack. Node ignores SIGPIPE, so the closed pipe shows
+ * up as an 'error' event on stdout. Installed by `main` (cli/main.ts) and on the first write.
+ */
+export function endQuietlyWhenStdoutCloses(): void {
+  if (guarded) return;
+  guarded = true;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(EXIT_OK);
+    throw err;
+  });
+}
+
+/** Writes result text to stdout: the only place that does. */
+export function write(text: string): void {
+  endQuietlyWhenStdoutCloses();
+  process.stdout.write(text);
+}
 
 /** Borderless cli-table3 characters: two spaces between columns, nothing else. */
 const PLAIN = {
@@ -25,13 +58,15 @@ const PLAIN = {
   'right-mid': '',
   middle: '  ',
 };
+const GAP = PLAIN.middle.length;
 
-function cell(value: unknown): string {
+/** A value as table text: `-` for none, lists joined with commas, records as `k=v` pairs. */
+export function cellText(value: unknown): string {
   if (value === null || value === undefined) return '-';
-  if (Array.isArray(value)) return value.length ? value.map(cell).join(', ') : '-';
+  if (Array.isArray(value)) return value.length ? value.map(cellText).join(', ') : '-';
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>);
-    return entries.length ? entries.map(([k, v]) => `${k}=${cell(v)}`).join(', ') : '-';
+    return entries.length ? entries.map(([k, v]) => `${k}=${cellText(v)}`).join(', ') : '-';
   }
   return String(value);
 }
@@ -57,15 +92,15 @@ function structured(format: 'json' | 'yaml', value: unknown): string {
 /** One object: `field  value` rows in table format, the object itself otherwise. */
 export function printObject(format: Format, value: object, fields?: string[]): void {
   if (format !== 'table') {
-    process.stdout.write(structured(format, value));
+    write(structured(format, value));
     return;
   }
   const record = value as Record<string, unknown>;
   const names = fields ?? Object.keys(record);
-  process.stdout.write(
+  write(
     table(
       undefined,
-      names.map((name) => [name, cell(record[name])]),
+      names.map((name) => [name, cellText(record[name])]),
     ),
   );
 }
@@ -73,17 +108,100 @@ export function printObject(format: Format, value: object, fields?: string[]): v
 /** A list: one row per item with the given columns in table format (upper-case headers), an array otherwise. */
 export function printList(format: Format, items: readonly object[], columns: string[], empty = 'nothing found'): void {
   if (format !== 'table') {
-    process.stdout.write(structured(format, items));
+    write(structured(format, items));
     return;
   }
   if (items.length === 0) {
     note(empty);
     return;
   }
-  const rows = items.map((item) => columns.map((c) => cell((item as Record<string, unknown>)[c])));
-  process.stdout.write(
+  const rows = items.map((item) => columns.map((c) => cellText((item as Record<string, unknown>)[c])));
+  write(
     table(
       columns.map((c) => c.toUpperCase()),
+      rows,
+    ),
+  );
+}
+
+/** A column of a shaped table. */
+export interface Column<T> {
+  header: string;
+  value: (item: T) => string;
+  /** A shorter text, used in place of `value` when the table would be too wide. */
+  compact?: (item: T) => string;
+  /** Whether the column may be cut with an ellipsis (down to `MIN_CUT` characters) when the table is too wide. */
+  cut?: boolean;
+}
+
+/** The narrowest a cut column gets, ellipsis included. */
+export const MIN_CUT = 8;
+const ELLIPSIS = '…';
+
+/** `text` in at most `width` characters, the last an ellipsis when it had to be cut. */
+export function ellipsize(text: string, width: number): string {
+  const chars = [...text];
+  return chars.length <= width ? text : `${chars.slice(0, Math.max(width - 1, 0)).join('')}${ELLIPSIS}`;
+}
+
+const length = (text: string) => [...text].length;
+
+/**
+ * The rows of a table that fits in `width` characters: first the compact texts replace the full ones, then
+ * the widest cut column loses a character at a time, until the table fits or every cut column is at
+ * `MIN_CUT`. Headers are never cut.
+ */
+export function fitTable<T>(items: readonly T[], columns: readonly Column<T>[], width: number): string[][] {
+  let rows = items.map((item) => columns.map((c) => c.value(item)));
+  const widths = () => columns.map((c, i) => Math.max(length(c.header), ...rows.map((r) => length(r[i]!))));
+  const total = (w: number[]) => w.reduce((a, b) => a + b, 0) + GAP * (columns.length - 1);
+  if (total(widths()) > width && columns.some((c) => c.compact)) rows = items.map((item) => columns.map((c) => (c.compact ?? c.value)(item)));
+  const w = widths();
+  for (;;) {
+    const over = total(w) - width;
+    if (over <= 0) break;
+    let widest = -1;
+    for (let i = 0; i < columns.length; i++) {
+      const floor = Math.max(MIN_CUT, length(columns[i]!.header));
+      if (columns[i]!.cut && w[i]! > floor && (widest < 0 || w[i]! > w[widest]!)) widest = i;
+    }
+    if (widest < 0) break;
+    w[widest]!--;
+  }
+  return rows.map((r) => r.map((text, i) => (columns[i]!.cut ? ellipsize(text, w[i]!) : text)));
+}
+
+/** How wide a table may be: the terminal's width, else $COLUMNS, else `DEFAULT_WIDTH`. */
+export function outputWidth(): number {
+  if (process.stdout.isTTY && process.stdout.columns) return process.stdout.columns;
+  const env = Number(process.env.COLUMNS);
+  return Number.isInteger(env) && env > 0 ? env : DEFAULT_WIDTH;
+}
+
+/**
+ * A list with a shaped view: in table format the `table` columns fitted to `outputWidth()`, or with `wide`
+ * the `wide` columns in full; in JSON and YAML the API objects unchanged.
+ */
+export function printTable<T extends object>(
+  format: Format,
+  wide: boolean,
+  items: readonly T[],
+  view: { table: readonly Column<T>[]; wide: readonly Column<T>[] },
+  empty = 'nothing found',
+): void {
+  if (format !== 'table') {
+    write(structured(format, items));
+    return;
+  }
+  if (items.length === 0) {
+    note(empty);
+    return;
+  }
+  const columns = wide ? view.wide : view.table;
+  const rows = wide ? items.map((item) => columns.map((c) => c.value(item))) : fitTable(items, columns, outputWidth());
+  write(
+    table(
+      columns.map((c) => c.header),
       rows,
     ),
   );
@@ -97,7 +215,7 @@ export function printDeleted(format: Format, id: string): void {
 
 /** A plain result line on stdout (a deletion, a single value). */
 export function printLine(text: string): void {
-  process.stdout.write(`${text}\n`);
+  write(`${text}\n`);
 }
 
 /** A diagnostic for the person at the terminal, never part of the result. */

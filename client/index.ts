@@ -167,6 +167,11 @@ export class KeyplaneClient {
     return this.page<ServiceAccountList, 'service_accounts'>('service_accounts', '/v1/service-accounts', query);
   }
 
+  /** The service account named `name` (names are unique), or undefined when there is none. */
+  async findServiceAccountByName(name: string): Promise<ServiceAccount | undefined> {
+    return (await this.listServiceAccounts({ name, page_size: 1 })).items.find((s) => s.name === name);
+  }
+
   getServiceAccount(id: string): Promise<ServiceAccount> {
     return this.#t.request({ method: 'GET', path: `/v1/service-accounts/${seg(id)}` });
   }

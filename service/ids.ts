@@ -10,17 +10,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { bytesToBigInt, encodeBase62 } from '../contract/base62';
+import { ID_PREFIXES, type IdKind } from '../contract/id-prefixes';
 
-export const ID_PREFIXES = {
-  user: 'usr',
-  serviceAccount: 'sa',
-  apiKey: 'key',
-  allowList: 'al',
-  secret: 'sec',
-  auditEvent: 'evt',
-} as const;
-
-export type IdKind = keyof typeof ID_PREFIXES;
+export { ID_PREFIXES, type IdKind };
 
 let lastMs = -1;
 let lastRandom = 0n;

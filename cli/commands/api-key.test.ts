@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as openpgp from 'openpgp';
 import { pgpDecrypt, pgpKeyPair } from '../../test/helpers/pgp';
+import { runCli } from '../../test/helpers/cli-in-process';
 import { type HttpService, startHttpService } from '../../test/helpers/service';
-import { main } from '../main';
 
 let svc: HttpService;
 let dir: string;
@@ -22,27 +22,7 @@ beforeAll(async () => {
 afterAll(() => svc.close());
 
 /** Runs `keyplane ARGS` in this process against `endpoint`; exit code and what it wrote. */
-async function kp(args: string[], endpoint = svc.endpoint): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  process.exitCode = undefined;
-  try {
-    const code = await main(['node', 'keyplane', '--endpoint', endpoint, '--api-key', svc.adminKey, ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+const kp = (args: string[], endpoint = svc.endpoint) => runCli(endpoint, svc.adminKey, args);
 
 const SECRET_SHAPE = /kp_[0-9A-Za-z]{39}/;
 const keysNamed = async (name: string) => (await svc.client.listApiKeys({ name_prefix: name, page_size: 200 })).items.filter((k) => k.name === name);

@@ -4,11 +4,13 @@
  * (--to-secret) or encrypted by the service to an OpenPGP key (--pgp-key); in those two modes nothing secret
  * is printed. Nothing else ever shows a secret. Every create and rotation carries an Idempotency-Key (made
  * here unless --idempotency-key gives one), so the client may resend a request whose answer was lost without
- * making a second key.
+ * making a second key. With -o json or yaml, create and rotate print one shape whatever the delivery
+ * (`printedCreate`); `list` prints the table of cli/commands/api-key-table.ts.
  * @module
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type ApiKey, type CreatedApiKey, type UpdateApiKeyBody, plaintextSecret } from '../../client';
 import type { Delivery } from '../../contract/api/delivery';
@@ -21,9 +23,11 @@ import { withSecretFile } from '../files';
 import { KEY_STATUSES } from '../../contract/key-status';
 import { OWNER_TYPES } from '../../contract/owners';
 import { collect, keyValueFilters, keyValues, pagingOptions, type PagingFlags, rateLimit, roleOption } from '../options';
-import { note, printDeleted, printLine, printList, printObject } from '../output';
-
-const LIST_COLUMNS = ['id', 'name', 'status', 'role', 'owner_id', 'display_prefix', 'expires_at'];
+import { addListScopes } from './scopes';
+import { note, printDeleted, printLine, printObject, printTable } from '../output';
+import { principalNames } from '../principal-names';
+import { serviceAccountIdFrom, serviceAccountNameOption } from '../service-account-name';
+import { apiKeyView, NEVER } from './api-key-table';
 
 /** Where a new secret goes, and the request's Idempotency-Key: the options create and rotate share. */
 interface DeliveryFlags {
@@ -37,6 +41,7 @@ interface CreateFlags extends DeliveryFlags {
   name: string;
   description?: string;
   serviceAccount?: string;
+  serviceAccountName?: string;
   user?: string;
   role?: ApiKey['role'];
   scope?: string[];
@@ -52,6 +57,7 @@ interface RotateFlags extends DeliveryFlags {
 
 interface ListFlags extends PagingFlags {
   serviceAccount?: string;
+  serviceAccountName?: string;
   owner?: string;
   ownerType?: ApiKey['owner_type'];
   createdBy?: string;
@@ -158,6 +164,23 @@ async function deliveryFrom(o: DeliveryFlags): Promise<Delivery | undefined> {
 }
 
 /**
+ * What create and rotate print with -o json or yaml: the API's answer, in one shape wherever the secret went.
+ * With --secret-file the secret is in the file, so `secret` is left out and `secret_file` says where.
+ */
+export type PrintedCreate = Omit<CreatedApiKey, 'secret'> & { secret?: string; secret_file?: string };
+
+export function printedCreate(created: CreatedApiKey, secretFile: string | undefined): PrintedCreate {
+  if (secretFile === undefined) return created;
+  const { secret: _inTheFile, ...rest } = created;
+  return { ...rest, secret_file: resolve(secretFile) };
+}
+
+const OUTPUT_HELP = `
+Output: the table shows the key (and the secret or the encrypted message when printed). -o json and
+-o yaml print one shape in every case, the API's answer {api_key, secret, delivery, replayed}: secret
+only when it is printed; with --secret-file no secret field, and secret_file, the file's absolute path.`;
+
+/**
  * Sends a create or rotation and shows its answer: the metadata always, the secret only in response mode
  * (printed, or in --secret-file), the armored message with --pgp-key, and on stderr where the secret went.
  */
@@ -179,41 +202,22 @@ async function deliverAndPrint(cmd: Command, o: DeliveryFlags, what: string, sen
   );
   const id = created.api_key.id;
   if (created.replayed) note(`Key ${id} was ${what} by an earlier request with Idempotency-Key ${key}; this is that request's answer again.`);
-  switch (created.delivery.mode) {
-    case 'secret_store': {
-      const to = created.delivery.secret_store!;
-      note(`The secret of ${id} is in secret ${to.secret_id}, entry ${to.entry_key} (version ${to.version}); nothing secret was printed.`);
-      printObject(format, format === 'table' ? created.api_key : created);
-      return;
-    }
-    case 'pgp': {
-      const pgp = created.delivery.pgp!;
-      if (o.secretFile) {
-        note(`The secret of ${id}, encrypted to ${pgp.key_fingerprint}, is in ${o.secretFile}.`);
-        printObject(format, created.api_key);
-        return;
-      }
-      note(`The secret of ${id} is encrypted to ${pgp.key_fingerprint}; decrypt it with keyplane pgp decrypt or gpg --decrypt.`);
-      if (format !== 'table') return printObject(format, created);
-      printObject(format, created.api_key);
-      printLine(`key_fingerprint: ${pgp.key_fingerprint}`);
-      printLine(pgp.encrypted_secret.trimEnd());
-      return;
-    }
-    case 'response': {
-      if (o.secretFile) {
-        note(`The secret of ${id} is in ${o.secretFile} (mode 0600); it will not be shown again.`);
-        printObject(format, created.api_key);
-        return;
-      }
-      note('warning: the secret is shown only this once and cannot be retrieved again; store it now (or use --secret-file).');
-      if (format === 'table') {
-        printObject(format, created.api_key);
-        printLine(`secret: ${created.secret}`);
-      } else {
-        printObject(format, created);
-      }
-    }
+  const { mode, secret_store: store, pgp } = created.delivery;
+  if (mode === 'secret_store')
+    note(`The secret of ${id} is in secret ${store!.secret_id}, entry ${store!.entry_key} (version ${store!.version}); nothing secret was printed.`);
+  else if (mode === 'pgp' && o.secretFile) note(`The secret of ${id}, encrypted to ${pgp!.key_fingerprint}, is in ${o.secretFile}.`);
+  else if (mode === 'pgp') note(`The secret of ${id} is encrypted to ${pgp!.key_fingerprint}; decrypt it with keyplane pgp decrypt or gpg --decrypt.`);
+  else if (o.secretFile) note(`The secret of ${id} is in ${o.secretFile} (mode 0600); it will not be shown again.`);
+  else note('warning: the secret is shown only this once and cannot be retrieved again; store it now (or use --secret-file).');
+
+  if (format !== 'table') return printObject(format, printedCreate(created, o.secretFile));
+  printObject(format, created.api_key);
+  if (o.secretFile) return;
+  if (mode === 'pgp') {
+    printLine(`key_fingerprint: ${pgp!.key_fingerprint}`);
+    printLine(pgp!.encrypted_secret.trimEnd());
+  } else if (mode === 'response') {
+    printLine(`secret: ${created.secret}`);
   }
 }
 
@@ -227,23 +231,26 @@ export function register(program: Command): void {
       .requiredOption('--name <name>', 'name of the key')
       .option('--description <text>', 'what the key is for')
       .option('--service-account <id>', 'owning service account (default: the calling user)')
+      .addOption(serviceAccountNameOption('owning service account, by name', ['user']))
       .addOption(new Option('--user <id>', 'owning user (admins only)').conflicts('serviceAccount'))
       .addOption(roleOption('role of the key (default: the highest the owner and the caller allow)'))
       .option('--scope <scope>', 'a scope from the catalogue (repeatable)', collect)
       .option('--expires-at <time>', 'RFC 3339 expiry, e.g. 2030-01-31T00:00:00Z (default: never)')
       .option('--allow-list <id>', 'an IP allow list the key is limited to (repeatable)', collect)
       .option('--label <key=value>', 'a label (repeatable)', collect)
-      .option('--rate-limit <uses/seconds>', 'limit the key to USES per window of SECONDS, e.g. 100/60 (default: none)', rateLimit),
+      .option('--rate-limit <uses/seconds>', 'limit the key to USES per window of SECONDS, e.g. 100/60 (default: none)', rateLimit)
+      .addHelpText('after', OUTPUT_HELP),
   ).action(
     action(async (o: CreateFlags, cmd: Command) => {
       const labels = keyValues(o.label, '--label');
       const client = clientFor(cmd);
+      const serviceAccountId = await serviceAccountIdFrom(client, o);
       await deliverAndPrint(cmd, o, 'created', (delivery, idempotencyKey) =>
         client.createApiKey(
           {
             name: o.name,
             description: o.description,
-            service_account_id: o.serviceAccount,
+            service_account_id: serviceAccountId,
             user_id: o.user,
             role: o.role,
             scopes: o.scope,
@@ -263,7 +270,8 @@ export function register(program: Command): void {
     group
       .command('rotate <id>')
       .description('Give a key a new secret, keeping its id and settings; the previous secret works for --overlap, then stops')
-      .option('--overlap <duration>', `how long the previous secret keeps working: ${DURATION_EXAMPLES} (at most 7d; default 0, it stops at once)`, overlap),
+      .option('--overlap <duration>', `how long the previous secret keeps working: ${DURATION_EXAMPLES} (at most 7d; default 0, it stops at once)`, overlap)
+      .addHelpText('after', OUTPUT_HELP),
   ).action(
     action(async (id: string, o: RotateFlags, cmd: Command) => {
       const client = clientFor(cmd);
@@ -278,18 +286,28 @@ export function register(program: Command): void {
       .command('list')
       .description('List keys (never their secrets)')
       .option('--service-account <id>', 'only keys of this service account')
+      .addOption(serviceAccountNameOption('only keys of the service account with this name'))
       .option('--owner <id>', 'only keys of this owner (a user or service account id)')
       .addOption(new Option('--owner-type <type>', 'only keys owned by users or by service accounts').choices(OWNER_TYPES))
       .option('--created-by <id>', 'only keys created by this user or service account')
       .addOption(new Option('--status <status>', 'only keys in this state').choices(KEY_STATUSES))
       .option('--name-prefix <prefix>', 'only keys whose name starts with this')
-      .option('--label <key=value>', 'only keys with this label (repeatable; all must match)', collect),
+      .option('--label <key=value>', 'only keys with this label (repeatable; all must match)', collect)
+      .addHelpText(
+        'after',
+        `
+Output: the table fits the terminal (100 columns when stdout is not one): ID, NAME, STATUS, OWNER and
+CREATED BY (names), CREATED, LAST USED (with the address when it fits), EXPIRES ("${NEVER}" when none);
+dates are relative ("3d ago", "in 2h") and long names end in "…". -o wide adds ROLE, the owner and creator
+ids, exact times, the last address, PREFIX, SCOPES and LABELS, nothing shortened. -o json and -o yaml
+print the API's objects.`,
+      ),
   ).action(
     action(async (o: ListFlags, cmd: Command) => {
       const label = keyValueFilters(o.label, '--label');
       const client = clientFor(cmd);
       const query = {
-        service_account_id: o.serviceAccount,
+        service_account_id: await serviceAccountIdFrom(client, o),
         owner_id: o.owner,
         owner_type: o.ownerType,
         created_by: o.createdBy,
@@ -297,9 +315,20 @@ export function register(program: Command): void {
         name_prefix: o.namePrefix,
         label,
       };
-      printList(globals(cmd).output, await listPages(client, client.listApiKeys, query, o), LIST_COLUMNS, 'no API keys found');
+      const keys = await listPages(client, client.listApiKeys, query, o);
+      const { output, wide } = globals(cmd);
+      const names =
+        output === 'table'
+          ? await principalNames(
+              client,
+              keys.flatMap((k) => [k.owner_id, k.created_by]),
+            )
+          : new Map<string, string>();
+      printTable(output, wide, keys, apiKeyView(names), 'no API keys found');
     }),
   );
+
+  addListScopes(group, 'list-scopes', 'List the scopes a key can hold, for --scope (the same as keyplane scopes list)');
 
   group
     .command('get <id>')

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { globals } from '../context';
 import { action, UsageError } from '../errors';
-import { printObject } from '../output';
+import { printObject, write } from '../output';
 
 type OpenPGP = typeof import('openpgp');
 const openpgp = (): OpenPGP => require('openpgp') as OpenPGP;
@@ -114,7 +114,7 @@ export function register(program: Command): void {
         }
         try {
           const { data } = await pgp.decrypt({ message, decryptionKeys: privateKey });
-          process.stdout.write(`${String(data)}\n`);
+          write(`${String(data)}\n`);
         } catch (err) {
           throw new Error(
             `cannot decrypt the message with --private-key ${o.privateKey} (${(err as Error).message}); was it encrypted to this key's public half?`,

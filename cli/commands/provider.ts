@@ -13,7 +13,7 @@ import type { Command } from 'commander';
 import { PROVIDER_ADDRESS } from '../../provider/keyplane/address';
 import { globals } from '../context';
 import { action, UsageError } from '../errors';
-import { printObject, note, printLine, type Format } from '../output';
+import { printObject, note, printLine, type Format, write } from '../output';
 import { shellWord } from '../shell';
 import { checkPlatform, installDevLauncher, installMirror, providerExecutable, terraformPlatform } from '../provider-mirror';
 import { checkRelease, hasReleaseFor, installPacked, packedZipIn } from '../provider-release';
@@ -143,7 +143,7 @@ async function install(o: InstallFlags, format: Format): Promise<void> {
     printLine(`  hash      ${checked.h1}  (h1:, what terraform init records in .terraform.lock.hcl)`);
     printLine(`  zip hash  ${checked.zh}  (zh:, the SHA-256 of the zip)`);
     printLine(blockText());
-    process.stdout.write(block);
+    write(block);
     writtenTo(cliConfig, plan?.change ?? '');
     impliedMirrorNote(dir, cliConfig);
     return;
@@ -188,7 +188,7 @@ async function install(o: InstallFlags, format: Format): Promise<void> {
     `\nThis is a development launcher, bound to this machine's paths of Node and of this package: its hash differs on every machine. For a portable provider, the same on every machine: \`npm run release\`, then \`keyplane provider install --release dist/release\`.`,
   );
   printLine(blockText());
-  process.stdout.write(block);
+  write(block);
   writtenTo(cliConfig, plan?.change ?? '');
   impliedMirrorNote(dir, cliConfig);
 }
@@ -226,7 +226,7 @@ function devOverrides(o: Omit<InstallFlags, 'platform'>, format: Format): void {
   printLine(
     `\nWith this Terraform CLI configuration block, terraform plan and apply run the provider as last built (npm run build), with no terraform init for it and no lock file entry; Terraform warns that development overrides are in effect:\n`,
   );
-  process.stdout.write(block);
+  write(block);
   writtenTo(cliConfig, plan?.change ?? '');
 }
 

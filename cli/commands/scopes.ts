@@ -1,6 +1,7 @@
 /**
  * `keyplane scopes list|create|delete`: the scope catalogue. Built-in `keyplane.*` scopes are fixed; admins
- * register scopes for the services that verify keys.
+ * register scopes for the services that verify keys. The listing is also `keyplane api-key list-scopes`
+ * (cli/commands/api-key.ts), where someone choosing a key's --scope looks for it.
  * @module
  */
 import type { Command } from 'commander';
@@ -8,17 +9,22 @@ import { clientFor, globals } from '../context';
 import { action } from '../errors';
 import { printDeleted, printList, printObject } from '../output';
 
-export function register(program: Command): void {
-  const group = program.command('scopes').description('The scope catalogue');
-
-  group
-    .command('list')
-    .description('List every scope')
+/** `scopes list` and `api-key list-scopes`: every scope in the catalogue. */
+export function addListScopes(group: Command, name: string, description: string): Command {
+  return group
+    .command(name)
+    .description(description)
     .action(
       action(async (_o: object, cmd: Command) =>
         printList(globals(cmd).output, await clientFor(cmd).listScopes(), ['name', 'builtin', 'description'], 'no scopes'),
       ),
     );
+}
+
+export function register(program: Command): void {
+  const group = program.command('scopes').description('The scope catalogue');
+
+  addListScopes(group, 'list', 'List every scope (also: keyplane api-key list-scopes)');
 
   group
     .command('create')

@@ -11,7 +11,7 @@ import type { PageParams, SecretVersionWithEntries, UpdateSecretBody, WriteVersi
 import { clientFor, globals, listPages } from '../context';
 import { action, UsageError } from '../errors';
 import { collect, integer, keyValues, pagingOptions, type PagingFlags } from '../options';
-import { type Format, printDeleted, printLine, printList, printObject } from '../output';
+import { type Format, printDeleted, printLine, printList, printObject, write } from '../output';
 
 interface WriteFlags {
   entry?: string[];
@@ -159,7 +159,7 @@ export function register(program: Command): void {
           throw new Error(`entry "${o.entry}" of version ${v.version} of secret ${id} is destroyed: its value is gone for good`);
         if (!Object.hasOwn(v.entries, o.entry))
           throw new Error(`version ${v.version} of secret ${id} has no entry "${o.entry}" (it has: ${Object.keys(v.entries).join(', ') || 'none'})`);
-        process.stdout.write(`${v.entries[o.entry]}\n`);
+        write(`${v.entries[o.entry]}\n`);
       }),
     );
 

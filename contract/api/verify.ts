@@ -8,6 +8,7 @@ import { LIMITS } from '../limits';
 import { ApiKey } from './api-keys';
 import { NullableTimestamp, OwnerType, Role, SECRET, ScopeNames, literals } from './common';
 import { MATCHED_SECRETS } from '../key-status';
+import { VERIFY_FAILURES } from '../verify-failures';
 
 export const VerifyBody = Type.Object(
   {
@@ -27,17 +28,7 @@ export const MatchedSecret = literals(MATCHED_SECRETS, {
 
 export const VerifyResponse = Type.Object({
   valid: Type.Boolean(),
-  reason: Type.Optional(
-    Type.Union([
-      Type.Literal('unknown'),
-      Type.Literal('revoked'),
-      Type.Literal('expired'),
-      Type.Literal('ip_not_allowed'),
-      Type.Literal('scope_missing'),
-      Type.Literal('owner_disabled'),
-      Type.Literal('rate_limited'),
-    ]),
-  ),
+  reason: Type.Optional(literals(VERIFY_FAILURES)),
   key_id: Type.Optional(Type.String()),
   name: Type.Optional(Type.String()),
   owner_type: Type.Optional(OwnerType),

@@ -25,13 +25,14 @@ import { KeyRateLimiter } from './rate-limit';
 import type { Kysely } from 'kysely';
 import { addressInRanges, parseAddress } from '../../contract/cidr';
 import { isWellFormedKey, KEY_LENGTH } from '../../contract/key-format';
+import type { VerifyFailure } from '../../contract/verify-failures';
 import { type KeyHasher, sameHash } from '../auth/key-hash';
 import type { ChangeFeed } from '../changes';
 import type { Database } from '../db/tables';
 import { type AuthRecord, loadAuthRecord } from './auth-record';
 import type { LastUsedRecorder } from './last-used';
 
-export type VerifyFailure = 'unknown' | 'revoked' | 'expired' | 'ip_not_allowed' | 'scope_missing' | 'owner_disabled' | 'rate_limited';
+export type { VerifyFailure };
 
 export type VerifyOutcome =
   | { valid: true; record: AuthRecord }

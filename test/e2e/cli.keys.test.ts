@@ -73,7 +73,7 @@ describe('api-key create shows the secret once', () => {
     for (const s of [asJson.secret, asYaml.secret]) expect(everything).not.toContain(s);
   });
 
-  test('--secret-file writes it with mode 0600 and prints only the metadata', () => {
+  test('--secret-file writes it with mode 0600; the JSON is the same shape, with secret_file instead of secret', () => {
     const file = join(svc.dir, 'ci.secret');
     const res = kp(['api-key', 'create', '--name', 'file-key', '--secret-file', file, '-o', 'json']);
     expect(res.status).toBe(0);
@@ -82,7 +82,7 @@ describe('api-key create shows the secret once', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(res.stdout + res.stderr).not.toContain(secret);
     const printed = JSON.parse(res.stdout);
-    expect(printed).toMatchObject({ name: 'file-key', status: 'active' });
+    expect(printed).toMatchObject({ api_key: { name: 'file-key', status: 'active' }, delivery: { mode: 'response' }, replayed: false, secret_file: file });
     expect(printed.secret).toBeUndefined();
     expect(res.stderr).toContain(file);
   });
@@ -104,7 +104,7 @@ describe('api-key create shows the secret once', () => {
   });
 });
 
-test('a key through its whole life: list, get, update, revoke (verify and 401), delete', () => {
+test('a key through its whole life: list, get, update, revoke (verify exits 4, and 401), delete', () => {
   const sa = json(['service-account', 'create', '--name', 'deployer', '--role', 'developer']);
   const created = json(['api-key', 'create', '--name', 'life', '--service-account', sa.id, '--label', 'env=staging', '--rate-limit', '1000/60']);
   const id = created.api_key.id;
@@ -113,10 +113,12 @@ test('a key through its whole life: list, get, update, revoke (verify and 401), 
   // list, filtered, in each format
   expect(json(['api-key', 'list', '--service-account', sa.id]).map((k: { id: string }) => k.id)).toEqual([id]);
   expect(YAML.parse(kp(['api-key', 'list', '--label', 'env=staging', '-o', 'yaml']).stdout).map((k: { id: string }) => k.id)).toEqual([id]);
-  const table = kp(['api-key', 'list', '--service-account', sa.id]).stdout.trimEnd().split('\n');
-  expect(table[0]).toMatch(/^ID\s+NAME\s+STATUS\s+ROLE\s+OWNER_ID/);
+  const table = kp(['api-key', 'list', '--service-account-name', 'deployer']).stdout.trimEnd().split('\n');
+  expect(table[0]).toMatch(/^ID\s+NAME\s+STATUS\s+OWNER\s+CREATED BY\s+CREATED\s+LAST USED\s+EXPIRES$/);
   expect(table).toHaveLength(2);
-  expect(table[1]).toMatch(new RegExp(`^${id}\\s+life\\s+active\\s+developer\\s+${sa.id}`));
+  expect(table[1]).toMatch(new RegExp(`^${id}\\s+life\\s+active\\s+deployer\\s+admin@localhost\\s+(now|\\d+s ago)\\s+Never\\s+Never$`));
+  const wide = kp(['api-key', 'list', '--service-account', sa.id, '-o', 'wide']).stdout;
+  expect(wide).toMatch(new RegExp(`^${id}\\s+life\\s+active\\s+developer\\s+deployer\\s+${sa.id}\\s`, 'm'));
   expect(json(['api-key', 'list', '--label', 'env=prod'])).toEqual([]);
 
   // get, in each format
@@ -151,7 +153,7 @@ test('a key through its whole life: list, get, update, revoke (verify and 401), 
   expect(tableField(revoked.stdout, 'status')).toBe('revoked');
   expect(tableField(revoked.stdout, 'revoke_reason')).toBe('rotated');
   const verified = kp(['verify', created.secret]);
-  expect(verified.status).toBe(0);
+  expect(verified.status).toBe(4);
   expect(tableField(verified.stdout, 'valid')).toBe('false');
   expect(tableField(verified.stdout, 'reason')).toBe('revoked');
   expect(json(['api-key', 'list', '--status', 'revoked']).map((k: { id: string }) => k.id)).toContain(id);
@@ -222,7 +224,9 @@ test('verify reads the key from a file or stdin, and checks scopes', () => {
   expect(json(['verify', '--key-file', file])).toMatchObject({ valid: true, key_id: created.api_key.id, scopes: ['keyplane.audit.read'] });
   const stdin = keyplane(['verify', '-', '-o', 'json'], svc.env, { input: `${created.secret}\n` });
   expect(JSON.parse(stdin.stdout)).toMatchObject({ valid: true, key_id: created.api_key.id });
-  expect(json(['verify', created.secret, '--scope', 'keyplane.secrets.read'])).toMatchObject({
+  const missing = kp(['verify', created.secret, '--scope', 'keyplane.secrets.read', '-o', 'json']);
+  expect(missing.status).toBe(6);
+  expect(JSON.parse(missing.stdout)).toMatchObject({
     valid: false,
     reason: 'scope_missing',
     missing_scopes: ['keyplane.secrets.read'],

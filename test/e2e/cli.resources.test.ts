@@ -21,6 +21,12 @@ function json(args: string[], input?: string) {
   if (res.status !== 0) throw new Error(`keyplane ${args.join(' ')} exited ${res.status}: ${res.stderr}`);
   return JSON.parse(res.stdout);
 }
+/** `keyplane verify ARGS -o json` of a key that does not pass: it must exit `status` (cli/errors.ts VERIFY_EXIT_CODES). */
+function refusedJson(args: string[], status: number) {
+  const res = kp([...args, '-o', 'json']);
+  expect(res.status).toBe(status);
+  return JSON.parse(res.stdout);
+}
 
 describe('secrets', () => {
   test('write, read back (whole, one entry, one version), list versions, destroy, check-and-set', () => {
@@ -92,7 +98,7 @@ test('service accounts: create, list, get, update, disable, delete revokes their
     disabled: true,
     description: 'nightly jobs',
   });
-  expect(json(['verify', key.secret])).toMatchObject({ valid: false, reason: 'owner_disabled' });
+  expect(refusedJson(['verify', key.secret], 6)).toMatchObject({ valid: false, reason: 'owner_disabled' });
   expect(json(['service-account', 'update', sa.id, '--enable'])).toMatchObject({ disabled: false });
   // Owner and managers: set, replaced, cleared; a deleted user leaves the account to admins.
   const ops = json(['user', 'create', '--email', 'ops@example.com', '--name', 'Ops', '--role', 'developer']);
@@ -132,7 +138,7 @@ test('allow lists: CIDRs normalised, attached keys pin them, update replaces CID
   const key = json(['api-key', 'create', '--name', 'fenced', '--allow-list', list.id]);
   expect(key.api_key.allow_list_ids).toEqual([list.id]);
   expect(json(['verify', key.secret, '--client-ip', '10.9.9.9'])).toMatchObject({ valid: true });
-  expect(json(['verify', key.secret, '--client-ip', '192.0.2.1'])).toMatchObject({ valid: false, reason: 'ip_not_allowed' });
+  expect(refusedJson(['verify', key.secret, '--client-ip', '192.0.2.1'], 6)).toMatchObject({ valid: false, reason: 'ip_not_allowed' });
   expect(kp(['allow-list', 'delete', list.id]).stderr).toMatch(/\[409 conflict\]/);
   expect(json(['allow-list', 'update', list.id, '--cidr', '192.0.2.0/24'])).toMatchObject({ name: 'office', cidrs: ['192.0.2.0/24'] });
   expect(json(['verify', key.secret, '--client-ip', '192.0.2.1'])).toMatchObject({ valid: true });

@@ -61,7 +61,7 @@ export class ServiceAccountDataSource extends ConfiguredByProvider implements Da
     let sa: ServiceAccount | undefined;
     try {
       if (id !== null) sa = await this.client.getServiceAccount(id);
-      else sa = (await this.client.listServiceAccounts({ name: name!, page_size: 1 })).items.find((s) => s.name === name);
+      else sa = await this.client.findServiceAccountByName(name!);
     } catch (err) {
       if (!isNotFound(err)) {
         addClientError(
