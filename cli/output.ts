@@ -9,7 +9,7 @@
  * (`keyplane audit list --all | head -1`) is handled, once for every command.
  * @module
  */
-import { EXIT_OK } from './errors';
+import { EXIT_FAILURE, EXIT_OK } from './errors';
 
 export type Format = 'table' | 'json' | 'yaml';
 export const FORMATS: readonly Format[] = ['table', 'json', 'yaml'];
@@ -19,19 +19,33 @@ export const OUTPUT_CHOICES: readonly string[] = [...FORMATS, 'wide'];
 export const DEFAULT_WIDTH = 100;
 
 let guarded = false;
+/** Set while stdout carries something shown only once (a new key's secret): losing it is a failure. */
+let unrepeatable: string | undefined;
 
 /**
  * When the reader of stdout has gone (`| head -1`), the result is no longer wanted: end at once with exit 0,
  * as git and gh do, instead of Node's unhandled-EPIPE stack. Node ignores SIGPIPE, so the closed pipe shows
  * up as an 'error' event on stdout. Installed by `main` (cli/main.ts) and on the first write.
+ * The exception is output that cannot be asked for again (see `mustReachReader`): then the closed pipe
+ * means it is lost, which exits 1 saying what to do about it.
  */
 export function endQuietlyWhenStdoutCloses(): void {
   if (guarded) return;
   guarded = true;
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(EXIT_OK);
-    throw err;
+    if (err.code !== 'EPIPE') throw err;
+    if (unrepeatable === undefined) process.exit(EXIT_OK);
+    process.stderr.write(`error: stdout was closed before it was written: ${unrepeatable}\n`);
+    process.exit(EXIT_FAILURE);
   });
+}
+
+/**
+ * Marks what is written from now on as shown only once: if the reader has gone, the command fails with
+ * `whatIsLost` (what now exists without its secret, and how to recover) instead of ending quietly.
+ */
+export function mustReachReader(whatIsLost: string): void {
+  unrepeatable = whatIsLost;
 }
 
 /** Writes result text to stdout: the only place that does. */

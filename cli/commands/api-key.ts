@@ -24,7 +24,7 @@ import { KEY_STATUSES } from '../../contract/key-status';
 import { OWNER_TYPES } from '../../contract/owners';
 import { collect, keyValueFilters, keyValues, pagingOptions, type PagingFlags, rateLimit, roleOption } from '../options';
 import { addListScopes } from './scopes';
-import { note, printDeleted, printLine, printObject, printTable } from '../output';
+import { mustReachReader, note, printDeleted, printLine, printObject, printTable } from '../output';
 import { principalNames } from '../principal-names';
 import { serviceAccountIdFrom, serviceAccountNameOption } from '../service-account-name';
 import { apiKeyView, NEVER } from './api-key-table';
@@ -210,6 +210,8 @@ async function deliverAndPrint(cmd: Command, o: DeliveryFlags, what: string, sen
   else if (o.secretFile) note(`The secret of ${id} is in ${o.secretFile} (mode 0600); it will not be shown again.`);
   else note('warning: the secret is shown only this once and cannot be retrieved again; store it now (or use --secret-file).');
 
+  if (!o.secretFile && mode !== 'secret_store')
+    mustReachReader(`key ${id} was ${what}, and its secret was not delivered; rotate it (keyplane api-key rotate ${id}) or delete it`);
   if (format !== 'table') return printObject(format, printedCreate(created, o.secretFile));
   printObject(format, created.api_key);
   if (o.secretFile) return;

@@ -1,8 +1,12 @@
 /**
  * Output to a reader that went away: `keyplane … | head -1` ends quietly with exit 0, for every kind of
- * command, as git and gh do (cli/output.ts). The built CLI writes into a real pipe that is closed early.
+ * command, as git and gh do (cli/output.ts), except when what is lost cannot be asked for again (a new key's
+ * secret): then it fails, naming the key. The built CLI writes into a real pipe that is closed early.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CLI, type CliService, keyplane, startCliService } from '../helpers/cli';
 
 let svc: CliService;
@@ -59,4 +63,35 @@ test('keyplane audit list --all | head -1: the first line, then a quiet exit 0',
   expect(res.stdout).toMatch(/^TIME\s+ACTION\s+OUTCOME/);
   expect(res.stdout.split('\n')).toHaveLength(2);
   expect(res.stderr).toBe('status 0\n');
+});
+
+describe('a new secret that cannot reach the reader is a failure, not a quiet exit', () => {
+  test.each([[[]], [['-o', 'json']], [['-o', 'yaml']]])('api-key create %j into a closed pipe exits 1 naming the key and the way back', async (format) => {
+    const name = `pipe-lost-${format.join('') || 'table'}`;
+    const res = await withStdoutClosed(['api-key', 'create', '--name', name, ...format]);
+    expect(res.status).toBe(1);
+    const listed = JSON.parse(keyplane(['api-key', 'list', '-o', 'json'], svc.env).stdout) as { id: string; name: string }[];
+    const made = listed.find((k) => k.name === name);
+    expect(made).toBeDefined();
+    expect(res.stderr).toContain(`key ${made!.id} was created, and its secret was not delivered; rotate it (keyplane api-key rotate ${made!.id}) or delete it`);
+    expect(res.stderr).not.toMatch(/EPIPE|at \S+ \(/);
+  });
+
+  test('api-key rotate into a closed pipe exits 1 too', async () => {
+    const made = JSON.parse(keyplane(['api-key', 'create', '--name', 'pipe-rotate', '-o', 'json'], svc.env).stdout) as { api_key: { id: string } };
+    const res = await withStdoutClosed(['api-key', 'rotate', made.api_key.id]);
+    expect(res.status).toBe(1);
+    expect(res.stderr).toContain(`key ${made.api_key.id} was rotated, and its secret was not delivered`);
+  });
+
+  test('with --secret-file the secret is safe in the file, so a closed pipe still ends quietly', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kp-pipe-'));
+    try {
+      const file = join(dir, 'secret');
+      expect(await withStdoutClosed(['api-key', 'create', '--name', 'pipe-file', '--secret-file', file, '-o', 'json'])).toMatchObject({ status: 0 });
+      expect(readFileSync(file, 'utf8').trim()).toMatch(/^\S{20,}$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
