@@ -13,7 +13,10 @@ describe('packedProblems', () => {
       'constructs is a dependency, not only a peer',
     ]);
     expect(
-      packedProblems({ filename: 'x.tgz', files: [...files, { path: 'node_modules/constructs/package.json' }], bundled: ['constructs'] }, { peerDependencies: peers }),
+      packedProblems(
+        { filename: 'x.tgz', files: [...files, { path: 'node_modules/constructs/package.json' }], bundled: ['constructs'] },
+        { peerDependencies: peers },
+      ),
     ).toEqual(['it bundles dependencies (constructs)', 'it holds node_modules/constructs/package.json']);
     expect(packedProblems({ filename: 'x.tgz', files, bundled: [] }, { peerDependencies: { cdktn: '^0.24.0' }, bundleDependencies: ['x'] })).toEqual([
       'constructs is not a peer dependency',

@@ -44,12 +44,9 @@ describeRelease('the CDK bindings of a release, installed from their tarballs ou
     home = join(root, 'home');
     mkdirSync(home);
     cliConfig = join(root, 'keyplane.tfrc');
-    const installed = keyplane(
-      ['provider', 'install', '--release', releases, '--signing-key', join(root, 'release.pub.asc')].concat(
-        ['--dir', join(root, 'mirror'), '--cli-config', cliConfig, '--platform', 'linux_amd64', '-o', 'json'],
-      ),
-      { HOME: home, TF_CLI_CONFIG_FILE: undefined },
-    );
+    const from = ['--release', releases, '--signing-key', join(root, 'release.pub.asc'), '--platform', 'linux_amd64'];
+    const into = ['--dir', join(root, 'mirror'), '--cli-config', cliConfig];
+    const installed = keyplane(['provider', 'install', ...from, ...into, '-o', 'json'], { HOME: home, TF_CLI_CONFIG_FILE: undefined });
     if (installed.status !== 0) throw new Error(`keyplane provider install --release failed: ${installed.stderr}`);
     h1 = (JSON.parse(installed.stdout) as { h1: string }).h1;
     service = await startKeyplaneService();
