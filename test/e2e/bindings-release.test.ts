@@ -7,12 +7,17 @@
  * fails to type-check once the user's constructs is another version); its stack (examples/FLAVOUR/main.ts)
  * type-checks and synthesizes, and the synthesized stack is applied, planned again and destroyed by the
  * real terraform, offline, with the released provider executable installed by `keyplane provider install
- * --release` into a filesystem mirror, against a real service.
+ * --release` into a filesystem mirror, against a real service. `cdktn synth` (cdktn-cli, which needs Node
+ * >=22.19: on Node 20 it crashes, README "Which Node") gives the same stack when run with the Node 24 of the
+ * release's runtime package.
  */
+import { execFileSync } from 'node:child_process';
 import { lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BindingsProject, installBindings } from '../helpers/bindings-project';
+import { PLATFORMS } from '../../scripts/release/platforms';
+import { runtimeBinary } from '../../scripts/release/runtime-packages';
+import { type BindingsProject, installBindings, pinned } from '../helpers/bindings-project';
 import { keyplane, ROOT } from '../helpers/cli';
 import { type KeyplaneService, secretFragmentsIn, startKeyplaneService } from '../helpers/keyplane';
 import { signingKeyPair } from '../helpers/provider-release';
@@ -23,6 +28,8 @@ jest.setTimeout(600_000);
 
 const { version } = require(join(ROOT, 'package.json')) as { version: string };
 const STACK = 'billing-deployer';
+/** The Node runtime the linux_amd64 executable embeds (scripts/release/platforms.ts). */
+const LINUX_RUNTIME = PLATFORMS.find((p) => p.target === 'linux_amd64')!.runtime;
 
 describeRelease('the CDK bindings of a release, installed from their tarballs outside the repository', () => {
   let root: string;
@@ -56,6 +63,22 @@ describeRelease('the CDK bindings of a release, installed from their tarballs ou
     for (const p of projects) p.remove();
     await service?.stop();
     if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  test('cdktn-cli synthesizes the same stack from the installed tarball with the Node 24 the release embeds (it needs Node >=22.19)', async () => {
+    const cli = `cdktn-cli@${pinned('cdktn')}`;
+    const project = await installBindings('cdktn', join(releases, 'bindings', `keyplane-cdktn-${version}.tgz`), [cli]);
+    projects.push(project);
+    const node24 = join(root, 'node24');
+    mkdirSync(node24);
+    writeFileSync(
+      join(node24, 'node'),
+      runtimeBinary(LINUX_RUNTIME, join(ROOT, 'dist', 'release-cache'), () => {}),
+      { mode: 0o755 },
+    );
+    expect(execFileSync(join(node24, 'node'), ['--version'], { encoding: 'utf8' }).trim()).toBe(`v${LINUX_RUNTIME.version}`);
+    const fromCli = await project.cliSynth('cdktn', node24, STACK, service.env);
+    expect(JSON.parse(fromCli)).toEqual(JSON.parse((await project.synth(STACK, service.env)).json));
   });
 
   test.each(['cdktn', 'cdktf'] as const)(

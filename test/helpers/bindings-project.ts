@@ -8,7 +8,7 @@
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Flavour } from './cdktf';
 import { ROOT } from './root';
@@ -41,17 +41,25 @@ export interface BindingsProject {
   typecheck(): Promise<string>;
   /** Runs dist/main.js with `env`; returns the stack's cdk.tf.json and what the app printed on stderr. */
   synth(stack: string, env: Record<string, string>): Promise<{ json: string; stderr: string }>;
+  /**
+   * `node_modules/.bin/CLI synth` (cdktn-cli or cdktf-cli, installed by `extra`) with `nodeDir` first on PATH,
+   * so that the CLI and the app it runs use that Node; returns the stack's cdk.tf.json.
+   */
+  cliSynth(cli: string, nodeDir: string, stack: string, env: Record<string, string>): Promise<string>;
   remove(): void;
 }
 
-/** `npm install`s `tarball` with FLAVOUR, constructs and typescript at their pinned versions into a new temp directory. */
-export async function installBindings(flavour: Flavour, tarball: string): Promise<BindingsProject> {
+/**
+ * `npm install`s `tarball` with FLAVOUR, constructs and typescript at their pinned versions (and the `extra`
+ * specs) into a new temp directory.
+ */
+export async function installBindings(flavour: Flavour, tarball: string, extra: string[] = []): Promise<BindingsProject> {
   const dir = mkdtempSync(join(tmpdir(), `keyplane-user-${flavour}-`));
   const remove = () => rmSync(dir, { recursive: true, force: true });
   try {
     writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: `user-${flavour}-stack`, version: '1.0.0', private: true }, null, 2)}\n`);
     for (const f of ['main.ts', 'tsconfig.json', 'cdktf.json']) copyFileSync(join(ROOT, 'examples', flavour, f), join(dir, f));
-    const specs = [tarball, ...[flavour, 'constructs', 'typescript'].map((p) => `${p}@${pinned(p)}`)];
+    const specs = [tarball, ...[flavour, 'constructs', 'typescript'].map((p) => `${p}@${pinned(p)}`), ...extra];
     await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--save-exact', ...specs], {
       cwd: dir,
       env: userEnv({}),
@@ -74,6 +82,15 @@ export async function installBindings(flavour: Flavour, tarball: string): Promis
     async synth(stack, env) {
       const r = await run(process.execPath, ['dist/main.js'], { cwd: dir, env: userEnv(env) });
       return { json: readFileSync(join(dir, 'cdktf.out', 'stacks', stack, 'cdk.tf.json'), 'utf8'), stderr: r.stderr };
+    },
+    async cliSynth(cli, nodeDir, stack, env) {
+      rmSync(join(dir, 'cdktf.out'), { recursive: true, force: true });
+      await run(join(dir, 'node_modules', '.bin', cli), ['synth'], {
+        cwd: dir,
+        env: userEnv({ ...env, PATH: `${nodeDir}${delimiter}${process.env.PATH}`, CI: '1' }),
+        timeout: 300_000,
+      });
+      return readFileSync(join(dir, 'cdktf.out', 'stacks', stack, 'cdk.tf.json'), 'utf8');
     },
     remove,
   };
