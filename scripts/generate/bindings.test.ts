@@ -34,6 +34,12 @@ describe.each(FLAVOURS)('bindings/$name', (flavour) => {
       peerDependencies: flavour.peerDependencies,
     });
     expect(pkg.dependencies).toBeUndefined();
+    // npm shows the description on install and search: the blurb's first sentence, whole.
+    const what = {
+      cdktf: 'for CDK for Terraform (`cdktf` 0.21, the last HashiCorp release)',
+      cdktn: 'for CDK Terrain (`cdktn`), the community continuation of CDKTF',
+    };
+    expect(pkg.description).toBe(`Keyplane provider bindings ${what[flavour.name as keyof typeof what]}. Generated from schemas/keyplane.json: do not edit.`);
     expect(root.workspaces).toContain(`bindings/${flavour.name}`);
   });
 

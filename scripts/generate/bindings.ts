@@ -72,7 +72,8 @@ function packageJSON(flavour: Flavour): string {
   const pkg = {
     name: flavour.packageName,
     version: VERSION,
-    description: `Keyplane provider bindings ${flavour.blurb.split('.')[0]}. Generated from schemas/keyplane.json: do not edit.`,
+    // The blurb's first sentence: split at '. ', since a version such as 0.21 holds a dot.
+    description: `Keyplane provider bindings ${flavour.blurb.split('. ')[0]}. Generated from schemas/keyplane.json: do not edit.`,
     license: 'MPL-2.0',
     main: 'lib/index.js',
     types: 'lib/index.d.ts',

@@ -15,9 +15,18 @@ describe('emptyReleaseDir', () => {
     expect(readdirSync(join(root, 'new', 'release'))).toEqual([]);
     writeFileSync(join(root, 'terraform-provider-keyplane_0.0.9_linux_amd64.zip'), 'old');
     writeFileSync(join(root, 'terraform-provider-keyplane_0.0.9_SHA256SUMS'), 'old');
+    mkdirSync(join(root, 'bindings'));
+    for (const f of ['keyplane-cdktn-0.0.9.tgz', 'SHA256SUMS', 'SHA256SUMS.sig']) writeFileSync(join(root, 'bindings', f), 'old');
     rmSync(join(root, 'new'), { recursive: true });
     emptyReleaseDir(root);
     expect(readdirSync(root)).toEqual([]);
+  });
+
+  test('refuses a bindings folder holding anything but tarballs and their SHA256SUMS', () => {
+    mkdirSync(join(root, 'bindings', 'cdktn'), { recursive: true });
+    writeFileSync(join(root, 'bindings', 'SHA256SUMS'), 'old');
+    expect(() => emptyReleaseDir(root)).toThrow(/holds files that are not release files \(bindings\): refusing to empty it/);
+    expect(existsSync(join(root, 'bindings', 'cdktn'))).toBe(true);
   });
 
   test('refuses a folder holding anything else, and leaves it as it was', () => {

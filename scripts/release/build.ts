@@ -1,14 +1,15 @@
 /**
  * A release: for each platform, the provider as a single executable embedding that platform's Node runtime,
  * zipped alone with mode 0755; the registry manifest; SHA256SUMS over the zips and the manifest; and its
- * detached signature. Two builds of one commit write the same zips byte for byte: every zip entry is dated
+ * detached signature. Beside them, the CDK bindings' npm tarballs in `bindings/` (bindings.ts). Two builds of one commit write the same zips byte for byte: every zip entry is dated
  * `modified` (SOURCE_DATE_EPOCH or the commit's time, main.ts), the bundle and blob hold no path of the build
  * folder, and the code cache is compiled with a fixed seed (sea.ts).
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as openpgp from 'openpgp';
+import { BINDINGS_DIR, BINDINGS_SUMS, packBindings } from './bindings';
 import { executableName, MANIFEST, PROVIDER_NAME, manifestName, sha256sums, signatureName, sumsName, zipName } from './artifacts';
 import { executableKind, HEADER_BYTES } from './executable-format';
 import { withoutCodeSignature } from './macho';
@@ -51,16 +52,34 @@ export interface Release {
 
 const FORMAT_OF = { linux: 'ELF', darwin: 'Mach-O', windows: 'PE' } as const;
 
+/** A `bindings/` folder an earlier release wrote: tarballs and SHA256SUMS (writeBindings), nothing else. */
+function isBindingsDir(path: string): boolean {
+  return statSync(path).isDirectory() && readdirSync(path).every((f) => f.endsWith('.tgz') || f === BINDINGS_SUMS || f === `${BINDINGS_SUMS}.sig`);
+}
+
 /**
  * Makes `dir` an empty folder, removing the files of an earlier release (of any version) from it; a folder
  * holding anything else is refused rather than emptied, so a mistyped --out cannot wipe unrelated files.
  */
 export function emptyReleaseDir(dir: string): void {
   const entries = existsSync(dir) ? readdirSync(dir) : [];
-  const others = entries.filter((e) => !e.startsWith(`${PROVIDER_NAME}_`));
+  const others = entries.filter((e) => !e.startsWith(`${PROVIDER_NAME}_`) && !(e === BINDINGS_DIR && isBindingsDir(join(dir, e))));
   if (others.length > 0) throw new Error(`${dir} holds files that are not release files (${others.slice(0, 3).join(', ')}): refusing to empty it`);
   for (const e of entries) rmSync(join(dir, e), { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+}
+
+/** The bindings' tarballs, their SHA256SUMS and its signature (given a key) in `dir`; returns the names written. */
+async function writeBindings(root: string, dir: string, signingKey: openpgp.PrivateKey | null, log: (line: string) => void): Promise<string[]> {
+  const tarballs = packBindings(root, dir, log);
+  const sums = Buffer.from(sha256sums(tarballs));
+  writeFileSync(join(dir, BINDINGS_SUMS), sums);
+  const names = [...tarballs.map((t) => t.name), BINDINGS_SUMS];
+  if (signingKey) {
+    writeFileSync(join(dir, `${BINDINGS_SUMS}.sig`), await detachedSignature(sums, signingKey));
+    names.push(`${BINDINGS_SUMS}.sig`);
+  }
+  return names;
 }
 
 /** Builds the release into `outDir`. */
@@ -112,6 +131,7 @@ export async function buildRelease(options: ReleaseOptions): Promise<Release> {
       writeFileSync(join(outDir, signatureName(version)), await detachedSignature(sums, options.signingKey));
       files.push(signatureName(version));
     }
+    files.push(...(await writeBindings(options.root, join(outDir, BINDINGS_DIR), options.signingKey, log)).map((f) => `${BINDINGS_DIR}/${f}`));
     return { platforms: built, files: files.sort(), signed: options.signingKey !== null };
   } finally {
     rmSync(work, { recursive: true, force: true });

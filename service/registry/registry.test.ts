@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync
 import { tmpdir } from 'node:os';
 import * as openpgp from 'openpgp';
 import { join } from 'node:path';
-import { MANIFEST, detachedSignature, releaseName, signingKeyPair, writeRelease } from '../../test/helpers/provider-release';
+import { MANIFEST, detachedSignature, releaseName, signingKeyPair, writeBindings, writeRelease } from '../../test/helpers/provider-release';
 import { startTestService, type TestService } from '../../test/helpers/service';
 import { loadProviderReleases } from './releases';
 
@@ -43,8 +43,11 @@ async function releaseDir(versions: Record<string, string> = { '0.2.0': '.' }): 
 describe('serving a signed release', () => {
   let svc: TestService;
   let dir: string;
+  let tarballs: string[];
   beforeAll(async () => {
     dir = await releaseDir({ '0.2.0': '.', '0.1.0': '0.1.0' });
+    // As `npm run release` writes it: the CDK bindings' tarballs in bindings/, with a SHA256SUMS of their own.
+    tarballs = await writeBindings(dir, '0.2.0', keys.privateKey);
     svc = await startTestService({ app: { providerReleases: await loadProviderReleases(dir, [keyFile]) } });
   });
   afterAll(() => svc.close());
@@ -97,7 +100,7 @@ describe('serving a signed release', () => {
     expect((await raw(older.body.download_url)).rawPayload.equals(packages.windows_amd64)).toBe(true);
   });
 
-  test('anything else is a 404 in the error shape: another provider, version or platform, a file outside the release', async () => {
+  test('anything else is a 404 in the error shape: another provider, version or platform, a file outside the release, the bindings', async () => {
     for (const url of [
       '/terraform/providers/v1/hashicorp/keyplane/versions',
       '/terraform/providers/v1/keyplane/other/versions',
@@ -107,6 +110,9 @@ describe('serving a signed release', () => {
       `/terraform/providers/files/0.1.0/${releaseName('0.2.0', 'linux_amd64.zip')}`,
       '/terraform/providers/files/0.2.0/..%2F..%2F..%2Fetc%2Fpasswd',
       '/terraform/providers/files/..%2F0.2.0/signing-key.asc',
+      ...tarballs.flatMap((t) => [`/terraform/providers/files/0.2.0/${t}`, `/terraform/providers/files/0.2.0/bindings%2F${t}`]),
+      '/terraform/providers/files/0.2.0/SHA256SUMS',
+      '/terraform/providers/files/bindings/SHA256SUMS',
     ]) {
       const r = await get(url);
       expect([url, r.status, r.body.error?.code]).toEqual([url, 404, 'not_found']);

@@ -7,6 +7,10 @@
  *   terraform-provider-TYPE_VERSION_SHA256SUMS.sig  a binary detached OpenPGP signature of it
  *   terraform-provider-TYPE_VERSION_manifest.json   {"version":1,"metadata":{"protocol_versions":["6.0"]}}
  *
+ * Nothing else is read or served: the CDK bindings' npm tarballs that `npm run release` writes into a
+ * `bindings/` folder beside these (scripts/release/bindings.ts) are a subfolder without a provider
+ * SHA256SUMS, so they are not a version, and no URL reaches them (service/registry/registry.test.ts).
+ *
  * Everything is checked when the service starts, so a bad release directory stops it with a message naming
  * the file, instead of failing `terraform init` later: the signature must verify against one of the signing
  * keys given, and every zip must be listed and match its checksum. Terraform checks both again on download.

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CliService, keyplane, ROOT, startCliService } from '../helpers/cli';
 import { signingKeyPair } from '../helpers/provider-release';
-import { describeRelease, release } from '../helpers/release';
+import { describeRelease, OFFLINE, release } from '../helpers/release';
 import { createWorkspace, TERRAFORM_BIN, type Workspace } from '../helpers/terraform';
 
 jest.setTimeout(600_000);
@@ -21,16 +21,6 @@ jest.setTimeout(600_000);
 const { version } = require(join(ROOT, 'package.json')) as { version: string };
 const zipName = `terraform-provider-keyplane_${version}_linux_amd64.zip`;
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-/** Every network attempt fails fast; the service on 127.0.0.1 stays reachable for the provider. */
-const OFFLINE = {
-  HTTPS_PROXY: 'http://127.0.0.1:9',
-  HTTP_PROXY: 'http://127.0.0.1:9',
-  https_proxy: 'http://127.0.0.1:9',
-  http_proxy: 'http://127.0.0.1:9',
-  NO_PROXY: '127.0.0.1',
-  no_proxy: '127.0.0.1',
-};
 
 interface InstallJson {
   source: string;

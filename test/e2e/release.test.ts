@@ -20,6 +20,7 @@ import { withoutCodeSignature } from '../../scripts/release/macho';
 import { withoutAuthenticode } from '../../scripts/release/pe';
 import { PLATFORMS } from '../../scripts/release/platforms';
 import { SEA_FUSE } from '../../scripts/release/sea';
+import { fileFromTgz } from '../../scripts/release/tar';
 import { dosDateTime, readZip } from '../../scripts/release/zip';
 import { type CliService, ROOT, startCliService } from '../helpers/cli';
 import { pgpDecrypt, pgpKeyPair } from '../helpers/pgp';
@@ -33,6 +34,7 @@ const EXE = `terraform-provider-keyplane_v${version}`;
 const ZIP = `terraform-provider-keyplane_${version}_linux_amd64.zip`;
 const MANIFEST = `terraform-provider-keyplane_${version}_manifest.json`;
 const SUMS = `terraform-provider-keyplane_${version}_SHA256SUMS`;
+const TARBALLS = [`keyplane-cdktf-${version}.tgz`, `keyplane-cdktn-${version}.tgz`];
 const MAGIC_COOKIE = 'd602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2';
 
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
@@ -93,26 +95,44 @@ describeRelease('npm run release, linux_amd64', () => {
 
   const read = (name: string, out = 'a'): Buffer => readFileSync(join(root, out, name));
 
+  const verifies = async (data: Buffer, signature: Buffer) => {
+    const { signatures } = await openpgp.verify({
+      message: await openpgp.createMessage({ binary: data }),
+      signature: await openpgp.readSignature({ binarySignature: signature }),
+      verificationKeys: await openpgp.readKey({ armoredKey: publicKey }),
+    });
+    return signatures[0]!.verified.then(
+      () => 'verified',
+      (e: Error) => e.message,
+    );
+  };
+
   test('writes the zip, the manifest, SHA256SUMS over both, and a binary signature that verifies with the public key', async () => {
-    expect(readdirSync(join(root, 'a')).sort()).toEqual([SUMS, `${SUMS}.sig`, MANIFEST, ZIP].sort());
+    expect(readdirSync(join(root, 'a')).sort()).toEqual([SUMS, `${SUMS}.sig`, MANIFEST, ZIP, 'bindings'].sort());
     expect(JSON.parse(read(MANIFEST).toString())).toEqual({ version: 1, metadata: { protocol_versions: ['6.0'] } });
     expect(read(SUMS).toString()).toBe(`${sha256(read(ZIP))}  ${ZIP}\n${sha256(read(MANIFEST))}  ${MANIFEST}\n`);
 
     const signature = read(`${SUMS}.sig`);
     expect(signature.subarray(0, 5).toString('latin1')).not.toBe('-----');
-    const verify = async (data: Buffer) => {
-      const { signatures } = await openpgp.verify({
-        message: await openpgp.createMessage({ binary: data }),
-        signature: await openpgp.readSignature({ binarySignature: signature }),
-        verificationKeys: await openpgp.readKey({ armoredKey: publicKey }),
-      });
-      return signatures[0]!.verified.then(
-        () => 'verified',
-        (e: Error) => e.message,
-      );
-    };
-    expect(await verify(read(SUMS))).toBe('verified');
-    expect(await verify(Buffer.concat([read(SUMS), Buffer.from('\n')]))).not.toBe('verified');
+    expect(await verifies(read(SUMS), signature)).toBe('verified');
+    expect(await verifies(Buffer.concat([read(SUMS), Buffer.from('\n')]), signature)).not.toBe('verified');
+  });
+
+  test('packs both CDK bindings into bindings/, with a SHA256SUMS of their own signed by the same key; their peers are peers only', async () => {
+    expect(readdirSync(join(root, 'a', 'bindings')).sort()).toEqual([...TARBALLS, 'SHA256SUMS', 'SHA256SUMS.sig'].sort());
+    const sums = read('bindings/SHA256SUMS');
+    expect(sums.toString()).toBe(TARBALLS.map((t) => `${sha256(read(`bindings/${t}`))}  ${t}\n`).join(''));
+    expect(await verifies(sums, read('bindings/SHA256SUMS.sig'))).toBe('verified');
+    for (const [tarball, flavour] of [
+      [TARBALLS[0]!, 'cdktf'],
+      [TARBALLS[1]!, 'cdktn'],
+    ]) {
+      const manifest = JSON.parse(fileFromTgz(read(`bindings/${tarball}`), 'package/package.json').toString()) as Record<string, unknown>;
+      expect(manifest).toMatchObject({ name: `@keyplane/${flavour}`, version, main: 'lib/index.js', types: 'lib/index.d.ts' });
+      expect(Object.keys(manifest.peerDependencies as object).sort()).toEqual([flavour, 'constructs'].sort());
+      expect([manifest.dependencies, manifest.bundleDependencies, manifest.bundledDependencies]).toEqual([undefined, undefined, undefined]);
+      expect(fileFromTgz(read(`bindings/${tarball}`), 'package/lib/index.js').toString()).toContain('provider');
+    }
   });
 
   test('the zip holds one executable, mode 0755 made on Unix, dated the commit: a Node 24 SEA for linux amd64', () => {
@@ -124,9 +144,11 @@ describeRelease('npm run release, linux_amd64', () => {
     expect(exe.includes(`${SEA_FUSE}:1`)).toBe(true);
   });
 
-  test('two builds of one commit give byte-identical zips and SHA256SUMS', () => {
+  test('two builds of one commit give byte-identical zips, binding tarballs and SHA256SUMS', () => {
     expect(sha256(read(ZIP, 'b'))).toBe(sha256(read(ZIP)));
     expect(read(SUMS, 'b').equals(read(SUMS))).toBe(true);
+    for (const t of TARBALLS) expect(sha256(read(`bindings/${t}`, 'b'))).toBe(sha256(read(`bindings/${t}`)));
+    expect(read('bindings/SHA256SUMS', 'b').equals(read('bindings/SHA256SUMS'))).toBe(true);
   });
 
   test('the executable runs with no node on PATH and prints the go-plugin handshake', async () => {
@@ -222,7 +244,8 @@ describeRelease('npm run release --unsigned, the other platforms', () => {
 
   test('writes a zip per platform and SHA256SUMS, no signature, and says so', () => {
     expect({ status: res.status, stderr: res.stderr }).toEqual({ status: 0, stderr: expect.stringContaining('UNSIGNED: no SHA256SUMS.sig was written') });
-    expect(readdirSync(out).sort()).toEqual([...OTHERS.map((t) => `terraform-provider-keyplane_${version}_${t}.zip`), MANIFEST, SUMS].sort());
+    expect(readdirSync(out).sort()).toEqual([...OTHERS.map((t) => `terraform-provider-keyplane_${version}_${t}.zip`), MANIFEST, SUMS, 'bindings'].sort());
+    expect(readdirSync(join(out, 'bindings')).sort()).toEqual([...TARBALLS, 'SHA256SUMS'].sort());
     expect(OTHERS).toEqual(['linux_arm64', 'darwin_amd64', 'windows_amd64']);
   });
 

@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as openpgp from 'openpgp';
 import { PROVIDER_TYPE } from '../../contract/provider-address';
+import { BINDINGS, BINDINGS_DIR, BINDINGS_SUMS } from '../../scripts/release/bindings';
 
 export const MANIFEST = '{"version":1,"metadata":{"protocol_versions":["6.0"]}}\n';
 
@@ -54,4 +55,20 @@ export async function writeRelease(dir: string, version: string, packages: Recor
   writeFileSync(join(dir, releaseName(version, 'SHA256SUMS')), sums);
   writeFileSync(join(dir, releaseName(version, 'SHA256SUMS.sig')), await detachedSignature(Buffer.from(sums), privateKey));
   return sums;
+}
+
+/** The bindings folder `npm run release` writes beside the provider's files (scripts/release/bindings.ts), with stand-in tarballs. */
+export async function writeBindings(dir: string, version: string, privateKey: string): Promise<string[]> {
+  const folder = join(dir, BINDINGS_DIR);
+  mkdirSync(folder, { recursive: true });
+  const names = BINDINGS.map((b) => `keyplane-${b}-${version}.tgz`);
+  const lines = names.map((name) => {
+    const bytes = Buffer.from(`tarball ${name}`);
+    writeFileSync(join(folder, name), bytes);
+    return `${sha256(bytes)}  ${name}\n`;
+  });
+  const sums = Buffer.from(lines.join(''));
+  writeFileSync(join(folder, BINDINGS_SUMS), sums);
+  writeFileSync(join(folder, `${BINDINGS_SUMS}.sig`), await detachedSignature(sums, privateKey));
+  return names;
 }
