@@ -49,7 +49,8 @@ function scripted(script: Script) {
   return { client: client as unknown as KeyplaneClient, requests, maxListsInFlight: () => maxListsInFlight };
 }
 
-const outcome = (r: KeyRead) => ('found' in r ? `found ${r.found.id} ${r.found.status}` : 'gone' in r ? 'gone' : `error ${(r.error as Error).message} (${r.batch})`);
+const outcome = (r: KeyRead) =>
+  'found' in r ? `found ${r.found.id} ${r.found.status}` : 'gone' in r ? 'gone' : `error ${(r.error as Error).message} (${r.batch})`;
 
 const store = () =>
   new Map([

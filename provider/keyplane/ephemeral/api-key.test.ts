@@ -27,7 +27,14 @@ describe('ephemeral keyplane_api_key', () => {
     const resource = new ApiKeyEphemeralResource();
     const diags = new Diagnostics();
     resource.configure(
-      { providerData: { client: service.client, whoami: await service.client.whoami(), lookups: new PlanLookups(service.client), keyReads: new KeyReads(service.client) } },
+      {
+        providerData: {
+          client: service.client,
+          whoami: await service.client.whoami(),
+          lookups: new PlanLookups(service.client),
+          keyReads: new KeyReads(service.client),
+        },
+      },
       { diagnostics: diags },
     );
     const config = {
