@@ -21,6 +21,8 @@ export const LIMITS = {
   /** Scopes one key holds or one verify call requires. */
   scopesPerKey: { max: 100 },
   labels: { max: 64, keyPattern: '^[A-Za-z0-9_.:/-]{1,63}$', valueMax: 256 },
+  /** `id` filters of a listing: a page of that many named keys answers them all. */
+  idFilters: { max: 100 },
   /** `label` filters of a listing (`KEY=VALUE`). */
   labelFilters: { max: 16, textMax: 330 },
   cidr: { textMax: 64 },

@@ -180,6 +180,12 @@ export const ListApiKeysQuery = Type.Object(
         description: 'The key the calling principal created with this Idempotency-Key (within its window), if any.',
       }),
     ),
+    id: Type.Optional(
+      Type.Array(IdFilter, {
+        maxItems: LIMITS.idFilters.max,
+        description: 'Only the keys with these ids (repeat for several); ids of no key are left out of the page.',
+      }),
+    ),
     label: Type.Optional(
       Type.Array(Type.String({ pattern: '^[^=]+=.*$', maxLength: LIMITS.labelFilters.textMax }), {
         maxItems: LIMITS.labelFilters.max,

@@ -6,6 +6,7 @@
  */
 import type { KeyplaneClient, Whoami } from '../../client';
 import type { PlanLookups } from './plan-lookups';
+import type { KeyReads } from './api-key/key-reads';
 import type { ConfigureResourceRequest, ConfigureResourceResponse, Diagnostics } from '../sdk';
 
 export interface ProviderData {
@@ -13,13 +14,15 @@ export interface ProviderData {
   whoami: Whoami;
   /** Plan-time lookups shared by every call of the process (plan-lookups.ts). */
   lookups: PlanLookups;
+  /** keyplane_api_key's refresh reads, coalesced across the process's concurrent calls (api-key/key-reads.ts). */
+  keyReads: KeyReads;
 }
 
 /** The provider data, or an error diagnostic (a provider bug) when something else arrived. */
 export function providerDataFrom(data: unknown, diagnostics: Diagnostics): ProviderData | undefined {
   if (data === undefined) return undefined; // validate calls run before configure
   const d = data as Partial<ProviderData> | null;
-  if (d && typeof d === 'object' && d.client && d.whoami && d.lookups) return d as ProviderData;
+  if (d && typeof d === 'object' && d.client && d.whoami && d.lookups && d.keyReads) return d as ProviderData;
   diagnostics.addError(
     'Unexpected Provider Data',
     'The keyplane provider handed its resources something other than a configured client. This is a bug in the provider; please report it.',
@@ -39,6 +42,12 @@ export abstract class ConfiguredByProvider {
   protected get client(): KeyplaneClient {
     if (!this.data) throw new Error('the keyplane provider was not configured before CRUD');
     return this.data.client;
+  }
+
+  /** keyplane_api_key's coalesced refresh reads; like `client`, only after configure. */
+  protected get keyReads(): KeyReads {
+    if (!this.data) throw new Error('the keyplane provider was not configured before CRUD');
+    return this.data.keyReads;
   }
 
   /** Undefined before configure (validate calls), where a check that needs the provider's key is skipped. */

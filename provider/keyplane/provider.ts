@@ -11,6 +11,7 @@ import { type ConfigureProviderResponse, type Provider, isUnknown, numberAttr, p
 import { dataSources, ephemeralResources, resources } from './registration';
 import type { ProviderData } from './provider-data';
 import { PlanLookups } from './plan-lookups';
+import { KeyReads } from './api-key/key-reads';
 
 /** package.json's version: the bundle inlines the first require; tsc's dist/ copy (used by the generators) needs the second. */
 function packageVersion(): string {
@@ -134,7 +135,7 @@ async function checkKey(client: KeyplaneClient, fromEnv: boolean, resp: Configur
   const source = fromEnv ? API_KEY_ENV : 'api_key';
   try {
     const whoami = await client.whoami();
-    const data: ProviderData = { client, whoami, lookups: new PlanLookups(client) };
+    const data: ProviderData = { client, whoami, lookups: new PlanLookups(client), keyReads: new KeyReads(client) };
     resp.data = data;
   } catch (err) {
     if (err instanceof KeyplaneApiError && (err.status === 401 || err.status === 403)) {

@@ -10,6 +10,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely
 import { Pool } from 'pg';
 import { AuthWriteGuard, AuthWriteRecorder } from './auth-writes';
 import { migrateToLatest } from './migrations';
+import { cachingStatements } from './statement-cache';
 import type { Database } from './tables';
 
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -65,7 +66,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    base = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    base = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
     store = { ...handles(base), dialect: 'sqlite', close: () => base.destroy() };
   }
   try {

@@ -100,6 +100,7 @@ test('any query string on the list routes gets a non-5xx answer', async () => {
     'page_token',
     'status',
     'label',
+    'id',
     'name_prefix',
     'owner_id',
     'owner_type',

@@ -163,3 +163,34 @@ describe('pagination', () => {
     expect(got).toEqual(want);
   });
 });
+
+describe('id=', () => {
+  test('lists exactly the named keys, as GET /v1/api-keys/{id} answers each, and leaves out ids of no key', async () => {
+    const a = await make({ name: 'id-a', labels: { x: '1' } });
+    const b = await make({ name: 'id-b' });
+    await make({ name: 'id-c' });
+    await svc.call('POST', `/v1/api-keys/${b.id}/revoke`, {});
+    const res = await svc.call('GET', `/v1/api-keys?id=${b.id}&id=key_doesnotexist&id=${a.id}`);
+    expect(res.status).toBe(200);
+    expect(res.body.next_page_token).toBeNull();
+    const single = await Promise.all([a.id, b.id].map(async (id) => (await svc.call('GET', `/v1/api-keys/${id}`)).body));
+    expect(res.body.api_keys).toEqual(single);
+    expect(res.body.api_keys.map((k: { status: string }) => k.status)).toEqual(['active', 'revoked']);
+  });
+
+  test('one id, and ids combined with other filters', async () => {
+    const a = await make({ name: 'id-one' });
+    const b = await make({ name: 'id-two' });
+    expect(await names(`id=${a.id}`)).toEqual(['id-one']);
+    expect(await names(`id=${a.id}&id=${b.id}&name_prefix=id-t`)).toEqual(['id-two']);
+    expect(await names('id=key_doesnotexist')).toEqual([]);
+  });
+
+  test('more ids than the limit is a 400 naming id', async () => {
+    const query = Array.from({ length: 101 }, (_, i) => `id=key_${i}`).join('&');
+    const res = await svc.call('GET', `/v1/api-keys?${query}`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_argument');
+    expect(res.body.error.field).toMatch(/^id/);
+  });
+});

@@ -169,6 +169,7 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         if (q.owner_id) query = query.where('owner_id', '=', q.owner_id);
         if (q.service_account_id) query = query.where('owner_type', '=', 'service_account').where('owner_id', '=', q.service_account_id);
         if (q.created_by) query = query.where('created_by', '=', q.created_by);
+        if (q.id !== undefined) query = query.where('id', 'in', q.id);
         if (q.idempotency_key !== undefined) {
           // The caller's own key made with it: how a client whose create lost its answer finds what it made.
           const made = await keyMadeWith(db, request, q.idempotency_key);

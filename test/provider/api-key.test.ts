@@ -238,6 +238,49 @@ test.each([
   }
 });
 
+describe('refresh reads waiting together are one request to the service', () => {
+  test('present, deleted and revoked keys each get their own answer', async () => {
+    const proxy = await faultyProxy(service);
+    try {
+      const via = await inProcessProvider(service, { endpoint: proxy.endpoint });
+      const names = ['batch-kept', 'batch-deleted', 'batch-revoked'];
+      const ks = names.map((name) => via.resource('keyplane_api_key', name));
+      const ids = await Promise.all(ks.map(async (k, i) => (await k.apply({ name: names[i] })).state.id as string));
+      await service.client.deleteApiKey(ids[1]!);
+      await service.client.revokeApiKey(ids[2]!);
+      const plans = await Promise.all(ks.map((k, i) => k.plan({ name: names[i] })));
+      expect(plans.map((p) => p.action)).toEqual(['no-op', 'create', 'replace']);
+      expect(plans[2]!.warnings.map((w) => w.summary)).toContain('Key Revoked Outside Terraform');
+      expect(ids.map((id) => proxy.hits('GET', `/v1/api-keys/${id}`))).toEqual([0, 0, 0]);
+      expect(proxy.hits('GET', `/v1/api-keys?${ids.map((id) => `id=${id}`).join('&')}&page_size=3`)).toBe(1);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  test('a listing that fails fails each read with its error, naming the key, and never as "gone"', async () => {
+    const proxy = await faultyProxy(service);
+    try {
+      const via = await inProcessProvider(service, { endpoint: proxy.endpoint, config: { max_retries: 0 } });
+      const ks = ['fail-1', 'fail-2'].map((name) => via.resource('keyplane_api_key', name));
+      const ids = await Promise.all(ks.map(async (k, i) => (await k.apply({ name: `fail-${i + 1}` })).state.id as string));
+      proxy.fail('GET', /^\/v1\/api-keys\?/, { status: 503, code: 'unavailable', message: 'try again later' });
+      const failed = await Promise.all(ks.map((k, i) => k.plan({ name: `fail-${i + 1}` }, { expectError: true })));
+      failed.forEach((f, i) => {
+        const error = f.errors.find((e) => e.summary === 'Cannot Read API Key');
+        expect(error?.detail).toMatch(/503 unavailable/);
+        expect(error?.detail).toContain(`reading API key ${ids[i]} (in one request with 1 other key)`);
+        expect(f.action).toBeUndefined();
+        expect(ks[i]!.state.id).toBe(ids[i]);
+      });
+      proxy.fail('GET', /^\/v1\/api-keys\?/, null);
+      expect((await Promise.all(ks.map((k, i) => k.plan({ name: `fail-${i + 1}` })))).map((p) => p.action)).toEqual(['no-op', 'no-op']);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
 test.each([
   ['an expiry in the past', { expires_at: '2001-01-01T00:00:00Z' }, /Expiry In The Past/, 'expires_at'],
   ['a timestamp that is not RFC 3339', { expires_at: 'tomorrow' }, /Invalid RFC 3339 Timestamp/, 'expires_at'],

@@ -262,14 +262,16 @@ export class ApiKeyResource extends ConfiguredByProvider implements Resource<S> 
   async read(req: ReadRequest<S>, resp: ReadResponse<S>): Promise<void> {
     const id = req.state.id;
     if (id === null) return this.readLostCreate(req, resp);
-    let key: ApiKey;
-    try {
-      key = await this.client.getApiKey(id);
-    } catch (err) {
-      // Only "not found" means gone; a transient or auth error must never plan a second key.
-      if (isNotFound(err)) return resp.removeResource();
-      return addClientError(resp.diagnostics, 'Cannot Read API Key', `reading API key ${id}`, err);
+    // Read together with the other keys refreshed at the same moment (key-reads.ts).
+    const read = await this.keyReads.read(id);
+    // Only "not found" means gone; a transient or auth error must never plan a second key.
+    if ('gone' in read) return resp.removeResource();
+    if ('error' in read) {
+      const others = read.batch - 1;
+      const doing = `reading API key ${id}${others > 0 ? ` (in one request with ${others} other key${others === 1 ? '' : 's'})` : ''}`;
+      return addClientError(resp.diagnostics, 'Cannot Read API Key', doing, read.error);
     }
+    const key = read.found;
     resp.state.set({ ...stateOf(key, req.state.expires_at), ...rotationFactsOf(key) });
     // rotate_after is judged at this instant by every plan made from this refresh (rotation.ts).
     resp.private.set(PRIVATE.readAt, Date.now());

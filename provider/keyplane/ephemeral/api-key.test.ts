@@ -8,6 +8,7 @@ import { type HttpService, startHttpService } from '../../../test/helpers/servic
 import { ApiKeyEphemeralResource, ephemeralApiKeySchema } from './api-key';
 import { parseDuration } from './duration';
 import { PlanLookups } from '../plan-lookups';
+import { KeyReads } from '../api-key/key-reads';
 
 jest.setTimeout(60_000);
 
@@ -26,7 +27,14 @@ describe('ephemeral keyplane_api_key', () => {
     const resource = new ApiKeyEphemeralResource();
     const diags = new Diagnostics();
     resource.configure(
-      { providerData: { client: service.client, whoami: await service.client.whoami(), lookups: new PlanLookups(service.client) } },
+      {
+        providerData: {
+          client: service.client,
+          whoami: await service.client.whoami(),
+          lookups: new PlanLookups(service.client),
+          keyReads: new KeyReads(service.client),
+        },
+      },
       { diagnostics: diags },
     );
     const config = {

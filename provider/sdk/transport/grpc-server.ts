@@ -45,7 +45,13 @@ export interface GrpcServer {
 
 export function startGrpcServer(options: GrpcServerOptions): GrpcServer {
   const { listener, tls, log } = options;
-  const server = new Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, 'grpc.max_send_message_length': MAX_MESSAGE_BYTES });
+  const server = new Server({
+    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+    // Channelz keeps per-call statistics for a debugging service this server never serves; a provider
+    // process makes hundreds of calls per command, and the tracking showed in its CPU profile.
+    'grpc.enable_channelz': 0,
+  });
   const goPlugin = goPluginServices({ log, onShutdown: options.onShutdown });
   const services: Record<string, object> = {
     ...goPlugin.services,
