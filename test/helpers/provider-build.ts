@@ -54,10 +54,13 @@ export function checkedReleaseZip(dir: string, root = ROOT): { path: string; sha
   const zip = readFileSync(path);
   const sha256 = createHash('sha256').update(zip).digest('hex');
   const listed = listedSum(readFileSync(sumsPath, 'utf8'), name);
-  if (listed !== sha256) throw new Error(`${PROVIDER_BUILD_ENV}: ${path} does not match its line in ${sumsPath} (SHA-256 ${sha256}, listed ${listed ?? 'nothing'})`);
+  if (listed !== sha256)
+    throw new Error(`${PROVIDER_BUILD_ENV}: ${path} does not match its line in ${sumsPath} (SHA-256 ${sha256}, listed ${listed ?? 'nothing'})`);
 
   // The build manifest lists what each program is built from; a source added since is imported by one listed, which changed then too.
-  const manifest = existsSync(join(root, MANIFEST)) ? (JSON.parse(readFileSync(join(root, MANIFEST), 'utf8')) as Record<string, { sources: Record<string, string> }>) : {};
+  const manifest = existsSync(join(root, MANIFEST))
+    ? (JSON.parse(readFileSync(join(root, MANIFEST), 'utf8')) as Record<string, { sources: Record<string, string> }>)
+    : {};
   const missing = RELEASE_INPUTS.filter((o) => !manifest[o]);
   if (missing.length > 0) throw new Error(`${PROVIDER_BUILD_ENV}: ${MANIFEST} does not list ${missing.join(', ')}: run \`npm run build\``);
   const zipTime = statSync(path).mtimeMs;
