@@ -20,14 +20,17 @@ function repository(): { root: string; release: string; zipPath: string; zip: Bu
   writeFileSync(join(root, 'src/a.ts'), 'export {};\n');
   const entry = { sources: { 'src/a.ts': 'x' } };
   writeFileSync(join(root, 'dist/build-manifest.json'), JSON.stringify({ 'dist/provider/keyplane/main.js': entry, 'dist/scripts/release/main.js': entry }));
+  // File times are as coarse as the kernel's clock tick: the source an hour back, the release a minute back.
   const past = new Date(Date.now() - 60_000);
-  utimesSync(join(root, 'src/a.ts'), past, past);
+  const earlier = new Date(Date.now() - 3_600_000);
+  utimesSync(join(root, 'src/a.ts'), earlier, earlier);
   const release = join(root, 'release');
   mkdirSync(release);
   const zip = writeZip([{ name: `terraform-provider-keyplane_v${VERSION}`, data: Buffer.from('#!/bin/sh\n'), mode: 0o755 }], past);
   const zipPath = join(release, releaseZipName(VERSION, PLATFORM));
   writeFileSync(zipPath, zip);
   writeFileSync(join(release, releaseSumsName(VERSION)), `${sha256(zip)}  ${releaseZipName(VERSION, PLATFORM)}\n`);
+  utimesSync(zipPath, past, past);
   return { root, release, zipPath, zip };
 }
 
