@@ -2,7 +2,7 @@
  * Benchmarks, outside the test suite. Build first (`npm run build`), then:
  *
  *   node dist/bench/run.js [verify|create|provider|terraform|terraform-keys|secrets|admin-deletes|all] [--duration S] [--connections N]
- *                          [--rounds R] [--rate RPS] [--create-seconds S] [--clients N] [--runs N] [--resources N] [--executable PATH]
+ *                          [--rounds R] [--rate RPS] [--create-seconds S] [--clients N] [--runs N] [--resources N] [--executable PATH] [--baseline NODE]
  *                          [--no-pin] [--cpu-prof DIR] [--provider-cpu-prof DIR] [--tf-log DIR] [--log-level LEVEL]
  *
  * --cpu-prof DIR: each Keyplane service process writes a V8 CPU profile into DIR when it stops;
@@ -19,7 +19,8 @@
  *         counted in the store afterwards.
  * provider: start-up of a bundled provider executable (bench/provider-startup.ts): spawn to handshake as a
  *         ratio to `node -e 0`, then the first GetProviderSchema over mTLS; --runs (default 25) per side,
- *         --executable to measure another provider than the transport's test one. Never pinned: Terraform
+ *         --executable to measure another provider than the transport's test one, --baseline NODE to compare
+ *         with another Node binary's `-e 0` too (the one a single executable embeds). Never pinned: Terraform
  *         does not pin its providers, and they would inherit this process's CPU.
  *
  * terraform, terraform-keys: `terraform apply`, `plan` and `destroy` of N keyplane_secret (terraform) or
@@ -514,7 +515,8 @@ async function main() {
   // Before pinning: provider processes would inherit this process's CPU.
   if (what === 'provider' || what === 'all') {
     const executable = process.argv.includes('--executable') ? process.argv[process.argv.indexOf('--executable') + 1] : undefined;
-    const p = await benchProviderStartup({ runs: arg('runs', 25), executable });
+    const baseline = process.argv.includes('--baseline') ? process.argv[process.argv.indexOf('--baseline') + 1] : undefined;
+    const p = await benchProviderStartup({ runs: arg('runs', 25), executable, baseline });
     out.provider = p;
     console.log(`\n${describeResult(p)}`);
   }

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { keyplane } from './cli';
+import { checkedReleaseZip, providerBuild } from './provider-build';
 import { ROOT } from './root';
 
 const run = promisify(execFile);
@@ -59,12 +60,17 @@ export interface ProviderMirror {
 
 /**
  * A filesystem mirror made the way a user makes one: `keyplane provider install --dir D --cli-config F`
- * (the built CLI and dist/provider/keyplane/main.js, which `npm test` builds first).
+ * (the built CLI and dist/provider/keyplane/main.js, which `npm test` builds first), or with
+ * KEYPLANE_TEST_PROVIDER naming a release, `--release DIR`: the released zip, checked against its SHA256SUMS
+ * (test/helpers/provider-build.ts).
  */
 export function providerMirror(): ProviderMirror {
   const root = mkdtempSync(join(tmpdir(), 'keyplane-mirror-'));
   const cliConfigFile = join(root, 'cli.tfrc');
-  const r = keyplane(['provider', 'install', '--launcher', '--dir', join(root, 'mirror'), '--cli-config', cliConfigFile, '-o', 'json'], {
+  const build = providerBuild();
+  if (build.kind === 'release') checkedReleaseZip(build.dir);
+  const from = build.kind === 'release' ? ['--release', build.dir] : ['--launcher'];
+  const r = keyplane(['provider', 'install', ...from, '--dir', join(root, 'mirror'), '--cli-config', cliConfigFile, '-o', 'json'], {
     TF_CLI_CONFIG_FILE: undefined,
   });
   if (r.status !== 0) throw new Error(`keyplane provider install failed (${r.status}): ${r.stderr}`);

@@ -1,8 +1,10 @@
 /**
  * The Keyplane layer on the Terraform workspace helper (test/helpers/terraform): a real `keyplane server`
  * (test/helpers/cli.ts: `server init` and `server start` on a temp SQLite dir, with its bootstrap admin key)
- * and workspaces whose dev_overrides run the provider `npm run build` bundled
- * (dist/provider/keyplane/main.js, checked against the sources by test/helpers/build.ts) against it.
+ * and workspaces whose dev_overrides run the provider against it: the bundle `npm run build` made
+ * (dist/provider/keyplane/main.js, checked against the sources by test/helpers/build.ts), or with
+ * KEYPLANE_TEST_PROVIDER set, the released executable (test/helpers/provider-build.ts), then with no `node` on
+ * the PATH Terraform and the provider get.
  *
  * @example
  * const service = await startKeyplaneService();
@@ -16,6 +18,7 @@ import { join } from 'node:path';
 import { KeyplaneClient } from '../../client';
 import { built } from './build';
 import { type CliService, startCliService } from './cli';
+import { pathWithoutNode, providerBuild, releasedExecutable } from './provider-build';
 import { type ProviderUnderTest, type Workspace, createWorkspace } from './terraform';
 
 export const PROVIDER_SOURCE = 'keyplane/keyplane';
@@ -23,13 +26,19 @@ export const EXECUTABLE = 'terraform-provider-keyplane';
 
 let providerDir: string | undefined;
 
+/** The provider executable under test: the development bundle, or the released executable (test/helpers/provider-build.ts). */
+export function keyplaneExecutable(): string {
+  const build = providerBuild();
+  return build.kind === 'release' ? releasedExecutable(build.dir) : built('dist/provider/keyplane/main.js');
+}
+
 /**
- * A directory holding `terraform-provider-keyplane` for dev_overrides: a link to the built provider, the file
- * `keyplane provider install` installs. One per process, removed at exit.
+ * A directory holding `terraform-provider-keyplane` for dev_overrides: a link to the provider under test
+ * (keyplaneExecutable). One per process, removed at exit.
  */
 export function keyplaneProvider(): string {
   if (!providerDir) {
-    const main = built('dist/provider/keyplane/main.js');
+    const main = keyplaneExecutable();
     const dir = mkdtempSync(join(tmpdir(), 'keyplane-provider-'));
     symlinkSync(main, join(dir, EXECUTABLE));
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -50,6 +59,16 @@ export async function startKeyplaneService(): Promise<KeyplaneService> {
 }
 
 /**
+ * The environment a released provider runs in: a PATH without `node`, as on a machine with Terraform and no
+ * Node. Nothing for the development bundle, which needs `node` on the PATH (`#!/usr/bin/env node`), as do
+ * providers `alongside` it (the conformance provider is such a bundle).
+ */
+export function releaseEnv(alongside: ProviderUnderTest[] = []): Record<string, string> {
+  if (providerBuild().kind !== 'release' || alongside.length > 0) return {};
+  return { PATH: pathWithoutNode(process.env.PATH ?? '') };
+}
+
+/**
  * A workspace running the Keyplane provider against `service`: KEYPLANE_ENDPOINT and KEYPLANE_API_KEY are the
  * admin's unless `env` says otherwise (`undefined` removes one). `alongside`: more providers in the same
  * configuration, such as the conformance provider (test/helpers/conformance.ts conformanceUnderTest).
@@ -62,7 +81,7 @@ export function keyplaneWorkspace(
   return createWorkspace({
     name: 'keyplane',
     providers: [{ source: PROVIDER_SOURCE, name: 'keyplane', dir: keyplaneProvider() }, ...alongside.providers],
-    env: { ...service.env, ...alongside.env, ...env },
+    env: { ...service.env, ...releaseEnv(alongside.providers), ...alongside.env, ...env },
   });
 }
 
