@@ -44,7 +44,9 @@ export async function bundleForSea(root: string, workDir: string): Promise<void>
  * code caches (with it they are identical, and the cache is still accepted at start).
  */
 export function preparationBlob(node: string, workDir: string, useCodeCache: boolean): Buffer {
-  const config = { main: MAIN, output: 'sea-prep.blob', disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache };
+  // execArgvExtension 'none': NODE_OPTIONS in Terraform's environment is meant for the user's own Node
+  // programs and must not change (or stop) the provider, which behaves like any native executable.
+  const config = { main: MAIN, output: 'sea-prep.blob', disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache, execArgvExtension: 'none' };
   writeFileSync(join(workDir, 'sea-config.json'), JSON.stringify(config));
   const made = spawnSync(node, ['--random-seed=1', '--experimental-sea-config', 'sea-config.json'], {
     cwd: workDir,

@@ -40,10 +40,10 @@ const MAGIC_COOKIE = 'd602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
 /** The first line the executable at `file` prints, started with only `env` (no PATH but `path`), then stopped. */
-function firstLine(file: string, path: string): Promise<string> {
+function firstLine(file: string, path: string, env: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, [], {
-      env: { PATH: path, TF_PLUGIN_MAGIC_COOKIE: MAGIC_COOKIE, PLUGIN_PROTOCOL_VERSIONS: '6' },
+      env: { PATH: path, TF_PLUGIN_MAGIC_COOKIE: MAGIC_COOKIE, PLUGIN_PROTOCOL_VERSIONS: '6', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -158,6 +158,16 @@ describeRelease('npm run release, linux_amd64', () => {
     writeFileSync(join(dir, EXE), entry!.data, { mode: entry!.mode });
     expect(readdirSync(join(dir, 'bin'))).toEqual([]);
     expect(await firstLine(join(dir, EXE), join(dir, 'bin'))).toMatch(/^1\|6\|unix\|\/[^|]+\|grpc\|$/);
+  });
+
+  test("NODE_OPTIONS meant for the user's own Node does not reach the provider", async () => {
+    const dir = join(root, 'run-node-options');
+    mkdirSync(dir, { recursive: true });
+    const [entry] = readZip(read(ZIP));
+    writeFileSync(join(dir, EXE), entry!.data, { mode: entry!.mode });
+    // A CI job's NODE_OPTIONS (a --require of a hook only its own project has) would stop a Node-based provider.
+    const line = await firstLine(join(dir, EXE), dir, { NODE_OPTIONS: `--require ${join(dir, 'no-such-hook.js')}` });
+    expect(line).toMatch(/^1\|6\|unix\|\/[^|]+\|grpc\|$/);
   });
 
   describe('terraform init and apply from a filesystem mirror, with only terraform on PATH', () => {
