@@ -34,7 +34,10 @@ function unsignedMachO(textAt = 1024): Buffer {
   header.writeUInt32LE(0xfeedfacf, 0);
   header.writeUInt32LE(0x0100000c, 4);
   header.writeUInt32LE(commands.length, 16);
-  header.writeUInt32LE(commands.reduce((n, c) => n + c.length, 0), 20);
+  header.writeUInt32LE(
+    commands.reduce((n, c) => n + c.length, 0),
+    20,
+  );
   const head = Buffer.concat([header, ...commands]);
   head.copy(file);
   file.fill(0, head.length, textAt);

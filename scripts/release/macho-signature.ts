@@ -86,8 +86,8 @@ function superBlob(signed: Buffer, identifier: string, execSeg: { base: number; 
   cd.writeBigUInt64BE(BigInt(CS_EXECSEG_MAIN_BINARY), 80);
   ident.copy(cd, CD_HEADER_SIZE);
   // Special slot -n sits n hashes before hashOffset.
-  special.forEach((h, i) => h.copy(cd, hashOffset - (i + 1) * HASH_SIZE));
-  code.forEach((h, i) => h.copy(cd, hashOffset + i * HASH_SIZE));
+  for (const [i, h] of special.entries()) h.copy(cd, hashOffset - (i + 1) * HASH_SIZE);
+  for (const [i, h] of code.entries()) h.copy(cd, hashOffset + i * HASH_SIZE);
 
   const blobs: [number, Buffer][] = [
     [CSSLOT_CODEDIRECTORY, cd],
