@@ -13,6 +13,7 @@ import { BINDINGS_DIR, BINDINGS_SUMS, packBindings } from './bindings';
 import { executableName, MANIFEST, PROVIDER_NAME, manifestName, sha256sums, signatureName, sumsName, zipName } from './artifacts';
 import { executableKind, HEADER_BYTES } from './executable-format';
 import { withoutCodeSignature } from './macho';
+import { adHocSigned, codeSignatureProblems } from './macho-signature';
 import { withoutAuthenticode } from './pe';
 import { BLOB_MAKERS, nativeTarget, type ReleasePlatform } from './platforms';
 import { runtimeBinary } from './runtime-packages';
@@ -41,6 +42,7 @@ export interface BuiltPlatform {
   /** The runtime package embedded, as name@version. */
   runtime: string;
   codeCache: boolean;
+  adHocSignature: boolean;
 }
 
 export interface Release {
@@ -108,8 +110,11 @@ export async function buildRelease(options: ReleaseOptions): Promise<Release> {
       // The runtime's own signature would no longer match once the blob is in: removed first (macho.ts, pe.ts).
       writeFileSync(file, os === 'darwin' ? withoutCodeSignature(node) : os === 'windows' ? withoutAuthenticode(node) : node, { mode: 0o755 });
       await injectBlob(file, os, blob);
-      const executable = readFileSync(file);
+      const injected = readFileSync(file);
       rmSync(file);
+      const executable = platform.adHocSignature ? adHocSigned(injected, PROVIDER_NAME) : injected;
+      const problems = platform.adHocSignature ? codeSignatureProblems(executable) : [];
+      if (problems.length > 0) throw new Error(`${target}: the ad hoc signature does not verify: ${problems.join('; ')}`);
       const kind = executableKind(executable.subarray(0, HEADER_BYTES));
       if (kind?.format !== FORMAT_OF[os] || kind.arch !== platform.arch) {
         throw new Error(`${target}: ${runtime.name}@${runtime.version} gave a ${kind ? `${kind.format} ${kind.arch}` : 'non-executable'} file`);
@@ -118,8 +123,10 @@ export async function buildRelease(options: ReleaseOptions): Promise<Release> {
       const bytes = writeZip([{ name, data: executable, mode: 0o755 }], options.modified);
       writeFileSync(join(outDir, zip), bytes);
       artifacts.push({ name: zip, data: bytes });
-      built.push({ target, zip, runtime: `${runtime.name}@${runtime.version}`, codeCache });
-      log(`built ${zip} (${runtime.name}@${runtime.version}${codeCache ? ', code cache' : ''}, ${(bytes.length / 1e6).toFixed(1)} MB)`);
+      const adHocSignature = platform.adHocSignature === true;
+      built.push({ target, zip, runtime: `${runtime.name}@${runtime.version}`, codeCache, adHocSignature });
+      const notes = `${codeCache ? ', code cache' : ''}${adHocSignature ? ', signed ad hoc' : ''}`;
+      log(`built ${zip} (${runtime.name}@${runtime.version}${notes}, ${(bytes.length / 1e6).toFixed(1)} MB)`);
     }
     const manifest = { name: manifestName(version), data: Buffer.from(MANIFEST) };
     writeFileSync(join(outDir, manifest.name), manifest.data);

@@ -4,6 +4,8 @@
  * public key, two builds byte-identical, and the executable run with no Node anywhere on PATH, first by hand
  * (the go-plugin handshake line), then by terraform init and apply from a filesystem mirror holding the zip.
  * The other platforms are built once and checked by their executable headers only: nothing here runs them.
+ * darwin_arm64's ad hoc signature is checked page by page (scripts/release/macho-signature.ts), by a checker
+ * that must also accept the signature Apple's tools put on the official Node binary it was made from.
  *
  * The runtimes come from the npm registry (or dist/release-cache): without it these tests fail in CI
  * (CI set) and are skipped, loudly, elsewhere.
@@ -17,8 +19,10 @@ import * as openpgp from 'openpgp';
 import { KEY_PREFIX } from '../../contract/key-format';
 import { executableKind, HEADER_BYTES } from '../../scripts/release/executable-format';
 import { withoutCodeSignature } from '../../scripts/release/macho';
+import { codeDirectorySummary, codeSignatureProblems } from '../../scripts/release/macho-signature';
 import { withoutAuthenticode } from '../../scripts/release/pe';
 import { PLATFORMS } from '../../scripts/release/platforms';
+import { runtimeBinary } from '../../scripts/release/runtime-packages';
 import { SEA_FUSE } from '../../scripts/release/sea';
 import { fileFromTgz } from '../../scripts/release/tar';
 import { dosDateTime, readZip } from '../../scripts/release/zip';
@@ -256,12 +260,13 @@ describeRelease('npm run release --unsigned, the other platforms', () => {
     expect({ status: res.status, stderr: res.stderr }).toEqual({ status: 0, stderr: expect.stringContaining('UNSIGNED: no SHA256SUMS.sig was written') });
     expect(readdirSync(out).sort()).toEqual([...OTHERS.map((t) => `terraform-provider-keyplane_${version}_${t}.zip`), MANIFEST, SUMS, 'bindings'].sort());
     expect(readdirSync(join(out, 'bindings')).sort()).toEqual([...TARBALLS, 'SHA256SUMS'].sort());
-    expect(OTHERS).toEqual(['linux_arm64', 'darwin_amd64', 'windows_amd64']);
+    expect(OTHERS).toEqual(['linux_arm64', 'darwin_amd64', 'darwin_arm64', 'windows_amd64']);
   });
 
   test.each([
     ['linux_arm64', EXE, { format: 'ELF', arch: 'arm64' }],
     ['darwin_amd64', EXE, { format: 'Mach-O', arch: 'amd64' }],
+    ['darwin_arm64', EXE, { format: 'Mach-O', arch: 'arm64' }],
     ['windows_amd64', `${EXE}.exe`, { format: 'PE', arch: 'amd64' }],
   ])('%s: one executable %s, mode 0755, %o, with the SEA injected', (target, name, kind) => {
     const entries = readZip(readFileSync(join(out, `terraform-provider-keyplane_${version}_${target}.zip`)));
@@ -269,11 +274,26 @@ describeRelease('npm run release --unsigned, the other platforms', () => {
     const exe = entries[0]!.data;
     expect(executableKind(exe.subarray(0, HEADER_BYTES))).toEqual(kind);
     expect(exe.includes(`${SEA_FUSE}:1`)).toBe(true);
-    // No stale signature of the runtime left (removing it again changes nothing); macOS: the blob in its own segment.
+    // No stale signature of the runtime left (removing it again changes nothing; on arm64 the only one is
+    // the build's own, ad hoc, and it verifies); macOS: the blob in its own segment.
     if (kind.format === 'Mach-O') {
-      expect(withoutCodeSignature(exe)).toBe(exe);
+      if (kind.arch === 'arm64') {
+        expect(codeSignatureProblems(exe)).toEqual([]);
+        expect(codeDirectorySummary(exe)).toEqual({ flags: 0x2, identifier: 'terraform-provider-keyplane', execSegFlags: 1 });
+      } else {
+        expect(withoutCodeSignature(exe)).toBe(exe);
+      }
       expect(exe.subarray(0, HEADER_BYTES).includes('NODE_SEA')).toBe(true);
     }
     if (kind.format === 'PE') expect(withoutAuthenticode(exe)).toBe(exe);
+  });
+
+  test("the signature checker accepts the official darwin arm64 Node binary's signature (Apple's tools made it) and finds one changed byte", () => {
+    const runtime = PLATFORMS.find((p) => p.target === 'darwin_arm64')!.runtime;
+    const node = runtimeBinary(runtime, join(ROOT, 'dist', 'release-cache'), () => {});
+    expect(codeSignatureProblems(node)).toEqual([]);
+    expect(codeDirectorySummary(node)).toMatchObject({ identifier: 'node', execSegFlags: 1 });
+    node[node.length >> 1] ^= 1;
+    expect(codeSignatureProblems(node)).toEqual(['1 page hashes do not match']);
   });
 });
