@@ -1,10 +1,10 @@
 /**
  * The service as the provider's registry, with the real terraform, offline: a release built by
- * `npm run release` (linux_amd64 and linux_arm64, signed by a throwaway key) served by
+ * `npm run release` (linux_amd64, linux_arm64 and darwin_arm64, signed by a throwaway key) served by
  * `keyplane server start --provider-releases` over HTTPS with a private CA (SSL_CERT_FILE). `terraform init`
  * in two directories under different paths and HOMEs writes identical lock files holding the signed `zh:`
  * hash of every platform; that lock file is used unchanged by a third directory whose PATH holds terraform
- * alone (no node); `terraform providers lock` adds another platform's `h1:`; a tampered zip or signature
+ * alone (no node); `terraform providers lock` adds the other platforms' `h1:`; a tampered zip or signature
  * fails init.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
@@ -41,7 +41,7 @@ describeRelease('the service as the provider registry, with the real terraform',
     writeFileSync(join(root, 'release.key.asc'), keys.privateKey, { mode: 0o600 });
     writeFileSync(join(root, 'release.pub.asc'), keys.publicKey);
     releases = join(root, 'releases');
-    const built = release(['--platform', 'linux_amd64', '--platform', 'linux_arm64', '--signing-key', join(root, 'release.key.asc'), '--out', releases]);
+    const built = release(['--platform', 'linux_amd64', '--platform', 'linux_arm64', '--platform', 'darwin_arm64', '--signing-key', join(root, 'release.key.asc'), '--out', releases]);
     if (built.status !== 0) throw new Error(`npm run release failed: ${built.stderr}`);
 
     // A certificate for localhost that Terraform (Go) trusts through SSL_CERT_FILE.
@@ -157,15 +157,15 @@ resource "keyplane_service_account" "ci" {
     }
     firstLock = lock(a);
     expect(lock(b)).toBe(firstLock);
-    // The signed zh: hash of every line of the release's SHA256SUMS (both zips, and the manifest it covers
+    // The signed zh: hash of every line of the release's SHA256SUMS (every zip, and the manifest it covers
     // too), and the h1: of this platform.
     const zh = hashes(firstLock).filter((h) => h.startsWith('zh:'));
     const sums = readFileSync(join(releases, file('SHA256SUMS')), 'utf8')
       .trim()
       .split('\n');
-    expect(sums.map((l) => l.split('  ')[1]).sort()).toEqual([file('linux_amd64.zip'), file('linux_arm64.zip'), file('manifest.json')].sort());
+    expect(sums.map((l) => l.split('  ')[1]).sort()).toEqual([file('linux_amd64.zip'), file('linux_arm64.zip'), file('darwin_arm64.zip'), file('manifest.json')].sort());
     expect(zh.sort()).toEqual(sums.map((l) => `zh:${l.split('  ')[0]}`).sort());
-    for (const p of ['linux_amd64', 'linux_arm64']) expect(zh).toContain(`zh:${sha256(readFileSync(join(releases, file(`${p}.zip`))))}`);
+    for (const p of ['linux_amd64', 'linux_arm64', 'darwin_arm64']) expect(zh).toContain(`zh:${sha256(readFileSync(join(releases, file(`${p}.zip`))))}`);
     expect(hashes(firstLock).filter((h) => h.startsWith('h1:'))).toHaveLength(1);
     expect(firstLock).toContain(`provider "${host}/keyplane/keyplane"`);
   });
@@ -183,21 +183,21 @@ resource "keyplane_service_account" "ci" {
     await c.terraform(['destroy', '-auto-approve']);
   });
 
-  test('terraform providers lock adds the h1: hash of another platform; a platform the release lacks is refused by name', async () => {
+  test('terraform providers lock adds the h1: hashes of other platforms; a platform the release lacks is refused by name', async () => {
     const d = workspace('d');
     d.write({ '.terraform.lock.hcl': firstLock });
-    const locked = await d.run(['providers', 'lock', '-no-color', '-platform=linux_amd64', '-platform=linux_arm64']);
+    const locked = await d.run(['providers', 'lock', '-no-color', '-platform=linux_amd64', '-platform=linux_arm64', '-platform=darwin_arm64']);
     expect({ code: locked.code, stderr: locked.stderr }).toEqual({ code: 0, stderr: '' });
     const after = hashes(lock(d));
-    expect(after.filter((h) => h.startsWith('h1:'))).toHaveLength(2);
+    expect(after.filter((h) => h.startsWith('h1:'))).toHaveLength(3);
     expect(after.filter((h) => h.startsWith('zh:')).sort()).toEqual(
       hashes(firstLock)
         .filter((h) => h.startsWith('zh:'))
         .sort(),
     );
-    const missing = await d.run(['providers', 'lock', '-no-color', '-platform=darwin_arm64']);
+    const missing = await d.run(['providers', 'lock', '-no-color', '-platform=freebsd_amd64']);
     expect(missing.code).not.toBe(0);
-    expect(missing.output).toMatch(/darwin_arm64/);
+    expect(missing.output).toMatch(/freebsd_amd64/);
   });
 
   test('a zip or a signature changed on the service fails init, naming the checksum or the signature', async () => {
