@@ -27,6 +27,7 @@ const { createHash } = require('node:crypto');
 const { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } = require('node:fs');
 const { dirname, join, resolve } = require('node:path');
 const esbuild = require('esbuild');
+const { bundleConsole } = require('./bundle-console');
 
 const ROOT = join(__dirname, '..');
 const MANIFEST = 'dist/build-manifest.json';
@@ -141,6 +142,8 @@ function filesUnder(paths) {
 /** The default bundles, then the manifest of everything the tests run from the build (`npm run build` runs this last). */
 async function build() {
   const { outputs, manifest } = await bundleWithSources(DEFAULT_ENTRIES);
+  // The web console, for browsers (scripts/bundle-console.js).
+  Object.assign(manifest, await bundleConsole());
   for (const c of COMPILED) Object.assign(manifest, await compiledSources(c));
   for (const { outdir, sources } of COMPILED_TREES) {
     manifest[outdir] = { sources: Object.fromEntries(filesUnder(sources).map((f) => [f, sha256(readFileSync(join(ROOT, f)))])) };
