@@ -15,6 +15,7 @@
  * a whitespace- and syntax-minified bundle (630 KB against 1 MB) started no faster (V8 pre-parses
  * whitespace and comments at almost no cost), and unminified code gives a crash report real line numbers.
  * `npm run build` runs this last, after tsc (which it replaces for these entries) and the bindings' tsc.
+ * It also builds the web console for browsers into dist/console/ (scripts/bundle-console.js).
  *
  * Why the manifest: the tests run what the build made (these bundles, the CLI and the server fixture as tsc
  * compiled them, the CDK bindings' lib/), never a copy built at test time, so a test must be able to tell

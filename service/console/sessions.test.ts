@@ -88,6 +88,17 @@ test('a session ends when its key is revoked', async () => {
   expect(await svc.ctx.store.db.selectFrom('console_sessions').select('id').where('key_id', '=', dev.keyId).execute()).toEqual([]);
 });
 
+test('a session opened with a secret that a rotation replaced ends with that secret', async () => {
+  const dev = await svc.person('developer');
+  const cookie = cookieOf(await signIn(dev.key));
+  expect((await svc.call('POST', `/v1/api-keys/${dev.keyId}/rotate`, {})).status).toBe(200);
+  const refused = await asSession(cookie, 'GET', '/v1/whoami');
+  expect(refused.status).toBe(401);
+  // The same answer the old secret gets as a bearer key: one rule for both.
+  const bearer = await svc.call('GET', '/v1/whoami', undefined, dev.key);
+  expect([bearer.status, bearer.body.error.message]).toEqual([401, refused.body.error.message]);
+});
+
 test('a refused key opens no session, and the refusal names no key', async () => {
   const dev = await svc.person('developer');
   expect((await svc.call('POST', `/v1/api-keys/${dev.keyId}/revoke`, {})).status).toBe(200);
