@@ -8,7 +8,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { describeBrowser, launchChromium } from '../helpers/browser';
 import { built } from '../helpers/build';
-import { type CliService, startCliService } from '../helpers/cli';
+import { type CliService, keyplane, startCliService } from '../helpers/cli';
 
 describeBrowser('the web console in Chromium', () => {
   let svc: CliService;
@@ -274,6 +274,21 @@ describeBrowser('the web console in Chromium', () => {
     await second.page.goto(`${svc.endpoint}${link.body.path}`);
     await second.page.getByText(/already used or expired/).waitFor();
     await second.page.getByLabel('API key').waitFor();
+  });
+
+  test('keyplane console prints a link that signs the browser in as the CLI’s key', async () => {
+    const res = keyplane(['console', '-o', 'json'], svc.env);
+    expect(res.status).toBe(0);
+    const { url, expires_at } = JSON.parse(res.stdout);
+    expect(url).toMatch(new RegExp(`^${svc.endpoint}/#sign-in=[A-Za-z0-9_-]{43}$`));
+    expect(Date.parse(expires_at) - Date.now()).toBeLessThanOrEqual(5 * 60 * 1000);
+    const { page } = await newPage();
+    await page.goto(url);
+    await page.getByText('Administrator · admin · key bootstrap admin key').waitFor();
+    const table = keyplane(['console'], svc.env);
+    expect(table.status).toBe(0);
+    expect(table.stdout).toMatch(new RegExp(`^${svc.endpoint}/#sign-in=[A-Za-z0-9_-]{43}\n$`));
+    expect(table.stderr).toMatch(/signs in once/);
   });
 
   test('sign-out ends the session: the cookie no longer opens anything', async () => {
