@@ -30,7 +30,7 @@ module.exports = {
       comment: 'contract/ holds the rules and the API schemas every component shares; it depends on none of them.',
       severity: 'error',
       from: { path: '^contract/' },
-      to: { path: '^(service|client|cli|provider|scripts|test|bench)/' },
+      to: { path: '^(service|client|cli|provider|scripts|test|bench|console)/' },
     },
     {
       name: 'contract-rules-load-no-schema-library',
@@ -48,11 +48,19 @@ module.exports = {
       to: { path: '^(service|cli|provider|scripts)/' },
     },
     {
+      name: 'console-imports-only-the-contract',
+      comment:
+        'console/ is the web console, bundled for browsers: it reaches the service only through the /v1 API and shares its types and rules through contract/.',
+      severity: 'error',
+      from: { path: '^console/' },
+      to: { path: '^(service|client|cli|provider|scripts|test|bench)/' },
+    },
+    {
       name: 'service-imports-no-caller',
       comment: 'The service does not know its callers: it never imports the client, the CLI or the provider.',
       severity: 'error',
       from: { path: '^service/', pathNot: TESTS },
-      to: { path: '^(client|cli|provider|scripts)/' },
+      to: { path: '^(client|cli|provider|scripts|console)/' },
     },
     {
       name: 'provider-never-imports-service',

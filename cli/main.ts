@@ -11,6 +11,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { register as allowList } from './commands/allow-list';
 import { register as apiKey } from './commands/api-key';
 import { register as audit } from './commands/audit';
+import { register as consoleLink } from './commands/console';
 import { register as identity } from './commands/identity';
 import { register as pgp } from './commands/pgp';
 import { register as provider } from './commands/provider';
@@ -57,7 +58,7 @@ Example:
   // Set before the groups are added, so every subcommand inherits them: commander throws instead of
   // exiting, and main() turns its errors into exit code 2.
   program.exitOverride().showHelpAfterError('(add --help for usage)');
-  for (const register of [apiKey, scopes, serviceAccount, allowList, secret, user, audit, identity, pgp, server, provider]) register(program);
+  for (const register of [apiKey, scopes, serviceAccount, allowList, secret, user, audit, identity, consoleLink, pgp, server, provider]) register(program);
   return program;
 }
 

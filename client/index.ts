@@ -11,6 +11,7 @@
 import { Transport, type TransportOptions } from './http';
 import type {
   AllowListList,
+  ConsoleSignInLink,
   ApiKey,
   ApiKeyList,
   AuditEvent,
@@ -155,6 +156,16 @@ export class KeyplaneClient {
   /** The calling key and the principal it acts for. */
   whoami(): Promise<Whoami> {
     return this.#t.request({ method: 'GET', path: '/v1/whoami' });
+  }
+
+  // --- The web console: /v1/console -----------------------------------------------------------------------
+
+  /**
+   * A one-time link that signs a browser into the web console as this client's key; `path` is relative to
+   * the endpoint and works once, within minutes (service/console/sign-in-link-routes.ts).
+   */
+  createConsoleSignInLink(): Promise<ConsoleSignInLink> {
+    return this.#t.request({ method: 'POST', path: '/v1/console/sign-in-links', body: {} });
   }
 
   // --- Service accounts: /v1/service-accounts -------------------------------------------------------------

@@ -14,6 +14,7 @@ export type {
   ApiKeyList,
   AuditEvent,
   AuditEventList,
+  ConsoleSignInLink,
   CreateAllowListBody,
   CreateApiKeyBody,
   CreatedApiKey,

@@ -10,6 +10,7 @@ export const ID_PREFIXES = {
   allowList: 'al',
   secret: 'sec',
   auditEvent: 'evt',
+  consoleSession: 'ses',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -15,6 +15,7 @@
  * a whitespace- and syntax-minified bundle (630 KB against 1 MB) started no faster (V8 pre-parses
  * whitespace and comments at almost no cost), and unminified code gives a crash report real line numbers.
  * `npm run build` runs this last, after tsc (which it replaces for these entries) and the bindings' tsc.
+ * It also builds the web console for browsers into dist/console/ (scripts/bundle-console.js).
  *
  * Why the manifest: the tests run what the build made (these bundles, the CLI and the server fixture as tsc
  * compiled them, the CDK bindings' lib/), never a copy built at test time, so a test must be able to tell
@@ -27,6 +28,7 @@ const { createHash } = require('node:crypto');
 const { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } = require('node:fs');
 const { dirname, join, resolve } = require('node:path');
 const esbuild = require('esbuild');
+const { bundleConsole } = require('./bundle-console');
 
 const ROOT = join(__dirname, '..');
 const MANIFEST = 'dist/build-manifest.json';
@@ -141,6 +143,8 @@ function filesUnder(paths) {
 /** The default bundles, then the manifest of everything the tests run from the build (`npm run build` runs this last). */
 async function build() {
   const { outputs, manifest } = await bundleWithSources(DEFAULT_ENTRIES);
+  // The web console, for browsers (scripts/bundle-console.js).
+  Object.assign(manifest, await bundleConsole());
   for (const c of COMPILED) Object.assign(manifest, await compiledSources(c));
   for (const { outdir, sources } of COMPILED_TREES) {
     manifest[outdir] = { sources: Object.fromEntries(filesUnder(sources).map((f) => [f, sha256(readFileSync(join(ROOT, f)))])) };

@@ -10,10 +10,18 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { LoggerOptions } from 'pino';
 import { auditRoutes } from './audit/routes';
+import { defaultAssetsDir } from './console/assets';
+import { sessionTokenOf } from './console/cookie';
+import { sessionAuthentication } from './console/session-auth';
+import { sessionRoutes } from './console/session-routes';
+import { ConsoleSessions } from './console/sessions';
+import { signInLinkRoutes } from './console/sign-in-link-routes';
+import { SignInLinks } from './console/sign-in-links';
+import { consoleStaticRoutes } from './console/static-routes';
 import { allowListRoutes } from './allow-lists/routes';
 import type { ServiceContext } from './context';
 import { type AbuseLimitsOptions, abuseLimits } from './http/abuse-limits';
-import { bearerAuth } from './http/auth';
+import { keyAuthentication } from './http/auth';
 import { installErrorHandler } from './http/error-handler';
 import { installFailedAuthLimit } from './http/failed-auth-limit';
 import { FRAMEWORK_ERROR_OPTIONS } from './http/framework-errors';
@@ -53,6 +61,8 @@ export interface AppOptions {
   abuseLimits?: AbuseLimitsOptions;
   /** Provider releases to serve as a Terraform provider registry (service/registry/). */
   providerReleases?: ProviderReleases;
+  /** Where the web console's built files are (service/console/assets.ts has the default). */
+  consoleAssetsDir?: string;
 }
 
 /**
@@ -135,13 +145,21 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   if (options.providerReleases) await app.register(providerRegistryRoutes(options.providerReleases));
 
+  const auth = keyAuthentication(ctx, failedAuthLimit);
+  const sessions = new ConsoleSessions(ctx.store.db);
+  const links = new SignInLinks(ctx.store.db);
+  const authenticateSession = sessionAuthentication(auth, sessions);
+  await app.register(consoleStaticRoutes(options.consoleAssetsDir ?? defaultAssetsDir()));
+  await app.register(sessionRoutes(ctx, auth, sessions, links), { prefix: '/v1' });
+
   await app.register(
     async (v1) => {
-      const authenticate = bearerAuth(ctx, failedAuthLimit);
       v1.addHook('onRequest', (request, reply) => {
         // Answers may hold a key or secret entries, and all are per caller: no cache may keep them.
         void reply.header('cache-control', 'no-store');
-        return authenticate(request, reply);
+        // A bearer key is used as sent; without one, the console's session cookie (service/console/session-auth.ts).
+        const sessionToken = request.headers.authorization === undefined ? sessionTokenOf(request) : undefined;
+        return sessionToken === undefined ? auth.bearer(request, reply) : authenticateSession(request, reply, sessionToken);
       });
       await v1.register(apiKeyRoutes(ctx));
       await v1.register(rotateApiKeyRoute(ctx));
@@ -152,6 +170,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
       await v1.register(scopeRoutes(ctx));
       await v1.register(secretRoutes(ctx));
       await v1.register(auditRoutes(ctx));
+      await v1.register(signInLinkRoutes(ctx, links));
     },
     { prefix: '/v1' },
   );

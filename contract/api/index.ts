@@ -8,6 +8,7 @@ export * from './allow-lists';
 export * from './api-keys';
 export * from './audit';
 export * from './common';
+export * from './console';
 export * from './delivery';
 export * from './scopes';
 export * from './secrets';

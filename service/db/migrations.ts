@@ -332,6 +332,38 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('api_keys').dropColumn('creation_idempotency_key').execute();
     },
   },
+  '0009_console_sessions': {
+    // biome-ignore lint/suspicious/noExplicitAny: a migration sees the schema of its time, not today's
+    async up(db: Kysely<any>) {
+      // Console sessions and one-time sign-in links (service/console/sessions.ts): only the SHA-256 of each
+      // token is stored, with the hash of the API key secret it acts as, so every node resolves them alike.
+      await db.schema
+        .createTable('console_sessions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('key_id', 'text', (c) => c.notNull())
+        .addColumn('key_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('last_seen_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('console_sessions_expires_at').on('console_sessions').column('expires_at').execute();
+      await db.schema
+        .createTable('console_sign_in_links')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('key_id', 'text', (c) => c.notNull())
+        .addColumn('key_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('console_sign_in_links_expires_at').on('console_sign_in_links').column('expires_at').execute();
+    },
+    // biome-ignore lint/suspicious/noExplicitAny: a migration sees the schema of its time, not today's
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('console_sign_in_links').execute();
+      await db.schema.dropTable('console_sessions').execute();
+    },
+  },
 };
 
 class StaticProvider implements MigrationProvider {

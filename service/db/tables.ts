@@ -181,6 +181,28 @@ export interface IdempotencyKeysTable {
   created_at: string;
 }
 
+/** A console session (service/console/sessions.ts): it acts as the key whose secret hashes to key_hash. */
+export interface ConsoleSessionsTable {
+  id: string;
+  /** SHA-256 (base64url) of the session token the browser holds in its cookie. */
+  token_hash: string;
+  key_id: string;
+  /** The stored hash of the secret that signed in (api_keys.key_hash or previous_key_hash at the time). */
+  key_hash: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+/** A one-time sign-in link, spent by its first use (service/console/sign-in-links.ts). */
+export interface ConsoleSignInLinksTable {
+  token_hash: string;
+  key_id: string;
+  key_hash: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   service_accounts: ServiceAccountsTable;
@@ -196,4 +218,6 @@ export interface Database {
   audit_events: AuditEventsTable;
   idempotency_keys: IdempotencyKeysTable;
   keyplane_meta: MetaTable;
+  console_sessions: ConsoleSessionsTable;
+  console_sign_in_links: ConsoleSignInLinksTable;
 }

@@ -1,5 +1,5 @@
 /**
- * Who is not let in: every `/v1` route but the OpenAPI document answers 401 `unauthenticated` without a
+ * Who is not let in: every `/v1` route but the OpenAPI document and the console's sign-in and sign-out answers 401 `unauthenticated` without a
  * usable key, before looking at the request, and each refusal is audited without the key.
  */
 import { generateKey } from '../../contract/key-format';
@@ -26,7 +26,11 @@ test('every authenticated route refuses a request without a key, whatever its bo
     Object.keys(ops).map((m) => [m.toUpperCase(), path] as const),
   );
   expect(routes.length).toBeGreaterThan(30);
-  for (const [method, path] of routes) {
+  // The console's sign-in and sign-out take no key: they are how a browser gets a session and drops it
+  // (service/console/session-routes.ts), and service/console/sessions.test.ts tests who they let in.
+  const keyless = ['POST /v1/console/sessions', 'DELETE /v1/console/session'];
+  expect(routes.filter(([method, path]) => keyless.includes(`${method} ${path}`))).toHaveLength(keyless.length);
+  for (const [method, path] of routes.filter(([m, p]) => !keyless.includes(`${m} ${p}`))) {
     const url = path.replace('{id}', 'key_0000000000000000000a').replace('{name}', 'a.b').replace('{version}', '1');
     const res = await svc.call(method, url, method === 'GET' || method === 'DELETE' ? undefined : { not: 'valid' }, null);
     expect([method, path, res.status, res.body.error.code]).toEqual([method, path, 401, 'unauthenticated']);

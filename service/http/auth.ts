@@ -13,7 +13,7 @@ import type { ServiceContext } from '../context';
 import type { Role } from '../db/tables';
 import { ApiError } from '../errors';
 import type { AuthRecord } from '../keys/auth-record';
-import type { VerifyFailure } from '../keys/verifier';
+import type { VerifyFailure, VerifyOutcome } from '../keys/verifier';
 import type { FailedAuthLimit } from './failed-auth-limit';
 import { CallerHashes } from './caller-hash';
 import { atLeast } from '../../contract/roles';
@@ -54,7 +54,21 @@ function refusalMessage(reason: Exclude<VerifyFailure, 'rate_limited' | 'ip_not_
   return FAILURE_MESSAGES[reason];
 }
 
-export function bearerAuth(ctx: ServiceContext, limit: FailedAuthLimit) {
+/**
+ * How a request proves a key, each ending in the same verifier and the same refusals: a bearer header (every
+ * API client), a key pasted into the console's sign-in, or a console session, which holds the hash of the
+ * secret that opened it (service/console/sessions.ts).
+ */
+export interface KeyAuthentication {
+  /** `Authorization: Bearer kp_…`; sets `request.auth` or throws. */
+  bearer(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+  /** A key presented in a request body (console sign-in); sets `request.auth` or throws. */
+  presented(request: FastifyRequest, reply: FastifyReply, key: string): Promise<void>;
+  /** A secret by its stored hash (a console session); sets `request.auth` or throws, and says what refused it. */
+  storedHash(request: FastifyRequest, reply: FastifyReply, hash: string): Promise<void>;
+}
+
+export function keyAuthentication(ctx: ServiceContext, limit: FailedAuthLimit): KeyAuthentication {
   const callerHashes = new CallerHashes(ctx.hasher);
   /** Records the failure; the refusal to throw is a 429 instead of `refusal` once the address is over its limit. */
   async function failed(request: FastifyRequest, reply: FastifyReply, reason: string, keyId: string | undefined, refusal: ApiError): Promise<ApiError> {
@@ -65,14 +79,8 @@ export function bearerAuth(ctx: ServiceContext, limit: FailedAuthLimit) {
     return new ApiError('rate_limited', `too many failed authentications from this address; retry in ${limited.retryAfterSeconds} s`);
   }
 
-  return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const header = request.headers.authorization;
-    const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!match) {
-      throw await failed(request, reply, 'missing', undefined, new ApiError('unauthenticated', 'send an API key as "Authorization: Bearer kp_…"'));
-    }
-    const key = match[1]!;
-    const outcome = await ctx.verifier.verify({ key, seenIp: request.ip, hash: callerHashes.hashOf(request.raw.socket, key) });
+  /** Sets `request.auth` from a valid outcome, or throws the refusal for an invalid one. */
+  async function admit(request: FastifyRequest, reply: FastifyReply, outcome: VerifyOutcome): Promise<void> {
     if (!outcome.valid) {
       const { reason } = outcome;
       if (reason === 'rate_limited') {
@@ -97,6 +105,24 @@ export function bearerAuth(ctx: ServiceContext, limit: FailedAuthLimit) {
       role: record.effectiveRole,
       scopes: record.scopes,
     };
+  }
+
+  return {
+    async bearer(request, reply) {
+      const header = request.headers.authorization;
+      const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+      if (!match) {
+        throw await failed(request, reply, 'missing', undefined, new ApiError('unauthenticated', 'send an API key as "Authorization: Bearer kp_…"'));
+      }
+      const key = match[1]!;
+      await admit(request, reply, await ctx.verifier.verify({ key, seenIp: request.ip, hash: callerHashes.hashOf(request.raw.socket, key) }));
+    },
+    async presented(request, reply, key) {
+      await admit(request, reply, await ctx.verifier.verify({ key, seenIp: request.ip }));
+    },
+    async storedHash(request, reply, hash) {
+      await admit(request, reply, await ctx.verifier.verifyStoredHash({ hash, seenIp: request.ip }));
+    },
   };
 }
 

@@ -58,6 +58,9 @@ describe('OpenAPI document', () => {
         'GET /v1/secrets/{id}/versions/{version}',
         'POST /v1/secrets/{id}/versions/{version}/destroy',
         'GET /v1/audit-events',
+        'POST /v1/console/sessions',
+        'DELETE /v1/console/session',
+        'POST /v1/console/sign-in-links',
       ].sort(),
     );
   });
@@ -88,6 +91,8 @@ describe('OpenAPI document', () => {
         '/v1/api-keys/post responses/201 .secret',
         '/v1/api-keys/{id}/rotate/post responses/200 .secret',
         '/v1/keys/verify/post requestBody .key',
+        '/v1/console/sessions/post requestBody .api_key',
+        '/v1/console/sessions/post requestBody .sign_in_token',
         '/v1/secrets/{id}/versions/post requestBody .entries',
         '/v1/secrets/{id}/versions/latest/get responses/200 .entries',
         '/v1/secrets/{id}/versions/{version}/get responses/200 .entries',

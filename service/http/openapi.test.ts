@@ -85,6 +85,8 @@ test('the secret marker sits on exactly these schema locations', () => {
       '#/paths/~1v1~1api-keys/post/responses/201/content/application~1json/schema/properties/secret',
       '#/paths/~1v1~1api-keys~1{id}~1rotate/post/responses/200/content/application~1json/schema/properties/secret',
       '#/paths/~1v1~1keys~1verify/post/requestBody/content/application~1json/schema/properties/key',
+      '#/paths/~1v1~1console~1sessions/post/requestBody/content/application~1json/schema/properties/api_key',
+      '#/paths/~1v1~1console~1sessions/post/requestBody/content/application~1json/schema/properties/sign_in_token',
       '#/paths/~1v1~1secrets~1{id}~1versions/post/requestBody/content/application~1json/schema/properties/entries/additionalProperties',
       '#/paths/~1v1~1secrets~1{id}~1versions~1latest/get/responses/200/content/application~1json/schema/properties/entries/additionalProperties',
       '#/paths/~1v1~1secrets~1{id}~1versions~1{version}/get/responses/200/content/application~1json/schema/properties/entries/additionalProperties',

@@ -254,6 +254,22 @@ const OWNED: OwnedRoute[] = [
 const allowList = async () => (await ok(admin('POST', '/v1/ip-allow-lists', { name: unique('list'), cidrs: ['10.0.0.0/8'] }), 'an allow list')).id as string;
 const PLAIN: PlainRoute[] = [
   { route: 'GET /v1/whoami', call: (c) => as(c, 'GET', '/v1/whoami'), expect: { admin: 'Y|Y', developer: 'Y|Y', viewer: 'Y|Y' } },
+  // Any key may open a console session or a sign-in link; what the session may do is its key's role.
+  {
+    route: 'POST /v1/console/sessions',
+    call: (c) => svc.call('POST', '/v1/console/sessions', { api_key: c.key }, null, { origin: 'http://localhost:80' }),
+    expect: { admin: 'Y|Y', developer: 'Y|Y', viewer: 'Y|Y' },
+  },
+  {
+    route: 'DELETE /v1/console/session',
+    call: () => svc.call('DELETE', '/v1/console/session', undefined, null, { origin: 'http://localhost:80' }),
+    expect: { admin: 'Y|Y', developer: 'Y|Y', viewer: 'Y|Y' },
+  },
+  {
+    route: 'POST /v1/console/sign-in-links',
+    call: (c) => as(c, 'POST', '/v1/console/sign-in-links', {}),
+    expect: { admin: 'Y|Y', developer: 'Y|Y', viewer: 'Y|Y' },
+  },
   { route: 'GET /v1/api-keys', call: (c) => as(c, 'GET', '/v1/api-keys'), expect: { admin: 'Y|Y', developer: 'Y|Y', viewer: 'Y|Y' } },
   {
     route: 'POST /v1/api-keys (for itself)',

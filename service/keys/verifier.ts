@@ -80,7 +80,24 @@ export class Verifier {
     if (input.key.length !== KEY_LENGTH) return UNKNOWN;
     const hash = input.hash ?? this.hasher.hash(input.key);
     const cached = this.trustedCache(hash);
-    const record = cached === undefined ? await this.lookup(input.key, hash) : cached;
+    // A mistyped key is not looked up, nor cached: only well-formed keys' hashes are (see above).
+    const record = cached === undefined ? (isWellFormedKey(input.key) ? await this.lookup(hash) : null) : cached;
+    return this.judge(record, input);
+  }
+
+  /**
+   * Verification of a secret by the hash it had when it was presented and verified before: a console session
+   * acts as the key that opened it (service/console/sessions.ts) and keeps only that hash. Every check after
+   * the lookup is the one `verify` makes, so the session ends when the key is revoked, expires, its owner is
+   * disabled or its rotated-out secret's overlap ends, and acts by the key's effective role of the moment.
+   */
+  async verifyStoredHash(input: { hash: string; seenIp: string }): Promise<VerifyOutcome> {
+    const cached = this.trustedCache(input.hash);
+    const record = cached === undefined ? await this.lookup(input.hash) : cached;
+    return this.judge(record, input);
+  }
+
+  private judge(record: AuthRecord | null, input: Omit<VerifyInput, 'key'>): VerifyOutcome {
     if (!record) return UNKNOWN;
     // A previous secret past its overlap is no secret of the key's any more; the record names the key to the audit.
     if (record.secretEndsAt !== null && record.secretEndsAt <= this.now()) return { valid: false, reason: 'unknown', record };
@@ -112,9 +129,8 @@ export class Verifier {
     return this.changes.trustworthy ? this.cache.get(hash) : undefined;
   }
 
-  private async lookup(key: string, hash: string): Promise<AuthRecord | null> {
-    // A mistyped key is not looked up, nor cached: only well-formed keys' hashes are (see above).
-    if (!isWellFormedKey(key)) return null;
+  /** The record by the hash of a well-formed key (the caller checked), cached when the change feed allows. */
+  private async lookup(hash: string): Promise<AuthRecord | null> {
     const trusted = this.changes.trustworthy;
     const generation = this.generation;
     const loaded = await loadAuthRecord(this.db, hash);
