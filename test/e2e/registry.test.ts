@@ -41,7 +41,18 @@ describeRelease('the service as the provider registry, with the real terraform',
     writeFileSync(join(root, 'release.key.asc'), keys.privateKey, { mode: 0o600 });
     writeFileSync(join(root, 'release.pub.asc'), keys.publicKey);
     releases = join(root, 'releases');
-    const built = release(['--platform', 'linux_amd64', '--platform', 'linux_arm64', '--platform', 'darwin_arm64', '--signing-key', join(root, 'release.key.asc'), '--out', releases]);
+    const built = release([
+      '--platform',
+      'linux_amd64',
+      '--platform',
+      'linux_arm64',
+      '--platform',
+      'darwin_arm64',
+      '--signing-key',
+      join(root, 'release.key.asc'),
+      '--out',
+      releases,
+    ]);
     if (built.status !== 0) throw new Error(`npm run release failed: ${built.stderr}`);
 
     // A certificate for localhost that Terraform (Go) trusts through SSL_CERT_FILE.
@@ -163,7 +174,9 @@ resource "keyplane_service_account" "ci" {
     const sums = readFileSync(join(releases, file('SHA256SUMS')), 'utf8')
       .trim()
       .split('\n');
-    expect(sums.map((l) => l.split('  ')[1]).sort()).toEqual([file('linux_amd64.zip'), file('linux_arm64.zip'), file('darwin_arm64.zip'), file('manifest.json')].sort());
+    expect(sums.map((l) => l.split('  ')[1]).sort()).toEqual(
+      [file('linux_amd64.zip'), file('linux_arm64.zip'), file('darwin_arm64.zip'), file('manifest.json')].sort(),
+    );
     expect(zh.sort()).toEqual(sums.map((l) => `zh:${l.split('  ')[0]}`).sort());
     for (const p of ['linux_amd64', 'linux_arm64', 'darwin_arm64']) expect(zh).toContain(`zh:${sha256(readFileSync(join(releases, file(`${p}.zip`))))}`);
     expect(hashes(firstLock).filter((h) => h.startsWith('h1:'))).toHaveLength(1);
