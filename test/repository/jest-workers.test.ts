@@ -19,8 +19,8 @@ const runs = Object.entries(scripts)
   .filter(([, command]) => /\bjest\b/.test(command))
   .map(([name, command]) => [name, /--maxWorkers[= ](\S+)/.exec(command)?.[1]] as const);
 
-test('the scripts that run Jest are the four test scripts', () => {
-  expect(runs.map(([name]) => name).sort()).toEqual(['test', 'test:e2e', 'test:postgres', 'test:unit']);
+test('the scripts that run Jest are the five test scripts', () => {
+  expect(runs.map(([name]) => name).sort()).toEqual(['test', 'test:e2e', 'test:e2e:release', 'test:postgres', 'test:unit']);
 });
 
 test.each(runs)('npm run %s starts at most one worker per core', async (_, maxWorkers) => {
