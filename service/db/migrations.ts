@@ -372,6 +372,9 @@ class StaticProvider implements MigrationProvider {
   }
 }
 
+/** Every migration's name, oldest first: the schema a started store has. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations).sort();
+
 /** Brings the schema to a named version: how a test sets up the data a later migration must carry over. */
 // biome-ignore lint/suspicious/noExplicitAny: as below
 export async function migrateTo(db: Kysely<any>, name: string): Promise<void> {
