@@ -116,7 +116,7 @@ export function KeysPage(props: { me: Whoami }) {
       )}
       {creating && (
         <CreateKeyDialog
-          callerRole={props.me.effective_role}
+          me={props.me}
           onCreated={refresh}
           onClose={() => {
             setCreating(false);

@@ -2,11 +2,14 @@
  * The one showing of a new key's secret: Copy (the clipboard written from the click itself, the only way a
  * browser allows), the warning that it will not be shown again, and Done. Closing without having copied asks
  * first; while it is open, leaving the page asks too. Once closed, the secret is in no state of the page.
+ * A key encrypted to a PGP key (`encryptedTo`, its fingerprint) is shown the same way: the service keeps no copy
+ * of the message either.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { Dialog } from './dialog';
 
-export function NewSecret(props: { name: string; secret: string; onDone: () => void }) {
+export function NewSecret(props: { name: string; secret: string; encryptedTo?: string; onDone: () => void }) {
+  const what = props.encryptedTo ? 'encrypted key' : 'key';
   const [copied, setCopied] = useState(false);
   const [copyError, setCopyError] = useState<string>();
   const [confirming, setConfirming] = useState(false);
@@ -30,19 +33,37 @@ export function NewSecret(props: { name: string; secret: string; onDone: () => v
   return (
     <Dialog title={`API key “${props.name}” created`} onCancel={done}>
       <p class="warning" id="secret-warning">
-        This is the only time the key is shown. Copy it now and keep it somewhere safe: after you click Done it cannot be shown again.
+        This is the only time the {what} is shown. Copy it now and keep it somewhere safe: after you click Done it cannot be shown again.
       </p>
+      {props.encryptedTo && (
+        <p class="help" id="secret-encrypted-to">
+          Encrypted to the PGP key {props.encryptedTo}: only its private key opens it.
+        </p>
+      )}
       <div class="secret-row">
-        <input
-          class="secret"
-          readOnly
-          value={props.secret}
-          aria-label="New API key"
-          aria-describedby="secret-warning"
-          autocomplete="off"
-          spellcheck={false}
-          onFocus={(e) => e.currentTarget.select()}
-        />
+        {props.encryptedTo ? (
+          <textarea
+            class="secret"
+            readOnly
+            rows={10}
+            value={props.secret}
+            aria-label="Encrypted API key"
+            aria-describedby="secret-warning secret-encrypted-to"
+            spellcheck={false}
+            onFocus={(e) => e.currentTarget.select()}
+          />
+        ) : (
+          <input
+            class="secret"
+            readOnly
+            value={props.secret}
+            aria-label="New API key"
+            aria-describedby="secret-warning"
+            autocomplete="off"
+            spellcheck={false}
+            onFocus={(e) => e.currentTarget.select()}
+          />
+        )}
         <button type="button" onClick={copy}>
           Copy
         </button>
@@ -61,8 +82,8 @@ export function NewSecret(props: { name: string; secret: string; onDone: () => v
         </button>
       </div>
       {confirming && (
-        <Dialog title="Close without copying the key?" role="alertdialog" onCancel={() => setConfirming(false)}>
-          <p>You have not copied the key. Once this closes it cannot be shown again, and you would have to create another key.</p>
+        <Dialog title={`Close without copying the ${what}?`} role="alertdialog" onCancel={() => setConfirming(false)}>
+          <p>You have not copied the {what}. Once this closes it cannot be shown again, and you would have to create another key.</p>
           <div class="actions">
             <button type="button" onClick={() => setConfirming(false)}>
               Go back

@@ -4,22 +4,9 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { ServiceAccountList, UserList } from '../contract/api';
-import { api } from './api';
+import { allPages } from './all-pages';
 
 export type PrincipalNames = ReadonlyMap<string, string>;
-
-async function allPages<P extends { next_page_token: string | null }, T>(path: string, items: (page: P) => T[]): Promise<T[]> {
-  const out: T[] = [];
-  let token: string | null = null;
-  // A bound, not a loop that could run on: the table falls back to ids past it.
-  for (let i = 0; i < 20; i++) {
-    const page: P = await api<P>('GET', `${path}?page_size=200${token ? `&page_token=${encodeURIComponent(token)}` : ''}`);
-    out.push(...items(page));
-    token = page.next_page_token;
-    if (!token) break;
-  }
-  return out;
-}
 
 export function usePrincipalNames(): PrincipalNames {
   const [names, setNames] = useState<PrincipalNames>(new Map());

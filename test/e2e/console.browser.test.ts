@@ -5,59 +5,16 @@
  * names the key, and the browser security the service promises on the wire. Controls are found by role and
  * accessible name, as people using a screen reader find them.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { describeBrowser, launchChromium } from '../helpers/browser';
-import { built } from '../helpers/build';
-import { type CliService, keyplane, startCliService } from '../helpers/cli';
+import { describeBrowser } from '../helpers/browser';
+import { keyplane } from '../helpers/cli';
+import { useConsole } from '../helpers/console-browser';
 
 describeBrowser('the web console in Chromium', () => {
-  let svc: CliService;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    built('dist/console');
-    svc = await startCliService();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    if (svc) expect(await svc.stop()).toBe(0);
-  });
-
-  /** Calls the API with a bearer key, as a service using Keyplane would. */
-  async function api(method: string, path: string, body?: unknown, key = svc.adminKey): Promise<{ status: number; body: any }> {
-    const res = await fetch(`${svc.endpoint}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: res.status === 204 ? undefined : await res.json() };
-  }
-  const verify = async (key: string) => (await api('POST', '/v1/keys/verify', { key })).body as { valid: boolean; reason?: string };
-
-  async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext();
-    contexts.push(context);
-    // Copy writes the clipboard from the click; reading it back is the test's own permission.
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: svc.endpoint });
-    return { context, page: await context.newPage() };
-  }
-
-  async function signIn(page: Page, key = svc.adminKey) {
-    await page.goto(`${svc.endpoint}/`);
-    await page.getByLabel('API key').fill(key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'API Keys' }).waitFor();
-  }
-
-  afterEach(async () => {
-    for (const c of contexts.splice(0)) await c.close();
-  });
+  const { svc, api, verify, newPage, signIn } = useConsole();
 
   test('the page and the session cookie carry the browser security on the wire', async () => {
     const { context, page } = await newPage();
-    const res = await page.goto(`${svc.endpoint}/`);
+    const res = await page.goto(`${svc().endpoint}/`);
     const csp = res!.headers()['content-security-policy']!;
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("script-src 'self'");
@@ -66,7 +23,7 @@ describeBrowser('the web console in Chromium', () => {
     expect(csp).not.toContain('unsafe-eval');
     expect(res!.headers()['x-content-type-options']).toBe('nosniff');
 
-    await page.getByLabel('API key').fill(svc.adminKey);
+    await page.getByLabel('API key').fill(svc().adminKey);
     const [signedIn, list] = await Promise.all([
       page.waitForResponse((r) => r.url().endsWith('/v1/console/sessions')),
       page.waitForResponse((r) => r.url().includes('/v1/api-keys?')),
@@ -83,7 +40,7 @@ describeBrowser('the web console in Chromium', () => {
     // HttpOnly: no script of the page can read it.
     expect(await page.evaluate('document.cookie')).toBe('');
     // The key pasted to sign in is nowhere on the page once signed in.
-    expect(await page.content()).not.toContain(svc.adminKey);
+    expect(await page.content()).not.toContain(svc().adminKey);
     // The API answers the console reads are per caller and never cached either.
     expect(list.status()).toBe(200);
     expect(list.headers()['cache-control']).toBe('no-store');
@@ -93,15 +50,15 @@ describeBrowser('the web console in Chromium', () => {
     const { context, page } = await newPage();
     await signIn(page);
     // context.request carries the browser context's cookies: the session cookie rides along.
-    const attack = await context.request.post(`${svc.endpoint}/v1/api-keys`, {
+    const attack = await context.request.post(`${svc().endpoint}/v1/api-keys`, {
       data: { name: 'forged' },
       headers: { origin: 'https://attacker.example', 'sec-fetch-site': 'cross-site' },
     });
     expect(attack.status()).toBe(403);
     expect((await attack.json()).error.code).toBe('permission_denied');
-    const same = await context.request.post(`${svc.endpoint}/v1/api-keys`, {
+    const same = await context.request.post(`${svc().endpoint}/v1/api-keys`, {
       data: { name: 'from the console origin' },
-      headers: { origin: svc.endpoint, 'sec-fetch-site': 'same-origin' },
+      headers: { origin: svc().endpoint, 'sec-fetch-site': 'same-origin' },
     });
     expect(same.status()).toBe(201);
     const forged = await api('GET', '/v1/api-keys?name_prefix=forged');
@@ -265,29 +222,29 @@ describeBrowser('the web console in Chromium', () => {
     const link = await api('POST', '/v1/console/sign-in-links', {}, key.body.secret);
     expect(link.status).toBe(201);
     const { page } = await newPage();
-    await page.goto(`${svc.endpoint}${link.body.path}`);
+    await page.goto(`${svc().endpoint}${link.body.path}`);
     await page.getByRole('heading', { name: 'API Keys' }).waitFor();
     await page.getByText('Dana Developer · developer · key dana key').waitFor();
     // The token left the address bar at once.
-    expect(page.url()).toBe(`${svc.endpoint}/`);
+    expect(page.url()).toBe(`${svc().endpoint}/`);
     const second = await newPage();
-    await second.page.goto(`${svc.endpoint}${link.body.path}`);
+    await second.page.goto(`${svc().endpoint}${link.body.path}`);
     await second.page.getByText(/already used or expired/).waitFor();
     await second.page.getByLabel('API key').waitFor();
   });
 
   test('keyplane console prints a link that signs the browser in as the CLI’s key', async () => {
-    const res = keyplane(['console', '-o', 'json'], svc.env);
+    const res = keyplane(['console', '-o', 'json'], svc().env);
     expect(res.status).toBe(0);
     const { url, expires_at } = JSON.parse(res.stdout);
-    expect(url).toMatch(new RegExp(`^${svc.endpoint}/#sign-in=[A-Za-z0-9_-]{43}$`));
+    expect(url).toMatch(new RegExp(`^${svc().endpoint}/#sign-in=[A-Za-z0-9_-]{43}$`));
     expect(Date.parse(expires_at) - Date.now()).toBeLessThanOrEqual(5 * 60 * 1000);
     const { page } = await newPage();
     await page.goto(url);
     await page.getByText('Administrator · admin · key bootstrap admin key').waitFor();
-    const table = keyplane(['console'], svc.env);
+    const table = keyplane(['console'], svc().env);
     expect(table.status).toBe(0);
-    expect(table.stdout).toMatch(new RegExp(`^${svc.endpoint}/#sign-in=[A-Za-z0-9_-]{43}\n$`));
+    expect(table.stdout).toMatch(new RegExp(`^${svc().endpoint}/#sign-in=[A-Za-z0-9_-]{43}\n$`));
     expect(table.stderr).toMatch(/signs in once/);
   });
 
@@ -295,7 +252,7 @@ describeBrowser('the web console in Chromium', () => {
     const { context, page } = await newPage();
     await signIn(page);
     const [cookie] = await context.cookies();
-    const whoami = () => fetch(`${svc.endpoint}/v1/whoami`, { headers: { cookie: `${cookie!.name}=${cookie!.value}` } });
+    const whoami = () => fetch(`${svc().endpoint}/v1/whoami`, { headers: { cookie: `${cookie!.name}=${cookie!.value}` } });
     expect((await whoami()).status).toBe(200);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByText('You have signed out.').waitFor();

@@ -1,0 +1,28 @@
+/**
+ * Who a new key may belong to: the signed-in principal itself, or a service account it may act for, by the
+ * rule the service applies when a key names `service_account_id` (contract/stewardship.ts, `act`: admins,
+ * the account's owner and managers within their role). Disabled accounts are left out: their keys are
+ * refused at every use. The role a new key may have is capped by both the caller's and the owner's role.
+ */
+import type { Role } from '../contract/roles';
+import { ROLES_HIGHEST_FIRST, atLeast, lowerRole } from '../contract/roles';
+import { STEWARDS_OF, stewardshipOf } from '../contract/stewardship';
+import type { ServiceAccount, Whoami } from '../contract/api';
+
+export function accountsForNewKeys(me: Whoami, accounts: readonly ServiceAccount[]): ServiceAccount[] {
+  const caller = { role: me.effective_role, principal: { type: me.principal.type, id: me.principal.id } };
+  return accounts.filter((sa) => {
+    if (sa.disabled) return false;
+    // The principal itself is offered as "yourself".
+    if (me.principal.type === 'service_account' && sa.id === me.principal.id) return false;
+    const isManager = me.principal.type === 'user' && sa.manager_user_ids.includes(me.principal.id);
+    const kind = stewardshipOf(caller, sa, isManager);
+    return kind !== undefined && STEWARDS_OF.act.includes(kind);
+  });
+}
+
+/** The roles a new key may have, highest first: none above the caller's effective role or the owner's role. */
+export function rolesForNewKey(callerRole: Role, ownerRole: Role): Role[] {
+  const ceiling = lowerRole(callerRole, ownerRole);
+  return ROLES_HIGHEST_FIRST.filter((r) => atLeast(ceiling, r));
+}
