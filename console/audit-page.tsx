@@ -29,6 +29,9 @@ function who(names: PrincipalNames, e: AuditEvent): string {
 
 export function AuditPage() {
   const names = usePrincipalNames();
+  // What is typed, and the action filter applied (on Enter or leaving the field): the typed text is state
+  // too, so a render caused by another filter never puts back an older value.
+  const [actionText, setActionText] = useState('');
   const [action, setAction] = useState('');
   const [actor, setActor] = useState('');
   const [outcome, setOutcome] = useState<AuditOutcome | ''>('');
@@ -51,7 +54,8 @@ export function AuditPage() {
             id="audit-action"
             placeholder="api_key.create"
             maxLength={LIMITS.auditAction.max}
-            value={action}
+            value={actionText}
+            onInput={(e) => setActionText(e.currentTarget.value)}
             onChange={(e) => setAction(e.currentTarget.value)}
             aria-describedby="audit-action-help"
           />

@@ -276,12 +276,13 @@ describeBrowser('the console pages in Chromium', () => {
       const page = await signIn();
       await open(page, 'Scopes');
       const table = page.getByRole('table', { name: 'Scopes' });
-      await expect(
-        table
-          .getByRole('row', { name: /keyplane\.audit\.read/ })
-          .getByRole('cell')
-          .allTextContents(),
-      ).resolves.toEqual(expect.arrayContaining(['Read the audit log.', 'Built-in']));
+      /** The cells of a scope's row, once the row is there. */
+      const cells = async (name: RegExp) => {
+        const row = table.getByRole('row', { name });
+        await row.waitFor();
+        return row.getByRole('cell').allTextContents();
+      };
+      await expect(cells(/keyplane\.audit\.read/)).resolves.toEqual(expect.arrayContaining(['Read the audit log.', 'Built-in']));
       await page.getByRole('button', { name: 'Add Scope' }).click();
       const dialog = page.getByRole('dialog', { name: 'Add Scope' });
       const name = dialog.getByLabel('Name');
@@ -306,12 +307,7 @@ describeBrowser('the console pages in Chromium', () => {
       await name.fill('billing.read');
       await dialog.getByRole('button', { name: 'Add' }).click();
       await dialog.waitFor({ state: 'detached' });
-      await expect(
-        table
-          .getByRole('row', { name: /billing\.read/ })
-          .getByRole('cell')
-          .allTextContents(),
-      ).resolves.toEqual(expect.arrayContaining(['Read invoices.', 'Custom']));
+      await expect(cells(/billing\.read/)).resolves.toEqual(expect.arrayContaining(['Read invoices.', 'Custom']));
     });
   });
 
