@@ -1,11 +1,11 @@
 /**
- * The console: sign-in until the service knows the browser (by its session cookie), then the API Keys page.
+ * The console: sign-in until the service knows the browser (by its session cookie), then its pages.
  * A one-time sign-in link's token is spent first, when the page was opened with one.
  */
 import type { Whoami } from '../contract/api';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiFailure, api, whenSessionEnds } from './api';
-import { KeysPage } from './keys-page';
+import { ConsolePages } from './console-pages';
 import { SignIn } from './sign-in';
 import { takeSignInToken } from './sign-in-link';
 
@@ -54,7 +54,7 @@ export function App() {
           Sign out
         </button>
       </header>
-      <KeysPage me={me} />
+      <ConsolePages me={me} />
     </>
   );
 }

@@ -2,10 +2,11 @@
  * CIDR parsing, normalisation and matching for IP allow lists, IPv4 and IPv6.
  * A normalised CIDR has its host bits cleared and the address in canonical form (`10.1.2.3/8` becomes
  * `10.0.0.0/8`, `2001:DB8:0:0::/32` becomes `2001:db8::/32`); a bare address is a single-host range.
+ * Free of Node's modules: the web console checks CIDRs as they are typed with these same functions.
  * @module
  */
-import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
+import { ipVersion } from './ip-syntax';
 
 export type ParsedCidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
@@ -35,7 +36,7 @@ export function inspectCidr(text: string): NormalisedCidr | Error {
   // A zone (fe80::1%eth0) names an interface of one host, which means nothing in a list shared by nodes.
   if (trimmed.includes('%')) return new Error(`"${text}" has an IPv6 zone; allow lists take addresses and CIDRs without one`);
   // ipaddr.js also accepts shorthand such as "10.1" or octal parts; only canonical notations are allowed here.
-  if (isIP(trimmed.split('/')[0] ?? '') === 0) return new Error(`"${text}" is not an IPv4 or IPv6 address or CIDR`);
+  if (ipVersion(trimmed.split('/')[0] ?? '') === 0) return new Error(`"${text}" is not an IPv4 or IPv6 address or CIDR`);
   try {
     if (!trimmed.includes('/')) {
       const addr = ipaddr.parse(trimmed);
@@ -95,7 +96,7 @@ export function parseNormalisedCidr(cidr: string): ParsedCidr {
 export function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
   const zone = text.indexOf('%');
   const bare = zone > 0 && text.includes(':') ? text.slice(0, zone) : text;
-  if (isIP(bare) === 0) return undefined;
+  if (ipVersion(bare) === 0) return undefined;
   try {
     return ipaddr.process(bare);
   } catch {

@@ -1,17 +1,17 @@
 /**
  * `GET /v1/audit-events`: newest first, filtered by action, actor, key, target, outcome and time.
- * Readable by admins and by keys with the `keyplane.audit.read` scope.
+ * Readable by admins and by keys with the `keyplane.audit.read` scope (contract/audit-access.ts).
  * @module
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ServiceContext } from '../context';
 import type { AuditEventsTable } from '../db/tables';
 import { invalidArgument, permissionDenied } from '../errors';
-import { hasScope, isAdmin } from '../http/auth';
 import { decodePageToken, page } from '../http/pagination';
 import { type AuditEvent, AuditEventList, ListAuditEventsQuery } from '../../contract/api/audit';
 import { errorResponses } from '../../contract/api/common';
 import { parseRfc3339 } from '../../contract/time';
+import { AUDIT_READ_SCOPE, mayReadAudit } from '../../contract/audit-access';
 
 function toEvent(r: AuditEventsTable): AuditEvent {
   const { actor_key_id, details, ...rest } = r;
@@ -35,8 +35,8 @@ export function auditRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        if (!isAdmin(request) && !hasScope(request, 'keyplane.audit.read'))
-          throw permissionDenied('reading the audit log needs the admin role or the keyplane.audit.read scope');
+        if (!mayReadAudit(request.auth.role, request.auth.scopes))
+          throw permissionDenied(`reading the audit log needs the admin role or the ${AUDIT_READ_SCOPE} scope`);
         // This node's failed authentications not yet written (service/audit/failed-auth.ts) are written
         // first, so its own audit log is never behind.
         await ctx.failedAuth.flush();

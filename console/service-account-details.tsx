@@ -1,0 +1,79 @@
+/** The Service Account Details sheet: every field of one account, and the keys it owns (paged, every status). */
+import type { ApiKeyList, ServiceAccount } from '../contract/api';
+import type { ComponentChildren } from 'preact';
+import { query } from './api';
+import { Dialog } from './dialog';
+import { ErrorNote } from './error-note';
+import { formatTime } from './format';
+import { usePagedList } from './paged-list';
+import { Pager } from './pager';
+import { type PrincipalNames, nameOf } from './principals';
+
+const PAGE_SIZE = 25;
+
+function Field(props: { label: string; children: ComponentChildren }) {
+  return (
+    <>
+      <dt>{props.label}</dt>
+      <dd>{props.children}</dd>
+    </>
+  );
+}
+
+export function ServiceAccountDetails(props: { account: ServiceAccount; names: PrincipalNames; onClose: () => void }) {
+  const a = props.account;
+  const keys = usePagedList<ApiKeyList>((page_token) => `/v1/api-keys${query({ service_account_id: a.id, page_size: PAGE_SIZE, page_token })}`, a.id);
+  return (
+    <Dialog title="Service Account Details" className="dialog sheet" onCancel={props.onClose}>
+      <dl class="details">
+        <Field label="Name">{a.name}</Field>
+        <Field label="ID">
+          <code>{a.id}</code>
+        </Field>
+        <Field label="Status">{a.disabled ? 'disabled' : 'enabled'}</Field>
+        <Field label="Description">{a.description || '—'}</Field>
+        <Field label="Role">{a.role}</Field>
+        <Field label="Owner">{a.owner_user_id ? nameOf(props.names, a.owner_user_id) : 'None (admins only)'}</Field>
+        <Field label="Managers">{a.manager_user_ids.length > 0 ? a.manager_user_ids.map((id) => nameOf(props.names, id)).join(', ') : 'None'}</Field>
+        <Field label="Created by">{nameOf(props.names, a.created_by)}</Field>
+        <Field label="Created">{formatTime(a.created_at)}</Field>
+        <Field label="Updated">{formatTime(a.updated_at)}</Field>
+      </dl>
+      <h3>API keys</h3>
+      <ErrorNote error={keys.error} />
+      {keys.list && keys.list.api_keys.length === 0 && <p class="empty">This service account has no keys.</p>}
+      {keys.list && keys.list.api_keys.length > 0 && (
+        <table class="keys" aria-label={`API keys of ${a.name}`}>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Status</th>
+              <th scope="col">Role</th>
+              <th scope="col">Last used</th>
+              <th scope="col">Expires</th>
+            </tr>
+          </thead>
+          <tbody>
+            {keys.list.api_keys.map((k) => (
+              <tr key={k.id}>
+                <th scope="row">{k.name}</th>
+                <td>
+                  <span class={`status status-${k.status}`}>{k.status}</span>
+                </td>
+                <td>{k.effective_role}</td>
+                <td>{formatTime(k.last_used_at, 'Never used')}</td>
+                <td>{formatTime(k.expires_at, 'Never')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {(keys.pageNumber > 1 || keys.hasNext) && <Pager paged={keys} />}
+      <div class="actions">
+        <button type="button" onClick={props.onClose}>
+          Close
+        </button>
+      </div>
+    </Dialog>
+  );
+}
