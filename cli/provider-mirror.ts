@@ -12,14 +12,14 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, u
 import { endianness } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { PROVIDER_ADDRESS } from '../provider/keyplane/address';
+import { PROVIDER_ADDRESS } from '../contract/provider-address';
+import { PROVIDER_NAME } from '../contract/release-files';
 import { dirFiles, hashDir } from './dirhash';
 import { shellWords } from './shell';
 import { UsageError } from './errors';
 import { packageRoot } from './version';
 
 /** The provider's type name, the last part of its address (keyplane/keyplane). */
-const PROVIDER_TYPE = PROVIDER_ADDRESS.split('/').pop()!;
 
 /** Node's process.platform to Go's GOOS, which Terraform's OS_ARCH names use. */
 const GOOS: Record<string, string> = { linux: 'linux', darwin: 'darwin', freebsd: 'freebsd', openbsd: 'openbsd', sunos: 'solaris', aix: 'aix' };
@@ -70,7 +70,7 @@ export interface LauncherTarget {
 export const LAUNCHER_MARK = 'written by `keyplane provider`';
 
 /** The launcher's name in the unpacked layout: Terraform runs the file named terraform-provider-TYPE_… there. */
-export const launcherName = (version: string): string => `terraform-provider-${PROVIDER_TYPE}_v${version}`;
+export const launcherName = (version: string): string => `${PROVIDER_NAME}_v${version}`;
 
 /** The launcher's text. Deterministic, so a second install leaves the file and its hash as they were. */
 export function launcherScript(t: LauncherTarget): string {
@@ -95,19 +95,20 @@ function checkExecutable(executable: string): void {
 }
 
 /**
- * Writes `text` to `path` with mode 0755 unless it is there already. The new file is written as a dot-file in
- * `tempDir` and renamed into place, so a crash never leaves a half-written launcher, nor a stray file in the
- * package directory, where Terraform would hash it too. Resolves to whether the file changed.
+ * Writes `data` to `path` with `mode` unless it is there already. The new file is written as a dot-file in
+ * `tempDir` and renamed into place, so a crash never leaves a half-written file, nor a stray file in the
+ * package directory, where Terraform would hash it too. Returns whether the file changed.
  */
-function writeExecutable(path: string, text: string, tempDir: string): boolean {
-  if (existsSync(path) && statSync(path).isFile() && readFileSync(path, 'utf8') === text) {
-    if ((statSync(path).mode & 0o777) !== 0o755) chmodSync(path, 0o755);
+export function writeFileOnce(path: string, data: string | Buffer, mode: number, tempDir: string): boolean {
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  if (existsSync(path) && statSync(path).isFile() && readFileSync(path).equals(bytes)) {
+    if ((statSync(path).mode & 0o777) !== mode) chmodSync(path, mode);
     return false;
   }
-  const temp = join(tempDir, `.terraform-provider-${PROVIDER_TYPE}.${randomBytes(6).toString('hex')}.tmp`);
-  writeFileSync(temp, text, { mode: 0o755, flag: 'wx' });
+  const temp = join(tempDir, `.${PROVIDER_NAME}.${randomBytes(6).toString('hex')}.tmp`);
+  writeFileSync(temp, bytes, { mode, flag: 'wx' });
   try {
-    chmodSync(temp, 0o755); // the umask may have narrowed it
+    chmodSync(temp, mode); // the umask may have narrowed it
     renameSync(temp, path);
   } catch (err) {
     try {
@@ -121,7 +122,7 @@ function writeExecutable(path: string, text: string, tempDir: string): boolean {
 }
 
 /** Makes `dir` (the value of --dir) or says, naming --dir, why it cannot be used. */
-function prepareDir(dir: string, sub: string): string {
+export function prepareDir(dir: string, sub: string): string {
   let existing;
   try {
     existing = statSync(dir);
@@ -162,7 +163,7 @@ export function installMirror(o: LauncherTarget & { dir: string; platform: strin
   const path = join(packageDir, name);
   let changed: boolean;
   try {
-    changed = writeExecutable(path, launcherScript(o), versionDir);
+    changed = writeFileOnce(path, launcherScript(o), 0o755, versionDir);
   } catch (err) {
     throw new UsageError(`--dir ${dir} cannot be used: writing ${path} failed: ${(err as Error).message}`);
   }
@@ -189,10 +190,10 @@ export interface DevLauncher {
 export function installDevLauncher(o: LauncherTarget & { dir: string }): DevLauncher {
   checkExecutable(o.executable);
   const dir = prepareDir(resolve(o.dir), '');
-  const path = join(dir, `terraform-provider-${PROVIDER_TYPE}`);
+  const path = join(dir, PROVIDER_NAME);
   let changed: boolean;
   try {
-    changed = writeExecutable(path, launcherScript(o), dir);
+    changed = writeFileOnce(path, launcherScript(o), 0o755, dir);
   } catch (err) {
     throw new UsageError(`--dir ${dir} cannot be used: writing ${path} failed: ${(err as Error).message}`);
   }

@@ -6,27 +6,22 @@
  * the same package and the lock file's `h1:` hash is the same everywhere.
  * @module
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PROVIDER_ADDRESS, PROVIDER_TYPE } from '../contract/provider-address';
+import { PROVIDER_ADDRESS } from '../contract/provider-address';
+import { PROVIDER_NAME, sumsName, zipName } from '../contract/release-files';
 import { readZip } from '../scripts/release/zip';
 import { hash1 } from './dirhash';
 import { UsageError } from './errors';
-import { LAUNCHER_MARK, launcherName } from './provider-mirror';
-
-const PROVIDER_NAME = `terraform-provider-${PROVIDER_TYPE}`;
-
-/** The release's file names (scripts/release/artifacts.ts writes them). */
-export const releaseZipName = (version: string, platform: string): string => `${PROVIDER_NAME}_${version}_${platform}.zip`;
-export const releaseSumsName = (version: string): string => `${PROVIDER_NAME}_${version}_SHA256SUMS`;
+import { LAUNCHER_MARK, launcherName, prepareDir, writeFileOnce } from './provider-mirror';
 
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
 /** Whether `dir` holds this version's zip for `platform` (the default --release must, to be used). */
 export function hasReleaseFor(dir: string, version: string, platform: string): boolean {
   try {
-    return statSync(join(dir, releaseZipName(version, platform))).isFile();
+    return statSync(join(dir, zipName(version, platform))).isFile();
   } catch {
     return false;
   }
@@ -104,7 +99,7 @@ export function zipHash1(zip: Buffer): string {
 /** Picks `platform`'s zip of `version` in the release directory `dir` and checks it (and SHA256SUMS's signature, given `signingKey`). */
 export async function checkRelease(o: { dir: string; version: string; platform: string; signingKey?: string }): Promise<CheckedRelease> {
   const dir = resolve(o.dir);
-  const name = releaseZipName(o.version, o.platform);
+  const name = zipName(o.version, o.platform);
   const source = join(dir, name);
   if (!hasReleaseFor(dir, o.version, o.platform)) {
     const there = platformsIn(dir, o.version);
@@ -112,7 +107,7 @@ export async function checkRelease(o: { dir: string; version: string; platform: 
       `--release ${dir} has no ${name}${there.length ? ` (it has ${o.version} for ${there.join(', ')})` : ` (no zip of version ${o.version})`}: build it with \`npm run release -- --platform ${o.platform}\`, or pick another with --platform`,
     );
   }
-  const sumsPath = join(dir, releaseSumsName(o.version));
+  const sumsPath = join(dir, sumsName(o.version));
   const sums = readOrRefuse(sumsPath, 'the release checksums');
   if (o.signingKey !== undefined) {
     const key = readOrRefuse(o.signingKey, '--signing-key').toString('utf8');
@@ -158,30 +153,11 @@ function removeIfEmpty(dir: string): void {
 /** Copies the checked zip into `DIR/HOST/NAMESPACE/TYPE/`, replacing an earlier launcher of this version and platform. */
 export function installPacked(o: { dir: string; version: string; platform: string; zip: Buffer }): PackedInstall {
   const dir = resolve(o.dir);
-  let existing;
+  const typeDir = prepareDir(dir, PROVIDER_ADDRESS);
+  const path = join(typeDir, zipName(o.version, o.platform));
+  let changed: boolean;
   try {
-    existing = statSync(dir);
-  } catch {
-    existing = undefined;
-  }
-  if (existing && !existing.isDirectory()) throw new UsageError(`--dir ${dir} exists and is not a directory`);
-  const typeDir = join(dir, PROVIDER_ADDRESS);
-  const path = join(typeDir, releaseZipName(o.version, o.platform));
-  let changed = false;
-  try {
-    mkdirSync(typeDir, { recursive: true });
-    if (!(existsSync(path) && readFileSync(path).equals(o.zip))) {
-      // Written under a name Terraform ignores (not terraform-provider-…), then renamed: never a half-written zip.
-      const temp = join(typeDir, `.${PROVIDER_NAME}.${randomBytes(6).toString('hex')}.tmp`);
-      writeFileSync(temp, o.zip, { mode: 0o644, flag: 'wx' });
-      try {
-        renameSync(temp, path);
-      } catch (err) {
-        unlinkSync(temp);
-        throw err;
-      }
-      changed = true;
-    }
+    changed = writeFileOnce(path, o.zip, 0o644, typeDir);
   } catch (err) {
     throw new UsageError(`--dir ${dir} cannot be used: writing ${path} failed: ${(err as Error).message}`);
   }
@@ -212,6 +188,6 @@ export function installPacked(o: { dir: string; version: string; platform: strin
 
 /** The packed zip of `version`/`platform` in mirror `dir`, if one is there (the launcher install warns of it). */
 export function packedZipIn(dir: string, version: string, platform: string): string | undefined {
-  const path = join(resolve(dir), PROVIDER_ADDRESS, releaseZipName(version, platform));
+  const path = join(resolve(dir), PROVIDER_ADDRESS, zipName(version, platform));
   return existsSync(path) ? path : undefined;
 }

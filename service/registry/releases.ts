@@ -21,6 +21,7 @@ import { createReadStream, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PublicKey } from 'openpgp';
 import { PROVIDER_TYPE } from '../../contract/provider-address';
+import { manifestName, PROVIDER_NAME, sumsName, zipName } from '../../contract/release-files';
 
 type OpenPGP = typeof import('openpgp');
 /** openpgp is large and only a service serving releases needs it: loaded then. */
@@ -66,8 +67,8 @@ export interface ProviderReleases {
 
 /** Semantic versions as Terraform reads them (a pre-release suffix allowed), no build metadata. */
 const VERSION = '(\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z.-]+)?)';
-const SHASUMS_NAME = new RegExp(`^terraform-provider-${PROVIDER_TYPE}_${VERSION}_SHA256SUMS$`);
-const ZIP_NAME = new RegExp(`^terraform-provider-${PROVIDER_TYPE}_${VERSION}_([a-z0-9]+)_([a-z0-9]+)\\.zip$`);
+const SHASUMS_NAME = new RegExp(`^${PROVIDER_NAME}_${VERSION}_SHA256SUMS$`);
+const ZIP_NAME = new RegExp(`^${PROVIDER_NAME}_${VERSION}_([a-z0-9]+)_([a-z0-9]+)\\.zip$`);
 
 /** Reads the signing keys (ASCII-armored OpenPGP public keys, one or more per file). */
 export async function readSigningKeys(files: string[]): Promise<SigningKey[]> {
@@ -154,9 +155,8 @@ async function loadVersion(dir: string, shasumsName: string, version: string, ke
     throw new Error(`${signature.path} is not a valid signature of ${shasums.name} by any signing key given (${keys.map((k) => k.keyId).join(', ')})`);
 
   const sums = parseShasums(text.toString('utf8'), shasums.path);
-  const manifestName = `terraform-provider-${PROVIDER_TYPE}_${version}_manifest.json`;
-  const manifest = releaseFile(dir, manifestName);
-  const manifestSum = sums.get(manifestName);
+  const manifest = releaseFile(dir, manifestName(version));
+  const manifestSum = sums.get(manifest.name);
   if (manifestSum !== undefined && manifestSum !== (await sha256File(manifest.path)))
     throw new Error(`${manifest.path} does not match its line in ${shasums.name}`);
   let protocols: string[];
@@ -179,7 +179,7 @@ async function loadVersion(dir: string, shasumsName: string, version: string, ke
     if ((await sha256File(file.path)) !== sha256) throw new Error(`${file.path} does not match its line in ${shasums.name}`);
     platforms.push({ ...file, os: m[2]!, arch: m[3]!, sha256 });
   }
-  if (platforms.length === 0) throw new Error(`${shasums.path} lists no terraform-provider-${PROVIDER_TYPE}_${version}_OS_ARCH.zip`);
+  if (platforms.length === 0) throw new Error(`${shasums.path} lists no ${zipName(version, 'OS_ARCH')}`);
   for (const name of readdirSync(dir)) {
     const m = ZIP_NAME.exec(name);
     if (m && m[1] === version && !sums.has(name)) throw new Error(`${join(dir, name)} is not listed in ${shasums.name}, so it cannot be verified`);
@@ -211,7 +211,7 @@ export async function loadProviderReleases(dir: string, signingKeyFiles: string[
       versions.set(version, await loadVersion(d, name, version, keys));
     }
   }
-  if (versions.size === 0) throw new Error(`--provider-releases ${dir} holds no terraform-provider-${PROVIDER_TYPE}_VERSION_SHA256SUMS`);
+  if (versions.size === 0) throw new Error(`--provider-releases ${dir} holds no ${sumsName('VERSION')}`);
   return {
     type: PROVIDER_TYPE,
     versions,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { releaseSumsName, releaseZipName } from '../../cli/provider-release';
+import { sumsName, zipName } from '../../contract/release-files';
 import { nativeTarget } from '../../scripts/release/platforms';
 import { writeZip } from '../../scripts/release/zip';
 import { checkedReleaseZip, pathWithoutNode, providerBuild } from './provider-build';
@@ -27,9 +27,9 @@ function repository(): { root: string; release: string; zipPath: string; zip: Bu
   const release = join(root, 'release');
   mkdirSync(release);
   const zip = writeZip([{ name: `terraform-provider-keyplane_v${VERSION}`, data: Buffer.from('#!/bin/sh\n'), mode: 0o755 }], past);
-  const zipPath = join(release, releaseZipName(VERSION, PLATFORM));
+  const zipPath = join(release, zipName(VERSION, PLATFORM));
   writeFileSync(zipPath, zip);
-  writeFileSync(join(release, releaseSumsName(VERSION)), `${sha256(zip)}  ${releaseZipName(VERSION, PLATFORM)}\n`);
+  writeFileSync(join(release, sumsName(VERSION)), `${sha256(zip)}  ${zipName(VERSION, PLATFORM)}\n`);
   utimesSync(zipPath, past, past);
   return { root, release, zipPath, zip };
 }
@@ -64,7 +64,7 @@ describe('the release the end-to-end tests run (KEYPLANE_TEST_PROVIDER)', () => 
 
   test('is refused when the directory has no zip of this version for this platform', () => {
     const { root } = make();
-    expect(() => checkedReleaseZip(join(root, 'src'), root)).toThrow(`has no ${releaseZipName(VERSION, PLATFORM)}`);
+    expect(() => checkedReleaseZip(join(root, 'src'), root)).toThrow(`has no ${zipName(VERSION, PLATFORM)}`);
   });
 
   test('KEYPLANE_TEST_PROVIDER: unset or dev is the development bundle, release is dist/release, anything else a release directory', () => {

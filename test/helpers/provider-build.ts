@@ -16,7 +16,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
-import { listedSum, releaseSumsName, releaseZipName } from '../../cli/provider-release';
+import { listedSum } from '../../cli/provider-release';
+import { sumsName, zipName } from '../../contract/release-files';
 import { nativeTarget } from '../../scripts/release/platforms';
 import { readZip } from '../../scripts/release/zip';
 import { ROOT } from './root';
@@ -46,11 +47,11 @@ export function checkedReleaseZip(dir: string, root = ROOT): { path: string; sha
   const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
   const platform = nativeTarget();
   if (!platform) throw new Error(`${PROVIDER_BUILD_ENV}: no release platform for ${process.platform}/${process.arch}`);
-  const name = releaseZipName(version, platform);
+  const name = zipName(version, platform);
   const path = join(dir, name);
-  const sumsPath = join(dir, releaseSumsName(version));
+  const sumsPath = join(dir, sumsName(version));
   if (!existsSync(path)) throw new Error(`${PROVIDER_BUILD_ENV}: ${dir} has no ${name}: ${HINT}`);
-  if (!existsSync(sumsPath)) throw new Error(`${PROVIDER_BUILD_ENV}: ${dir} has no ${releaseSumsName(version)}: ${HINT}`);
+  if (!existsSync(sumsPath)) throw new Error(`${PROVIDER_BUILD_ENV}: ${dir} has no ${sumsName(version)}: ${HINT}`);
   const zip = readFileSync(path);
   const sha256 = createHash('sha256').update(zip).digest('hex');
   const listed = listedSum(readFileSync(sumsPath, 'utf8'), name);

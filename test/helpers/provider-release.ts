@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as openpgp from 'openpgp';
-import { PROVIDER_TYPE } from '../../contract/provider-address';
+import { PROVIDER_NAME } from '../../contract/release-files';
 import { BINDINGS, BINDINGS_DIR, BINDINGS_SUMS } from '../../scripts/release/bindings';
 
 export const MANIFEST = '{"version":1,"metadata":{"protocol_versions":["6.0"]}}\n';
@@ -35,8 +35,9 @@ export async function detachedSignature(data: Uint8Array, privateKey: string): P
 
 const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 
+/** A release file's name: `SUFFIX` is `OS_ARCH.zip`, `SHA256SUMS`, `SHA256SUMS.sig` or `manifest.json`. */
 export function releaseName(version: string, suffix: string): string {
-  return `terraform-provider-${PROVIDER_TYPE}_${version}_${suffix}`;
+  return `${PROVIDER_NAME}_${version}_${suffix}`;
 }
 
 /** Writes the release of `version` into `dir`; returns the SHA256SUMS text. */
