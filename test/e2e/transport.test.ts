@@ -5,7 +5,7 @@
  * launches it (with a grpc-js client playing Terraform), and driven by the real `terraform` through
  * dev_overrides.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { generateServerCertificate } from '../../provider/sdk/transport/certificate';
 import { built } from '../helpers/build';
+import { type DebugProvider, startDebugProvider } from '../helpers/debug-provider';
 import { call, dialPlugin, launchPlugin, type LaunchedPlugin, parseHandshake, shutdownPlugin, TERRAFORM_PLUGIN_ENV } from '../helpers/plugin-client';
 import { createWorkspace, describeTerraform, processesRunning, type Workspace } from '../helpers/terraform';
 
@@ -234,31 +235,11 @@ describe('the provider executable, launched as go-plugin launches it', () => {
   });
 });
 
-interface DebugProvider {
-  child: ChildProcess;
-  reattach: Record<string, { Pid: number; Test: boolean; Addr: { Network: string; String: string } }>;
-  reattachJson: string;
-  exited: Promise<number | null>;
-}
-
-/** Starts the executable with --debug and reads the export line it prints. */
-function startDebug(): Promise<DebugProvider> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TF_') && !k.startsWith('PLUGIN_')));
-  const child = spawn(executable, ['--debug'], { stdio: ['ignore', 'pipe', 'pipe'], env: clean });
-  cleanup.push(() => child.kill('SIGKILL'));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      const line = out.split('\n').find((l) => l.includes('export TF_REATTACH_PROVIDERS='));
-      if (!line || !out.includes('Ctrl-C')) return;
-      const quoted = line.slice(line.indexOf('=') + 1).trim();
-      const reattachJson = quoted.slice(1, -1).replace(/'"'"'/g, "'");
-      resolve({ child, reattach: JSON.parse(reattachJson), reattachJson, exited });
-    });
-    void exited.then((code) => reject(new Error(`debug provider exited (${code}): ${out}`)));
-  });
+/** The executable with --debug (test/helpers/debug-provider.ts), killed when the file's tests end. */
+async function startDebug(): Promise<DebugProvider> {
+  const debug = await startDebugProvider(executable);
+  cleanup.push(() => debug.child.kill('SIGKILL'));
+  return debug;
 }
 
 const CONFIG = `terraform {
