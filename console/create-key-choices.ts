@@ -7,8 +7,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AllowListList, IpAllowList, Scope, ScopeList, Secret, SecretList, ServiceAccount, ServiceAccountList, Whoami } from '../contract/api';
 import { allPages } from './all-pages';
-import { ApiFailure, api } from './api';
+import { type ApiFailure, api } from './api';
 import { accountsForNewKeys } from './owner-choices';
+import { toFailure } from './failure';
 
 export interface CreateKeyChoices {
   loaded: boolean;
@@ -41,7 +42,7 @@ export function useCreateKeyChoices(me: Whoami): CreateKeyChoices {
         allowLists: value(allowLists),
         accounts: accountsForNewKeys(me, value(accounts)),
         secrets: value(secrets).filter((s) => s.caller_can_write),
-        error: reason === undefined ? undefined : reason instanceof ApiFailure ? reason : new ApiFailure(0, 'internal', String(reason)),
+        error: reason === undefined ? undefined : toFailure(reason),
       });
     });
     return () => {

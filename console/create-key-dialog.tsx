@@ -24,6 +24,7 @@ import { NewSecret } from './new-secret';
 import { rolesForNewKey } from './owner-choices';
 import { ScopeChoice } from './scope-choice';
 import { SHOW_HERE, type SecretDestination, SecretDestinationChoice } from './secret-destination-choice';
+import { toFailure } from './failure';
 
 const DEFAULT_EXPIRY_DAYS = 90;
 
@@ -101,7 +102,7 @@ export function CreateKeyDialog(props: { me: Whoami; onCreated: (key: ApiKey) =>
         setCreated({ name: keyName, mode: 'response', secret: answer.secret ?? '' });
       }
     } catch (err) {
-      setError(err instanceof ApiFailure ? atControl(err) : new ApiFailure(0, 'internal', String(err)));
+      setError(atControl(toFailure(err)));
     } finally {
       setBusy(false);
     }

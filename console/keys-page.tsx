@@ -7,13 +7,14 @@ import type { ApiKey, ApiKeyList, Whoami } from '../contract/api';
 import { KEY_STATUSES, type KeyStatus } from '../contract/key-status';
 import { atLeast } from '../contract/roles';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiFailure, api, query } from './api';
+import { type ApiFailure, api, query } from './api';
 import { CreateKeyDialog } from './create-key-dialog';
 import { ErrorNote } from './error-note';
 import { KeyDetails } from './key-details';
 import { KeyTable } from './key-table';
 import { usePrincipalNames } from './principals';
 import { RevokeDialog } from './revoke-dialog';
+import { toFailure } from './failure';
 
 const PAGE_SIZE = 25;
 
@@ -39,7 +40,7 @@ export function KeysPage(props: { me: Whoami }) {
         setList(answer);
         setError(undefined);
       },
-      (err) => live && setError(err instanceof ApiFailure ? err : new ApiFailure(0, 'internal', String(err))),
+      (err) => live && setError(toFailure(err)),
     );
     return () => {
       live = false;

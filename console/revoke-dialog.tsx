@@ -1,10 +1,11 @@
 /** The confirmation before a revocation, naming the key: revoking cannot be undone, and verify refuses the key at once. */
 import type { ApiKey } from '../contract/api';
 import { useState } from 'preact/hooks';
-import { ApiFailure, api } from './api';
+import { type ApiFailure, api } from './api';
 import { Dialog } from './dialog';
 import { ErrorNote } from './error-note';
 import { LIMITS } from '../contract/limits';
+import { toFailure } from './failure';
 
 export function RevokeDialog(props: { apiKey: ApiKey; onDone: (revoked: ApiKey | undefined) => void }) {
   const { apiKey } = props;
@@ -19,7 +20,7 @@ export function RevokeDialog(props: { apiKey: ApiKey; onDone: (revoked: ApiKey |
       const revoked = await api<ApiKey>('POST', `/v1/api-keys/${encodeURIComponent(apiKey.id)}/revoke`, reason.trim() ? { reason: reason.trim() } : {});
       props.onDone(revoked);
     } catch (err) {
-      setError(err instanceof ApiFailure ? err : new ApiFailure(0, 'internal', String(err)));
+      setError(toFailure(err));
       setBusy(false);
     }
   }

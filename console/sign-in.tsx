@@ -3,8 +3,9 @@
  * (service/console/session-routes.ts). The key is dropped from the page as soon as it is sent.
  */
 import { useState } from 'preact/hooks';
-import { ApiFailure, api } from './api';
+import { type ApiFailure, api } from './api';
 import { ErrorNote } from './error-note';
+import { toFailure } from './failure';
 
 export function SignIn(props: { onSignedIn: () => void; notice?: string }) {
   const [key, setKey] = useState('');
@@ -20,7 +21,7 @@ export function SignIn(props: { onSignedIn: () => void; notice?: string }) {
       await api('POST', '/v1/console/sessions', { api_key: presented });
       props.onSignedIn();
     } catch (err) {
-      setError(err instanceof ApiFailure ? err : new ApiFailure(0, 'internal', String(err)));
+      setError(toFailure(err));
     } finally {
       setBusy(false);
     }
