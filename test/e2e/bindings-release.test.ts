@@ -21,7 +21,8 @@ import { type BindingsProject, installBindings, pinned } from '../helpers/bindin
 import { keyplane, ROOT } from '../helpers/cli';
 import { type KeyplaneService, secretFragmentsIn, startKeyplaneService } from '../helpers/keyplane';
 import { signingKeyPair } from '../helpers/provider-release';
-import { describeRelease, OFFLINE, release } from '../helpers/release';
+import { OFFLINE } from '../helpers/offline';
+import { describeRelease, release } from '../helpers/release';
 import { createWorkspace } from '../helpers/terraform';
 
 jest.setTimeout(600_000);

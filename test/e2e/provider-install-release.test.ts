@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CliService, keyplane, ROOT, startCliService } from '../helpers/cli';
 import { signingKeyPair } from '../helpers/provider-release';
-import { describeRelease, OFFLINE, release } from '../helpers/release';
+import { OFFLINE } from '../helpers/offline';
+import { describeRelease, release } from '../helpers/release';
 import { createWorkspace, TERRAFORM_BIN, type Workspace } from '../helpers/terraform';
 
 jest.setTimeout(600_000);

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CliService, keyplane, ROOT, startCliService } from '../helpers/cli';
 import { createWorkspace, describeTerraform, type Workspace } from '../helpers/terraform';
+import { OFFLINE } from '../helpers/offline';
 
 jest.setTimeout(180_000);
 
@@ -28,16 +29,6 @@ output "scopes" {
   value = [for s in data.keyplane_scopes.all.scopes : s.name]
 }
 `;
-
-/** Every network attempt fails fast; the service on 127.0.0.1 stays reachable for the provider. */
-const OFFLINE = {
-  HTTPS_PROXY: 'http://127.0.0.1:9',
-  HTTP_PROXY: 'http://127.0.0.1:9',
-  https_proxy: 'http://127.0.0.1:9',
-  http_proxy: 'http://127.0.0.1:9',
-  NO_PROXY: '127.0.0.1',
-  no_proxy: '127.0.0.1',
-};
 
 /** The hashes the lock file records for keyplane. */
 function lockedHashes(lock: string): string[] {

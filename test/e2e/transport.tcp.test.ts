@@ -19,6 +19,7 @@ import { startDebugProvider } from '../helpers/debug-provider';
 import { EXECUTABLE, type KeyplaneService, keyplaneProvider, keyplaneWorkspace, startKeyplaneService } from '../helpers/keyplane';
 import { call, dialPlugin, launchPlugin, type LaunchedPlugin, shutdownPlugin, TERRAFORM_PLUGIN_ENV } from '../helpers/plugin-client';
 import { createWorkspace, describeTerraform, processesRunning, type TerraformResult, type Workspace } from '../helpers/terraform';
+import { OFFLINE } from '../helpers/offline';
 
 jest.setTimeout(240_000);
 
@@ -188,16 +189,6 @@ describe('the Keyplane provider forced onto TCP, launched as go-plugin launches 
     expect(res.stderr).toContain(`panic: Error: terraform-provider-keyplane could not start its plugin server: ${message}`);
   });
 });
-
-/** Every network attempt fails fast; the service on 127.0.0.1 stays reachable for the provider. */
-const OFFLINE = {
-  HTTPS_PROXY: 'http://127.0.0.1:9',
-  HTTP_PROXY: 'http://127.0.0.1:9',
-  https_proxy: 'http://127.0.0.1:9',
-  http_proxy: 'http://127.0.0.1:9',
-  NO_PROXY: '127.0.0.1',
-  no_proxy: '127.0.0.1',
-};
 
 const RESOURCE = `resource "keyplane_service_account" "tcp" {
   name        = "tcp-transport"

@@ -41,16 +41,6 @@ export function describeRelease(name: string, fn: () => void): void {
   describe.skip(name, fn);
 }
 
-/** An environment in which every network attempt fails fast; a service on 127.0.0.1 stays reachable for the provider. */
-export const OFFLINE = {
-  HTTPS_PROXY: 'http://127.0.0.1:9',
-  HTTP_PROXY: 'http://127.0.0.1:9',
-  https_proxy: 'http://127.0.0.1:9',
-  http_proxy: 'http://127.0.0.1:9',
-  NO_PROXY: '127.0.0.1',
-  no_proxy: '127.0.0.1',
-};
-
 /** `node dist/scripts/release/main.js ARGS`, with no signing key from the caller's environment. */
 export function release(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
   const base = { ...process.env };
