@@ -1,17 +1,19 @@
 /**
  * The Service Account Details sheet: every field of one account, and the keys it owns (paged, every status).
  * Edit for whoever may change the account, Delete Service Account for whoever may steward it
- * (console/account-rights.ts); the service decides either way.
+ * (console/account-rights.ts); the service decides either way. The account is read again when the sheet
+ * opens, so what it shows and what Edit starts from is not the list's older copy.
  */
 import type { ApiKeyList, ServiceAccount, Whoami } from '../contract/api';
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { mayDoToAccount } from './account-rights';
-import { api, query } from './api';
+import { type ApiFailure, api, query } from './api';
 import { ConfirmDialog } from './confirm-dialog';
 import { Dialog } from './dialog';
 import { EditServiceAccountDialog } from './edit-service-account-dialog';
 import { ErrorNote } from './error-note';
+import { toFailure } from './failure';
 import { formatTime } from './format';
 import { usePagedList } from './paged-list';
 import { Pager } from './pager';
@@ -41,9 +43,21 @@ export function ServiceAccountDetails(props: {
   const [deleting, setDeleting] = useState(false);
   const canChange = mayDoToAccount(props.me, a, 'change');
   const canDelete = mayDoToAccount(props.me, a, 'steward');
+  const [readError, setReadError] = useState<ApiFailure>();
+  useEffect(() => {
+    let live = true;
+    api<ServiceAccount>('GET', `/v1/service-accounts/${encodeURIComponent(a.id)}`).then(
+      (fresh) => live && JSON.stringify(fresh) !== JSON.stringify(a) && props.onChanged(fresh),
+      (err) => live && setReadError(toFailure(err)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [a.id]);
   const keys = usePagedList<ApiKeyList>((page_token) => `/v1/api-keys${query({ service_account_id: a.id, page_size: PAGE_SIZE, page_token })}`, a.id);
   return (
     <Dialog title="Service Account Details" className="dialog sheet" onCancel={props.onClose}>
+      <ErrorNote error={readError} />
       <dl class="details">
         <Field label="Name">{a.name}</Field>
         <Field label="ID">
