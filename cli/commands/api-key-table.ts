@@ -20,10 +20,10 @@ export function apiKeyView(names: ReadonlyMap<string, string>, now = Date.now())
   return {
     table: [
       id,
-      { header: 'NAME', value: (k) => k.name, cut: true },
+      { header: 'NAME', value: (k) => k.name, cut: 'last' },
       status,
-      { header: 'OWNER', value: (k) => name(k.owner_id), cut: true },
-      { header: 'CREATED BY', value: (k) => name(k.created_by), cut: true },
+      { header: 'OWNER', value: (k) => name(k.owner_id), cut: 'second' },
+      { header: 'CREATED BY', value: (k) => name(k.created_by), cut: 'second' },
       { header: 'CREATED', value: (k) => when(k.created_at) },
       {
         header: 'LAST USED',
