@@ -31,9 +31,7 @@ export function buildProgram(): Command {
     .option('--endpoint <url>', 'service URL (default: $KEYPLANE_ENDPOINT)')
     .option('--api-key <key>', 'API key to call with (default: $KEYPLANE_API_KEY, which keeps it out of ps and history)')
     .option('--ca-cert <file>', 'PEM CA certificate to trust for an https endpoint')
-    .addOption(
-      new Option('-o, --output <format>', 'output format; wide: the table with every column in full (api-key list)').choices(OUTPUT_CHOICES).default('table'),
-    )
+    .addOption(new Option('-o, --output <format>', "output format; wide: a list's table with every column in full").choices(OUTPUT_CHOICES).default('table'))
     .addHelpText(
       'after',
       `

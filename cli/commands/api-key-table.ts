@@ -7,13 +7,14 @@
  */
 import type { ApiKey } from '../../client';
 import { cellText, type Column } from '../output';
+import { byName } from '../principal-names';
 import { relativeTime } from '../relative-time';
 
 export const NEVER = 'Never';
 
 /** The views of a key list; `names` holds the names of owners and creators (cli/principal-names.ts), `now` anchors relative dates. */
 export function apiKeyView(names: ReadonlyMap<string, string>, now = Date.now()): { table: Column<ApiKey>[]; wide: Column<ApiKey>[] } {
-  const name = (id: string) => names.get(id) ?? id;
+  const name = (id: string) => byName(names, id);
   const when = (iso: string | null) => (iso === null ? NEVER : relativeTime(iso, now));
   const id: Column<ApiKey> = { header: 'ID', value: (k) => k.id };
   const status: Column<ApiKey> = { header: 'STATUS', value: (k) => k.status };
