@@ -3,8 +3,8 @@
  * are borderless columns, kubectl style, so they stay narrow and grep well. A list with a shaped view (see
  * `printTable`) fits its table to the terminal (100 columns when stdout is not one), kubectl and gh style:
  * dates relative, principals by name, long texts cut with an ellipsis, descriptions first and names last
- * (`fitTable`); `-o wide` shows every column in full. JSON and YAML print
- * the API's objects unchanged, so scripts see the same field names as the API reference.
+ * (`fitTable`); `-o wide` shows every column in full. JSON and YAML print the API's objects unchanged, so
+ * scripts see the same field names as the API reference.
  *
  * Every byte of stdout passes through `write` here, which is also where a reader that went away
  * (`keyplane audit list --all | head -1`) is handled, once for every command.

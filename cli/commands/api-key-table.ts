@@ -1,8 +1,8 @@
 /**
  * The columns of `keyplane api-key list`. The table fits 100 columns (cli/output.ts `printTable`): the id
  * whole, since every other command takes it; owner and creator by name; dates relative; the last use's
- * address only when there is room; long names cut with an ellipsis. `-o wide` shows every column in full,
- * with exact times and ids.
+ * address only when there is room; owner and creator cut before the name. `-o wide` shows every column in
+ * full, with exact times and ids.
  * @module
  */
 import type { ApiKey } from '../../client';

@@ -1,8 +1,9 @@
 /**
  * The columns of `keyplane audit list`. The table fits the terminal (cli/output.ts `printTable`): when, what,
  * how it ended, who by name, on what, from where. Actor, target (an id, or a scope's name) and address give
- * way together, the widest first, so one long scope name does not cut every row's actor. `-o wide` shows every column in full: the exact time, the key that acted, the
- * ids behind the names, the request id and the details.
+ * way together, the widest first, so one long scope name does not cut every row's actor. `-o wide` shows
+ * every column in full: the exact time, the key that acted, the ids behind the names, the request id and
+ * the details.
  * @module
  */
 import type { AuditEvent } from '../../client';
@@ -35,7 +36,8 @@ export function auditView(names: ReadonlyMap<string, string>, now = Date.now()):
       { header: 'TARGET', value: (e) => cellText(e.target_id) },
       { header: 'ADDRESS', value: (e) => cellText(e.address) },
       { header: 'REQUEST ID', value: (e) => cellText(e.request_id) },
-      { header: 'DETAILS', value: (e) => cellText(e.details) },
+      // JSON, not `k=v` pairs: details nest lists (the entries a version wrote), which commas would run together.
+      { header: 'DETAILS', value: (e) => JSON.stringify(e.details) },
     ],
   };
 }

@@ -140,6 +140,8 @@ test('audit list: relative times and the actor by name in 100 columns; exact tim
     ),
   );
 
+  expect(lines(wide)[1]!.endsWith(`  ${JSON.stringify(event!.details)}`)).toBe(true);
+
   expect(JSON.parse(await kp(['audit', 'list', '--target', sa.id, '-o', 'json']))).toEqual((await svc.client.listAuditEvents({ target_id: sa.id })).items);
 });
 
