@@ -33,7 +33,7 @@ function AllowLists(props: { ids: string[] }) {
               <code>{id}</code>
             ) : (
               <>
-                {name} <code class="help">{id}</code>
+                <span>{name}</span> <code class="help">{id}</code>
               </>
             )}
           </li>
