@@ -158,6 +158,35 @@ describeBrowser('Rotate API Key in Chromium', () => {
     expect(await traces(page)).not.toContain(secret);
   });
 
+  test('into a secret-store entry, with an overlap: where it went is shown, never the secret, and the entry verifies', async () => {
+    const made = await api('POST', '/v1/api-keys', { name: 'rot-store', role: 'viewer' });
+    const vault = await api('POST', '/v1/secrets', { name: 'rot-vault' });
+    expect(vault.status).toBe(201);
+    const { page } = await newPage();
+    await signIn(page);
+    const { dialog } = await openRotate(page, 'rot-store');
+    await dialog.getByRole('radio', { name: 'Keep it working for a while' }).check();
+    await dialog.getByRole('spinbutton', { name: 'Keep it working for' }).fill('30');
+    await dialog.getByRole('radio', { name: 'Write it to a secret-store entry' }).check();
+    await dialog.getByLabel('Secret', { exact: true }).selectOption(vault.body.id);
+    await dialog.getByLabel('Entry name (optional)').fill('rotated_key');
+    await dialog.getByRole('button', { name: 'Rotate Key' }).click();
+
+    const shown = page.getByRole('dialog', { name: 'API key “rot-store” rotated' });
+    await shown.waitFor();
+    await expect(shown.textContent()).resolves.toMatch(
+      /written to secret rot-vault \(sec_\w+\), entry rotated_key, version 1.*previous secret keeps working until/,
+    );
+    expect(await shown.getByRole('textbox').count()).toBe(0);
+    const secret = (await api('GET', `/v1/secrets/${vault.body.id}/versions/latest`)).body.entries.rotated_key as string;
+    expect(secret).toMatch(KEY_PATTERN);
+    await expect(verify(secret)).resolves.toMatchObject({ valid: true, name: 'rot-store' });
+    await expect(verify(made.body.secret)).resolves.toMatchObject({ valid: true, name: 'rot-store' });
+    expect(await traces(page)).not.toContain(secret);
+    await shown.getByRole('button', { name: 'Done' }).click();
+    await shown.waitFor({ state: 'detached' });
+  });
+
   test('rotating the signed-in key with no overlap: the new secret is shown first, then the session ends and the new secret signs in', async () => {
     const dana = await api('POST', '/v1/users', { email: `dana-${Date.now()}@example.com`, name: 'Dana Developer', role: 'developer' });
     const key = await api('POST', '/v1/api-keys', { name: 'dana own key', user_id: dana.body.id, role: 'developer' });
