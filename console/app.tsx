@@ -25,7 +25,7 @@ export function App() {
   }
 
   useEffect(() => {
-    whenSessionEnds(() => setState({ phase: 'signed-out', notice: 'Your session has ended. Sign in again.' }));
+    whenSessionEnds((notice) => setState({ phase: 'signed-out', notice: notice ?? 'Your session has ended. Sign in again.' }));
     const token = takeSignInToken();
     if (token === undefined) {
       void load();

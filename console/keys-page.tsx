@@ -101,7 +101,18 @@ export function KeysPage(props: { me: Whoami }) {
         </button>
       </nav>
       {open && !revoking && (
-        <KeyDetails apiKey={open} names={names} canRevoke={canWrite} onRevoke={() => setRevoking(open)} onClose={() => setOpen(undefined)} />
+        <KeyDetails
+          apiKey={open}
+          names={names}
+          me={props.me}
+          canManage={canWrite}
+          onRevoke={() => setRevoking(open)}
+          onRotated={(rotated) => {
+            setOpen(rotated);
+            refresh();
+          }}
+          onClose={() => setOpen(undefined)}
+        />
       )}
       {revoking && (
         <RevokeDialog
