@@ -76,6 +76,20 @@ export function tuple<const E extends readonly Type[]>(elements: E): TupleType<E
   return freeze({ kind: 'tuple', elements: freeze([...elements]) as unknown as E });
 }
 
+/**
+ * The object type's attribute names, sorted (the order cty writes them in), computed once per type: values of
+ * one schema type are built and encoded on every call, and sorting the names each time showed in profiles.
+ */
+export function sortedAttributeNames(t: ObjectType): readonly string[] {
+  let names = sortedNames.get(t);
+  if (!names) {
+    names = freeze(Object.keys(t.attributes).sort());
+    sortedNames.set(t, names);
+  }
+  return names;
+}
+const sortedNames = new WeakMap<ObjectType, readonly string[]>();
+
 /** The empty object type, which is also the type of a block with no attributes. */
 export const emptyObject: ObjectType<Record<string, never>> = object({});
 

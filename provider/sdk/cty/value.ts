@@ -17,6 +17,7 @@ import {
   number as numberType,
   object as objectType,
   set as setType,
+  sortedAttributeNames,
   string as stringType,
   tuple as tupleType,
   typeEquals,
@@ -108,16 +109,20 @@ export class Value {
    */
   static object(type: ObjectType, attributes: Readonly<Record<string, Value>>): Value {
     // Not `in`: a plain object finds "constructor" or "toString" on its prototype, and those are never Values.
-    const names = Object.keys(type.attributes);
+    // The copy is built in the type's sorted order, as freezeRecord would, without sorting per value.
+    const names = sortedAttributeNames(type);
+    const out: Record<string, Value> = Object.create(null);
     for (const name of names) {
-      if (!(attributes[name] instanceof Value)) throw new TypeError(`object value lacks attribute "${name}"`);
+      const v = attributes[name];
+      if (!(v instanceof Value)) throw new TypeError(`object value lacks attribute "${name}"`);
+      out[name] = v;
     }
     // Every attribute of the type is present, so an equal count means there is nothing else.
     if (Object.keys(attributes).length !== names.length) {
       const extra = Object.keys(attributes).find((n) => !Object.hasOwn(type.attributes, n));
       throw new TypeError(`object value has unexpected attribute "${extra}"`);
     }
-    return new Value(type, 'known', freezeRecord(attributes));
+    return new Value(type, 'known', Object.freeze(out));
   }
 
   /** An object whose type is inferred from its attribute values. */

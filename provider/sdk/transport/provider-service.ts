@@ -127,7 +127,9 @@ export function providerService(options: ProviderServiceOptions): UntypedService
 
   function handler(rpc: ProviderRpc) {
     return (call: ServerUnaryCall<Record<string, unknown>, unknown>, callback: sendUnaryData<unknown>): void => {
-      const started = performance.now();
+      // The duration and diagnostic counts go only into trace lines: not measured when those are off.
+      const tracing = log.enabled('trace');
+      const started = tracing ? performance.now() : 0;
       const fields: Record<string, string> = { tf_rpc: rpc, tf_req_id: randomUUID() };
       const typeName = call.request?.type_name;
       if (typeof typeName === 'string' && typeName) fields.tf_resource_type = typeName;
@@ -140,13 +142,13 @@ export function providerService(options: ProviderServiceOptions): UntypedService
       void respond(rpc, call, controller, fields, callLog).then((result) => {
         inFlight.delete(controller);
         call.off('cancelled', onCancelled);
-        const duration_ms = Number((performance.now() - started).toFixed(3));
+        const duration_ms = tracing ? Number((performance.now() - started).toFixed(3)) : 0;
         try {
           if ('unimplemented' in result) {
-            callLog.trace('Served request', { duration_ms, grpc_status: 'UNIMPLEMENTED' });
+            if (tracing) callLog.trace('Served request', { duration_ms, grpc_status: 'UNIMPLEMENTED' });
             callback({ code: status.UNIMPLEMENTED, details: result.unimplemented });
           } else {
-            callLog.trace('Served request', { duration_ms, ...diagnosticCounts(result.response) });
+            if (tracing) callLog.trace('Served request', { duration_ms, ...diagnosticCounts(result.response) });
             callback(null, result.response);
           }
         } catch (err) {

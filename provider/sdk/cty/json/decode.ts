@@ -12,6 +12,13 @@
  *   depth, which is what cty's own decoder always does) and what an extra one means.
  * - A repeated object key keeps its last value, as Go's encoding/json does.
  * - JSON holds no unknowns.
+ *
+ * Most states hold no number that a float64 could change, and lossless-json costs several times what the
+ * native JSON.parse does (UpgradeResourceState decodes every instance's state before each read and plan).
+ * So a first scan looks at every number token outside strings: when none has an exponent or more than 15
+ * significant digits, each one is exactly the float64 JSON.parse makes of it (15 digits always survive the
+ * round trip), and the native parse is used. Anything else, or any text JSON.parse refuses, takes the
+ * lossless path, so results and error messages are the same either way (cty/json/fast-path.test.ts).
  */
 import { parse } from 'lossless-json';
 import { NumberSyntaxError, canonicalNumber } from '../number';
@@ -25,6 +32,8 @@ export interface JSONDecodeOptions {
   readonly missingAttributes?: 'error' | 'null';
   /** A JSON object key that is not an attribute of the type: an error (default), or skipped. */
   readonly unknownAttributes?: 'error' | 'ignore';
+  /** Always read with lossless-json, never natively (the tests compare the two paths). */
+  readonly lossless?: boolean;
 }
 
 /** A JSON number, kept as the exact text it was written with. */
@@ -45,19 +54,79 @@ interface Options {
 export function decodeJSON(input: string | Uint8Array, type: Type, opts: JSONDecodeOptions = {}): Value {
   // Invalid UTF-8 becomes U+FFFD, as Go's encoding/json reads it.
   const text = typeof input === 'string' ? input : new TextDecoder().decode(input);
+  const o: Options = { missingNull: opts.missingAttributes === 'null', ignoreUnknown: opts.unknownAttributes === 'ignore' };
+  if (!opts.lossless && float64Suffices(text)) {
+    let doc: unknown = NOT_PARSED;
+    try {
+      doc = JSON.parse(text);
+    } catch {
+      // Refused (or nested too deep): the lossless path gives its own error for it.
+    }
+    if (doc !== NOT_PARSED) {
+      try {
+        return fromJSON(doc, type, root, o);
+      } catch (e) {
+        if (e !== NEEDS_NUMBER_TEXT) return rethrow(e);
+      }
+    }
+  }
   let doc: unknown;
   try {
     doc = parse(text, null, parseOptions);
   } catch (e) {
     throw new PathError(root, `invalid JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const o: Options = { missingNull: opts.missingAttributes === 'null', ignoreUnknown: opts.unknownAttributes === 'ignore' };
   try {
     return fromJSON(doc, type, root, o);
   } catch (e) {
-    if (e instanceof PathError) throw e;
-    throw PathError.at(root, e); // a value nested deeper than the stack allows
+    return rethrow(e);
   }
+}
+
+function rethrow(e: unknown): never {
+  if (e instanceof PathError) throw e;
+  throw PathError.at(root, e); // a value nested deeper than the stack allows
+}
+
+const NOT_PARSED = Symbol('not parsed');
+
+/** Thrown when a natively parsed number lands in a string slot, which keeps the number's text as written. */
+const NEEDS_NUMBER_TEXT = Symbol('needs the number as written');
+
+/**
+ * True when no number token of the JSON text (outside strings) has an exponent or more than 15 significant
+ * digits: each such decimal is the shortest spelling of the float64 nearest to it, so JSON.parse loses
+ * nothing. Leading zeros do not count; trailing ones do. Text that is not JSON may pass: JSON.parse judges it.
+ */
+export function float64Suffices(text: string): boolean {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Skip the string: its closing quote is the next one not escaped by an odd run of backslashes.
+      for (;;) {
+        const q = text.indexOf('"', i + 1);
+        if (q < 0) return true;
+        let b = q - 1;
+        while (text.charCodeAt(b) === 0x5c) b--;
+        i = q;
+        if ((q - 1 - b) % 2 === 0) break;
+      }
+    } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+      let digits = 0;
+      let j = c === 0x2d ? i + 1 : i;
+      for (; j < n; j++) {
+        const d = text.charCodeAt(j);
+        if (d >= 0x30 && d <= 0x39) {
+          if (digits > 0 || d !== 0x30) digits++;
+        } else if (d === 0x65 || d === 0x45) return false;
+        else if (d !== 0x2e) break;
+      }
+      if (digits > 15) return false;
+      i = j - 1;
+    }
+  }
+  return true;
 }
 
 function fromJSON(j: unknown, t: Type, path: Path, o: Options): Value {
@@ -68,9 +137,13 @@ function fromJSON(j: unknown, t: Type, path: Path, o: Options): Value {
     case 'string':
       if (typeof j === 'string') return Value.string(wellFormed(j));
       if (j instanceof JSONNumber) return Value.string(j.text);
+      if (typeof j === 'number') throw NEEDS_NUMBER_TEXT;
       if (typeof j === 'boolean') return Value.string(j ? 'true' : 'false');
       throw mismatch(path, 'a string', j);
     case 'number':
+      // Only numbers float64Suffices let through: whole ones in safe range, or fractions of at most 15 digits,
+      // whose shortest spelling (String) is their exact text (possibly with an exponent, as in 1e-7).
+      if (typeof j === 'number') return Value.number(Number.isSafeInteger(j) ? String(j) : canonicalNumber(String(j)));
       if (j instanceof JSONNumber || typeof j === 'string') {
         try {
           return Value.number(canonicalNumber(j instanceof JSONNumber ? j.text : j));
@@ -161,7 +234,7 @@ function isObject(j: unknown): j is Record<string, unknown> {
 
 function describe(j: unknown): string {
   if (Array.isArray(j)) return 'array';
-  if (j instanceof JSONNumber) return 'number';
+  if (j instanceof JSONNumber || typeof j === 'number') return 'number';
   if (typeof j === 'boolean') return 'bool';
   return typeof j === 'string' ? 'string' : 'object';
 }

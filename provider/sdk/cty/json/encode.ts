@@ -7,7 +7,7 @@
  */
 import { isInfinite } from '../number';
 import { type Path, PathError, attr, index, key, root } from '../path';
-import { type Type, typeToJSON } from '../types';
+import { type Type, sortedAttributeNames, typeToJSON } from '../types';
 import type { Value } from '../value';
 import { checkedString, mismatch, typeConforms } from '../msgpack/conformance';
 
@@ -60,7 +60,7 @@ function write(v: Value, t: Type, path: Path): string {
     }
     case 'object': {
       const given = v.entries();
-      const names = Object.keys(t.attributes).sort();
+      const names = sortedAttributeNames(t);
       const parts = names.map((name) => {
         const av = given[name];
         if (av === undefined) throw new PathError(attr(path, name), 'attribute is missing from the object value');

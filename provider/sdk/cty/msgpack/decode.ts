@@ -118,7 +118,14 @@ export function readNumberText(r: Reader, path: Path): string {
   }
 }
 
+/** "a list of string", for the message should the header be something else; once per type, as it is asked on every header. */
 function article(t: Type): string {
-  const name = friendlyName(t);
-  return /^[aeiou]/.test(name) ? `an ${name}` : `a ${name}`;
+  let text = articles.get(t);
+  if (text === undefined) {
+    const name = friendlyName(t);
+    text = /^[aeiou]/.test(name) ? `an ${name}` : `a ${name}`;
+    articles.set(t, text);
+  }
+  return text;
 }
+const articles = new WeakMap<Type, string>();

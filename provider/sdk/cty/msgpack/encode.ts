@@ -20,7 +20,7 @@
 import { Encoder, type ExtData } from '@msgpack/msgpack';
 import { NEG_INF, POS_INF, isExactFloat64, isInteger } from '../number';
 import { type Path, PathError, attr, index, key, root } from '../path';
-import type { Type } from '../types';
+import { type Type, sortedAttributeNames } from '../types';
 import type { Value } from '../value';
 import { checkedString, mismatch, typeConforms } from './conformance';
 import { typeJSONBytes } from './dynamic';
@@ -84,7 +84,7 @@ function toTree(v: Value, t: Type, path: Path): Tree {
     }
     case 'object': {
       const given = v.entries();
-      const names = Object.keys(t.attributes).sort(); // cty writes attributes sorted; Terraform sends them so too
+      const names = sortedAttributeNames(t); // cty writes attributes sorted; Terraform sends them so too
       const out: Record<string, Tree> = Object.create(null);
       for (const name of names) {
         const av = given[name];

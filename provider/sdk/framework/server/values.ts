@@ -50,10 +50,11 @@ const writeOnlyCache = new WeakMap<AnySchema, boolean>();
 /** Null block collections made empty and null group blocks made objects, at every depth. */
 export function normaliseBlocks(schema: { object: AnySchema['object'] }, type: ObjectType, v: Value): Value {
   if (!v.isKnown()) return v;
-  const attrs: Record<string, Value> = { ...v.entries() };
-  let changed = false;
+  const before = v.entries();
+  // Copied only when a block changes, which is rare: this runs on every plan and state returned.
+  let attrs: Record<string, Value> | undefined;
   for (const [name, b] of Object.entries(schema.object.blocks)) {
-    let bv = attrs[name]!;
+    let bv = before[name]!;
     if (bv.isNull() && b.nesting !== 'single') {
       bv = plainToBlock(null, b, [{ attr: name }]);
     } else if (bv.isKnown()) {
@@ -77,12 +78,12 @@ export function normaliseBlocks(schema: { object: AnySchema['object'] }, type: O
         }
       }
     }
-    if (bv !== attrs[name]) {
+    if (bv !== before[name]) {
+      attrs ??= { ...before };
       attrs[name] = bv;
-      changed = true;
     }
   }
-  return changed ? Value.object(type, attrs) : v;
+  return attrs ? Value.object(type, attrs) : v;
 }
 
 /** What every object returned to Terraform as plan or state goes through. */

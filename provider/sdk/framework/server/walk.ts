@@ -93,20 +93,28 @@ export type AttributeMapper = (a: AnyAttribute, v: Value, with_: Correlated, sit
  */
 export function mapAttributes(schema: ObjectSchema, type: ObjectType, value: Value, with_: Correlated, path: Path, fn: AttributeMapper, inSet = false): Value {
   if (!value.isKnown()) return value;
-  const attrs: Record<string, Value> = { ...value.entries() };
+  const before = value.entries();
+  // Copied only once something changes: most walks of a plan leave most objects as they are, and then the
+  // same (immutable) value is returned instead of an equal new one.
+  let attrs: Record<string, Value> | undefined;
+  const put = (name: string, v: Value) => {
+    if (v === before[name]) return;
+    attrs ??= { ...before };
+    attrs[name] = v;
+  };
   const sub = (name: string): Correlated => ({ config: child(with_.config, name, type), prior: child(with_.prior, name, type) });
   for (const [name, a] of Object.entries(schema.attributes)) {
     const site = { path: inSet ? path : attrStep(path, name), inSet };
     const w = sub(name);
-    let v = fn(a, attrs[name]!, w, site);
+    let v = fn(a, before[name]!, w, site);
     if (a.nested) v = mapNested(v, a.nested.nesting, a.nested.object, a.type, w, site, fn);
-    attrs[name] = v;
+    put(name, v);
   }
   for (const [name, b] of Object.entries(blocksOf(schema))) {
     const site = { path: inSet ? path : attrStep(path, name), inSet };
-    attrs[name] = mapNested(attrs[name]!, b.nesting, b.object, b.type, sub(name), site, fn);
+    put(name, mapNested(before[name]!, b.nesting, b.object, b.type, sub(name), site, fn));
   }
-  return Value.object(type, attrs);
+  return attrs ? Value.object(type, attrs) : value;
 }
 
 function child(v: Value | undefined, name: string, type: ObjectType): Value | undefined {
