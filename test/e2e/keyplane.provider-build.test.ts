@@ -4,34 +4,14 @@
  * machine's Node on the development bundle, or the released executable itself, with no `node` on its PATH.
  * Without this, a switch the helpers ignored would run the development build and pass for the release.
  */
-import { existsSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { type KeyplaneService, keyplaneExecutable, keyplaneProvider, keyplaneWorkspace, startKeyplaneService } from '../helpers/keyplane';
 import { providerBuild } from '../helpers/provider-build';
-import { describeTerraform, processesRunning } from '../helpers/terraform';
+import { catchProvider } from '../helpers/provider-process';
+import { describeTerraform } from '../helpers/terraform';
 
 jest.setTimeout(120_000);
-
-/** Polls until a process running `needle` shows up, then reads what it runs and its PATH. */
-async function catchProvider(needle: string, until: Promise<unknown>): Promise<{ exe: string; path: string } | undefined> {
-  let done = false;
-  void until.finally(() => {
-    done = true;
-  });
-  while (!done) {
-    for (const pid of processesRunning(needle)) {
-      try {
-        const exe = readlinkSync(`/proc/${pid}/exe`);
-        const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-        return { exe, path: env.find((e) => e.startsWith('PATH='))?.slice(5) ?? '' };
-      } catch {
-        // gone while we looked
-      }
-    }
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return undefined;
-}
 
 describeTerraform('the provider build under test', () => {
   let service: KeyplaneService;

@@ -1,27 +1,40 @@
 /**
  * The conformance suite's layer on the Terraform workspace helper (test/helpers/terraform): the conformance
- * provider (test/fixtures/conformance-provider, as `npm run build` bundled it: test/helpers/build.ts checks
- * it is current) in a workspace with its own store, and what the tests read and change in that store behind
- * Terraform's back: the objects, and the event log the provider processes append to.
+ * provider (test/fixtures/conformance-provider) in a workspace with its own store, and what the tests read and
+ * change in that store behind Terraform's back: the objects, and the event log the provider processes append
+ * to. The provider is the development bundle `npm run build` made (test/helpers/build.ts checks it is
+ * current), or, when KEYPLANE_TEST_PROVIDER names a release, the executable built beside it as the release
+ * builds Keyplane's (a single executable application embedding the release's Node runtime,
+ * test/helpers/provider-build.ts releasedTestProvider), run with no `node` on the PATH.
  */
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { built } from './build';
+import { providerBuild, providerEnv, releasedTestProvider } from './provider-build';
 import { type ProviderUnderTest, Workspace, parseJSON } from './terraform';
 
 export const PROVIDER_SOURCE = 'keyplane-test/conformance';
 export const PROVIDER_ADDRESS = `registry.terraform.io/${PROVIDER_SOURCE}`;
 export const EXECUTABLE = 'terraform-provider-conformance';
 
-/** The directory holding `terraform-provider-conformance`, which `npm run build` bundles: the fixture, the whole SDK, the protos. */
+/** The development bundle `npm run build` makes: the fixture, the whole SDK, the protos. */
+const DEV_BUNDLE = `dist/test/fixtures/conformance-provider/${EXECUTABLE}`;
+
+let providerDir: string | undefined;
+
+/** The directory holding `terraform-provider-conformance`: the development bundle's, or the release's test providers. */
 export function conformanceProvider(): string {
-  return dirname(built(`dist/test/fixtures/conformance-provider/${EXECUTABLE}`));
+  if (!providerDir) {
+    const build = providerBuild();
+    providerDir = dirname(build.kind === 'release' ? releasedTestProvider(build.dir, EXECUTABLE, DEV_BUNDLE) : built(DEV_BUNDLE));
+  }
+  return providerDir;
 }
 
 /**
  * The conformance provider as one of a workspace's providers, keeping its objects in `storeDir` (set as
- * CONFORMANCE_STORE_DIR in the workspace's environment too); with `providerBlock`, main.tf names the store in a
+ * CONFORMANCE_STORE_DIR in the workspace's environment too, beside the provider's PATH: providerEnv); with `providerBlock`, main.tf names the store in a
  * provider block.
  */
 export function conformanceUnderTest(storeDir: string, { providerBlock = true } = {}): { providers: ProviderUnderTest[]; env: Record<string, string> } {
@@ -34,7 +47,7 @@ export function conformanceUnderTest(storeDir: string, { providerBlock = true } 
         ...(providerBlock ? { block: `provider "conformance" {\n  store_dir = "${storeDir}"\n}` } : {}),
       },
     ],
-    env: { CONFORMANCE_STORE_DIR: storeDir },
+    env: { CONFORMANCE_STORE_DIR: storeDir, ...providerEnv() },
   };
 }
 

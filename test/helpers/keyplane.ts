@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { KeyplaneClient } from '../../client';
 import { built } from './build';
 import { type CliService, startCliService } from './cli';
-import { pathWithoutNode, providerBuild, releasedExecutable } from './provider-build';
+import { providerBuild, providerEnv, releasedExecutable } from './provider-build';
 import { type ProviderUnderTest, type Workspace, createWorkspace } from './terraform';
 
 export const PROVIDER_SOURCE = 'keyplane/keyplane';
@@ -59,16 +59,6 @@ export async function startKeyplaneService(): Promise<KeyplaneService> {
 }
 
 /**
- * The environment a released provider runs in: a PATH without `node`, as on a machine with Terraform and no
- * Node. Nothing for the development bundle, which needs `node` on the PATH (`#!/usr/bin/env node`), as do
- * providers `alongside` it (the conformance provider is such a bundle).
- */
-export function releaseEnv(alongside: ProviderUnderTest[] = []): Record<string, string> {
-  if (providerBuild().kind !== 'release' || alongside.length > 0) return {};
-  return { PATH: pathWithoutNode(process.env.PATH ?? '') };
-}
-
-/**
  * A workspace running the Keyplane provider against `service`: KEYPLANE_ENDPOINT and KEYPLANE_API_KEY are the
  * admin's unless `env` says otherwise (`undefined` removes one). `alongside`: more providers in the same
  * configuration, such as the conformance provider (test/helpers/conformance.ts conformanceUnderTest).
@@ -81,7 +71,7 @@ export function keyplaneWorkspace(
   return createWorkspace({
     name: 'keyplane',
     providers: [{ source: PROVIDER_SOURCE, name: 'keyplane', dir: keyplaneProvider() }, ...alongside.providers],
-    env: { ...service.env, ...releaseEnv(alongside.providers), ...alongside.env, ...env },
+    env: { ...service.env, ...providerEnv(), ...alongside.env, ...env },
   });
 }
 

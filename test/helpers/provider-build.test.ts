@@ -5,21 +5,27 @@ import { join } from 'node:path';
 import { sumsName, zipName } from '../../contract/release-files';
 import { nativeTarget } from '../../scripts/release/platforms';
 import { writeZip } from '../../scripts/release/zip';
-import { checkedReleaseZip, pathWithoutNode, providerBuild } from './provider-build';
+import { checkedReleaseZip, pathWithoutNode, providerBuild, providerEnv, releasedTestProvider } from './provider-build';
 
 const VERSION = '9.9.9';
 const PLATFORM = nativeTarget()!;
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-/** A repository at `root` whose build manifest lists src/a.ts for the provider and the release build, and a release of it in root/release. */
-function repository(): { root: string; release: string; zipPath: string; zip: Buffer } {
+const TEST_BUNDLE = 'dist/test/fixtures/conformance-provider/terraform-provider-conformance';
+
+/**
+ * A repository at `root` whose build manifest lists src/a.ts for the provider, a test provider and the
+ * programs building them, and a release of it in root/release with that test provider built beside it.
+ */
+function repository(): { root: string; release: string; zipPath: string; zip: Buffer; testProvider: string } {
   const root = mkdtempSync(join(tmpdir(), 'keyplane-provider-build-'));
   mkdirSync(join(root, 'src'));
   mkdirSync(join(root, 'dist'));
   writeFileSync(join(root, 'package.json'), JSON.stringify({ version: VERSION }));
   writeFileSync(join(root, 'src/a.ts'), 'export {};\n');
   const entry = { sources: { 'src/a.ts': 'x' } };
-  writeFileSync(join(root, 'dist/build-manifest.json'), JSON.stringify({ 'dist/provider/keyplane/main.js': entry, 'dist/scripts/release/main.js': entry }));
+  const programs = ['dist/provider/keyplane/main.js', 'dist/scripts/release/main.js', TEST_BUNDLE, 'dist/scripts/release/test-provider.js'];
+  writeFileSync(join(root, 'dist/build-manifest.json'), JSON.stringify(Object.fromEntries(programs.map((p) => [p, entry]))));
   // File times are as coarse as the kernel's clock tick: the source an hour back, the release a minute back.
   const past = new Date(Date.now() - 60_000);
   const earlier = new Date(Date.now() - 3_600_000);
@@ -31,7 +37,11 @@ function repository(): { root: string; release: string; zipPath: string; zip: Bu
   writeFileSync(zipPath, zip);
   writeFileSync(join(release, sumsName(VERSION)), `${sha256(zip)}  ${zipName(VERSION, PLATFORM)}\n`);
   utimesSync(zipPath, past, past);
-  return { root, release, zipPath, zip };
+  mkdirSync(join(release, 'test-providers'));
+  const testProvider = join(release, 'test-providers', 'terraform-provider-conformance');
+  writeFileSync(testProvider, '#!/bin/sh\n', { mode: 0o755 });
+  utimesSync(testProvider, past, past);
+  return { root, release, zipPath, zip, testProvider };
 }
 
 describe('the release the end-to-end tests run (KEYPLANE_TEST_PROVIDER)', () => {
@@ -67,6 +77,22 @@ describe('the release the end-to-end tests run (KEYPLANE_TEST_PROVIDER)', () => 
     expect(() => checkedReleaseZip(join(root, 'src'), root)).toThrow(`has no ${zipName(VERSION, PLATFORM)}`);
   });
 
+  test('a test provider built beside it is taken when newer than every source of its bundle and of the build making it', () => {
+    const { root, release, testProvider } = make();
+    expect(releasedTestProvider(release, 'terraform-provider-conformance', TEST_BUNDLE, root)).toBe(testProvider);
+  });
+
+  test('a test provider is refused when a source changed after it was built, or when it is missing, saying how to build one', () => {
+    const { root, release } = make();
+    expect(() => releasedTestProvider(release, 'terraform-provider-other', TEST_BUNDLE, root)).toThrow(
+      /has no test-providers\/terraform-provider-other: run `npm run test:e2e:release`/,
+    );
+    writeFileSync(join(root, 'src/a.ts'), 'export const changed = 1;\n');
+    expect(() => releasedTestProvider(release, 'terraform-provider-conformance', TEST_BUNDLE, root)).toThrow(
+      /terraform-provider-conformance is older than src\/a\.ts: .*test-provider\.js --out DIR/,
+    );
+  });
+
   test('KEYPLANE_TEST_PROVIDER: unset or dev is the development bundle, release is dist/release, anything else a release directory', () => {
     const saved = process.env.KEYPLANE_TEST_PROVIDER;
     try {
@@ -89,5 +115,23 @@ describe('the release the end-to-end tests run (KEYPLANE_TEST_PROVIDER)', () => 
     mkdirSync(join(root, 'with'));
     writeFileSync(join(root, 'with/node'), '', { mode: 0o755 });
     expect(pathWithoutNode([join(root, 'src'), join(root, 'with'), '', join(root, 'dist')].join(':'))).toBe(`${join(root, 'src')}:${join(root, 'dist')}`);
+  });
+
+  test('every provider of a release run gets that PATH; the development bundles keep the PATH they need for node', () => {
+    const saved = { provider: process.env.KEYPLANE_TEST_PROVIDER, path: process.env.PATH };
+    const { root } = make();
+    mkdirSync(join(root, 'with'));
+    writeFileSync(join(root, 'with/node'), '', { mode: 0o755 });
+    try {
+      process.env.PATH = `${join(root, 'with')}:${join(root, 'src')}`;
+      process.env.KEYPLANE_TEST_PROVIDER = 'release';
+      expect(providerEnv()).toEqual({ PATH: join(root, 'src') });
+      process.env.KEYPLANE_TEST_PROVIDER = 'dev';
+      expect(providerEnv()).toEqual({});
+    } finally {
+      process.env.PATH = saved.path;
+      if (saved.provider === undefined) delete process.env.KEYPLANE_TEST_PROVIDER;
+      else process.env.KEYPLANE_TEST_PROVIDER = saved.provider;
+    }
   });
 });

@@ -11,13 +11,16 @@
  * A release is checked before use: this version's zip for this platform, listed with its SHA-256 in the
  * release's SHA256SUMS, and built after the last change to any source of the provider or of the release
  * build (a release older than the code would test old code). Its executable is extracted once per zip into
- * dist/test-provider/ and shared by every test file and worker of the run.
+ * dist/test-provider/ and shared by every test file and worker of the run. The test providers built beside
+ * it (scripts/release/test-provider.ts: the conformance provider, as the release builds Keyplane's) are
+ * checked the same way against their own sources, and run from where they are.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { listedSum } from '../../cli/provider-release';
 import { sumsName, zipName } from '../../contract/release-files';
+import { RELEASE_DIR, TEST_PROVIDERS_DIR } from '../../scripts/release/artifacts';
 import { nativeTarget } from '../../scripts/release/platforms';
 import { readZip } from '../../scripts/release/zip';
 import { ROOT } from './root';
@@ -30,11 +33,13 @@ export type ProviderBuild = { kind: 'dev' } | { kind: 'release'; dir: string };
 export function providerBuild(): ProviderBuild {
   const value = process.env[PROVIDER_BUILD_ENV]?.trim();
   if (!value || value === 'dev') return { kind: 'dev' };
-  return { kind: 'release', dir: value === 'release' ? join(ROOT, 'dist', 'release') : resolve(ROOT, value) };
+  return { kind: 'release', dir: value === 'release' ? join(ROOT, RELEASE_DIR) : resolve(ROOT, value) };
 }
 
 /** The sources whose change makes a release stale: the provider's (as the development bundle lists them) and the release build's. */
 const RELEASE_INPUTS = ['dist/provider/keyplane/main.js', 'dist/scripts/release/main.js'];
+/** The program that builds test providers as the release builds Keyplane's (its sources include the release build's). */
+const TEST_PROVIDER_BUILD = 'dist/scripts/release/test-provider.js';
 const MANIFEST = 'dist/build-manifest.json';
 
 const HINT = 'run `npm run test:e2e:release` (it builds one into dist/test-release), or `npm run release -- --unsigned --platform PLATFORM`';
@@ -58,19 +63,43 @@ export function checkedReleaseZip(dir: string, root = ROOT): { path: string; sha
   if (listed !== sha256)
     throw new Error(`${PROVIDER_BUILD_ENV}: ${path} does not match its line in ${sumsPath} (SHA-256 ${sha256}, listed ${listed ?? 'nothing'})`);
 
+  checkNewerThanSources(path, RELEASE_INPUTS, root, HINT);
+  return { path, sha256, zip };
+}
+
+/**
+ * Throws unless the file at `path` was written after the last change to every source of the programs
+ * `outputs` (as the build manifest of the repository at `root` lists them): a build older than the code would
+ * test old code. `hint` says how to build it afresh.
+ */
+function checkNewerThanSources(path: string, outputs: string[], root: string, hint: string): void {
   // The build manifest lists what each program is built from; a source added since is imported by one listed, which changed then too.
   const manifest = existsSync(join(root, MANIFEST))
     ? (JSON.parse(readFileSync(join(root, MANIFEST), 'utf8')) as Record<string, { sources: Record<string, string> }>)
     : {};
-  const missing = RELEASE_INPUTS.filter((o) => !manifest[o]);
+  const missing = outputs.filter((o) => !manifest[o]);
   if (missing.length > 0) throw new Error(`${PROVIDER_BUILD_ENV}: ${MANIFEST} does not list ${missing.join(', ')}: run \`npm run build\``);
-  const zipTime = statSync(path).mtimeMs;
-  const sources = RELEASE_INPUTS.flatMap((o) => Object.keys(manifest[o]!.sources));
-  const newer = sources.filter((source) => !existsSync(join(root, source)) || statSync(join(root, source)).mtimeMs > zipTime);
+  const builtTime = statSync(path).mtimeMs;
+  const sources = outputs.flatMap((o) => Object.keys(manifest[o]!.sources));
+  const newer = sources.filter((source) => !existsSync(join(root, source)) || statSync(join(root, source)).mtimeMs > builtTime);
   if (newer.length > 0) {
-    throw new Error(`${PROVIDER_BUILD_ENV}: ${path} is older than ${[...new Set(newer)].slice(0, 3).join(', ')}: it may not hold the current code; ${HINT}`);
+    throw new Error(`${PROVIDER_BUILD_ENV}: ${path} is older than ${[...new Set(newer)].slice(0, 3).join(', ')}: it may not hold the current code; ${hint}`);
   }
-  return { path, sha256, zip };
+}
+
+const TEST_PROVIDER_HINT =
+  'run `npm run test:e2e:release` (it builds them into dist/test-release), or after `npm run release -- --out DIR`, `node dist/scripts/release/test-provider.js --out DIR ENTRY=NAME`';
+
+/**
+ * The test provider `name` built beside the release in `dir` (dir/test-providers/, scripts/release/test-provider.ts),
+ * checked to be newer than every source of its development bundle `devBundle` (as the build manifest lists it:
+ * the same entry, so the same sources) and of the build that made it.
+ */
+export function releasedTestProvider(dir: string, name: string, devBundle: string, root = ROOT): string {
+  const path = join(dir, TEST_PROVIDERS_DIR, name);
+  if (!existsSync(path)) throw new Error(`${PROVIDER_BUILD_ENV}: ${dir} has no ${TEST_PROVIDERS_DIR}/${name}: ${TEST_PROVIDER_HINT}`);
+  checkNewerThanSources(path, [devBundle, TEST_PROVIDER_BUILD], root, TEST_PROVIDER_HINT);
+  return path;
 }
 
 const EXTRACTED = join(ROOT, 'dist', 'test-provider');
@@ -94,6 +123,15 @@ export function releasedExecutable(dir: string): string {
   writeFileSync(temp, entry.data, { mode: entry.mode });
   renameSync(temp, target);
   return target;
+}
+
+/**
+ * The environment every provider under test runs in: with a release, a PATH without `node` (pathWithoutNode),
+ * as on a machine with Terraform and no Node; nothing for the development bundles, which need `node` on the
+ * PATH (`#!/usr/bin/env node`).
+ */
+export function providerEnv(): Record<string, string> {
+  return providerBuild().kind === 'release' ? { PATH: pathWithoutNode(process.env.PATH ?? '') } : {};
 }
 
 /** `path` (a PATH value) without the directories that hold a `node`: what a machine with no Node installed has. */
