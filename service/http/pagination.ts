@@ -14,10 +14,22 @@ const ID = /^[a-z]{2,3}_[0-9A-Za-z]{20}$/;
 
 const notIssued = () => new ApiError('invalid_argument', 'page_token is not a token this service issued', 'page_token');
 
+/** Whether `token` is one `sortedPage` made (of whichever sort), so a list in id order can say so when it gets one. */
+function isSortedPageToken(token: string): boolean {
+  try {
+    return Array.isArray(JSON.parse(Buffer.from(token, 'base64url').toString('utf8')));
+  } catch {
+    return false;
+  }
+}
+
+const anotherOrder = () =>
+  new ApiError('invalid_argument', 'page_token continues the list in another order: give the sort of the request that returned it', 'page_token');
+
 export function decodePageToken(token: string | undefined): string | undefined {
   if (!token) return undefined;
   const id = Buffer.from(token, 'base64url').toString('utf8');
-  if (!ID.test(id)) throw notIssued();
+  if (!ID.test(id)) throw isSortedPageToken(token) ? anotherOrder() : notIssued();
   return id;
 }
 
@@ -37,19 +49,18 @@ export interface SortedPosition {
 /** The position a token of `sort` holds; a token of another sort (or of the id order) is a 400 naming page_token. */
 export function decodeSortedPageToken(token: string | undefined, sort: string): SortedPosition | undefined {
   if (!token) return undefined;
+  const text = Buffer.from(token, 'base64url').toString('utf8');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    parsed = JSON.parse(text);
   } catch {
-    throw notIssued();
+    throw ID.test(text) ? anotherOrder() : notIssued();
   }
   if (!Array.isArray(parsed) || parsed.length !== 3) throw notIssued();
   const [tokenSort, value, id] = parsed as unknown[];
   const isTime = typeof value === 'string' && value.length <= LIMITS.timeText.max && parseRfc3339(value) !== undefined;
   if (typeof tokenSort !== 'string' || !(value === null || isTime) || typeof id !== 'string' || !ID.test(id)) throw notIssued();
-  if (tokenSort !== sort) {
-    throw new ApiError('invalid_argument', `page_token continues a list in another order than sort=${sort}: start again without page_token`, 'page_token');
-  }
+  if (tokenSort !== sort) throw anotherOrder();
   return { value: value as string | null, id };
 }
 

@@ -111,20 +111,23 @@ function sortTests(start: () => Promise<TestService>) {
     const byCreated = (await first('&sort=created_at')).body.next_page_token as string;
     const byId = (await first('')).body.next_page_token as string;
     expect(byCreated).toMatch(/^[A-Za-z0-9_-]+$/);
-    const cases: [string, string][] = [
-      ['-created_at', byCreated],
-      ['expires_at', byCreated],
-      ['', byCreated],
-      ['created_at', byId],
-      ['created_at', token64('not json')],
-      ['created_at', token64(['created_at', 'yesterday', keys[0]!.id])],
-      ['created_at', token64(['created_at', keys[0]!.created_at, 'key_x'])],
-      ['created_at', token64(['created_at', keys[0]!.created_at])],
-      ['created_at', token64({ sort: 'created_at', value: null, id: keys[0]!.id })],
+    const otherOrder = /another order: give the sort of the request that returned it/;
+    const forged = /not a token this service issued/;
+    const cases: [string, string, RegExp][] = [
+      ['-created_at', byCreated, otherOrder],
+      ['expires_at', byCreated, otherOrder],
+      ['', byCreated, otherOrder],
+      ['created_at', byId, otherOrder],
+      ['created_at', token64('not json'), forged],
+      ['created_at', token64(['created_at', 'yesterday', keys[0]!.id]), forged],
+      ['created_at', token64(['created_at', keys[0]!.created_at, 'key_x']), forged],
+      ['created_at', token64(['created_at', keys[0]!.created_at]), forged],
+      ['created_at', token64({ sort: 'created_at', value: null, id: keys[0]!.id }), forged],
     ];
-    for (const [sort, token] of cases) {
+    for (const [sort, token, message] of cases) {
       const res = await svc.call('GET', `/v1/api-keys?page_size=5&page_token=${token}${sort ? `&sort=${sort}` : ''}`);
       expect([sort, token, res.status, res.body.error?.field]).toEqual([sort, token, 400, 'page_token']);
+      expect(res.body.error.message).toMatch(message);
     }
     // The token still continues its own sort.
     expect((await svc.call('GET', `/v1/api-keys?service_account_id=${saId}&page_size=5&sort=created_at&page_token=${byCreated}`)).status).toBe(200);
