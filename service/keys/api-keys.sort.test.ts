@@ -3,6 +3,7 @@
  * every key exactly once in the order the sort promises (undated keys last in both directions, ties by id),
  * on both stores; a bad sort, or a page token of another order, is a 400.
  */
+import fc from 'fast-check';
 import { API_KEY_SORTS, type ApiKeySort, sortOrder } from '../../contract/api-key-sorts';
 import { startTestService, startTestServiceOnPostgres, type TestService } from '../../test/helpers/service';
 import { describePostgres, describeSqlite } from '../../test/helpers/postgres';
@@ -131,6 +132,16 @@ function sortTests(start: () => Promise<TestService>) {
     }
     // The token still continues its own sort.
     expect((await svc.call('GET', `/v1/api-keys?service_account_id=${saId}&page_size=5&sort=created_at&page_token=${byCreated}`)).status).toBe(200);
+  });
+
+  test('any JSON in a page token is a 200 or a 400 naming page_token, never a 500', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...API_KEY_SORTS), fc.jsonValue({ maxDepth: 2 }), async (sort, value) => {
+        const res = await svc.call('GET', `/v1/api-keys?sort=${sort}&page_token=${token64(JSON.stringify(value))}`);
+        expect([sort, value, res.status === 200 || res.body.error?.field === 'page_token']).toEqual([sort, value, true]);
+      }),
+      { numRuns: 100 },
+    );
   });
 }
 
