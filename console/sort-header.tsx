@@ -10,7 +10,8 @@ export function SortHeader(props: { label: string; column: ApiKeySortColumn; sor
   const current = sortOrder(props.sort);
   const active = current.column === props.column;
   return (
-    <th scope="col" aria-sort={active ? (current.descending ? 'descending' : 'ascending') : undefined}>
+    // The header keeps the column's name for the cells under it; the button inside says what it does.
+    <th scope="col" aria-label={props.label} aria-sort={active ? (current.descending ? 'descending' : 'ascending') : undefined}>
       <button
         type="button"
         class="sort"
