@@ -31,9 +31,7 @@ export function buildProgram(): Command {
     .option('--endpoint <url>', 'service URL (default: $KEYPLANE_ENDPOINT)')
     .option('--api-key <key>', 'API key to call with (default: $KEYPLANE_API_KEY, which keeps it out of ps and history)')
     .option('--ca-cert <file>', 'PEM CA certificate to trust for an https endpoint')
-    .addOption(
-      new Option('-o, --output <format>', 'output format; wide: the table with every column in full (api-key list)').choices(OUTPUT_CHOICES).default('table'),
-    )
+    .addOption(new Option('-o, --output <format>', "output format; wide: a list's table with every column in full").choices(OUTPUT_CHOICES).default('table'))
     .addHelpText(
       'after',
       `
@@ -41,9 +39,10 @@ Environment:
   KEYPLANE_ENDPOINT, KEYPLANE_API_KEY   used when --endpoint / --api-key are not given
 
 Output:
-  Tables fit the terminal (100 columns when stdout is not one, or $COLUMNS): dates are relative
-  ("3d ago", "in 2h"), long names end in "…". -o wide shows every column in full; -o json and -o yaml
-  print the API's objects. When the reader of stdout goes away (| head -1) the command ends quietly, exit 0.
+  Lists fit the terminal (100 columns when stdout is not one, or $COLUMNS): dates are relative
+  ("3d ago", "in 2h"), users and service accounts by name, long texts end in "…" (descriptions first,
+  names last). -o wide shows every column in full; -o json and -o yaml print the API's objects.
+  When the reader of stdout goes away (| head -1) the command ends quietly, exit 0.
 
 Exit codes:
   0 ok, 1 the API refused the request or could not be reached, 2 usage error

@@ -2,8 +2,9 @@
  * Results go to stdout as a table (the default), JSON or YAML; diagnostics go to stderr (see `note`). Tables
  * are borderless columns, kubectl style, so they stay narrow and grep well. A list with a shaped view (see
  * `printTable`) fits its table to the terminal (100 columns when stdout is not one), kubectl and gh style:
- * dates relative, long names cut with an ellipsis; `-o wide` shows every column in full. JSON and YAML print
- * the API's objects unchanged, so scripts see the same field names as the API reference.
+ * dates relative, principals by name, long texts cut with an ellipsis, descriptions first and names last
+ * (`fitTable`); `-o wide` shows every column in full. JSON and YAML print the API's objects unchanged, so
+ * scripts see the same field names as the API reference.
  *
  * Every byte of stdout passes through `write` here, which is also where a reader that went away
  * (`keyplane audit list --all | head -1`) is handled, once for every command.
@@ -138,19 +139,40 @@ export function printList(format: Format, items: readonly object[], columns: str
   );
 }
 
+/**
+ * When a column gives up width to make the table fit (see `fitTable`): `first` for free text (descriptions,
+ * CIDR lists, addresses), `second` for who (owners, creators, actors), `last` for the name a row is known by.
+ */
+export type Cut = 'first' | 'second' | 'last';
+
 /** A column of a shaped table. */
 export interface Column<T> {
   header: string;
   value: (item: T) => string;
   /** A shorter text, used in place of `value` when the table would be too wide. */
   compact?: (item: T) => string;
-  /** Whether the column may be cut with an ellipsis (down to `MIN_CUT` characters) when the table is too wide. */
-  cut?: boolean;
+  /** Whether, and when, the column may be cut with an ellipsis when the table is too wide; never, without it. */
+  cut?: Cut;
 }
 
 /** The narrowest a cut column gets, ellipsis included. */
 export const MIN_CUT = 8;
+/** What a `last` column (a name) keeps while any other column can still give up width. */
+export const NAME_KEEP = 20;
 const ELLIPSIS = '…';
+
+/**
+ * The order in which columns give up width: each step cuts the columns of its kind down to its floor (or
+ * their header, if longer) before the next step begins. Names keep `NAME_KEEP` characters until everything
+ * else is at `MIN_CUT`, so two keys named `terraform-ci` and `terraform-ci-2025` stay apart while
+ * descriptions and owners shrink; only then do names go down to `MIN_CUT` too.
+ */
+const CUT_STEPS: readonly (readonly [Cut, number])[] = [
+  ['first', MIN_CUT],
+  ['second', MIN_CUT],
+  ['last', NAME_KEEP],
+  ['last', MIN_CUT],
+];
 
 /** `text` in at most `width` characters, the last an ellipsis when it had to be cut. */
 export function ellipsize(text: string, width: number): string {
@@ -161,9 +183,11 @@ export function ellipsize(text: string, width: number): string {
 const length = (text: string) => [...text].length;
 
 /**
- * The rows of a table that fits in `width` characters: first the compact texts replace the full ones, then
- * the widest cut column loses a character at a time, until the table fits or every cut column is at
- * `MIN_CUT`. Headers are never cut.
+ * The rows of a table that fits in `width` characters. First the compact texts replace the full ones; then
+ * columns are cut in the order of `CUT_STEPS`: descriptions, then owners and creators, down to `MIN_CUT`,
+ * then names down to `NAME_KEEP`, then names down to `MIN_CUT`. Within a step the widest column loses a
+ * character at a time, so columns of one kind end up alike. Cutting stops as soon as the table fits; when
+ * every step is spent the table stays wider than asked. Headers and columns without `cut` are never cut.
  */
 export function fitTable<T>(items: readonly T[], columns: readonly Column<T>[], width: number): string[][] {
   let rows = items.map((item) => columns.map((c) => c.value(item)));
@@ -171,16 +195,18 @@ export function fitTable<T>(items: readonly T[], columns: readonly Column<T>[], 
   const total = (w: number[]) => w.reduce((a, b) => a + b, 0) + GAP * (columns.length - 1);
   if (total(widths()) > width && columns.some((c) => c.compact)) rows = items.map((item) => columns.map((c) => (c.compact ?? c.value)(item)));
   const w = widths();
-  for (;;) {
-    const over = total(w) - width;
-    if (over <= 0) break;
-    let widest = -1;
-    for (let i = 0; i < columns.length; i++) {
-      const floor = Math.max(MIN_CUT, length(columns[i]!.header));
-      if (columns[i]!.cut && w[i]! > floor && (widest < 0 || w[i]! > w[widest]!)) widest = i;
+  let over = total(w) - width;
+  for (const [kind, floor] of CUT_STEPS) {
+    const floors = columns.map((c) => Math.max(floor, length(c.header)));
+    while (over > 0) {
+      let widest = -1;
+      for (let i = 0; i < columns.length; i++) {
+        if (columns[i]!.cut === kind && w[i]! > floors[i]! && (widest < 0 || w[i]! > w[widest]!)) widest = i;
+      }
+      if (widest < 0) break;
+      w[widest]!--;
+      over--;
     }
-    if (widest < 0) break;
-    w[widest]!--;
   }
   return rows.map((r) => r.map((text, i) => (columns[i]!.cut ? ellipsize(text, w[i]!) : text)));
 }

@@ -6,6 +6,7 @@
  */
 import { KeyplaneApiError, type KeyplaneClient } from '../client';
 import { ID_PREFIXES } from '../contract/id-prefixes';
+import type { Format } from './output';
 
 const LOOKUPS_AT_ONCE = 4;
 
@@ -31,4 +32,18 @@ export async function principalNames(client: KeyplaneClient, ids: Iterable<strin
   };
   await Promise.all(Array.from({ length: Math.min(LOOKUPS_AT_ONCE, pending.length) }, worker));
   return names;
+}
+
+/** The names a table shows for `ids`; none for JSON and YAML, which print the API's ids. */
+export async function namesForTable(client: KeyplaneClient, format: Format, ids: Iterable<string | null>): Promise<Map<string, string>> {
+  if (format !== 'table') return new Map();
+  return principalNames(
+    client,
+    [...ids].filter((id): id is string => id !== null),
+  );
+}
+
+/** `id` by name in a table: its name when it could be read, else the id itself. */
+export function byName(names: ReadonlyMap<string, string>, id: string): string {
+  return names.get(id) ?? id;
 }

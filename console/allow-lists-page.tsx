@@ -1,13 +1,15 @@
 /**
  * The IP allow lists page: every list with its CIDRs, paged; Create IP Allow List for a role that may
- * manage lists, and Edit on each list the caller's role may change (a list protects the keys using it:
- * `least_role_to_change`, service/allow-lists/routes.ts).
+ * manage lists, and Edit and Delete on each list the caller's role may change (a list protects the keys using
+ * it: `least_role_to_change`, service/allow-lists/routes.ts). Deleting asks first; the service refuses a list a
+ * key still uses, and the dialog shows why.
  */
 import type { AllowListList, IpAllowList, Whoami } from '../contract/api';
 import { LEAST_ROLE_TO_MANAGE, atLeast } from '../contract/roles';
 import { useState } from 'preact/hooks';
-import { query } from './api';
+import { api, query } from './api';
 import { AllowListDialog } from './allow-list-dialog';
+import { ConfirmDialog } from './confirm-dialog';
 import { ErrorNote } from './error-note';
 import { formatTime } from './format';
 import { usePagedList } from './paged-list';
@@ -20,6 +22,7 @@ export function AllowListsPage(props: { me: Whoami }) {
   const names = usePrincipalNames();
   const role = props.me.effective_role;
   const [dialog, setDialog] = useState<{ editing?: IpAllowList }>();
+  const [deleting, setDeleting] = useState<IpAllowList>();
   const canCreate = atLeast(role, LEAST_ROLE_TO_MANAGE.ip_allow_lists);
   const paged = usePagedList<AllowListList>((page_token) => `/v1/ip-allow-lists${query({ page_size: PAGE_SIZE, page_token })}`, null);
   const { list, error } = paged;
@@ -65,9 +68,14 @@ export function AllowListsPage(props: { me: Whoami }) {
                 {anyEditable && (
                   <td>
                     {atLeast(role, l.least_role_to_change) && (
-                      <button type="button" class="small" aria-label={`Edit ${l.name}`} onClick={() => setDialog({ editing: l })}>
-                        Edit
-                      </button>
+                      <>
+                        <button type="button" class="small" aria-label={`Edit ${l.name}`} onClick={() => setDialog({ editing: l })}>
+                          Edit
+                        </button>{' '}
+                        <button type="button" class="small danger" aria-label={`Delete ${l.name}`} onClick={() => setDeleting(l)}>
+                          Delete
+                        </button>
+                      </>
                     )}
                   </td>
                 )}
@@ -86,6 +94,22 @@ export function AllowListsPage(props: { me: Whoami }) {
           }}
           onClose={() => setDialog(undefined)}
         />
+      )}
+      {deleting && (
+        <ConfirmDialog
+          title={`Delete IP allow list “${deleting.name}”?`}
+          action="Delete"
+          onConfirm={() => api('DELETE', `/v1/ip-allow-lists/${encodeURIComponent(deleting.id)}`)}
+          onDone={(deleted) => {
+            setDeleting(undefined);
+            if (deleted) paged.refresh();
+          }}
+        >
+          <p>
+            <strong>{deleting.name}</strong> ({deleting.cidrs.length > 0 ? deleting.cidrs.join(', ') : 'no address'}) is deleted. A list an unrevoked key still
+            uses cannot be deleted: detach it from those keys first.
+          </p>
+        </ConfirmDialog>
       )}
     </main>
   );

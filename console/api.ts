@@ -15,21 +15,31 @@ export class ApiFailure extends Error {
   }
 }
 
-let onSessionEnded: () => void = () => {};
+let onSessionEnded: (notice?: string) => void = () => {};
 
-/** Called whenever the service answers 401: the session is gone, and the app returns to sign-in. */
-export function whenSessionEnds(listener: () => void): void {
+/** Called whenever the service answers 401 (or endSession is called): the session is gone, and the app returns to sign-in. */
+export function whenSessionEnds(listener: (notice?: string) => void): void {
   onSessionEnded = listener;
 }
 
-export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+/**
+ * Ends the console's session from the page, saying why at sign-in: for when the page knows the session's key
+ * no longer verifies (its secret was rotated away) before the service has said so. The cookie is cleared by
+ * the service on the way (service/console/session-auth.ts).
+ */
+export async function endSession(notice: string): Promise<void> {
+  await api('DELETE', '/v1/console/session').catch(() => undefined);
+  onSessionEnded(notice);
+}
+
+export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, {
       method,
       credentials: 'same-origin',
       cache: 'no-store',
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {

@@ -16,14 +16,16 @@ export function App() {
 
   async function load(notice?: string) {
     try {
+      // Asked first so that a signed-out visit sends no unauthenticated request (which the audit log would record).
+      await api('GET', '/v1/console/session');
       setState({ phase: 'signed-in', me: await api<Whoami>('GET', '/v1/whoami') });
     } catch (err) {
-      setState({ phase: 'signed-out', notice: notice ?? (err instanceof ApiFailure && err.status !== 401 ? err.message : undefined) });
+      setState({ phase: 'signed-out', notice: notice ?? (err instanceof ApiFailure && err.status !== 401 && err.status !== 404 ? err.message : undefined) });
     }
   }
 
   useEffect(() => {
-    whenSessionEnds(() => setState({ phase: 'signed-out', notice: 'Your session has ended. Sign in again.' }));
+    whenSessionEnds((notice) => setState({ phase: 'signed-out', notice: notice ?? 'Your session has ended. Sign in again.' }));
     const token = takeSignInToken();
     if (token === undefined) {
       void load();

@@ -7,6 +7,7 @@ import { AUDIT_OUTCOMES, type AuditOutcome } from '../contract/audit-outcomes';
 import { LIMITS } from '../contract/limits';
 import { useState } from 'preact/hooks';
 import { query } from './api';
+import { AuditDetails } from './audit-details';
 import { ErrorNote } from './error-note';
 import { formatTime } from './format';
 import { usePagedList } from './paged-list';
@@ -128,7 +129,7 @@ export function AuditPage() {
                 <td>{e.target_id ? `${e.target_type ?? ''} ${e.target_id}`.trim() : '—'}</td>
                 <td>{e.address ?? '—'}</td>
                 <td class="wrap">
-                  <code>{Object.keys(e.details).length > 0 ? JSON.stringify(e.details) : ''}</code>
+                  <AuditDetails details={e.details} />
                 </td>
               </tr>
             ))}

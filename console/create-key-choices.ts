@@ -5,11 +5,12 @@
  * empty, with the API's reason.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { AllowListList, IpAllowList, Scope, ScopeList, Secret, SecretList, ServiceAccount, ServiceAccountList, Whoami } from '../contract/api';
+import type { AllowListList, IpAllowList, Scope, ScopeList, Secret, ServiceAccount, ServiceAccountList, Whoami } from '../contract/api';
 import { allPages } from './all-pages';
 import { type ApiFailure, api } from './api';
 import { accountsForNewKeys } from './owner-choices';
 import { toFailure } from './failure';
+import { writableSecrets } from './writable-secrets';
 
 export interface CreateKeyChoices {
   loaded: boolean;
@@ -30,7 +31,7 @@ export function useCreateKeyChoices(me: Whoami): CreateKeyChoices {
       api<ScopeList>('GET', '/v1/scopes').then((l) => l.scopes),
       allPages('/v1/ip-allow-lists', (p: AllowListList) => p.ip_allow_lists),
       allPages('/v1/service-accounts', (p: ServiceAccountList) => p.service_accounts),
-      allPages('/v1/secrets', (p: SecretList) => p.secrets),
+      writableSecrets(),
     ]).then(([scopes, allowLists, accounts, secrets]) => {
       if (!live) return;
       const value = <T>(r: PromiseSettledResult<T[]>): T[] => (r.status === 'fulfilled' ? r.value : []);
@@ -41,7 +42,7 @@ export function useCreateKeyChoices(me: Whoami): CreateKeyChoices {
         scopes: value(scopes),
         allowLists: value(allowLists),
         accounts: accountsForNewKeys(me, value(accounts)),
-        secrets: value(secrets).filter((s) => s.caller_can_write),
+        secrets: value(secrets),
         error: reason === undefined ? undefined : toFailure(reason),
       });
     });

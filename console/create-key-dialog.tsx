@@ -4,45 +4,31 @@
  * addresses or only those of chosen IP allow lists, and where the secret goes (console/secret-destination-choice.tsx).
  * Generate Key sends one POST /v1/api-keys; the service decides, and each refusal is shown next to the field
  * it names (console/key-form-fields.ts). The result: the secret shown once (console/new-secret.tsx), the
- * encrypted message shown once, or where in the secret store it went.
+ * encrypted message shown once, or where in the secret store it went (console/key-result.tsx). Each opening
+ * sends one Idempotency-Key with every try (console/idempotency-key.ts), so it makes one key at most.
  */
 import type { ApiKey, CreateApiKeyBody, CreatedApiKey, Whoami } from '../contract/api';
-import type { Delivery } from '../contract/api/delivery';
 import { LIMITS } from '../contract/limits';
 import type { Role } from '../contract/roles';
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { ApiFailure, api } from './api';
 import { useCreateKeyChoices } from './create-key-choices';
-import { DeliveredToStore } from './delivered-to-store';
 import { Dialog } from './dialog';
 import { ErrorNote } from './error-note';
 import { fieldErrors } from './field-errors';
 import { localInputValue } from './format';
+import { idempotencyHeader, newIdempotencyKey } from './idempotency-key';
 import { IpAccessChoice } from './ip-access-choice';
-import { KEY_FORM_FIELDS, type KeyFormField, formFieldOf } from './key-form-fields';
-import { NewSecret } from './new-secret';
+import { KEY_FORM_FIELDS, type KeyFormField } from './key-form-fields';
+import { type KeyResult, KeyResultView, keyResultOf } from './key-result';
 import { rolesForNewKey } from './owner-choices';
 import { ScopeChoice } from './scope-choice';
-import { SHOW_HERE, type SecretDestination, SecretDestinationChoice } from './secret-destination-choice';
-import { toFailure } from './failure';
+import { SHOW_HERE, type SecretDestination, SecretDestinationChoice, deliveryOf } from './secret-destination-choice';
+import { atControl } from './failure';
 
 const DEFAULT_EXPIRY_DAYS = 90;
 
-type Created = { name: string } & (
-  | { mode: 'response'; secret: string }
-  | { mode: 'pgp'; secret: string; fingerprint: string }
-  | { mode: 'secret_store'; target: NonNullable<CreatedApiKey['delivery']['secret_store']>; secretName: string }
-);
-
-/** A refusal, with its field renamed to the control that shows it. */
-const atControl = (err: ApiFailure) => new ApiFailure(err.status, err.code, err.message, formFieldOf(err.field));
 const refusal = (field: KeyFormField, message: string) => new ApiFailure(400, 'invalid_argument', message, field);
-
-function deliveryOf(d: SecretDestination): Delivery | undefined {
-  if (d.mode === 'secret_store') return { secret_store: { secret_id: d.secretId, ...(d.entryKey.trim() ? { entry_key: d.entryKey.trim() } : {}) } };
-  if (d.mode === 'pgp') return { pgp_public_key: d.pgpPublicKey.trim() };
-  return undefined;
-}
 
 export function CreateKeyDialog(props: { me: Whoami; onCreated: (key: ApiKey) => void; onClose: () => void }) {
   const { me } = props;
@@ -59,7 +45,11 @@ export function CreateKeyDialog(props: { me: Whoami; onCreated: (key: ApiKey) =>
   const [destination, setDestination] = useState<SecretDestination>(SHOW_HERE);
   const [error, setError] = useState<ApiFailure>();
   const [busy, setBusy] = useState(false);
-  const [created, setCreated] = useState<Created>();
+  const [created, setCreated] = useState<KeyResult>();
+  // One key per opening: every try of Generate Key sends the same Idempotency-Key, and a second submit while
+  // one is on its way is not sent at all (the disabled button only follows at the next render).
+  const [idempotencyKey] = useState(newIdempotencyKey);
+  const sending = useRef(false);
 
   const ownerAccount = choices.accounts.find((a) => a.id === owner);
   const roles = rolesForNewKey(me.effective_role, ownerAccount?.role ?? me.principal.role);
@@ -68,6 +58,7 @@ export function CreateKeyDialog(props: { me: Whoami; onCreated: (key: ApiKey) =>
 
   async function generate(e: Event) {
     e.preventDefault();
+    if (sending.current) return;
     setError(undefined);
     let expiresAt: string | null = null;
     if (!never) {
@@ -87,23 +78,16 @@ export function CreateKeyDialog(props: { me: Whoami; onCreated: (key: ApiKey) =>
     };
     const delivery = deliveryOf(destination);
     if (delivery) body.delivery = delivery;
+    sending.current = true;
     setBusy(true);
     try {
-      const answer = await api<CreatedApiKey>('POST', '/v1/api-keys', body);
+      const answer = await api<CreatedApiKey>('POST', '/v1/api-keys', body, idempotencyHeader(idempotencyKey));
       props.onCreated(answer.api_key);
-      const keyName = answer.api_key.name;
-      const d = answer.delivery;
-      if (d.mode === 'secret_store' && d.secret_store) {
-        const secretName = choices.secrets.find((s) => s.id === d.secret_store!.secret_id)?.name ?? d.secret_store.secret_id;
-        setCreated({ name: keyName, mode: 'secret_store', target: d.secret_store, secretName });
-      } else if (d.mode === 'pgp' && d.pgp) {
-        setCreated({ name: keyName, mode: 'pgp', secret: d.pgp.encrypted_secret, fingerprint: d.pgp.key_fingerprint });
-      } else {
-        setCreated({ name: keyName, mode: 'response', secret: answer.secret ?? '' });
-      }
+      setCreated(keyResultOf(answer, choices.secrets));
     } catch (err) {
-      setError(atControl(toFailure(err)));
+      setError(atControl(KEY_FORM_FIELDS, err));
     } finally {
+      sending.current = false;
       setBusy(false);
     }
   }
@@ -113,8 +97,7 @@ export function CreateKeyDialog(props: { me: Whoami; onCreated: (key: ApiKey) =>
       setCreated(undefined);
       props.onClose();
     };
-    if (created.mode === 'secret_store') return <DeliveredToStore name={created.name} target={created.target} secretName={created.secretName} onDone={done} />;
-    return <NewSecret name={created.name} secret={created.secret} encryptedTo={created.mode === 'pgp' ? created.fingerprint : undefined} onDone={done} />;
+    return <KeyResultView result={created} action="created" onDone={done} />;
   }
   return (
     <Dialog title="Create API Key" className="dialog create" onCancel={props.onClose}>

@@ -1,9 +1,15 @@
-/** The API Key Details sheet: every field of one key, and Revoke API Key when the key is active and the caller may write. */
-import type { ApiKey } from '../contract/api';
+/**
+ * The API Key Details sheet: every field of one key (its IP allow lists by name), and Rotate API Key and
+ * Revoke API Key when the key is active and the caller's role may change keys (the service decides either way).
+ */
+import type { ApiKey, Whoami } from '../contract/api';
 import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
+import { useAllowListNames } from './allow-list-names';
 import { Dialog } from './dialog';
 import { formatTime } from './format';
 import { type PrincipalNames, nameOf } from './principals';
+import { RotateKeyDialog } from './rotate-key-dialog';
 
 function Field(props: { label: string; children: ComponentChildren }) {
   return (
@@ -14,9 +20,43 @@ function Field(props: { label: string; children: ComponentChildren }) {
   );
 }
 
-export function KeyDetails(props: { apiKey: ApiKey; names: PrincipalNames; canRevoke: boolean; onRevoke: () => void; onClose: () => void }) {
+/** Each list by name with its id after it; a list that could not be read, by its id alone. */
+function AllowLists(props: { ids: string[] }) {
+  const names = useAllowListNames(props.ids);
+  return (
+    <ul class="plain">
+      {props.ids.map((id) => {
+        const name = names.get(id);
+        return (
+          <li key={id}>
+            {name === undefined ? (
+              <code>{id}</code>
+            ) : (
+              <>
+                <span>{name}</span> <code class="help">{id}</code>
+              </>
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+export function KeyDetails(props: {
+  apiKey: ApiKey;
+  names: PrincipalNames;
+  me: Whoami;
+  /** The caller's role may change keys: Rotate and Revoke are offered. */
+  canManage: boolean;
+  onRevoke: () => void;
+  /** After a rotation: the key as it is now. */
+  onRotated: (key: ApiKey) => void;
+  onClose: () => void;
+}) {
   const k = props.apiKey;
   const labels = Object.entries(k.labels);
+  const [rotating, setRotating] = useState(false);
   return (
     <Dialog title="API Key Details" className="dialog sheet" onCancel={props.onClose}>
       <dl class="details">
@@ -38,7 +78,7 @@ export function KeyDetails(props: { apiKey: ApiKey; names: PrincipalNames; canRe
         <Field label="Role">{k.role}</Field>
         <Field label="Effective role">{k.effective_role}</Field>
         <Field label="Scopes">{k.scopes.length > 0 ? k.scopes.join(', ') : 'None'}</Field>
-        <Field label="IP allow lists">{k.allow_list_ids.length > 0 ? k.allow_list_ids.join(', ') : 'All IP addresses allowed'}</Field>
+        <Field label="IP allow lists">{k.allow_list_ids.length > 0 ? <AllowLists ids={k.allow_list_ids} /> : 'All IP addresses allowed'}</Field>
         <Field label="Labels">{labels.length > 0 ? labels.map(([name, value]) => `${name}=${value}`).join(', ') : 'None'}</Field>
         <Field label="Rate limit">{k.rate_limit ? `${k.rate_limit.limit} per ${k.rate_limit.window_seconds} s` : 'None'}</Field>
         <Field label="Created">{formatTime(k.created_at)}</Field>
@@ -53,7 +93,12 @@ export function KeyDetails(props: { apiKey: ApiKey; names: PrincipalNames; canRe
         {k.revoked_at && <Field label="Revoke reason">{k.revoke_reason ?? '—'}</Field>}
       </dl>
       <div class="actions">
-        {props.canRevoke && k.status === 'active' && (
+        {props.canManage && k.status === 'active' && (
+          <button type="button" onClick={() => setRotating(true)}>
+            Rotate API Key
+          </button>
+        )}
+        {props.canManage && k.status === 'active' && (
           <button type="button" class="danger" onClick={props.onRevoke}>
             Revoke API Key
           </button>
@@ -62,6 +107,7 @@ export function KeyDetails(props: { apiKey: ApiKey; names: PrincipalNames; canRe
           Close
         </button>
       </div>
+      {rotating && <RotateKeyDialog apiKey={k} me={props.me} onRotated={props.onRotated} onClose={() => setRotating(false)} />}
     </Dialog>
   );
 }

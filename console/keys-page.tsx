@@ -69,7 +69,18 @@ export function KeysPage(props: { me: Whoami }) {
       )}
       <Pager paged={paged} />
       {open && !revoking && (
-        <KeyDetails apiKey={open} names={names} canRevoke={canWrite} onRevoke={() => setRevoking(open)} onClose={() => setOpen(undefined)} />
+        <KeyDetails
+          apiKey={open}
+          names={names}
+          me={props.me}
+          canManage={canWrite}
+          onRevoke={() => setRevoking(open)}
+          onRotated={(rotated) => {
+            setOpen(rotated);
+            paged.refresh();
+          }}
+          onClose={() => setOpen(undefined)}
+        />
       )}
       {revoking && (
         <RevokeDialog

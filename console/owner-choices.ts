@@ -6,18 +6,15 @@
  */
 import type { Role } from '../contract/roles';
 import { ROLES_HIGHEST_FIRST, atLeast, lowerRole } from '../contract/roles';
-import { STEWARDS_OF, stewardshipOf } from '../contract/stewardship';
 import type { ServiceAccount, Whoami } from '../contract/api';
+import { mayDoToAccount } from './account-rights';
 
 export function accountsForNewKeys(me: Whoami, accounts: readonly ServiceAccount[]): ServiceAccount[] {
-  const caller = { role: me.effective_role, principal: { type: me.principal.type, id: me.principal.id } };
   return accounts.filter((sa) => {
     if (sa.disabled) return false;
     // The principal itself is offered as "yourself".
     if (me.principal.type === 'service_account' && sa.id === me.principal.id) return false;
-    const isManager = me.principal.type === 'user' && sa.manager_user_ids.includes(me.principal.id);
-    const kind = stewardshipOf(caller, sa, isManager);
-    return kind !== undefined && STEWARDS_OF.act.includes(kind);
+    return mayDoToAccount(me, sa, 'act');
   });
 }
 

@@ -1,13 +1,15 @@
 /**
- * The Scopes page: the whole catalogue (built-in keyplane.* scopes and the custom ones), and Add Scope for a
- * role that may register scopes (admins, contract/roles.ts). The name is checked as typed against the API's
- * pattern (contract/limits.ts); the service's refusals show at their field.
+ * The Scopes page: the whole catalogue (built-in keyplane.* scopes and the custom ones), and Add Scope and
+ * Delete (custom scopes only) for a role that may manage scopes (admins, contract/roles.ts). The name is
+ * checked as typed against the API's pattern (contract/limits.ts); the service's refusals show at their field,
+ * and a refused deletion (a key still holds the scope) in its confirmation.
  */
-import type { CreateScopeBody, ScopeList, Whoami } from '../contract/api';
+import type { CreateScopeBody, Scope, ScopeList, Whoami } from '../contract/api';
 import { LIMITS } from '../contract/limits';
 import { LEAST_ROLE_TO_MANAGE, atLeast } from '../contract/roles';
 import { useEffect, useState } from 'preact/hooks';
 import { type ApiFailure, api } from './api';
+import { ConfirmDialog } from './confirm-dialog';
 import { Dialog } from './dialog';
 import { ErrorNote } from './error-note';
 import { toFailure } from './failure';
@@ -84,6 +86,7 @@ export function ScopesPage(props: { me: Whoami }) {
   const [error, setError] = useState<ApiFailure>();
   const [reload, setReload] = useState(0);
   const [adding, setAdding] = useState(false);
+  const [deleting, setDeleting] = useState<Scope>();
   const canAdd = atLeast(props.me.effective_role, LEAST_ROLE_TO_MANAGE.scopes);
   useEffect(() => {
     let live = true;
@@ -114,6 +117,11 @@ export function ScopesPage(props: { me: Whoami }) {
               <th scope="col">Description</th>
               <th scope="col">Kind</th>
               <th scope="col">Added</th>
+              {canAdd && (
+                <th scope="col">
+                  <span class="visually-hidden">Actions</span>
+                </th>
+              )}
             </tr>
           </thead>
           <tbody>
@@ -125,6 +133,15 @@ export function ScopesPage(props: { me: Whoami }) {
                 <td class="wrap">{s.description}</td>
                 <td>{s.builtin ? 'Built-in' : 'Custom'}</td>
                 <td>{s.builtin ? '—' : formatTime(s.created_at)}</td>
+                {canAdd && (
+                  <td>
+                    {!s.builtin && (
+                      <button type="button" class="small danger" aria-label={`Delete ${s.name}`} onClick={() => setDeleting(s)}>
+                        Delete
+                      </button>
+                    )}
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>
@@ -138,6 +155,21 @@ export function ScopesPage(props: { me: Whoami }) {
           }}
           onClose={() => setAdding(false)}
         />
+      )}
+      {deleting && (
+        <ConfirmDialog
+          title={`Delete scope “${deleting.name}”?`}
+          action="Delete"
+          onConfirm={() => api('DELETE', `/v1/scopes/${encodeURIComponent(deleting.name)}`)}
+          onDone={(deleted) => {
+            setDeleting(undefined);
+            if (deleted) setReload((n) => n + 1);
+          }}
+        >
+          <p>
+            <code>{deleting.name}</code> leaves the catalogue and can no longer be granted. A scope any key holds, revoked keys included, cannot be deleted.
+          </p>
+        </ConfirmDialog>
       )}
     </main>
   );

@@ -4,7 +4,7 @@
  * never reaches the browser. `errors` puts each refusal from the API next to the control it names.
  */
 import type { Secret } from '../contract/api';
-import type { DeliveryMode } from '../contract/api/delivery';
+import type { Delivery, DeliveryMode } from '../contract/api/delivery';
 import type { FieldErrors } from './field-errors';
 
 export interface SecretDestination {
@@ -15,6 +15,13 @@ export interface SecretDestination {
 }
 
 export const SHOW_HERE: SecretDestination = { mode: 'response', secretId: '', entryKey: '', pgpPublicKey: '' };
+
+/** The request's `delivery` for the choice; none for shown here, the API's default. */
+export function deliveryOf(d: SecretDestination): Delivery | undefined {
+  if (d.mode === 'secret_store') return { secret_store: { secret_id: d.secretId, ...(d.entryKey.trim() ? { entry_key: d.entryKey.trim() } : {}) } };
+  if (d.mode === 'pgp') return { pgp_public_key: d.pgpPublicKey.trim() };
+  return undefined;
+}
 
 const MODES: { mode: DeliveryMode; label: string }[] = [
   { mode: 'response', label: 'Show it here, once' },

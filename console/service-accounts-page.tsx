@@ -1,6 +1,7 @@
 /**
  * The Service accounts page: every account the API lists, searched by name (a prefix, as the API filters),
- * paged; a name opens its details and keys; Create Service Account only for a role that may use it.
+ * paged; a name opens its details and keys (where it may be edited or deleted); Create Service Account only
+ * for a role that may use it.
  */
 import type { ServiceAccount, ServiceAccountList, Whoami } from '../contract/api';
 import { LEAST_ROLE_TO_MANAGE, atLeast } from '../contract/roles';
@@ -76,7 +77,22 @@ export function ServiceAccountsPage(props: { me: Whoami }) {
         </table>
       )}
       <Pager paged={paged} />
-      {open && <ServiceAccountDetails account={open} names={names} onClose={() => setOpen(undefined)} />}
+      {open && (
+        <ServiceAccountDetails
+          me={props.me}
+          account={open}
+          names={names}
+          onChanged={(account) => {
+            setOpen(account);
+            paged.refresh();
+          }}
+          onDeleted={() => {
+            setOpen(undefined);
+            paged.refresh();
+          }}
+          onClose={() => setOpen(undefined)}
+        />
+      )}
       {creating && (
         <CreateServiceAccountDialog
           callerRole={props.me.effective_role}

@@ -8,7 +8,9 @@ import type { UpdateAllowListBody } from '../../client';
 import { clientFor, globals, listPages } from '../context';
 import { action, UsageError } from '../errors';
 import { collect, pagingOptions, type PagingFlags } from '../options';
-import { printDeleted, printList, printObject } from '../output';
+import { printDeleted, printObject, printTable } from '../output';
+import { namesForTable } from '../principal-names';
+import { allowListView } from './allow-list-table';
 
 export function register(program: Command): void {
   const group = program.command('allow-list').description('Manage IP allow lists');
@@ -28,7 +30,11 @@ export function register(program: Command): void {
   pagingOptions(group.command('list').description('List IP allow lists')).action(
     action(async (o: PagingFlags, cmd: Command) => {
       const client = clientFor(cmd);
-      printList(globals(cmd).output, await listPages(client, client.listAllowLists, {}, o), ['id', 'name', 'cidrs', 'description'], 'no IP allow lists found');
+      const lists = await listPages(client, client.listAllowLists, {}, o);
+      const { output, wide } = globals(cmd);
+      // Only the wide view names the creators: the table has no room for them.
+      const names = await namesForTable(client, output, wide ? lists.map((l) => l.created_by) : []);
+      printTable(output, wide, lists, allowListView(names), 'no IP allow lists found');
     }),
   );
 

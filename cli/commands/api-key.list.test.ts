@@ -45,7 +45,7 @@ describe('api-key list', () => {
     for (const line of lines) expect([...line].length).toBeLessThanOrEqual(100);
     const row = (id: string) => lines.find((l) => l.startsWith(id))!;
     // The owner is the service account by name, the creator the admin by email; times are relative.
-    expect(row(used.id)).toMatch(/^key_\w{20}\s+used-key\s+active\s+reporting-\S*\s+admin@\S*\s+(now|\d+s ago)\s+(now|\d+s ago)(\s+from \S+)?\s+in \d+y$/);
+    expect(row(used.id)).toMatch(/^key_\w{20}\s+used-key\s+active\s+reporti\S*\s+admin@\S*\s+(now|\d+s ago)\s+(now|\d+s ago)(\s+from \S+)?\s+in \d+y$/);
     expect(row(long.id)).toMatch(/\s+Never\s+Never$/);
     // The long name is cut with an ellipsis; the id never is.
     expect(row(long.id)).toMatch(new RegExp(`^${long.id}\\s+${LONG.slice(0, 5)}\\S*…\\s+active`));

@@ -8,7 +8,9 @@ import { clientFor, globals, listPages } from '../context';
 import { action } from '../errors';
 import { AUDIT_OUTCOMES } from '../../contract/audit-outcomes';
 import { pagingOptions, type PagingFlags } from '../options';
-import { printList } from '../output';
+import { printTable } from '../output';
+import { namesForTable } from '../principal-names';
+import { auditView } from './audit-table';
 
 interface ListFlags extends PagingFlags {
   action?: string;
@@ -38,7 +40,13 @@ export function register(program: Command): void {
       const client = clientFor(cmd);
       const query = { action: o.action, actor_id: o.actor, key_id: o.key, target_id: o.target, outcome: o.outcome, since: o.since, until: o.until };
       const events = await listPages(client, client.listAuditEvents, query, o);
-      printList(globals(cmd).output, events, ['time', 'action', 'outcome', 'actor_id', 'key_id', 'target_id', 'address'], 'no audit events found');
+      const { output, wide } = globals(cmd);
+      const names = await namesForTable(
+        client,
+        output,
+        events.map((e) => e.actor_id),
+      );
+      printTable(output, wide, events, auditView(names), 'no audit events found');
     }),
   );
 }

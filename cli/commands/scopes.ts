@@ -7,7 +7,8 @@
 import type { Command } from 'commander';
 import { clientFor, globals } from '../context';
 import { action } from '../errors';
-import { printDeleted, printList, printObject } from '../output';
+import { printDeleted, printObject, printTable } from '../output';
+import { SCOPE_VIEW } from './scopes-table';
 
 /** `scopes list` and `api-key list-scopes`: every scope in the catalogue. */
 export function addListScopes(group: Command, name: string, description: string): Command {
@@ -15,9 +16,10 @@ export function addListScopes(group: Command, name: string, description: string)
     .command(name)
     .description(description)
     .action(
-      action(async (_o: object, cmd: Command) =>
-        printList(globals(cmd).output, await clientFor(cmd).listScopes(), ['name', 'builtin', 'description'], 'no scopes'),
-      ),
+      action(async (_o: object, cmd: Command) => {
+        const { output, wide } = globals(cmd);
+        printTable(output, wide, await clientFor(cmd).listScopes(), SCOPE_VIEW, 'no scopes');
+      }),
     );
 }
 

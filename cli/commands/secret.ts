@@ -11,7 +11,9 @@ import type { PageParams, SecretVersionWithEntries, UpdateSecretBody, WriteVersi
 import { clientFor, globals, listPages } from '../context';
 import { action, UsageError } from '../errors';
 import { collect, integer, keyValues, pagingOptions, type PagingFlags } from '../options';
-import { type Format, printDeleted, printLine, printList, printObject, write } from '../output';
+import { type Format, printDeleted, printLine, printList, printObject, printTable, write } from '../output';
+import { namesForTable } from '../principal-names';
+import { secretVersionView, secretView } from './secret-table';
 
 interface WriteFlags {
   entry?: string[];
@@ -95,7 +97,13 @@ export function register(program: Command): void {
     action(async (o: PagingFlags & { name?: string }, cmd: Command) => {
       const client = clientFor(cmd);
       const items = await listPages(client, client.listSecrets, { name: o.name }, o);
-      printList(globals(cmd).output, items, ['id', 'name', 'latest_version', 'owner_type', 'owner_id', 'description'], 'no secrets found');
+      const { output, wide } = globals(cmd);
+      const names = await namesForTable(
+        client,
+        output,
+        items.flatMap((s) => [s.owner_id, ...(wide ? [s.created_by] : [])]),
+      );
+      printTable(output, wide, items, secretView(names), 'no secrets found');
     }),
   );
 
@@ -167,10 +175,13 @@ export function register(program: Command): void {
     action(async (id: string, o: PagingFlags, cmd: Command) => {
       const client = clientFor(cmd);
       const items = await listPages(client, (q: PageParams) => client.listSecretVersions(id, q), {}, o);
-      const format = globals(cmd).output;
-      // A table shows counts (a version may write hundreds of entries); json and yaml show the names.
-      const rows = format === 'table' ? items.map((v) => ({ ...v, written: v.written.length, removed: v.replaced ? 'all' : v.removed.length })) : items;
-      printList(format, rows, ['version', 'entry_count', 'written', 'removed', 'created_by', 'created_at', 'destroyed_at'], 'no versions yet');
+      const { output, wide } = globals(cmd);
+      const names = await namesForTable(
+        client,
+        output,
+        items.map((v) => v.created_by),
+      );
+      printTable(output, wide, items, secretVersionView(names), 'no versions yet');
     }),
   );
 

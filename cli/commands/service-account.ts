@@ -8,7 +8,9 @@ import type { ServiceAccount, UpdateServiceAccountBody } from '../../client';
 import { clientFor, globals, listPages } from '../context';
 import { action, UsageError } from '../errors';
 import { collect, pagingOptions, type PagingFlags, roleOption } from '../options';
-import { printDeleted, printList, printObject } from '../output';
+import { printDeleted, printObject, printTable } from '../output';
+import { namesForTable } from '../principal-names';
+import { serviceAccountPrincipals, serviceAccountView } from './service-account-table';
 
 interface UpdateFlags {
   name?: string;
@@ -58,7 +60,9 @@ export function register(program: Command): void {
     action(async (o: PagingFlags & { name?: string; namePrefix?: string }, cmd: Command) => {
       const client = clientFor(cmd);
       const items = await listPages(client, client.listServiceAccounts, { name: o.name, name_prefix: o.namePrefix }, o);
-      printList(globals(cmd).output, items, ['id', 'name', 'role', 'disabled', 'owner_user_id', 'description'], 'no service accounts found');
+      const { output, wide } = globals(cmd);
+      const names = await namesForTable(client, output, serviceAccountPrincipals(items, wide));
+      printTable(output, wide, items, serviceAccountView(names), 'no service accounts found');
     }),
   );
 

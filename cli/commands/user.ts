@@ -9,7 +9,8 @@ import { clientFor, globals, listPages } from '../context';
 import { action, UsageError } from '../errors';
 import { ROLE_NAMES_TEXT, ROLES_HIGHEST_FIRST } from '../../contract/roles';
 import { pagingOptions, type PagingFlags, roleOption } from '../options';
-import { printDeleted, printList, printObject } from '../output';
+import { printDeleted, printObject, printTable } from '../output';
+import { USER_VIEW } from './user-table';
 
 interface UpdateFlags {
   email?: string;
@@ -44,7 +45,8 @@ export function register(program: Command): void {
     action(async (o: PagingFlags & { role?: User['role']; email?: string }, cmd: Command) => {
       const client = clientFor(cmd);
       const items = await listPages(client, client.listUsers, { role: o.role, email: o.email }, o);
-      printList(globals(cmd).output, items, ['id', 'email', 'name', 'role', 'disabled'], 'no users found');
+      const { output, wide } = globals(cmd);
+      printTable(output, wide, items, USER_VIEW, 'no users found');
     }),
   );
 

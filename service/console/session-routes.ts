@@ -1,6 +1,6 @@
 /**
- * `POST /v1/console/sessions` (sign in with an API key or a one-time link) and `DELETE /v1/console/session`
- * (sign out). They sit outside bearer authentication: sign-in is how a browser gets a session, and sign-out
+ * `POST /v1/console/sessions` (sign in with an API key or a one-time link), `GET /v1/console/session` (is
+ * this browser signed in?) and `DELETE /v1/console/session` (sign out). They sit outside bearer authentication: sign-in is how a browser gets a session, and sign-out
  * must work even once the key no longer does. Both are refused cross-site (service/console/csrf.ts), which
  * also keeps another site from signing a browser in as a key of its choosing.
  * @module
@@ -60,6 +60,29 @@ export function sessionRoutes(ctx: ServiceContext, auth: KeyAuthentication, sess
         });
         void reply.header('set-cookie', sessionCookie(request, session.token));
         return reply.status(201).send({ key_id: session.keyId, expires_at: session.expiresAt });
+      },
+    );
+
+    // What the console asks first, before it knows whether this browser is signed in: it answers without
+    // authenticating, so a signed-out visit is not recorded as a failed authentication (service/audit/failed-auth.ts).
+    app.get(
+      '/console/session',
+      {
+        schema: {
+          tags: ['console'],
+          summary: "This browser's console session, if it holds a live one (404 otherwise)",
+          security: [],
+          response: { 200: ConsoleSession, ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        const token = sessionTokenOf(request);
+        const session = token === undefined ? undefined : await sessions.resolve(token);
+        if (!session) {
+          if (token !== undefined) void reply.header('set-cookie', clearedSessionCookie(request));
+          throw new ApiError('not_found', 'this browser holds no live console session; sign in');
+        }
+        return { key_id: session.keyId, expires_at: session.expiresAt };
       },
     );
 

@@ -193,3 +193,36 @@ describe('one-time sign-in links', () => {
     expect(res.headers['set-cookie']).toBeUndefined();
   });
 });
+
+describe('GET /v1/console/session: is this browser signed in?', () => {
+  test('a live session answers its key and expiry, and is kept alive like any use', async () => {
+    const opened = await signIn(svc.adminKey);
+    const res = await asSession(cookieOf(opened), 'GET', '/v1/console/session');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(JSON.parse(opened.body));
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+
+  test('no cookie, or one of an ended session, is a 404 and never a failed authentication', async () => {
+    const failures = async () => {
+      await svc.ctx.failedAuth.flush();
+      return (await svc.ctx.store.db.selectFrom('audit_events').select('id').where('action', '=', 'auth.failed').execute()).length;
+    };
+    const before = await failures();
+    const none = await svc.app.inject({ method: 'GET', url: '/v1/console/session' });
+    expect(none.statusCode).toBe(404);
+    expect(JSON.parse(none.body).error.code).toBe('not_found');
+    expect(none.headers['set-cookie']).toBeUndefined();
+
+    const cookie = cookieOf(await signIn(svc.adminKey));
+    expect((await asSession(cookie, 'DELETE', '/v1/console/session', undefined, SAME_ORIGIN)).status).toBe(204);
+    const ended = await asSession(cookie, 'GET', '/v1/console/session');
+    expect(ended.status).toBe(404);
+    // The browser is told to drop the stale cookie.
+    expect(String(ended.headers['set-cookie'])).toMatch(/^keyplane_session=; /);
+    expect(await failures()).toBe(before);
+    // Whereas asking /v1/whoami with no key at all is one.
+    await svc.app.inject({ method: 'GET', url: '/v1/whoami' });
+    expect(await failures()).toBe(before + 1);
+  });
+});

@@ -59,6 +59,7 @@ describe('OpenAPI document', () => {
         'POST /v1/secrets/{id}/versions/{version}/destroy',
         'GET /v1/audit-events',
         'POST /v1/console/sessions',
+        'GET /v1/console/session',
         'DELETE /v1/console/session',
         'POST /v1/console/sign-in-links',
       ].sort(),

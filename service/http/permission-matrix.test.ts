@@ -261,6 +261,21 @@ const PLAIN: PlainRoute[] = [
     expect: { admin: 'Y|Y', developer: 'Y|Y', viewer: 'Y|Y' },
   },
   {
+    // Answered by the session cookie alone: any key's session is there to be found by its browser.
+    route: 'GET /v1/console/session',
+    call: async (c) => {
+      const opened = await svc.app.inject({
+        method: 'POST',
+        url: '/v1/console/sessions',
+        payload: { api_key: c.key },
+        headers: { origin: 'http://localhost:80' },
+      });
+      const cookie = String(opened.headers['set-cookie']).split(';')[0]!;
+      return svc.call('GET', '/v1/console/session', undefined, null, { cookie });
+    },
+    expect: { admin: 'Y|Y', developer: 'Y|Y', viewer: 'Y|Y' },
+  },
+  {
     route: 'DELETE /v1/console/session',
     call: () => svc.call('DELETE', '/v1/console/session', undefined, null, { origin: 'http://localhost:80' }),
     expect: { admin: 'Y|Y', developer: 'Y|Y', viewer: 'Y|Y' },

@@ -13,13 +13,13 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
+import { IDEMPOTENCY_HEADER } from '../../contract/idempotency';
 import { LIMITS } from '../../contract/limits';
 import type { ServiceContext } from '../context';
 import type { Database } from '../db/tables';
 import { isUniqueViolation } from '../db/transaction';
 import { ApiError, invalidArgument } from '../errors';
 
-export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
 
 /** What the routes answer: a plaintext `secret` only in the first answer of a response-mode delivery. */

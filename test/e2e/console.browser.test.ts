@@ -261,4 +261,26 @@ describeBrowser('the web console in Chromium', () => {
     // Ended on the service, not merely forgotten by the browser.
     expect((await whoami()).status).toBe(401);
   });
+
+  test('a signed-out visit asks for its session without a failed authentication; a reload keeps a signed-in one', async () => {
+    const { page } = await newPage();
+    const answers: string[] = [];
+    page.on('response', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/v1/')) answers.push(`${r.status()} ${new URL(r.url()).pathname}`);
+    });
+    await page.goto(`${svc().endpoint}/`);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    // Nothing was refused as unauthenticated: the service audits and rate-limits those (failed authentications).
+    expect(answers).toEqual(['404 /v1/console/session']);
+    await page.getByLabel('API key').fill(svc().adminKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'API Keys' }).waitFor();
+    answers.length = 0;
+    await page.reload();
+    await page.getByRole('table', { name: 'API keys' }).waitFor();
+    // (Answers to the page before the reload may still arrive: only the order of these two matters.)
+    expect(answers).toEqual(expect.arrayContaining(['200 /v1/console/session', '200 /v1/whoami']));
+    expect(answers.indexOf('200 /v1/console/session')).toBeLessThan(answers.indexOf('200 /v1/whoami'));
+    expect(answers.filter((a) => a.startsWith('401'))).toEqual([]);
+  });
 });

@@ -5,21 +5,9 @@
  * PostgreSQL; .ci/run installs the package when it is missing.
  */
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { CHROMIUM } from '../../scripts/chromium';
 
-export const CHROMIUM = '/usr/bin/chromium';
-
-/** No sandbox (tests run as root in a container), nothing fetched from the network behind the test's back. */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { CHROMIUM, CHROMIUM_ARGS, launchChromium } from '../../scripts/chromium';
 
 export const MISSING_MESSAGE = `Chromium not found at ${CHROMIUM}: SKIPPING browser tests`;
 
@@ -33,8 +21,4 @@ export function describeBrowser(name: string, fn: () => void): void {
   }
   console.warn(`\n!!!!!!!!\n!!! ${MISSING_MESSAGE} ("${name}"). Install Debian's chromium package to run them.\n!!!!!!!!\n`);
   describe.skip(name, fn);
-}
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 }
