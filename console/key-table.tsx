@@ -1,9 +1,23 @@
-/** The API Keys table: one row per key; the name opens its details, and an active key has Revoke in its row. */
+/**
+ * The API Keys table: one row per key; the name opens its details, and an active key has Revoke in its row.
+ * The Created, Last used and Expires headers sort the list (console/sort-header.tsx).
+ */
 import type { ApiKey } from '../contract/api';
+import type { ApiKeySort } from '../contract/api-key-sorts';
 import { formatTime } from './format';
 import { type PrincipalNames, nameOf } from './principals';
+import { SortHeader } from './sort-header';
 
-export function KeyTable(props: { keys: ApiKey[]; names: PrincipalNames; canRevoke: boolean; onOpen: (key: ApiKey) => void; onRevoke: (key: ApiKey) => void }) {
+export function KeyTable(props: {
+  keys: ApiKey[];
+  names: PrincipalNames;
+  canRevoke: boolean;
+  sort: ApiKeySort;
+  onSort: (sort: ApiKeySort) => void;
+  onOpen: (key: ApiKey) => void;
+  onRevoke: (key: ApiKey) => void;
+}) {
+  const sortable = { sort: props.sort, onSort: props.onSort };
   return (
     <table class="keys" aria-label="API keys">
       <thead>
@@ -12,9 +26,9 @@ export function KeyTable(props: { keys: ApiKey[]; names: PrincipalNames; canRevo
           <th scope="col">Status</th>
           <th scope="col">Owner</th>
           <th scope="col">Created by</th>
-          <th scope="col">Created</th>
-          <th scope="col">Last used</th>
-          <th scope="col">Expires</th>
+          <SortHeader label="Created" column="created_at" {...sortable} />
+          <SortHeader label="Last used" column="last_used_at" {...sortable} />
+          <SortHeader label="Expires" column="expires_at" {...sortable} />
           {props.canRevoke && (
             <th scope="col">
               <span class="visually-hidden">Actions</span>

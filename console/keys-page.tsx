@@ -1,54 +1,42 @@
 /**
- * The API Keys page: filter by status, search by name (a prefix, as the API filters), page through any
- * number of keys; a row opens the details sheet; Create API Key and Revoke appear only for a role that may
- * use them (the service decides either way).
+ * The API Keys page: filter by status and owner, search by name (a prefix, as the API filters), sort by a
+ * date from the column headers (newest created first until then), page through any number of keys; a change
+ * of filter or sort starts again at the first page (console/paged-list.ts). A row opens the details sheet;
+ * Create API Key and Revoke appear only for a role that may use them (the service decides either way).
  */
 import type { ApiKey, ApiKeyList, Whoami } from '../contract/api';
+import type { ApiKeySort } from '../contract/api-key-sorts';
 import { KEY_STATUSES, type KeyStatus } from '../contract/key-status';
 import { atLeast } from '../contract/roles';
-import { useEffect, useState } from 'preact/hooks';
-import { type ApiFailure, api, query } from './api';
+import { useState } from 'preact/hooks';
+import { query } from './api';
 import { CreateKeyDialog } from './create-key-dialog';
 import { ErrorNote } from './error-note';
 import { KeyDetails } from './key-details';
 import { KeyTable } from './key-table';
+import { OwnerSelect, useOwnerFilters } from './owner-filter';
+import { usePagedList } from './paged-list';
+import { Pager } from './pager';
 import { usePrincipalNames } from './principals';
 import { RevokeDialog } from './revoke-dialog';
-import { toFailure } from './failure';
 
 const PAGE_SIZE = 25;
+const FIRST_SORT: ApiKeySort = '-created_at';
 
 export function KeysPage(props: { me: Whoami }) {
   const names = usePrincipalNames();
+  const owners = useOwnerFilters(props.me);
   const [status, setStatus] = useState<KeyStatus | ''>('active');
   const [search, setSearch] = useState('');
-  const [pages, setPages] = useState<(string | undefined)[]>([undefined]); // the token of each page seen so far
-  const [list, setList] = useState<ApiKeyList>();
-  const [error, setError] = useState<ApiFailure>();
-  const [reload, setReload] = useState(0);
+  const [owner, setOwner] = useState('');
+  const [sort, setSort] = useState<ApiKeySort>(FIRST_SORT);
   const [open, setOpen] = useState<ApiKey>();
   const [revoking, setRevoking] = useState<ApiKey>();
   const [creating, setCreating] = useState(false);
   const canWrite = atLeast(props.me.effective_role, 'developer');
-  const token = pages[pages.length - 1];
-
-  useEffect(() => {
-    let live = true;
-    api<ApiKeyList>('GET', `/v1/api-keys${query({ status, name_prefix: search.trim(), page_size: PAGE_SIZE, page_token: token })}`).then(
-      (answer) => {
-        if (!live) return;
-        setList(answer);
-        setError(undefined);
-      },
-      (err) => live && setError(toFailure(err)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [status, search, token, reload]);
-
-  const firstPage = () => setPages([undefined]);
-  const refresh = () => setReload((n) => n + 1);
+  const filters = { status, name_prefix: search.trim(), ...owners.find((o) => o.value === owner)?.query, sort };
+  const paged = usePagedList<ApiKeyList>((page_token) => `/v1/api-keys${query({ ...filters, page_size: PAGE_SIZE, page_token })}`, filters);
+  const list = paged.list;
 
   return (
     <main class="page">
@@ -62,24 +50,9 @@ export function KeysPage(props: { me: Whoami }) {
       </div>
       <div class="toolbar">
         <label for="search">Search by name</label>
-        <input
-          id="search"
-          type="search"
-          value={search}
-          onInput={(e) => {
-            setSearch(e.currentTarget.value);
-            firstPage();
-          }}
-        />
+        <input id="search" type="search" value={search} onInput={(e) => setSearch(e.currentTarget.value)} />
         <label for="status">Status</label>
-        <select
-          id="status"
-          value={status}
-          onChange={(e) => {
-            setStatus(e.currentTarget.value as KeyStatus | '');
-            firstPage();
-          }}
-        >
+        <select id="status" value={status} onChange={(e) => setStatus(e.currentTarget.value as KeyStatus | '')}>
           <option value="">All</option>
           {KEY_STATUSES.map((s) => (
             <option key={s} value={s}>
@@ -87,19 +60,14 @@ export function KeysPage(props: { me: Whoami }) {
             </option>
           ))}
         </select>
+        <OwnerSelect choices={owners} value={owner} onChange={setOwner} />
       </div>
-      <ErrorNote error={error} />
+      <ErrorNote error={paged.error} />
       {list && list.api_keys.length === 0 && <p class="empty">No keys match.</p>}
-      {list && list.api_keys.length > 0 && <KeyTable keys={list.api_keys} names={names} canRevoke={canWrite} onOpen={setOpen} onRevoke={setRevoking} />}
-      <nav class="pager" aria-label="Pages">
-        <button type="button" disabled={pages.length === 1} onClick={() => setPages(pages.slice(0, -1))}>
-          Previous page
-        </button>
-        <span>Page {pages.length}</span>
-        <button type="button" disabled={!list?.next_page_token} onClick={() => list?.next_page_token && setPages([...pages, list.next_page_token])}>
-          Next page
-        </button>
-      </nav>
+      {list && list.api_keys.length > 0 && (
+        <KeyTable keys={list.api_keys} names={names} canRevoke={canWrite} sort={sort} onSort={setSort} onOpen={setOpen} onRevoke={setRevoking} />
+      )}
+      <Pager paged={paged} />
       {open && !revoking && (
         <KeyDetails
           apiKey={open}
@@ -109,7 +77,7 @@ export function KeysPage(props: { me: Whoami }) {
           onRevoke={() => setRevoking(open)}
           onRotated={(rotated) => {
             setOpen(rotated);
-            refresh();
+            paged.refresh();
           }}
           onClose={() => setOpen(undefined)}
         />
@@ -121,7 +89,7 @@ export function KeysPage(props: { me: Whoami }) {
             setRevoking(undefined);
             if (revoked) {
               if (open) setOpen(revoked);
-              refresh();
+              paged.refresh();
             }
           }}
         />
@@ -129,10 +97,10 @@ export function KeysPage(props: { me: Whoami }) {
       {creating && (
         <CreateKeyDialog
           me={props.me}
-          onCreated={refresh}
+          onCreated={paged.refresh}
           onClose={() => {
             setCreating(false);
-            refresh();
+            paged.refresh();
           }}
         />
       )}

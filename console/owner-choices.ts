@@ -23,3 +23,24 @@ export function rolesForNewKey(callerRole: Role, ownerRole: Role): Role[] {
   const ceiling = lowerRole(callerRole, ownerRole);
   return ROLES_HIGHEST_FIRST.filter((r) => atLeast(ceiling, r));
 }
+
+/** A choice of the API Keys page's Owner filter: its select value, its label, and what it adds to the list's query. */
+export interface OwnerFilter {
+  value: string;
+  label: string;
+  query: { owner_type?: Whoami['principal']['type']; owner_id?: string; service_account_id?: string };
+}
+
+/**
+ * The Owner filter of the API Keys page: Anyone, Me (the signed-in principal, user or service account), then
+ * every service account the caller can read by name, disabled ones too (their keys still exist), the
+ * principal itself left out (it is Me).
+ */
+export function ownerFilters(me: Whoami, accounts: readonly ServiceAccount[]): OwnerFilter[] {
+  const others = accounts.filter((sa) => !(me.principal.type === 'service_account' && sa.id === me.principal.id)).sort((a, b) => a.name.localeCompare(b.name));
+  return [
+    { value: '', label: 'Anyone', query: {} },
+    { value: 'me', label: 'Me', query: { owner_type: me.principal.type, owner_id: me.principal.id } },
+    ...others.map((sa) => ({ value: sa.id, label: sa.disabled ? `${sa.name} (disabled)` : sa.name, query: { service_account_id: sa.id } })),
+  ];
+}

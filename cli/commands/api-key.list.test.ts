@@ -99,6 +99,55 @@ describe('api-key list', () => {
   });
 });
 
+describe('api-key list --sort', () => {
+  let sa: { id: string };
+  const ids: Record<string, string> = {};
+  beforeAll(async () => {
+    sa = (await svc.call('POST', '/v1/service-accounts', { name: 'sorted-by-expiry', role: 'viewer' })).body;
+    // Made in this order on purpose: neither expiry order is the creation order.
+    for (const [name, expires] of [
+      ['mid', '2099-06-01T00:00:00Z'],
+      ['never', undefined],
+      ['late', '2099-12-01T00:00:00Z'],
+      ['soon', '2099-01-01T00:00:00Z'],
+    ] as const) {
+      const args = ['api-key', 'create', '--name', name, '--service-account', sa.id, '-o', 'json', ...(expires ? ['--expires-at', expires] : [])];
+      ids[name] = JSON.parse((await kp(args)).stdout).api_key.id;
+    }
+  });
+  const listed = async (...args: string[]) => {
+    const res = await kp(['api-key', 'list', '--service-account', sa.id, '-o', 'json', ...args]);
+    expect([res.code, res.stderr]).toEqual([0, '']);
+    return (JSON.parse(res.stdout) as { name: string }[]).map((k) => k.name);
+  };
+
+  test('orders by the date asked, either way, keys that never expire last', async () => {
+    expect(await listed('--sort', 'expires_at')).toEqual(['soon', 'mid', 'late', 'never']);
+    expect(await listed('--sort=-expires_at')).toEqual(['late', 'mid', 'soon', 'never']);
+    expect(await listed('--sort', '-created_at')).toEqual(['soon', 'late', 'never', 'mid']);
+    expect(await listed()).toEqual(['mid', 'never', 'late', 'soon']);
+  });
+
+  test('--all follows every page in that order', async () => {
+    expect(await listed('--sort', '-expires_at', '--page-size', '1', '--all')).toEqual(['late', 'mid', 'soon', 'never']);
+  });
+
+  test('a page token continues its sort, and is refused without it', async () => {
+    const first = await kp(['api-key', 'list', '--service-account', sa.id, '-o', 'json', '--sort', 'expires_at', '--page-size', '2']);
+    const token = /--page-token (\S+)/.exec(first.stderr)?.[1] ?? '';
+    expect(await listed('--sort', 'expires_at', '--page-size', '2', '--page-token', token)).toEqual(['late', 'never']);
+    const without = await kp(['api-key', 'list', '--service-account', sa.id, '--page-token', token]);
+    expect(without.code).toBe(1);
+    expect(without.stderr).toMatch(/page_token.*another order/);
+  });
+
+  test('an order that is not one of the six is a usage error listing them', async () => {
+    const res = await kp(['api-key', 'list', '--sort', 'name']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/--sort.*name.*created_at, -created_at, last_used_at, -last_used_at, expires_at, -expires_at/s);
+  });
+});
+
 describe('--service-account-name', () => {
   test('api-key create makes the key for the account with that name', async () => {
     const sa = (await svc.call('POST', '/v1/service-accounts', { name: 'deployer-by-name', role: 'developer' })).body;

@@ -20,6 +20,7 @@ import { parsePgpPublicKey } from '../../contract/pgp-key';
 import { clientFor, globals, listPages } from '../context';
 import { action, UsageError } from '../errors';
 import { withSecretFile } from '../files';
+import { API_KEY_SORTS, type ApiKeySort } from '../../contract/api-key-sorts';
 import { KEY_STATUSES } from '../../contract/key-status';
 import { OWNER_TYPES } from '../../contract/owners';
 import { collect, keyValueFilters, keyValues, pagingOptions, type PagingFlags, rateLimit, roleOption } from '../options';
@@ -64,6 +65,7 @@ interface ListFlags extends PagingFlags {
   status?: ApiKey['status'];
   namePrefix?: string;
   label?: string[];
+  sort?: ApiKeySort;
 }
 
 interface UpdateFlags {
@@ -295,6 +297,11 @@ export function register(program: Command): void {
       .addOption(new Option('--status <status>', 'only keys in this state').choices(KEY_STATUSES))
       .option('--name-prefix <prefix>', 'only keys whose name starts with this')
       .option('--label <key=value>', 'only keys with this label (repeatable; all must match)', collect)
+      .addOption(
+        new Option('--sort <order>', 'order by a date, oldest first, or newest first with a leading - (--sort=-last_used_at); undated keys last').choices(
+          API_KEY_SORTS,
+        ),
+      )
       .addHelpText(
         'after',
         `
@@ -316,6 +323,7 @@ print the API's objects.`,
         status: o.status,
         name_prefix: o.namePrefix,
         label,
+        sort: o.sort,
       };
       const keys = await listPages(client, client.listApiKeys, query, o);
       const { output, wide } = globals(cmd);

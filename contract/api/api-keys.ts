@@ -4,6 +4,7 @@
  * @module
  */
 import { type Static, Type } from '@sinclair/typebox';
+import { API_KEY_SORTS } from '../api-key-sorts';
 import { KEY_STATUSES } from '../key-status';
 import { LIMITS } from '../limits';
 import {
@@ -172,6 +173,12 @@ export const ListApiKeysQuery = Type.Object(
     created_by: Type.Optional(IdFilter),
     status: Type.Optional(KeyStatus),
     name_prefix: Type.Optional(NameFilter),
+    sort: Type.Optional(
+      literals(API_KEY_SORTS, {
+        description:
+          'Order by a date, oldest first, or newest first with a leading -; keys without that date (never used, never expires) come last either way, and ties go by id. Without sort, keys come in creation (id) order. A page_token continues only the sort that gave it.',
+      }),
+    ),
     idempotency_key: Type.Optional(
       Type.String({
         minLength: LIMITS.idempotencyKey.min,

@@ -102,6 +102,7 @@ test('any query string on the list routes gets a non-5xx answer', async () => {
     'label',
     'id',
     'name_prefix',
+    'sort',
     'owner_id',
     'owner_type',
     'since',

@@ -12,7 +12,6 @@ import { forUpdate, inTransaction } from '../db/transaction';
 import { ApiError, invalidArgument, notFound, permissionDenied } from '../errors';
 import { containsText, startsWith } from '../exact-match';
 import { requireRole } from '../http/auth';
-import { decodePageToken, page } from '../http/pagination';
 import { IdParams, NoContent, errorResponses } from '../../contract/api/common';
 import { OPTIONAL_BODY } from '../http/openapi';
 import { newId } from '../ids';
@@ -31,6 +30,7 @@ import {
 } from '../../contract/api/api-keys';
 import { toApiKey, toApiKeys } from './views';
 import { keepingAdminAccess } from './last-admin-key';
+import { keyListOrder } from './list-order';
 import {
   DELIVERED_ENTRY_HEADER,
   FIRST_SECRET_COLUMNS,
@@ -157,14 +157,9 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       async (request) => {
         const q = request.query;
         const size = q.page_size ?? 50;
-        const after = decodePageToken(q.page_token);
+        const order = keyListOrder(q.sort, q.page_token);
         const now = new Date().toISOString();
-        let query = db
-          .selectFrom('api_keys')
-          .selectAll()
-          .orderBy('id')
-          .limit(size + 1);
-        if (after) query = query.where('id', '>', after);
+        let query = order.apply(db.selectFrom('api_keys').selectAll()).limit(size + 1);
         if (q.owner_type) query = query.where('owner_type', '=', q.owner_type);
         if (q.owner_id) query = query.where('owner_id', '=', q.owner_id);
         if (q.service_account_id) query = query.where('owner_type', '=', 'service_account').where('owner_id', '=', q.service_account_id);
@@ -190,7 +185,7 @@ export function apiKeyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           const text = `${JSON.stringify(k)}:${JSON.stringify(pair.slice(at + 1))}`;
           query = query.where(containsText('labels', text));
         });
-        const result = page(await query.execute(), size);
+        const result = order.page(await query.execute(), size);
         return { api_keys: await toApiKeys(db, result.items), next_page_token: result.next_page_token };
       },
     );

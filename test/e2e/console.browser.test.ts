@@ -76,9 +76,9 @@ describeBrowser('the web console in Chromium', () => {
     expect(await table.getByRole('columnheader').allTextContents()).toEqual(
       expect.arrayContaining(['Name', 'Status', 'Owner', 'Created by', 'Created', 'Last used', 'Expires']),
     );
-    const bootstrap = table.getByRole('row', { name: /bootstrap admin key/ });
-    // Owner and creator by name, not id; no expiry reads Never.
-    await expect(bootstrap.getByRole('cell').allTextContents()).resolves.toEqual(expect.arrayContaining(['active', 'Administrator', 'Never']));
+    // Newest created first: the last key made heads the first page. Owner and creator by name, not id; no expiry reads Never.
+    const newest = table.getByRole('row', { name: /batch-26/ });
+    await expect(newest.getByRole('cell').allTextContents()).resolves.toEqual(expect.arrayContaining(['active', 'Administrator', 'Never']));
 
     // The names in the table once it shows `want` (a filter's answer arrives after the typing that asked for it).
     const names = () => table.locator('tbody th').allTextContents();
@@ -88,13 +88,14 @@ describeBrowser('the web console in Chromium', () => {
     }
     const batch = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `batch-${String(from + i).padStart(2, '0')}`);
 
+    // Newest created first.
     await page.getByLabel('Search by name').fill('batch-');
-    await showing(batch(0, 24));
+    await showing(batch(2, 26).reverse());
     await page.getByRole('button', { name: 'Next page' }).click();
-    await showing(batch(25, 26));
+    await showing(batch(0, 1).reverse());
     expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
     await page.getByRole('button', { name: 'Previous page' }).click();
-    await showing(batch(0, 24));
+    await showing(batch(2, 26).reverse());
 
     await page.getByLabel('Search by name').fill('');
     await page.getByLabel('Status').selectOption({ label: 'Revoked' });
