@@ -103,38 +103,49 @@ export function AuditPage() {
       <ErrorNote error={error} fields={FIELDS} />
       {list && list.audit_events.length === 0 && <p class="empty">No events match.</p>}
       {list && list.audit_events.length > 0 && (
-        <table class="keys" aria-label="Audit events">
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Action</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Actor</th>
-              <th scope="col">Key</th>
-              <th scope="col">Target</th>
-              <th scope="col">Address</th>
-              <th scope="col">Details</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.audit_events.map((e) => (
-              <tr key={e.id}>
-                <td>{formatTime(e.time)}</td>
-                <th scope="row">{e.action}</th>
-                <td>
-                  <span class={`status status-${e.outcome === 'success' ? 'active' : 'revoked'}`}>{e.outcome}</span>
-                </td>
-                <td>{who(names, e)}</td>
-                <td>{e.key_id ? <code>{e.key_id}</code> : '—'}</td>
-                <td>{e.target_id ? `${e.target_type ?? ''} ${e.target_id}`.trim() : '—'}</td>
-                <td>{e.address ?? '—'}</td>
-                <td class="wrap">
-                  <AuditDetails details={e.details} />
-                </td>
+        <div class="table-scroll">
+          <table class="keys audit" aria-label="Audit events">
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">Action</th>
+                <th scope="col">Outcome</th>
+                <th scope="col">Actor</th>
+                <th scope="col">Key</th>
+                <th scope="col">Target</th>
+                <th scope="col">Address</th>
+                <th scope="col">Details</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {list.audit_events.map((e) => (
+                <tr key={e.id}>
+                  <td>{formatTime(e.time)}</td>
+                  <th scope="row">{e.action}</th>
+                  <td>
+                    <span class={`status status-${e.outcome === 'success' ? 'active' : 'revoked'}`}>{e.outcome}</span>
+                  </td>
+                  <td>{who(names, e)}</td>
+                  <td>{e.key_id ? <code>{e.key_id}</code> : '—'}</td>
+                  <td>
+                    {e.target_id ? (
+                      <>
+                        {e.target_type}
+                        <code class="secondary">{e.target_id}</code>
+                      </>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
+                  <td>{e.address ?? '—'}</td>
+                  <td class="wrap">
+                    <AuditDetails details={e.details} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       <Pager paged={paged} />
     </main>

@@ -50,7 +50,10 @@ export function KeyTable(props: {
             <td>{nameOf(props.names, k.owner_id)}</td>
             <td>{nameOf(props.names, k.created_by)}</td>
             <td>{formatTime(k.created_at)}</td>
-            <td>{k.last_used_at ? `${formatTime(k.last_used_at)}${k.last_used_ip ? ` (${k.last_used_ip})` : ''}` : 'Never used'}</td>
+            <td>
+              {k.last_used_at ? formatTime(k.last_used_at) : 'Never used'}
+              {k.last_used_at && k.last_used_ip && <span class="address">from {k.last_used_ip}</span>}
+            </td>
             <td>{formatTime(k.expires_at, 'Never')}</td>
             {props.canRevoke && (
               <td>

@@ -50,7 +50,7 @@ async function main(): Promise<void> {
         const file = join(out, shot.file);
         const options = { path: file, animations: 'disabled' as const, mask: view?.mask ?? [], maskColor: '#111' };
         if (view?.element) await view.element.screenshot(options);
-        else await page.screenshot({ ...options, fullPage: true });
+        else await page.screenshot(options); // the window, not the whole page: a long list shows its top, as a user first sees it
         process.stdout.write(`${file}\n`);
       } finally {
         await context.close();

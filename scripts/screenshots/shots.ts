@@ -54,7 +54,7 @@ export const SHOTS: readonly Shot[] = [
   },
   {
     file: 'api-key-details.png',
-    alt: 'API Key Details sheet: every field of a key, with Revoke API Key',
+    alt: 'API Key Details sheet: every field of a key, with Rotate API Key and Revoke API Key',
     async open(page, seeded) {
       return { element: await details(page, seeded) };
     },
@@ -77,6 +77,17 @@ export const SHOTS: readonly Shot[] = [
       await shown.waitFor();
       // The picture must not carry a working key, even of a throwaway service.
       return { element: shown, mask: [shown.getByRole('textbox')] };
+    },
+  },
+  {
+    file: 'rotate-api-key.png',
+    alt: 'Rotate API Key dialog: how long the current secret keeps working, and where the new one goes',
+    async open(page, seeded) {
+      const sheet = await details(page, seeded);
+      await sheet.getByRole('button', { name: 'Rotate API Key' }).click();
+      const dialog = page.getByRole('dialog', { name: `Rotate API key “${seeded.detailsKeyName}”` });
+      await dialog.waitFor();
+      return { element: dialog };
     },
   },
   {
