@@ -3,12 +3,18 @@
  * The `terraform-provider-keyplane` executable. Provider code (and the client, and openpgp, which only a
  * pgp_key loads) is required lazily, after the handshake, so Terraform's 3 to 5 starts per command stay fast.
  */
-import { serve } from '../sdk/serve';
+import { serve, startOrSnapshot } from '../sdk/serve';
 import { PROVIDER_ADDRESS } from './address';
 import { silenceLogsTerraformDrops } from './log-level';
 
-silenceLogsTerraformDrops(process.env, process.argv.slice(2));
-void serve({
-  providerAddress: PROVIDER_ADDRESS,
-  server: () => (require('./provider') as typeof import('./provider')).createServer(),
-});
+const provider = () => require('./provider') as typeof import('./provider');
+
+// The release's executable starts from a snapshot of this file with the provider's modules loaded
+// (provider/sdk/transport/startup-snapshot.ts); any other start loads them after the handshake.
+startOrSnapshot(
+  () => {
+    silenceLogsTerraformDrops(process.env, process.argv.slice(2));
+    void serve({ providerAddress: PROVIDER_ADDRESS, server: () => provider().createServer() });
+  },
+  () => void provider(),
+);
