@@ -29,7 +29,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { packageVersion } from '../cli/version';
 import { generateServerCertificate } from '../provider/sdk/transport/certificate';
 import { call, dialPlugin, launchPlugin, shutdownPlugin } from '../test/helpers/plugin-client';
@@ -178,7 +178,7 @@ export function startupPlan(argv: string[], work: string): { subjects: StartupSu
   const releaseDir = all('release')[0] ?? DEFAULT_RELEASE_DIR;
   const builds = executables.length > 0 ? [] : selectProviderBuilds(all('provider')[0], releaseDir);
   const subjects: StartupSubject[] = [
-    ...executables.map((executable) => ({ label: basename(executable), executable })),
+    ...executables.map((executable, i) => ({ label: `executable ${i + 1}`, executable })),
     ...builds.map((b) => ({
       label: b,
       executable: b === 'dev' ? writeDevLauncher(join(work, b), packageVersion()) : releaseExecutable(releaseDir, join(work, b)),
