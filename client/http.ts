@@ -5,16 +5,10 @@
  * only when the connection was refused).
  * @module
  */
-import type http from 'node:http';
-import type https from 'node:https';
+import http from 'node:http';
+import https from 'node:https';
 import { isErrorCode, KeyplaneApiError, KeyplaneConnectionError, neverSent, type RequestFacts } from './errors';
 import { backoffDelay, retryAfterMs, shouldRetry, type Outcome } from './retry';
-
-// Required when a client is made, not when this module loads: the provider's release starts from a V8
-// snapshot holding its modules loaded (provider/sdk/transport/startup-snapshot.ts), and node:http holds
-// native state a snapshot cannot.
-const nodeHttp = (): typeof http => require('node:http');
-const nodeHttps = (): typeof https => require('node:https');
 
 export interface TransportOptions {
   /** The service's base URL, e.g. `https://keyplane.internal:7420` (a path prefix is kept). */
@@ -101,11 +95,11 @@ export class Transport {
     this.#backoff = { baseDelayMs: options.retryBaseDelayMs ?? 250, maxDelayMs: options.retryMaxDelayMs ?? 8_000 };
     this.#userAgent = options.userAgent ?? 'keyplane-client';
     if (base.protocol === 'https:') {
-      this.#agent = new (nodeHttps().Agent)({ keepAlive: true, ca: options.caCert });
-      this.#oneShotAgent = new (nodeHttps().Agent)({ keepAlive: false, ca: options.caCert });
+      this.#agent = new https.Agent({ keepAlive: true, ca: options.caCert });
+      this.#oneShotAgent = new https.Agent({ keepAlive: false, ca: options.caCert });
     } else {
-      this.#agent = new (nodeHttp().Agent)({ keepAlive: true });
-      this.#oneShotAgent = new (nodeHttp().Agent)({ keepAlive: false });
+      this.#agent = new http.Agent({ keepAlive: true });
+      this.#oneShotAgent = new http.Agent({ keepAlive: false });
     }
   }
 
@@ -193,7 +187,7 @@ export class Transport {
           earlierAttemptMayHaveActed: earlier,
         });
       }
-      const reason = nodeHttp().STATUS_CODES[res.status] ?? 'error';
+      const reason = http.STATUS_CODES[res.status] ?? 'error';
       throw new KeyplaneApiError({
         status: res.status,
         code: 'http_error',
@@ -215,7 +209,7 @@ export class Transport {
   }
 
   private once(method: string, url: URL, payload: string | undefined, idempotent: boolean, extra?: Record<string, string>): Promise<RawResponse> {
-    const lib = url.protocol === 'https:' ? nodeHttps() : nodeHttp();
+    const lib = url.protocol === 'https:' ? https : http;
     const headers: http.OutgoingHttpHeaders = { ...extra, accept: 'application/json', 'user-agent': this.#userAgent };
     if (this.#apiKey) headers.authorization = `Bearer ${this.#apiKey}`;
     if (payload !== undefined) {

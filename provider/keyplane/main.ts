@@ -7,14 +7,11 @@ import { serve, startOrSnapshot } from '../sdk/serve';
 import { PROVIDER_ADDRESS } from './address';
 import { silenceLogsTerraformDrops } from './log-level';
 
-const provider = () => require('./provider') as typeof import('./provider');
-
-// The release's executable starts from a snapshot of this file with the provider's modules loaded
-// (provider/sdk/transport/startup-snapshot.ts); any other start loads them after the handshake.
-startOrSnapshot(
-  () => {
-    silenceLogsTerraformDrops(process.env, process.argv.slice(2));
-    void serve({ providerAddress: PROVIDER_ADDRESS, server: () => provider().createServer() });
-  },
-  () => void provider(),
-);
+// The release's executable starts from a snapshot of this file (provider/sdk/transport/startup-snapshot.ts).
+startOrSnapshot(() => {
+  silenceLogsTerraformDrops(process.env, process.argv.slice(2));
+  void serve({
+    providerAddress: PROVIDER_ADDRESS,
+    server: () => (require('./provider') as typeof import('./provider')).createServer(),
+  });
+});

@@ -18,11 +18,8 @@ beforeAll(async () => {
   writeFileSync(
     join(dir, 'entry.ts'),
     `import { startOrSnapshot } from ${JSON.stringify(join(ROOT, 'provider/sdk/transport/startup-snapshot'))};
-let prepared = false;
-startOrSnapshot(
-  () => process.stdout.write(JSON.stringify({ prepared, env: process.env.SNAPSHOT_TEST, args: process.argv.slice(1).filter((a) => a.length === 1), pid: process.pid })),
-  () => { prepared = true; },
-);
+const topLevel = process.env.SNAPSHOT_TEST;
+startOrSnapshot(() => process.stdout.write(JSON.stringify({ topLevel, env: process.env.SNAPSHOT_TEST, args: process.argv.slice(1).filter((a) => a.length === 1), pid: process.pid })));
 `,
   );
   // The transport's stdout takeover (stdio.ts), then console methods of both kinds, as a provider may call them.
@@ -55,21 +52,21 @@ startOrSnapshot(() => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function node(args: string[]) {
-  const r = spawnSync(process.execPath, args, { cwd: dir, env: { PATH: process.env.PATH, SNAPSHOT_TEST: 'at start' }, encoding: 'utf8' });
+function node(args: string[], when = 'at start') {
+  const r = spawnSync(process.execPath, args, { cwd: dir, env: { PATH: process.env.PATH, SNAPSHOT_TEST: when }, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`node ${args.join(' ')}: ${r.stderr}`);
   return { out: r.stdout, err: r.stderr, pid: r.pid };
 }
 
-test('run as usual, main runs at once and nothing is prepared', () => {
+test('run as usual, the top level and main run at once', () => {
   const run = node(['entry.js', 'x']);
-  expect(JSON.parse(run.out)).toEqual({ prepared: false, env: 'at start', args: ['x'], pid: run.pid });
+  expect(JSON.parse(run.out)).toEqual({ topLevel: 'at start', env: 'at start', args: ['x'], pid: run.pid });
 });
 
-test('built into a snapshot, main runs only in the process started from it, with its environment, arguments and pid; what was prepared is there', () => {
-  node(['--no-warnings', '--snapshot-blob', 'a.blob', '--build-snapshot', 'entry.js']);
+test('built into a snapshot, the top level runs at build time and main only in the process started from it, with its environment, arguments and pid', () => {
+  node(['--no-warnings', '--snapshot-blob', 'a.blob', '--build-snapshot', 'entry.js'], 'at build');
   const run = node(['--snapshot-blob', 'a.blob', 'y']);
-  expect(JSON.parse(run.out)).toEqual({ prepared: true, env: 'at start', args: ['y'], pid: run.pid });
+  expect(JSON.parse(run.out)).toEqual({ topLevel: 'at build', env: 'at start', args: ['y'], pid: run.pid });
 });
 
 test('started from a snapshot, stdout still holds the handshake alone: console output and stdout writes go to stderr', () => {
