@@ -3,15 +3,12 @@
  * The `terraform-provider-keyplane` executable. Provider code (and the client, and openpgp, which only a
  * pgp_key loads) is required lazily, after the handshake, so Terraform's 3 to 5 starts per command stay fast.
  */
-import { serve, startOrSnapshot } from '../sdk/serve';
+import { serve } from '../sdk/serve';
 import { PROVIDER_ADDRESS } from './address';
 import { silenceLogsTerraformDrops } from './log-level';
 
-// The release's executable starts from a snapshot of this file (provider/sdk/transport/startup-snapshot.ts).
-startOrSnapshot(() => {
-  silenceLogsTerraformDrops(process.env, process.argv.slice(2));
-  void serve({
-    providerAddress: PROVIDER_ADDRESS,
-    server: () => (require('./provider') as typeof import('./provider')).createServer(),
-  });
+silenceLogsTerraformDrops(process.env, process.argv.slice(2));
+void serve({
+  providerAddress: PROVIDER_ADDRESS,
+  server: () => (require('./provider') as typeof import('./provider')).createServer(),
 });

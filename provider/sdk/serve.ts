@@ -6,6 +6,5 @@
  * after it, so Terraform's 3 to 5 starts per command stay fast (README.md, "Public entry points").
  */
 export { serve, type ServeOptions } from './transport/serve';
-export { startOrSnapshot } from './transport/startup-snapshot';
 export type { ProviderServer } from './protocol/types';
 export type * as protocol from './protocol/types';

