@@ -10,51 +10,67 @@
  *     spawn to that first answer is the whole start-up Terraform waits for, and is compared to `node -e 0` too;
  *   - from GRPCController.Shutdown to the process exit.
  *
- * `node -e 0` is the Node running the bench; `--baseline NODE` adds another Node binary's `-e 0`, measured in
- * the same rotation: for a single executable application, the Node version it embeds (the SEA itself cannot
- * run `-e`: it runs its own script whatever its arguments).
+ * Several executables are measured in one rotation, against several baselines, each one's `-e 0`: by default
+ * the Keyplane provider's builds side by side (bench/provider-builds.ts): the dev build through its launcher,
+ * whose Node is the one running the bench (baseline `node`), and the release's single executable when
+ * dist/release holds a current one, whose embedded Node (baseline `runtime`, taken out of the runtime package
+ * in dist/release-cache) is what its `-e 0` would cost: the executable itself cannot run `-e`, it runs its own
+ * script whatever its arguments. `--baseline NODE` adds another Node binary.
  *
  * The bench is the client here (test/helpers/plugin-client.ts): its own grpc-js is warmed up before the
  * first timed run, so the figures are the provider's. Build first (`npm run build`), then
  *
- *   node dist/bench/run.js provider [--runs N] [--executable PATH] [--baseline NODE]
- *   node dist/bench/provider-startup.js [--runs N] [--executable PATH] [--baseline NODE]
+ *   node dist/bench/run.js provider [--runs N] [--provider dev,release] [--release DIR] [--executable PATH]... [--baseline NODE]...
+ *   node dist/bench/provider-startup.js  (the same options)
  *
- * The default executable is the transport's test provider (empty schema); pass another to measure it.
+ * `--executable` measures other files instead (e.g. the transport's test provider,
+ * dist/test/fixtures/transport-provider/terraform-provider-transport, whose schema is empty).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { packageVersion } from '../cli/version';
 import { generateServerCertificate } from '../provider/sdk/transport/certificate';
 import { call, dialPlugin, launchPlugin, shutdownPlugin } from '../test/helpers/plugin-client';
 import { median } from './common';
+import { DEFAULT_RELEASE_DIR, embeddedRuntime, releaseExecutable, selectProviderBuilds, writeDevLauncher } from './provider-builds';
 
-const DIST = join(__dirname, '..');
-const DEFAULT_EXECUTABLE = join(DIST, 'test/fixtures/transport-provider/terraform-provider-transport');
-
-export interface ProviderStartupResult {
+/** An executable measured, by name. */
+export interface StartupSubject {
+  label: string;
   executable: string;
-  runs: number;
+}
+
+/** A Node binary whose `-e 0` (spawn to exit) the start-ups are read against. */
+export interface StartupBaseline {
+  label: string;
+  node: string;
+}
+
+export interface SubjectResult extends StartupSubject {
   /** Medians in milliseconds. */
-  node_e0_ms: number;
   handshake_ms: number;
-  handshake_ratio: number;
   first_schema_ms: number;
   spawn_to_first_schema_ms: number;
-  /** Spawn to the first GetProviderSchema answer over `node -e 0`. */
-  first_schema_ratio: number;
-  /** `--baseline NODE`: that binary's `-e 0`, and the two start-ups as ratios to it. */
-  baseline?: { node: string; version: string; e0_ms: number; handshake_ratio: number; first_schema_ratio: number; samples: number[] };
   warm_schema_ms: number;
   shutdown_to_exit_ms: number;
+  /** Spawn to handshake and spawn to the first GetProviderSchema answer, over each baseline's `-e 0`, by label. */
+  ratios: Record<string, { handshake: number; first_schema: number }>;
   /** Every run, for the record. */
-  samples: { node_e0_ms: number[]; handshake_ms: number[]; first_schema_ms: number[]; warm_schema_ms: number[]; shutdown_to_exit_ms: number[] };
+  samples: { handshake_ms: number[]; first_schema_ms: number[]; warm_schema_ms: number[]; shutdown_to_exit_ms: number[] };
+}
+
+export interface ProviderStartupResult {
+  runs: number;
+  baselines: (StartupBaseline & { version: string; e0_ms: number; samples: number[] })[];
+  subjects: SubjectResult[];
 }
 
 const round = (n: number) => Number(n.toFixed(2));
 
-/** `node -e 0`: spawn to exit, the floor any Node process pays. */
-function nodeE0(node = process.execPath): Promise<number> {
+/** `NODE -e 0`: spawn to exit, the floor any process of that Node pays. */
+function nodeE0(node: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(node, ['-e', '0'], { stdio: 'ignore' });
@@ -82,91 +98,117 @@ async function providerRun(executable: string) {
   return { handshake: plugin.handshakeMs, firstSchema, warmSchema, shutdown };
 }
 
-export async function benchProviderStartup(options: { runs?: number; executable?: string; baseline?: string } = {}): Promise<ProviderStartupResult> {
+export async function benchProviderStartup(options: {
+  runs?: number;
+  subjects: StartupSubject[];
+  baselines: StartupBaseline[];
+}): Promise<ProviderStartupResult> {
   const runs = Math.max(1, options.runs ?? 25);
-  const executable = options.executable ?? DEFAULT_EXECUTABLE;
-  const { baseline } = options;
+  const { subjects, baselines } = options;
   // Warm-up, untimed: this process's grpc-js, the page cache, the first TLS handshake.
-  await nodeE0();
-  if (baseline) await nodeE0(baseline);
-  await providerRun(executable);
-  const samples: ProviderStartupResult['samples'] = { node_e0_ms: [], handshake_ms: [], first_schema_ms: [], warm_schema_ms: [], shutdown_to_exit_ms: [] };
-  const baselineSamples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    // Rotate which goes first, so a slow moment on the machine does not always hit the same one.
-    const steps: (() => Promise<void>)[] = [
-      async () => void samples.node_e0_ms.push(await nodeE0()),
-      async () => {
-        const r = await providerRun(executable);
-        samples.handshake_ms.push(r.handshake);
-        samples.first_schema_ms.push(r.firstSchema);
-        samples.warm_schema_ms.push(r.warmSchema);
-        samples.shutdown_to_exit_ms.push(r.shutdown);
-      },
-      ...(baseline ? [async () => void baselineSamples.push(await nodeE0(baseline))] : []),
-    ];
-    for (let k = 0; k < steps.length; k++) await steps[(i + k) % steps.length]!();
-  }
-  const m = (xs: number[]) => round(median(xs));
-  const handshake = median(samples.handshake_ms);
-  const node = median(samples.node_e0_ms);
-  const spawnToSchema = median(samples.handshake_ms.map((h, i) => h + samples.first_schema_ms[i]!));
-  const other = baseline ? median(baselineSamples) : undefined;
+  for (const b of baselines) await nodeE0(b.node);
+  for (const s of subjects) await providerRun(s.executable);
+  const e0 = baselines.map((): number[] => []);
+  const samples = subjects.map((): SubjectResult['samples'] => ({ handshake_ms: [], first_schema_ms: [], warm_schema_ms: [], shutdown_to_exit_ms: [] }));
+  const steps: (() => Promise<void>)[] = [
+    ...baselines.map((b, i) => async () => void e0[i]!.push(await nodeE0(b.node))),
+    ...subjects.map((s, i) => async () => {
+      const r = await providerRun(s.executable);
+      samples[i]!.handshake_ms.push(r.handshake);
+      samples[i]!.first_schema_ms.push(r.firstSchema);
+      samples[i]!.warm_schema_ms.push(r.warmSchema);
+      samples[i]!.shutdown_to_exit_ms.push(r.shutdown);
+    }),
+  ];
+  // Rotate which goes first, so a slow moment on the machine does not always hit the same one.
+  for (let i = 0; i < runs; i++) for (let k = 0; k < steps.length; k++) await steps[(i + k) % steps.length]!();
+  const floors = baselines.map((b, i) => ({
+    ...b,
+    version: spawnSync(b.node, ['--version'], { encoding: 'utf8' }).stdout.trim(),
+    e0_ms: round(median(e0[i]!)),
+    samples: e0[i]!.map(round),
+  }));
   return {
-    executable,
     runs,
-    node_e0_ms: round(node),
-    handshake_ms: round(handshake),
-    handshake_ratio: round(handshake / node),
-    first_schema_ms: m(samples.first_schema_ms),
-    spawn_to_first_schema_ms: round(spawnToSchema),
-    first_schema_ratio: round(spawnToSchema / node),
-    ...(baseline && other !== undefined
-      ? {
-          baseline: {
-            node: baseline,
-            version: spawnSync(baseline, ['--version'], { encoding: 'utf8' }).stdout.trim(),
-            e0_ms: round(other),
-            handshake_ratio: round(handshake / other),
-            first_schema_ratio: round(spawnToSchema / other),
-            samples: baselineSamples.map(round),
-          },
-        }
-      : {}),
-    warm_schema_ms: m(samples.warm_schema_ms),
-    shutdown_to_exit_ms: m(samples.shutdown_to_exit_ms),
-    samples: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, v.map(round)])) as ProviderStartupResult['samples'],
+    baselines: floors,
+    subjects: subjects.map((s, i) => {
+      const x = samples[i]!;
+      const handshake = median(x.handshake_ms);
+      const spawnToSchema = median(x.handshake_ms.map((h, j) => h + x.first_schema_ms[j]!));
+      return {
+        ...s,
+        handshake_ms: round(handshake),
+        first_schema_ms: round(median(x.first_schema_ms)),
+        spawn_to_first_schema_ms: round(spawnToSchema),
+        warm_schema_ms: round(median(x.warm_schema_ms)),
+        shutdown_to_exit_ms: round(median(x.shutdown_to_exit_ms)),
+        ratios: Object.fromEntries(floors.map((b) => [b.label, { handshake: round(handshake / b.e0_ms), first_schema: round(spawnToSchema / b.e0_ms) }])),
+        samples: Object.fromEntries(Object.entries(x).map(([k, v]) => [k, v.map(round)])) as SubjectResult['samples'],
+      };
+    }),
   };
 }
 
 export function describeResult(r: ProviderStartupResult): string {
-  const b = r.baseline;
+  const ms = (n: number) => `${n.toFixed(1)} ms`.padStart(9);
+  const ratios = (s: SubjectResult, k: 'handshake' | 'first_schema') => r.baselines.map((b) => `${s.ratios[b.label]![k].toFixed(2)}x ${b.label}`).join(', ');
   return [
-    `provider start-up: ${r.executable}, median of ${r.runs} runs each`,
-    `  node -e 0 (spawn to exit)                    ${r.node_e0_ms.toFixed(1)} ms (${process.version})`,
-    ...(b ? [`  baseline -e 0 (spawn to exit)                ${b.e0_ms.toFixed(1)} ms (${b.node}, ${b.version})`] : []),
-    `  spawn to handshake line                      ${r.handshake_ms.toFixed(1)} ms = ${r.handshake_ratio.toFixed(2)}x node -e 0${b ? `, ${b.handshake_ratio.toFixed(2)}x baseline` : ''} (target <= 1.5x; hashicorp/aws ~2.6x)`,
-    `  handshake to first GetProviderSchema (mTLS)  ${r.first_schema_ms.toFixed(1)} ms`,
-    `  spawn to first GetProviderSchema answer      ${r.spawn_to_first_schema_ms.toFixed(1)} ms = ${r.first_schema_ratio.toFixed(2)}x node -e 0${b ? `, ${b.first_schema_ratio.toFixed(2)}x baseline` : ''}`,
-    `  warm GetProviderSchema                       ${r.warm_schema_ms.toFixed(2)} ms`,
-    `  Shutdown to process exit                     ${r.shutdown_to_exit_ms.toFixed(1)} ms`,
+    `provider start-up, median of ${r.runs} alternating runs each`,
+    ...r.baselines.map((b) => `  ${`${b.label} -e 0`.padEnd(16)} spawn to exit ${ms(b.e0_ms)}   (${b.node}, ${b.version})`),
+    ...r.subjects.flatMap((s) => [
+      `  ${s.label}: ${s.executable}`,
+      `    spawn to handshake line                      ${ms(s.handshake_ms)} = ${ratios(s, 'handshake')}`,
+      `    handshake to first GetProviderSchema (mTLS)  ${ms(s.first_schema_ms)}`,
+      `    spawn to first GetProviderSchema answer      ${ms(s.spawn_to_first_schema_ms)} = ${ratios(s, 'first_schema')}`,
+      `    warm GetProviderSchema                       ${ms(s.warm_schema_ms)}`,
+      `    Shutdown to process exit                     ${ms(s.shutdown_to_exit_ms)}`,
+    ]),
   ].join('\n');
 }
 
+/**
+ * What the command line asks to measure, made ready in `work` (a temporary folder the caller removes):
+ * `--executable PATH` (repeatable) or the builds `--provider` names (bench/provider-builds.ts); the baselines
+ * are this Node, the release's embedded Node when the release is measured and its package is cached, and
+ * every `--baseline NODE`.
+ */
+export function startupPlan(argv: string[], work: string): { subjects: StartupSubject[]; baselines: StartupBaseline[] } {
+  const all = (name: string) => argv.flatMap((a, i) => (a === `--${name}` && argv[i + 1] !== undefined ? [argv[i + 1]!] : []));
+  const executables = all('executable');
+  const releaseDir = all('release')[0] ?? DEFAULT_RELEASE_DIR;
+  const builds = executables.length > 0 ? [] : selectProviderBuilds(all('provider')[0], releaseDir);
+  const subjects: StartupSubject[] = [
+    ...executables.map((executable, i) => ({ label: `executable ${i + 1}`, executable })),
+    ...builds.map((b) => ({
+      label: b,
+      executable: b === 'dev' ? writeDevLauncher(join(work, b), packageVersion()) : releaseExecutable(releaseDir, join(work, b)),
+    })),
+  ];
+  const runtime = builds.includes('release') ? embeddedRuntime(work) : undefined;
+  if (builds.includes('release') && !runtime)
+    process.stderr.write('note: the runtime package is not in dist/release-cache: no baseline of the embedded Node\n');
+  const baselines: StartupBaseline[] = [
+    { label: 'node', node: process.execPath },
+    ...(runtime ? [{ label: 'runtime', node: runtime.node }] : []),
+    ...all('baseline').map((node, i) => ({ label: `baseline${i + 1}`, node })),
+  ];
+  return { subjects, baselines };
+}
+
 if (require.main === module) {
-  const arg = (name: string) => {
-    const i = process.argv.indexOf(`--${name}`);
-    return i < 0 ? undefined : process.argv[i + 1];
-  };
-  const runs = arg('runs') === undefined ? undefined : Number(arg('runs'));
-  benchProviderStartup({ runs, executable: arg('executable'), baseline: arg('baseline') }).then(
-    (r) => {
-      console.log(`node ${process.version}, ${cpus().length} CPUs, ${cpus()[0]?.model}`);
-      console.log(describeResult(r));
-    },
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
+  const work = mkdtempSync(join(tmpdir(), 'keyplane-bench-startup-'));
+  const runs = process.argv.includes('--runs') ? Number(process.argv[process.argv.indexOf('--runs') + 1]) : undefined;
+  Promise.resolve()
+    .then(() => benchProviderStartup({ runs, ...startupPlan(process.argv, work) }))
+    .then(
+      (r) => {
+        console.log(`node ${process.version}, ${cpus().length} CPUs, ${cpus()[0]?.model}`);
+        console.log(describeResult(r));
+      },
+      (err: unknown) => {
+        console.error(err);
+        process.exitCode = 1;
+      },
+    )
+    .finally(() => rmSync(work, { recursive: true, force: true }));
 }

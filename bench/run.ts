@@ -2,8 +2,8 @@
  * Benchmarks, outside the test suite. Build first (`npm run build`), then:
  *
  *   node dist/bench/run.js [verify|create|provider|terraform|terraform-keys|secrets|admin-deletes|all] [--duration S] [--connections N]
- *                          [--rounds R] [--rate RPS] [--create-seconds S] [--clients N] [--runs N] [--resources N] [--executable PATH] [--baseline NODE]
- *                          [--no-pin] [--cpu-prof DIR] [--provider-cpu-prof DIR] [--tf-log DIR] [--log-level LEVEL]
+ *                          [--rounds R] [--rate RPS] [--create-seconds S] [--clients N] [--runs N] [--resources N] [--provider dev,release] [--release DIR]
+ *                          [--executable PATH]... [--baseline NODE]... [--no-pin] [--cpu-prof DIR] [--provider-cpu-prof DIR] [--tf-log DIR] [--log-level LEVEL]
  *
  * --cpu-prof DIR: each Keyplane service process writes a V8 CPU profile into DIR when it stops;
  * `node dist/bench/profile-top.js DIR/<file>.cpuprofile` lists where its time went.
@@ -17,16 +17,19 @@
  * create: keys created per second through the API by concurrent clients, on SQLite, on PostgreSQL (one
  *         node) and on PostgreSQL with two nodes, each against a fresh store; every acknowledged key is
  *         counted in the store afterwards.
- * provider: start-up of a bundled provider executable (bench/provider-startup.ts): spawn to handshake as a
- *         ratio to `node -e 0`, then the first GetProviderSchema over mTLS; --runs (default 25) per side,
- *         --executable to measure another provider than the transport's test one, --baseline NODE to compare
- *         with another Node binary's `-e 0` too (the one a single executable embeds). Never pinned: Terraform
- *         does not pin its providers, and they would inherit this process's CPU.
+ * provider: start-up of the Keyplane provider (bench/provider-startup.ts): spawn to handshake and to the first
+ *         GetProviderSchema answer over mTLS, as ratios to `node -e 0`; --runs (default 25) per side;
+ *         --provider dev,release (default: both when dist/release, or --release DIR, holds a current release)
+ *         runs the dev build through its launcher and the released single executable in one rotation, against
+ *         this Node's `-e 0` and the embedded Node's; --executable PATH (repeatable) measures other files
+ *         instead, --baseline NODE adds another Node binary's `-e 0`. Never pinned: Terraform does not pin its
+ *         providers, and they would inherit this process's CPU.
  *
  * terraform, terraform-keys: `terraform apply`, `plan` and `destroy` of N keyplane_secret (terraform) or
  *         keyplane_api_key (terraform-keys) resources against N terraform_data, the provider installed by
- *         `keyplane provider install` (bench/terraform.ts); --resources (20), --runs (10); --provider-cpu-prof DIR
- *         profiles every provider process, --tf-log DIR keeps TF_LOG=trace of the Keyplane commands (both slow
+ *         `keyplane provider install` (bench/terraform.ts), its dev build and its release side by side
+ *         (--provider and --release as for provider); --resources (20), --runs (10); --provider-cpu-prof DIR
+ *         profiles every dev provider process, --tf-log DIR keeps TF_LOG=trace of the Keyplane commands (both slow
  *         the measured side down: for finding where time goes, not for the figures).
  * secrets: --entries (1000) secret-store writes into one secret, one entry per version, on SQLite; the median
  *         latency of the last 50 over the first 50 (bench/secret-writes.ts). Not in `all`.
@@ -46,7 +49,8 @@ import { initialise } from '../service/bootstrap';
 import { createContext } from '../service/context';
 import { createMasterKeyFile } from '../service/crypto/master-key';
 import type { ServerOptions } from '../service/server';
-import { benchProviderStartup, describeResult } from './provider-startup';
+import { DEFAULT_RELEASE_DIR, selectProviderBuilds } from './provider-builds';
+import { benchProviderStartup, describeResult, startupPlan } from './provider-startup';
 import { benchSecretWrites, describeSecretWrites } from './secret-writes';
 import { benchAdminDeletes, describeAdminDeletes } from './admin-deletes';
 import { BENCH_SCOPE, benchTerraform, describeTerraform } from './terraform';
@@ -514,11 +518,14 @@ async function main() {
 
   // Before pinning: provider processes would inherit this process's CPU.
   if (what === 'provider' || what === 'all') {
-    const executable = process.argv.includes('--executable') ? process.argv[process.argv.indexOf('--executable') + 1] : undefined;
-    const baseline = process.argv.includes('--baseline') ? process.argv[process.argv.indexOf('--baseline') + 1] : undefined;
-    const p = await benchProviderStartup({ runs: arg('runs', 25), executable, baseline });
-    out.provider = p;
-    console.log(`\n${describeResult(p)}`);
+    const work = mkdtempSync(join(tmpdir(), 'keyplane-bench-startup-'));
+    try {
+      const p = await benchProviderStartup({ runs: arg('runs', 25), ...startupPlan(process.argv, work) });
+      out.provider = p;
+      console.log(`\n${describeResult(p)}`);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   }
   // Unpinned too: terraform and its provider processes are what is measured. Not in `all`: it needs terraform.
   if (what === 'terraform' || what === 'terraform-keys') {
@@ -528,12 +535,15 @@ async function main() {
       const subject = what === 'terraform' ? 'keyplane_secret' : 'keyplane_api_key';
       if (subject === 'keyplane_api_key') await api(svc.url, store.admin, 'POST', '/v1/scopes', { name: BENCH_SCOPE, description: 'bench' });
       const dir = (name: string) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : undefined);
+      const releaseDir = dir('release') ?? DEFAULT_RELEASE_DIR;
       const t = benchTerraform({
         url: svc.url,
         admin: store.admin,
         subject,
         resources: arg('resources', 20),
         runs: arg('runs', 10),
+        builds: selectProviderBuilds(dir('provider'), releaseDir),
+        releaseDir,
         providerCpuProf: dir('provider-cpu-prof'),
         tfLog: dir('tf-log'),
       });

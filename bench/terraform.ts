@@ -2,22 +2,25 @@
  * What a Terraform user waits for: the wall time of `terraform apply`, `terraform plan` (of the applied
  * configuration, refresh included) and `terraform destroy` on N Keyplane resources, against the same
  * commands on N of Terraform's built-in terraform_data, which needs no plugin process at all. The ratio is
- * the whole cost of the provider per command: its 3 to 5 starts (through the mirror launcher
- * `keyplane provider install` writes, as users run it), the gRPC calls, and the service's answers. Each run
- * is one apply, plan and destroy of each workspace, the two alternating which goes first, so machine noise
- * hits both; the figures are medians.
+ * the whole cost of the provider per command: its 3 to 5 starts, the gRPC calls, and the service's answers.
+ * Each build of the provider (bench/provider-builds.ts) has its own workspace and filesystem mirror, filled by
+ * `keyplane provider install` as users run it: the dev build through its launcher (--launcher), the release
+ * from its zip (--release DIR). Each run is one apply, plan and destroy of every workspace, the order rotated
+ * from run to run, so machine noise hits all of them; the figures are medians.
  *
- *   node dist/bench/run.js terraform       [--resources N] [--runs R]   # keyplane_secret
- *   node dist/bench/run.js terraform-keys  [--resources N] [--runs R]   # keyplane_api_key
+ *   node dist/bench/run.js terraform       [--resources N] [--runs R] [--provider dev,release]   # keyplane_secret
+ *   node dist/bench/run.js terraform-keys  [--resources N] [--runs R] [--provider dev,release]   # keyplane_api_key
  *
- * --provider-cpu-prof DIR: every provider process writes a V8 CPU profile into DIR (bench/cpu-prof-preload.ts,
- * through NODE_OPTIONS, which the launcher's Node reads); --tf-log DIR: each Keyplane command's TF_LOG=trace output goes to DIR/<command>-<run>.log.
+ * --provider-cpu-prof DIR: every dev provider process writes a V8 CPU profile into DIR (bench/cpu-prof-preload.ts,
+ * through NODE_OPTIONS, which the launcher's Node reads and the release ignores: scripts/release/sea.ts);
+ * --tf-log DIR: each Keyplane command's TF_LOG=trace output goes to DIR/<build>-<command>-<run>.log.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { median } from './common';
+import type { ProviderBuildName } from './provider-builds';
 
 const DIST = join(__dirname, '..');
 
@@ -34,8 +37,11 @@ export interface TerraformResult {
   subject: TerraformSubject;
   resources: number;
   runs: number;
-  /** Per command: the medians in ms of each side and their ratio, and every run's figures. */
-  commands: Record<Command, { terraform_data_ms: number; keyplane_ms: number; ratio: number; terraform_data_runs: number[]; keyplane_runs: number[] }>;
+  /** Per command: terraform_data's median in ms and every run's figure; for each build, the same and its ratio to terraform_data. */
+  commands: Record<
+    Command,
+    { terraform_data_ms: number; terraform_data_runs: number[]; builds: Partial<Record<ProviderBuildName, { ms: number; ratio: number; runs: number[] }>> }
+  >;
 }
 
 /** Runs terraform, returns its wall time in ms; throws with its output when it fails. */
@@ -65,75 +71,81 @@ export function benchTerraform(opts: {
   subject: TerraformSubject;
   resources: number;
   runs: number;
+  builds: ProviderBuildName[];
+  /** The release directory the release build is installed from. */
+  releaseDir: string;
   providerCpuProf?: string;
   tfLog?: string;
 }): TerraformResult {
   const root = mkdtempSync(join(tmpdir(), 'keyplane-bench-tf-'));
   try {
-    const rc = join(root, 'cli.tfrc');
-    const install = spawnSync(
-      process.execPath,
-      [join(DIST, 'cli/main.js'), 'provider', 'install', '--launcher', '--dir', join(root, 'mirror'), '--cli-config', rc],
-      {
-        encoding: 'utf8',
-      },
-    );
-    if (install.status !== 0) throw new Error(`keyplane provider install failed: ${install.stderr}`);
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       CHECKPOINT_DISABLE: '1',
       TF_IN_AUTOMATION: '1',
-      TF_CLI_CONFIG_FILE: rc,
       KEYPLANE_ENDPOINT: opts.url,
       KEYPLANE_API_KEY: opts.admin,
     };
     delete env.TF_LOG;
     delete env.TF_LOG_PATH;
-    const keyplaneEnv = { ...env };
-    if (opts.providerCpuProf) {
-      mkdirSync(opts.providerCpuProf, { recursive: true });
-      // Node refuses --cpu-prof in NODE_OPTIONS; a preloaded module starts the profiler instead.
-      keyplaneEnv.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --require ${join(__dirname, 'cpu-prof-preload.js')}`.trim();
-      keyplaneEnv.KEYPLANE_BENCH_CPU_PROF_DIR = opts.providerCpuProf;
-    }
     if (opts.tfLog) mkdirSync(opts.tfLog, { recursive: true });
+    const sides: { name: 'terraform_data' | ProviderBuildName; dir: string; env: NodeJS.ProcessEnv }[] = [];
     const builtin = join(root, 'terraform_data');
-    const keyplane = join(root, 'keyplane');
     mkdirSync(builtin);
-    mkdirSync(keyplane);
     writeFileSync(join(builtin, 'main.tf'), `resource "terraform_data" "d" {\n  count = ${opts.resources}\n  input = "bench-\${count.index}"\n}\n`);
-    writeFileSync(join(keyplane, 'main.tf'), keyplaneConfig(opts.subject, opts.resources));
+    sides.push({ name: 'terraform_data', dir: builtin, env });
+    for (const build of opts.builds) {
+      const dir = join(root, build);
+      mkdirSync(dir);
+      const rc = join(dir, 'cli.tfrc');
+      const from = build === 'dev' ? ['--launcher'] : ['--release', opts.releaseDir];
+      const install = spawnSync(
+        process.execPath,
+        [join(DIST, 'cli/main.js'), 'provider', 'install', ...from, '--dir', join(dir, 'mirror'), '--cli-config', rc],
+        { encoding: 'utf8' },
+      );
+      if (install.status !== 0) throw new Error(`keyplane provider install ${from.join(' ')} failed: ${install.stderr}`);
+      const buildEnv: NodeJS.ProcessEnv = { ...env, TF_CLI_CONFIG_FILE: rc };
+      if (opts.providerCpuProf && build === 'dev') {
+        mkdirSync(opts.providerCpuProf, { recursive: true });
+        // Node refuses --cpu-prof in NODE_OPTIONS; a preloaded module starts the profiler instead.
+        buildEnv.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --require ${join(__dirname, 'cpu-prof-preload.js')}`.trim();
+        buildEnv.KEYPLANE_BENCH_CPU_PROF_DIR = opts.providerCpuProf;
+      }
+      const workspace = join(dir, 'workspace');
+      mkdirSync(workspace);
+      writeFileSync(join(workspace, 'main.tf'), keyplaneConfig(opts.subject, opts.resources));
+      sides.push({ name: build, dir: workspace, env: buildEnv });
+    }
     const init = ['init', '-input=false', '-no-color'];
-    terraform(builtin, init, env);
-    terraform(keyplane, init, env);
+    for (const side of sides) terraform(side.dir, init, side.env);
     const args: Record<Command, string[]> = {
       apply: ['apply', '-auto-approve', '-input=false', '-no-color'],
       plan: ['plan', '-input=false', '-no-color'],
       destroy: ['destroy', '-auto-approve', '-input=false', '-no-color'],
     };
-    const cycle = (dir: string, runEnv: NodeJS.ProcessEnv, run: number, log: boolean) =>
+    const cycle = (side: (typeof sides)[number], run: number) =>
       Object.fromEntries(
-        COMMANDS.map((c) => [c, terraform(dir, args[c], runEnv, log && opts.tfLog ? join(opts.tfLog, `${c}-${run}.log`) : undefined)]),
+        COMMANDS.map((c) => {
+          const log = side.name !== 'terraform_data' && opts.tfLog && run >= 0 ? join(opts.tfLog, `${side.name}-${c}-${run}.log`) : undefined;
+          return [c, terraform(side.dir, args[c], side.env, log)];
+        }),
       ) as Record<Command, number>;
     // One untimed cycle each: the OS file cache and terraform's own first-run costs.
-    cycle(builtin, env, -1, false);
-    cycle(keyplane, env, -1, false);
-    const b: Record<Command, number>[] = [];
-    const k: Record<Command, number>[] = [];
+    for (const side of sides) cycle(side, -1);
+    const times = sides.map((): Record<Command, number>[] => []);
     for (let i = 0; i < opts.runs; i++) {
-      if (i % 2 === 0) {
-        b.push(cycle(builtin, env, i, false));
-        k.push(cycle(keyplane, keyplaneEnv, i, true));
-      } else {
-        k.push(cycle(keyplane, keyplaneEnv, i, true));
-        b.push(cycle(builtin, env, i, false));
+      for (let k = 0; k < sides.length; k++) {
+        const at = (i + k) % sides.length;
+        times[at]!.push(cycle(sides[at]!, i));
       }
     }
     const commands = Object.fromEntries(
       COMMANDS.map((c) => {
-        const bs = b.map((r) => r[c]);
-        const ks = k.map((r) => r[c]);
-        return [c, { terraform_data_ms: median(bs), keyplane_ms: median(ks), ratio: median(ks) / median(bs), terraform_data_runs: bs, keyplane_runs: ks }];
+        const runs = times.map((t) => t.map((r) => r[c]));
+        const base = median(runs[0]!);
+        const builds = Object.fromEntries(opts.builds.map((b, i) => [b, { ms: median(runs[i + 1]!), ratio: median(runs[i + 1]!) / base, runs: runs[i + 1]! }]));
+        return [c, { terraform_data_ms: base, terraform_data_runs: runs[0]!, builds }];
       }),
     ) as TerraformResult['commands'];
     return { subject: opts.subject, resources: opts.resources, runs: opts.runs, commands };
@@ -143,14 +155,19 @@ export function benchTerraform(opts: {
 }
 
 export function describeTerraform(r: TerraformResult): string {
-  const f = (n: number) => `${n.toFixed(0)} ms`;
+  const f = (n: number) => `${n.toFixed(0)} ms`.padStart(8);
+  const runs = (xs: number[]) => xs.map((n) => n.toFixed(0)).join(', ');
   const lines = [
     `terraform apply, plan (refresh included) and destroy of ${r.resources} ${r.subject} against ${r.resources} terraform_data, median of ${r.runs} alternating runs each`,
   ];
   for (const c of COMMANDS) {
     const x = r.commands[c];
+    const builds = Object.entries(x.builds).map(([b, y]) => `   ${b} ${f(y.ms)} = ${y.ratio.toFixed(2)}x`);
+    lines.push(`  ${c.padEnd(8)} terraform_data ${f(x.terraform_data_ms)}${builds.join('')}`);
     lines.push(
-      `  ${c.padEnd(8)} terraform_data ${f(x.terraform_data_ms).padStart(8)}   ${r.subject} ${f(x.keyplane_ms).padStart(8)}   = ${x.ratio.toFixed(2)}x   (runs: ${x.keyplane_runs.map((n) => n.toFixed(0)).join(', ')} / ${x.terraform_data_runs.map((n) => n.toFixed(0)).join(', ')})`,
+      `           runs: terraform_data ${runs(x.terraform_data_runs)}${Object.entries(x.builds)
+        .map(([b, y]) => `; ${b} ${runs(y.runs)}`)
+        .join('')}`,
     );
   }
   return lines.join('\n');
