@@ -2,11 +2,12 @@
  * The provider against a service served over HTTPS with a private CA: ca_cert_file makes it trusted; without
  * it the provider cannot reach the service and says to check ca_cert_file.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { selfSignedCertificate } from '../helpers/self-signed';
 import { CLI, freePort, keyplane } from '../helpers/cli';
 import { KeyplaneClient } from '../../client';
 import { describeTerraform } from '../helpers/terraform';
@@ -21,29 +22,7 @@ describeTerraform('keyplane provider over HTTPS with a private CA', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'keyplane-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
+    selfSignedCertificate(dir);
     const init = keyplane(['server', 'init', '--data', join(dir, 'data'), '--key-file', join(dir, 'admin.key')]);
     if (init.status !== 0) throw new Error(init.stderr);
     const port = await freePort();

@@ -7,12 +7,13 @@
  * alone (no node); `terraform providers lock` adds the other platforms' `h1:`; a tampered zip or signature
  * fails init.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { selfSignedCertificate } from '../helpers/self-signed';
 import { CLI, freePort, keyplane, ROOT } from '../helpers/cli';
 import { describeRelease, release } from '../helpers/release';
 import { signingKeyPair } from '../helpers/provider-release';
@@ -56,18 +57,7 @@ describeRelease('the service as the provider registry, with the real terraform',
     if (built.status !== 0) throw new Error(`npm run release failed: ${built.stderr}`);
 
     // A certificate for localhost that Terraform (Go) trusts through SSL_CERT_FILE.
-    execFileSync(
-      'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=localhost'].concat([
-        '-addext',
-        'subjectAltName=DNS:localhost,IP:127.0.0.1',
-        '-keyout',
-        join(root, 'key.pem'),
-        '-out',
-        join(root, 'cert.pem'),
-      ]),
-      { stdio: 'ignore' },
-    );
+    selfSignedCertificate(root);
     const data = join(root, 'data');
     const init = keyplane(['server', 'init', '--data', data, '--key-file', join(root, 'admin.key')]);
     if (init.status !== 0) throw new Error(init.stderr);

@@ -5,11 +5,13 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as https from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { built } from './build';
 import { ROOT } from './root';
+import { selfSignedCertificate } from './self-signed';
 
 export { ROOT };
 export const CLI = join(ROOT, 'dist/cli/main.js');
@@ -77,6 +79,18 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** GET /healthz over HTTPS trusting `ca` (fetch cannot be given a CA). */
+function healthyOverTls(endpoint: string, ca: Buffer): Promise<boolean> {
+  return new Promise((resolve) =>
+    https
+      .get(`${endpoint}/healthz`, { ca }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      })
+      .on('error', () => resolve(false)),
+  );
+}
+
 export interface CliService {
   dir: string;
   endpoint: string;
@@ -89,10 +103,16 @@ export interface CliService {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** `keyplane server init` then `keyplane server start` in the background, ready when /healthz answers. */
-export async function startCliService(extraStartArgs: string[] = []): Promise<CliService> {
+/**
+ * `keyplane server init` then `keyplane server start` in the background, ready when /healthz answers. With
+ * `tls`, it serves HTTPS with a self-signed certificate for localhost (test/helpers/self-signed.ts), and
+ * `endpoint` is https://localhost:PORT.
+ */
+export async function startCliService(extraStartArgs: string[] = [], options: { tls?: boolean } = {}): Promise<CliService> {
   builtCli();
   const dir = mkdtempSync(join(tmpdir(), 'keyplane-cli-'));
+  const tls = options.tls ? selfSignedCertificate(dir) : undefined;
+  if (tls) extraStartArgs = [...extraStartArgs, '--tls-cert', tls.cert, '--tls-key', tls.key];
   const init = keyplane(['server', 'init', '--data', dir, '--key-file', join(dir, 'admin.key')]);
   if (init.status !== 0) throw new Error(`server init failed: ${init.stderr}`);
   const port = await freePort();
@@ -103,10 +123,11 @@ export async function startCliService(extraStartArgs: string[] = []): Promise<Cl
   child.stdout!.on('data', (d) => (log += d));
   child.stderr!.on('data', (d) => (log += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = tls ? `https://localhost:${port}` : `http://127.0.0.1:${port}`;
+  const ca = tls ? readFileSync(tls.cert) : undefined;
   for (let i = 0; ; i++) {
     try {
-      if ((await fetch(`${endpoint}/healthz`)).ok) break;
+      if (ca ? await healthyOverTls(endpoint, ca) : (await fetch(`${endpoint}/healthz`)).ok) break;
     } catch {
       // not listening yet
     }
