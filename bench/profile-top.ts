@@ -13,19 +13,19 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 
-interface CallFrame {
+export interface CallFrame {
   functionName: string;
   url: string;
   lineNumber: number;
 }
 
-interface ProfileNode {
+export interface ProfileNode {
   id: number;
   callFrame: CallFrame;
   children?: number[];
 }
 
-interface Profile {
+export interface Profile {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -33,16 +33,20 @@ interface Profile {
 
 const ROOT = process.cwd();
 
-function place(url: string): string {
-  if (!url) return '(native)';
-  if (url.startsWith('node:')) return 'node:internal';
-  const path = url.replace(/^file:\/\//, '');
-  const at = path.lastIndexOf('/node_modules/');
+/** Where a file's code lives: its package under node_modules, else its first three folders in the repository. */
+export function codePlace(path: string): string {
+  const at = path.lastIndexOf('node_modules/');
   if (at >= 0) {
-    const rest = path.slice(at + '/node_modules/'.length).split('/');
+    const rest = path.slice(at + 'node_modules/'.length).split('/');
     return rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!;
   }
   return relative(ROOT, path).split('/').slice(0, 3).join('/');
+}
+
+function place(url: string): string {
+  if (!url) return '(native)';
+  if (url.startsWith('node:')) return 'node:internal';
+  return codePlace(url.replace(/^file:\/\//, ''));
 }
 
 function frameName(frame: CallFrame): string {

@@ -11,24 +11,7 @@
  * --functions: split each module's time by function.
  */
 import { readFileSync } from 'node:fs';
-
-interface CallFrame {
-  functionName: string;
-  url: string;
-  lineNumber: number;
-}
-
-interface ProfileNode {
-  id: number;
-  callFrame: CallFrame;
-  children?: number[];
-}
-
-interface Profile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-}
+import { type CallFrame, codePlace, type Profile } from './profile-top';
 
 /** The ProviderServer methods (provider/sdk/framework/server/server.ts) a sample is attributed to. */
 const METHODS = new Set([
@@ -55,7 +38,7 @@ function bundleModules(file: string): (line: number) => string {
     .split('\n')
     .forEach((text, i) => {
       const m = /^\/\/ (\S+\.(?:js|ts|json))$/.exec(text);
-      if (m) starts.push({ line: i, module: moduleName(m[1]!) });
+      if (m) starts.push({ line: i, module: codePlace(m[1]!) });
     });
   return (line) => {
     let lo = 0;
@@ -70,15 +53,6 @@ function bundleModules(file: string): (line: number) => string {
     }
     return found;
   };
-}
-
-function moduleName(path: string): string {
-  const at = path.lastIndexOf('node_modules/');
-  if (at >= 0) {
-    const rest = path.slice(at + 'node_modules/'.length).split('/');
-    return rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!;
-  }
-  return path.split('/').slice(0, 3).join('/');
 }
 
 function place(frame: CallFrame, inBundle: (line: number) => string, bundle: string, detail: boolean): string {

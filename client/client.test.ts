@@ -2,7 +2,6 @@
  * The client against tiny local node:http(s) servers that answer exactly what each case needs: retries,
  * errors, what goes on the wire, paging, TLS with a private CA.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -11,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { KeyplaneApiError, KeyplaneClient, KeyplaneConnectionError } from '.';
+import { selfSignedCertificate } from '../test/helpers/self-signed';
 
 // Shaped like a key (kp_ + 39 characters) so a leak would be easy to spot; never valid anywhere.
 const API_KEY = 'kp_TESTKEYDONOTLEAK0123456789abcdefghijkl';
@@ -379,39 +379,15 @@ describe('the API key stays secret', () => {
 
 describe('TLS with a private CA', () => {
   let dir: string;
-  let tls: { cert: Buffer; key: Buffer } | undefined;
+  let tls: { cert: Buffer; key: Buffer };
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'keyplane-client-tls-'));
-    const gen = spawnSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { encoding: 'utf8' },
-    );
-    if (gen.status === 0) tls = { cert: readFileSync(join(dir, 'cert.pem')), key: readFileSync(join(dir, 'key.pem')) };
-    else console.warn(`openssl is not available (${gen.error?.message ?? gen.stderr}); the TLS test cannot run`);
+    const made = selfSignedCertificate(dir);
+    tls = { cert: readFileSync(made.cert), key: readFileSync(made.key) };
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test('caCert makes a self-signed service trusted; without it the failure is immediate, not retried', async () => {
-    if (!tls) throw new Error('openssl is needed to make a test certificate');
     const s = await serve((_req, res) => json(res, 200, { status: 'ok' }), { tls });
     expect(await client(s.endpoint, { caCert: tls.cert.toString('utf8') }).health()).toEqual({ status: 'ok' });
     const untrusted = await failure(client(s.endpoint).health());

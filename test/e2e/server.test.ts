@@ -20,6 +20,7 @@ import { createMasterKeyFile } from '../../service/crypto/master-key';
 import { built } from '../helpers/build';
 import { callApi } from '../helpers/service';
 import { checkTrustedProxies, lockSqliteDataDir, parseListen, type RunningServer, type ServerOptions, startServer } from '../../service/server';
+import { selfSignedCertificate } from '../helpers/self-signed';
 
 let FIXTURE: string;
 
@@ -206,32 +207,9 @@ test('pending last-used records are written by the shutdown flush', async () => 
 
 test('TLS with a certificate and key: HTTPS that verifies against the CA, and nothing in plain HTTP', async () => {
   const { dir, admin } = await initDir();
-  const gen = spawnSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      join(dir, 'tls.key'),
-      '-out',
-      join(dir, 'tls.crt'),
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { encoding: 'utf8' },
-  );
-  expect(gen.status).toBe(0);
-  const ca = readFileSync(join(dir, 'tls.crt'));
-  const s = await serve({ dataDir: dir, tlsCert: join(dir, 'tls.crt'), tlsKey: join(dir, 'tls.key') });
+  const { cert, key } = selfSignedCertificate(dir);
+  const ca = readFileSync(cert);
+  const s = await serve({ dataDir: dir, tlsCert: cert, tlsKey: key });
   expect(s.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
   const get = (path: string, options: https.RequestOptions) =>
     new Promise<{ status: number; body: any; authorized: boolean }>((resolve, reject) => {
@@ -257,9 +235,7 @@ test('TLS with a certificate and key: HTTPS that verifies against the CA, and no
   expect(plain).not.toBe('status 200');
   expect(await s.stop()).toBe(0);
   // Only one half of the pair is refused before anything starts.
-  await expect(startServer({ dataDir: dir, listen: '127.0.0.1:0', tlsCert: join(dir, 'tls.crt'), logLevel: 'silent' })).rejects.toThrow(
-    /both --tls-cert and --tls-key/,
-  );
+  await expect(startServer({ dataDir: dir, listen: '127.0.0.1:0', tlsCert: cert, logLevel: 'silent' })).rejects.toThrow(/both --tls-cert and --tls-key/);
 }, 60_000);
 
 describe('X-Forwarded-For over real sockets', () => {
