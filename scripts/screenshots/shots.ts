@@ -37,6 +37,19 @@ async function fillCreate(page: Page) {
   return dialog;
 }
 
+/** A whole page opened from the navigation, photographed once `ready` shows its content has arrived. */
+function navShot(file: string, alt: string, title: string, ready: (page: Page, seeded: Seeded) => Locator): Shot {
+  return {
+    file,
+    alt,
+    async open(page, seeded) {
+      await nav(page, title);
+      await ready(page, seeded).waitFor();
+      return undefined;
+    },
+  };
+}
+
 export const SHOTS: readonly Shot[] = [
   {
     file: 'sign-in.png',
@@ -98,15 +111,9 @@ export const SHOTS: readonly Shot[] = [
       return { element: page.getByRole('alertdialog', { name: new RegExp(`Revoke API key “${seeded.detailsKeyName}”`) }) };
     },
   },
-  {
-    file: 'service-accounts.png',
-    alt: 'Service accounts page',
-    async open(page, seeded) {
-      await nav(page, 'Service accounts');
-      await page.getByRole('button', { name: seeded.serviceAccountName, exact: true }).waitFor();
-      return undefined;
-    },
-  },
+  navShot('service-accounts.png', 'Service accounts page', 'Service accounts', (page, seeded) =>
+    page.getByRole('button', { name: seeded.serviceAccountName, exact: true }),
+  ),
   {
     file: 'service-account-details.png',
     alt: "Service Account Details: every field and the account's API keys",
@@ -118,31 +125,7 @@ export const SHOTS: readonly Shot[] = [
       return { element: sheet };
     },
   },
-  {
-    file: 'ip-allow-lists.png',
-    alt: 'IP allow lists page: each list and its CIDRs',
-    async open(page) {
-      await nav(page, 'IP allow lists');
-      await page.getByText('198.51.100.16/28').waitFor();
-      return undefined;
-    },
-  },
-  {
-    file: 'scopes.png',
-    alt: 'Scopes page: the built-in and custom scopes',
-    async open(page) {
-      await nav(page, 'Scopes');
-      await page.getByText('billing.write').waitFor();
-      return undefined;
-    },
-  },
-  {
-    file: 'audit-log.png',
-    alt: 'Audit log page: newest first, filtered by action, actor, outcome and time',
-    async open(page) {
-      await nav(page, 'Audit log');
-      await page.getByRole('table').first().waitFor();
-      return undefined;
-    },
-  },
+  navShot('ip-allow-lists.png', 'IP allow lists page: each list and its CIDRs', 'IP allow lists', (page) => page.getByText('198.51.100.16/28')),
+  navShot('scopes.png', 'Scopes page: the built-in and custom scopes', 'Scopes', (page) => page.getByText('billing.write')),
+  navShot('audit-log.png', 'Audit log page: newest first, filtered by action, actor, outcome and time', 'Audit log', (page) => page.getByRole('table').first()),
 ];

@@ -195,7 +195,7 @@ describe('one-time sign-in links', () => {
 });
 
 describe('GET /v1/console/session: is this browser signed in?', () => {
-  test('a live session answers its key and expiry, and is kept alive like any use', async () => {
+  test('a live session answers its key and expiry, and no cache keeps the answer', async () => {
     const opened = await signIn(svc.adminKey);
     const res = await asSession(cookieOf(opened), 'GET', '/v1/console/session');
     expect(res.status).toBe(200);
