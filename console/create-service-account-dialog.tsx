@@ -3,21 +3,19 @@
  * the service enforces too). The caller owns what they create (service/service-accounts/routes.ts).
  */
 import type { CreateServiceAccountBody, ServiceAccount } from '../contract/api';
-import { LIMITS } from '../contract/limits';
-import { DEFAULT_ROLE, ROLES_HIGHEST_FIRST, type Role, atLeast } from '../contract/roles';
+import { DEFAULT_ROLE, type Role } from '../contract/roles';
 import { useState } from 'preact/hooks';
 import { type ApiFailure, api } from './api';
 import { Dialog } from './dialog';
 import { ErrorNote } from './error-note';
 import { toFailure } from './failure';
+import { type ServiceAccountFieldValues, ServiceAccountFields } from './service-account-fields';
 
 const FIELDS = ['name', 'description', 'role'] as const;
 
 export function CreateServiceAccountDialog(props: { callerRole: Role; onCreated: (account: ServiceAccount) => void; onClose: () => void }) {
-  const roles = ROLES_HIGHEST_FIRST.filter((r) => atLeast(props.callerRole, r));
-  const [name, setName] = useState('');
-  const [description, setDescription] = useState('');
-  const [role, setRole] = useState<Role>(DEFAULT_ROLE);
+  const [fields, setFields] = useState<ServiceAccountFieldValues>({ name: '', description: '', role: DEFAULT_ROLE });
+  const { name, description, role } = fields;
   const [error, setError] = useState<ApiFailure>();
   const [busy, setBusy] = useState(false);
 
@@ -37,24 +35,7 @@ export function CreateServiceAccountDialog(props: { callerRole: Role; onCreated:
   return (
     <Dialog title="Create Service Account" onCancel={props.onClose}>
       <form onSubmit={create} class="form">
-        <label for="sa-name">Name</label>
-        <input id="sa-name" required maxLength={LIMITS.name.max} value={name} onInput={(e) => setName(e.currentTarget.value)} />
-        <ErrorNote error={error} field="name" />
-        <label for="sa-description">Description</label>
-        <textarea id="sa-description" maxLength={LIMITS.description.max} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
-        <ErrorNote error={error} field="description" />
-        <label for="sa-role">Role</label>
-        <select id="sa-role" value={role} onChange={(e) => setRole(e.currentTarget.value as Role)} aria-describedby="sa-role-help">
-          {roles.map((r) => (
-            <option key={r} value={r}>
-              {r}
-            </option>
-          ))}
-        </select>
-        <p id="sa-role-help" class="help">
-          Its keys never act above this role, and it cannot be above your own ({props.callerRole}).
-        </p>
-        <ErrorNote error={error} field="role" />
+        <ServiceAccountFields idPrefix="sa" values={fields} onChange={setFields} callerRole={props.callerRole} error={error} />
         <ErrorNote error={error} fields={FIELDS} />
         <div class="actions">
           <button type="button" onClick={props.onClose}>

@@ -5,14 +5,13 @@
  * owner or managers (service/service-accounts/routes.ts checks each by what really changes).
  */
 import type { ServiceAccount, UpdateServiceAccountBody, Whoami } from '../contract/api';
-import { LIMITS } from '../contract/limits';
-import { ROLES_HIGHEST_FIRST, type Role, atLeast } from '../contract/roles';
 import { useState } from 'preact/hooks';
 import { mayDoToAccount } from './account-rights';
 import { ApiFailure, api } from './api';
 import { Dialog } from './dialog';
 import { ErrorNote } from './error-note';
 import { toFailure } from './failure';
+import { type ServiceAccountFieldValues, ServiceAccountFields } from './service-account-fields';
 import { userLabel, useUsers } from './user-choices';
 
 const FIELDS = ['name', 'description', 'role', 'disabled', 'owner_user_id', 'manager_user_ids'] as const;
@@ -29,12 +28,10 @@ const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.l
 export function EditServiceAccountDialog(props: { me: Whoami; account: ServiceAccount; onSaved: (account: ServiceAccount) => void; onClose: () => void }) {
   const a = props.account;
   const callerRole = props.me.effective_role;
-  const roles = ROLES_HIGHEST_FIRST.filter((r) => atLeast(callerRole, r));
   const steward = mayDoToAccount(props.me, a, 'steward');
   const { users, error: usersError } = useUsers();
-  const [name, setName] = useState(a.name);
-  const [description, setDescription] = useState(a.description);
-  const [role, setRole] = useState<Role>(a.role);
+  const [fields, setFields] = useState<ServiceAccountFieldValues>({ name: a.name, description: a.description, role: a.role });
+  const { name, description, role } = fields;
   const [disabled, setDisabled] = useState(a.disabled);
   const [owner, setOwner] = useState(a.owner_user_id ?? NO_OWNER);
   const [managers, setManagers] = useState<string[]>(a.manager_user_ids);
@@ -73,24 +70,7 @@ export function EditServiceAccountDialog(props: { me: Whoami; account: ServiceAc
   return (
     <Dialog title={`Edit Service Account “${a.name}”`} onCancel={props.onClose}>
       <form onSubmit={save} class="form">
-        <label for="sa-edit-name">Name</label>
-        <input id="sa-edit-name" required maxLength={LIMITS.name.max} value={name} onInput={(e) => setName(e.currentTarget.value)} />
-        <ErrorNote error={error} field="name" />
-        <label for="sa-edit-description">Description</label>
-        <textarea id="sa-edit-description" maxLength={LIMITS.description.max} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
-        <ErrorNote error={error} field="description" />
-        <label for="sa-edit-role">Role</label>
-        <select id="sa-edit-role" value={role} onChange={(e) => setRole(e.currentTarget.value as Role)} aria-describedby="sa-edit-role-help">
-          {roles.map((r) => (
-            <option key={r} value={r}>
-              {r}
-            </option>
-          ))}
-        </select>
-        <p id="sa-edit-role-help" class="help">
-          Its keys never act above this role, and it cannot be above your own ({callerRole}).
-        </p>
-        <ErrorNote error={error} field="role" />
+        <ServiceAccountFields idPrefix="sa-edit" values={fields} onChange={setFields} callerRole={callerRole} error={error} />
         <label class="inline">
           <input type="checkbox" checked={disabled} onChange={(e) => setDisabled(e.currentTarget.checked)} aria-describedby="sa-edit-disabled-help" /> Disabled
         </label>
