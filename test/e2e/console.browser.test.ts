@@ -7,7 +7,7 @@
  */
 import { describeBrowser } from '../helpers/browser';
 import { keyplane } from '../helpers/cli';
-import { useConsole } from '../helpers/console-browser';
+import { pageTraces, useConsole } from '../helpers/console-browser';
 
 describeBrowser('the web console in Chromium', () => {
   const { svc, api, verify, newPage, signIn } = useConsole();
@@ -108,7 +108,7 @@ describeBrowser('the web console in Chromium', () => {
   });
 
   test('Create API Key: the secret is copied from Copy, verifies, and after Done is nowhere', async () => {
-    const { context, page } = await newPage();
+    const { page } = await newPage();
     await signIn(page);
     await page.getByRole('button', { name: 'Create API Key' }).click();
     const dialog = page.getByRole('dialog', { name: 'Create API Key' });
@@ -129,20 +129,7 @@ describeBrowser('the web console in Chromium', () => {
     expect(await shown.getByRole('textbox', { name: 'New API key' }).inputValue()).toBe(secret);
     await expect(verify(secret)).resolves.toMatchObject({ valid: true, name: 'browser-made', role: 'developer' });
 
-    const traces = async () =>
-      JSON.stringify([
-        await page.content(),
-        // Evaluated in the page (a string: these tests compile without the DOM's types).
-        await page.evaluate(`({
-          text: document.body.textContent,
-          values: [...document.querySelectorAll('input, textarea')].map((e) => e.value),
-          local: { ...localStorage },
-          session: { ...sessionStorage },
-          cookie: document.cookie,
-          url: location.href,
-        })`),
-        await context.cookies(),
-      ]);
+    const traces = () => pageTraces(page);
     // While shown, the search below finds it: its not finding it afterwards means something.
     expect(await traces()).toContain(secret);
     await shown.getByRole('button', { name: 'Done' }).click();

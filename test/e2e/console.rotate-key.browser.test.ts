@@ -8,7 +8,7 @@
 import type { Page } from 'playwright-core';
 import type { ApiKey } from '../../contract/api';
 import { describeBrowser } from '../helpers/browser';
-import { useConsole } from '../helpers/console-browser';
+import { pageTraces, useConsole } from '../helpers/console-browser';
 
 const KEY_PATTERN = /^kp_[0-9A-Za-z]{39}$/;
 
@@ -30,22 +30,6 @@ describeBrowser('Rotate API Key in Chromium', () => {
     const dialog = page.getByRole('dialog', { name: `Rotate API key “${name}”` });
     await dialog.waitFor();
     return { sheet, dialog };
-  }
-
-  /** Everything of the page a secret could linger in. */
-  async function traces(page: Page): Promise<string> {
-    return JSON.stringify([
-      await page.content(),
-      await page.evaluate(`({
-        text: document.body.textContent,
-        values: [...document.querySelectorAll('input, textarea')].map((e) => e.value),
-        local: { ...localStorage },
-        session: { ...sessionStorage },
-        cookie: document.cookie,
-        url: location.href,
-      })`),
-      await page.context().cookies(),
-    ]);
   }
 
   /** Copies the shown secret through Copy and reads it back from the clipboard. */
@@ -118,7 +102,7 @@ describeBrowser('Rotate API Key in Chromium', () => {
 
     // The sheet shows the key as it is now.
     await sheet.getByText(/^2, rotated /).waitFor();
-    expect(await traces(page)).not.toContain(secret);
+    expect(await pageTraces(page)).not.toContain(secret);
     const [rotated] = await keyNamed('rot-now');
     expect(rotated).toMatchObject({ secret_version: 2, previous_secret_expires_at: null });
   });
@@ -155,7 +139,7 @@ describeBrowser('Rotate API Key in Chromium', () => {
     expect(ends).toBeGreaterThanOrEqual(before + 2 * 3600_000 - 1000);
     expect(ends).toBeLessThanOrEqual(Date.now() + 2 * 3600_000 + 1000);
     await sheet.getByText(/the previous secret works until/).waitFor();
-    expect(await traces(page)).not.toContain(secret);
+    expect(await pageTraces(page)).not.toContain(secret);
   });
 
   test('into a secret-store entry, with an overlap: where it went is shown, never the secret, and the entry verifies', async () => {
@@ -182,7 +166,7 @@ describeBrowser('Rotate API Key in Chromium', () => {
     expect(secret).toMatch(KEY_PATTERN);
     await expect(verify(secret)).resolves.toMatchObject({ valid: true, name: 'rot-store' });
     await expect(verify(made.body.secret)).resolves.toMatchObject({ valid: true, name: 'rot-store' });
-    expect(await traces(page)).not.toContain(secret);
+    expect(await pageTraces(page)).not.toContain(secret);
     await shown.getByRole('button', { name: 'Done' }).click();
     await shown.waitFor({ state: 'detached' });
   });
@@ -212,7 +196,7 @@ describeBrowser('Rotate API Key in Chromium', () => {
     await page.getByText('You rotated the key this session was signed in with').waitFor();
     await page.getByLabel('API key').waitFor();
     expect(await context.cookies()).toEqual([]);
-    expect(await traces(page)).not.toContain(secret);
+    expect(await pageTraces(page)).not.toContain(secret);
     await signIn(page, secret);
     await page.getByText('Dana Developer · developer · key dana own key').waitFor();
   });

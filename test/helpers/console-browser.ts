@@ -71,3 +71,23 @@ export function useConsole(): ConsoleFixture {
     },
   };
 }
+
+/**
+ * Everything of the page a secret could linger in: its HTML, its text, the values of its inputs, both web
+ * storages, the cookies (the page's and the context's) and its URL.
+ */
+export async function pageTraces(page: Page): Promise<string> {
+  return JSON.stringify([
+    await page.content(),
+    // Evaluated in the page (a string: these tests compile without the DOM's types).
+    await page.evaluate(`({
+      text: document.body.textContent,
+      values: [...document.querySelectorAll('input, textarea')].map((e) => e.value),
+      local: { ...localStorage },
+      session: { ...sessionStorage },
+      cookie: document.cookie,
+      url: location.href,
+    })`),
+    await page.context().cookies(),
+  ]);
+}
