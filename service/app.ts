@@ -4,7 +4,6 @@
  * every other `/v1` route is registered in a child context behind bearer authentication.
  * @module
  */
-import { randomBytes } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
@@ -28,7 +27,9 @@ import { FRAMEWORK_ERROR_OPTIONS } from './http/framework-errors';
 import { safeLoggerOptions } from './http/log-safety';
 import { ErrorResponse } from '../contract/api/common';
 import { type OpenApiDocument, markOptionalBodies } from './http/openapi';
-import { installRequestParsing } from './http/request-parsing';
+import { installRequestParsing, strictJsonParser } from './http/request-parsing';
+import { nextRequestId } from './http/request-ids';
+import { installVerifyFastPath, type VerifyFastPathCounts } from './http/verify-fast-path';
 import { validatorCompiler } from './http/validation';
 import { verifyRoutes } from './keys/verify-routes';
 import { apiKeyRoutes } from './keys/routes';
@@ -41,9 +42,6 @@ import type { ProviderReleases } from './registry/releases';
 import { providerRegistryRoutes } from './registry/routes';
 
 export const BODY_LIMIT = 1024 * 1024;
-
-const REQUEST_ID_PREFIX = randomBytes(6).toString('base64url');
-let requestCount = 0;
 
 export interface AppOptions {
   /**
@@ -63,6 +61,15 @@ export interface AppOptions {
   providerReleases?: ProviderReleases;
   /** Where the web console's built files are (service/console/assets.ts has the default). */
   consoleAssetsDir?: string;
+  /** Answer POST /v1/keys/verify beside Fastify (service/http/verify-fast-path.ts); on unless false. */
+  verifyFastPath?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** What the verify fast path did; undefined when it is off. Requests by inject() never reach it. */
+    verifyFastPath: VerifyFastPathCounts | undefined;
+  }
 }
 
 /**
@@ -108,8 +115,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
     ...(options.https ? { https: options.https } : {}),
     requestIdHeader: false,
     logController: new LogController({ disableRequestLogging: quietRequestLogging }),
-    // Unique per process by its random prefix, and cheap: a counter, not a clock read and a random draw per request.
-    genReqId: () => `req_${REQUEST_ID_PREFIX}${(++requestCount).toString(36)}`,
+    genReqId: nextRequestId,
     ajv: { customOptions: { removeAdditional: false } },
     return503OnClosing: true,
     ...FRAMEWORK_ERROR_OPTIONS,
@@ -174,6 +180,11 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
     },
     { prefix: '/v1' },
   );
+  const fastPath =
+    options.verifyFastPath === false
+      ? undefined
+      : installVerifyFastPath(app, { ctx, auth, parseJson: strictJsonParser(app), bodyLimit: BODY_LIMIT, trustedProxies: options.trustedProxies });
+  app.decorate('verifyFastPath', fastPath);
   await app.ready();
   return app;
 }

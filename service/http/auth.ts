@@ -7,6 +7,7 @@
  * `rate_limited` with `Retry-After` instead (service/http/failed-auth-limit.ts).
  * @module
  */
+import type { IncomingMessage } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditActor } from '../audit/audit-log';
 import type { ServiceContext } from '../context';
@@ -16,6 +17,7 @@ import type { AuthRecord } from '../keys/auth-record';
 import type { VerifyFailure, VerifyOutcome } from '../keys/verifier';
 import type { FailedAuthLimit } from './failed-auth-limit';
 import { CallerHashes } from './caller-hash';
+import { takeCallerOutcome } from './handed-over';
 import { atLeast } from '../../contract/roles';
 import { withoutKeys } from '../../contract/key-format';
 
@@ -60,8 +62,13 @@ function refusalMessage(reason: Exclude<VerifyFailure, 'rate_limited' | 'ip_not_
  * secret that opened it (service/console/sessions.ts).
  */
 export interface KeyAuthentication {
-  /** `Authorization: Bearer kp_…`; sets `request.auth` or throws. */
+  /**
+   * `Authorization: Bearer kp_…`; sets `request.auth` or throws. A request the verify fast path handed over
+   * with the caller already verified uses that outcome (service/http/handed-over.ts).
+   */
   bearer(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+  /** The verification of a request's bearer key (a valid one is counted as a use); undefined without a bearer header. */
+  verifyBearer(request: IncomingMessage, seenIp: string): Promise<VerifyOutcome | undefined>;
   /** A key presented in a request body (console sign-in); sets `request.auth` or throws. */
   presented(request: FastifyRequest, reply: FastifyReply, key: string): Promise<void>;
   /** A secret by its stored hash (a console session); sets `request.auth` or throws, and says what refused it. */
@@ -98,31 +105,42 @@ export function keyAuthentication(ctx: ServiceContext, limit: FailedAuthLimit): 
           : new ApiError('unauthenticated', refusalMessage(reason, outcome.record));
       throw await failed(request, reply, reason, outcome.record?.keyId, refusal);
     }
-    const record = outcome.record;
-    request.auth = {
-      record,
-      actor: { type: record.owner.type, id: record.owner.id, keyId: record.keyId },
-      role: record.effectiveRole,
-      scopes: record.scopes,
-    };
+    request.auth = authOf(outcome.record);
+  }
+
+  async function verifyBearer(request: IncomingMessage, seenIp: string): Promise<VerifyOutcome | undefined> {
+    const header = request.headers.authorization;
+    const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (!match) return undefined;
+    const key = match[1]!;
+    return ctx.verifier.verify({ key, seenIp, hash: callerHashes.hashOf(request.socket, key) });
   }
 
   return {
     async bearer(request, reply) {
-      const header = request.headers.authorization;
-      const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-      if (!match) {
+      const outcome = takeCallerOutcome(request.raw) ?? (await verifyBearer(request.raw, request.ip));
+      if (!outcome) {
         throw await failed(request, reply, 'missing', undefined, new ApiError('unauthenticated', 'send an API key as "Authorization: Bearer kp_…"'));
       }
-      const key = match[1]!;
-      await admit(request, reply, await ctx.verifier.verify({ key, seenIp: request.ip, hash: callerHashes.hashOf(request.raw.socket, key) }));
+      await admit(request, reply, outcome);
     },
+    verifyBearer,
     async presented(request, reply, key) {
       await admit(request, reply, await ctx.verifier.verify({ key, seenIp: request.ip }));
     },
     async storedHash(request, reply, hash) {
       await admit(request, reply, await ctx.verifier.verifyStoredHash({ hash, seenIp: request.ip }));
     },
+  };
+}
+
+/** What a request authenticated by `record`'s key may do, and who it acts as. */
+export function authOf(record: AuthRecord): RequestAuth {
+  return {
+    record,
+    actor: { type: record.owner.type, id: record.owner.id, keyId: record.keyId },
+    role: record.effectiveRole,
+    scopes: record.scopes,
   };
 }
 

@@ -1,22 +1,16 @@
 /**
- * `POST /v1/keys/verify` for other services, and `GET /v1/whoami` for the caller's own key.
- * A failed verification answers 200 with `valid: false` and a reason; a key that does not exist and one the
- * caller may not see are indistinguishable (`unknown`).
+ * `POST /v1/keys/verify` for other services (its answer: service/keys/verify-answer.ts), and `GET /v1/whoami`
+ * for the caller's own key. Most verifications never reach this route: the fast path answers them beside
+ * Fastify (service/http/verify-fast-path.ts) and hands the rest over here.
  * @module
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { isWellFormedKey } from '../../contract/key-format';
 import type { ServiceContext } from '../context';
-import { invalidArgument, permissionDenied } from '../errors';
-import { hasScope, isAdmin } from '../http/auth';
+import { handedOverBody } from '../http/handed-over';
 import { errorResponses } from '../../contract/api/common';
 import { VerifyBody, VerifyResponse, Whoami } from '../../contract/api/verify';
-import { parseAddress } from '../../contract/cidr';
+import { answerVerify } from './verify-answer';
 import { toApiKey } from './views';
-
-function checkKeyFormat(key: string): void {
-  if (!isWellFormedKey(key)) throw invalidArgument('key', 'key is not a well-formed Keyplane key (kp_…, checksum mismatch or wrong length)');
-}
 
 export function verifyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
   const db = ctx.store.db;
@@ -24,6 +18,8 @@ export function verifyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
     app.post(
       '/keys/verify',
       {
+        // A request the fast path began and handed over: its body was read already (service/http/handed-over.ts).
+        preParsing: (request, _reply, payload, done) => done(null, handedOverBody(request.raw) ?? payload),
         schema: {
           tags: ['verification'],
           summary: 'Verify a key presented to another service',
@@ -31,46 +27,7 @@ export function verifyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           response: { 200: VerifyResponse, ...errorResponses },
         },
       },
-      async (request): Promise<VerifyResponse> => {
-        if (!isAdmin(request) && !hasScope(request, 'keyplane.keys.verify')) {
-          throw permissionDenied('verifying keys needs the admin role or the keyplane.keys.verify scope');
-        }
-        const body = request.body;
-        if (body.client_ip !== undefined && !parseAddress(body.client_ip)) {
-          checkKeyFormat(body.key); // the key's error first, as when both are wrong
-          throw invalidArgument('client_ip', 'client_ip is not an IPv4 or IPv6 address');
-        }
-        const outcome = await ctx.verifier.verify({
-          key: body.key,
-          seenIp: request.ip,
-          claimedIp: body.client_ip ?? null,
-          requiredScopes: body.required_scopes,
-        });
-        if (!outcome.valid && (outcome.reason === 'unknown' || !outcome.record)) {
-          // A mistyped key is a caller error. The verifier did not look it up (the checksum caught it); asked
-          // only here, since a key the verifier knew is well-formed (service/keys/verifier.ts).
-          checkKeyFormat(body.key);
-          return { valid: false, reason: 'unknown' };
-        }
-        const r = outcome.record!;
-        const identity = {
-          key_id: r.keyId,
-          name: r.name,
-          owner_type: r.owner.type,
-          owner_id: r.owner.id,
-          role: r.effectiveRole,
-          scopes: r.scopes,
-          expires_at: r.expiresAt === null ? null : new Date(r.expiresAt).toISOString(),
-        };
-        if (outcome.valid) return { valid: true, ...identity, matched_secret: r.matched };
-        return {
-          valid: false,
-          reason: outcome.reason,
-          ...identity,
-          ...(outcome.missingScopes ? { missing_scopes: outcome.missingScopes } : {}),
-          ...(outcome.retryAfterSeconds !== undefined ? { retry_after_seconds: outcome.retryAfterSeconds } : {}),
-        };
-      },
+      async (request): Promise<VerifyResponse> => answerVerify(ctx, request.auth, request.body, request.ip),
     );
 
     app.get(

@@ -1,0 +1,148 @@
+/**
+ * `POST /v1/keys/verify` answered beside Fastify. Verification is the hot path: another service calls it for
+ * each request it serves, and Fastify's generic pipeline (routing, hooks, child logger, content-type parsing,
+ * reply) cost more than the verification itself (bench/README.md). The fast path sits in front of Fastify's
+ * request listener and answers only what it can answer exactly as the route would: a well-formed request
+ * from a caller whose key verifies and may verify keys. Everything else is handed to Fastify, whose route
+ * (service/keys/verify-routes.ts) gives the answer its own way: errors, refusals, their audit and limits.
+ *
+ * The same parts decide in both: the strict JSON parser (service/http/json-body.ts), the NUL check and the
+ * body schema (service/http/validation.ts), the bearer verification (service/http/auth.ts) and the answer
+ * (service/keys/verify-answer.ts). Nothing is done twice for a handed-over request: its body, already read,
+ * is given to the route to parse again, and the caller's verification, already counted, is reused
+ * (service/http/handed-over.ts).
+ *
+ * Handed over before reading the body: another method or path (a query string included), no bearer header,
+ * a content type other than plain `application/json`, a chunked or oversized body, debug logging (the route
+ * writes a line per request there), and a closing server (Fastify answers 503).
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import proxyAddr from '@fastify/proxy-addr';
+import fastJsonStringify from 'fast-json-stringify';
+import type { FastifyBaseLogger, FastifyBodyParser, FastifyInstance } from 'fastify';
+import { VerifyBody, VerifyResponse } from '../../contract/api/verify';
+import type { ServiceContext } from '../context';
+import { answerVerify } from '../keys/verify-answer';
+import { authOf, type KeyAuthentication } from './auth';
+import { handOver } from './handed-over';
+import { nextRequestId } from './request-ids';
+import { nulField, validatorCompiler } from './validation';
+
+export const VERIFY_PATH = '/v1/keys/verify';
+
+/** The content types the route's parser takes that need no parsing of parameters. */
+const PLAIN_JSON = new Set(['application/json', 'application/json; charset=utf-8']);
+
+export interface VerifyFastPathOptions {
+  ctx: ServiceContext;
+  auth: KeyAuthentication;
+  /** The route's body parser (service/http/request-parsing.ts). */
+  parseJson: FastifyBodyParser<Buffer>;
+  /** As Fastify's bodyLimit: a larger body is handed over (Fastify answers 413). */
+  bodyLimit: number;
+  /** CIDRs of proxies whose X-Forwarded-For is believed, as given to Fastify's trustProxy. */
+  trustedProxies?: string[] | undefined;
+}
+
+/** How many requests the fast path answered and how many it handed to Fastify after starting them. */
+export interface VerifyFastPathCounts {
+  answered: number;
+  handedOver: number;
+}
+
+type Listener = (request: IncomingMessage, response: ServerResponse) => void;
+
+export function installVerifyFastPath(app: FastifyInstance, options: VerifyFastPathOptions): VerifyFastPathCounts {
+  const { ctx, auth, parseJson, bodyLimit } = options;
+  const counts: VerifyFastPathCounts = { answered: 0, handedOver: 0 };
+  const validate = validatorCompiler({ schema: VerifyBody, method: 'POST', url: VERIFY_PATH, httpPart: 'body' }) as (body: unknown) => boolean;
+  const serialize = fastJsonStringify(VerifyResponse);
+  // The client address as Fastify's request.ip gives it (fastify/lib/request.js): the socket's, or with trusted
+  // proxies the last untrusted hop of X-Forwarded-For.
+  const trust = options.trustedProxies && options.trustedProxies.length > 0 ? proxyAddr.compile(options.trustedProxies) : undefined;
+  const clientIp = (request: IncomingMessage): string | undefined => {
+    if (!trust) return request.socket.remoteAddress;
+    const addresses = proxyAddr.all(request, trust);
+    return addresses[addresses.length - 1];
+  };
+  const log = app.log as FastifyBaseLogger & { isLevelEnabled?: (level: string) => boolean };
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+
+  const listeners = app.server.listeners('request') as Listener[];
+  if (listeners.length !== 1) throw new Error(`the verify fast path expects Fastify's one request listener, found ${listeners.length}`);
+  const fastify = listeners[0]!;
+
+  /** Gives a request whose body was read to Fastify, with the caller's verification if it was done. */
+  function handOverRead(request: IncomingMessage, response: ServerResponse, body: Buffer, callerOutcome?: Parameters<typeof handOver>[2]): void {
+    counts.handedOver++;
+    handOver(request, body, callerOutcome);
+    fastify(request, response);
+  }
+
+  async function answer(request: IncomingMessage, response: ServerResponse, bytes: Buffer): Promise<void> {
+    let body: VerifyBody | undefined;
+    parseJson(undefined as never, bytes, (error, value) => {
+      if (!error) body = value as VerifyBody;
+    });
+    // The route's own order of refusals is kept by handing over: authentication, then the body.
+    if (body === undefined || nulField(body) !== undefined || !validate(body)) return handOverRead(request, response, bytes);
+    const seenIp = clientIp(request);
+    if (seenIp === undefined) return handOverRead(request, response, bytes);
+    let caller: Awaited<ReturnType<KeyAuthentication['verifyBearer']>>;
+    try {
+      caller = await auth.verifyBearer(request, seenIp);
+    } catch {
+      // A fault (the database unreachable): nothing was counted, so the route verifies again and answers it.
+      return handOverRead(request, response, bytes);
+    }
+    if (!caller?.valid) return handOverRead(request, response, bytes, caller);
+    let json: string;
+    try {
+      json = serialize(await answerVerify(ctx, authOf(caller.record), body, seenIp));
+    } catch {
+      // A refusal (403, a bad client_ip or key) or a fault: the route says it again, without verifying the caller twice.
+      return handOverRead(request, response, bytes, caller);
+    }
+    counts.answered++;
+    // The headers Fastify's answer carries (service/app.ts sets the first two on every /v1 request).
+    response.writeHead(200, {
+      'x-request-id': nextRequestId(),
+      'cache-control': 'no-store',
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(json),
+    });
+    response.end(json);
+  }
+
+  function taken(request: IncomingMessage, response: ServerResponse): boolean {
+    if (request.method !== 'POST' || request.url !== VERIFY_PATH || closing) return false;
+    const headers = request.headers;
+    if (headers.authorization === undefined || headers['transfer-encoding'] !== undefined) return false;
+    if (!PLAIN_JSON.has(headers['content-type'] ?? '')) return false;
+    const length = Number(headers['content-length']);
+    if (!Number.isSafeInteger(length) || length > bodyLimit) return false;
+    if (log.isLevelEnabled?.('debug')) return false;
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('error', () => {}); // a client gone mid-body: there is no one to answer
+    request.on('end', () => {
+      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      answer(request, response, bytes).catch(() => {
+        // Unexpected (answer hands over every error it foresees): let the route answer, unless an answer began.
+        if (!response.headersSent) handOverRead(request, response, bytes);
+      });
+    });
+    return true;
+  }
+
+  app.server.removeListener('request', fastify);
+  app.server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (!taken(request, response)) fastify(request, response);
+  });
+  return counts;
+}
