@@ -2,7 +2,7 @@
  * Benchmarks, outside the test suite. Build first (`npm run build`), then:
  *
  *   node dist/bench/run.js [verify|create|provider|terraform|terraform-keys|secrets|admin-deletes|all] [--duration S] [--connections N]
- *                          [--rounds R] [--rate RPS] [--create-seconds S] [--clients N] [--runs N] [--resources N] [--provider dev,release] [--release DIR]
+ *                          [--rounds R] [--rate RPS] [--floor] [--create-seconds S] [--clients N] [--runs N] [--resources N] [--provider dev,release] [--release DIR]
  *                          [--executable PATH]... [--baseline NODE]... [--no-pin] [--cpu-prof DIR] [--provider-cpu-prof DIR] [--tf-log DIR] [--log-level LEVEL]
  *
  * --cpu-prof DIR: each Keyplane service process writes a V8 CPU profile into DIR when it stops;
@@ -43,6 +43,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { initialise } from '../service/bootstrap';
@@ -230,6 +231,12 @@ interface PacedResult {
   p99_ms: number;
   max_ms: number;
   errors: number;
+  /**
+   * The load generator's own event-loop delay during the phase (p99 and max): a stall here delays sending and
+   * reading, and shows as latency of whichever server was being measured.
+   */
+  loader_delay_p99_ms: number;
+  loader_delay_max_ms: number;
 }
 
 /**
@@ -267,6 +274,8 @@ async function paced(
       req.end(options.body);
     });
   const inflight: Promise<void>[] = [];
+  const loaderDelay = monitorEventLoopDelay({ resolution: 1 });
+  loaderDelay.enable();
   const start = performance.now();
   let sent = 0;
   while (sent < total) {
@@ -276,6 +285,7 @@ async function paced(
   }
   await Promise.all(inflight);
   const elapsed = (performance.now() - start) / 1000;
+  loaderDelay.disable();
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => Number((latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))] ?? 0).toFixed(3));
@@ -289,6 +299,8 @@ async function paced(
     p99_ms: pct(99),
     max_ms: Number((latencies.at(-1) ?? 0).toFixed(3)),
     errors,
+    loader_delay_p99_ms: Number((loaderDelay.percentile(99) / 1e6).toFixed(2)),
+    loader_delay_max_ms: Number((loaderDelay.max / 1e6).toFixed(2)),
   };
 }
 
@@ -303,10 +315,11 @@ function summarise(rounds: LoadResult[]) {
   };
 }
 
-async function benchVerify(duration: number, connections: number, roundsWanted: number, rates: number[]) {
+/** A Keyplane service to verify against, in a store of its own: the key verified, the verifier's key, and the answer. */
+async function verifyTarget(verifyFastPath: boolean) {
   const store = await newStore();
+  store.server = { ...store.server, verifyFastPath };
   const svc = await startService(store);
-  let bare: Proc | undefined;
   try {
     await api(svc.url, store.admin, 'POST', '/v1/scopes', { name: 'billing.read', description: 'bench' });
     const subject = await api(svc.url, store.admin, 'POST', '/v1/api-keys', { name: 'bench', role: 'developer', scopes: ['billing.read'] });
@@ -320,40 +333,82 @@ async function benchVerify(duration: number, connections: number, roundsWanted: 
       body,
     }).then((r) => r.text());
     if (JSON.parse(expected).valid !== true) throw new Error(`the benchmark key does not verify: ${expected}`);
-    bare = await startProcess(join(DIST, 'bench/bare-server.js'));
-    const target = { bare: bare.url, keyplane: svc.url };
-    const pids = { bare: bare.child.pid, keyplane: svc.child.pid };
-    const run = (which: keyof typeof target, seconds: number) =>
-      load(target[which], {
-        key: verifierKey,
-        body,
-        expectBody: which === 'keyplane' ? expected : undefined,
-        duration: seconds,
-        connections,
-        pid: pids[which],
-      });
+    return { store, svc, verifierKey, body, expected };
+  } catch (err) {
+    await stop(svc);
+    throw err;
+  }
+}
+
+type VerifySide = 'bare' | 'keyplane' | 'route' | 'floor';
+
+const VERIFY_LABELS = {
+  bare_fastify: 'bare Fastify route',
+  keyplane_verify: 'keyplane verify (SQLite)',
+  keyplane_route: 'keyplane, fast path off',
+  floor: 'floor (bench/floor-server.ts)',
+} as const;
+
+/**
+ * Three servers, each in its own process, alternating: the bare route; Keyplane as it serves (its fast path
+ * answers verifications beside Fastify, service/http/verify-fast-path.ts); and Keyplane with the fast path
+ * off, so every verification takes Fastify's route, which shows what the fast path gains in the same run.
+ * With `floor`, a fourth: the least work a verification must do, on Node's own server (bench/floor-server.ts).
+ */
+async function benchVerify(duration: number, connections: number, roundsWanted: number, rates: number[], floor: boolean) {
+  const sides: VerifySide[] = ['bare', 'keyplane', 'route', ...(floor ? (['floor'] as const) : [])];
+  const targets: Partial<Record<Exclude<VerifySide, 'bare'>, Awaited<ReturnType<typeof verifyTarget>>>> = {};
+  const plain: Partial<Record<'bare' | 'floor', Proc>> = {};
+  try {
+    targets.keyplane = await verifyTarget(true);
+    targets.route = await verifyTarget(false);
+    plain.bare = await startProcess(join(DIST, 'bench/bare-server.js'));
+    if (floor) plain.floor = await startProcess(join(DIST, 'bench/floor-server.js'));
+    const request = (which: VerifySide) => {
+      const server = which === 'bare' || which === 'floor' ? plain[which]! : undefined;
+      const t = which === 'bare' || which === 'floor' ? targets.keyplane! : targets[which]!;
+      return {
+        url: server ? server.url : t.svc.url,
+        pid: server ? server.child.pid : t.svc.child.pid,
+        key: t.verifierKey,
+        body: t.body,
+        expectBody: server ? undefined : t.expected,
+      };
+    };
+    const run = (which: VerifySide, seconds: number) => {
+      const r = request(which);
+      return load(r.url, { key: r.key, body: r.body, expectBody: r.expectBody, duration: seconds, connections, pid: r.pid });
+    };
     // Warm-up: JIT, caches, connection set-up.
-    await run('bare', 2);
-    await run('keyplane', 2);
+    for (const which of sides) await run(which, 2);
     const rounds = Math.max(1, Math.min(roundsWanted, Math.floor(duration)));
     const each = duration / rounds;
-    const bareRounds: LoadResult[] = [];
-    const keyplaneRounds: LoadResult[] = [];
+    const byRound: Record<VerifySide, LoadResult[]> = { bare: [], keyplane: [], route: [], floor: [] };
     for (let i = 0; i < rounds; i++) {
-      // Alternate which goes first, so a slow patch on the machine does not always hit the same one.
-      const order: (keyof typeof target)[] = i % 2 ? ['keyplane', 'bare'] : ['bare', 'keyplane'];
-      for (const which of order) (which === 'bare' ? bareRounds : keyplaneRounds).push(await run(which, each));
+      // Rotate which goes first, so a slow patch on the machine does not always hit the same one.
+      const order = sides.map((_, j) => sides[(i + j) % sides.length]!);
+      for (const which of order) byRound[which].push(await run(which, each));
     }
     const fixedSeconds = Math.max(3, Math.min(10, duration / 2));
     const fixedRate = [];
     for (const rate of rates) {
-      const at = (which: keyof typeof target) =>
-        paced(target[which], { key: verifierKey, body, expectBody: which === 'keyplane' ? expected : undefined, rate, seconds: fixedSeconds, connections });
-      fixedRate.push({ rate, bare_fastify: await at('bare'), keyplane_verify: await at('keyplane') });
+      const at = (which: VerifySide) => {
+        const r = request(which);
+        return paced(r.url, { key: r.key, body: r.body, expectBody: r.expectBody, rate, seconds: fixedSeconds, connections });
+      };
+      fixedRate.push({
+        rate,
+        bare_fastify: await at('bare'),
+        keyplane_verify: await at('keyplane'),
+        keyplane_route: await at('route'),
+        ...(floor ? { floor: await at('floor') } : {}),
+      });
     }
-    const b = summarise(bareRounds);
-    const k = summarise(keyplaneRounds);
-    const roundRatios = keyplaneRounds.map((r, i) => r.requests_per_second / bareRounds[i]!.requests_per_second);
+    const b = summarise(byRound.bare);
+    const k = summarise(byRound.keyplane);
+    const r = summarise(byRound.route);
+    const f = floor ? summarise(byRound.floor) : undefined;
+    const ratios = (side: VerifySide) => byRound[side].map((x, i) => x.requests_per_second / byRound.bare[i]!.requests_per_second);
     return {
       duration_s: duration,
       rounds,
@@ -361,17 +416,25 @@ async function benchVerify(duration: number, connections: number, roundsWanted: 
       pinned: PIN,
       bare_fastify: b,
       keyplane_verify: k,
+      keyplane_route: r,
       ratio: k.requests_per_second / b.requests_per_second,
-      round_ratios: roundRatios,
-      median_round_ratio: median(roundRatios),
+      round_ratios: ratios('keyplane'),
+      median_round_ratio: median(ratios('keyplane')),
+      route_ratio: r.requests_per_second / b.requests_per_second,
+      route_round_ratios: ratios('route'),
+      median_route_round_ratio: median(ratios('route')),
       /** Bare CPU per request over Keyplane's: the throughput ratio a server would reach on a core of its own. */
       cpu_ratio: b.cpu_us_per_request / k.cpu_us_per_request,
+      route_cpu_ratio: b.cpu_us_per_request / r.cpu_us_per_request,
+      ...(f ? { floor: f, floor_ratio: f.requests_per_second / b.requests_per_second, median_floor_round_ratio: median(ratios('floor')) } : {}),
       fixed_rate: fixedRate,
     };
   } finally {
-    if (bare) await stop(bare);
-    await stop(svc);
-    rmSync(store.dir, { recursive: true, force: true });
+    for (const p of Object.values(plain)) await stop(p);
+    for (const t of Object.values(targets)) {
+      await stop(t.svc);
+      rmSync(t.store.dir, { recursive: true, force: true });
+    }
   }
 }
 
@@ -564,7 +627,7 @@ async function main() {
   if (PIN && what !== 'provider' && !what.startsWith('terraform')) spawnSync('taskset', ['-a', '-p', '-c', LOAD_CPU, String(process.pid)], { stdio: 'ignore' });
 
   if (what === 'verify' || what === 'all') {
-    const v = await benchVerify(duration, connections, rounds, rates);
+    const v = await benchVerify(duration, connections, rounds, rates, flag('floor'));
     out.verify = v;
     console.log(
       `\nverify: POST /v1/keys/verify, ${connections} connections, ${v.rounds} alternating rounds of ${fmt(duration / v.rounds, 1)} s each${PIN ? ', servers on CPU 0, load on CPU 1' : ''}`,
@@ -580,33 +643,37 @@ async function main() {
           fmt(v.bare_fastify.cpu_us_per_request, 1),
           String(v.bare_fastify.errors),
         ],
-        [
-          'keyplane verify (SQLite)',
-          fmt(v.keyplane_verify.requests_per_second),
-          fmt(v.keyplane_verify.p50_ms, 1),
-          fmt(v.keyplane_verify.p99_ms, 1),
-          fmt(v.keyplane_verify.cpu_us_per_request, 1),
-          String(v.keyplane_verify.errors),
-        ],
+        ...(['keyplane_verify', 'keyplane_route', 'floor'] as const).flatMap((side) => {
+          const x = v[side];
+          return x
+            ? [[VERIFY_LABELS[side], fmt(x.requests_per_second), fmt(x.p50_ms, 1), fmt(x.p99_ms, 1), fmt(x.cpu_us_per_request, 1), String(x.errors)]]
+            : [];
+        }),
       ]),
     );
     console.log(
       `ratio: ${fmt(v.ratio, 2)} of the bare route (rounds: ${v.round_ratios.map((r) => fmt(r, 2)).join(', ')}; median ${fmt(v.median_round_ratio, 2)}); aim >= 0.8`,
     );
-    console.log(`CPU per request, bare over keyplane: ${fmt(v.cpu_ratio, 2)}`);
+    console.log(
+      `fast path off: ${fmt(v.route_ratio, 2)} of the bare route (rounds: ${v.route_round_ratios.map((r) => fmt(r, 2)).join(', ')}; median ${fmt(v.median_route_round_ratio, 2)})`,
+    );
+    if (v.floor) console.log(`floor: ${fmt(v.floor_ratio!, 2)} of the bare route (median of rounds ${fmt(v.median_floor_round_ratio!, 2)})`);
+    console.log(`CPU per request, bare over keyplane: ${fmt(v.cpu_ratio, 2)}; with the fast path off: ${fmt(v.route_cpu_ratio, 2)}`);
     console.log(`\nlatency at fixed request rates (open loop, up to ${connections} connections, measured from when each request was due)`);
-    const rows = [['fixed rate', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors']];
+    const rows = [['fixed rate', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors', 'loader stall p99/max ms']];
     for (const f of v.fixed_rate) {
-      for (const k of ['bare_fastify', 'keyplane_verify'] as const) {
+      for (const k of ['bare_fastify', 'keyplane_verify', 'keyplane_route', 'floor'] as const) {
         const r = f[k];
+        if (!r) continue;
         rows.push([
-          `${k === 'bare_fastify' ? 'bare Fastify route' : 'keyplane verify (SQLite)'} @ ${f.rate}/s`,
+          `${VERIFY_LABELS[k]} @ ${f.rate}/s`,
           fmt(r.achieved_per_second),
           fmt(r.p50_ms, 2),
           fmt(r.p90_ms, 2),
           fmt(r.p99_ms, 2),
           fmt(r.max_ms, 1),
           String(r.errors),
+          `${fmt(r.loader_delay_p99_ms, 1)} / ${fmt(r.loader_delay_max_ms, 1)}`,
         ]);
       }
     }

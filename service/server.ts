@@ -40,6 +40,8 @@ export interface ServerOptions {
   drainTimeoutMs?: number;
   /** A directory of provider releases to serve as a Terraform provider registry, and the keys that signed them. */
   providerReleases?: { dir: string; signingKeyFiles: string[] };
+  /** Answer POST /v1/keys/verify beside Fastify (service/http/verify-fast-path.ts); on unless false, which benchmarks use. */
+  verifyFastPath?: boolean;
 }
 
 export interface RunningServer {
@@ -123,6 +125,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       version: options.version,
       abuseLimits: options.abuseLimits,
       providerReleases,
+      verifyFastPath: options.verifyFastPath,
     });
     await app.listen({ host, port });
   } catch (err) {
