@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
-import { addressInRanges, normaliseCidr, parseAddress, parseNormalisedCidr } from './cidr';
+import { addressInRanges, isClientAddress, normaliseCidr, parseAddress, parseNormalisedCidr } from './cidr';
 
 const v4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((b) => b.join('.'));
 const v6 = fc.array(fc.nat(0xffff), { minLength: 8, maxLength: 8 }).map((g) => new ipaddr.IPv6(g).toString());
@@ -110,5 +110,36 @@ describe('zones and odd notations', () => {
     expect(addressInRanges(parseAddress('fe80::1%2')!, [parseNormalisedCidr('fe80::/10')])).toBe(true);
     expect(parseAddress('10.0.0.1%eth0')).toBeUndefined();
     expect(parseAddress('%eth0')).toBeUndefined();
+  });
+});
+
+describe('isClientAddress (the syntax check verify makes of client_ip) takes exactly what parseAddress parses', () => {
+  const v6Full = fc.array(fc.nat(0xffff), { minLength: 8, maxLength: 8 }).map((g) => g.map((n) => n.toString(16)).join(':'));
+  const mapped = v4.map((a) => `::ffff:${a}`);
+  const embedded = fc.tuple(fc.array(fc.nat(0xffff), { minLength: 0, maxLength: 5 }), v4).map(([g, a]) => `${g.map((n) => n.toString(16)).join(':')}::${a}`);
+  const valid = fc.oneof(v4, v6, v6Full, mapped, embedded);
+  const zoned = fc.tuple(valid, fc.string({ unit: fc.constantFrom(...'abz019-.:%'), maxLength: 8 })).map(([a, z]) => `${a}%${z}`);
+  /** Strings of address characters: nearly all invalid, many nearly valid. */
+  const noise = fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEFg:.%/ -'), maxLength: 45 });
+  /** A valid address with one character changed, dropped or doubled. */
+  const mutated = fc.tuple(valid, fc.nat(), fc.constantFrom(...'0:.f1%x'), fc.nat(2)).map(([s, at, c, how]) => {
+    const i = at % (s.length + 1);
+    return how === 0 ? s.slice(0, i) + c + s.slice(i + 1) : how === 1 ? s.slice(0, i) + s.slice(i + 1) : s.slice(0, i) + c + s.slice(i);
+  });
+
+  test.each(['10.0.0.1', '::ffff:10.0.0.1', 'fe80::1%eth0', '2001:db8::1', '::', '10.0.0.1%eth0', '010.0.0.1', '1.2.3', '', '%', '::%', 'fe80::1%'])(
+    '%j',
+    (text) => {
+      expect(isClientAddress(text)).toBe(parseAddress(text) !== undefined);
+    },
+  );
+
+  test('over valid, zoned, nearly valid and random address text', () => {
+    fc.assert(
+      fc.property(fc.oneof(valid, zoned, mutated, noise), (text) => {
+        expect(isClientAddress(text)).toBe(parseAddress(text) !== undefined);
+      }),
+      { numRuns: 30_000 },
+    );
   });
 });

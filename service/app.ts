@@ -27,7 +27,7 @@ import { FRAMEWORK_ERROR_OPTIONS } from './http/framework-errors';
 import { safeLoggerOptions } from './http/log-safety';
 import { ErrorResponse } from '../contract/api/common';
 import { type OpenApiDocument, markOptionalBodies } from './http/openapi';
-import { installRequestParsing, strictJsonParser } from './http/request-parsing';
+import { installRequestParsing } from './http/request-parsing';
 import { nextRequestId } from './http/request-ids';
 import { installVerifyFastPath, type VerifyFastPathCounts } from './http/verify-fast-path';
 import { validatorCompiler } from './http/validation';
@@ -181,9 +181,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
     { prefix: '/v1' },
   );
   const fastPath =
-    options.verifyFastPath === false
-      ? undefined
-      : installVerifyFastPath(app, { ctx, auth, parseJson: strictJsonParser(app), bodyLimit: BODY_LIMIT, trustedProxies: options.trustedProxies });
+    options.verifyFastPath === false ? undefined : installVerifyFastPath(app, { ctx, auth, bodyLimit: BODY_LIMIT, trustedProxies: options.trustedProxies });
   app.decorate('verifyFastPath', fastPath);
   await app.ready();
   return app;

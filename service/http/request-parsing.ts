@@ -3,21 +3,20 @@
  * must decode to UTF-8 (query-encoding.ts), no NUL character anywhere (validation.ts).
  * @module
  */
-import type { FastifyBodyParser, FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { jsonBodyParser } from './json-body';
 import { rejectMalformedQuery } from './query-encoding';
 import { rejectNulCharacters } from './validation';
-
-/** The `application/json` parser, also used by the verify fast path (service/http/verify-fast-path.ts). */
-export function strictJsonParser(app: FastifyInstance): FastifyBodyParser<Buffer> {
-  return jsonBodyParser(app.getDefaultJsonParser(app.initialConfig.onProtoPoisoning ?? 'error', app.initialConfig.onConstructorPoisoning ?? 'error'));
-}
 
 export function installRequestParsing(app: FastifyInstance): void {
   // Fastify also parses text/plain by default; the API takes JSON only, so anything else is a 415.
   app.removeContentTypeParser('text/plain');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, strictJsonParser(app));
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer' },
+    jsonBodyParser(app.getDefaultJsonParser(app.initialConfig.onProtoPoisoning ?? 'error', app.initialConfig.onConstructorPoisoning ?? 'error')),
+  );
   app.addHook('preValidation', rejectMalformedQuery);
   app.addHook('preValidation', rejectNulCharacters);
 }

@@ -120,6 +120,17 @@ describe('the fast path answers every request as the route does', () => {
       'handed over',
       () => ({ headers: { ...as(caller), ...json }, body: Buffer.concat([Buffer.from('{"key":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]) }),
     ],
+    ['a byte-order mark first', 'handed over', () => ({ headers: { ...as(caller), ...json }, body: `\ufeff${body({ key: target.key })}` })],
+    [
+      'a \\u escape in a good key',
+      'handed over',
+      () => ({ headers: { ...as(caller), ...json }, body: `{"key":"\\u${target.key.charCodeAt(0).toString(16).padStart(4, '0')}${target.key.slice(1)}"}` }),
+    ],
+    [
+      '"constructor" inside a string',
+      'handed over',
+      () => ({ headers: { ...as(caller), ...json }, body: body({ key: target.key, required_scopes: ['constructor'] }) }),
+    ],
     ['a NUL character', 'handed over', () => ({ headers: { ...as(caller), ...json }, body: body({ key: `${target.key}\u0000` }) })],
     ['an unknown field', 'handed over', () => ({ headers: { ...as(caller), ...json }, body: body({ key: target.key, extra: 1 }) })],
     ['a wrong type', 'handed over', () => ({ headers: { ...as(caller), ...json }, body: body({ key: 42 }) })],

@@ -6,11 +6,11 @@
  * from a caller whose key verifies and may verify keys. Everything else is handed to Fastify, whose route
  * (service/keys/verify-routes.ts) gives the answer its own way: errors, refusals, their audit and limits.
  *
- * The same parts decide in both: the strict JSON parser (service/http/json-body.ts), the NUL check and the
- * body schema (service/http/validation.ts), the bearer verification (service/http/auth.ts) and the answer
- * (service/keys/verify-answer.ts). Nothing is done twice for a handed-over request: its body, already read,
- * is given to the route to parse again, and the caller's verification, already counted, is reused
- * (service/http/handed-over.ts).
+ * The same parts decide in both: the body schema (service/http/validation.ts), the bearer verification
+ * (service/http/auth.ts) and the answer (service/keys/verify-answer.ts). The body is parsed by a narrower rule
+ * than the route's (plainJson, below), which hands over every body the route's parser would treat specially.
+ * Nothing is done twice for a handed-over request: its body, already read, is given to the route to parse
+ * again, and the caller's verification, already counted, is reused (service/http/handed-over.ts).
  *
  * Handed over before reading the body: another method or path (a query string included), no bearer header,
  * a content type other than plain `application/json`, a chunked or oversized body, debug logging (the route
@@ -20,25 +20,49 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import proxyAddr from '@fastify/proxy-addr';
 import fastJsonStringify from 'fast-json-stringify';
-import type { FastifyBaseLogger, FastifyBodyParser, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { VerifyBody, VerifyResponse } from '../../contract/api/verify';
 import type { ServiceContext } from '../context';
 import { answerVerify } from '../keys/verify-answer';
 import { authOf, type KeyAuthentication } from './auth';
 import { handOver } from './handed-over';
 import { nextRequestId } from './request-ids';
-import { nulField, validatorCompiler } from './validation';
+import { validatorCompiler } from './validation';
 
 export const VERIFY_PATH = '/v1/keys/verify';
 
 /** The content types the route's parser takes that need no parsing of parameters. */
 const PLAIN_JSON = new Set(['application/json', 'application/json; charset=utf-8']);
 
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * The body as the route's parser (service/http/json-body.ts) would give it, for bodies where that needs no
+ * more than JSON.parse; undefined for every other body, which the route parses and refuses or takes itself.
+ * Text that decodes as strict UTF-8 is well-formed, and without a `\u` escape JSON cannot put a lone
+ * surrogate or a NUL into a string (raw control characters are not JSON), so neither walk could find one;
+ * without `__proto__` or `constructor` anywhere, Fastify's secure-json-parse returns what JSON.parse does; a
+ * byte-order mark, which it strips, makes JSON.parse fail here. Deep nesting fails the schema at its first
+ * level (the body's fields are strings and a list of strings), with no recursion.
+ */
+function plainJson(bytes: Buffer): unknown {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+  if (text.includes('\\u') || text.includes('__proto__') || text.includes('constructor')) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 export interface VerifyFastPathOptions {
   ctx: ServiceContext;
   auth: KeyAuthentication;
-  /** The route's body parser (service/http/request-parsing.ts). */
-  parseJson: FastifyBodyParser<Buffer>;
   /** As Fastify's bodyLimit: a larger body is handed over (Fastify answers 413). */
   bodyLimit: number;
   /** CIDRs of proxies whose X-Forwarded-For is believed, as given to Fastify's trustProxy. */
@@ -54,7 +78,7 @@ export interface VerifyFastPathCounts {
 type Listener = (request: IncomingMessage, response: ServerResponse) => void;
 
 export function installVerifyFastPath(app: FastifyInstance, options: VerifyFastPathOptions): VerifyFastPathCounts {
-  const { ctx, auth, parseJson, bodyLimit } = options;
+  const { ctx, auth, bodyLimit } = options;
   const counts: VerifyFastPathCounts = { answered: 0, handedOver: 0 };
   const validate = validatorCompiler({ schema: VerifyBody, method: 'POST', url: VERIFY_PATH, httpPart: 'body' }) as (body: unknown) => boolean;
   const serialize = fastJsonStringify(VerifyResponse);
@@ -85,12 +109,9 @@ export function installVerifyFastPath(app: FastifyInstance, options: VerifyFastP
   }
 
   async function answer(request: IncomingMessage, response: ServerResponse, bytes: Buffer): Promise<void> {
-    let body: VerifyBody | undefined;
-    parseJson(undefined as never, bytes, (error, value) => {
-      if (!error) body = value as VerifyBody;
-    });
+    const body = plainJson(bytes);
     // The route's own order of refusals is kept by handing over: authentication, then the body.
-    if (body === undefined || nulField(body) !== undefined || !validate(body)) return handOverRead(request, response, bytes);
+    if (body === undefined || !validate(body)) return handOverRead(request, response, bytes);
     const seenIp = clientIp(request);
     if (seenIp === undefined) return handOverRead(request, response, bytes);
     let caller: Awaited<ReturnType<KeyAuthentication['verifyBearer']>>;
@@ -103,7 +124,7 @@ export function installVerifyFastPath(app: FastifyInstance, options: VerifyFastP
     if (!caller?.valid) return handOverRead(request, response, bytes, caller);
     let json: string;
     try {
-      json = serialize(await answerVerify(ctx, authOf(caller.record), body, seenIp));
+      json = serialize(await answerVerify(ctx, authOf(caller.record), body as VerifyBody, seenIp));
     } catch {
       // A refusal (403, a bad client_ip or key) or a fault: the route says it again, without verifying the caller twice.
       return handOverRead(request, response, bytes, caller);

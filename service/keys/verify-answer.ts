@@ -7,7 +7,7 @@
  */
 import { isWellFormedKey } from '../../contract/key-format';
 import type { VerifyBody, VerifyResponse } from '../../contract/api/verify';
-import { parseAddress } from '../../contract/cidr';
+import { isClientAddress } from '../../contract/cidr';
 import type { ServiceContext } from '../context';
 import { invalidArgument, permissionDenied } from '../errors';
 import type { RequestAuth } from '../http/auth';
@@ -25,7 +25,7 @@ export function mayVerify(auth: RequestAuth): boolean {
 
 export async function answerVerify(ctx: ServiceContext, auth: RequestAuth, body: VerifyBody, seenIp: string): Promise<VerifyResponse> {
   if (!mayVerify(auth)) throw permissionDenied(`verifying keys needs the admin role or the ${VERIFY_SCOPE} scope`);
-  if (body.client_ip !== undefined && !parseAddress(body.client_ip)) {
+  if (body.client_ip !== undefined && !isClientAddress(body.client_ip)) {
     checkKeyFormat(body.key); // the key's error first, as when both are wrong
     throw invalidArgument('client_ip', 'client_ip is not an IPv4 or IPv6 address');
   }
