@@ -2,7 +2,7 @@
  * The verify fast path (service/http/verify-fast-path.ts) against the route it stands in front of. Each
  * request is sent twice: over real HTTP, where the fast path sees it, and through `inject()`, which goes
  * straight into Fastify's route. Status, body and headers must be the same, and each case says which way the
- * HTTP request went (answered by the fast path, handed over after reading it, or never taken), so a fast
+ * HTTP request went (answered by the fast path, handed over after verifying the caller, or never taken), so a fast
  * path that stopped taking requests fails here. Then what handing over must not do twice (count a key's use,
  * a failed authentication), trusted proxies, TLS and debug logging.
  */

@@ -9,12 +9,14 @@
  * The same parts decide in both: the body schema (service/http/validation.ts), the bearer verification
  * (service/http/auth.ts) and the answer (service/keys/verify-answer.ts). The body is parsed by a narrower rule
  * than the route's (plainJson, below), which hands over every body the route's parser would treat specially.
- * Nothing is done twice for a handed-over request: its body, already read, is given to the route to parse
+ * Nothing is done twice for a handed-over request: its body, if already read, is given to the route to parse
  * again, and the caller's verification, already counted, is reused (service/http/handed-over.ts).
  *
- * Handed over before reading the body: another method or path (a query string included), no bearer header,
- * a content type other than plain `application/json`, a chunked or oversized body, debug logging (the route
- * writes a line per request there), and a closing server (Fastify answers 503).
+ * Never taken: another method or path (a query string included), no bearer header, a content type other
+ * than plain `application/json`, a chunked or oversized body, debug logging (the route writes a line per
+ * request there), and a closing server (Fastify answers 503). As in the route, the caller is verified as the
+ * request arrives: a caller refused is handed over before its body is read, so no body is read or kept for
+ * a client whose key does not verify.
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -69,7 +71,7 @@ export interface VerifyFastPathOptions {
   trustedProxies?: string[] | undefined;
 }
 
-/** How many requests the fast path answered and how many it handed to Fastify after starting them. */
+/** How many requests the fast path answered and how many it handed to Fastify after starting them (verifying the caller). */
 export interface VerifyFastPathCounts {
   answered: number;
   handedOver: number;
@@ -101,33 +103,30 @@ export function installVerifyFastPath(app: FastifyInstance, options: VerifyFastP
   if (listeners.length !== 1) throw new Error(`the verify fast path expects Fastify's one request listener, found ${listeners.length}`);
   const fastify = listeners[0]!;
 
-  /** Gives a request whose body was read to Fastify, with the caller's verification if it was done. */
-  function handOverRead(request: IncomingMessage, response: ServerResponse, body: Buffer, callerOutcome?: Parameters<typeof handOver>[2]): void {
+  type CallerOutcome = Awaited<ReturnType<KeyAuthentication['verifyBearer']>>;
+
+  /** Gives a request to Fastify, with its body if it was read and the caller's verification if it was done. */
+  function handOverTo(request: IncomingMessage, response: ServerResponse, body: Buffer | undefined, callerOutcome?: CallerOutcome): void {
     counts.handedOver++;
     handOver(request, body, callerOutcome);
     fastify(request, response);
   }
 
-  async function answer(request: IncomingMessage, response: ServerResponse, bytes: Buffer): Promise<void> {
+  async function answer(
+    request: IncomingMessage,
+    response: ServerResponse,
+    bytes: Buffer,
+    seenIp: string,
+    caller: CallerOutcome & { valid: true },
+  ): Promise<void> {
     const body = plainJson(bytes);
-    // The route's own order of refusals is kept by handing over: authentication, then the body.
-    if (body === undefined || !validate(body)) return handOverRead(request, response, bytes);
-    const seenIp = clientIp(request);
-    if (seenIp === undefined) return handOverRead(request, response, bytes);
-    let caller: Awaited<ReturnType<KeyAuthentication['verifyBearer']>>;
-    try {
-      caller = await auth.verifyBearer(request, seenIp);
-    } catch {
-      // A fault (the database unreachable): nothing was counted, so the route verifies again and answers it.
-      return handOverRead(request, response, bytes);
-    }
-    if (!caller?.valid) return handOverRead(request, response, bytes, caller);
+    if (body === undefined || !validate(body)) return handOverTo(request, response, bytes, caller);
     let json: string;
     try {
       json = serialize(await answerVerify(ctx, authOf(caller.record), body as VerifyBody, seenIp));
     } catch {
       // A refusal (403, a bad client_ip or key) or a fault: the route says it again, without verifying the caller twice.
-      return handOverRead(request, response, bytes, caller);
+      return handOverTo(request, response, bytes, caller);
     }
     counts.answered++;
     // The headers Fastify's answer carries (service/app.ts sets the first two on every /v1 request).
@@ -140,6 +139,33 @@ export function installVerifyFastPath(app: FastifyInstance, options: VerifyFastP
     response.end(json);
   }
 
+  /**
+   * The route's order: the caller is verified as the request arrives (its onRequest hook), and only a caller
+   * who may go on has its body read. A refused one is handed over unread, so Fastify refuses it at once and
+   * never reads its body; and a caller's failure or use is counted even when the body never comes.
+   */
+  async function begin(request: IncomingMessage, response: ServerResponse, seenIp: string): Promise<void> {
+    request.on('error', () => {}); // a client gone mid-body: there is no one to answer
+    let caller: CallerOutcome;
+    try {
+      caller = await auth.verifyBearer(request, seenIp);
+    } catch {
+      // A fault (the database unreachable): nothing was counted, so the route verifies again and answers it.
+      return handOverTo(request, response, undefined);
+    }
+    if (!caller?.valid) return handOverTo(request, response, undefined, caller);
+    const verified = caller;
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      answer(request, response, bytes, seenIp, verified).catch(() => {
+        // Unexpected (answer hands over every error it foresees): let the route answer, unless an answer began.
+        if (!response.headersSent) handOverTo(request, response, bytes, verified);
+      });
+    });
+  }
+
   function taken(request: IncomingMessage, response: ServerResponse): boolean {
     if (request.method !== 'POST' || request.url !== VERIFY_PATH || closing) return false;
     const headers = request.headers;
@@ -148,15 +174,11 @@ export function installVerifyFastPath(app: FastifyInstance, options: VerifyFastP
     const length = Number(headers['content-length']);
     if (!Number.isSafeInteger(length) || length > bodyLimit) return false;
     if (log.isLevelEnabled?.('debug')) return false;
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('error', () => {}); // a client gone mid-body: there is no one to answer
-    request.on('end', () => {
-      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      answer(request, response, bytes).catch(() => {
-        // Unexpected (answer hands over every error it foresees): let the route answer, unless an answer began.
-        if (!response.headersSent) handOverRead(request, response, bytes);
-      });
+    const seenIp = clientIp(request);
+    if (seenIp === undefined) return false;
+    begin(request, response, seenIp).catch(() => {
+      // Unexpected (begin hands over every error it foresees): let the route answer, unless an answer began.
+      if (!response.headersSent) handOverTo(request, response, undefined);
     });
     return true;
   }
