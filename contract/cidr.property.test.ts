@@ -142,4 +142,22 @@ describe('isClientAddress (the syntax check verify makes of client_ip) takes exa
       { numRuns: 30_000 },
     );
   });
+
+  test('over every placement of "::" among up to eight groups, with and without an IPv4 tail or a zone', () => {
+    // The random forms above seldom write seven groups beside "::" or six before an IPv4 tail without one.
+    const group = (i: number) => ['1', 'ab', 'ffff', '0'][i % 4]!;
+    for (let left = 0; left <= 8; left++) {
+      for (let right = 0; left + right <= 8; right++) {
+        for (const tail of [[], ['1.2.3.4']]) {
+          const l = Array.from({ length: left }, (_, i) => group(i));
+          const r = [...Array.from({ length: right }, (_, i) => group(i + 1)), ...tail];
+          for (const text of [`${l.join(':')}::${r.join(':')}`, [...l, ...r].join(':')]) {
+            for (const form of [text, text.toUpperCase(), `${text}%eth0`, `::ffff:${text}`]) {
+              expect([form, isClientAddress(form)]).toEqual([form, parseAddress(form) !== undefined]);
+            }
+          }
+        }
+      }
+    }
+  });
 });
