@@ -29,7 +29,7 @@ import { ErrorResponse } from '../contract/api/common';
 import { type OpenApiDocument, markOptionalBodies } from './http/openapi';
 import { installRequestParsing } from './http/request-parsing';
 import { nextRequestId } from './http/request-ids';
-import { installVerifyFastPath, type VerifyFastPathCounts } from './http/verify-fast-path';
+import { installVerifyFastPath, type VerifyFastPath } from './http/verify-fast-path';
 import { validatorCompiler } from './http/validation';
 import { verifyRoutes } from './keys/verify-routes';
 import { apiKeyRoutes } from './keys/routes';
@@ -67,8 +67,8 @@ export interface AppOptions {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** What the verify fast path did; undefined when it is off. Requests by inject() never reach it. */
-    verifyFastPath: VerifyFastPathCounts | undefined;
+    /** The verify fast path: what it did, and its drain; undefined when it is off. Requests by inject() never reach it. */
+    verifyFastPath: VerifyFastPath | undefined;
   }
 }
 

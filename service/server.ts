@@ -149,6 +149,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         // Waits for in-flight requests; a client that never finishes its request is cut off after the drain.
         const cut = setTimeout(() => started.app.server.closeAllConnections(), options.drainTimeoutMs ?? 30_000);
         cut.unref();
+        // Verifications the fast path took are finished first: handed to Fastify once it is closing, they would get its 503.
+        await started.app.verifyFastPath?.drain();
         await started.app.close().finally(() => clearTimeout(cut));
         await started.ctx.close(); // flushes last-used and failed-auth counts, stops the listener, closes the store
         lock?.release(); // only once the store is closed: the next process may open it now

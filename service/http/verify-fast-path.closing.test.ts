@@ -2,21 +2,33 @@
  * A verify request that arrived before the server began to close is answered by the route as any request in
  * flight is: in full, its refusals in the API's error shape. Fastify answers 503 only to requests that
  * arrive once it is closing (return503OnClosing, service/app.ts). The fast path (service/http/verify-fast-path.ts)
- * takes a request as it arrives and may hand it to Fastify later, when its body is in; handed over once
- * closing has begun, Fastify takes it for a new request. Run with the fast path on and off (the route alone).
+ * takes a request as it arrives and may hand it to Fastify later, when its body is in; so the server drains
+ * the fast path before Fastify closes (service/server.ts close()). Run through the real server's close, with
+ * the fast path on and off (the route alone).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { startHttpService } from '../../test/helpers/service';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initialise } from '../bootstrap';
+import { createContext } from '../context';
+import { createMasterKeyFile } from '../crypto/master-key';
+import { startServer } from '../server';
 
 const settle = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 test.each([
   ['with the fast path', true],
   ['through the route alone', false],
-])('%s, a request whose body ends while the server closes is answered as the route answers it', async (_name, fastPath) => {
-  const svc = await startHttpService({ app: { verifyFastPath: fastPath } });
+])('%s, a request whose body ends while the server closes is answered as the route answers it', async (_name, verifyFastPath) => {
+  const dir = mkdtempSync(join(tmpdir(), 'keyplane-closing-'));
+  const masterKey = createMasterKeyFile(join(dir, 'master.key'));
+  const ctx = await createContext({ sqlitePath: join(dir, 'keyplane.db'), masterKey });
+  const { secret } = await initialise(ctx, { email: 'admin@example.com', name: 'Admin' });
+  await ctx.close();
+  const server = await startServer({ dataDir: dir, listen: '127.0.0.1:0', logLevel: 'silent', verifyFastPath });
   let closed: Promise<void> | undefined;
-  const socket = connect(Number(new URL(svc.endpoint).port), '127.0.0.1');
+  const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
   try {
     let received = '';
     socket.on('data', (d: Buffer) => {
@@ -26,10 +38,10 @@ test.each([
     // A caller who may verify, and a body the route refuses (400 naming key): the fast path hands it over.
     const body = '{"key": 1}';
     socket.write(
-      `POST /v1/keys/verify HTTP/1.1\r\nHost: keyplane\r\nAuthorization: Bearer ${svc.adminKey}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 3)}`,
+      `POST /v1/keys/verify HTTP/1.1\r\nHost: keyplane\r\nAuthorization: Bearer ${secret}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 3)}`,
     );
     await settle(100);
-    closed = svc.app.close();
+    closed = server.close();
     await settle(50);
     socket.write(body.slice(3));
     for (let waited = 0; waited < 2000 && !received.includes('\r\n\r\n'); waited += 20) await settle(20);
@@ -39,7 +51,7 @@ test.each([
     });
   } finally {
     socket.destroy();
-    await (closed ?? svc.app.close());
-    await svc.ctx.close();
+    await (closed ?? server.close());
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -77,11 +77,37 @@ export interface VerifyFastPathCounts {
   handedOver: number;
 }
 
+export interface VerifyFastPath extends VerifyFastPathCounts {
+  /**
+   * Stops taking requests and resolves once every request it took is answered, handed to Fastify, or gone.
+   * Call it before Fastify's close (service/server.ts does): once Fastify is closing it answers 503 to
+   * whatever reaches it, a request the fast path took earlier and hands over included.
+   */
+  drain(): Promise<void>;
+}
+
 type Listener = (request: IncomingMessage, response: ServerResponse) => void;
 
-export function installVerifyFastPath(app: FastifyInstance, options: VerifyFastPathOptions): VerifyFastPathCounts {
+export function installVerifyFastPath(app: FastifyInstance, options: VerifyFastPathOptions): VerifyFastPath {
   const { ctx, auth, bodyLimit } = options;
-  const counts: VerifyFastPathCounts = { answered: 0, handedOver: 0 };
+  let closing = false;
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  const settled = new WeakSet<IncomingMessage>();
+  /** A request taken is settled once: handed over (Fastify then tracks it), or its response closed (answered or gone). */
+  const settle = (request: IncomingMessage) => {
+    if (settled.has(request)) return;
+    settled.add(request);
+    if (--inFlight === 0) drained?.();
+  };
+  const counts: VerifyFastPath = {
+    answered: 0,
+    handedOver: 0,
+    drain() {
+      closing = true;
+      return inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (drained = resolve));
+    },
+  };
   const validate = validatorCompiler({ schema: VerifyBody, method: 'POST', url: VERIFY_PATH, httpPart: 'body' }) as (body: unknown) => boolean;
   const serialize = fastJsonStringify(VerifyResponse);
   // The client address as Fastify's request.ip gives it (fastify/lib/request.js): the socket's, or with trusted
@@ -93,7 +119,7 @@ export function installVerifyFastPath(app: FastifyInstance, options: VerifyFastP
     return addresses[addresses.length - 1];
   };
   const log = app.log as FastifyBaseLogger & { isLevelEnabled?: (level: string) => boolean };
-  let closing = false;
+  // Closed without draining first (app.close() alone): stop taking requests at least.
   app.addHook('preClose', (done) => {
     closing = true;
     done();
@@ -108,6 +134,7 @@ export function installVerifyFastPath(app: FastifyInstance, options: VerifyFastP
   /** Gives a request to Fastify, with its body if it was read and the caller's verification if it was done. */
   function handOverTo(request: IncomingMessage, response: ServerResponse, body: Buffer | undefined, callerOutcome?: CallerOutcome): void {
     counts.handedOver++;
+    settle(request);
     handOver(request, body, callerOutcome);
     fastify(request, response);
   }
@@ -176,6 +203,8 @@ export function installVerifyFastPath(app: FastifyInstance, options: VerifyFastP
     if (log.isLevelEnabled?.('debug')) return false;
     const seenIp = clientIp(request);
     if (seenIp === undefined) return false;
+    inFlight++;
+    response.once('close', () => settle(request));
     begin(request, response, seenIp).catch(() => {
       // Unexpected (begin hands over every error it foresees): let the route answer, unless an answer began.
       if (!response.headersSent) handOverTo(request, response, undefined);
