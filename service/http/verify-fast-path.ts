@@ -14,7 +14,7 @@
  *
  * Never taken: another method or path (a query string included), no bearer header, a content type other
  * than plain `application/json`, a chunked or oversized body, debug logging (the route writes a line per
- * request there), and a closing server (Fastify answers 503). As in the route, the caller is verified as the
+ * request there), and a draining or closing server (see VerifyFastPath.drain). As in the route, the caller is verified as the
  * request arrives: a caller refused is handed over before its body is read, so no body is read or kept for
  * a client whose key does not verify.
  * @module
@@ -88,16 +88,24 @@ export interface VerifyFastPath extends VerifyFastPathCounts {
 
 type Listener = (request: IncomingMessage, response: ServerResponse) => void;
 
+/** A request the fast path took: until it is settled, drain() waits for it. */
+interface Taken {
+  request: IncomingMessage;
+  response: ServerResponse;
+  /** The client's address, as Fastify's request.ip would give it. */
+  seenIp: string;
+  open: boolean;
+}
+
 export function installVerifyFastPath(app: FastifyInstance, options: VerifyFastPathOptions): VerifyFastPath {
   const { ctx, auth, bodyLimit } = options;
   let closing = false;
   let inFlight = 0;
   let drained: (() => void) | undefined;
-  const settled = new WeakSet<IncomingMessage>();
   /** A request taken is settled once: handed over (Fastify then tracks it), or its response closed (answered or gone). */
-  const settle = (request: IncomingMessage) => {
-    if (settled.has(request)) return;
-    settled.add(request);
+  const settle = (t: Taken) => {
+    if (!t.open) return;
+    t.open = false;
     if (--inFlight === 0) drained?.();
   };
   const counts: VerifyFastPath = {
@@ -132,30 +140,25 @@ export function installVerifyFastPath(app: FastifyInstance, options: VerifyFastP
   type CallerOutcome = Awaited<ReturnType<KeyAuthentication['verifyBearer']>>;
 
   /** Gives a request to Fastify, with its body if it was read and the caller's verification if it was done. */
-  function handOverTo(request: IncomingMessage, response: ServerResponse, body: Buffer | undefined, callerOutcome?: CallerOutcome): void {
+  function handOverTo(t: Taken, body: Buffer | undefined, callerOutcome?: CallerOutcome): void {
     counts.handedOver++;
-    settle(request);
-    handOver(request, body, callerOutcome);
-    fastify(request, response);
+    settle(t);
+    handOver(t.request, body, callerOutcome);
+    fastify(t.request, t.response);
   }
 
-  async function answer(
-    request: IncomingMessage,
-    response: ServerResponse,
-    bytes: Buffer,
-    seenIp: string,
-    caller: CallerOutcome & { valid: true },
-  ): Promise<void> {
+  async function answer(t: Taken, bytes: Buffer, caller: CallerOutcome & { valid: true }): Promise<void> {
     const body = plainJson(bytes);
-    if (body === undefined || !validate(body)) return handOverTo(request, response, bytes, caller);
+    if (body === undefined || !validate(body)) return handOverTo(t, bytes, caller);
     let json: string;
     try {
-      json = serialize(await answerVerify(ctx, authOf(caller.record), body as VerifyBody, seenIp));
+      json = serialize(await answerVerify(ctx, authOf(caller.record), body as VerifyBody, t.seenIp));
     } catch {
       // A refusal (403, a bad client_ip or key) or a fault: the route says it again, without verifying the caller twice.
-      return handOverTo(request, response, bytes, caller);
+      return handOverTo(t, bytes, caller);
     }
     counts.answered++;
+    const { response } = t;
     // The headers Fastify's answer carries (service/app.ts sets the first two on every /v1 request).
     response.writeHead(200, {
       'x-request-id': nextRequestId(),
@@ -171,24 +174,25 @@ export function installVerifyFastPath(app: FastifyInstance, options: VerifyFastP
    * who may go on has its body read. A refused one is handed over unread, so Fastify refuses it at once and
    * never reads its body; and a caller's failure or use is counted even when the body never comes.
    */
-  async function begin(request: IncomingMessage, response: ServerResponse, seenIp: string): Promise<void> {
+  async function begin(t: Taken): Promise<void> {
+    const { request } = t;
     request.on('error', () => {}); // a client gone mid-body: there is no one to answer
     let caller: CallerOutcome;
     try {
-      caller = await auth.verifyBearer(request, seenIp);
+      caller = await auth.verifyBearer(request, t.seenIp);
     } catch {
       // A fault (the database unreachable): nothing was counted, so the route verifies again and answers it.
-      return handOverTo(request, response, undefined);
+      return handOverTo(t, undefined);
     }
-    if (!caller?.valid) return handOverTo(request, response, undefined, caller);
+    if (!caller?.valid) return handOverTo(t, undefined, caller);
     const verified = caller;
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      answer(request, response, bytes, seenIp, verified).catch(() => {
+      answer(t, bytes, verified).catch(() => {
         // Unexpected (answer hands over every error it foresees): let the route answer, unless an answer began.
-        if (!response.headersSent) handOverTo(request, response, bytes, verified);
+        if (!t.response.headersSent) handOverTo(t, bytes, verified);
       });
     });
   }
@@ -204,10 +208,11 @@ export function installVerifyFastPath(app: FastifyInstance, options: VerifyFastP
     const seenIp = clientIp(request);
     if (seenIp === undefined) return false;
     inFlight++;
-    response.once('close', () => settle(request));
-    begin(request, response, seenIp).catch(() => {
+    const t: Taken = { request, response, seenIp, open: true };
+    response.on('close', () => settle(t));
+    begin(t).catch(() => {
       // Unexpected (begin hands over every error it foresees): let the route answer, unless an answer began.
-      if (!response.headersSent) handOverTo(request, response, undefined);
+      if (!response.headersSent) handOverTo(t, undefined);
     });
     return true;
   }
