@@ -14,9 +14,9 @@
  *
  * Never taken: another method or path (a query string included), no bearer header, a content type other
  * than plain `application/json`, a chunked or oversized body, debug logging (the route writes a line per
- * request there), and a draining or closing server (see VerifyFastPath.drain). As in the route, the caller is verified as the
- * request arrives: a caller refused is handed over before its body is read, so no body is read or kept for
- * a client whose key does not verify.
+ * request there), and a draining or closing server (see VerifyFastPath.drain). As in the route, the caller
+ * is verified as the request arrives: a caller refused is handed over before its body is read, so no body
+ * is read or kept for a client whose key does not verify.
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
