@@ -151,11 +151,14 @@ export function requireRole(request: FastifyRequest, role: Role, what: string): 
   }
 }
 
-export function isAdmin(request: FastifyRequest): boolean {
+/** Callers are Fastify requests, or what the verify fast path has of one (service/http/verify-fast-path.ts). */
+type Authenticated = Pick<FastifyRequest, 'auth'>;
+
+export function isAdmin(request: Authenticated): boolean {
   return request.auth.role === 'admin';
 }
 
-export function hasScope(request: FastifyRequest, scope: string): boolean {
+export function hasScope(request: Authenticated, scope: string): boolean {
   return request.auth.scopes.includes(scope);
 }
 

@@ -10,21 +10,16 @@ import type { VerifyBody, VerifyResponse } from '../../contract/api/verify';
 import { isClientAddress } from '../../contract/cidr';
 import type { ServiceContext } from '../context';
 import { invalidArgument, permissionDenied } from '../errors';
-import type { RequestAuth } from '../http/auth';
-
-const VERIFY_SCOPE = 'keyplane.keys.verify';
+import { hasScope, isAdmin, type RequestAuth } from '../http/auth';
 
 function checkKeyFormat(key: string): void {
   if (!isWellFormedKey(key)) throw invalidArgument('key', 'key is not a well-formed Keyplane key (kp_…, checksum mismatch or wrong length)');
 }
 
-/** Whether the caller may verify keys at all; checked before anything else, as the route's first step. */
-export function mayVerify(auth: RequestAuth): boolean {
-  return auth.role === 'admin' || auth.scopes.includes(VERIFY_SCOPE);
-}
-
-export async function answerVerify(ctx: ServiceContext, auth: RequestAuth, body: VerifyBody, seenIp: string): Promise<VerifyResponse> {
-  if (!mayVerify(auth)) throw permissionDenied(`verifying keys needs the admin role or the ${VERIFY_SCOPE} scope`);
+export async function answerVerify(ctx: ServiceContext, caller: { auth: RequestAuth }, body: VerifyBody, seenIp: string): Promise<VerifyResponse> {
+  if (!isAdmin(caller) && !hasScope(caller, 'keyplane.keys.verify')) {
+    throw permissionDenied('verifying keys needs the admin role or the keyplane.keys.verify scope');
+  }
   if (body.client_ip !== undefined && !isClientAddress(body.client_ip)) {
     checkKeyFormat(body.key); // the key's error first, as when both are wrong
     throw invalidArgument('client_ip', 'client_ip is not an IPv4 or IPv6 address');

@@ -27,7 +27,7 @@ export function verifyRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           response: { 200: VerifyResponse, ...errorResponses },
         },
       },
-      async (request): Promise<VerifyResponse> => answerVerify(ctx, request.auth, request.body, request.ip),
+      async (request): Promise<VerifyResponse> => answerVerify(ctx, request, request.body, request.ip),
     );
 
     app.get(
