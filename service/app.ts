@@ -29,7 +29,7 @@ import { ErrorResponse } from '../contract/api/common';
 import { type OpenApiDocument, markOptionalBodies } from './http/openapi';
 import { installRequestParsing } from './http/request-parsing';
 import { nextRequestId } from './http/request-ids';
-import { installVerifyFastPath, type VerifyFastPath } from './http/verify-fast-path';
+import { installVerifyFastPath, logsEachVerification, VERIFY_PATH, type VerifyFastPath } from './http/verify-fast-path';
 import { validatorCompiler } from './http/validation';
 import { verifyRoutes } from './keys/verify-routes';
 import { apiKeyRoutes } from './keys/routes';
@@ -78,15 +78,11 @@ declare module 'fastify' {
  * them at info; errors are logged either way (service/http/error-handler.ts). Fastify asks before routing
  * hooks run, so the route is told by its method and path, the request's own.
  */
-const QUIET_ROUTE = { method: 'POST', url: '/v1/keys/verify' };
-
 function quietRequestLogging(request: FastifyRequest): boolean {
   const url = request.raw.url;
-  if (request.raw.method !== QUIET_ROUTE.method || !url?.startsWith(QUIET_ROUTE.url)) return false;
-  if (url.length > QUIET_ROUTE.url.length && url[QUIET_ROUTE.url.length] !== '?') return false;
-  // Without a logger (logger: false) there is nothing to write either way.
-  const log = request.log as FastifyBaseLogger & { isLevelEnabled?: (level: string) => boolean };
-  return !(log.isLevelEnabled?.('debug') ?? false);
+  if (request.raw.method !== 'POST' || !url?.startsWith(VERIFY_PATH)) return false;
+  if (url.length > VERIFY_PATH.length && url[VERIFY_PATH.length] !== '?') return false;
+  return !logsEachVerification(request.log);
 }
 
 function isLogger(value: unknown): value is FastifyBaseLogger {

@@ -33,6 +33,15 @@ import { validatorCompiler } from './validation';
 
 export const VERIFY_PATH = '/v1/keys/verify';
 
+/**
+ * Whether a verification's per-request lines ("incoming request", "request completed") are written: only from
+ * debug level on (service/app.ts), where the fast path leaves every verification to the route. Without a
+ * logger (logger: false) there is nothing to write.
+ */
+export function logsEachVerification(log: FastifyBaseLogger): boolean {
+  return (log as FastifyBaseLogger & { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled?.('debug') ?? false;
+}
+
 /** The content types the route's parser takes that need no parsing of parameters. */
 const PLAIN_JSON = new Set(['application/json', 'application/json; charset=utf-8']);
 
@@ -126,7 +135,6 @@ export function installVerifyFastPath(app: FastifyInstance, options: VerifyFastP
     const addresses = proxyAddr.all(request, trust);
     return addresses[addresses.length - 1];
   };
-  const log = app.log as FastifyBaseLogger & { isLevelEnabled?: (level: string) => boolean };
   // Closed without draining first (app.close() alone): stop taking requests at least.
   app.addHook('preClose', (done) => {
     closing = true;
@@ -152,7 +160,7 @@ export function installVerifyFastPath(app: FastifyInstance, options: VerifyFastP
     if (body === undefined || !validate(body)) return handOverTo(t, bytes, caller);
     let json: string;
     try {
-      json = serialize(await answerVerify(ctx, authOf(caller.record), body as VerifyBody, t.seenIp));
+      json = serialize(await answerVerify(ctx, { auth: authOf(caller.record) }, body as VerifyBody, t.seenIp));
     } catch {
       // A refusal (403, a bad client_ip or key) or a fault: the route says it again, without verifying the caller twice.
       return handOverTo(t, bytes, caller);
@@ -204,7 +212,7 @@ export function installVerifyFastPath(app: FastifyInstance, options: VerifyFastP
     if (!PLAIN_JSON.has(headers['content-type'] ?? '')) return false;
     const length = Number(headers['content-length']);
     if (!Number.isSafeInteger(length) || length > bodyLimit) return false;
-    if (log.isLevelEnabled?.('debug')) return false;
+    if (logsEachVerification(app.log)) return false;
     const seenIp = clientIp(request);
     if (seenIp === undefined) return false;
     inFlight++;
