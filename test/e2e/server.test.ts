@@ -14,9 +14,8 @@ import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { initialise } from '../../service/bootstrap';
-import { createContext } from '../../service/context';
 import { createMasterKeyFile } from '../../service/crypto/master-key';
+import { initialisedDataDir } from '../helpers/data-dir';
 import { built } from '../helpers/build';
 import { callApi } from '../helpers/service';
 import { checkTrustedProxies, lockSqliteDataDir, parseListen, type RunningServer, type ServerOptions, startServer } from '../../service/server';
@@ -33,15 +32,11 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-/** An initialised SQLite data dir and its admin key. */
+/** An initialised SQLite data dir and its admin key, removed after the file's tests. */
 async function initDir(): Promise<{ dir: string; admin: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'keyplane-server-'));
-  dirs.push(dir);
-  const masterKey = createMasterKeyFile(join(dir, 'master.key'));
-  const ctx = await createContext({ sqlitePath: join(dir, 'keyplane.db'), masterKey });
-  const { secret } = await initialise(ctx, { email: 'admin@example.com', name: 'Admin' });
-  await ctx.close();
-  return { dir, admin: secret };
+  const made = await initialisedDataDir('keyplane-server-');
+  dirs.push(made.dir);
+  return made;
 }
 
 interface Child {
