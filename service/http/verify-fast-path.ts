@@ -111,6 +111,7 @@ export function installVerifyFastPath(app: FastifyInstance, options: VerifyFastP
   let closing = false;
   let inFlight = 0;
   let drained: (() => void) | undefined;
+  let draining: Promise<void> | undefined;
   /** A request taken is settled once: handed over (Fastify then tracks it), or its response closed (answered or gone). */
   const settle = (t: Taken) => {
     if (!t.open) return;
@@ -122,7 +123,8 @@ export function installVerifyFastPath(app: FastifyInstance, options: VerifyFastP
     handedOver: 0,
     drain() {
       closing = true;
-      return inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (drained = resolve));
+      draining ??= inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (drained = resolve));
+      return draining;
     },
   };
   const validate = validatorCompiler({ schema: VerifyBody, method: 'POST', url: VERIFY_PATH, httpPart: 'body' }) as (body: unknown) => boolean;
