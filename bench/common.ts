@@ -1,6 +1,6 @@
 /**
- * What every bench shares: the median (figures are medians of alternated rounds) and one JSON call to the
- * service's API.
+ * What every bench shares: the median (figures are medians of alternated rounds), one JSON call to the
+ * service's API, and the answer the verify bench's baselines send.
  * @module
  */
 
@@ -21,3 +21,15 @@ export async function api(url: string, key: string, method: string, path: string
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
   return text === '' ? undefined : JSON.parse(text);
 }
+
+/** What a successful verification answers, as the bare route (bench/bare-server.ts) and the floor (bench/floor-server.ts) send it. */
+export const VERIFIED = {
+  valid: true,
+  key_id: 'key_0VbkMotj0JA5WUHfK8rw',
+  name: 'bench',
+  owner_type: 'user',
+  owner_id: 'usr_0VbkMolo0DdKBKdIEQcq',
+  role: 'developer',
+  scopes: ['billing.read'],
+  expires_at: null,
+};

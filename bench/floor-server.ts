@@ -7,19 +7,11 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
+import { VERIFIED } from './common';
 
 const hmacKey = randomBytes(32);
 const known = new Map<string, string>();
-const answer = JSON.stringify({
-  valid: true,
-  key_id: 'key_0VbkMotj0JA5WUHfK8rw',
-  name: 'bench',
-  owner_type: 'user',
-  owner_id: 'usr_0VbkMolo0DdKBKdIEQcq',
-  role: 'developer',
-  scopes: ['billing.read'],
-  expires_at: null,
-});
+const answer = JSON.stringify(VERIFIED);
 
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
