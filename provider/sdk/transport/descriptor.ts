@@ -11,9 +11,9 @@
  * reflection descriptors nobody here reads; descriptor.test.ts checks that both give the same wire bytes
  * and the same objects. The light protobufjs build suffices: there is no .proto text to parse.
  */
-import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
 import { type IConversionOptions, Root, type Type } from 'protobufjs/light';
 import descriptorJson from '../../../proto/descriptor.json';
+import type { ServiceDefinition } from './grpc-calls';
 
 /** protobufjs JSON: a namespace, message (fields) or enum (values), with nested children. */
 export interface ProtoNode {
@@ -69,10 +69,10 @@ function deserializer(type: Type): (bytes: Buffer) => unknown {
   return (bytes) => type.toObject(type.decode(bytes), CONVERSION_OPTIONS);
 }
 
-/** A grpc-js service definition, as proto-loader would make it for the same service. */
+/** A service's method definitions, as proto-loader would make them for the same service. */
 export function serviceDefinition(serviceName: string): ServiceDefinition {
   const service = protoRoot().lookupService(serviceName);
-  const definition: Record<string, MethodDefinition<unknown, unknown>> = {};
+  const definition: ServiceDefinition = {};
   for (const method of service.methodsArray) {
     method.resolve();
     const request = method.resolvedRequestType!;
@@ -88,5 +88,5 @@ export function serviceDefinition(serviceName: string): ServiceDefinition {
       originalName: method.name.charAt(0).toLowerCase() + method.name.slice(1),
     };
   }
-  return definition as ServiceDefinition;
+  return definition;
 }

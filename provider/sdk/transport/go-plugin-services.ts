@@ -11,18 +11,12 @@
  * - grpc.health.v1.Health: go-plugin's Ping; Terraform 1.11 never calls it, other hosts may. SERVING for
  *   the "plugin" service and the server as a whole.
  */
-import {
-  type ServerDuplexStream,
-  type ServerWritableStream,
-  type UntypedServiceImplementation,
-  type sendUnaryData,
-  type ServerUnaryCall,
-  status,
-} from '@grpc/grpc-js';
+import type { ServerStream, ServiceImplementation } from './grpc-calls';
+import { GrpcError, GrpcStatus } from './grpc-status';
 import type { HclogLogger } from './logger';
 
 /** Services named by their full proto name, as the package definition keys them. */
-export type ServiceImplementations = Record<string, UntypedServiceImplementation>;
+export type ServiceImplementations = Record<string, ServiceImplementation>;
 
 export interface GoPluginServices {
   services: ServiceImplementations;
@@ -35,49 +29,49 @@ const HEALTHY = new Set(['', 'plugin']);
 
 export function goPluginServices(options: { log: HclogLogger; onShutdown: () => void }): GoPluginServices {
   const { log } = options;
-  const open = new Set<{ end(): void }>();
-  const hold = (stream: ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>) => {
+  const open = new Set<ServerStream>();
+  const hold = (stream: ServerStream) => {
     open.add(stream);
-    const forget = () => open.delete(stream);
-    stream.once('cancelled', forget);
-    stream.once('close', forget);
-    stream.once('finish', forget);
-    stream.on('error', (err: Error) => log.debug('go-plugin stream error', { error: err.message }));
+    stream.signal.addEventListener('abort', () => open.delete(stream), { once: true });
   };
 
-  const controller: UntypedServiceImplementation = {
-    Shutdown(_call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) {
+  const controller: ServiceImplementation = {
+    Shutdown() {
       log.trace('Received request', { tf_rpc: 'Shutdown' });
-      callback(null, {});
-      options.onShutdown();
+      // After the reply is written (this returns first); onShutdown then closes the server gracefully.
+      setImmediate(options.onShutdown);
+      return {};
     },
   };
 
-  const stdio: UntypedServiceImplementation = {
-    StreamStdio(call: ServerWritableStream<unknown, unknown>) {
-      hold(call);
+  const stdio: ServiceImplementation = {
+    StreamStdio(stream: ServerStream) {
+      hold(stream);
     },
   };
 
-  const broker: UntypedServiceImplementation = {
-    StartStream(call: ServerDuplexStream<unknown, unknown>) {
-      hold(call);
-      call.on('data', () => log.trace('GRPCBroker message ignored: this plugin brokers no connections'));
-      call.on('end', () => call.end());
+  const broker: ServiceImplementation = {
+    StartStream(stream: ServerStream) {
+      hold(stream);
+      stream.onMessage(() => log.trace('GRPCBroker message ignored: this plugin brokers no connections'));
+      stream.onEnd(() => {
+        open.delete(stream);
+        stream.end();
+      });
     },
   };
 
-  const health: UntypedServiceImplementation = {
-    Check(call: ServerUnaryCall<{ service: string }, unknown>, callback: sendUnaryData<unknown>) {
-      if (HEALTHY.has(call.request.service)) callback(null, { status: 'SERVING' });
-      else callback({ code: status.NOT_FOUND, details: `unknown service ${call.request.service}` });
+  const health: ServiceImplementation = {
+    Check(request: { service: string }) {
+      if (HEALTHY.has(request.service)) return { status: 'SERVING' };
+      throw new GrpcError(GrpcStatus.NOT_FOUND, `unknown service ${request.service}`);
     },
-    List(_call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) {
-      callback(null, { statuses: Object.fromEntries([...HEALTHY].map((name) => [name, { status: 'SERVING' }])) });
+    List() {
+      return { statuses: Object.fromEntries([...HEALTHY].map((name) => [name, { status: 'SERVING' }])) };
     },
-    Watch(call: ServerWritableStream<{ service: string }, unknown>) {
-      hold(call);
-      call.write({ status: HEALTHY.has(call.request.service) ? 'SERVING' : 'SERVICE_UNKNOWN' });
+    Watch(stream: ServerStream, request: { service: string }) {
+      hold(stream);
+      stream.write({ status: HEALTHY.has(request.service) ? 'SERVING' : 'SERVICE_UNKNOWN' });
     },
   };
 

@@ -1,24 +1,32 @@
 /**
  * @module transport/grpc-server
- * The gRPC server behind the listener. This module, grpc-js and the wire definitions are loaded only after
- * the handshake line is out (serve.ts requires it then): they are most of a provider's start-up cost, and
- * Terraform is meanwhile reading the handshake and dialling. Connections that arrive first wait in the
- * listener and are handed over here through grpc-js's connection injector, which runs TLS itself.
+ * The gRPC server behind the listener: gRPC over node:http2, with TLS (AutoMTLS) or without, serving the
+ * services of transport/descriptor.ts. It is ours rather than grpc-js's because a provider process lives for
+ * one Terraform command: grpc-js's server, with its channel and client machinery loaded alongside, was about
+ * a third of the work between the handshake and the first answer, and added per call (interceptors,
+ * metadata objects, call trackers) about half again what node:http2 itself costs (bench/README.md). What
+ * Terraform's go-plugin client uses is served: unary calls, server streams (StreamStdio) and
+ * bidirectional ones (GRPCBroker), statuses in trailers, cancellation.
+ *
+ * This module and the wire definitions are loaded only after the handshake line is out (serve.ts requires
+ * it then). Connections that arrive first wait in the listener, paused and unread, and are handed to the
+ * HTTP/2 server here, which runs TLS itself.
  */
-import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { type Http2SecureServer, type Http2Server, type Http2Session, type ServerHttp2Stream, constants, createSecureServer, createServer } from 'node:http2';
 import type { ProviderServer } from '../protocol/types';
 import type { ServerCertificate } from './certificate';
 import { createConverter } from './convert';
 import { DESCRIPTOR, SERVED_SERVICES, serviceDefinition } from './descriptor';
+import { type MethodDefinition, type ServiceImplementation, type StreamHandler, type UnaryHandler, serveCall } from './grpc-calls';
+import { GrpcStatus, encodeStatusMessage } from './grpc-status';
 import { goPluginServices } from './go-plugin-services';
 import type { Listener } from './listener';
 import type { HclogLogger } from './logger';
 import { providerService } from './provider-service';
 
 /**
- * 256 MiB each way, as terraform-plugin-go: far above grpc-js's 4 MiB receive default (large states and
- * schemas), well below the MaxInt32 Terraform allows, so a runaway message fails as a gRPC error instead
- * of exhausting memory.
+ * 256 MiB each way, as terraform-plugin-go: large states and schemas pass, and a runaway message fails as
+ * a gRPC error instead of exhausting memory.
  */
 const MAX_MESSAGE_BYTES = 256 << 20;
 
@@ -43,39 +51,96 @@ export interface GrpcServer {
   close(done?: () => void): void;
 }
 
+/**
+ * Node's HTTP/2 session limits, as grpc-js sets them: no cap on a session's buffered memory (Node's default
+ * of 10 MB refuses streams once a large message is buffered) or on the size of a header block it sends.
+ */
+const SESSION_OPTIONS = { maxSessionMemory: Number.MAX_SAFE_INTEGER, maxSendHeaderBlockLength: Number.MAX_SAFE_INTEGER };
+
+interface Route {
+  method: MethodDefinition;
+  handler: UnaryHandler | StreamHandler;
+}
+
+/** Answers a stream that is not a call we serve, as gRPC servers do: 415 for other content, else a status. */
+function refuse(stream: ServerHttp2Stream, code: number, message: string): void {
+  stream.respond(
+    { ':status': 200, 'content-type': 'application/grpc', 'grpc-status': String(code), 'grpc-message': encodeStatusMessage(message) },
+    { endStream: true },
+  );
+}
+
 export function startGrpcServer(options: GrpcServerOptions): GrpcServer {
   const { listener, tls, log } = options;
-  const server = new Server({
-    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
-    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
-    // Channelz keeps per-call statistics for a debugging service this server never serves; a provider
-    // process makes hundreds of calls per command, and the tracking showed in its CPU profile.
-    'grpc.enable_channelz': 0,
-  });
   const goPlugin = goPluginServices({ log, onShutdown: options.onShutdown });
-  const services: Record<string, object> = {
+  const services: Record<string, ServiceImplementation> = {
     ...goPlugin.services,
     'tfplugin6.Provider': providerService({ getServer: options.getServer, converter: createConverter(DESCRIPTOR), log, providerLog: options.providerLog }),
   };
+  const routes = new Map<string, Route>();
   // SERVED_SERVICES is the list the descriptor tests hold against proto-loader: serve exactly that.
   for (const name of SERVED_SERVICES) {
     const implementation = services[name];
     if (!implementation) throw new Error(`no implementation for ${name}`);
-    server.addService(serviceDefinition(name), implementation as Parameters<Server['addService']>[1]);
+    for (const [methodName, method] of Object.entries(serviceDefinition(name))) {
+      const handler = implementation[methodName] as ServiceImplementation[string] | undefined;
+      if (handler) routes.set(method.path, { method, handler });
+    }
   }
 
-  // `true`: request a client certificate and verify it against Terraform's, as go-plugin servers do
-  // (RequireAndVerifyClientCert). That check is the point of AutoMTLS: only our Terraform may call us.
-  const credentials = tls
-    ? ServerCredentials.createSsl(
-        Buffer.from(tls.clientCertificatePem),
-        [{ private_key: Buffer.from(tls.certificate.keyPem), cert_chain: Buffer.from(tls.certificate.certPem) }],
-        true,
-      )
-    : ServerCredentials.createInsecure();
-  const injector = server.createConnectionInjector(credentials);
+  // requestCert and rejectUnauthorized with Terraform's certificate as the only CA: a client must present
+  // exactly that certificate, as go-plugin servers require (RequireAndVerifyClientCert). That check is the
+  // point of AutoMTLS: only our Terraform may call us.
+  const server: Http2Server | Http2SecureServer = tls
+    ? createSecureServer({
+        ...SESSION_OPTIONS,
+        key: tls.certificate.keyPem,
+        cert: tls.certificate.certPem,
+        ca: [tls.clientCertificatePem],
+        requestCert: true,
+        rejectUnauthorized: true,
+      })
+    : createServer(SESSION_OPTIONS);
+
+  const callOptions = {
+    maxReceiveBytes: MAX_MESSAGE_BYTES,
+    maxSendBytes: MAX_MESSAGE_BYTES,
+    onError: (err: unknown, path: string) => log.debug('gRPC call failed after its stream closed', { path, error: String((err as Error)?.message ?? err) }),
+  };
+  server.on('stream', (stream: ServerHttp2Stream, headers) => {
+    stream.on('error', (err: Error) => log.trace('gRPC stream error', { error: err.message }));
+    const contentType = headers[constants.HTTP2_HEADER_CONTENT_TYPE];
+    if (typeof contentType !== 'string' || !contentType.startsWith('application/grpc')) {
+      stream.respond({ ':status': constants.HTTP_STATUS_UNSUPPORTED_MEDIA_TYPE }, { endStream: true });
+      return;
+    }
+    const path = String(headers[constants.HTTP2_HEADER_PATH]);
+    const route = routes.get(path);
+    if (!route) {
+      refuse(stream, GrpcStatus.UNIMPLEMENTED, `unknown method ${path}`);
+      return;
+    }
+    serveCall(stream, route.method, route.handler, callOptions);
+  });
+
+  const sessions = new Set<Http2Session>();
+  let closing = false;
+  server.on('session', (session: Http2Session) => {
+    if (closing) {
+      session.destroy();
+      return;
+    }
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+    session.on('error', (err: Error) => log.debug('gRPC connection error', { error: err.message }));
+  });
+  // A client without Terraform's certificate, or speaking plaintext to TLS: its connection ends here.
+  server.on('tlsClientError', (err: Error) => log.debug('refused a connection: TLS handshake failed', { error: err.message }));
+  // A TLS client that does not negotiate h2: refused at once (Node would wait 10 s by default).
+  server.on('unknownProtocol', (socket) => socket.destroy());
+
   listener.accept((socket) => {
-    injector.injectConnection(socket);
+    server.emit('connection', socket);
     // The listener paused the socket so no byte was read before now. TLS starts reading by itself once it
     // wraps the socket; plaintext HTTP/2 takes the socket's handle over but does not restart a paused one.
     socket.resume();
@@ -84,18 +149,32 @@ export function startGrpcServer(options: GrpcServerOptions): GrpcServer {
 
   return {
     close(done) {
+      closing = true;
       goPlugin.endStreams();
       listener.close();
       let finished = false;
+      let timer: NodeJS.Timeout | undefined;
       const finish = () => {
         if (finished) return;
         finished = true;
-        server.forceShutdown();
+        if (timer) clearTimeout(timer);
+        for (const session of sessions) session.destroy();
         done?.();
       };
-      // Graceful first: a forced shutdown would reset the stream carrying the Shutdown reply.
-      server.tryShutdown(finish);
-      setTimeout(finish, CLOSE_GRACE_MS).unref();
+      // Graceful first (GOAWAY, then each connection closes once its calls are answered): a forced close
+      // would reset the stream carrying the Shutdown reply.
+      let open = sessions.size;
+      if (open === 0) {
+        setImmediate(finish);
+        return;
+      }
+      for (const session of sessions) {
+        session.close(() => {
+          if (--open === 0) finish();
+        });
+      }
+      timer = setTimeout(finish, CLOSE_GRACE_MS);
+      timer.unref();
     },
   };
 }

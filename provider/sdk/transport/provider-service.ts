@@ -17,9 +17,10 @@
  * contents (they hold secrets); the opt-in wire dump (wire-dump.ts) is the one way to see payloads.
  */
 import { randomUUID } from 'node:crypto';
-import { type UntypedServiceImplementation, type sendUnaryData, type ServerUnaryCall, status } from '@grpc/grpc-js';
 import type { CallContext, Diagnostic, ProviderServer } from '../protocol/types';
 import type { Converter } from './convert';
+import type { Call, ServiceImplementation } from './grpc-calls';
+import { GrpcError, GrpcStatus } from './grpc-status';
 import type { HclogLogger } from './logger';
 import { StopRequestedError } from './stop';
 import { wireDumper } from './wire-dump';
@@ -92,14 +93,14 @@ function diagnosticCounts(response: Record<string, unknown>): Record<string, num
   };
 }
 
-export function providerService(options: ProviderServiceOptions): UntypedServiceImplementation {
+export function providerService(options: ProviderServiceOptions): ServiceImplementation {
   const { getServer, converter, log, providerLog } = options;
   const inFlight = new Set<AbortController>();
   const dump = wireDumper();
 
   async function respond(
     rpc: ProviderRpc,
-    call: ServerUnaryCall<Record<string, unknown>, unknown>,
+    protoRequest: Record<string, unknown>,
     controller: AbortController,
     fields: Record<string, string>,
     callLog: HclogLogger,
@@ -108,7 +109,7 @@ export function providerService(options: ProviderServiceOptions): UntypedService
       const server = await getServer();
       const method = (server as unknown as Record<string, unknown>)[PROVIDER_RPCS[rpc]];
       if (typeof method !== 'function') return { unimplemented: `this provider does not implement ${rpc}` };
-      const request = converter.fromProto(`tfplugin6.${rpc}.Request`, call.request);
+      const request = converter.fromProto(`tfplugin6.${rpc}.Request`, protoRequest);
       dump?.(rpc, 'request', request);
       // The provider's lines carry the same request id as the transport's.
       const ctx: CallContext = { signal: controller.signal, log: providerLog.with(fields), rpc };
@@ -126,44 +127,36 @@ export function providerService(options: ProviderServiceOptions): UntypedService
   }
 
   function handler(rpc: ProviderRpc) {
-    return (call: ServerUnaryCall<Record<string, unknown>, unknown>, callback: sendUnaryData<unknown>): void => {
+    return async (request: Record<string, unknown>, call: Call): Promise<unknown> => {
       // The duration and diagnostic counts go only into trace lines: not measured when those are off.
       const tracing = log.enabled('trace');
       const started = tracing ? performance.now() : 0;
       const fields: Record<string, string> = { tf_rpc: rpc, tf_req_id: randomUUID() };
-      const typeName = call.request?.type_name;
+      const typeName = request?.type_name;
       if (typeof typeName === 'string' && typeName) fields.tf_resource_type = typeName;
       const callLog = log.with(fields);
       callLog.trace('Received request');
       const controller = new AbortController();
       const onCancelled = () => controller.abort(new Error(`Terraform cancelled the ${rpc} call`));
-      call.once('cancelled', onCancelled);
+      call.signal.addEventListener('abort', onCancelled, { once: true });
       inFlight.add(controller);
-      void respond(rpc, call, controller, fields, callLog).then((result) => {
-        inFlight.delete(controller);
-        call.off('cancelled', onCancelled);
-        const duration_ms = tracing ? Number((performance.now() - started).toFixed(3)) : 0;
-        try {
-          if ('unimplemented' in result) {
-            if (tracing) callLog.trace('Served request', { duration_ms, grpc_status: 'UNIMPLEMENTED' });
-            callback({ code: status.UNIMPLEMENTED, details: result.unimplemented });
-          } else {
-            if (tracing) callLog.trace('Served request', { duration_ms, ...diagnosticCounts(result.response) });
-            callback(null, result.response);
-          }
-        } catch (err) {
-          // The connection is gone or the reply could not be encoded: nothing left to tell Terraform.
-          callLog.error('Could not send the response', errorText(err));
-        }
-      });
+      const result = await respond(rpc, request, controller, fields, callLog);
+      inFlight.delete(controller);
+      call.signal.removeEventListener('abort', onCancelled);
+      const duration_ms = tracing ? Number((performance.now() - started).toFixed(3)) : 0;
+      if ('unimplemented' in result) {
+        if (tracing) callLog.trace('Served request', { duration_ms, grpc_status: 'UNIMPLEMENTED' });
+        throw new GrpcError(GrpcStatus.UNIMPLEMENTED, result.unimplemented);
+      }
+      if (tracing) callLog.trace('Served request', { duration_ms, ...diagnosticCounts(result.response) });
+      return result.response;
     };
   }
 
-  function stopProvider(_call: ServerUnaryCall<Record<string, unknown>, unknown>, callback: sendUnaryData<unknown>): void {
+  function stopProvider(): unknown {
     const callLog = log.with({ tf_rpc: 'StopProvider', tf_req_id: randomUUID() });
     callLog.trace('Received request', { in_flight: inFlight.size });
     for (const controller of inFlight) controller.abort(new StopRequestedError());
-    callback(null, { Error: '' });
     callLog.trace('Served request');
     // Forwarded without waiting: the answer must not depend on how long the provider takes to wind down.
     getServer()
@@ -174,9 +167,10 @@ export function providerService(options: ProviderServiceOptions): UntypedService
         if (response?.Error) callLog.warn('The provider reported an error while stopping', { error: response.Error });
       })
       .catch((err: unknown) => callLog.error('Unexpected error from the provider while stopping', errorText(err)));
+    return { Error: '' };
   }
 
-  const impl: UntypedServiceImplementation = {};
+  const impl: ServiceImplementation = {};
   for (const rpc of Object.keys(PROVIDER_RPCS) as ProviderRpc[]) impl[rpc] = rpc === 'StopProvider' ? stopProvider : handler(rpc);
   return impl;
 }
