@@ -7,11 +7,13 @@ import { join } from 'node:path';
 import { loadSync } from '@grpc/proto-loader';
 import { FileDescriptorProto } from 'protobufjs/ext/descriptor';
 
-const { PROTO_DIR, PROTO_FILES, OUT, descriptorText } = require('../scripts/proto-descriptor.js') as {
+const { PROTO_DIR, PROTO_FILES, OUT, CODEC, descriptorText, codecText } = require('../scripts/proto-descriptor.js') as {
   PROTO_DIR: string;
   PROTO_FILES: string[];
   OUT: string;
+  CODEC: string;
   descriptorText(): string;
+  codecText(): string;
 };
 
 const definitions = loadSync(
@@ -287,5 +289,17 @@ describe("go-plugin's services and grpc health", () => {
 describe('proto/descriptor.json', () => {
   it('is what scripts/proto-descriptor.js makes from the .proto files (run it after changing them)', () => {
     expect(require('node:fs').readFileSync(OUT, 'utf8')).toBe(descriptorText());
+  });
+});
+
+describe('proto/codec.ts', () => {
+  it('is what scripts/proto-descriptor.js makes from the .proto files (run it after changing them)', () => {
+    expect(require('node:fs').readFileSync(CODEC, 'utf8')).toBe(codecText());
+  });
+
+  it('names no message after a global its code calls (Schema.Object is Object_ there)', () => {
+    const codec = require('./codec') as { tfplugin6: { Schema: Record<string, unknown> } };
+    expect(codec.tfplugin6.Schema.Object).toBeUndefined();
+    expect(typeof (codec.tfplugin6.Schema.Object_ as { encode?: unknown }).encode).toBe('function');
   });
 });

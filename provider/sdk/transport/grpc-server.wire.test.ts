@@ -92,7 +92,10 @@ test('a unary call: headers, one length-prefixed message, then grpc-status 0 in 
 
 test('a request cut into one-byte data frames is reassembled', async () => {
   const bytes = frame(validateRequest());
-  const e = await exchange(VALIDATE, [...bytes].map((b) => Buffer.from([b])));
+  const e = await exchange(
+    VALIDATE,
+    [...bytes].map((b) => Buffer.from([b])),
+  );
   expect(statusOf(e).status).toBe('0');
 });
 
