@@ -609,6 +609,7 @@ async function main() {
         releaseDir,
         providerCpuProf: dir('provider-cpu-prof'),
         tfLog: dir('tf-log'),
+        compareRelease: dir('compare-release'),
       });
       out.terraform = t;
       out.loadavg_after = loadavg();

@@ -14,9 +14,15 @@
  * --provider-cpu-prof DIR: every dev provider process writes a V8 CPU profile into DIR (bench/cpu-prof-preload.ts,
  * through NODE_OPTIONS, which the launcher's Node reads and the release ignores: scripts/release/sea.ts);
  * --tf-log DIR: each Keyplane command's TF_LOG=trace output goes to DIR/<build>-<command>-<run>.log.
+ * --compare-release DIR: one more side, `baseline`, installed from the release in DIR as the release build is
+ * (say one built from an earlier commit), to compare two builds in one rotation on a noisy machine.
+ *
+ * Beside the wall time, each command's CPU time is recorded (user and system, from /usr/bin/time): terraform's
+ * own and that of the provider processes it started and waited for, the service's not included. On a shared
+ * machine it moves far less than the wall time, so two builds compare best by it.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { median } from './common';
@@ -40,21 +46,45 @@ export interface TerraformResult {
   /** Per command: terraform_data's median in ms and every run's figure; for each build, the same and its ratio to terraform_data. */
   commands: Record<
     Command,
-    { terraform_data_ms: number; terraform_data_runs: number[]; builds: Partial<Record<ProviderBuildName, { ms: number; ratio: number; runs: number[] }>> }
+    {
+      terraform_data_ms: number;
+      terraform_data_runs: number[];
+      terraform_data_cpu_ms: number;
+      builds: Partial<Record<ProviderBuildName | 'baseline', { ms: number; ratio: number; runs: number[]; cpu_ms: number; cpu_ratio: number }>>;
+    }
   >;
 }
 
-/** Runs terraform, returns its wall time in ms; throws with its output when it fails. */
-function terraform(dir: string, args: string[], env: NodeJS.ProcessEnv, log?: string): number {
+const TIME = '/usr/bin/time';
+
+interface Timed {
+  ms: number;
+  /** User and system CPU of terraform and the processes it waited for; NaN without /usr/bin/time. */
+  cpu_ms: number;
+}
+
+/** Runs terraform, returns its wall and CPU time in ms; throws with its output when it fails. */
+function terraform(dir: string, args: string[], env: NodeJS.ProcessEnv, log?: string): Timed {
+  const cpuFile = join(dir, '.bench-cpu');
+  const timed = existsSync(TIME);
   const start = process.hrtime.bigint();
-  const r = spawnSync('terraform', [`-chdir=${dir}`, ...args], {
+  const command = timed ? [TIME, '-f', '%U %S', '-o', cpuFile, 'terraform'] : ['terraform'];
+  const r = spawnSync(command[0]!, [...command.slice(1), `-chdir=${dir}`, ...args], {
     env: log ? { ...env, TF_LOG: 'trace', TF_LOG_PATH: log } : env,
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
   });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) throw new Error(`terraform ${args.join(' ')} in ${dir} exited ${r.status}: ${r.stdout.slice(-2000)}${r.stderr.slice(-2000)}`);
-  return ms;
+  const cpu_ms = timed
+    ? readFileSync(cpuFile, 'utf8')
+        .trim()
+        .split(/\s+/)
+        .slice(-2)
+        .map(Number)
+        .reduce((a, b) => a + b, 0) * 1000
+    : Number.NaN;
+  return { ms, cpu_ms };
 }
 
 function keyplaneConfig(subject: TerraformSubject, resources: number): string {
@@ -76,6 +106,8 @@ export function benchTerraform(opts: {
   releaseDir: string;
   providerCpuProf?: string;
   tfLog?: string;
+  /** A release directory installed as one more side, `baseline`. */
+  compareRelease?: string;
 }): TerraformResult {
   const root = mkdtempSync(join(tmpdir(), 'keyplane-bench-tf-'));
   try {
@@ -89,16 +121,17 @@ export function benchTerraform(opts: {
     delete env.TF_LOG;
     delete env.TF_LOG_PATH;
     if (opts.tfLog) mkdirSync(opts.tfLog, { recursive: true });
-    const sides: { name: 'terraform_data' | ProviderBuildName; dir: string; env: NodeJS.ProcessEnv }[] = [];
+    const sides: { name: 'terraform_data' | ProviderBuildName | 'baseline'; dir: string; env: NodeJS.ProcessEnv }[] = [];
     const builtin = join(root, 'terraform_data');
     mkdirSync(builtin);
     writeFileSync(join(builtin, 'main.tf'), `resource "terraform_data" "d" {\n  count = ${opts.resources}\n  input = "bench-\${count.index}"\n}\n`);
     sides.push({ name: 'terraform_data', dir: builtin, env });
-    for (const build of opts.builds) {
+    const builds: (ProviderBuildName | 'baseline')[] = [...opts.builds, ...(opts.compareRelease ? ['baseline' as const] : [])];
+    for (const build of builds) {
       const dir = join(root, build);
       mkdirSync(dir);
       const rc = join(dir, 'cli.tfrc');
-      const from = build === 'dev' ? ['--launcher'] : ['--release', opts.releaseDir];
+      const from = build === 'dev' ? ['--launcher'] : ['--release', build === 'baseline' ? opts.compareRelease! : opts.releaseDir];
       const install = spawnSync(
         process.execPath,
         [join(DIST, 'cli/main.js'), 'provider', 'install', ...from, '--dir', join(dir, 'mirror'), '--cli-config', rc],
@@ -130,10 +163,10 @@ export function benchTerraform(opts: {
           const log = side.name !== 'terraform_data' && opts.tfLog && run >= 0 ? join(opts.tfLog, `${side.name}-${c}-${run}.log`) : undefined;
           return [c, terraform(side.dir, args[c], side.env, log)];
         }),
-      ) as Record<Command, number>;
+      ) as Record<Command, Timed>;
     // One untimed cycle each: the OS file cache and terraform's own first-run costs.
     for (const side of sides) cycle(side, -1);
-    const times = sides.map((): Record<Command, number>[] => []);
+    const times = sides.map((): Record<Command, Timed>[] => []);
     for (let i = 0; i < opts.runs; i++) {
       for (let k = 0; k < sides.length; k++) {
         const at = (i + k) % sides.length;
@@ -142,10 +175,14 @@ export function benchTerraform(opts: {
     }
     const commands = Object.fromEntries(
       COMMANDS.map((c) => {
-        const runs = times.map((t) => t.map((r) => r[c]));
+        const runs = times.map((t) => t.map((r) => r[c].ms));
+        const cpu = times.map((t) => median(t.map((r) => r[c].cpu_ms)));
         const base = median(runs[0]!);
-        const builds = Object.fromEntries(opts.builds.map((b, i) => [b, { ms: median(runs[i + 1]!), ratio: median(runs[i + 1]!) / base, runs: runs[i + 1]! }]));
-        return [c, { terraform_data_ms: base, terraform_data_runs: runs[0]!, builds }];
+        const byBuild = builds.map((b, i) => [
+          b,
+          { ms: median(runs[i + 1]!), ratio: median(runs[i + 1]!) / base, runs: runs[i + 1]!, cpu_ms: cpu[i + 1]!, cpu_ratio: cpu[i + 1]! / cpu[0]! },
+        ]);
+        return [c, { terraform_data_ms: base, terraform_data_runs: runs[0]!, terraform_data_cpu_ms: cpu[0]!, builds: Object.fromEntries(byBuild) }];
       }),
     ) as TerraformResult['commands'];
     return { subject: opts.subject, resources: opts.resources, runs: opts.runs, commands };
@@ -164,6 +201,8 @@ export function describeTerraform(r: TerraformResult): string {
     const x = r.commands[c];
     const builds = Object.entries(x.builds).map(([b, y]) => `   ${b} ${f(y.ms)} = ${y.ratio.toFixed(2)}x`);
     lines.push(`  ${c.padEnd(8)} terraform_data ${f(x.terraform_data_ms)}${builds.join('')}`);
+    const cpu = Object.entries(x.builds).map(([b, y]) => `   ${b} ${f(y.cpu_ms)} = ${y.cpu_ratio.toFixed(2)}x`);
+    lines.push(`           CPU:   terraform_data ${f(x.terraform_data_cpu_ms)}${cpu.join('')}`);
     lines.push(
       `           runs: terraform_data ${runs(x.terraform_data_runs)}${Object.entries(x.builds)
         .map(([b, y]) => `; ${b} ${runs(y.runs)}`)
