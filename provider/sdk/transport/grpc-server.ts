@@ -12,7 +12,10 @@
  * it then). Connections that arrive first wait in the listener, paused and unread, and are handed to the
  * HTTP/2 server here, which runs TLS itself.
  */
-import { type Http2SecureServer, type Http2Server, type Http2Session, type ServerHttp2Stream, constants, createSecureServer, createServer } from 'node:http2';
+import { X509Certificate } from 'node:crypto';
+import { type Http2Session, type ServerHttp2Stream, constants, createServer } from 'node:http2';
+import type { Socket } from 'node:net';
+import { type TLSSocket, createServer as createTlsServer } from 'node:tls';
 import type { ProviderServer } from '../protocol/types';
 import type { ServerCertificate } from './certificate';
 import { createConverter } from './convert';
@@ -62,6 +65,41 @@ interface Route {
   handler: UnaryHandler | StreamHandler;
 }
 
+/**
+ * AutoMTLS in front of the HTTP/2 server: TLS with our certificate, offering h2, asking the client for a
+ * certificate, and handing the connection on only when the client presented exactly Terraform's
+ * (PLUGIN_CLIENT_CERT). go-plugin servers verify the client against that certificate as their only CA
+ * (RequireAndVerifyClientCert); pinning the very certificate is stricter still. The TLS handshake has
+ * already checked that the client holds its private key (CertificateVerify), whatever the pin.
+ *
+ * Why not Node's HTTP/2 secure server with Terraform's certificate as `ca`: a TLS context given any CA
+ * builds Node's whole root store first (every bundled root, plus each certificate NODE_EXTRA_CA_CERTS names),
+ * 2 to 5 ms on every provider start, for a check that needs none of it. `ca: []` keeps the context's store
+ * empty; with rejectUnauthorized off the handshake completes, and the pin decides.
+ */
+function pinnedTls(tls: NonNullable<GrpcServerOptions['tls']>, server: ReturnType<typeof createServer>, log: HclogLogger): (socket: Socket) => void {
+  const terraform = new X509Certificate(tls.clientCertificatePem).raw;
+  const tlsServer = createTlsServer(
+    { key: tls.certificate.keyPem, cert: tls.certificate.certPem, ca: [], requestCert: true, rejectUnauthorized: false, ALPNProtocols: ['h2'] },
+    (socket: TLSSocket) => {
+      const peer = socket.getPeerX509Certificate();
+      if (!peer?.raw.equals(terraform)) {
+        log.debug('refused a connection: the client did not present the certificate Terraform announced', { presented: Boolean(peer) });
+        socket.destroy();
+        return;
+      }
+      server.emit('connection', socket);
+    },
+  );
+  // A client speaking plaintext to TLS, or one that fails the handshake: its connection ends here.
+  tlsServer.on('tlsClientError', (err: Error) => log.debug('refused a connection: TLS handshake failed', { error: err.message }));
+  return (socket) => {
+    tlsServer.emit('connection', socket);
+    // The listener paused the socket so no byte was read before now; TLS starts reading once it wraps it.
+    socket.resume();
+  };
+}
+
 /** Answers a stream that is not a call we serve, as gRPC servers do: 415 for other content, else a status. */
 function refuse(stream: ServerHttp2Stream, code: number, message: string): void {
   stream.respond(
@@ -88,20 +126,7 @@ export function startGrpcServer(options: GrpcServerOptions): GrpcServer {
     }
   }
 
-  // requestCert and rejectUnauthorized with Terraform's certificate as the only CA: a client must present
-  // exactly that certificate, as go-plugin servers require (RequireAndVerifyClientCert). That check is the
-  // point of AutoMTLS: only our Terraform may call us.
-  const server: Http2Server | Http2SecureServer = tls
-    ? createSecureServer({
-        ...SESSION_OPTIONS,
-        key: tls.certificate.keyPem,
-        cert: tls.certificate.certPem,
-        ca: [tls.clientCertificatePem],
-        requestCert: true,
-        rejectUnauthorized: true,
-      })
-    : createServer(SESSION_OPTIONS);
-
+  const server = createServer(SESSION_OPTIONS);
   const callOptions = {
     maxReceiveBytes: MAX_MESSAGE_BYTES,
     maxSendBytes: MAX_MESSAGE_BYTES,
@@ -134,17 +159,18 @@ export function startGrpcServer(options: GrpcServerOptions): GrpcServer {
     session.once('close', () => sessions.delete(session));
     session.on('error', (err: Error) => log.debug('gRPC connection error', { error: err.message }));
   });
-  // A client without Terraform's certificate, or speaking plaintext to TLS: its connection ends here.
-  server.on('tlsClientError', (err: Error) => log.debug('refused a connection: TLS handshake failed', { error: err.message }));
   // A TLS client that does not negotiate h2: refused at once (Node would wait 10 s by default).
-  server.on('unknownProtocol', (socket) => socket.destroy());
+  server.on('unknownProtocol', (socket: Socket) => socket.destroy());
 
-  listener.accept((socket) => {
-    server.emit('connection', socket);
-    // The listener paused the socket so no byte was read before now. TLS starts reading by itself once it
-    // wraps the socket; plaintext HTTP/2 takes the socket's handle over but does not restart a paused one.
-    socket.resume();
-  });
+  listener.accept(
+    tls
+      ? pinnedTls(tls, server, log)
+      : (socket) => {
+          server.emit('connection', socket);
+          // Paused by the listener: plaintext HTTP/2 takes the socket's handle over but does not restart it.
+          socket.resume();
+        },
+  );
   log.trace('gRPC server ready', { tls: Boolean(tls) });
 
   return {
