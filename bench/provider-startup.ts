@@ -34,6 +34,7 @@ import { packageVersion } from '../cli/version';
 import { generateServerCertificate } from '../provider/sdk/transport/certificate';
 import { call, dialPlugin, launchPlugin, shutdownPlugin } from '../test/helpers/plugin-client';
 import { median } from './common';
+import { encode as encodeMsgpack } from '@msgpack/msgpack';
 import { DEFAULT_RELEASE_DIR, embeddedRuntime, releaseExecutable, selectProviderBuilds, writeDevLauncher } from './provider-builds';
 
 /** An executable measured, by name. */
@@ -56,9 +57,15 @@ export interface SubjectResult extends StartupSubject {
   warm_schema_ms: number;
   shutdown_to_exit_ms: number;
   /** Spawn to handshake and spawn to the first GetProviderSchema answer, over each baseline's `-e 0`, by label. */
-  ratios: Record<string, { handshake: number; first_schema: number }>;
+  ratios: Record<string, { handshake: number; first_schema: number; first_validate: number }>;
   /** Every run, for the record. */
-  samples: { handshake_ms: number[]; first_schema_ms: number[]; warm_schema_ms: number[]; shutdown_to_exit_ms: number[] };
+  samples: { handshake_ms: number[]; first_schema_ms: number[]; warm_schema_ms: number[]; shutdown_to_exit_ms: number[]; spawn_to_first_validate_ms: number[] };
+  /**
+   * Spawn to the answer of a ValidateProviderConfig sent first, in a process of its own: what Terraform's
+   * later starts of a command do first (GetProviderSchema is cached by then), and the first call that needs
+   * the provider's server, where the schema alone may be answered without it.
+   */
+  spawn_to_first_validate_ms: number;
 }
 
 export interface ProviderStartupResult {
@@ -79,12 +86,40 @@ function nodeE0(node: string): Promise<number> {
   });
 }
 
+/**
+ * The provider's configuration with every attribute null and every block absent, in msgpack as Terraform
+ * sends it: from the provider block of a GetProviderSchema response.
+ */
+function emptyProviderConfig(schema: {
+  provider?: { block?: { attributes?: { name: string }[]; block_types?: { type_name: string; nesting: string }[] } };
+}): Buffer {
+  const block = schema.provider?.block ?? {};
+  const value: Record<string, unknown> = {};
+  for (const a of block.attributes ?? []) value[a.name] = null;
+  for (const b of block.block_types ?? []) value[b.type_name] = b.nesting === 'LIST' || b.nesting === 'SET' ? [] : b.nesting === 'MAP' ? {} : null;
+  return Buffer.from(encodeMsgpack(value));
+}
+
+/** Spawn to the answer of a first ValidateProviderConfig (SubjectResult.spawn_to_first_validate_ms). */
+async function validateRun(executable: string, config: Buffer): Promise<number> {
+  const clientCertificate = generateServerCertificate();
+  const started = performance.now();
+  const plugin = await launchPlugin(executable, { clientCertificate });
+  const clients = dialPlugin(plugin);
+  const res = await call<{ diagnostics: { severity: string; summary: string }[] }>(clients.provider, 'ValidateProviderConfig', { config: { msgpack: config } });
+  const answered = performance.now() - started;
+  const errors = res.diagnostics.filter((d) => d.severity === 'ERROR');
+  if (errors.length > 0) throw new Error(`${executable}: ValidateProviderConfig of an empty configuration failed: ${errors.map((d) => d.summary).join('; ')}`);
+  await shutdownPlugin(plugin, clients);
+  return answered;
+}
+
 async function providerRun(executable: string) {
   const clientCertificate = generateServerCertificate();
   const plugin = await launchPlugin(executable, { clientCertificate });
   const clients = dialPlugin(plugin);
   const t0 = performance.now();
-  await call(clients.provider, 'GetProviderSchema', {});
+  const schema = await call<Parameters<typeof emptyProviderConfig>[0]>(clients.provider, 'GetProviderSchema', {});
   const firstSchema = performance.now() - t0;
   const t1 = performance.now();
   await call(clients.provider, 'GetProviderSchema', {});
@@ -95,7 +130,7 @@ async function providerRun(executable: string) {
   if (exit.code !== 0) throw new Error(`${executable} exited with ${exit.code ?? exit.signal} after Shutdown; stderr: ${plugin.stderr()}`);
   if (plugin.stdout() !== `${plugin.handshake.line}\n`)
     throw new Error(`${executable} wrote to stdout after its handshake: ${JSON.stringify(plugin.stdout())}`);
-  return { handshake: plugin.handshakeMs, firstSchema, warmSchema, shutdown };
+  return { handshake: plugin.handshakeMs, firstSchema, warmSchema, shutdown, config: emptyProviderConfig(schema) };
 }
 
 export async function benchProviderStartup(options: {
@@ -107,9 +142,19 @@ export async function benchProviderStartup(options: {
   const { subjects, baselines } = options;
   // Warm-up, untimed: this process's grpc-js, the page cache, the first TLS handshake.
   for (const b of baselines) await nodeE0(b.node);
-  for (const s of subjects) await providerRun(s.executable);
+  const configs: Buffer[] = [];
+  for (const s of subjects) {
+    configs.push((await providerRun(s.executable)).config);
+    await validateRun(s.executable, configs[configs.length - 1]!);
+  }
   const e0 = baselines.map((): number[] => []);
-  const samples = subjects.map((): SubjectResult['samples'] => ({ handshake_ms: [], first_schema_ms: [], warm_schema_ms: [], shutdown_to_exit_ms: [] }));
+  const samples = subjects.map((): SubjectResult['samples'] => ({
+    handshake_ms: [],
+    first_schema_ms: [],
+    warm_schema_ms: [],
+    shutdown_to_exit_ms: [],
+    spawn_to_first_validate_ms: [],
+  }));
   const steps: (() => Promise<void>)[] = [
     ...baselines.map((b, i) => async () => void e0[i]!.push(await nodeE0(b.node))),
     ...subjects.map((s, i) => async () => {
@@ -119,6 +164,7 @@ export async function benchProviderStartup(options: {
       samples[i]!.warm_schema_ms.push(r.warmSchema);
       samples[i]!.shutdown_to_exit_ms.push(r.shutdown);
     }),
+    ...subjects.map((s, i) => async () => void samples[i]!.spawn_to_first_validate_ms.push(await validateRun(s.executable, configs[i]!))),
   ];
   // Rotate which goes first, so a slow moment on the machine does not always hit the same one.
   for (let i = 0; i < runs; i++) for (let k = 0; k < steps.length; k++) await steps[(i + k) % steps.length]!();
@@ -142,7 +188,17 @@ export async function benchProviderStartup(options: {
         spawn_to_first_schema_ms: round(spawnToSchema),
         warm_schema_ms: round(median(x.warm_schema_ms)),
         shutdown_to_exit_ms: round(median(x.shutdown_to_exit_ms)),
-        ratios: Object.fromEntries(floors.map((b) => [b.label, { handshake: round(handshake / b.e0_ms), first_schema: round(spawnToSchema / b.e0_ms) }])),
+        spawn_to_first_validate_ms: round(median(x.spawn_to_first_validate_ms)),
+        ratios: Object.fromEntries(
+          floors.map((b) => [
+            b.label,
+            {
+              handshake: round(handshake / b.e0_ms),
+              first_schema: round(spawnToSchema / b.e0_ms),
+              first_validate: round(median(x.spawn_to_first_validate_ms) / b.e0_ms),
+            },
+          ]),
+        ),
         samples: Object.fromEntries(Object.entries(x).map(([k, v]) => [k, v.map(round)])) as SubjectResult['samples'],
       };
     }),
@@ -151,7 +207,8 @@ export async function benchProviderStartup(options: {
 
 export function describeResult(r: ProviderStartupResult): string {
   const ms = (n: number) => `${n.toFixed(1)} ms`.padStart(9);
-  const ratios = (s: SubjectResult, k: 'handshake' | 'first_schema') => r.baselines.map((b) => `${s.ratios[b.label]![k].toFixed(2)}x ${b.label}`).join(', ');
+  const ratios = (s: SubjectResult, k: 'handshake' | 'first_schema' | 'first_validate') =>
+    r.baselines.map((b) => `${s.ratios[b.label]![k].toFixed(2)}x ${b.label}`).join(', ');
   return [
     `provider start-up, median of ${r.runs} alternating runs each`,
     ...r.baselines.map((b) => `  ${`${b.label} -e 0`.padEnd(16)} spawn to exit ${ms(b.e0_ms)}   (${b.node}, ${b.version})`),
@@ -162,6 +219,7 @@ export function describeResult(r: ProviderStartupResult): string {
       `    spawn to first GetProviderSchema answer      ${ms(s.spawn_to_first_schema_ms)} = ${ratios(s, 'first_schema')}`,
       `    warm GetProviderSchema                       ${ms(s.warm_schema_ms)}`,
       `    Shutdown to process exit                     ${ms(s.shutdown_to_exit_ms)}`,
+      `    spawn to first ValidateProviderConfig answer ${ms(s.spawn_to_first_validate_ms)} = ${ratios(s, 'first_validate')}   (another process)`,
     ]),
   ].join('\n');
 }

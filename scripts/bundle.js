@@ -26,7 +26,8 @@
 
 const { createHash } = require('node:crypto');
 const { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } = require('node:fs');
-const { dirname, join, resolve } = require('node:path');
+const { dirname, join, relative, resolve } = require('node:path');
+const { spawnSync } = require('node:child_process');
 const esbuild = require('esbuild');
 const { bundleConsole } = require('./bundle-console');
 
@@ -54,6 +55,21 @@ const COMPILED_TREES = ['cdktf', 'cdktn'].map((flavour) => ({
   sources: [`bindings/${flavour}/src`, `bindings/${flavour}/tsconfig.json`],
 }));
 
+/**
+ * Providers whose GetProviderSchema response is made at build time and embedded (scripts/provider-schema.js),
+ * by entry: the compiled module that exports their createServer. The entry reads it as PROVIDER_SCHEMA.
+ */
+const EMBEDDED_SCHEMAS = { 'provider/keyplane/main.ts': 'dist/provider/keyplane/provider.js' };
+
+/** The `define` that gives an entry its embedded schema (made from tsc's output, which the build writes first). */
+function schemaDefine(entry) {
+  const module = EMBEDDED_SCHEMAS[relative(ROOT, resolve(ROOT, entry)).split('\\').join('/')];
+  if (!module) return undefined;
+  const made = spawnSync(process.execPath, [join(__dirname, 'provider-schema.js'), join(ROOT, module)], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (made.status !== 0) throw new Error(`making the embedded schema of ${entry} failed: ${made.stderr}`);
+  return { PROVIDER_SCHEMA: JSON.stringify(made.stdout) };
+}
+
 /** openpgp (~650 KB) is needed only for pgp_key; bundled, it added ~15 ms to every start. */
 const LAZY_EXTERNALS = ['openpgp'];
 
@@ -79,6 +95,7 @@ function buildOptions(entry, outfile) {
     logLevel: 'warning',
     absWorkingDir: ROOT,
     metafile: true,
+    define: schemaDefine(entry),
   };
 }
 
@@ -106,7 +123,10 @@ async function bundleWithSources(entries) {
     const { metafile } = await esbuild.build(buildOptions(from, to));
     chmodSync(to, 0o755);
     outputs.push(to);
-    manifest[outfile] = { sha256: sha256(readFileSync(to)), sources: sourcesOf(metafile, ['package-lock.json', 'scripts/bundle.js']) };
+    manifest[outfile] = {
+      sha256: sha256(readFileSync(to)),
+      sources: sourcesOf(metafile, ['package-lock.json', 'scripts/bundle.js', 'scripts/provider-schema.js']),
+    };
   }
   return { outputs, manifest };
 }

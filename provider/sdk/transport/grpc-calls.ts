@@ -30,6 +30,11 @@ export interface MethodDefinition {
 /** A service's methods, by method name. */
 export type ServiceDefinition = Record<string, MethodDefinition>;
 
+/** A reply already in wire form: sent as it is, not through the method's serializer. */
+export class Encoded {
+  constructor(readonly bytes: Buffer) {}
+}
+
 export interface Call {
   /** Aborted when the client cancels the call or the connection is lost. */
   readonly signal: AbortSignal;
@@ -130,7 +135,7 @@ export function serveCall(stream: ServerHttp2Stream, method: MethodDefinition, h
   const encode = (message: unknown): Buffer => {
     let bytes: Buffer;
     try {
-      bytes = method.responseSerialize(message);
+      bytes = message instanceof Encoded ? message.bytes : method.responseSerialize(message);
     } catch (err) {
       throw new GrpcError(GrpcStatus.INTERNAL, `could not encode the ${method.path} reply: ${(err as Error)?.message ?? err}`);
     }

@@ -9,6 +9,7 @@ import { type ClientReadableStream, Metadata, type ServiceError, status } from '
 import { call, dialPlugin, parseHandshake, type PluginClients } from '../../../test/helpers/plugin-client';
 import type { CallContext, ProviderServer } from '../protocol/types';
 import { generateServerCertificate, type ServerCertificate } from './certificate';
+import { serviceDefinition } from './descriptor';
 import { type GrpcServer, startGrpcServer } from './grpc-server';
 import { handshakeLine } from './handshake';
 import { listenUnix } from './listener';
@@ -40,7 +41,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function start(provider: Partial<ProviderServer> | (() => Promise<ProviderServer>), options: { tls?: boolean } = {}): Promise<Harness> {
+async function start(provider: Partial<ProviderServer> | (() => Promise<ProviderServer>), options: { tls?: boolean; schema?: Buffer } = {}): Promise<Harness> {
   const lines: string[] = [];
   const log = createLogger({ threshold: 0, module: 'sdk.proto', write: (l) => lines.push(l) });
   const providerLog = createLogger({ threshold: 0, module: 'provider', write: (l) => lines.push(l) });
@@ -56,6 +57,7 @@ async function start(provider: Partial<ProviderServer> | (() => Promise<Provider
     log,
     providerLog,
     onShutdown: () => harness.shutdowns++,
+    schema: options.schema,
   });
   const handshake = parseHandshake(handshakeLine({ network: listener.network, address: listener.address, certificateDer: certificate?.der }));
   const clients = dialPlugin({ handshake, clientCertificate: terraform });
@@ -141,6 +143,24 @@ describe('tfplugin6.Provider over mTLS', () => {
     });
     const res = await call<{ diagnostics: { detail: string }[] }>(h.clients.provider, 'ReadResource', { type_name: 't' });
     expect(res.diagnostics[0]!.detail).toMatch(/ReadResource\.Response\.private: is bytes/);
+  });
+
+  it('answers GetProviderSchema from the schema made at build time without creating the server, and creates it for other calls', async () => {
+    const built = { ...schemaResponse, resource_schemas: { built_thing: { version: 3, block: { attributes: [], block_types: [] } } } };
+    const bytes = serviceDefinition('tfplugin6.Provider').GetProviderSchema!.responseSerialize(built);
+    let created = 0;
+    h = await start(
+      async () => {
+        created++;
+        return { validateProviderConfig: async () => ({ diagnostics: [] }) } as unknown as ProviderServer;
+      },
+      { schema: bytes },
+    );
+    const res = await call<{ resource_schemas: Record<string, { version: number }> }>(h.clients.provider, 'GetProviderSchema', {});
+    expect(res.resource_schemas.built_thing!.version).toBe(3);
+    expect(created).toBe(0);
+    await call(h.clients.provider, 'ValidateProviderConfig', {});
+    expect(created).toBe(1);
   });
 
   it('answers UNIMPLEMENTED for a method the server does not have', async () => {

@@ -41,6 +41,8 @@ export interface GrpcServerOptions {
   log: HclogLogger;
   providerLog: HclogLogger;
   onShutdown: () => void;
+  /** The GetProviderSchema response made at build time, in wire form (ServeOptions.schema). */
+  schema?: Buffer;
 }
 
 /** How long a graceful close waits for calls in flight (the Shutdown reply among them) before cutting. */
@@ -113,7 +115,13 @@ export function startGrpcServer(options: GrpcServerOptions): GrpcServer {
   const goPlugin = goPluginServices({ log, onShutdown: options.onShutdown });
   const services: Record<string, ServiceImplementation> = {
     ...goPlugin.services,
-    'tfplugin6.Provider': providerService({ getServer: options.getServer, converter: createConverter(DESCRIPTOR), log, providerLog: options.providerLog }),
+    'tfplugin6.Provider': providerService({
+      getServer: options.getServer,
+      converter: createConverter(DESCRIPTOR),
+      log,
+      providerLog: options.providerLog,
+      schema: options.schema,
+    }),
   };
   const routes = new Map<string, Route>();
   // SERVED_SERVICES is the list the descriptor tests hold against proto-loader: serve exactly that.

@@ -19,7 +19,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CallContext, Diagnostic, ProviderServer } from '../protocol/types';
 import type { Converter } from './convert';
-import type { Call, ServiceImplementation } from './grpc-calls';
+import { type Call, Encoded, type ServiceImplementation } from './grpc-calls';
 import { GrpcError, GrpcStatus } from './grpc-status';
 import type { HclogLogger } from './logger';
 import { StopRequestedError } from './stop';
@@ -59,6 +59,11 @@ export interface ProviderServiceOptions {
   log: HclogLogger;
   /** Logger handed to provider code (module provider). */
   providerLog: HclogLogger;
+  /**
+   * The GetProviderSchema response in wire form, made when the provider was built (ServeOptions.schema):
+   * answered as it is, without creating the provider server.
+   */
+  schema?: Buffer;
 }
 
 type Method = (req: unknown, ctx: CallContext) => Promise<unknown>;
@@ -172,5 +177,14 @@ export function providerService(options: ProviderServiceOptions): ServiceImpleme
 
   const impl: ServiceImplementation = {};
   for (const rpc of Object.keys(PROVIDER_RPCS) as ProviderRpc[]) impl[rpc] = rpc === 'StopProvider' ? stopProvider : handler(rpc);
+  const { schema } = options;
+  if (schema) {
+    impl.GetProviderSchema = () => {
+      const callLog = log.with({ tf_rpc: 'GetProviderSchema', tf_req_id: randomUUID() });
+      callLog.trace('Received request');
+      callLog.trace('Served request', { schema: 'made at build time' });
+      return new Encoded(schema);
+    };
+  }
   return impl;
 }

@@ -29,6 +29,14 @@ export interface ServeOptions {
    * at import time, before `serve` is called, runs before the stdout takeover too: it must not print.
    */
   server: () => ProviderServer | Promise<ProviderServer>;
+  /**
+   * The provider's GetProviderSchema response in wire form, base64, made when the executable was built
+   * (scripts/bundle.js does it for the providers it lists). The first process of every Terraform command
+   * only fetches the schema: with this it answers without creating the provider server at all, and a
+   * process creates it only when a call needs it. Without it the server is created right after the
+   * handshake, in the background.
+   */
+  schema?: string;
   /** Command-line arguments; process.argv.slice(2) by default. `--debug` selects debug mode. */
   argv?: string[];
 }
@@ -54,7 +62,9 @@ function fail(message: string): never {
 /** Loads grpc-js and the wire definitions: deliberately not a top-level import (see the module comment). */
 function startGrpc(ctx: Context, listener: Listener, tls: GrpcServerModule.GrpcServerOptions['tls'], onShutdown: () => void): GrpcServerModule.GrpcServer {
   const { startGrpcServer } = require('./grpc-server') as typeof GrpcServerModule;
-  const grpc = startGrpcServer({ listener, tls, getServer: ctx.getServer, log: ctx.log, providerLog: ctx.providerLog, onShutdown });
+  const schema = ctx.options.schema ? Buffer.from(ctx.options.schema, 'base64') : undefined;
+  const grpc = startGrpcServer({ listener, tls, getServer: ctx.getServer, log: ctx.log, providerLog: ctx.providerLog, onShutdown, schema });
+  if (schema) return grpc;
   // Create the provider now, in the background; a failure is reported by every RPC that needs it.
   ctx
     .getServer()
