@@ -107,7 +107,7 @@ describe('the provider executable, launched as go-plugin launches it', () => {
     expect(existsSync(handshake.address)).toBe(false);
   });
 
-  it('loads neither grpc-js nor HTTP/2 before its handshake line', () => {
+  it('loads neither HTTP/2 nor TLS nor zlib before its handshake line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kp-preload-'));
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
     const preload = join(dir, 'preload.js');
