@@ -32,7 +32,7 @@ export function goPluginServices(options: { log: HclogLogger; onShutdown: () => 
   const open = new Set<ServerStream>();
   const hold = (stream: ServerStream) => {
     open.add(stream);
-    stream.signal.addEventListener('abort', () => open.delete(stream), { once: true });
+    stream.onCancel(() => open.delete(stream));
   };
 
   const controller: ServiceImplementation = {

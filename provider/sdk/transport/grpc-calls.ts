@@ -12,6 +12,7 @@
  * A call's `signal` aborts when the client cancels it or the connection goes before the reply is out.
  */
 import type { ServerHttp2Stream } from 'node:http2';
+import { Cancellation } from './cancellation';
 import { MessageReader, frame } from './grpc-frames';
 import { GrpcError, GrpcStatus, type GrpcStatusCode, encodeStatusMessage } from './grpc-status';
 
@@ -36,8 +37,10 @@ export class Encoded {
 }
 
 export interface Call {
-  /** Aborted when the client cancels the call or the connection is lost. */
+  /** Aborted when the client cancels the call or the connection is lost (made when first read). */
   readonly signal: AbortSignal;
+  /** Runs `listener` when the client cancels the call or the connection is lost, without making a signal. */
+  onCancel(listener: (reason: unknown) => void): void;
 }
 
 export interface ServerStream extends Call {
@@ -120,9 +123,9 @@ class Reply {
 /** Serves one call on `stream` with `method`'s handler. */
 export function serveCall(stream: ServerHttp2Stream, method: MethodDefinition, handler: UnaryHandler | StreamHandler, options: CallOptions): void {
   const reply = new Reply(stream);
-  const controller = new AbortController();
+  const cancellation = new Cancellation();
   stream.once('close', () => {
-    if (!reply.ended) controller.abort(new GrpcError(GrpcStatus.CANCELLED, `the client cancelled ${method.path}`));
+    if (!reply.ended) cancellation.cancel(new GrpcError(GrpcStatus.CANCELLED, `the client cancelled ${method.path}`));
   });
   const fail = (err: unknown) => {
     if (!reply.open) {
@@ -182,14 +185,14 @@ export function serveCall(stream: ServerHttp2Stream, method: MethodDefinition, h
       const bytes = request;
       if (method.responseStream) {
         try {
-          (handler as StreamHandler)(streamOf(reply, encode, controller.signal), decode(bytes));
+          (handler as StreamHandler)(streamOf(reply, encode, cancellation), decode(bytes));
         } catch (err) {
           fail(err);
         }
         return;
       }
       void (async () => {
-        const response = await (handler as UnaryHandler)(decode(bytes), { signal: controller.signal });
+        const response = await (handler as UnaryHandler)(decode(bytes), cancellation);
         reply.last(encode(response));
       })().catch(fail);
     });
@@ -197,7 +200,7 @@ export function serveCall(stream: ServerHttp2Stream, method: MethodDefinition, h
   }
 
   // Client and bidirectional streaming: messages go to the handler as they come.
-  const server = streamOf(reply, encode, controller.signal);
+  const server = streamOf(reply, encode, cancellation);
   const reader = new MessageReader(options.maxReceiveBytes, (message) => server.receive(decode(message)));
   stream.on('data', (chunk: Buffer) => {
     try {
@@ -217,12 +220,15 @@ export function serveCall(stream: ServerHttp2Stream, method: MethodDefinition, h
 function streamOf(
   reply: Reply,
   encode: (message: unknown) => Buffer,
-  signal: AbortSignal,
+  cancellation: Cancellation,
 ): ServerStream & { receive(message: unknown): void; clientEnded(): void } {
   let messageListener: ((message: unknown) => void) | undefined;
   let endListener: (() => void) | undefined;
   return {
-    signal,
+    get signal() {
+      return cancellation.signal;
+    },
+    onCancel: (listener) => cancellation.onCancel(listener),
     write: (message) => reply.write(encode(message)),
     end: (code, message) => reply.end(code, message),
     onMessage: (listener) => {

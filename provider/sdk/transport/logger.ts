@@ -110,21 +110,63 @@ const writeStderr = (line: string): void => {
   process.stderr.write(line);
 };
 
+/** What a logger and the children `with` makes share. */
+interface Sink {
+  threshold: number;
+  module: string;
+  write: (line: string) => void;
+  now: () => number;
+}
+
+/**
+ * A class, not closures: the transport makes two child loggers per call (the call's and the provider's),
+ * hundreds per process, and a child is now one small object. Its fields are merged only when a line is
+ * written, or a grandchild made.
+ */
+class Hclog implements HclogLogger {
+  private merged?: LogFields;
+
+  constructor(
+    private readonly sink: Sink,
+    private readonly inherited: LogFields,
+    private readonly own?: LogFields,
+  ) {}
+
+  private get fields(): LogFields {
+    this.merged ??= this.own ? { ...this.inherited, ...this.own } : this.inherited;
+    return this.merged;
+  }
+
+  private line(level: LogLevel, message: string, extra?: LogFields): void {
+    const { sink } = this;
+    if (RANK[level] < sink.threshold) return;
+    sink.write(formatLine(level, message, sink.module, extra ? { ...this.fields, ...extra } : this.fields, sink.now()));
+  }
+
+  trace(message: string, extra?: LogFields): void {
+    this.line('trace', message, extra);
+  }
+  debug(message: string, extra?: LogFields): void {
+    this.line('debug', message, extra);
+  }
+  info(message: string, extra?: LogFields): void {
+    this.line('info', message, extra);
+  }
+  warn(message: string, extra?: LogFields): void {
+    this.line('warn', message, extra);
+  }
+  error(message: string, extra?: LogFields): void {
+    this.line('error', message, extra);
+  }
+  enabled(level: LogLevel): boolean {
+    return RANK[level] >= this.sink.threshold;
+  }
+  with(more: LogFields): HclogLogger {
+    return new Hclog(this.sink, this.fields, more);
+  }
+}
+
 export function createLogger(options: LoggerOptions): HclogLogger {
   const { threshold, module = 'provider', fields = {}, write = writeStderr, now = nowMs } = options;
-  const at =
-    (level: LogLevel) =>
-    (message: string, extra?: LogFields): void => {
-      if (RANK[level] < threshold) return;
-      write(formatLine(level, message, module, extra ? { ...fields, ...extra } : fields, now()));
-    };
-  return {
-    trace: at('trace'),
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    enabled: (level) => RANK[level] >= threshold,
-    with: (more) => createLogger({ threshold, module, fields: { ...fields, ...more }, write, now }),
-  };
+  return new Hclog({ threshold, module, write, now }, fields);
 }

@@ -19,6 +19,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CallContext, Diagnostic, ProviderServer } from '../protocol/types';
 import type { Converter } from './convert';
+import { Cancellation } from './cancellation';
 import { type Call, Encoded, type ServiceImplementation } from './grpc-calls';
 import { GrpcError, GrpcStatus } from './grpc-status';
 import type { HclogLogger } from './logger';
@@ -100,13 +101,13 @@ function diagnosticCounts(response: Record<string, unknown>): Record<string, num
 
 export function providerService(options: ProviderServiceOptions): ServiceImplementation {
   const { getServer, converter, log, providerLog } = options;
-  const inFlight = new Set<AbortController>();
+  const inFlight = new Set<Cancellation>();
   const dump = wireDumper();
 
   async function respond(
     rpc: ProviderRpc,
     protoRequest: Record<string, unknown>,
-    controller: AbortController,
+    cancellation: Cancellation,
     fields: Record<string, string>,
     callLog: HclogLogger,
   ): Promise<Outcome> {
@@ -117,13 +118,20 @@ export function providerService(options: ProviderServiceOptions): ServiceImpleme
       const request = converter.fromProto(`tfplugin6.${rpc}.Request`, protoRequest);
       dump?.(rpc, 'request', request);
       // The provider's lines carry the same request id as the transport's.
-      const ctx: CallContext = { signal: controller.signal, log: providerLog.with(fields), rpc };
+      // The signal is made only if the provider reads it (transport/cancellation.ts).
+      const ctx: CallContext = {
+        get signal() {
+          return cancellation.signal;
+        },
+        log: providerLog.with(fields),
+        rpc,
+      };
       const response = await (method as Method).call(server, request, ctx);
       dump?.(rpc, 'response', response);
       return { response: converter.toProto(`tfplugin6.${rpc}.Response`, response) };
     } catch (err) {
       // After StopProvider (or a cancelled call) a failure is the expected way out, not a bug.
-      const stopped = controller.signal.aborted;
+      const stopped = cancellation.cancelled;
       const { message, stack } = errorText(err);
       if (stopped) callLog.debug('Call ended after StopProvider', { error: message });
       else callLog.error('Unexpected error from the provider', { error: message, stack });
@@ -141,13 +149,11 @@ export function providerService(options: ProviderServiceOptions): ServiceImpleme
       if (typeof typeName === 'string' && typeName) fields.tf_resource_type = typeName;
       const callLog = log.with(fields);
       callLog.trace('Received request');
-      const controller = new AbortController();
-      const onCancelled = () => controller.abort(new Error(`Terraform cancelled the ${rpc} call`));
-      call.signal.addEventListener('abort', onCancelled, { once: true });
-      inFlight.add(controller);
-      const result = await respond(rpc, request, controller, fields, callLog);
-      inFlight.delete(controller);
-      call.signal.removeEventListener('abort', onCancelled);
+      const cancellation = new Cancellation();
+      call.onCancel(() => cancellation.cancel(new Error(`Terraform cancelled the ${rpc} call`)));
+      inFlight.add(cancellation);
+      const result = await respond(rpc, request, cancellation, fields, callLog);
+      inFlight.delete(cancellation);
       const duration_ms = tracing ? Number((performance.now() - started).toFixed(3)) : 0;
       if ('unimplemented' in result) {
         if (tracing) callLog.trace('Served request', { duration_ms, grpc_status: 'UNIMPLEMENTED' });
@@ -161,7 +167,7 @@ export function providerService(options: ProviderServiceOptions): ServiceImpleme
   function stopProvider(): unknown {
     const callLog = log.with({ tf_rpc: 'StopProvider', tf_req_id: randomUUID() });
     callLog.trace('Received request', { in_flight: inFlight.size });
-    for (const controller of inFlight) controller.abort(new StopRequestedError());
+    for (const cancellation of inFlight) cancellation.cancel(new StopRequestedError());
     callLog.trace('Served request');
     // Forwarded without waiting: the answer must not depend on how long the provider takes to wind down.
     getServer()

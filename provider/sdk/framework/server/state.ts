@@ -91,7 +91,13 @@ function capitalise(s: string): string {
 }
 
 export function requestContext(ctx: CallContext): RequestContext {
-  return { signal: ctx.signal, log: ctx.log };
+  // A getter: the transport makes a call's signal only when it is read (transport/cancellation.ts).
+  return {
+    get signal() {
+      return ctx.signal;
+    },
+    log: ctx.log,
+  };
 }
 
 /**
