@@ -1,7 +1,7 @@
 /**
  * Benchmarks, outside the test suite. Build first (`npm run build`), then:
  *
- *   node dist/bench/run.js [verify|create|provider|terraform|terraform-keys|secrets|admin-deletes|all] [--duration S] [--connections N]
+ *   node dist/bench/run.js [verify|create|provider|terraform|terraform-keys|terraform-split|secrets|admin-deletes|all] [--duration S] [--connections N]
  *                          [--rounds R] [--rate RPS] [--floor] [--create-seconds S] [--clients N] [--runs N] [--resources N] [--provider dev,release] [--release DIR]
  *                          [--executable PATH]... [--baseline NODE]... [--no-pin] [--cpu-prof DIR] [--provider-cpu-prof DIR] [--tf-log DIR] [--log-level LEVEL]
  *
@@ -31,6 +31,9 @@
  *         (--provider and --release as for provider); --resources (20), --runs (10); --provider-cpu-prof DIR
  *         profiles every dev provider process, --tf-log DIR keeps TF_LOG=trace of the Keyplane commands (both slow
  *         the measured side down: for finding where time goes, not for the figures).
+ * terraform-split: the CPU of the same keyplane_api_key commands split between terraform itself and the provider
+ *         processes it starts (bench/terraform-split.ts); --resources (20), --runs (5), --executable PATH (the
+ *         provider to run; default the release's executable from dist/release or --release DIR).
  * secrets: --entries (1000) secret-store writes into one secret, one entry per version, on SQLite; the median
  *         latency of the last 50 over the first 50 (bench/secret-writes.ts). Not in `all`.
  * admin-deletes: with --keys (1000) admin keys in the store, --rounds (100) deletes of an admin key against
@@ -50,7 +53,8 @@ import { initialise } from '../service/bootstrap';
 import { createContext } from '../service/context';
 import { createMasterKeyFile } from '../service/crypto/master-key';
 import type { ServerOptions } from '../service/server';
-import { DEFAULT_RELEASE_DIR, selectProviderBuilds } from './provider-builds';
+import { DEFAULT_RELEASE_DIR, releaseExecutable, selectProviderBuilds } from './provider-builds';
+import { benchTerraformSplit, describeSplit } from './terraform-split';
 import { benchProviderStartup, describeResult, startupPlan } from './provider-startup';
 import { benchSecretWrites, describeSecretWrites } from './secret-writes';
 import { benchAdminDeletes, describeAdminDeletes } from './admin-deletes';
@@ -560,8 +564,8 @@ function table(rows: string[][]): string {
 
 async function main() {
   const what = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'all';
-  if (!['verify', 'create', 'provider', 'terraform', 'terraform-keys', 'secrets', 'admin-deletes', 'all'].includes(what))
-    throw new Error(`unknown benchmark ${what}: verify, create, provider, terraform, terraform-keys, secrets, admin-deletes or all`);
+  if (!['verify', 'create', 'provider', 'terraform', 'terraform-keys', 'terraform-split', 'secrets', 'admin-deletes', 'all'].includes(what))
+    throw new Error(`unknown benchmark ${what}: verify, create, provider, terraform, terraform-keys, terraform-split, secrets, admin-deletes or all`);
   const duration = arg('duration', 20);
   const connections = arg('connections', 50);
   const rounds = arg('rounds', 4);
@@ -622,6 +626,23 @@ async function main() {
     } finally {
       await stop(svc);
       rmSync(store.dir, { recursive: true, force: true });
+    }
+  }
+  if (what === 'terraform-split') {
+    const store = await newStore();
+    const svc = await startService(store);
+    const work = mkdtempSync(join(tmpdir(), 'keyplane-bench-split-exe-'));
+    try {
+      await api(svc.url, store.admin, 'POST', '/v1/scopes', { name: BENCH_SCOPE, description: 'bench' });
+      const option = (name: string) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : undefined);
+      const executable = option('executable') ?? releaseExecutable(option('release') ?? DEFAULT_RELEASE_DIR, work);
+      const s = benchTerraformSplit({ url: svc.url, admin: store.admin, resources: arg('resources', 20), runs: arg('runs', 5), executable });
+      out.terraform_split = s;
+      console.log(`\n${describeSplit(s)}`);
+    } finally {
+      await stop(svc);
+      rmSync(store.dir, { recursive: true, force: true });
+      rmSync(work, { recursive: true, force: true });
     }
   }
   // The load generator (this process and its threads) on its own CPU.
