@@ -33,7 +33,8 @@
  *         the measured side down: for finding where time goes, not for the figures).
  * terraform-split: the CPU of the same keyplane_api_key commands split between terraform itself and the provider
  *         processes it starts (bench/terraform-split.ts); --resources (20), --runs (5), --executable PATH (the
- *         provider to run; default the release's executable from dist/release or --release DIR).
+ *         provider to run, repeatable to compare builds; default the release's executable from dist/release or
+ *         --release DIR).
  * secrets: --entries (1000) secret-store writes into one secret, one entry per version, on SQLite; the median
  *         latency of the last 50 over the first 50 (bench/secret-writes.ts). Not in `all`.
  * admin-deletes: with --keys (1000) admin keys in the store, --rounds (100) deletes of an admin key against
@@ -635,8 +636,9 @@ async function main() {
     try {
       await api(svc.url, store.admin, 'POST', '/v1/scopes', { name: BENCH_SCOPE, description: 'bench' });
       const option = (name: string) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : undefined);
-      const executable = option('executable') ?? releaseExecutable(option('release') ?? DEFAULT_RELEASE_DIR, work);
-      const s = benchTerraformSplit({ url: svc.url, admin: store.admin, resources: arg('resources', 20), runs: arg('runs', 5), executable });
+      const given = process.argv.flatMap((a, i) => (a === '--executable' && process.argv[i + 1] ? [process.argv[i + 1]!] : []));
+      const executables = given.length > 0 ? given : [releaseExecutable(option('release') ?? DEFAULT_RELEASE_DIR, work)];
+      const s = benchTerraformSplit({ url: svc.url, admin: store.admin, resources: arg('resources', 20), runs: arg('runs', 5), executables });
       out.terraform_split = s;
       console.log(`\n${describeSplit(s)}`);
     } finally {

@@ -6,9 +6,11 @@
  * lock file is involved. The same commands on as many terraform_data give the baseline, where all the CPU is
  * terraform's.
  *
- *   node dist/bench/run.js terraform-split [--resources N] [--runs R] [--executable PATH]
+ *   node dist/bench/run.js terraform-split [--resources N] [--runs R] [--executable PATH]...
  *
- * `--executable`: the provider to run, by default the release's executable for this platform (dist/release).
+ * `--executable`: the provider to run, by default the release's executable for this platform (dist/release);
+ * repeated, each runs in a workspace of its own, all in one rotation, so that two builds (say a release of an
+ * earlier commit) compare on a noisy machine by the provider's CPU alone.
  * What this answers: how much of a command's cost is terraform's own work with a plugin (the gRPC client, the
  * msgpack values of each resource's schema, state), which no provider, in any language, can remove.
  */
@@ -35,9 +37,9 @@ export interface SplitFigures {
 export interface SplitResult {
   resources: number;
   runs: number;
-  executable: string;
-  /** Medians per command, for keyplane_api_key and for terraform_data. */
-  commands: Record<Command, { keyplane: SplitFigures; terraform_data: SplitFigures }>;
+  executables: string[];
+  /** Medians per command: for keyplane_api_key one entry per executable, and terraform_data's. */
+  commands: Record<Command, { keyplane: SplitFigures[]; terraform_data: SplitFigures }>;
 }
 
 function cpuOf(line: string): number {
@@ -45,63 +47,73 @@ function cpuOf(line: string): number {
   return ((user ?? Number.NaN) + (system ?? Number.NaN)) * 1000;
 }
 
-export function benchTerraformSplit(opts: { url: string; admin: string; resources: number; runs: number; executable: string }): SplitResult {
+const keyplaneConfig = (resources: number, prefix: string) =>
+  `terraform {\n  required_providers {\n    keyplane = { source = "keyplane/keyplane" }\n  }\n}\n\nprovider "keyplane" {}\n\nresource "keyplane_api_key" "k" {\n  count  = ${resources}\n  name   = "${prefix}-\${count.index}"\n  scopes = ["${BENCH_SCOPE}"]\n  labels = { bench = "split" }\n}\n`;
+
+export function benchTerraformSplit(opts: { url: string; admin: string; resources: number; runs: number; executables: string[] }): SplitResult {
   if (!existsSync(TIME)) throw new Error(`${TIME} is needed to split the CPU (Debian: apt-get install time)`);
   const root = mkdtempSync(join(tmpdir(), 'keyplane-bench-split-'));
   try {
     const providerCpu = join(root, 'provider-cpu');
     const terraformCpu = join(root, 'terraform-cpu');
-    const overrides = join(root, 'provider');
-    mkdirSync(overrides);
-    writeFileSync(join(overrides, 'terraform-provider-keyplane'), `#!/bin/sh\nexec ${TIME} -a -o '${providerCpu}' -f '%U %S' '${opts.executable}' "$@"\n`, {
-      mode: 0o755,
-    });
-    const rc = join(root, 'cli.tfrc');
-    writeFileSync(rc, `provider_installation {\n  dev_overrides {\n    "keyplane/keyplane" = "${overrides}"\n  }\n  direct {}\n}\n`);
-    const keyplane = join(root, 'keyplane');
-    const builtin = join(root, 'terraform_data');
-    mkdirSync(keyplane);
-    mkdirSync(builtin);
-    writeFileSync(
-      join(keyplane, 'main.tf'),
-      `terraform {\n  required_providers {\n    keyplane = { source = "keyplane/keyplane" }\n  }\n}\n\nprovider "keyplane" {}\n\nresource "keyplane_api_key" "k" {\n  count  = ${opts.resources}\n  name   = "split-\${count.index}"\n  scopes = ["${BENCH_SCOPE}"]\n  labels = { bench = "split" }\n}\n`,
-    );
-    writeFileSync(join(builtin, 'main.tf'), `resource "terraform_data" "d" {\n  count = ${opts.resources}\n  input = "bench-\${count.index}"\n}\n`);
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       CHECKPOINT_DISABLE: '1',
       TF_IN_AUTOMATION: '1',
-      TF_CLI_CONFIG_FILE: rc,
       KEYPLANE_ENDPOINT: opts.url,
       KEYPLANE_API_KEY: opts.admin,
     };
     delete env.TF_LOG;
     delete env.TF_LOG_PATH;
+    // One workspace per executable, each finding its provider through dev_overrides: a wrapper that runs it
+    // under /usr/bin/time, which appends each process's CPU to providerCpu.
+    const sides = opts.executables.map((executable, i) => {
+      const dir = join(root, `keyplane-${i + 1}`);
+      const overrides = join(dir, 'provider');
+      const workspace = join(dir, 'workspace');
+      mkdirSync(overrides, { recursive: true });
+      mkdirSync(workspace);
+      const wrapper = `#!/bin/sh\nexec ${TIME} -a -o '${providerCpu}' -f '%U %S' '${executable}' "$@"\n`;
+      writeFileSync(join(overrides, 'terraform-provider-keyplane'), wrapper, { mode: 0o755 });
+      const rc = join(dir, 'cli.tfrc');
+      writeFileSync(rc, `provider_installation {\n  dev_overrides {\n    "keyplane/keyplane" = "${overrides}"\n  }\n  direct {}\n}\n`);
+      writeFileSync(join(workspace, 'main.tf'), keyplaneConfig(opts.resources, `split-${i + 1}`));
+      return { dir: workspace, env: { ...env, TF_CLI_CONFIG_FILE: rc } as NodeJS.ProcessEnv };
+    });
+    const builtin = join(root, 'terraform_data');
+    mkdirSync(builtin);
+    writeFileSync(join(builtin, 'main.tf'), `resource "terraform_data" "d" {\n  count = ${opts.resources}\n  input = "bench-\${count.index}"\n}\n`);
+    sides.push({ dir: builtin, env });
     const args: Record<Command, string[]> = {
       apply: ['apply', '-auto-approve', '-input=false', '-no-color'],
       plan: ['plan', '-input=false', '-no-color'],
       destroy: ['destroy', '-auto-approve', '-input=false', '-no-color'],
     };
-    const run = (dir: string, command: Command): SplitFigures => {
+    const run = (side: (typeof sides)[number], command: Command): SplitFigures => {
       rmSync(providerCpu, { force: true });
       const started = process.hrtime.bigint();
-      const r = spawnSync(TIME, ['-f', '%U %S', '-o', terraformCpu, 'terraform', `-chdir=${dir}`, ...args[command]], {
-        env,
+      const r = spawnSync(TIME, ['-f', '%U %S', '-o', terraformCpu, 'terraform', `-chdir=${side.dir}`, ...args[command]], {
+        env: side.env,
         encoding: 'utf8',
         maxBuffer: 256 << 20,
       });
       const wall_ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (r.status !== 0) throw new Error(`terraform ${command} in ${dir} exited ${r.status}: ${r.stdout.slice(-2000)}${r.stderr.slice(-2000)}`);
+      if (r.status !== 0) throw new Error(`terraform ${command} in ${side.dir} exited ${r.status}: ${r.stdout.slice(-2000)}${r.stderr.slice(-2000)}`);
       const cpu_ms = cpuOf(readFileSync(terraformCpu, 'utf8'));
       const lines = existsSync(providerCpu) ? readFileSync(providerCpu, 'utf8').trim().split('\n').filter(Boolean) : [];
       const provider_cpu_ms = lines.reduce((sum, line) => sum + cpuOf(line), 0);
       return { wall_ms, cpu_ms, provider_cpu_ms, terraform_cpu_ms: cpu_ms - provider_cpu_ms, provider_starts: lines.length };
     };
-    const sides = [keyplane, builtin];
-    // One untimed cycle each, then the timed ones, the two sides alternating.
-    for (const dir of sides) for (const c of COMMANDS) run(dir, c);
+    // One untimed cycle each, then the timed ones: each run an apply, plan and destroy of every side, which
+    // side goes first rotating from run to run.
+    for (const side of sides) for (const c of COMMANDS) run(side, c);
     const figures = sides.map(() => Object.fromEntries(COMMANDS.map((c) => [c, [] as SplitFigures[]])) as Record<Command, SplitFigures[]>);
-    for (let i = 0; i < opts.runs; i++) for (const c of COMMANDS) for (let k = 0; k < sides.length; k++) figures[k]![c].push(run(sides[k]!, c));
+    for (let i = 0; i < opts.runs; i++) {
+      for (let k = 0; k < sides.length; k++) {
+        const at = (i + k) % sides.length;
+        for (const c of COMMANDS) figures[at]![c].push(run(sides[at]!, c));
+      }
+    }
     const med = (xs: SplitFigures[]): SplitFigures => ({
       wall_ms: median(xs.map((x) => x.wall_ms)),
       cpu_ms: median(xs.map((x) => x.cpu_ms)),
@@ -109,10 +121,11 @@ export function benchTerraformSplit(opts: { url: string; admin: string; resource
       terraform_cpu_ms: median(xs.map((x) => x.terraform_cpu_ms)),
       provider_starts: median(xs.map((x) => x.provider_starts)),
     });
+    const last = sides.length - 1;
     const commands = Object.fromEntries(
-      COMMANDS.map((c) => [c, { keyplane: med(figures[0]![c]), terraform_data: med(figures[1]![c]) }]),
+      COMMANDS.map((c) => [c, { keyplane: figures.slice(0, last).map((f) => med(f[c])), terraform_data: med(figures[last]![c]) }]),
     ) as SplitResult['commands'];
-    return { resources: opts.resources, runs: opts.runs, executable: opts.executable, commands };
+    return { resources: opts.resources, runs: opts.runs, executables: opts.executables, commands };
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -121,15 +134,19 @@ export function benchTerraformSplit(opts: { url: string; admin: string; resource
 export function describeSplit(r: SplitResult): string {
   const ms = (n: number) => `${n.toFixed(0)} ms`.padStart(8);
   const lines = [
-    `CPU of terraform apply, plan (refresh included) and destroy of ${r.resources} keyplane_api_key, split between terraform and the provider processes, against ${r.resources} terraform_data; medians of ${r.runs} alternating runs (${r.executable})`,
-    '  command  side              wall      CPU   of which terraform   provider (starts)   terraform CPU / terraform_data CPU',
+    `CPU of terraform apply, plan (refresh included) and destroy of ${r.resources} keyplane_api_key, split between terraform and the provider processes, against ${r.resources} terraform_data; medians of ${r.runs} rotating runs`,
+    ...r.executables.map((e, i) => `  keyplane ${i + 1}: ${e}`),
+    '  command  side                wall      CPU   of which terraform   provider (starts)   terraform CPU / terraform_data CPU',
   ];
   for (const c of COMMANDS) {
-    const { keyplane: k, terraform_data: d } = r.commands[c];
-    lines.push(
-      `  ${c.padEnd(8)} keyplane_api_key ${ms(k.wall_ms)} ${ms(k.cpu_ms)}   ${ms(k.terraform_cpu_ms)}          ${ms(k.provider_cpu_ms)} (${k.provider_starts})   ${(k.terraform_cpu_ms / d.cpu_ms).toFixed(2)}x`,
-      `  ${''.padEnd(8)} terraform_data   ${ms(d.wall_ms)} ${ms(d.cpu_ms)}   ${ms(d.terraform_cpu_ms)}`,
-    );
+    const { keyplane, terraform_data: d } = r.commands[c];
+    keyplane.forEach((k, i) => {
+      const side = `keyplane ${i + 1}`.padEnd(16);
+      lines.push(
+        `  ${(i === 0 ? c : '').padEnd(8)} ${side} ${ms(k.wall_ms)} ${ms(k.cpu_ms)}   ${ms(k.terraform_cpu_ms)}          ${ms(k.provider_cpu_ms)} (${k.provider_starts})   ${(k.terraform_cpu_ms / d.cpu_ms).toFixed(2)}x`,
+      );
+    });
+    lines.push(`  ${''.padEnd(8)} ${'terraform_data'.padEnd(16)} ${ms(d.wall_ms)} ${ms(d.cpu_ms)}   ${ms(d.terraform_cpu_ms)}`);
   }
   return lines.join('\n');
 }
