@@ -19,11 +19,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { median } from './common';
-import { BENCH_SCOPE } from './terraform';
+import { COMMAND_ARGS, COMMANDS, type Command, keyplaneConfig, terraformDataConfig, terraformEnv } from './terraform';
 
 const TIME = '/usr/bin/time';
-const COMMANDS = ['apply', 'plan', 'destroy'] as const;
-type Command = (typeof COMMANDS)[number];
 
 export interface SplitFigures {
   wall_ms: number;
@@ -47,24 +45,13 @@ function cpuOf(line: string): number {
   return ((user ?? Number.NaN) + (system ?? Number.NaN)) * 1000;
 }
 
-const keyplaneConfig = (resources: number, prefix: string) =>
-  `terraform {\n  required_providers {\n    keyplane = { source = "keyplane/keyplane" }\n  }\n}\n\nprovider "keyplane" {}\n\nresource "keyplane_api_key" "k" {\n  count  = ${resources}\n  name   = "${prefix}-\${count.index}"\n  scopes = ["${BENCH_SCOPE}"]\n  labels = { bench = "split" }\n}\n`;
-
 export function benchTerraformSplit(opts: { url: string; admin: string; resources: number; runs: number; executables: string[] }): SplitResult {
   if (!existsSync(TIME)) throw new Error(`${TIME} is needed to split the CPU (Debian: apt-get install time)`);
   const root = mkdtempSync(join(tmpdir(), 'keyplane-bench-split-'));
   try {
     const providerCpu = join(root, 'provider-cpu');
     const terraformCpu = join(root, 'terraform-cpu');
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      CHECKPOINT_DISABLE: '1',
-      TF_IN_AUTOMATION: '1',
-      KEYPLANE_ENDPOINT: opts.url,
-      KEYPLANE_API_KEY: opts.admin,
-    };
-    delete env.TF_LOG;
-    delete env.TF_LOG_PATH;
+    const env = terraformEnv(opts.url, opts.admin);
     // One workspace per executable, each finding its provider through dev_overrides: a wrapper that runs it
     // under /usr/bin/time, which appends each process's CPU to providerCpu.
     const sides = opts.executables.map((executable, i) => {
@@ -77,18 +64,14 @@ export function benchTerraformSplit(opts: { url: string; admin: string; resource
       writeFileSync(join(overrides, 'terraform-provider-keyplane'), wrapper, { mode: 0o755 });
       const rc = join(dir, 'cli.tfrc');
       writeFileSync(rc, `provider_installation {\n  dev_overrides {\n    "keyplane/keyplane" = "${overrides}"\n  }\n  direct {}\n}\n`);
-      writeFileSync(join(workspace, 'main.tf'), keyplaneConfig(opts.resources, `split-${i + 1}`));
+      writeFileSync(join(workspace, 'main.tf'), keyplaneConfig('keyplane_api_key', opts.resources, `split-${i + 1}`));
       return { dir: workspace, env: { ...env, TF_CLI_CONFIG_FILE: rc } as NodeJS.ProcessEnv };
     });
     const builtin = join(root, 'terraform_data');
     mkdirSync(builtin);
-    writeFileSync(join(builtin, 'main.tf'), `resource "terraform_data" "d" {\n  count = ${opts.resources}\n  input = "bench-\${count.index}"\n}\n`);
+    writeFileSync(join(builtin, 'main.tf'), terraformDataConfig(opts.resources));
     sides.push({ dir: builtin, env });
-    const args: Record<Command, string[]> = {
-      apply: ['apply', '-auto-approve', '-input=false', '-no-color'],
-      plan: ['plan', '-input=false', '-no-color'],
-      destroy: ['destroy', '-auto-approve', '-input=false', '-no-color'],
-    };
+    const args = COMMAND_ARGS;
     const run = (side: (typeof sides)[number], command: Command): SplitFigures => {
       rmSync(providerCpu, { force: true });
       const started = process.hrtime.bigint();

@@ -36,8 +36,27 @@ export type TerraformSubject = 'keyplane_secret' | 'keyplane_api_key';
 /** The custom scope every benchmark key asks for, so plan checks the scope catalogue as a real key's plan does. */
 export const BENCH_SCOPE = 'billing.read';
 
-const COMMANDS = ['apply', 'plan', 'destroy'] as const;
-type Command = (typeof COMMANDS)[number];
+export const COMMANDS = ['apply', 'plan', 'destroy'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+/** Each measured command's arguments: unattended, no colour. */
+export const COMMAND_ARGS: Record<Command, string[]> = {
+  apply: ['apply', '-auto-approve', '-input=false', '-no-color'],
+  plan: ['plan', '-input=false', '-no-color'],
+  destroy: ['destroy', '-auto-approve', '-input=false', '-no-color'],
+};
+
+/** The environment of every measured command: no checkpoint, no log, the service and its admin key. */
+export function terraformEnv(url: string, admin: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', KEYPLANE_ENDPOINT: url, KEYPLANE_API_KEY: admin };
+  delete env.TF_LOG;
+  delete env.TF_LOG_PATH;
+  return env;
+}
+
+/** N terraform_data, the baseline: built into terraform, no plugin. */
+export const terraformDataConfig = (resources: number): string =>
+  `resource "terraform_data" "d" {\n  count = ${resources}\n  input = "bench-\${count.index}"\n}\n`;
 
 export interface TerraformResult {
   subject: TerraformSubject;
@@ -87,11 +106,12 @@ function terraform(dir: string, args: string[], env: NodeJS.ProcessEnv, log?: st
   return { ms, cpu_ms };
 }
 
-function keyplaneConfig(subject: TerraformSubject, resources: number): string {
+/** N Keyplane resources of `subject`, named `prefix-INDEX`. */
+export function keyplaneConfig(subject: TerraformSubject, resources: number, prefix = 'bench'): string {
   const body =
     subject === 'keyplane_secret'
-      ? `  name  = "bench-\${count.index}"\n`
-      : `  name   = "bench-\${count.index}"\n  scopes = ["${BENCH_SCOPE}"]\n  labels = { bench = "terraform" }\n`;
+      ? `  name  = "${prefix}-\${count.index}"\n`
+      : `  name   = "${prefix}-\${count.index}"\n  scopes = ["${BENCH_SCOPE}"]\n  labels = { bench = "terraform" }\n`;
   return `terraform {\n  required_providers {\n    keyplane = { source = "keyplane/keyplane" }\n  }\n}\n\nprovider "keyplane" {}\n\nresource "${subject}" "k" {\n  count = ${resources}\n${body}}\n`;
 }
 
@@ -111,20 +131,12 @@ export function benchTerraform(opts: {
 }): TerraformResult {
   const root = mkdtempSync(join(tmpdir(), 'keyplane-bench-tf-'));
   try {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      CHECKPOINT_DISABLE: '1',
-      TF_IN_AUTOMATION: '1',
-      KEYPLANE_ENDPOINT: opts.url,
-      KEYPLANE_API_KEY: opts.admin,
-    };
-    delete env.TF_LOG;
-    delete env.TF_LOG_PATH;
+    const env = terraformEnv(opts.url, opts.admin);
     if (opts.tfLog) mkdirSync(opts.tfLog, { recursive: true });
     const sides: { name: 'terraform_data' | ProviderBuildName | 'baseline'; dir: string; env: NodeJS.ProcessEnv }[] = [];
     const builtin = join(root, 'terraform_data');
     mkdirSync(builtin);
-    writeFileSync(join(builtin, 'main.tf'), `resource "terraform_data" "d" {\n  count = ${opts.resources}\n  input = "bench-\${count.index}"\n}\n`);
+    writeFileSync(join(builtin, 'main.tf'), terraformDataConfig(opts.resources));
     sides.push({ name: 'terraform_data', dir: builtin, env });
     const builds: (ProviderBuildName | 'baseline')[] = [...opts.builds, ...(opts.compareRelease ? ['baseline' as const] : [])];
     for (const build of builds) {
@@ -152,11 +164,7 @@ export function benchTerraform(opts: {
     }
     const init = ['init', '-input=false', '-no-color'];
     for (const side of sides) terraform(side.dir, init, side.env);
-    const args: Record<Command, string[]> = {
-      apply: ['apply', '-auto-approve', '-input=false', '-no-color'],
-      plan: ['plan', '-input=false', '-no-color'],
-      destroy: ['destroy', '-auto-approve', '-input=false', '-no-color'],
-    };
+    const args = COMMAND_ARGS;
     const cycle = (side: (typeof sides)[number], run: number) =>
       Object.fromEntries(
         COMMANDS.map((c) => {
