@@ -14,14 +14,11 @@
  * What this answers: how much of a command's cost is terraform's own work with a plugin (the gRPC client, the
  * msgpack values of each resource's schema, state), which no provider, in any language, can remove.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { median } from './common';
-import { COMMAND_ARGS, COMMANDS, type Command, keyplaneConfig, terraformDataConfig, terraformEnv } from './terraform';
-
-const TIME = '/usr/bin/time';
+import { COMMAND_ARGS, COMMANDS, type Command, TIME, cpuOf, keyplaneConfig, terraform, terraformDataConfig, terraformEnv } from './terraform';
 
 export interface SplitFigures {
   wall_ms: number;
@@ -40,17 +37,11 @@ export interface SplitResult {
   commands: Record<Command, { keyplane: SplitFigures[]; terraform_data: SplitFigures }>;
 }
 
-function cpuOf(line: string): number {
-  const [user, system] = line.trim().split(/\s+/).slice(-2).map(Number);
-  return ((user ?? Number.NaN) + (system ?? Number.NaN)) * 1000;
-}
-
 export function benchTerraformSplit(opts: { url: string; admin: string; resources: number; runs: number; executables: string[] }): SplitResult {
   if (!existsSync(TIME)) throw new Error(`${TIME} is needed to split the CPU (Debian: apt-get install time)`);
   const root = mkdtempSync(join(tmpdir(), 'keyplane-bench-split-'));
   try {
     const providerCpu = join(root, 'provider-cpu');
-    const terraformCpu = join(root, 'terraform-cpu');
     const env = terraformEnv(opts.url, opts.admin);
     // One workspace per executable, each finding its provider through dev_overrides: a wrapper that runs it
     // under /usr/bin/time, which appends each process's CPU to providerCpu.
@@ -71,18 +62,9 @@ export function benchTerraformSplit(opts: { url: string; admin: string; resource
     mkdirSync(builtin);
     writeFileSync(join(builtin, 'main.tf'), terraformDataConfig(opts.resources));
     sides.push({ dir: builtin, env });
-    const args = COMMAND_ARGS;
     const run = (side: (typeof sides)[number], command: Command): SplitFigures => {
       rmSync(providerCpu, { force: true });
-      const started = process.hrtime.bigint();
-      const r = spawnSync(TIME, ['-f', '%U %S', '-o', terraformCpu, 'terraform', `-chdir=${side.dir}`, ...args[command]], {
-        env: side.env,
-        encoding: 'utf8',
-        maxBuffer: 256 << 20,
-      });
-      const wall_ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (r.status !== 0) throw new Error(`terraform ${command} in ${side.dir} exited ${r.status}: ${r.stdout.slice(-2000)}${r.stderr.slice(-2000)}`);
-      const cpu_ms = cpuOf(readFileSync(terraformCpu, 'utf8'));
+      const { ms: wall_ms, cpu_ms } = terraform(side.dir, COMMAND_ARGS[command], side.env);
       const lines = existsSync(providerCpu) ? readFileSync(providerCpu, 'utf8').trim().split('\n').filter(Boolean) : [];
       const provider_cpu_ms = lines.reduce((sum, line) => sum + cpuOf(line), 0);
       return { wall_ms, cpu_ms, provider_cpu_ms, terraform_cpu_ms: cpu_ms - provider_cpu_ms, provider_starts: lines.length };

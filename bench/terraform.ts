@@ -74,16 +74,22 @@ export interface TerraformResult {
   >;
 }
 
-const TIME = '/usr/bin/time';
+export const TIME = '/usr/bin/time';
 
-interface Timed {
+/** User plus system CPU in ms from a `%U %S` line of /usr/bin/time (the last line: a failed command's note comes first). */
+export function cpuOf(text: string): number {
+  const [user, system] = text.trim().split(/\s+/).slice(-2).map(Number);
+  return ((user ?? Number.NaN) + (system ?? Number.NaN)) * 1000;
+}
+
+export interface Timed {
   ms: number;
   /** User and system CPU of terraform and the processes it waited for; NaN without /usr/bin/time. */
   cpu_ms: number;
 }
 
 /** Runs terraform, returns its wall and CPU time in ms; throws with its output when it fails. */
-function terraform(dir: string, args: string[], env: NodeJS.ProcessEnv, log?: string): Timed {
+export function terraform(dir: string, args: string[], env: NodeJS.ProcessEnv, log?: string): Timed {
   const cpuFile = join(dir, '.bench-cpu');
   const timed = existsSync(TIME);
   const start = process.hrtime.bigint();
@@ -95,14 +101,7 @@ function terraform(dir: string, args: string[], env: NodeJS.ProcessEnv, log?: st
   });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) throw new Error(`terraform ${args.join(' ')} in ${dir} exited ${r.status}: ${r.stdout.slice(-2000)}${r.stderr.slice(-2000)}`);
-  const cpu_ms = timed
-    ? readFileSync(cpuFile, 'utf8')
-        .trim()
-        .split(/\s+/)
-        .slice(-2)
-        .map(Number)
-        .reduce((a, b) => a + b, 0) * 1000
-    : Number.NaN;
+  const cpu_ms = timed ? cpuOf(readFileSync(cpuFile, 'utf8')) : Number.NaN;
   return { ms, cpu_ms };
 }
 

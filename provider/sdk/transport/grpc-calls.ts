@@ -120,6 +120,29 @@ class Reply {
   }
 }
 
+/** Ends a stream that is no call this server serves with a status, as a Trailers-Only reply. */
+export function refuseCall(stream: ServerHttp2Stream, code: GrpcStatusCode, message: string): void {
+  new Reply(stream).end(code, message);
+}
+
+/**
+ * Feeds the stream's data to `reader`. The first framing error fails the call and the rest of the stream is
+ * ignored; the function returned says whether that happened.
+ */
+function feed(stream: ServerHttp2Stream, reader: MessageReader, fail: (err: unknown) => void): () => boolean {
+  let broken = false;
+  stream.on('data', (chunk: Buffer) => {
+    if (broken) return;
+    try {
+      reader.push(chunk);
+    } catch (err) {
+      broken = true;
+      fail(err);
+    }
+  });
+  return () => broken;
+}
+
 /** Serves one call on `stream` with `method`'s handler. */
 export function serveCall(stream: ServerHttp2Stream, method: MethodDefinition, handler: UnaryHandler | StreamHandler, options: CallOptions): void {
   const reply = new Reply(stream);
@@ -166,18 +189,9 @@ export function serveCall(stream: ServerHttp2Stream, method: MethodDefinition, h
       count++;
       request = message;
     });
-    let broken = false;
-    stream.on('data', (chunk: Buffer) => {
-      if (broken) return;
-      try {
-        reader.push(chunk);
-      } catch (err) {
-        broken = true;
-        fail(err);
-      }
-    });
+    const broken = feed(stream, reader, fail);
     stream.once('end', () => {
-      if (broken) return;
+      if (broken()) return;
       if (count !== 1 || !reader.idle || !request) {
         fail(new GrpcError(GrpcStatus.INTERNAL, `${method.path} takes exactly one request message, and received ${reader.idle ? count : 'a partial one'}`));
         return;
@@ -202,14 +216,10 @@ export function serveCall(stream: ServerHttp2Stream, method: MethodDefinition, h
   // Client and bidirectional streaming: messages go to the handler as they come.
   const server = streamOf(reply, encode, cancellation);
   const reader = new MessageReader(options.maxReceiveBytes, (message) => server.receive(decode(message)));
-  stream.on('data', (chunk: Buffer) => {
-    try {
-      reader.push(chunk);
-    } catch (err) {
-      fail(err);
-    }
+  const broken = feed(stream, reader, fail);
+  stream.once('end', () => {
+    if (!broken()) server.clientEnded();
   });
-  stream.once('end', () => server.clientEnded());
   try {
     (handler as StreamHandler)(server);
   } catch (err) {

@@ -20,8 +20,8 @@ import type { ProviderServer } from '../protocol/types';
 import type { ServerCertificate } from './certificate';
 import { createConverter } from './convert';
 import { DESCRIPTOR, SERVED_SERVICES, serviceDefinition } from './descriptor';
-import { type MethodDefinition, type ServiceImplementation, type StreamHandler, type UnaryHandler, serveCall } from './grpc-calls';
-import { GrpcStatus, encodeStatusMessage } from './grpc-status';
+import { type MethodDefinition, type ServiceImplementation, type StreamHandler, type UnaryHandler, refuseCall, serveCall } from './grpc-calls';
+import { GrpcStatus } from './grpc-status';
 import { goPluginServices } from './go-plugin-services';
 import type { Listener } from './listener';
 import type { HclogLogger } from './logger';
@@ -102,14 +102,6 @@ function pinnedTls(tls: NonNullable<GrpcServerOptions['tls']>, server: ReturnTyp
   };
 }
 
-/** Answers a stream that is not a call we serve, as gRPC servers do: 415 for other content, else a status. */
-function refuse(stream: ServerHttp2Stream, code: number, message: string): void {
-  stream.respond(
-    { ':status': 200, 'content-type': 'application/grpc', 'grpc-status': String(code), 'grpc-message': encodeStatusMessage(message) },
-    { endStream: true },
-  );
-}
-
 export function startGrpcServer(options: GrpcServerOptions): GrpcServer {
   const { listener, tls, log } = options;
   const goPlugin = goPluginServices({ log, onShutdown: options.onShutdown });
@@ -150,7 +142,7 @@ export function startGrpcServer(options: GrpcServerOptions): GrpcServer {
     const path = String(headers[constants.HTTP2_HEADER_PATH]);
     const route = routes.get(path);
     if (!route) {
-      refuse(stream, GrpcStatus.UNIMPLEMENTED, `unknown method ${path}`);
+      refuseCall(stream, GrpcStatus.UNIMPLEMENTED, `unknown method ${path}`);
       return;
     }
     serveCall(stream, route.method, route.handler, callOptions);
